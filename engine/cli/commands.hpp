@@ -1,0 +1,41 @@
+// The subcommands of lightbox-engine. Each returns the process exit code: 0 success, 1 some files
+// failed, 2 usage or configuration error, 130 interrupted.
+#pragma once
+
+#include "plugins/plugin_registry.hpp"
+
+#include <string>
+#include <vector>
+
+namespace lbx::engine::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitSomeFailed = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitInterrupted = 130;
+
+struct RunOptions {
+    std::string config;           // empty: the installed default.toml
+    unsigned jobs = 0;            // 0: all cores
+    std::string thumbs;           // empty: config, then $XDG_CACHE_HOME/lightbox/thumbs
+    std::vector<int> sizes;       // empty: from config
+    std::vector<std::string> only;
+    bool json = false;
+    bool progress = true;
+    std::vector<std::string> paths;
+};
+
+struct PluginsOptions {
+    bool json = false;
+    std::string inspect_id;  // empty: list all
+};
+
+int run_main(int argc, char** argv);
+int run_command(const RunOptions& options);
+int plugins_command(const PluginsOptions& options);
+int sample_command(const std::string& directory);
+
+// Loads plugins from the search path; reports each rejected file on stderr when `report` is set.
+void load_plugins(PluginRegistry& registry, bool report);
+
+}  // namespace lbx::engine::cli

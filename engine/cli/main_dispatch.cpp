@@ -1,0 +1,59 @@
+#include "cli/commands.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <thread>
+
+namespace lbx::engine::cli {
+
+int run_main(int argc, char** argv) {
+    CLI::App app{"lightbox-engine: the Lightbox photo engine (decode, metadata, tags, thumbnails)", "lightbox-engine"};
+    app.set_version_flag("--version", "lightbox-engine 0.1.0 (plugin API " + std::to_string(LBX_PLUGIN_API_VERSION_MAJOR) +
+                                          "." + std::to_string(LBX_PLUGIN_API_VERSION_MINOR) + ")");
+    app.require_subcommand(1);
+
+    RunOptions run;
+    CLI::App* run_cmd = app.add_subcommand("run", "process photo files and folders headlessly");
+    run_cmd->add_option("--config", run.config, "pipeline config (TOML); default: the installed default.toml");
+    run_cmd->add_option("--jobs,-j", run.jobs, "worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+    run_cmd->add_option("--thumbs", run.thumbs, "thumbnail folder (default: $XDG_CACHE_HOME/lightbox/thumbs)");
+    run_cmd->add_option("--sizes", run.sizes, "thumbnail long edges, e.g. 256,1024")->delimiter(',')->check(CLI::Range(16, 8192));
+    run_cmd->add_option("--only", run.only, "stage kinds to run: metadata,decode,tag,thumbnail")->delimiter(',');
+    run_cmd->add_flag("--json", run.json, "one JSON object per file on stdout");
+    run_cmd->add_flag("!--no-progress", run.progress, "no progress on stderr (the summary is still printed)");
+    run_cmd->add_option("paths", run.paths, "files and folders; '-' reads paths from stdin")->required();
+
+    PluginsOptions plugins;
+    CLI::App* plugins_cmd = app.add_subcommand("plugins", "list plugins, their stages and rejected files");
+    plugins_cmd->add_flag("--json", plugins.json, "JSON output");
+    CLI::App* inspect_cmd = plugins_cmd->add_subcommand("inspect", "show one plugin's full metadata");
+    inspect_cmd->add_option("id", plugins.inspect_id, "plugin id (or one of its stage ids)")->required();
+    inspect_cmd->add_flag("--json", plugins.json, "JSON output");
+
+    std::string sample_dir;
+    CLI::App* sample_cmd = app.add_subcommand("sample", "write a small sample photo set (JPEG, HEIC, PNG, TIFF, WebP)");
+    sample_cmd->add_option("dir", sample_dir, "folder to write into")->required();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return kExitUsage;
+    }
+    if (run_cmd->parsed()) {
+        if (run.jobs == 0) run.jobs = std::max(1u, std::thread::hardware_concurrency());
+        return run_command(run);
+    }
+    if (plugins_cmd->parsed()) return plugins_command(plugins);
+    if (sample_cmd->parsed()) return sample_command(sample_dir);
+    return kExitUsage;
+}
+
+}  // namespace lbx::engine::cli

@@ -1,0 +1,92 @@
+// `lightbox-engine run`: the headless batch. Results on stdout (one JSON object per file with --json),
+// progress and the summary on stderr, exit code 0 / 1 (some files failed) / 2 (usage, config) / 130.
+#include "cli/commands.hpp"
+#include "cli/engine_paths.hpp"
+#include "cli/interrupt_guard.hpp"
+#include "cli/json_output.hpp"
+#include "cli/progress_reporter.hpp"
+#include "pipeline/batch_runner.hpp"
+#include "pipeline/pipeline.hpp"
+#include "pipeline/pipeline_config.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+namespace lbx::engine::cli {
+
+namespace {
+
+int usage_error(const std::string& message) {
+    std::fprintf(stderr, "lightbox-engine: %s\n", message.c_str());
+    return kExitUsage;
+}
+
+void print_human(const PhotoResult& r) {
+    if (!r.ok()) {
+        const StageFailure& f = *r.failure;
+        std::printf("FAILED  %s: %s (%s): %s: %s\n", r.path.c_str(), f.stage.c_str(), f.stage_id.c_str(), f.code.c_str(),
+                    f.message.c_str());
+        return;
+    }
+    std::string taken = r.metadata.get_text(LBX_FIELD_TAKEN_AT).value_or("-");
+    std::string camera = r.metadata.get_text(LBX_FIELD_MODEL).value_or("");
+    std::printf("ok      %s  %s %ux%u  %s  %s  %zu tags", r.path.c_str(), r.format.c_str(), r.width, r.height, taken.c_str(),
+                camera.empty() ? "-" : camera.c_str(), r.tags.size());
+    if (!r.tags.empty()) {
+        std::string names;
+        for (std::size_t i = 0; i < r.tags.size() && i < 8; ++i) names += (i ? ", " : "") + r.tags[i].name;
+        std::printf(" [%s%s]", names.c_str(), r.tags.size() > 8 ? ", ..." : "");
+    }
+    if (!r.thumbnails.empty()) std::printf("  thumbnail %s", r.thumbnails.back().path.c_str());
+    std::printf("\n");
+}
+
+}  // namespace
+
+int run_command(const RunOptions& options) {
+    std::atomic<bool> stop{false};
+    // Before any thread starts, so that every thread inherits the blocked signals.
+    InterruptGuard interrupt(stop, [] {
+        std::fputs("\nlightbox-engine: stopping after the files in flight (Ctrl-C again to abort)\n", stderr);
+    });
+
+    PluginRegistry registry;
+    load_plugins(registry, true);
+
+    const std::filesystem::path config_file = options.config.empty() ? default_config_file() : std::filesystem::path(options.config);
+    auto config = load_pipeline_config(config_file);
+    if (!config) return usage_error(config.error().message);
+    if (!options.only.empty()) {
+        if (auto ok = restrict_to_kinds(*config, options.only); !ok) return usage_error(ok.error().message);
+    }
+    if (!options.sizes.empty()) config->thumbnail_sizes.assign(options.sizes.begin(), options.sizes.end());
+    std::filesystem::path thumbs = !options.thumbs.empty() ? std::filesystem::path(options.thumbs)
+                                   : config->thumbnail_dir ? *config->thumbnail_dir
+                                                           : default_thumbnail_dir();
+    thumbs = std::filesystem::absolute(thumbs).lexically_normal();
+
+    auto pipeline = Pipeline::build(registry, *config, thumbs);
+    if (!pipeline) return usage_error(pipeline.error().message);
+
+    BatchCounts counts;
+    ProgressReporter progress(stderr, counts, options.progress);
+    BatchCallbacks callbacks;
+    callbacks.on_result = [&](const PhotoResult& r) {
+        progress.clear_line();
+        if (options.json) std::cout << photo_json(r).dump() << '\n' << std::flush;
+        else {
+            print_human(r);
+            std::fflush(stdout);
+        }
+        progress.file_done(r.ok());
+    };
+    callbacks.on_tick = [&] { progress.tick(); };
+
+    BatchSummary summary = run_batch(**pipeline, options.paths, std::cin, options.jobs, stop, counts, callbacks);
+    progress.finish(summary, (*pipeline)->makes_thumbnails() && summary.ok > 0 ? thumbs.string() : std::string());
+    if (summary.interrupted) return kExitInterrupted;
+    if (summary.ok + summary.failed == 0) std::fputs("lightbox-engine: no photo files found\n", stderr);
+    return summary.failed > 0 ? kExitSomeFailed : kExitOk;
+}
+
+}  // namespace lbx::engine::cli

@@ -1,0 +1,70 @@
+#include "pipeline/batch_runner.hpp"
+
+#include "pipeline/bounded_queue.hpp"
+
+#include <chrono>
+#include <thread>
+
+namespace lbx::engine {
+
+BatchSummary run_batch(const Pipeline& pipeline, const std::vector<std::string>& inputs, std::istream& path_list,
+                       unsigned jobs, const std::atomic<bool>& stop, BatchCounts& counts,
+                       const BatchCallbacks& callbacks) {
+    if (jobs == 0) jobs = 1;
+    const auto start = std::chrono::steady_clock::now();
+    BoundedQueue<InputFile> files(2 * jobs);
+    BoundedQueue<PhotoResult> results(2 * jobs);
+    BatchSummary summary;
+
+    std::jthread walker([&] {
+        walk_inputs(inputs, path_list, [&](InputFile f) {
+            if (stop.load()) return false;
+            counts.discovered.fetch_add(1);
+            return files.push(std::move(f));
+        });
+        counts.walk_done.store(true);
+        files.close();
+    });
+
+    std::atomic<unsigned> running{jobs};
+    std::vector<std::jthread> workers;
+    for (unsigned i = 0; i < jobs; ++i) {
+        workers.emplace_back([&] {
+            while (!stop.load()) {
+                std::optional<InputFile> f = files.pop();
+                if (!f) break;
+                results.push(pipeline.process(*f));
+            }
+            if (running.fetch_sub(1) == 1) results.close();  // the last worker out closes the results
+        });
+    }
+
+    bool stopping = false;
+    for (;;) {
+        if (stop.load() && !stopping) {
+            stopping = true;
+            files.close();  // the walker stops; queued but unstarted files are dropped
+            files.clear();
+        }
+        bool timed_out = false;
+        std::optional<PhotoResult> r = results.pop_for(std::chrono::milliseconds(200), timed_out);
+        if (timed_out) {
+            if (callbacks.on_tick) callbacks.on_tick();
+            continue;
+        }
+        if (!r) break;
+        if (r->skipped) ++summary.skipped;
+        else {
+            (r->ok() ? summary.ok : summary.failed) += 1;
+            if (callbacks.on_result) callbacks.on_result(*r);
+        }
+        if (callbacks.on_tick) callbacks.on_tick();
+    }
+    walker.join();
+    workers.clear();
+    summary.interrupted = stop.load();
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return summary;
+}
+
+}  // namespace lbx::engine

@@ -1,0 +1,40 @@
+// Runs a pipeline over many files: a walker thread feeds a bounded queue, `jobs` workers each process
+// whole files (parallelism across files), and the caller's thread receives the results in completion
+// order. Queues are bounded, so memory does not grow with the number of files. A stop request ends the
+// walk and drops queued files; files already in a worker's hands are finished and reported.
+#pragma once
+
+#include "pipeline/pipeline.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <string>
+#include <vector>
+
+namespace lbx::engine {
+
+struct BatchCounts {
+    std::atomic<uint64_t> discovered{0};  // files found so far
+    std::atomic<bool> walk_done{false};   // discovered is final
+};
+
+struct BatchSummary {
+    uint64_t ok = 0;
+    uint64_t failed = 0;
+    uint64_t skipped = 0;
+    double seconds = 0;
+    bool interrupted = false;
+};
+
+struct BatchCallbacks {
+    std::function<void(const PhotoResult&)> on_result;  // every processed file, skipped ones excluded
+    std::function<void()> on_tick;                      // a few times per second, for progress
+};
+
+BatchSummary run_batch(const Pipeline& pipeline, const std::vector<std::string>& inputs, std::istream& path_list,
+                       unsigned jobs, const std::atomic<bool>& stop, BatchCounts& counts,
+                       const BatchCallbacks& callbacks);
+
+}  // namespace lbx::engine

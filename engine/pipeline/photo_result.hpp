@@ -1,0 +1,47 @@
+// What processing one photo file produced: the record printed by `run --json` (sdk_docs/run-json.md)
+// and, later, stored in the catalog.
+#pragma once
+
+#include "plugins/stage_io.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lbx::engine {
+
+struct StageFailure {
+    std::string stage;           // stage kind, or "read" / "sniff" for the engine's own steps
+    std::string stage_id;        // "jpegdec"; "engine" for the engine's own steps
+    std::string plugin;          // "org.lightbox.jpegdec"; "engine"
+    std::string plugin_version;
+    std::string code;            // "truncated", "corrupt", "too_large", "unsupported", "not_found", ...
+    std::string message;
+};
+
+struct StoredThumbnail {
+    uint32_t size = 0;
+    std::string path;
+    uint32_t width = 0;
+    uint32_t height = 0;
+};
+
+struct PhotoResult {
+    std::string path;
+    bool skipped = false;  // found in a folder and not a photo (unknown content and extension): not reported
+    std::optional<StageFailure> failure;
+    std::string format;
+    uint64_t file_size = 0;
+    uint32_t width = 0;   // stored pixels, before orientation
+    uint32_t height = 0;
+    std::string hash;
+    Metadata metadata;
+    std::vector<Tag> tags;
+    std::vector<StoredThumbnail> thumbnails;
+    double seconds = 0;   // wall time spent on this file
+
+    bool ok() const { return !failure.has_value(); }
+};
+
+}  // namespace lbx::engine

@@ -1,0 +1,271 @@
+#include "pipeline/pipeline.hpp"
+
+#include "pipeline/content_hash.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace lbx::engine {
+
+namespace {
+
+// Pixel statistics for tags need little: when no thumbnail is asked for, decode small.
+constexpr uint32_t kTagOnlyLongEdge = 512;
+
+StageFailure engine_failure(std::string stage, std::string code, std::string message) {
+    return StageFailure{std::move(stage), "engine", "engine", "", std::move(code), std::move(message)};
+}
+
+StageFailure stage_failure(const StageInstance& stage, const Error& error) {
+    const LoadedStage& s = stage.stage();
+    return StageFailure{stage_kind_name(s.kind), s.id, s.plugin->id, s.plugin->version, error.code, error.message};
+}
+
+bool accepts_format(const LoadedStage& stage, const std::string& format) {
+    for (uint32_t i = 0; i < stage.desc->format_count; ++i)
+        if (format == stage.desc->formats[i].name) return true;
+    return false;
+}
+
+std::string size_text(uint64_t bytes) {
+    char b[32];
+    if (bytes >= 1024ull * 1024 * 1024) std::snprintf(b, sizeof b, "%.1f GiB", bytes / (1024.0 * 1024 * 1024));
+    else std::snprintf(b, sizeof b, "%.1f MiB", bytes / (1024.0 * 1024));
+    return b;
+}
+
+// Reads a whole file with plain POSIX calls: one open, one fstat, sequential reads into one buffer.
+class FileReader {
+public:
+    explicit FileReader(const std::filesystem::path& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
+    ~FileReader() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    FileReader(const FileReader&) = delete;
+    FileReader& operator=(const FileReader&) = delete;
+
+    bool is_open() const { return fd_ >= 0; }
+
+    std::optional<std::string> stat_regular(uint64_t& size) const {
+        struct stat st {};
+        if (::fstat(fd_, &st) != 0) return std::string(std::strerror(errno));
+        if (S_ISDIR(st.st_mode)) return std::string("is a folder");
+        if (!S_ISREG(st.st_mode)) return std::string("not a regular file");
+        size = static_cast<uint64_t>(st.st_size);
+        return std::nullopt;
+    }
+
+    // Appends up to `count` bytes; returns an error text on a read error.
+    std::optional<std::string> read_into(std::vector<uint8_t>& buffer, std::size_t count) {
+        std::size_t start = buffer.size();
+        buffer.resize(start + count);
+        std::size_t done = 0;
+        while (done < count) {
+            ssize_t n = ::read(fd_, buffer.data() + start + done, count - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) return std::string(std::strerror(errno));
+            if (n == 0) break;  // the file shrank since fstat: keep what is there
+            done += static_cast<std::size_t>(n);
+        }
+        buffer.resize(start + done);
+        return std::nullopt;
+    }
+
+private:
+    int fd_;
+};
+
+}  // namespace
+
+Pipeline::Pipeline(const PipelineConfig& config, const PluginRegistry& registry, std::filesystem::path thumbnail_dir)
+    : config_(config), sniffer_(registry), store_(std::move(thumbnail_dir)) {}
+
+Expected<std::unique_ptr<Pipeline>> Pipeline::build(const PluginRegistry& registry, const PipelineConfig& config,
+                                                    std::filesystem::path thumbnail_dir) {
+    std::unique_ptr<Pipeline> p(new Pipeline(config, registry, std::move(thumbnail_dir)));
+    std::map<std::string, const StageInstance*> defaults;  // stages created with default parameters, by id
+
+    auto create = [&](const LoadedStage& stage, const std::map<std::string, ParamInput>& params,
+                      const std::string& where) -> Expected<const StageInstance*> {
+        auto values = resolve_params(*stage.desc, params, config.base_dir);
+        if (!values) return unexpected(make_error("config", values.error().code, where + ": " + values.error().message));
+        auto instance = StageInstance::create(stage, std::move(*values));
+        if (!instance) return unexpected(make_error("config", instance.error().code, where + ": " + instance.error().message));
+        p->instances_.push_back(std::make_unique<StageInstance>(std::move(*instance)));
+        return p->instances_.back().get();
+    };
+
+    for (const StageConfig& sc : config.stages) {
+        Step step;
+        step.kind = sc.kind;
+        if (!sc.use.empty()) {
+            const LoadedStage* stage = registry.find_stage(sc.use);
+            if (stage == nullptr || stage->kind != sc.kind) {
+                std::string known;
+                for (const LoadedStage* s : registry.stages_of_kind(sc.kind)) known += (known.empty() ? "" : ", ") + s->id;
+                std::string what = stage == nullptr ? "no loaded stage '" + sc.use + "'"
+                                                    : "stage '" + sc.use + "' is a " + stage_kind_name(stage->kind) + " stage";
+                return unexpected(make_error("config", "unknown_stage",
+                                             sc.where + ": " + what + " (loaded " + stage_kind_name(sc.kind) +
+                                                 " stages: " + (known.empty() ? "none" : known) + ")"));
+            }
+            auto instance = create(*stage, sc.params, sc.where);
+            if (!instance) return unexpected(instance.error());
+            step.fixed = *instance;
+        } else {
+            if (!sc.params.empty())
+                return unexpected(make_error("config", "invalid_config", sc.where + ": 'params' needs 'use = \"<stage id>\"'"));
+            for (const LoadedStage* stage : registry.stages_of_kind(sc.kind)) {  // highest priority first
+                const StageInstance*& instance = defaults[stage->id];
+                if (instance == nullptr) {
+                    auto created = create(*stage, {}, sc.where);
+                    if (!created) return unexpected(created.error());
+                    instance = *created;
+                }
+                for (uint32_t i = 0; i < stage->desc->format_count; ++i)
+                    step.by_format.emplace(stage->desc->formats[i].name, instance);
+            }
+        }
+        p->steps_.push_back(std::move(step));
+    }
+    for (const auto& instance : p->instances_)
+        p->invocations_.emplace(instance.get(), std::make_unique<std::atomic<uint64_t>>(0));
+
+    p->sizes_desc_ = config.thumbnail_sizes;
+    std::sort(p->sizes_desc_.rbegin(), p->sizes_desc_.rend());
+    p->sizes_desc_.erase(std::unique(p->sizes_desc_.begin(), p->sizes_desc_.end()), p->sizes_desc_.end());
+    bool tags = false;
+    for (const Step& s : p->steps_) tags = tags || s.kind == LBX_STAGE_TAG;
+    if (p->makes_thumbnails() && !p->sizes_desc_.empty()) p->decode_long_edge_ = p->sizes_desc_.front();
+    else if (tags) p->decode_long_edge_ = kTagOnlyLongEdge;
+    return p;
+}
+
+bool Pipeline::makes_thumbnails() const {
+    return std::any_of(steps_.begin(), steps_.end(), [](const Step& s) { return s.kind == LBX_STAGE_THUMBNAIL; });
+}
+
+const StageInstance* Pipeline::stage_for(const Step& step, const std::string& format) const {
+    if (step.fixed != nullptr) {
+        if (step.kind == LBX_STAGE_DECODE || step.kind == LBX_STAGE_METADATA)
+            return accepts_format(step.fixed->stage(), format) ? step.fixed : nullptr;
+        return step.fixed;
+    }
+    auto it = step.by_format.find(format);
+    return it == step.by_format.end() ? nullptr : it->second;
+}
+
+void Pipeline::count(const StageInstance& stage) const {
+    auto it = invocations_.find(&stage);
+    if (it != invocations_.end()) it->second->fetch_add(1, std::memory_order_relaxed);
+}
+
+std::map<std::string, uint64_t> Pipeline::stage_invocations() const {
+    std::map<std::string, uint64_t> out;
+    for (const auto& [instance, n] : invocations_) out[instance->stage().id] += n->load();
+    return out;
+}
+
+PhotoResult Pipeline::process(const InputFile& file) const {
+    const auto start = std::chrono::steady_clock::now();
+    PhotoResult r;
+    r.path = file.path.string();
+    auto finish = [&](std::optional<StageFailure> failure = std::nullopt) {
+        r.failure = std::move(failure);
+        r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return std::move(r);
+    };
+
+    // Read: one open, the head first (to sniff without reading a large non-photo), then the rest.
+    if (!file.walk_error.empty()) return finish(engine_failure("read", "io", file.walk_error));
+    FileReader reader(file.path);
+    if (!reader.is_open()) return finish(engine_failure("read", errno == ENOENT ? "not_found" : "io",
+                                                        std::string("cannot open: ") + std::strerror(errno)));
+    if (auto problem = reader.stat_regular(r.file_size)) return finish(engine_failure("read", "io", "cannot read: " + *problem));
+    if (r.file_size == 0) return finish(engine_failure("sniff", "empty", "empty file (0 bytes)"));
+    if (r.file_size > config_.max_file_bytes)
+        return finish(engine_failure("read", "too_large", "file is " + size_text(r.file_size) + ", over the limit of " +
+                                                              size_text(config_.max_file_bytes)));
+    std::vector<uint8_t> bytes;
+    bytes.reserve(r.file_size);
+    if (auto problem = reader.read_into(bytes, std::min<uint64_t>(r.file_size, FormatSniffer::kHeadSize)))
+        return finish(engine_failure("read", "io", "cannot read: " + *problem));
+    auto format = sniffer_.sniff(bytes);
+    if (!format) {
+        if (!file.named_explicitly && !sniffer_.has_known_extension(file.path.filename().string())) {
+            r.skipped = true;
+            return finish();
+        }
+        return finish(engine_failure("sniff", "unsupported", "unknown format (first bytes " + hex_prefix(bytes) + ")"));
+    }
+    r.format = *format;
+    if (auto problem = reader.read_into(bytes, r.file_size - bytes.size()))
+        return finish(engine_failure("read", "io", "cannot read: " + *problem));
+    r.file_size = bytes.size();
+    r.hash = content_hash(bytes);
+
+    const Source source{std::span<const uint8_t>(bytes.data(), bytes.size()), r.path, r.format};
+    std::optional<Image> image;
+    for (const Step& step : steps_) {
+        const StageInstance* stage = stage_for(step, r.format);
+        switch (step.kind) {
+            case LBX_STAGE_METADATA: {
+                if (stage == nullptr) break;  // no metadata reader for this format: not an error
+                count(*stage);
+                if (auto ok = stage->read_metadata(source, r.metadata); !ok) return finish(stage_failure(*stage, ok.error()));
+                break;
+            }
+            case LBX_STAGE_DECODE: {
+                if (stage == nullptr)
+                    return finish(engine_failure("decode", "unsupported", "no decoder for format '" + r.format + "'"));
+                count(*stage);
+                auto decoded = stage->decode(source, decode_long_edge_, DecodeLimits{config_.max_pixels});
+                if (!decoded) return finish(stage_failure(*stage, decoded.error()));
+                image = std::move(*decoded);
+                break;
+            }
+            case LBX_STAGE_TAG: {
+                count(*stage);
+                auto tags = stage->tag(source, image ? &*image : nullptr, r.metadata);
+                if (!tags) return finish(stage_failure(*stage, tags.error()));
+                r.tags.insert(r.tags.end(), tags->begin(), tags->end());
+                break;
+            }
+            case LBX_STAGE_THUMBNAIL: {
+                count(*stage);
+                // HEIF decoders apply the container's rotation: never turn such an image a second time.
+                uint32_t orientation = 1;
+                if (!(image->flags & LBX_IMAGE_UPRIGHT)) {
+                    double o = r.metadata.get_number(LBX_FIELD_ORIENTATION).value_or(1);
+                    if (o >= 1 && o <= 8) orientation = static_cast<uint32_t>(o);
+                }
+                auto thumbs = stage->thumbnail(source, *image, r.metadata, orientation, sizes_desc_);
+                if (!thumbs) return finish(stage_failure(*stage, thumbs.error()));
+                for (const EncodedThumbnail& t : *thumbs) {
+                    auto written = store_.write(r.hash, t.size, t.mime_type, t.data);
+                    if (!written) {
+                        StageFailure f = stage_failure(*stage, written.error());
+                        return finish(std::move(f));
+                    }
+                    r.thumbnails.push_back(StoredThumbnail{t.size, written->string(), t.width, t.height});
+                }
+                break;
+            }
+        }
+    }
+    if (image) {
+        r.width = image->source_width;
+        r.height = image->source_height;
+    } else {
+        r.width = static_cast<uint32_t>(r.metadata.get_number(LBX_FIELD_WIDTH).value_or(0));
+        r.height = static_cast<uint32_t>(r.metadata.get_number(LBX_FIELD_HEIGHT).value_or(0));
+    }
+    return finish();
+}
+
+}  // namespace lbx::engine

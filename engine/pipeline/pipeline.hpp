@@ -1,0 +1,59 @@
+// A built pipeline: the configured stages resolved against the loaded plugins and created once, then
+// applied to one file at a time (read once, hash, sniff, then each stage in config order). process() is
+// thread-safe: several workers share one Pipeline.
+#pragma once
+
+#include "core/expected.hpp"
+#include "pipeline/file_walker.hpp"
+#include "pipeline/format_sniffer.hpp"
+#include "pipeline/photo_result.hpp"
+#include "pipeline/pipeline_config.hpp"
+#include "pipeline/thumbnail_store.hpp"
+#include "plugins/plugin_registry.hpp"
+#include "plugins/stage_instance.hpp"
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lbx::engine {
+
+class Pipeline {
+public:
+    static Expected<std::unique_ptr<Pipeline>> build(const PluginRegistry& registry, const PipelineConfig& config,
+                                                     std::filesystem::path thumbnail_dir);
+
+    PhotoResult process(const InputFile& file) const;
+
+    const PipelineConfig& config() const { return config_; }
+    const ThumbnailStore& thumbnails() const { return store_; }
+    bool makes_thumbnails() const;
+
+    // How many times each stage id has run (tests use it to prove work is not repeated).
+    std::map<std::string, uint64_t> stage_invocations() const;
+
+private:
+    // One configured step. For decode and metadata without `use`, `by_format` picks the stage per file.
+    struct Step {
+        lbx_stage_kind kind{};
+        const StageInstance* fixed = nullptr;
+        std::map<std::string, const StageInstance*> by_format;
+    };
+
+    Pipeline(const PipelineConfig& config, const PluginRegistry& registry, std::filesystem::path thumbnail_dir);
+    const StageInstance* stage_for(const Step& step, const std::string& format) const;
+    void count(const StageInstance& stage) const;
+
+    PipelineConfig config_;
+    FormatSniffer sniffer_;
+    ThumbnailStore store_;
+    std::vector<std::unique_ptr<StageInstance>> instances_;
+    std::vector<Step> steps_;
+    uint32_t decode_long_edge_ = 0;
+    std::vector<uint32_t> sizes_desc_;
+    mutable std::map<const StageInstance*, std::unique_ptr<std::atomic<uint64_t>>> invocations_;
+};
+
+}  // namespace lbx::engine

@@ -1,0 +1,79 @@
+// The plugin registry: the one piece of process-wide state the design allows. It finds plugin libraries,
+// checks each descriptor before using it, keeps the good ones loaded for the life of the process and
+// remembers why the others were skipped.
+#pragma once
+
+#include "core/expected.hpp"
+
+#include <lightbox/plugin_api.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lbx::engine {
+
+struct LoadedPlugin;
+
+struct LoadedStage {
+    const lbx_stage_desc* desc = nullptr;
+    const LoadedPlugin* plugin = nullptr;
+    std::string id;
+    lbx_stage_kind kind{};
+};
+
+struct LoadedPlugin {
+    std::filesystem::path file;
+    const lbx_plugin_desc* desc = nullptr;
+    std::string id;
+    std::string name;
+    std::string version;
+    std::string license;
+    std::string description;
+    uint16_t api_major = 0;
+    uint16_t api_minor = 0;
+    std::vector<LoadedStage> stages;
+};
+
+struct RejectedPlugin {
+    std::filesystem::path file;
+    std::string reason;  // one line, e.g. "built for plugin API 2.0, this engine has 1.0"
+};
+
+class PluginRegistry {
+public:
+    PluginRegistry() = default;
+    PluginRegistry(const PluginRegistry&) = delete;
+    PluginRegistry& operator=(const PluginRegistry&) = delete;
+
+    // Loads every shared library in each directory, in order (missing directories are skipped). A
+    // plugin whose id or stage ids are already registered is rejected as a duplicate.
+    void load_directories(const std::vector<std::filesystem::path>& directories);
+
+    // Loads one file. On failure the reason is also recorded in rejected().
+    Expected<const LoadedPlugin*> load_file(const std::filesystem::path& file);
+
+    const std::vector<std::unique_ptr<LoadedPlugin>>& plugins() const { return plugins_; }
+    const std::vector<RejectedPlugin>& rejected() const { return rejected_; }
+    const LoadedPlugin* find_plugin(std::string_view id) const;
+    const LoadedStage* find_stage(std::string_view id) const;
+    std::vector<const LoadedStage*> stages_of_kind(lbx_stage_kind kind) const;
+
+private:
+    std::vector<std::unique_ptr<LoadedPlugin>> plugins_;
+    std::vector<RejectedPlugin> rejected_;
+};
+
+// The plugin search path, in priority order: $LIGHTBOX_PLUGIN_PATH (colon-separated), the user's
+// $XDG_DATA_HOME/lightbox/plugins (~/.local/share/lightbox/plugins), then the installed directory
+// <exe>/../lib/lightbox/plugins.
+std::vector<std::filesystem::path> plugin_search_path(const std::filesystem::path& executable_dir);
+
+const char* stage_kind_name(lbx_stage_kind kind);              // "decode", "metadata", "tag", "thumbnail"
+std::optional<lbx_stage_kind> stage_kind_from_name(std::string_view name);
+const char* status_code_name(int32_t status);                  // "corrupt", "truncated", ...
+const char* param_type_name(lbx_param_type type);              // "int", "int-list", ...
+
+}  // namespace lbx::engine

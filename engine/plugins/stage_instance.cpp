@@ -1,0 +1,298 @@
+#include "plugins/stage_instance.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <new>
+#include <sstream>
+
+namespace lbx::engine {
+
+namespace {
+
+lbx_error empty_error() {
+    lbx_error e{};
+    e.struct_size = sizeof(lbx_error);
+    return e;
+}
+
+void set_error(lbx_error* error, lbx_status code, const std::string& message) {
+    if (error == nullptr) return;
+    error->code = code;
+    std::strncpy(error->message, message.c_str(), LBX_ERROR_MESSAGE_MAX - 1);
+    error->message[LBX_ERROR_MESSAGE_MAX - 1] = '\0';
+}
+
+std::string megapixels(uint64_t pixels) {
+    std::ostringstream s;
+    s.precision(pixels >= 10'000'000 ? 0 : 1);
+    s << std::fixed << static_cast<double>(pixels) / 1e6;
+    return s.str();
+}
+
+// ------------------------------------------------------------------------------ decode: image sink
+struct DecodeHost {
+    const DecodeLimits* limits;
+    Image image;
+    bool source_size_set = false;
+    bool allocated = false;
+    std::string failure;  // set when the host refused a request
+};
+
+lbx_status sink_set_source_size(void* host, uint32_t width, uint32_t height, lbx_error* error) noexcept {
+    auto* h = static_cast<DecodeHost*>(host);
+    const uint64_t pixels = uint64_t(width) * height;
+    if (width == 0 || height == 0) {
+        set_error(error, LBX_E_CORRUPT, "image has no pixels (" + std::to_string(width) + "x" + std::to_string(height) + ")");
+        return LBX_E_CORRUPT;
+    }
+    if (pixels > h->limits->max_pixels) {
+        set_error(error, LBX_E_TOO_LARGE,
+                  "image is " + std::to_string(width) + "x" + std::to_string(height) + " (" + megapixels(pixels) +
+                      " MP), over the limit of " + megapixels(h->limits->max_pixels) + " MP");
+        return LBX_E_TOO_LARGE;
+    }
+    h->image.source_width = width;
+    h->image.source_height = height;
+    h->source_size_set = true;
+    return LBX_OK;
+}
+
+uint8_t* sink_allocate(void* host, uint32_t width, uint32_t height, lbx_pixel_format format, uint32_t flags,
+                       uint32_t* stride) noexcept {
+    auto* h = static_cast<DecodeHost*>(host);
+    if (h->allocated || format != LBX_PIXEL_RGB8 || width == 0 || height == 0 || stride == nullptr) {
+        h->failure = "decoder asked for an invalid output buffer";
+        return nullptr;
+    }
+    if (uint64_t(width) * height > h->limits->max_pixels) {
+        h->failure = "decoder asked for " + std::to_string(width) + "x" + std::to_string(height) +
+                     " pixels, over the limit of " + megapixels(h->limits->max_pixels) + " MP";
+        return nullptr;
+    }
+    try {
+        h->image.pixels.resize(std::size_t(width) * height * 3);
+    } catch (const std::bad_alloc&) {
+        h->failure = "out of memory for a " + std::to_string(width) + "x" + std::to_string(height) + " image";
+        return nullptr;
+    }
+    h->image.width = width;
+    h->image.height = height;
+    h->image.stride = width * 3;
+    h->image.flags = flags;
+    h->allocated = true;
+    *stride = h->image.stride;
+    return h->image.pixels.data();
+}
+
+// ------------------------------------------------------------------------- metadata: sink and view
+void meta_add_entry(void* host, const char* key, const char* value) noexcept {
+    if (key == nullptr || value == nullptr) return;
+    try {
+        static_cast<Metadata*>(host)->entries.emplace_back(key, value);
+    } catch (...) {
+    }
+}
+
+void meta_set_text(void* host, const char* field, const char* value) noexcept {
+    if (field == nullptr || value == nullptr) return;
+    try {
+        static_cast<Metadata*>(host)->text[field] = value;
+    } catch (...) {
+    }
+}
+
+void meta_set_number(void* host, const char* field, double value) noexcept {
+    if (field == nullptr || !std::isfinite(value)) return;
+    try {
+        static_cast<Metadata*>(host)->numbers[field] = value;
+    } catch (...) {
+    }
+}
+
+const char* view_get_text(void* host, const char* field) noexcept {
+    if (field == nullptr) return nullptr;
+    const auto* m = static_cast<const Metadata*>(host);
+    auto it = m->text.find(field);
+    return it == m->text.end() ? nullptr : it->second.c_str();
+}
+
+int32_t view_get_number(void* host, const char* field, double* value) noexcept {
+    if (field == nullptr || value == nullptr) return 0;
+    const auto* m = static_cast<const Metadata*>(host);
+    auto it = m->numbers.find(field);
+    if (it == m->numbers.end()) return 0;
+    *value = it->second;
+    return 1;
+}
+
+const char* view_get_entry(void* host, const char* key) noexcept {
+    if (key == nullptr) return nullptr;
+    for (const auto& [k, v] : static_cast<const Metadata*>(host)->entries)
+        if (k == key) return v.c_str();
+    return nullptr;
+}
+
+lbx_metadata_view make_view(const Metadata& metadata) {
+    return lbx_metadata_view{sizeof(lbx_metadata_view), const_cast<Metadata*>(&metadata), &view_get_text,
+                             &view_get_number, &view_get_entry};
+}
+
+lbx_source make_source(const Source& source) {
+    return lbx_source{sizeof(lbx_source), source.bytes.data(), source.bytes.size(), source.path.c_str(),
+                      source.format.c_str()};
+}
+
+// ------------------------------------------------------------------------------------ tag: sink
+struct TagHost {
+    std::vector<Tag> tags;
+    std::string source;
+};
+
+void tag_add(void* host, const char* name, const char* category, double confidence) noexcept {
+    if (name == nullptr || name[0] == '\0') return;
+    try {
+        auto* h = static_cast<TagHost*>(host);
+        if (!std::isfinite(confidence)) confidence = 0;
+        h->tags.push_back(Tag{name, category ? category : "", std::clamp(confidence, 0.0, 1.0), h->source});
+    } catch (...) {
+    }
+}
+
+// ------------------------------------------------------------------------------ thumbnail: sink
+lbx_status thumb_emit(void* host, uint32_t size, uint32_t width, uint32_t height, const char* mime_type,
+                      const uint8_t* data, size_t data_size, lbx_error* error) noexcept {
+    if (data == nullptr || data_size == 0 || width == 0 || height == 0) {
+        set_error(error, LBX_E_INVALID_PARAM, "empty thumbnail");
+        return LBX_E_INVALID_PARAM;
+    }
+    try {
+        static_cast<std::vector<EncodedThumbnail>*>(host)->push_back(
+            EncodedThumbnail{size, width, height, mime_type ? mime_type : "image/jpeg", {data, data + data_size}});
+    } catch (const std::bad_alloc&) {
+        set_error(error, LBX_E_NO_MEMORY, "out of memory");
+        return LBX_E_NO_MEMORY;
+    }
+    return LBX_OK;
+}
+
+}  // namespace
+
+StageInstance::StageInstance(const LoadedStage& stage, void* instance, std::vector<ParamValue> params)
+    : stage_(&stage), instance_(instance), params_(std::move(params)) {}
+
+StageInstance::StageInstance(StageInstance&& other) noexcept
+    : stage_(other.stage_), instance_(std::exchange(other.instance_, nullptr)), params_(std::move(other.params_)) {}
+
+StageInstance& StageInstance::operator=(StageInstance&& other) noexcept {
+    if (this != &other) {
+        if (instance_ && stage_->desc->destroy) stage_->desc->destroy(instance_);
+        stage_ = other.stage_;
+        instance_ = std::exchange(other.instance_, nullptr);
+        params_ = std::move(other.params_);
+    }
+    return *this;
+}
+
+StageInstance::~StageInstance() {
+    if (instance_ && stage_->desc->destroy) stage_->desc->destroy(instance_);
+}
+
+Expected<StageInstance> StageInstance::create(const LoadedStage& stage, std::vector<ParamValue> params) {
+    std::vector<lbx_param_value> values;
+    values.reserve(params.size());
+    for (const ParamValue& p : params) {
+        lbx_param_value v{};
+        v.struct_size = sizeof(lbx_param_value);
+        v.name = p.name.c_str();
+        v.type = p.type;
+        v.bool_value = p.bool_value ? 1 : 0;
+        v.int_value = p.int_value;
+        v.double_value = p.double_value;
+        v.string_value = p.string_value.c_str();
+        v.int_list = p.int_list.data();
+        v.int_list_size = static_cast<uint32_t>(p.int_list.size());
+        values.push_back(v);
+    }
+    lbx_param_set set{sizeof(lbx_param_set), values.data(), static_cast<uint32_t>(values.size())};
+    void* instance = nullptr;
+    if (stage.desc->create != nullptr) {
+        lbx_error error = empty_error();
+        lbx_status s = stage.desc->create(&set, &instance, &error);
+        if (s != LBX_OK) {
+            std::string msg = error.message[0] ? error.message : std::string("failed with code ") + status_code_name(s);
+            return unexpected(make_error("plugin", status_code_name(s),
+                                         "stage '" + stage.id + "' of plugin '" + stage.plugin->id + "': " + msg));
+        }
+    }
+    return StageInstance(stage, instance, std::move(params));
+}
+
+Error StageInstance::stage_error(const lbx_error& error, int32_t status) const {
+    std::string message = error.message[0] ? std::string(error.message) : std::string("failed with code ") + status_code_name(status);
+    return make_error(stage_kind_name(stage_->kind), status_code_name(status), std::move(message),
+                      "stage " + stage_->id + " of plugin " + stage_->plugin->id + " " + stage_->plugin->version);
+}
+
+Expected<Image> StageInstance::decode(const Source& source, uint32_t min_long_edge, const DecodeLimits& limits) const {
+    DecodeHost host{&limits, {}, false, false, {}};
+    lbx_image_sink sink{sizeof(lbx_image_sink), &host, &sink_set_source_size, &sink_allocate};
+    lbx_decode_request request{sizeof(lbx_decode_request), make_source(source), min_long_edge};
+    lbx_error error = empty_error();
+    lbx_status s = stage_->desc->decode(instance_, &request, &sink, &error);
+    if (s != LBX_OK) {
+        if (!host.failure.empty() && error.message[0] == '\0') set_error(&error, s, host.failure);
+        return unexpected(stage_error(error, s));
+    }
+    if (!host.allocated) {
+        set_error(&error, LBX_E_INTERNAL, host.failure.empty() ? "decoder returned no pixels" : host.failure);
+        return unexpected(stage_error(error, LBX_E_INTERNAL));
+    }
+    if (!host.source_size_set) {
+        host.image.source_width = host.image.width;
+        host.image.source_height = host.image.height;
+    }
+    return std::move(host.image);
+}
+
+Expected<void> StageInstance::read_metadata(const Source& source, Metadata& metadata) const {
+    lbx_metadata_sink sink{sizeof(lbx_metadata_sink), &metadata, &meta_add_entry, &meta_set_text, &meta_set_number};
+    lbx_source src = make_source(source);
+    lbx_error error = empty_error();
+    lbx_status s = stage_->desc->read_metadata(instance_, &src, &sink, &error);
+    if (s != LBX_OK) return unexpected(stage_error(error, s));
+    return {};
+}
+
+Expected<std::vector<Tag>> StageInstance::tag(const Source& source, const Image* image, const Metadata& metadata) const {
+    TagHost host{{}, stage_->plugin->id};
+    lbx_tag_sink sink{sizeof(lbx_tag_sink), &host, &tag_add};
+    lbx_source src = make_source(source);
+    lbx_metadata_view view = make_view(metadata);
+    lbx_image img{};
+    if (image != nullptr) img = image->view();
+    lbx_tag_input input{sizeof(lbx_tag_input), &src, image ? &img : nullptr, &view};
+    lbx_error error = empty_error();
+    lbx_status s = stage_->desc->tag(instance_, &input, &sink, &error);
+    if (s != LBX_OK) return unexpected(stage_error(error, s));
+    return std::move(host.tags);
+}
+
+Expected<std::vector<EncodedThumbnail>> StageInstance::thumbnail(const Source& source, const Image& image,
+                                                                 const Metadata& metadata, uint32_t orientation,
+                                                                 std::span<const uint32_t> sizes) const {
+    std::vector<EncodedThumbnail> out;
+    lbx_thumbnail_sink sink{sizeof(lbx_thumbnail_sink), &out, &thumb_emit};
+    lbx_source src = make_source(source);
+    lbx_metadata_view view = make_view(metadata);
+    lbx_image img = image.view();
+    lbx_thumbnail_input input{sizeof(lbx_thumbnail_input), &src, &img, &view,
+                              orientation >= 1 && orientation <= 8 ? orientation : 1, sizes.data(),
+                              static_cast<uint32_t>(sizes.size())};
+    lbx_error error = empty_error();
+    lbx_status s = stage_->desc->thumbnail(instance_, &input, &sink, &error);
+    if (s != LBX_OK) return unexpected(stage_error(error, s));
+    return out;
+}
+
+}  // namespace lbx::engine

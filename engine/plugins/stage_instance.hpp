@@ -1,0 +1,45 @@
+// A created stage: the host side of one stage's calls across the plugin ABI. It builds the C sinks and
+// views, calls the plugin, and turns its status into an Error value naming the stage and the plugin.
+#pragma once
+
+#include "core/expected.hpp"
+#include "plugins/param_values.hpp"
+#include "plugins/plugin_registry.hpp"
+#include "plugins/stage_io.hpp"
+
+#include <span>
+#include <vector>
+
+namespace lbx::engine {
+
+class StageInstance {
+public:
+    static Expected<StageInstance> create(const LoadedStage& stage, std::vector<ParamValue> params);
+
+    StageInstance(StageInstance&& other) noexcept;
+    StageInstance& operator=(StageInstance&& other) noexcept;
+    StageInstance(const StageInstance&) = delete;
+    StageInstance& operator=(const StageInstance&) = delete;
+    ~StageInstance();
+
+    const LoadedStage& stage() const { return *stage_; }
+    const std::vector<ParamValue>& params() const { return params_; }
+
+    // Every call below is thread-safe: stages keep their instances immutable (see plugin_api.h).
+    Expected<Image> decode(const Source& source, uint32_t min_long_edge, const DecodeLimits& limits) const;
+    Expected<void> read_metadata(const Source& source, Metadata& metadata) const;
+    Expected<std::vector<Tag>> tag(const Source& source, const Image* image, const Metadata& metadata) const;
+    Expected<std::vector<EncodedThumbnail>> thumbnail(const Source& source, const Image& image,
+                                                      const Metadata& metadata, uint32_t orientation,
+                                                      std::span<const uint32_t> sizes) const;
+
+private:
+    StageInstance(const LoadedStage& stage, void* instance, std::vector<ParamValue> params);
+    Error stage_error(const lbx_error& error, int32_t status) const;
+
+    const LoadedStage* stage_ = nullptr;
+    void* instance_ = nullptr;
+    std::vector<ParamValue> params_;
+};
+
+}  // namespace lbx::engine

@@ -1,0 +1,392 @@
+// Lightbox plugin SDK — the header-only C++ layer over plugin_api.h.
+//
+// An author writes one class per stage and one LBX_PLUGIN(...) line; this header turns them into the
+// plain-C descriptor the host reads. Everything here compiles into the plugin itself, so no STL type or
+// exception ever crosses the boundary: the thunks below catch every exception and turn it into a status
+// and a message.
+//
+//   class HelloTagger {
+//    public:
+//     static constexpr lbx_stage_kind kind = LBX_STAGE_TAG;
+//     explicit HelloTagger(const lbx::sdk::Params& params);
+//     lbx::sdk::Status tag(const lbx::sdk::TagInput& input, lbx::sdk::TagSink& sink) const;
+//   };
+//   static const lbx_param_desc kParams[] = {lbx::sdk::param_string("greeting", "hello", "the tag")};
+//   static const lbx_stage_desc kStage =
+//       lbx::sdk::make_stage<HelloTagger>("hello", "tags every photo", 0, {}, kParams);
+//   LBX_PLUGIN("org.example.hello", "Hello tagger", "1.0.0", "MIT", "an example", &kStage)
+//
+// See sdk_docs/tutorial.md for the whole walk-through.
+#pragma once
+
+#include <lightbox/plugin_api.h>
+
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <new>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace lbx::sdk {
+
+// The result of a stage call: LBX_OK, or a code and a message for the user.
+struct Status {
+    lbx_status code = LBX_OK;
+    std::string message;
+
+    bool ok() const { return code == LBX_OK; }
+};
+
+inline Status ok() { return {}; }
+inline Status fail(lbx_status code, std::string message) { return {code, std::move(message)}; }
+
+// Thrown by an author's constructor or stage method for a recoverable failure; the thunks turn it into
+// a Status, so it never leaves the plugin.
+class Error : public std::exception {
+public:
+    Error(lbx_status code, std::string message) : code_(code), message_(std::move(message)) {}
+    lbx_status code() const { return code_; }
+    const char* what() const noexcept override { return message_.c_str(); }
+
+private:
+    lbx_status code_;
+    std::string message_;
+};
+
+// ---------------------------------------------------------------------------------------- descriptors
+
+template <std::size_t N>
+inline lbx_format_desc format(const char* name, const char* mime_type, const char* extensions,
+                              uint32_t magic_offset, const char (&magic)[N]) {
+    return {sizeof(lbx_format_desc), name,        mime_type, extensions, magic_offset,
+            reinterpret_cast<const uint8_t*>(magic), static_cast<uint32_t>(N - 1)};
+}
+
+inline lbx_param_desc param(const char* name, lbx_param_type type, const char* default_value, double min,
+                            double max, const char* description) {
+    return {sizeof(lbx_param_desc), name, type, default_value, min, max, description};
+}
+inline lbx_param_desc param_bool(const char* name, const char* default_value, const char* description) {
+    return param(name, LBX_PARAM_BOOL, default_value, 1, 0, description);
+}
+inline lbx_param_desc param_int(const char* name, const char* default_value, double min, double max,
+                                const char* description) {
+    return param(name, LBX_PARAM_INT, default_value, min, max, description);
+}
+inline lbx_param_desc param_double(const char* name, const char* default_value, double min, double max,
+                                   const char* description) {
+    return param(name, LBX_PARAM_DOUBLE, default_value, min, max, description);
+}
+inline lbx_param_desc param_string(const char* name, const char* default_value, const char* description) {
+    return param(name, LBX_PARAM_STRING, default_value, 1, 0, description);
+}
+inline lbx_param_desc param_path(const char* name, const char* default_value, const char* description) {
+    return param(name, LBX_PARAM_PATH, default_value, 1, 0, description);
+}
+inline lbx_param_desc param_int_list(const char* name, const char* default_value, double min, double max,
+                                     const char* description) {
+    return param(name, LBX_PARAM_INT_LIST, default_value, min, max, description);
+}
+
+// ------------------------------------------------------------------------------------------- wrappers
+
+// The validated parameters handed to a stage's constructor. The host fills in defaults and checks types
+// and ranges, so a declared parameter is always present with its declared type.
+class Params {
+public:
+    explicit Params(const lbx_param_set* set) : set_(set) {}
+
+    bool get_bool(std::string_view name) const { return find(name, LBX_PARAM_BOOL).bool_value != 0; }
+    int64_t get_int(std::string_view name) const { return find(name, LBX_PARAM_INT).int_value; }
+    double get_double(std::string_view name) const { return find(name, LBX_PARAM_DOUBLE).double_value; }
+    std::string get_string(std::string_view name) const {
+        const lbx_param_value& v = find(name, LBX_PARAM_STRING);
+        return v.string_value ? v.string_value : "";
+    }
+    std::string get_path(std::string_view name) const {
+        const lbx_param_value& v = find(name, LBX_PARAM_PATH);
+        return v.string_value ? v.string_value : "";
+    }
+    std::vector<int64_t> get_int_list(std::string_view name) const {
+        const lbx_param_value& v = find(name, LBX_PARAM_INT_LIST);
+        return {v.int_list, v.int_list + v.int_list_size};
+    }
+
+private:
+    const lbx_param_value& find(std::string_view name, lbx_param_type type) const {
+        if (set_ != nullptr) {
+            for (uint32_t i = 0; i < set_->count; ++i) {
+                const lbx_param_value& v = set_->values[i];
+                if (v.name != nullptr && name == v.name && v.type == type) return v;
+            }
+        }
+        throw Error(LBX_E_INVALID_PARAM, "missing parameter '" + std::string(name) + "'");
+    }
+
+    const lbx_param_set* set_;
+};
+
+// The photo file's bytes, shared by all stages.
+class Source {
+public:
+    explicit Source(const lbx_source& source) : source_(source) {}
+    std::span<const uint8_t> bytes() const { return {source_.data, source_.size}; }
+    std::string_view path() const { return source_.path ? source_.path : ""; }
+    std::string_view format() const { return source_.format ? source_.format : ""; }
+
+private:
+    const lbx_source& source_;
+};
+
+class ImageView {
+public:
+    explicit ImageView(const lbx_image& image) : image_(image) {}
+    uint32_t width() const { return image_.width; }
+    uint32_t height() const { return image_.height; }
+    uint32_t stride() const { return image_.stride; }
+    const uint8_t* row(uint32_t y) const { return image_.pixels + static_cast<std::size_t>(y) * image_.stride; }
+    const lbx_image& raw() const { return image_; }
+
+private:
+    const lbx_image& image_;
+};
+
+class MetadataView {
+public:
+    explicit MetadataView(const lbx_metadata_view* view) : view_(view) {}
+    std::optional<std::string> text(const char* field) const {
+        if (view_ == nullptr) return std::nullopt;
+        const char* v = view_->get_text(view_->host, field);
+        return v ? std::optional<std::string>(v) : std::nullopt;
+    }
+    std::optional<double> number(const char* field) const {
+        double v = 0;
+        if (view_ == nullptr || view_->get_number(view_->host, field, &v) == 0) return std::nullopt;
+        return v;
+    }
+    std::optional<std::string> entry(const char* key) const {
+        if (view_ == nullptr) return std::nullopt;
+        const char* v = view_->get_entry(view_->host, key);
+        return v ? std::optional<std::string>(v) : std::nullopt;
+    }
+
+private:
+    const lbx_metadata_view* view_;
+};
+
+struct DecodeRequest {
+    Source source;
+    uint32_t min_long_edge;
+};
+
+class ImageSink {
+public:
+    explicit ImageSink(const lbx_image_sink* sink) : sink_(sink) {}
+    // Report the stored size as soon as the header is read; a non-ok result must be returned as is.
+    Status set_source_size(uint32_t width, uint32_t height) const {
+        lbx_error error{sizeof(lbx_error), LBX_OK, {}};
+        lbx_status s = sink_->set_source_size(sink_->host, width, height, &error);
+        return s == LBX_OK ? ok() : fail(s, error.message);
+    }
+    // A host-owned RGB8 buffer; nullptr when the host cannot provide it.
+    uint8_t* allocate(uint32_t width, uint32_t height, uint32_t flags, uint32_t& stride) const {
+        return sink_->allocate(sink_->host, width, height, LBX_PIXEL_RGB8, flags, &stride);
+    }
+
+private:
+    const lbx_image_sink* sink_;
+};
+
+class MetadataSink {
+public:
+    explicit MetadataSink(const lbx_metadata_sink* sink) : sink_(sink) {}
+    void entry(const std::string& key, const std::string& value) const {
+        sink_->add_entry(sink_->host, key.c_str(), value.c_str());
+    }
+    void text(const char* field, const std::string& value) const {
+        sink_->set_text(sink_->host, field, value.c_str());
+    }
+    void number(const char* field, double value) const { sink_->set_number(sink_->host, field, value); }
+
+private:
+    const lbx_metadata_sink* sink_;
+};
+
+struct TagInput {
+    Source source;
+    std::optional<ImageView> image;
+    MetadataView metadata;
+};
+
+class TagSink {
+public:
+    explicit TagSink(const lbx_tag_sink* sink) : sink_(sink) {}
+    void add(const std::string& name, const std::string& category, double confidence) const {
+        sink_->add_tag(sink_->host, name.c_str(), category.c_str(), confidence);
+    }
+
+private:
+    const lbx_tag_sink* sink_;
+};
+
+struct ThumbnailInput {
+    Source source;
+    ImageView image;
+    MetadataView metadata;
+    uint32_t orientation;
+    std::span<const uint32_t> sizes;
+};
+
+class ThumbnailSink {
+public:
+    explicit ThumbnailSink(const lbx_thumbnail_sink* sink) : sink_(sink) {}
+    Status emit(uint32_t size, uint32_t width, uint32_t height, const char* mime_type,
+                std::span<const uint8_t> data) const {
+        lbx_error error{sizeof(lbx_error), LBX_OK, {}};
+        lbx_status s =
+            sink_->emit(sink_->host, size, width, height, mime_type, data.data(), data.size(), &error);
+        return s == LBX_OK ? ok() : fail(s, error.message);
+    }
+
+private:
+    const lbx_thumbnail_sink* sink_;
+};
+
+// --------------------------------------------------------------------------------------------- thunks
+
+namespace detail {
+
+inline lbx_status report(lbx_error* error, lbx_status code, const char* message) {
+    if (error != nullptr) {
+        error->code = code;
+        std::strncpy(error->message, message, LBX_ERROR_MESSAGE_MAX - 1);
+        error->message[LBX_ERROR_MESSAGE_MAX - 1] = '\0';
+    }
+    return code;
+}
+
+// Runs `body` and converts any escaping exception into a status: nothing is thrown across the C ABI.
+template <typename Body>
+lbx_status guarded(lbx_error* error, Body&& body) noexcept {
+    try {
+        Status s = body();
+        return s.ok() ? LBX_OK : report(error, s.code == LBX_OK ? LBX_E_INTERNAL : s.code, s.message.c_str());
+    } catch (const Error& e) {
+        return report(error, e.code(), e.what());
+    } catch (const std::bad_alloc&) {
+        return report(error, LBX_E_NO_MEMORY, "out of memory");
+    } catch (const std::exception& e) {
+        return report(error, LBX_E_INTERNAL, e.what());
+    } catch (...) {
+        return report(error, LBX_E_INTERNAL, "unknown exception in plugin");
+    }
+}
+
+template <typename T>
+lbx_status create(const lbx_param_set* params, void** instance, lbx_error* error) {
+    return guarded(error, [&] {
+        *instance = std::make_unique<T>(Params(params)).release();
+        return ok();
+    });
+}
+
+template <typename T>
+void destroy(void* instance) {
+    std::unique_ptr<T> owned(static_cast<T*>(instance));
+}
+
+template <typename T>
+lbx_status decode(void* instance, const lbx_decode_request* request, const lbx_image_sink* sink,
+                  lbx_error* error) {
+    return guarded(error, [&] {
+        ImageSink image_sink(sink);
+        return static_cast<const T*>(instance)->decode(DecodeRequest{Source(request->source), request->min_long_edge},
+                                                        image_sink);
+    });
+}
+
+template <typename T>
+lbx_status read_metadata(void* instance, const lbx_source* source, const lbx_metadata_sink* sink,
+                         lbx_error* error) {
+    return guarded(error, [&] {
+        MetadataSink metadata_sink(sink);
+        return static_cast<const T*>(instance)->read_metadata(Source(*source), metadata_sink);
+    });
+}
+
+template <typename T>
+lbx_status tag(void* instance, const lbx_tag_input* input, const lbx_tag_sink* sink, lbx_error* error) {
+    return guarded(error, [&] {
+        TagSink tag_sink(sink);
+        std::optional<ImageView> image;
+        if (input->image != nullptr) image.emplace(*input->image);
+        return static_cast<const T*>(instance)->tag(TagInput{Source(*input->source), image, MetadataView(input->metadata)},
+                                                     tag_sink);
+    });
+}
+
+template <typename T>
+lbx_status thumbnail(void* instance, const lbx_thumbnail_input* input, const lbx_thumbnail_sink* sink,
+                     lbx_error* error) {
+    return guarded(error, [&] {
+        ThumbnailSink thumbnail_sink(sink);
+        ThumbnailInput in{Source(*input->source), ImageView(*input->image), MetadataView(input->metadata),
+                          input->orientation, std::span<const uint32_t>(input->sizes, input->size_count)};
+        return static_cast<const T*>(instance)->thumbnail(in, thumbnail_sink);
+    });
+}
+
+}  // namespace detail
+
+// Builds the C descriptor of stage class T. T declares `static constexpr lbx_stage_kind kind`, a
+// constructor taking `const Params&`, and the const method matching its kind:
+//   decode(const DecodeRequest&, ImageSink&), read_metadata(const Source&, MetadataSink&),
+//   tag(const TagInput&, TagSink&) or thumbnail(const ThumbnailInput&, ThumbnailSink&), each returning Status.
+// `formats` and `params` must be arrays with static storage: the descriptor points into them.
+template <typename T>
+lbx_stage_desc make_stage(const char* id, const char* description, int32_t priority,
+                          std::span<const lbx_format_desc> formats, std::span<const lbx_param_desc> params) {
+    lbx_stage_desc d{};
+    d.struct_size = sizeof(lbx_stage_desc);
+    d.id = id;
+    d.kind = T::kind;
+    d.description = description;
+    d.priority = priority;
+    d.formats = formats.empty() ? nullptr : formats.data();
+    d.format_count = static_cast<uint32_t>(formats.size());
+    d.params = params.empty() ? nullptr : params.data();
+    d.param_count = static_cast<uint32_t>(params.size());
+    d.create = &detail::create<T>;
+    d.destroy = &detail::destroy<T>;
+    if constexpr (T::kind == LBX_STAGE_DECODE) d.decode = &detail::decode<T>;
+    if constexpr (T::kind == LBX_STAGE_METADATA) d.read_metadata = &detail::read_metadata<T>;
+    if constexpr (T::kind == LBX_STAGE_TAG) d.tag = &detail::tag<T>;
+    if constexpr (T::kind == LBX_STAGE_THUMBNAIL) d.thumbnail = &detail::thumbnail<T>;
+    return d;
+}
+
+}  // namespace lbx::sdk
+
+// Declares the plugin: its identity and its stages (pointers to lbx_stage_desc objects with static
+// storage). Use it exactly once per plugin library, in <name>_plugin.cpp.
+#define LBX_PLUGIN(ID, NAME, VERSION, LICENSE, DESCRIPTION, ...)                                          \
+    extern "C" LBX_EXPORT const lbx_plugin_desc* LBX_PLUGIN_ENTRY(void) {                                 \
+        static const lbx_stage_desc* const stages[] = {__VA_ARGS__};                                      \
+        static const lbx_plugin_desc desc = {sizeof(lbx_plugin_desc),                                     \
+                                             LBX_PLUGIN_API_VERSION_MAJOR,                                \
+                                             LBX_PLUGIN_API_VERSION_MINOR,                                \
+                                             ID,                                                          \
+                                             NAME,                                                        \
+                                             VERSION,                                                     \
+                                             LICENSE,                                                     \
+                                             DESCRIPTION,                                                 \
+                                             stages,                                                      \
+                                             static_cast<uint32_t>(sizeof(stages) / sizeof(stages[0]))}; \
+        return &desc;                                                                                     \
+    }

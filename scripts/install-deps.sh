@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Lightbox needs to build and test. Idempotent: does nothing when they
+# are all present. Run as root (or with sudo). Extra packages can be passed as arguments.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libboost-dev            # Boost.DLL (header-only) loads plugins
+  libexiv2-dev            # EXIF/XMP/IPTC
+  libheif-dev             # HEIF/HEIC/AVIF decode (and encode for the sample set)
+  libturbojpeg0-dev       # JPEG decode with DCT scaling, thumbnail encode
+  libpng-dev libtiff-dev libwebp-dev
+  libcereal-dev libzmq3-dev cppzmq-dev   # ipc/
+  libsqlite3-dev          # catalog
+  libtomlplusplus-dev     # pipeline config files
+  nlohmann-json3-dev      # --json output
+  libcli11-dev            # command line
+  libxxhash-dev           # XXH3-128 content hash
+  zlib1g-dev              # gazetteer data
+  catch2                  # tests
+  "$@"
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

@@ -1,0 +1,68 @@
+// The pipeline's small parts: content hash, file walking, the bounded queue.
+#include "pipeline/bounded_queue.hpp"
+#include "pipeline/content_hash.hpp"
+#include "pipeline/file_walker.hpp"
+#include "support/test_files.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sstream>
+#include <thread>
+
+using namespace lbx::engine;
+
+TEST_CASE("the content hash is XXH3-128 as 32 hex digits", "[pipeline]") {
+    std::vector<uint8_t> empty;
+    CHECK(content_hash(empty) == "99aa06d3014798d86001c324468d497f");  // XXH3_128bits of nothing
+    std::vector<uint8_t> a{1, 2, 3}, b{1, 2, 4};
+    CHECK(content_hash(a).size() == 32);
+    CHECK(content_hash(a) != content_hash(b));
+    CHECK(content_hash(a) == content_hash(std::vector<uint8_t>{1, 2, 3}));
+}
+
+TEST_CASE("folders are walked recursively in name order, hidden entries skipped", "[pipeline]") {
+    lbx::test::TempDir dir;
+    for (const char* f : {"b.jpg", "a.jpg", "sub/c.jpg", "sub/deeper/d.png", ".hidden/e.jpg", "sub/.f.jpg"})
+        lbx::test::write_file(dir / f, {1});
+    std::vector<std::string> seen;
+    std::istringstream none;
+    walk_inputs({dir.path().string()}, none, [&](InputFile f) {
+        seen.push_back(std::filesystem::relative(f.path, dir.path()).string());
+        CHECK_FALSE(f.named_explicitly);
+        return true;
+    });
+    CHECK(seen == std::vector<std::string>{"a.jpg", "b.jpg", "sub/c.jpg", "sub/deeper/d.png"});
+}
+
+TEST_CASE("'-' reads paths from a stream; explicit files are marked; stopping early works", "[pipeline]") {
+    std::istringstream list("/x/one.jpg\n\n/x/two.jpg\r\n/x/three.jpg\n");
+    std::vector<InputFile> seen;
+    bool finished = walk_inputs({"/y/first.jpg", "-"}, list, [&](InputFile f) {
+        seen.push_back(f);
+        return seen.size() < 3;
+    });
+    CHECK_FALSE(finished);
+    REQUIRE(seen.size() == 3);
+    CHECK(seen[0].path == "/y/first.jpg");
+    CHECK(seen[0].named_explicitly);
+    CHECK(seen[2].path == "/x/two.jpg");
+}
+
+TEST_CASE("the bounded queue blocks producers at capacity and drains after close", "[pipeline]") {
+    BoundedQueue<int> q(2);
+    std::atomic<int> pushed{0};
+    std::thread producer([&] {
+        for (int i = 0; i < 5; ++i) {
+            q.push(i);
+            pushed.fetch_add(1);
+        }
+        q.close();
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(pushed.load() <= 2);  // held back by the capacity
+    std::vector<int> got;
+    while (auto v = q.pop()) got.push_back(*v);
+    producer.join();
+    CHECK(got == std::vector<int>{0, 1, 2, 3, 4});
+    CHECK_FALSE(q.push(9));  // closed
+}

@@ -1,0 +1,37 @@
+// A plugin written against the raw C ABI with a chosen API version, for the registry's version checks:
+// built as API 2.0 (incompatible major), 1.99 (minor newer than the host) and 1.0 with a stage that
+// lacks its function.
+#include <lightbox/plugin_api.h>
+
+namespace {
+
+#ifndef FIXTURE_NO_FUNCTION
+lbx_status tag(void*, const lbx_tag_input*, const lbx_tag_sink* sink, lbx_error*) {
+    sink->add_tag(sink->host, "raw", "test", 1.0);
+    return LBX_OK;
+}
+#endif
+
+lbx_stage_desc make_stage() {
+    lbx_stage_desc s{};
+    s.struct_size = sizeof(lbx_stage_desc);
+    s.id = "raw-tag";
+    s.kind = LBX_STAGE_TAG;
+    s.description = "raw C stage";
+#ifndef FIXTURE_NO_FUNCTION
+    s.tag = &tag;
+#endif
+    return s;
+}
+
+const lbx_stage_desc kStage = make_stage();
+const lbx_stage_desc* const kStages[] = {&kStage};
+
+}  // namespace
+
+extern "C" LBX_EXPORT const lbx_plugin_desc* lbx_plugin_describe(void) {
+    static const lbx_plugin_desc desc = {sizeof(lbx_plugin_desc), FIXTURE_API_MAJOR, FIXTURE_API_MINOR,
+                                         "org.lightbox.test.raw", "Raw", "1.0.0", "MIT", "raw descriptor",
+                                         kStages, 1};
+    return &desc;
+}
