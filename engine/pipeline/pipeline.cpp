@@ -82,12 +82,12 @@ private:
 
 }  // namespace
 
-Pipeline::Pipeline(const PipelineConfig& config, const PluginRegistry& registry, std::filesystem::path thumbnail_dir)
+Pipeline::Pipeline(Token, const PipelineConfig& config, const PluginRegistry& registry, std::filesystem::path thumbnail_dir)
     : config_(config), sniffer_(registry), store_(std::move(thumbnail_dir)) {}
 
 Expected<std::unique_ptr<Pipeline>> Pipeline::build(const PluginRegistry& registry, const PipelineConfig& config,
                                                     std::filesystem::path thumbnail_dir) {
-    std::unique_ptr<Pipeline> p(new Pipeline(config, registry, std::move(thumbnail_dir)));
+    auto p = std::make_unique<Pipeline>(Token{}, config, registry, std::move(thumbnail_dir));
     std::map<std::string, const StageInstance*> defaults;  // stages created with default parameters, by id
 
     auto create = [&](const LoadedStage& stage, const std::map<std::string, ParamInput>& params,

@@ -34,6 +34,10 @@ public:
     // How many times each stage id has run (tests use it to prove work is not repeated).
     std::map<std::string, uint64_t> stage_invocations() const;
 
+    // Use build(); public only so that std::make_unique can reach it.
+    struct Token {};
+    Pipeline(Token, const PipelineConfig& config, const PluginRegistry& registry, std::filesystem::path thumbnail_dir);
+
 private:
     // One configured step. For decode and metadata without `use`, `by_format` picks the stage per file.
     struct Step {
@@ -42,7 +46,6 @@ private:
         std::map<std::string, const StageInstance*> by_format;
     };
 
-    Pipeline(const PipelineConfig& config, const PluginRegistry& registry, std::filesystem::path thumbnail_dir);
     const StageInstance* stage_for(const Step& step, const std::string& format) const;
     void count(const StageInstance& stage) const;
 

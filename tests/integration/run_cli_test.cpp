@@ -73,7 +73,7 @@ TEST_CASE("run --json on the sample set reports every photo with correct values"
     SampleRun run;
     INFO(run.result.err);
     REQUIRE(run.result.exit_code == 0);
-    REQUIRE(run.photos.size() == 14);
+    REQUIRE(run.photos.size() == 15);
     for (const auto& [name, p] : run.photos) {
         INFO(name << ": " << p.dump());
         CHECK(p.at("status") == "ok");
@@ -83,7 +83,7 @@ TEST_CASE("run --json on the sample set reports every photo with correct values"
         CHECK(p.at("thumbnails")[0].at("size") == 1024);
         CHECK(p.at("thumbnails")[1].at("size") == 256);
     }
-    CHECK(run.result.err.find("14 files: 14 ok, 0 failed") != std::string::npos);
+    CHECK(run.result.err.find("15 files: 15 ok, 0 failed") != std::string::npos);
     CHECK(run.result.err.find("thumbnails: " + (run.dir / "thumbs").string()) != std::string::npos);
 
     // The EXIF summary, exactly as the sample set wrote it.
