@@ -211,7 +211,7 @@ typedef struct lbx_metadata_view {
 
 typedef struct lbx_tag_input {
     uint32_t struct_size;
-    const lbx_source* source;
+    const lbx_source* source; /* never NULL */
     const lbx_image* image; /* NULL when the pipeline runs without a decode stage */
     const lbx_metadata_view* metadata;
 } lbx_tag_input;
@@ -225,8 +225,8 @@ typedef struct lbx_tag_sink {
 
 typedef struct lbx_thumbnail_input {
     uint32_t struct_size;
-    const lbx_source* source;
-    const lbx_image* image;
+    const lbx_source* source; /* never NULL */
+    const lbx_image* image;   /* never NULL: a thumbnail stage always runs after a decode stage */
     const lbx_metadata_view* metadata;
     /* The EXIF orientation (1..8) still to apply to `image` to show it upright; 1 when it already is
      * (the host sets 1 for LBX_IMAGE_UPRIGHT images, so HEIF is never turned twice). */
