@@ -34,7 +34,7 @@ constexpr std::array<Camera, 6> kCameras{{
 }};
 
 constexpr std::array<Place, 6> kPlaces{{
-    {"paris", 48.8584, 2.2945, 35},
+    {"paris", 48.8566, 2.3522, 35},
     {"new-york", 40.7128, -74.0060, 10},
     {"tokyo", 35.6762, 139.6503, 40},
     {"sydney", -33.8568, 151.2153, 5},
