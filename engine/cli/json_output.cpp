@@ -19,17 +19,21 @@ json exif_summary_json(const Metadata& m) {
     return exif;
 }
 
+json failure_json(const StageFailure& f) {
+    json j{{"stage", f.stage}, {"stage_id", f.stage_id}, {"plugin", f.plugin}, {"code", f.code}, {"message", f.message}};
+    if (!f.plugin_version.empty()) j["plugin_version"] = f.plugin_version;
+    return j;
+}
+
 json photo_json(const PhotoResult& r) {
     json j;
     j["path"] = r.path;
     j["status"] = r.ok() ? "ok" : "failed";
-    if (r.failure) {
-        j["error"] = {{"stage", r.failure->stage},
-                      {"stage_id", r.failure->stage_id},
-                      {"plugin", r.failure->plugin},
-                      {"code", r.failure->code},
-                      {"message", r.failure->message}};
-        if (!r.failure->plugin_version.empty()) j["error"]["plugin_version"] = r.failure->plugin_version;
+    if (r.failure) j["error"] = failure_json(*r.failure);
+    if (!r.warnings.empty()) {
+        json warnings = json::array();
+        for (const StageFailure& w : r.warnings) warnings.push_back(failure_json(w));
+        j["warnings"] = std::move(warnings);
     }
     if (!r.format.empty()) j["format"] = r.format;
     if (r.file_size) j["size"] = r.file_size;

@@ -11,6 +11,7 @@
 namespace lbx::engine::cli {
 
 nlohmann::json photo_json(const PhotoResult& result);
+nlohmann::json failure_json(const StageFailure& failure);  // error and warnings entries
 nlohmann::json exif_summary_json(const Metadata& metadata);
 nlohmann::json plugin_json(const LoadedPlugin& plugin, bool full);
 nlohmann::json rejected_json(const RejectedPlugin& rejected);

@@ -31,6 +31,9 @@ struct PhotoResult {
     std::string path;
     bool skipped = false;  // found in a folder and not a photo (unknown content and extension): not reported
     std::optional<StageFailure> failure;
+    // Problems that did not stop the photo: a metadata reader that failed on damaged EXIF while the
+    // pixels decoded fine (the photo is still shown, without its metadata).
+    std::vector<StageFailure> warnings;
     std::string format;
     uint64_t file_size = 0;
     uint32_t width = 0;   // stored pixels, before orientation

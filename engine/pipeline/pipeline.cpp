@@ -140,7 +140,10 @@ Expected<std::unique_ptr<Pipeline>> Pipeline::build(const PluginRegistry& regist
     std::sort(p->sizes_desc_.rbegin(), p->sizes_desc_.rend());
     p->sizes_desc_.erase(std::unique(p->sizes_desc_.begin(), p->sizes_desc_.end()), p->sizes_desc_.end());
     bool tags = false;
-    for (const Step& s : p->steps_) tags = tags || s.kind == LBX_STAGE_TAG;
+    for (const Step& s : p->steps_) {
+        tags = tags || s.kind == LBX_STAGE_TAG;
+        p->decodes_ = p->decodes_ || s.kind == LBX_STAGE_DECODE;
+    }
     if (p->makes_thumbnails() && !p->sizes_desc_.empty()) p->decode_long_edge_ = p->sizes_desc_.front();
     else if (tags) p->decode_long_edge_ = kTagOnlyLongEdge;
     return p;
@@ -217,7 +220,13 @@ PhotoResult Pipeline::process(const InputFile& file) const {
             case LBX_STAGE_METADATA: {
                 if (stage == nullptr) break;  // no metadata reader for this format: not an error
                 count(*stage);
-                if (auto ok = stage->read_metadata(source, r.metadata); !ok) return finish(stage_failure(*stage, ok.error()));
+                if (auto ok = stage->read_metadata(source, r.metadata); !ok) {
+                    // Damaged metadata must not hide a photo whose pixels are fine: when a decode stage
+                    // follows, this is a warning and the photo goes on without metadata.
+                    if (!decodes_) return finish(stage_failure(*stage, ok.error()));
+                    r.metadata = Metadata{};
+                    r.warnings.push_back(stage_failure(*stage, ok.error()));
+                }
                 break;
             }
             case LBX_STAGE_DECODE: {

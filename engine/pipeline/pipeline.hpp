@@ -55,6 +55,7 @@ private:
     std::vector<std::unique_ptr<StageInstance>> instances_;
     std::vector<Step> steps_;
     uint32_t decode_long_edge_ = 0;
+    bool decodes_ = false;
     std::vector<uint32_t> sizes_desc_;
     mutable std::map<const StageInstance*, std::unique_ptr<std::atomic<uint64_t>>> invocations_;
 };

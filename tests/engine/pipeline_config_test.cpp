@@ -62,7 +62,7 @@ TEST_CASE("config errors point at file, line and key", "[config]") {
     CHECK_THAT(error_of("[[stage]\nkind = 1"), Catch::StartsWith("/cfg/pipeline.toml:1: "));
 }
 
-TEST_CASE("--only keeps the stages of the kinds asked for", "[config]") {
+TEST_CASE("restricting to kinds (run --only) keeps those stages", "[config]") {
     auto c = parse_pipeline_config(kGood, "/cfg/pipeline.toml");
     REQUIRE(c);
     auto meta = *c;

@@ -41,9 +41,13 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::vect
         dup2(in_pipe[0], 0);
         dup2(out_pipe[1], 1);
         dup2(err_pipe[1], 2);
+        // A clean signal state: a test runner started in the background inherits SIGINT ignored, and
+        // exec keeps ignored signals ignored, which would hide the engine's Ctrl-C handling.
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, nullptr);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
         execve(args[0], args.data(), envp.data());
         _exit(127);
     }
