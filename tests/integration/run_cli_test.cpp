@@ -300,6 +300,7 @@ TEST_CASE("Ctrl-C stops after the files in flight and still prints their results
     REQUIRE(child.wait_for_stdout_lines(1, std::chrono::seconds(60)));
     child.send_signal(SIGINT);
     auto r = child.wait(std::chrono::seconds(60));
+    INFO("stderr: " << r.err);
     CHECK_FALSE(r.timed_out);
     CHECK(r.exit_code == 130);
     auto photos = parse_lines(r.out);  // every line complete JSON
