@@ -22,9 +22,10 @@ InterruptGuard::InterruptGuard(std::atomic<bool>& stop, std::function<void()> on
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     watcher_ = std::jthread([this, &stop, on_first_signal = std::move(on_first_signal)] {
         sigset_t signals = stop_signals();
-        const timespec poll{0, 100'000'000};
+        const timespec poll{1, 0};  // a safety net: the destructor wakes the watcher at once
         while (!done_.load()) {
             int sig = sigtimedwait(&signals, nullptr, &poll);
+            if (done_.load()) break;  // the wake-up sent by the destructor, not the user
             if (sig < 0) continue;
             if (stop.exchange(true)) _exit(128 + sig);  // second signal: the user really wants out
             if (on_first_signal) on_first_signal();
@@ -34,7 +35,10 @@ InterruptGuard::InterruptGuard(std::atomic<bool>& stop, std::function<void()> on
 
 InterruptGuard::~InterruptGuard() {
     done_.store(true);
-    if (watcher_.joinable()) watcher_.join();
+    if (watcher_.joinable()) {
+        pthread_kill(watcher_.native_handle(), SIGTERM);  // thread-directed: only the watcher sees it
+        watcher_.join();
+    }
     sigset_t set = stop_signals();
     pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
 }

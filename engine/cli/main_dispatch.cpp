@@ -18,8 +18,8 @@ int run_main(int argc, char** argv) {
     run_cmd->add_option("--config", run.config, "pipeline config (TOML); default: the installed default.toml");
     run_cmd->add_option("--jobs,-j", run.jobs, "worker threads (default: all cores)")->check(CLI::Range(1, 1024));
     run_cmd->add_option("--thumbs", run.thumbs, "thumbnail folder (default: $XDG_CACHE_HOME/lightbox/thumbs)");
-    run_cmd->add_option("--sizes", run.sizes, "thumbnail long edges, e.g. 256,1024")->delimiter(',')->check(CLI::Range(16, 8192));
-    run_cmd->add_option("--only", run.only, "stage kinds to run: metadata,decode,tag,thumbnail")->delimiter(',');
+    run_cmd->add_option("--sizes", run.sizes, "thumbnail long edges, e.g. 256,1024")->delimiter(',')->check(CLI::Range(16, 8192))->allow_extra_args(false);
+    run_cmd->add_option("--only", run.only, "stage kinds to run: metadata,decode,tag,thumbnail")->delimiter(',')->allow_extra_args(false);
     run_cmd->add_flag("--json", run.json, "one JSON object per file on stdout");
     run_cmd->add_flag("!--no-progress", run.progress, "no progress on stderr (the summary is still printed)");
     run_cmd->add_option("paths", run.paths, "files and folders; '-' reads paths from stdin")->required();

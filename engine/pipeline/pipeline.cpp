@@ -3,6 +3,7 @@
 #include "pipeline/content_hash.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -60,19 +61,17 @@ public:
         return std::nullopt;
     }
 
-    // Appends up to `count` bytes; returns an error text on a read error.
-    std::optional<std::string> read_into(std::vector<uint8_t>& buffer, std::size_t count) {
-        std::size_t start = buffer.size();
-        buffer.resize(start + count);
-        std::size_t done = 0;
-        while (done < count) {
-            ssize_t n = ::read(fd_, buffer.data() + start + done, count - done);
+    // Reads up to `count` bytes into `out`, adding to `done`; returns an error text on a read error.
+    std::optional<std::string> read_into(uint8_t* out, std::size_t count, std::size_t& done) {
+        std::size_t got = 0;
+        while (got < count) {
+            ssize_t n = ::read(fd_, out + got, count - got);
             if (n < 0 && errno == EINTR) continue;
             if (n < 0) return std::string(std::strerror(errno));
             if (n == 0) break;  // the file shrank since fstat: keep what is there
-            done += static_cast<std::size_t>(n);
+            got += static_cast<std::size_t>(n);
         }
-        buffer.resize(start + done);
+        done += got;
         return std::nullopt;
     }
 
@@ -194,25 +193,35 @@ PhotoResult Pipeline::process(const InputFile& file) const {
     if (r.file_size > config_.max_file_bytes)
         return finish(engine_failure("read", "too_large", "file is " + size_text(r.file_size) + ", over the limit of " +
                                                               size_text(config_.max_file_bytes)));
-    std::vector<uint8_t> bytes;
-    bytes.reserve(r.file_size);
-    if (auto problem = reader.read_into(bytes, std::min<uint64_t>(r.file_size, FormatSniffer::kHeadSize)))
+    // The head first, to sniff without reading (or allocating for) a large file that is not a photo.
+    std::array<uint8_t, FormatSniffer::kHeadSize> head{};
+    std::size_t size = 0;
+    if (auto problem = reader.read_into(head.data(), std::min<uint64_t>(r.file_size, head.size()), size))
         return finish(engine_failure("read", "io", "cannot read: " + *problem));
-    auto format = sniffer_.sniff(bytes);
+    const std::span<const uint8_t> head_bytes(head.data(), size);
+    auto format = sniffer_.sniff(head_bytes);
     if (!format) {
         if (!file.named_explicitly && !sniffer_.has_known_extension(file.path.filename().string())) {
             r.skipped = true;
             return finish();
         }
-        return finish(engine_failure("sniff", "unsupported", "unknown format (first bytes " + hex_prefix(bytes) + ")"));
+        return finish(engine_failure("sniff", "unsupported", "unknown format (first bytes " + hex_prefix(head_bytes) + ")"));
     }
+    // One buffer for the whole file, not zero-filled first: it is about to be overwritten.
+    std::unique_ptr<uint8_t[]> bytes;
+    try {
+        bytes = std::make_unique_for_overwrite<uint8_t[]>(r.file_size);
+    } catch (const std::bad_alloc&) {
+        return finish(engine_failure("read", "no_memory", "out of memory for a " + size_text(r.file_size) + " file"));
+    }
+    std::copy(head.begin(), head.begin() + size, bytes.get());
     r.format = *format;
-    if (auto problem = reader.read_into(bytes, r.file_size - bytes.size()))
+    if (auto problem = reader.read_into(bytes.get() + size, r.file_size - size, size))
         return finish(engine_failure("read", "io", "cannot read: " + *problem));
-    r.file_size = bytes.size();
-    r.hash = content_hash(bytes);
+    r.file_size = size;
+    r.hash = content_hash(std::span<const uint8_t>(bytes.get(), size));
 
-    const Source source{std::span<const uint8_t>(bytes.data(), bytes.size()), r.path, r.format};
+    const Source source{std::span<const uint8_t>(bytes.get(), size), r.path, r.format};
     std::optional<Image> image;
     for (const Step& step : steps_) {
         const StageInstance* stage = stage_for(step, r.format);
