@@ -1,5 +1,5 @@
 // The machine-readable forms of the engine's results, documented in sdk_docs/run-json.md and
-// sdk_docs/plugins-json.md. Field names here are a contract with scripts: add, never rename.
+// sdk_docs/plugin-api.md ("plugins --json"). Field names here are a contract with scripts: add, never rename.
 #pragma once
 
 #include "pipeline/photo_result.hpp"

@@ -38,6 +38,13 @@ void make_resident(const std::filesystem::path& file) {
     if (handle != nullptr) dlclose(handle);  // drops only the reference taken just now
 }
 
+// The sizes of the descriptors as API 1.0 defined them. A later minor version appends fields; a plugin
+// built against 1.0 still passes, and the host reads an appended field only when struct_size covers it.
+// (The array element structs lbx_format_desc, lbx_param_desc and lbx_param_value keep their 1.0 layout:
+// arrays are indexed by size, so they cannot grow.)
+constexpr uint32_t kPluginDescSizeV1_0 = offsetof(lbx_plugin_desc, stage_count) + sizeof(uint32_t);
+constexpr uint32_t kStageDescSizeV1_0 = offsetof(lbx_stage_desc, thumbnail) + sizeof(void*);
+
 // Checks a descriptor before the host trusts any of it. Returns the reason it cannot be used.
 std::optional<std::string> check_descriptor(const lbx_plugin_desc* d) {
     if (d == nullptr) return "its entry point returned no descriptor";
@@ -49,7 +56,7 @@ std::optional<std::string> check_descriptor(const lbx_plugin_desc* d) {
           << LBX_PLUGIN_API_VERSION_MAJOR << "." << LBX_PLUGIN_API_VERSION_MINOR;
         return s.str();
     }
-    if (d->struct_size < sizeof(lbx_plugin_desc))
+    if (d->struct_size < kPluginDescSizeV1_0)
         return "its descriptor is smaller than API 1.0 requires (" + std::to_string(d->struct_size) + " bytes)";
     if (!non_empty(d->id) || !non_empty(d->name) || !non_empty(d->version))
         return "its descriptor lacks an id, a name or a version";
@@ -57,7 +64,7 @@ std::optional<std::string> check_descriptor(const lbx_plugin_desc* d) {
     for (uint32_t i = 0; i < d->stage_count; ++i) {
         const lbx_stage_desc* s = d->stages[i];
         std::string where = "stage " + std::to_string(i);
-        if (s == nullptr || s->struct_size < sizeof(lbx_stage_desc)) return where + " has no or a too small descriptor";
+        if (s == nullptr || s->struct_size < kStageDescSizeV1_0) return where + " has no or a too small descriptor";
         if (!valid_stage_id(s->id)) return where + " has an invalid id (lower-case letters, digits, '_' and '-')";
         where = "stage '" + std::string(s->id) + "'";
         const bool fn_ok = (s->kind == LBX_STAGE_DECODE && s->decode) || (s->kind == LBX_STAGE_METADATA && s->read_metadata) ||
