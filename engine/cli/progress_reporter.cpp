@@ -21,7 +21,6 @@ ProgressReporter::ProgressReporter(std::FILE* out, const BatchCounts& counts, bo
       start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
 
 void ProgressReporter::file_done(bool ok) {
-    ++done_;
     if (!ok) ++failed_;
     tick();
 }
@@ -37,24 +36,28 @@ void ProgressReporter::tick() {
 
 void ProgressReporter::draw() {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    const double rate = elapsed > 0 ? done_ / elapsed : 0;
-    const uint64_t total = counts_.discovered.load();
-    const bool total_known = counts_.walk_done.load();
+    // Counted in files looked at (skipped non-photos included), so the numerator meets the total.
+    const uint64_t done = counts_.processed.load();
+    const double rate = elapsed > 0 ? done / elapsed : 0;
+    bool total_known = counts_.expected_final.load() || counts_.walk_done.load();
+    uint64_t total = counts_.expected_final.load() ? counts_.expected.load() : counts_.discovered.load();
+    if (!counts_.expected_final.load() && counts_.expected.load() > total) total = counts_.expected.load();
+    if (total < done) total = done;
     std::string eta = "?";
-    if (total_known && rate > 0 && total >= done_) eta = clock_text((total - done_) / rate);
+    if (total_known && rate > 0) eta = clock_text((total - done) / rate);
     char text[256];
     if (tty_) {
         const int width = 28;
-        int filled = total_known && total ? static_cast<int>(width * double(done_) / total) : 0;
+        int filled = total_known && total ? static_cast<int>(width * double(done) / total) : 0;
         std::string bar(filled, '#');
         bar.resize(width, total_known ? '.' : ' ');
         std::snprintf(text, sizeof text, "\r[%s] %llu/%llu%s  %.1f files/s  ETA %s  %llu failed\x1b[K", bar.c_str(),
-                      static_cast<unsigned long long>(done_), static_cast<unsigned long long>(total),
+                      static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
                       total_known ? "" : "+", rate, eta.c_str(), static_cast<unsigned long long>(failed_));
         line_open_ = true;
     } else {
         std::snprintf(text, sizeof text, "progress: %llu/%llu%s files, %llu failed, %.1f files/s, ETA %s\n",
-                      static_cast<unsigned long long>(done_), static_cast<unsigned long long>(total),
+                      static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
                       total_known ? "" : "+", static_cast<unsigned long long>(failed_), rate, eta.c_str());
     }
     std::fputs(text, out_);

@@ -26,7 +26,6 @@ private:
     const BatchCounts& counts_;
     bool enabled_;
     bool tty_;
-    uint64_t done_ = 0;
     uint64_t failed_ = 0;
     std::chrono::steady_clock::time_point start_;
     std::chrono::steady_clock::time_point last_draw_;

@@ -2,7 +2,9 @@
 
 #include "pipeline/bounded_queue.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <sstream>
 #include <thread>
 
 namespace lbx::engine {
@@ -25,6 +27,19 @@ BatchSummary run_batch(const Pipeline& pipeline, const std::vector<std::string>&
         counts.walk_done.store(true);
         files.close();
     });
+
+    const bool reads_stdin = std::find(inputs.begin(), inputs.end(), "-") != inputs.end();
+    std::jthread counter;
+    if (!reads_stdin) {
+        counter = std::jthread([&] {
+            std::istringstream none;
+            bool finished = walk_inputs(inputs, none, [&](const InputFile&) {
+                counts.expected.fetch_add(1);
+                return !stop.load();
+            });
+            counts.expected_final.store(finished);
+        });
+    }
 
     std::atomic<unsigned> running{jobs};
     std::vector<std::jthread> workers;
@@ -53,6 +68,7 @@ BatchSummary run_batch(const Pipeline& pipeline, const std::vector<std::string>&
             continue;
         }
         if (!r) break;
+        counts.processed.fetch_add(1);
         if (r->skipped) ++summary.skipped;
         else {
             (r->ok() ? summary.ok : summary.failed) += 1;
@@ -61,6 +77,7 @@ BatchSummary run_batch(const Pipeline& pipeline, const std::vector<std::string>&
         if (callbacks.on_tick) callbacks.on_tick();
     }
     walker.join();
+    if (counter.joinable()) counter.join();
     workers.clear();
     summary.interrupted = stop.load();
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

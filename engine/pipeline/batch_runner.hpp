@@ -16,8 +16,13 @@
 namespace lbx::engine {
 
 struct BatchCounts {
-    std::atomic<uint64_t> discovered{0};  // files found so far
+    std::atomic<uint64_t> discovered{0};  // files handed to the workers so far
     std::atomic<bool> walk_done{false};   // discovered is final
+    // A separate, cheap walk (names only) counts the files ahead of the work, so progress can show a
+    // total and an ETA early. Not done for paths read from stdin.
+    std::atomic<uint64_t> expected{0};
+    std::atomic<bool> expected_final{false};
+    std::atomic<uint64_t> processed{0};   // results received, skipped files included
 };
 
 struct BatchSummary {
