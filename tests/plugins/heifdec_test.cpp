@@ -4,63 +4,21 @@
 #include "sample/bad_files.hpp"
 #include "sample/image_encoders.hpp"
 #include "sample/rgb_image.hpp"
-#include "support/plugin_harness.hpp"
+#include "support/decoder_checks.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
 
 using lbx::engine::DecodeLimits;
-using lbx::engine::Image;
-using lbx::sample::Rgb;
 using lbx::sample::RgbImage;
+using lbx::test::check_marked_scene;
 
 namespace {
 
-lbx::engine::Expected<Image> decode(const std::vector<uint8_t>& bytes, uint32_t min_long_edge = 0,
-                                    DecodeLimits limits = {}) {
-    static const lbx::engine::StageInstance stage = lbx::test::make_stage("heifdec");
-    return stage.decode(lbx::test::source_of(bytes, "heif"), min_long_edge, limits);
-}
-
-Rgb mean_at(const uint8_t* pixels, uint32_t stride, uint32_t w, uint32_t h, uint32_t x, uint32_t y, int r = 2) {
-    int sum[3] = {0, 0, 0}, n = 0;
-    for (int dy = -r; dy <= r; ++dy) {
-        for (int dx = -r; dx <= r; ++dx) {
-            const int px = std::clamp(int(x) + dx, 0, int(w) - 1), py = std::clamp(int(y) + dy, 0, int(h) - 1);
-            const uint8_t* p = pixels + std::size_t(py) * stride + std::size_t(px) * 3;
-            for (int c = 0; c < 3; ++c) sum[c] += p[c];
-            ++n;
-        }
-    }
-    return {uint8_t(sum[0] / n), uint8_t(sum[1] / n), uint8_t(sum[2] / n)};
-}
-
-Rgb decoded_at(const Image& img, double fx, double fy) {
-    return mean_at(img.pixels.data(), img.stride, img.width, img.height, uint32_t(fx * img.width), uint32_t(fy * img.height));
-}
-
-Rgb original_at(const RgbImage& img, double fx, double fy) {
-    return mean_at(img.pixels.data(), img.width * 3, img.width, img.height, uint32_t(fx * img.width), uint32_t(fy * img.height));
-}
-
-void check_close(Rgb got, Rgb want, int tolerance) {
-    INFO("got (" << int(got.r) << "," << int(got.g) << "," << int(got.b) << "), want (" << int(want.r) << ","
-                 << int(want.g) << "," << int(want.b) << ") within " << tolerance);
-    CHECK(std::abs(got.r - want.r) <= tolerance);
-    CHECK(std::abs(got.g - want.g) <= tolerance);
-    CHECK(std::abs(got.b - want.b) <= tolerance);
-}
-
-// The marker scene upright: red top-left, blue bottom-right, sky at the top middle.
-void check_marked_scene(const Image& img, const RgbImage& upright, int tolerance) {
-    check_close(decoded_at(img, 0.1, 0.1), {230, 20, 20}, tolerance);
-    check_close(decoded_at(img, 0.9, 0.9), {20, 20, 230}, tolerance);
-    check_close(decoded_at(img, 0.5, 0.04), original_at(upright, 0.5, 0.04), tolerance);
-}
+const lbx::test::StageDecoder decode("heifdec", "heif");
 
 // Every 'ispe' property (image spatial extents) rewritten to claim width x height.
 std::vector<uint8_t> with_ispe(std::vector<uint8_t> heic, uint32_t width, uint32_t height) {
@@ -85,11 +43,7 @@ TEST_CASE("heifdec decodes a HEIC upright with the marker colours in place", "[h
     REQUIRE(std::memcmp(heic.data() + 4, "ftypheic", 8) == 0);
     auto r = decode(heic);
     REQUIRE(r);
-    CHECK(r->width == 320);
-    CHECK(r->height == 240);
-    CHECK(r->source_width == 320);
-    CHECK(r->source_height == 240);
-    CHECK(r->flags == LBX_IMAGE_UPRIGHT);
+    lbx::test::check_full_size(*r, 320, 240, LBX_IMAGE_UPRIGHT);
     check_marked_scene(*r, scene, 16);
 }
 
@@ -153,40 +107,19 @@ TEST_CASE("heifdec decodes the stored thumbnail when it covers min_long_edge", "
 TEST_CASE("heifdec rejects bad HEIFs with a clean status", "[heifdec]") {
     const std::vector<uint8_t> good = lbx::sample::encode_heic(lbx::sample::make_marked_scene(256, 192, 5), 60);
 
-    SECTION("zero bytes") {
-        auto r = decode({});
-        REQUIRE_FALSE(r);
-        CHECK(r.error().code == "corrupt");
-    }
+    SECTION("zero bytes") { lbx::test::check_fails(decode({}), "corrupt"); }
     SECTION("truncated in ftyp, meta and mdat") {
-        for (std::size_t keep : {std::size_t(10), std::size_t(30), std::size_t(200), std::size_t(400), good.size() / 2,
-                                 good.size() - 100, good.size() - 1}) {
-            auto r = decode(lbx::sample::truncate_bytes(good, keep));
-            INFO("kept " << keep << " of " << good.size() << " bytes: " << (r ? "ok" : r.error().message));
-            REQUIRE_FALSE(r);
-            CHECK(r.error().code == "truncated");
-        }
+        lbx::test::check_truncations_fail(decode, good,
+                                          {10, 30, 200, 400, good.size() / 2, good.size() - 100, good.size() - 1});
     }
-    SECTION("wrong magic") {
-        auto r = decode(lbx::sample::with_wrong_magic(good));
-        REQUIRE_FALSE(r);
-        CHECK(r.error().code == "unsupported");
-    }
+    SECTION("wrong magic") { lbx::test::check_fails(decode(lbx::sample::with_wrong_magic(good)), "unsupported"); }
     SECTION("garbage, with and without an ftyp box") {
-        for (uint32_t seed = 1; seed <= 20; ++seed) {
-            std::vector<uint8_t> junk = lbx::sample::garbage_bytes(500 + seed * 50, seed);
-            auto plain = decode(junk);
-            REQUIRE_FALSE(plain);
-            CHECK(plain.error().code == "unsupported");
+        const auto with_ftyp = [](std::vector<uint8_t>& junk, uint32_t) {
             const uint8_t ftyp[] = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0,
                                     'm', 'i', 'f', '1', 'h', 'e', 'i', 'c'};
             std::memcpy(junk.data(), ftyp, sizeof ftyp);
-            auto signed_junk = decode(junk);
-            REQUIRE_FALSE(signed_junk);
-            const std::string code = signed_junk.error().code;
-            INFO(signed_junk.error().message);
-            CHECK((code == "corrupt" || code == "truncated" || code == "unsupported"));
-        }
+        };
+        lbx::test::check_garbage_fails(decode, 500, 50, with_ftyp, {"corrupt", "truncated", "unsupported"});
     }
     SECTION("a 20000x20000 'ispe' (400 MP) is refused by the host's pixel limit") {
         auto r = decode(with_ispe(good, 20000, 20000));

@@ -4,6 +4,7 @@
 #include "sample/bad_files.hpp"
 #include "sample/image_encoders.hpp"
 #include "sample/rgb_image.hpp"
+#include "support/decoder_checks.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/test_files.hpp"
 
@@ -22,56 +23,15 @@
 #include <vector>
 
 using lbx::engine::DecodeLimits;
-using lbx::engine::Image;
 using lbx::sample::Rgb;
 using lbx::sample::RgbImage;
+using lbx::test::check_close;
+using lbx::test::check_marked_scene;
+using lbx::test::decoded_at;
 
 namespace {
 
-lbx::engine::Expected<Image> decode(const std::vector<uint8_t>& bytes, uint32_t min_long_edge = 0,
-                                    DecodeLimits limits = {}) {
-    static const lbx::engine::StageInstance stage = lbx::test::make_stage("jpegdec");
-    return stage.decode(lbx::test::source_of(bytes, "jpeg"), min_long_edge, limits);
-}
-
-// Mean colour of the (2r+1)^2 window around (x, y).
-Rgb mean_at(const uint8_t* pixels, uint32_t stride, uint32_t w, uint32_t h, uint32_t x, uint32_t y, int r = 2) {
-    int sum[3] = {0, 0, 0}, n = 0;
-    for (int dy = -r; dy <= r; ++dy) {
-        for (int dx = -r; dx <= r; ++dx) {
-            const int px = std::clamp(int(x) + dx, 0, int(w) - 1), py = std::clamp(int(y) + dy, 0, int(h) - 1);
-            const uint8_t* p = pixels + std::size_t(py) * stride + std::size_t(px) * 3;
-            for (int c = 0; c < 3; ++c) sum[c] += p[c];
-            ++n;
-        }
-    }
-    return {uint8_t(sum[0] / n), uint8_t(sum[1] / n), uint8_t(sum[2] / n)};
-}
-
-Rgb decoded_at(const Image& img, double fx, double fy) {
-    return mean_at(img.pixels.data(), img.stride, img.width, img.height, uint32_t(fx * img.width), uint32_t(fy * img.height));
-}
-
-Rgb original_at(const RgbImage& img, double fx, double fy) {
-    return mean_at(img.pixels.data(), img.width * 3, img.width, img.height, uint32_t(fx * img.width), uint32_t(fy * img.height));
-}
-
-void check_close(Rgb got, Rgb want, int tolerance) {
-    INFO("got (" << int(got.r) << "," << int(got.g) << "," << int(got.b) << "), want (" << int(want.r) << ","
-                 << int(want.g) << "," << int(want.b) << ") within " << tolerance);
-    CHECK(std::abs(got.r - want.r) <= tolerance);
-    CHECK(std::abs(got.g - want.g) <= tolerance);
-    CHECK(std::abs(got.b - want.b) <= tolerance);
-}
-
-// The marker scene's red top-left block, blue bottom-right block and the sky at the top middle.
-void check_marked_scene(const Image& img, const RgbImage& original, int tolerance) {
-    check_close(decoded_at(img, 0.1, 0.1), {230, 20, 20}, tolerance);
-    check_close(decoded_at(img, 0.9, 0.9), {20, 20, 230}, tolerance);
-    check_close(decoded_at(img, 0.5, 0.04), original_at(original, 0.5, 0.04), tolerance);
-    const Rgb sky = decoded_at(img, 0.5, 0.04);
-    CHECK(sky.b > sky.r + 80);  // blue sky, not a grey fill
-}
+const lbx::test::StageDecoder decode("jpegdec", "jpeg");
 
 // A JPEG made straight with TurboJPEG in any pixel format and subsampling (grayscale, CMYK).
 std::vector<uint8_t> tj_encode(const std::vector<uint8_t>& pixels, int w, int h, int pixel_format, int subsampling) {
@@ -91,12 +51,8 @@ TEST_CASE("jpegdec decodes a JPEG at full size with the marker colours in place"
     const RgbImage scene = lbx::sample::make_marked_scene(320, 240, 4);
     auto r = decode(lbx::sample::encode_jpeg(scene, 92));
     REQUIRE(r);
-    CHECK(r->width == 320);
-    CHECK(r->height == 240);
+    lbx::test::check_full_size(*r, 320, 240, 0);  // JPEG orientation is EXIF's business: the engine applies it
     CHECK(r->stride == 320 * 3);
-    CHECK(r->source_width == 320);
-    CHECK(r->source_height == 240);
-    CHECK(r->flags == 0);  // JPEG orientation is EXIF's business: the engine applies it
     check_marked_scene(*r, scene, 12);
 }
 
@@ -209,43 +165,22 @@ TEST_CASE("jpegdec: one instance decodes from several threads at once", "[jpegde
 TEST_CASE("jpegdec rejects bad JPEGs with a clean status", "[jpegdec]") {
     const std::vector<uint8_t> good = lbx::sample::encode_jpeg(lbx::sample::make_marked_scene(320, 240, 5), 90);
 
-    SECTION("zero bytes") {
-        auto r = decode({});
-        REQUIRE_FALSE(r);
-        CHECK(r.error().code == "corrupt");
-        CHECK(r.error().message == "empty file: 0 bytes");
-    }
+    SECTION("zero bytes") { lbx::test::check_fails(decode({}), "corrupt", "empty file: 0 bytes"); }
     SECTION("truncated in the header, in the scan, before EOI") {
-        for (std::size_t keep : {std::size_t(2), std::size_t(20), std::size_t(150), std::size_t(400),
-                                 good.size() / 4, good.size() / 2, good.size() - 100, good.size() - 2}) {
-            auto r = decode(lbx::sample::truncate_bytes(good, keep));
-            INFO("kept " << keep << " of " << good.size() << " bytes: " << (r ? "ok" : r.error().message));
-            REQUIRE_FALSE(r);
-            CHECK(r.error().code == "truncated");
-            CHECK(r.error().domain == "decode");
-        }
+        lbx::test::check_truncations_fail(decode, good, {2, 20, 150, 400, good.size() / 4, good.size() / 2,
+                                                         good.size() - 100, good.size() - 2});
     }
     SECTION("truncated, scaled decode") {
         auto r = decode(lbx::sample::truncate_bytes(good, good.size() / 2), 64);
         REQUIRE_FALSE(r);
         CHECK(r.error().code == "truncated");
     }
-    SECTION("wrong magic") {
-        auto r = decode(lbx::sample::with_wrong_magic(good));
-        REQUIRE_FALSE(r);
-        CHECK(r.error().code == "unsupported");
-    }
+    SECTION("wrong magic") { lbx::test::check_fails(decode(lbx::sample::with_wrong_magic(good)), "unsupported"); }
     SECTION("garbage, with and without a JPEG signature") {
-        for (uint32_t seed = 1; seed <= 20; ++seed) {
-            std::vector<uint8_t> junk = lbx::sample::garbage_bytes(2000 + seed * 100, seed);
-            auto plain = decode(junk);
-            REQUIRE_FALSE(plain);
-            CHECK(plain.error().code == "unsupported");
+        const auto with_signature = [](std::vector<uint8_t>& junk, uint32_t) {
             junk[0] = 0xFF, junk[1] = 0xD8, junk[2] = 0xFF;
-            auto signed_junk = decode(junk);
-            REQUIRE_FALSE(signed_junk);
-            CHECK((signed_junk.error().code == "corrupt" || signed_junk.error().code == "truncated"));
-        }
+        };
+        lbx::test::check_garbage_fails(decode, 2000, 100, with_signature, {"corrupt", "truncated"});
     }
     SECTION("a 65000x65000 header is refused before any allocation") {
         const std::vector<uint8_t> bomb = lbx::sample::jpeg_claiming_size(65000, 65000);

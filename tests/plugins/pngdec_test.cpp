@@ -4,7 +4,7 @@
 #include "sample/bad_files.hpp"
 #include "sample/image_encoders.hpp"
 #include "sample/rgb_image.hpp"
-#include "support/plugin_harness.hpp"
+#include "support/decoder_checks.hpp"
 
 #include <catch2/catch.hpp>
 #include <png.h>
@@ -13,25 +13,14 @@
 #include <string>
 #include <vector>
 
-using lbx::engine::DecodeLimits;
-using lbx::engine::Image;
 using lbx::sample::Rgb;
 using lbx::sample::RgbImage;
+using lbx::test::pixel;
+using lbx::test::same;
 
 namespace {
 
-lbx::engine::Expected<Image> decode(const std::vector<uint8_t>& bytes, uint32_t min_long_edge = 0,
-                                    DecodeLimits limits = {}) {
-    static const lbx::engine::StageInstance stage = lbx::test::make_stage("pngdec");
-    return stage.decode(lbx::test::source_of(bytes, "png"), min_long_edge, limits);
-}
-
-Rgb pixel(const Image& img, uint32_t x, uint32_t y) {
-    const uint8_t* p = &img.pixels[std::size_t(y) * img.stride + std::size_t(x) * 3];
-    return {p[0], p[1], p[2]};
-}
-
-bool same(Rgb a, Rgb b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
+const lbx::test::StageDecoder decode("pngdec", "png");
 
 // A PNG written with libpng's simplified API in any format, with an optional colour map.
 std::vector<uint8_t> write_png(uint32_t w, uint32_t h, uint32_t format, const void* pixels, const void* colormap = nullptr,
@@ -56,16 +45,8 @@ TEST_CASE("pngdec decodes an RGB PNG losslessly", "[pngdec]") {
     const RgbImage scene = lbx::sample::make_marked_scene(320, 240, 4);
     auto r = decode(lbx::sample::encode_png(scene));
     REQUIRE(r);
-    CHECK(r->width == 320);
-    CHECK(r->height == 240);
-    CHECK(r->source_width == 320);
-    CHECK(r->source_height == 240);
-    CHECK(r->flags == 0);
-    REQUIRE(r->stride == 320 * 3);
-    CHECK(r->pixels == scene.pixels);
-    CHECK(same(pixel(*r, 32, 24), {230, 20, 20}));     // red top-left block
-    CHECK(same(pixel(*r, 288, 216), {20, 20, 230}));   // blue bottom-right block
-    CHECK(same(pixel(*r, 160, 5), scene.at(160, 5)));  // sky
+    lbx::test::check_full_size(*r, 320, 240, 0);
+    lbx::test::check_lossless_scene(*r, scene);
     CHECK(decode(lbx::sample::encode_png(scene), 64)->width == 320);  // no reduced-size decode for PNG
 }
 
@@ -135,42 +116,23 @@ TEST_CASE("pngdec reads palette, grey and 16-bit PNGs", "[pngdec]") {
 TEST_CASE("pngdec rejects bad PNGs with a clean status", "[pngdec]") {
     const std::vector<uint8_t> good = lbx::sample::encode_png(lbx::sample::make_marked_scene(200, 150, 5));
 
-    SECTION("zero bytes") {
-        auto r = decode({});
-        REQUIRE_FALSE(r);
-        CHECK(r.error().code == "corrupt");
-    }
+    SECTION("zero bytes") { lbx::test::check_fails(decode({}), "corrupt"); }
     SECTION("truncated in the signature, the header and the data") {
-        for (std::size_t keep : {std::size_t(4), std::size_t(20), std::size_t(40), good.size() / 3, good.size() / 2,
-                                 good.size() - 20, good.size() - 14}) {
-            auto r = decode(lbx::sample::truncate_bytes(good, keep));
-            INFO("kept " << keep << " of " << good.size() << " bytes: " << (r ? "ok" : r.error().message));
-            REQUIRE_FALSE(r);
-            CHECK(r.error().code == "truncated");
-            CHECK(r.error().message.rfind("truncated PNG", 0) == 0);
-        }
+        const std::vector<std::size_t> keeps = {4, 20, 40, good.size() / 3, good.size() / 2, good.size() - 20,
+                                                good.size() - 14};
+        lbx::test::check_truncations_fail(decode, good, keeps, "truncated PNG");
     }
     SECTION("cut inside IEND, after the last pixel: the picture is complete and decodes") {
         auto r = decode(lbx::sample::truncate_bytes(good, good.size() - 6));
         REQUIRE(r);
         CHECK(r->width == 200);
     }
-    SECTION("wrong magic") {
-        auto r = decode(lbx::sample::with_wrong_magic(good));
-        REQUIRE_FALSE(r);
-        CHECK(r.error().code == "unsupported");
-    }
+    SECTION("wrong magic") { lbx::test::check_fails(decode(lbx::sample::with_wrong_magic(good)), "unsupported"); }
     SECTION("garbage, with and without a PNG signature") {
-        for (uint32_t seed = 1; seed <= 20; ++seed) {
-            std::vector<uint8_t> junk = lbx::sample::garbage_bytes(500 + seed * 50, seed);
-            auto plain = decode(junk);
-            REQUIRE_FALSE(plain);
-            CHECK(plain.error().code == "unsupported");
+        const auto with_signature = [](std::vector<uint8_t>& junk, uint32_t) {
             std::memcpy(junk.data(), "\x89PNG\r\n\x1A\n", 8);
-            auto signed_junk = decode(junk);
-            REQUIRE_FALSE(signed_junk);
-            CHECK((signed_junk.error().code == "corrupt" || signed_junk.error().code == "truncated"));
-        }
+        };
+        lbx::test::check_garbage_fails(decode, 500, 50, with_signature, {"corrupt", "truncated"});
     }
     SECTION("a damaged IHDR fails its CRC, damaged pixel data its filters") {
         std::vector<uint8_t> bad_crc = good;

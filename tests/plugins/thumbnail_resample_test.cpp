@@ -3,18 +3,20 @@
 // every shape down to 1xN, the box pre-reduction, and the timings of the two common thumbnail resizes.
 #include "../../plugins/thumbnail/resample.cpp"
 
+#include "support/timing.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <array>
-#include <chrono>
-#include <ctime>
-#include <ostream>
 #include <cmath>
 #include <cstdlib>
 #include <random>
 #include <vector>
 
 namespace {
+
+using lbx::test::median_ms;
+using lbx::test::Timing;
 
 namespace th = lbx::plugins::thumbnail;
 
@@ -103,36 +105,6 @@ std::vector<double> reference_lanczos3(const Picture& in, uint32_t ow, uint32_t 
                 out[(std::size_t(y) * ow + x) * 3 + c] = std::clamp(s, 0.0, 255.0);
             }
     return out;
-}
-
-double thread_cpu_ms() {
-    timespec t{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-// Median wall-clock and CPU times of `runs` calls. On a busy machine the CPU time is the better guide
-// to what the code costs; neither is asserted.
-struct Timing {
-    double wall_ms = 0, cpu_ms = 0;
-};
-std::ostream& operator<<(std::ostream& os, const Timing& t) {
-    return os << t.cpu_ms << " ms CPU (" << t.wall_ms << " ms wall)";
-}
-
-template <typename F>
-Timing median_ms(int runs, F&& f) {
-    std::vector<double> wall, cpu;
-    for (int i = 0; i < runs; ++i) {
-        const auto a = std::chrono::steady_clock::now();
-        const double c = thread_cpu_ms();
-        f();
-        cpu.push_back(thread_cpu_ms() - c);
-        wall.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count());
-    }
-    std::sort(wall.begin(), wall.end());
-    std::sort(cpu.begin(), cpu.end());
-    return {wall[wall.size() / 2], cpu[cpu.size() / 2]};
 }
 
 }  // namespace

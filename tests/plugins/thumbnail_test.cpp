@@ -4,14 +4,12 @@
 // errors; concurrent calls on one instance agree; and the whole stage's timings are reported.
 #include "sample/rgb_image.hpp"
 #include "support/plugin_harness.hpp"
+#include "support/timing.hpp"
 
 #include <catch2/catch.hpp>
 #include <turbojpeg.h>
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
-#include <ostream>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -19,6 +17,9 @@
 #include <vector>
 
 namespace {
+
+using lbx::test::median_ms;
+using lbx::test::Timing;
 
 using lbx::engine::EncodedThumbnail;
 using lbx::engine::Image;
@@ -103,36 +104,6 @@ void check_upright_marks(const Decoded& d) {
     CHECK(is_sky(sky_middle));
     CHECK(is_sky(sky_right));
     CHECK(is_ground(ground));
-}
-
-double thread_cpu_ms() {
-    timespec t{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-// Median wall-clock and CPU times of `runs` calls. On a busy machine the CPU time is the better guide
-// to what the code costs; neither is asserted.
-struct Timing {
-    double wall_ms = 0, cpu_ms = 0;
-};
-std::ostream& operator<<(std::ostream& os, const Timing& t) {
-    return os << t.cpu_ms << " ms CPU (" << t.wall_ms << " ms wall)";
-}
-
-template <typename F>
-Timing median_ms(int runs, F&& f) {
-    std::vector<double> wall, cpu;
-    for (int i = 0; i < runs; ++i) {
-        const auto a = std::chrono::steady_clock::now();
-        const double c = thread_cpu_ms();
-        f();
-        cpu.push_back(thread_cpu_ms() - c);
-        wall.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count());
-    }
-    std::sort(wall.begin(), wall.end());
-    std::sort(cpu.begin(), cpu.end());
-    return {wall[wall.size() / 2], cpu[cpu.size() / 2]};
 }
 
 }  // namespace

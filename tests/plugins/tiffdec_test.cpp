@@ -4,7 +4,7 @@
 #include "sample/bad_files.hpp"
 #include "sample/image_encoders.hpp"
 #include "sample/rgb_image.hpp"
-#include "support/plugin_harness.hpp"
+#include "support/decoder_checks.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -12,25 +12,11 @@
 #include <string>
 #include <vector>
 
-using lbx::engine::DecodeLimits;
-using lbx::engine::Image;
-using lbx::sample::Rgb;
 using lbx::sample::RgbImage;
 
 namespace {
 
-lbx::engine::Expected<Image> decode(const std::vector<uint8_t>& bytes, uint32_t min_long_edge = 0,
-                                    DecodeLimits limits = {}) {
-    static const lbx::engine::StageInstance stage = lbx::test::make_stage("tiffdec");
-    return stage.decode(lbx::test::source_of(bytes, "tiff"), min_long_edge, limits);
-}
-
-Rgb pixel(const Image& img, uint32_t x, uint32_t y) {
-    const uint8_t* p = &img.pixels[std::size_t(y) * img.stride + std::size_t(x) * 3];
-    return {p[0], p[1], p[2]};
-}
-
-bool same(Rgb a, Rgb b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
+const lbx::test::StageDecoder decode("tiffdec", "tiff");
 
 uint32_t le(const std::vector<uint8_t>& b, std::size_t at, int n) {
     uint32_t v = 0;
@@ -70,16 +56,8 @@ TEST_CASE("tiffdec decodes an RGB TIFF losslessly", "[tiffdec]") {
     REQUIRE(std::memcmp(tiff.data(), "II*\0", 4) == 0);
     auto r = decode(tiff);
     REQUIRE(r);
-    CHECK(r->width == 320);
-    CHECK(r->height == 240);
-    CHECK(r->source_width == 320);
-    CHECK(r->source_height == 240);
-    CHECK(r->flags == 0);
-    REQUIRE(r->stride == 320 * 3);
-    CHECK(r->pixels == scene.pixels);
-    CHECK(same(pixel(*r, 32, 24), {230, 20, 20}));
-    CHECK(same(pixel(*r, 288, 216), {20, 20, 230}));
-    CHECK(same(pixel(*r, 160, 5), scene.at(160, 5)));
+    lbx::test::check_full_size(*r, 320, 240, 0);
+    lbx::test::check_lossless_scene(*r, scene);
 }
 
 TEST_CASE("tiffdec returns the stored pixels whatever the Orientation tag says", "[tiffdec]") {
@@ -121,19 +99,10 @@ TEST_CASE("tiffdec refuses what the RGBA interface cannot show", "[tiffdec]") {
 TEST_CASE("tiffdec rejects bad TIFFs with a clean status", "[tiffdec]") {
     const std::vector<uint8_t> good = lbx::sample::encode_tiff(lbx::sample::make_marked_scene(200, 150, 5));
 
-    SECTION("zero bytes") {
-        auto r = decode({});
-        REQUIRE_FALSE(r);
-        CHECK(r.error().code == "corrupt");
-    }
+    SECTION("zero bytes") { lbx::test::check_fails(decode({}), "corrupt"); }
     SECTION("truncated: the directory is written after the pixels, so any cut loses it") {
-        for (std::size_t keep : {std::size_t(3), std::size_t(6), std::size_t(8), std::size_t(100), good.size() / 2,
-                                 good.size() - 200, good.size() - 10}) {
-            auto r = decode(lbx::sample::truncate_bytes(good, keep));
-            INFO("kept " << keep << " of " << good.size() << " bytes: " << (r ? "ok" : r.error().message));
-            REQUIRE_FALSE(r);
-            CHECK(r.error().code == "truncated");
-        }
+        lbx::test::check_truncations_fail(decode, good,
+                                          {3, 6, 8, 100, good.size() / 2, good.size() - 200, good.size() - 10});
     }
     SECTION("strips past the end of the file") {
         std::vector<uint8_t> tiff = good;
@@ -147,23 +116,12 @@ TEST_CASE("tiffdec rejects bad TIFFs with a clean status", "[tiffdec]") {
         INFO(r.error().message);
         CHECK(r.error().code == "truncated");
     }
-    SECTION("wrong magic") {
-        auto r = decode(lbx::sample::with_wrong_magic(good));
-        REQUIRE_FALSE(r);
-        CHECK(r.error().code == "unsupported");
-    }
+    SECTION("wrong magic") { lbx::test::check_fails(decode(lbx::sample::with_wrong_magic(good)), "unsupported"); }
     SECTION("garbage, with and without a TIFF header") {
-        for (uint32_t seed = 1; seed <= 20; ++seed) {
-            std::vector<uint8_t> junk = lbx::sample::garbage_bytes(500 + seed * 50, seed);
-            auto plain = decode(junk);
-            REQUIRE_FALSE(plain);
-            CHECK(plain.error().code == "unsupported");
+        const auto with_header = [](std::vector<uint8_t>& junk, uint32_t seed) {
             std::memcpy(junk.data(), seed % 2 ? "II*\0" : "MM\0*", 4);
-            auto signed_junk = decode(junk);
-            REQUIRE_FALSE(signed_junk);
-            const std::string code = signed_junk.error().code;
-            CHECK((code == "corrupt" || code == "truncated" || code == "unsupported"));
-        }
+        };
+        lbx::test::check_garbage_fails(decode, 500, 50, with_header, {"corrupt", "truncated", "unsupported"});
     }
     SECTION("a 100000x100000 header is refused before any allocation") {
         std::vector<uint8_t> bomb = good;

@@ -4,65 +4,25 @@
 #include "sample/bad_files.hpp"
 #include "sample/image_encoders.hpp"
 #include "sample/rgb_image.hpp"
-#include "support/plugin_harness.hpp"
+#include "support/decoder_checks.hpp"
 #include "support/test_files.hpp"
 
 #include <catch2/catch.hpp>
 #include <webp/encode.h>
 
-#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
 
-using lbx::engine::DecodeLimits;
-using lbx::engine::Image;
-using lbx::sample::Rgb;
 using lbx::sample::RgbImage;
+using lbx::test::check_close;
+using lbx::test::check_marked_scene;
+using lbx::test::decoded_at;
 
 namespace {
 
-lbx::engine::Expected<Image> decode(const std::vector<uint8_t>& bytes, uint32_t min_long_edge = 0,
-                                    DecodeLimits limits = {}) {
-    static const lbx::engine::StageInstance stage = lbx::test::make_stage("webpdec");
-    return stage.decode(lbx::test::source_of(bytes, "webp"), min_long_edge, limits);
-}
-
-Rgb mean_at(const uint8_t* pixels, uint32_t stride, uint32_t w, uint32_t h, uint32_t x, uint32_t y, int r = 2) {
-    int sum[3] = {0, 0, 0}, n = 0;
-    for (int dy = -r; dy <= r; ++dy) {
-        for (int dx = -r; dx <= r; ++dx) {
-            const int px = std::clamp(int(x) + dx, 0, int(w) - 1), py = std::clamp(int(y) + dy, 0, int(h) - 1);
-            const uint8_t* p = pixels + std::size_t(py) * stride + std::size_t(px) * 3;
-            for (int c = 0; c < 3; ++c) sum[c] += p[c];
-            ++n;
-        }
-    }
-    return {uint8_t(sum[0] / n), uint8_t(sum[1] / n), uint8_t(sum[2] / n)};
-}
-
-Rgb decoded_at(const Image& img, double fx, double fy) {
-    return mean_at(img.pixels.data(), img.stride, img.width, img.height, uint32_t(fx * img.width), uint32_t(fy * img.height));
-}
-
-Rgb original_at(const RgbImage& img, double fx, double fy) {
-    return mean_at(img.pixels.data(), img.width * 3, img.width, img.height, uint32_t(fx * img.width), uint32_t(fy * img.height));
-}
-
-void check_close(Rgb got, Rgb want, int tolerance) {
-    INFO("got (" << int(got.r) << "," << int(got.g) << "," << int(got.b) << "), want (" << int(want.r) << ","
-                 << int(want.g) << "," << int(want.b) << ") within " << tolerance);
-    CHECK(std::abs(got.r - want.r) <= tolerance);
-    CHECK(std::abs(got.g - want.g) <= tolerance);
-    CHECK(std::abs(got.b - want.b) <= tolerance);
-}
-
-void check_marked_scene(const Image& img, const RgbImage& original, int tolerance) {
-    check_close(decoded_at(img, 0.1, 0.1), {230, 20, 20}, tolerance);
-    check_close(decoded_at(img, 0.9, 0.9), {20, 20, 230}, tolerance);
-    check_close(decoded_at(img, 0.5, 0.04), original_at(original, 0.5, 0.04), tolerance);
-}
+const lbx::test::StageDecoder decode("webpdec", "webp");
 
 std::vector<uint8_t> encode_rgba(const std::vector<uint8_t>& rgba, int w, int h, bool lossless) {
     uint8_t* out = nullptr;
@@ -81,11 +41,7 @@ TEST_CASE("webpdec decodes a lossy WebP with the marker colours in place", "[web
     const std::vector<uint8_t> webp = lbx::sample::encode_webp(scene, 90);
     auto r = decode(webp);
     REQUIRE(r);
-    CHECK(r->width == 320);
-    CHECK(r->height == 240);
-    CHECK(r->source_width == 320);
-    CHECK(r->source_height == 240);
-    CHECK(r->flags == 0);
+    lbx::test::check_full_size(*r, 320, 240, 0);
     check_marked_scene(*r, scene, 14);
 }
 
@@ -155,45 +111,25 @@ TEST_CASE("webpdec decodes the first frame of an animated WebP", "[webpdec][corp
 TEST_CASE("webpdec rejects bad WebPs with a clean status", "[webpdec]") {
     const std::vector<uint8_t> good = lbx::sample::encode_webp(lbx::sample::make_marked_scene(200, 150, 5), 80);
 
-    SECTION("zero bytes") {
-        auto r = decode({});
-        REQUIRE_FALSE(r);
-        CHECK(r.error().code == "corrupt");
-    }
+    SECTION("zero bytes") { lbx::test::check_fails(decode({}), "corrupt"); }
     SECTION("truncated in the RIFF header, the VP8 header and the data") {
-        for (std::size_t keep : {std::size_t(6), std::size_t(16), std::size_t(26), std::size_t(40), good.size() / 2,
-                                 good.size() - 10, good.size() - 1}) {
-            auto r = decode(lbx::sample::truncate_bytes(good, keep));
-            INFO("kept " << keep << " of " << good.size() << " bytes: " << (r ? "ok" : r.error().message));
-            REQUIRE_FALSE(r);
-            CHECK(r.error().code == "truncated");
-        }
+        lbx::test::check_truncations_fail(decode, good,
+                                          {6, 16, 26, 40, good.size() / 2, good.size() - 10, good.size() - 1});
     }
     SECTION("wrong magic, and RIFF without WEBP") {
-        auto r = decode(lbx::sample::with_wrong_magic(good));
-        REQUIRE_FALSE(r);
-        CHECK(r.error().code == "unsupported");
+        lbx::test::check_fails(decode(lbx::sample::with_wrong_magic(good)), "unsupported");
         std::vector<uint8_t> avi = good;
         std::memcpy(avi.data() + 8, "AVI ", 4);
-        auto not_webp = decode(avi);
-        REQUIRE_FALSE(not_webp);
-        CHECK(not_webp.error().code == "unsupported");
+        lbx::test::check_fails(decode(avi), "unsupported");
     }
     SECTION("garbage, with and without a WebP header") {
-        for (uint32_t seed = 1; seed <= 20; ++seed) {
-            std::vector<uint8_t> junk = lbx::sample::garbage_bytes(500 + seed * 50, seed);
-            auto plain = decode(junk);
-            REQUIRE_FALSE(plain);
-            CHECK(plain.error().code == "unsupported");
+        const auto with_riff = [](std::vector<uint8_t>& junk, uint32_t) {
             std::memcpy(junk.data(), "RIFF", 4);
             const uint32_t riff_size = static_cast<uint32_t>(junk.size() - 8);
-            for (int i = 0; i < 4; ++i) junk[4 + i] = uint8_t(riff_size >> (8 * i));
+            for (int i = 0; i < 4; ++i) junk[4 + std::size_t(i)] = uint8_t(riff_size >> (8 * i));
             std::memcpy(junk.data() + 8, "WEBPVP8 ", 8);
-            auto signed_junk = decode(junk);
-            REQUIRE_FALSE(signed_junk);
-            const std::string code = signed_junk.error().code;
-            CHECK((code == "corrupt" || code == "truncated" || code == "unsupported"));
-        }
+        };
+        lbx::test::check_garbage_fails(decode, 500, 50, with_riff, {"corrupt", "truncated", "unsupported"});
     }
     SECTION("a 16383x16383 header (268 MP) is refused before any allocation") {
         // Simple lossy layout: "RIFF" size "WEBP" "VP8 " size, 3-byte frame tag, 9D 01 2A, then the
