@@ -1,0 +1,96 @@
+// The closed set of events the engine publishes (sdk_docs/protocol.md, "Events"). The message type on the
+// wire is the index in `Event`: append new events at the end, never reorder. Events are hints: a client
+// re-reads the truth with a command.
+#pragma once
+
+#include "lightbox/ipc/error.hpp"
+#include "lightbox/ipc/job.hpp"
+#include "lightbox/ipc/wire_enum.hpp"
+
+#include <cereal/types/string.hpp>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace lbx::ipc {
+
+// Topic `job/<id>/progress`.
+struct JobProgressEvent {
+    static constexpr std::string_view name = "JobProgress";
+    JobProgress progress;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(progress); }
+    friend bool operator==(const JobProgressEvent&, const JobProgressEvent&) = default;
+};
+
+// Topic `photo/done`.
+struct PhotoDone {
+    static constexpr std::string_view name = "PhotoDone";
+    uint64_t job_id = 0;
+    std::string photo_id;
+    std::string path;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(job_id, photo_id, path); }
+    friend bool operator==(const PhotoDone&, const PhotoDone&) = default;
+};
+
+// Topic `photo/failed`.
+struct PhotoFailed {
+    static constexpr std::string_view name = "PhotoFailed";
+    uint64_t job_id = 0;
+    std::string path;
+    std::string stage;  // "decode", "metadata", ...
+    std::string plugin_id;
+    std::string plugin_version;
+    Error error;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(job_id, path, stage, plugin_id, plugin_version, error); }
+    friend bool operator==(const PhotoFailed&, const PhotoFailed&) = default;
+};
+
+// Topic `engine/heartbeat`, about once a second.
+struct Heartbeat {
+    static constexpr std::string_view name = "Heartbeat";
+    uint64_t uptime_ms = 0;
+    double load = 0.0;  // 1-minute load average of the machine
+    uint32_t running_jobs = 0;
+    uint64_t sequence = 0;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(uptime_ms, load, running_jobs, sequence); }
+    friend bool operator==(const Heartbeat&, const Heartbeat&) = default;
+};
+
+// Wire values: append only.
+enum class LogLevel : uint8_t { debug, info, warning, error };
+inline constexpr std::array kAllLogLevels{LogLevel::debug, LogLevel::info, LogLevel::warning, LogLevel::error};
+std::string_view to_string(LogLevel level);
+
+// Topic `engine/log`.
+struct Log {
+    static constexpr std::string_view name = "Log";
+    LogLevel level = LogLevel::info;
+    std::string source;  // "engine", a plugin id, ...
+    std::string message;
+
+    template <class Archive>
+    void serialize(Archive& ar) {
+        detail::wire_enum<kAllLogLevels.size()>(ar, level);
+        ar(source, message);
+    }
+    friend bool operator==(const Log&, const Log&) = default;
+};
+
+using Event = std::variant<JobProgressEvent, PhotoDone, PhotoFailed, Heartbeat, Log>;
+
+inline std::string_view name_of(const Event& event) {
+    return std::visit([](const auto& e) -> std::string_view { return e.name; }, event);
+}
+
+}  // namespace lbx::ipc

@@ -1,0 +1,150 @@
+// The closed set of replies the engine sends (sdk_docs/protocol.md, "Commands"). The message type on the
+// wire is the index in `Reply`: append new replies at the end, never reorder. Every request gets exactly
+// one reply: its success reply (`ReplyOf<Request>`) or an ErrorReply.
+#pragma once
+
+#include "lightbox/ipc/error.hpp"
+#include "lightbox/ipc/job.hpp"
+#include "lightbox/ipc/photo_info.hpp"
+#include "lightbox/ipc/plugin_info.hpp"
+#include "lightbox/ipc/requests.hpp"
+
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace lbx::ipc {
+
+struct ErrorReply {
+    static constexpr std::string_view name = "ErrorReply";
+    Error error;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(error); }
+    friend bool operator==(const ErrorReply&, const ErrorReply&) = default;
+};
+
+struct HelloReply {
+    static constexpr std::string_view name = "HelloReply";
+    uint32_t protocol_version = 0;
+    std::string engine_version;
+    bool ready = false;  // false while plugins load: other commands get not_ready
+    Capabilities capabilities;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(protocol_version, engine_version, ready, capabilities); }
+    friend bool operator==(const HelloReply&, const HelloReply&) = default;
+};
+
+struct PluginList {
+    static constexpr std::string_view name = "PluginList";
+    std::vector<PluginInfo> plugins;
+    std::vector<RejectedPlugin> rejected;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(plugins, rejected); }
+    friend bool operator==(const PluginList&, const PluginList&) = default;
+};
+
+struct ScanStarted {
+    static constexpr std::string_view name = "ScanStarted";
+    uint64_t job_id = 0;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(job_id); }
+    friend bool operator==(const ScanStarted&, const ScanStarted&) = default;
+};
+
+// Cancelling is asynchronous: `state` is the job's state when the request was handled.
+struct JobCancelled {
+    static constexpr std::string_view name = "JobCancelled";
+    uint64_t job_id = 0;
+    JobState state = JobState::running;
+
+    template <class Archive>
+    void serialize(Archive& ar) {
+        ar(job_id);
+        detail::wire_enum<kAllJobStates.size()>(ar, state);
+    }
+    friend bool operator==(const JobCancelled&, const JobCancelled&) = default;
+};
+
+struct JobStatusReply {
+    static constexpr std::string_view name = "JobStatusReply";
+    JobSnapshot job;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(job); }
+    friend bool operator==(const JobStatusReply&, const JobStatusReply&) = default;
+};
+
+struct JobList {
+    static constexpr std::string_view name = "JobList";
+    std::vector<JobSnapshot> jobs;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(jobs); }
+    friend bool operator==(const JobList&, const JobList&) = default;
+};
+
+struct PhotoReply {
+    static constexpr std::string_view name = "PhotoReply";
+    PhotoInfo photo;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(photo); }
+    friend bool operator==(const PhotoReply&, const PhotoReply&) = default;
+};
+
+struct ThumbnailReply {
+    static constexpr std::string_view name = "ThumbnailReply";
+    std::string photo_id;
+    uint32_t width = 0;
+    uint32_t height = 0;
+    std::string mime_type;  // "image/jpeg"
+    std::vector<uint8_t> bytes;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(photo_id, width, height, mime_type, bytes); }
+    friend bool operator==(const ThumbnailReply&, const ThumbnailReply&) = default;
+};
+
+struct ShutdownReply {
+    static constexpr std::string_view name = "ShutdownReply";
+    template <class Archive>
+    void serialize(Archive&) {}
+    friend bool operator==(const ShutdownReply&, const ShutdownReply&) = default;
+};
+
+using Reply = std::variant<ErrorReply, HelloReply, PluginList, ScanStarted, JobCancelled, JobStatusReply,
+                           JobList, PhotoReply, ThumbnailReply, ShutdownReply>;
+
+inline std::string_view name_of(const Reply& reply) {
+    return std::visit([](const auto& r) -> std::string_view { return r.name; }, reply);
+}
+
+// ok for every typed reply, the error's status for an ErrorReply.
+inline Status status_of(const Reply& reply) {
+    if (const auto* e = std::get_if<ErrorReply>(&reply)) return e->error.status;
+    return Status::ok;
+}
+
+// The success reply of each request, for typed calls in the client (`call<StartScan>() -> ScanStarted`).
+template <class Req> struct ReplyOfT;
+template <> struct ReplyOfT<Hello> { using type = HelloReply; };
+template <> struct ReplyOfT<ListPlugins> { using type = PluginList; };
+template <> struct ReplyOfT<StartScan> { using type = ScanStarted; };
+template <> struct ReplyOfT<CancelJob> { using type = JobCancelled; };
+template <> struct ReplyOfT<JobStatus> { using type = JobStatusReply; };
+template <> struct ReplyOfT<ListJobs> { using type = JobList; };
+template <> struct ReplyOfT<GetPhoto> { using type = PhotoReply; };
+template <> struct ReplyOfT<GetThumbnail> { using type = ThumbnailReply; };
+template <> struct ReplyOfT<Shutdown> { using type = ShutdownReply; };
+template <class Req> using ReplyOf = typename ReplyOfT<Req>::type;
+
+}  // namespace lbx::ipc

@@ -1,0 +1,15 @@
+// The protocol's version and limits (sdk_docs/protocol.md, "The frame" and "Versioning").
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace lbx::ipc {
+
+// Bumped whenever a frame of the previous version could be misread.
+inline constexpr uint32_t kProtocolVersion = 1;
+
+// Frames above this size are rejected by their size alone, before any byte is parsed.
+inline constexpr std::size_t kMaxFrameSize = 16u * 1024u * 1024u;
+
+}  // namespace lbx::ipc

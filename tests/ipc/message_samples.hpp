@@ -1,0 +1,94 @@
+// One filled-in sample of every request, reply and event (every field away from its default), for the
+// round-trip and malformed-input tests of the ipc module.
+#pragma once
+
+#include "lightbox/ipc/envelope.hpp"
+
+#include <vector>
+
+namespace lbx::test {
+
+inline ipc::JobProgress sample_progress(ipc::JobState state = ipc::JobState::running) {
+    return ipc::JobProgress{42, state, 17, 120, 3, "/photos/2023/IMG_0042.jpg", 12.5, 8.25, 99};
+}
+
+inline ipc::Error sample_error(ipc::Status status = ipc::Status::not_found) {
+    return ipc::make_error(status, "job", "no_such_job", "no job 7", "jobs known: 1, 2");
+}
+
+inline ipc::PluginInfo sample_plugin() {
+    return ipc::PluginInfo{"org.lightbox.jpegdec", "JPEG decoder", "1.0.0", "MIT",
+                           "/usr/lib/lightbox/plugins/libjpegdec.so",
+                           {{"jpegdec.decode", "decode"}, {"jpegdec.probe", "metadata"}},
+                           {"jpeg", "jpg"}};
+}
+
+inline std::vector<ipc::Request> sample_requests() {
+    return {
+        ipc::Hello{ipc::kProtocolVersion, "lightbox-ctl 0.1.0"},
+        ipc::ListPlugins{},
+        ipc::StartScan{{"/photos/2023", "/photos/ünïcode dir"},
+                       "fast.toml",
+                       {{"thumbnail.size", "512"}, {"autotag.min_confidence", "0.5"}},
+                       "holiday"},
+        ipc::CancelJob{42},
+        ipc::JobStatus{0xFFFF'FFFF'FFFF'FFFFull},
+        ipc::ListJobs{},
+        ipc::GetPhoto{"16132fa22a5cf57cd039841441ed1883"},
+        ipc::GetThumbnail{"16132fa22a5cf57cd039841441ed1883", 256},
+        ipc::Shutdown{},
+    };
+}
+
+inline std::vector<ipc::Reply> sample_replies() {
+    ipc::PhotoInfo photo{"16132fa22a5cf57cd039841441ed1883",
+                         "/photos/a.jpg",
+                         "jpeg",
+                         125677,
+                         640,
+                         960,
+                         {{"exif.model", "Pixel 7"}, {"exif.iso", "200"}},
+                         {{"Bern", "place", 0.997026115457967, "org.lightbox.autotag"}},
+                         {{256, 256, 171, "/cache/thumbs/256/16/16.jpg"}, {1024, 960, 640, "/cache/1024.jpg"}}};
+    std::vector<uint8_t> thumb(3000);
+    for (std::size_t i = 0; i < thumb.size(); ++i) thumb[i] = static_cast<uint8_t>(i * 7);
+    ipc::JobSnapshot failed{sample_progress(ipc::JobState::failed), "default", "main",
+                            sample_error(ipc::Status::internal)};
+    ipc::JobSnapshot running{sample_progress(), "fast.toml", "", std::nullopt};
+    running.progress.eta_seconds.reset();
+    return {
+        ipc::ErrorReply{sample_error()},
+        ipc::HelloReply{ipc::kProtocolVersion, "0.1.0", true, {{sample_plugin()}, {"jpeg", "heif", "png"}}},
+        ipc::PluginList{{sample_plugin(), sample_plugin()}, {{"/tmp/libbroken.so", "missing lbx_plugin symbol"}}},
+        ipc::ScanStarted{7},
+        ipc::JobCancelled{7, ipc::JobState::cancelled},
+        ipc::JobStatusReply{failed},
+        ipc::JobList{{failed, running}},
+        ipc::PhotoReply{photo},
+        ipc::ThumbnailReply{"16132fa22a5cf57cd039841441ed1883", 256, 171, "image/jpeg", thumb},
+        ipc::ShutdownReply{},
+    };
+}
+
+inline std::vector<ipc::Event> sample_events() {
+    return {
+        ipc::JobProgressEvent{sample_progress()},
+        ipc::PhotoDone{42, "16132fa22a5cf57cd039841441ed1883", "/photos/a.jpg"},
+        ipc::PhotoFailed{42, "/photos/b.heic", "decode", "org.lightbox.heifdec", "1.0.0",
+                         ipc::make_error(ipc::Status::internal, "decode", "truncated",
+                                         "truncated HEIF: ended at byte 40960 of 81920")},
+        ipc::Heartbeat{3'600'000, 1.75, 2, 3600},
+        ipc::Log{ipc::LogLevel::warning, "org.lightbox.exif", "ignoring malformed GPS block"},
+    };
+}
+
+template <class Body>
+ipc::Envelope<Body> envelope_of(Body body, uint64_t request_id = 0x0102030405060708ull, std::string token = {}) {
+    ipc::Envelope<Body> envelope;
+    envelope.request_id = request_id;
+    envelope.token = std::move(token);
+    envelope.body = std::move(body);
+    return envelope;
+}
+
+}  // namespace lbx::test
