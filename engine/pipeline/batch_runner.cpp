@@ -76,6 +76,9 @@ BatchSummary run_batch(const Pipeline& pipeline, const std::vector<std::string>&
         }
         if (callbacks.on_tick) callbacks.on_tick();
     }
+    // The workers may have seen a stop request and closed the results before this loop did: close the
+    // input queue here too, or a walker blocked on a full queue would never return.
+    files.close();
     walker.join();
     if (counter.joinable()) counter.join();
     workers.clear();

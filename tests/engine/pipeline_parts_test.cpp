@@ -1,4 +1,5 @@
 // The pipeline's small parts: content hash, file walking, the bounded queue.
+#include "pipeline/batch_runner.hpp"
 #include "pipeline/bounded_queue.hpp"
 #include "pipeline/content_hash.hpp"
 #include "pipeline/file_walker.hpp"
@@ -65,4 +66,31 @@ TEST_CASE("the bounded queue blocks producers at capacity and drains after close
     producer.join();
     CHECK(got == std::vector<int>{0, 1, 2, 3, 4});
     CHECK_FALSE(q.push(9));  // closed
+}
+
+TEST_CASE("a stop request never leaves the walker blocked on a full queue", "[pipeline]") {
+    // Regression: the workers saw the stop and closed the results before the consumer looked at the
+    // flag, so nobody closed the input queue and joining the walker hung. Many files, one worker, a
+    // stop from another thread at varying moments: run_batch must always return.
+    lbx::test::TempDir dir;
+    for (int i = 0; i < 200; ++i) lbx::test::write_file(dir / ("f" + std::to_string(i) + ".txt"), {'x'});
+    lbx::engine::PluginRegistry registry;
+    auto config = parse_pipeline_config("[[stage]]\nkind = \"metadata\"\n", "/cfg/x.toml");
+    REQUIRE(config);
+    auto pipeline = Pipeline::build(registry, *config, dir / "thumbs");
+    REQUIRE(pipeline);
+    for (int round = 0; round < 50; ++round) {
+        std::atomic<bool> stop{false};
+        BatchCounts counts;
+        std::istringstream none;
+        BatchCallbacks callbacks;
+        callbacks.on_result = [&](const PhotoResult&) {};
+        std::thread stopper([&] {
+            std::this_thread::sleep_for(std::chrono::microseconds(round * 20));
+            stop.store(true);
+        });
+        BatchSummary s = run_batch(**pipeline, {dir.path().string()}, none, 1, stop, counts, callbacks);
+        stopper.join();
+        CHECK(s.ok + s.failed + s.skipped <= 200);
+    }
 }

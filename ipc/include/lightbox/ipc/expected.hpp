@@ -1,10 +1,12 @@
-// Expected<T, E>: a value or an error (C++23's std::expected, which GCC 12 lacks). The ipc module has its
-// own so that clients (the shell, lightbox-ctl) do not depend on the engine's core library.
+// Expected<T, E>: a value or an error (C++23's std::expected, which GCC 12 lacks). It lives in the shared
+// module so that clients (the shell, lightbox-ctl) and the engine use one type without the clients
+// depending on the engine's core library; the engine aliases it with its own error type.
 #pragma once
 
 #include "lightbox/ipc/error.hpp"
 
 #include <cassert>
+#include <optional>
 #include <utility>
 #include <variant>
 
@@ -38,6 +40,21 @@ public:
 
 private:
     std::variant<T, E> state_;
+};
+
+// Success without a value, or an error.
+template <class E>
+class [[nodiscard]] Expected<void, E> {
+public:
+    Expected() = default;
+    Expected(Unexpected<E> u) : error_(std::move(u.error)) {}
+
+    bool has_value() const { return !error_.has_value(); }
+    explicit operator bool() const { return has_value(); }
+    const E& error() const { assert(error_); return *error_; }
+
+private:
+    std::optional<E> error_;
 };
 
 }  // namespace lbx::ipc
