@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -785,19 +784,4 @@ TEST_CASE("autotag: one instance tags from several threads at once", "[autotag]"
             CHECK(r[i].confidence == expected[i].confidence);
         }
     }
-}
-
-TEST_CASE("autotag: time per photo at 2000x1500", "[autotag]") {
-    const Image scene = to_image(lbx::sample::make_scene(2000, 1500, 11));
-    const Metadata m = paris_photo();
-    tags_of(m, &scene);  // warm up
-    const int runs = 50;
-    const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < runs; ++i) {
-        auto t = default_stage().tag(lbx::test::source_of(kNoBytes, "jpeg"), &scene, m);
-        REQUIRE(t.has_value());
-    }
-    const double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / runs;
-    WARN("autotag: " << ms << " ms per 2000x1500 photo (metadata + pixels + place)");
 }

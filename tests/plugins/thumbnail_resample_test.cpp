@@ -1,9 +1,8 @@
 // The thumbnail plugin's resampler on its own (its source is compiled into this test): exact flat
 // colours, agreement with a plain double-precision reference filter, no aliasing on 1-pixel patterns,
-// every shape down to 1xN, the box pre-reduction, and the timings of the two common thumbnail resizes.
+// every shape down to 1xN and the box pre-reduction.
 #include "../../plugins/thumbnail/resample.cpp"
 
-#include "support/timing.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -15,8 +14,6 @@
 
 namespace {
 
-using lbx::test::median_ms;
-using lbx::test::Timing;
 
 namespace th = lbx::plugins::thumbnail;
 
@@ -340,18 +337,4 @@ TEST_CASE("box_reduce on the fast kernels stays within 1 of exact block sums", "
         for (int c = 0; c < 3; ++c) row.at(x, 0, c) = static_cast<uint8_t>(x * 256ull / 300000);
     const th::RgbBuffer out = th::resize(row.view(), 256, 1, th::Filter::lanczos3);
     for (uint32_t x = 4; x < 252; x += 31) CHECK(std::abs(int(px(out, x, 0, 1)) - int(x)) <= 1);
-}
-
-TEST_CASE("resampler timings (reported, not asserted)", "[thumbnail][timing]") {
-    const Picture big = noise(2000, 1500, 7);
-    const Picture mid = noise(500, 375, 8);
-    const Picture k1024 = noise(1024, 768, 9);
-    const Timing t_big = median_ms(9, [&] { th::resize(big.view(), 1024, 768, th::Filter::lanczos3); });
-    const Timing t_mid = median_ms(41, [&] { th::resize(mid.view(), 256, 192, th::Filter::lanczos3); });
-    const Timing t_cas = median_ms(21, [&] { th::resize(k1024.view(), 256, 192, th::Filter::lanczos3); });
-    const Timing t_tri = median_ms(9, [&] { th::resize(big.view(), 1024, 768, th::Filter::triangle); });
-    WARN("lanczos3 2000x1500 -> 1024x768: " << t_big << "; 500x375 -> 256x192: " << t_mid
-                                           << "; 1024x768 -> 256x192 (box 2, then 2x): " << t_cas
-                                           << "; triangle 2000x1500 -> 1024x768: " << t_tri);
-    SUCCEED();
 }

@@ -1,10 +1,9 @@
 // The "thumbnail" stage through the plugin ABI: marked scenes stored under each EXIF orientation come
 // out upright with their red and blue corners in place, at the asked long edges (never enlarged); a
 // 1-pixel checkerboard becomes flat gray (no aliasing); bad parameters and bad inputs give clean
-// errors; concurrent calls on one instance agree; and the whole stage's timings are reported.
+// errors; concurrent calls on one instance agree.
 #include "sample/rgb_image.hpp"
 #include "support/plugin_harness.hpp"
-#include "support/timing.hpp"
 
 #include <catch2/catch.hpp>
 #include <turbojpeg.h>
@@ -18,8 +17,6 @@
 
 namespace {
 
-using lbx::test::median_ms;
-using lbx::test::Timing;
 
 using lbx::engine::EncodedThumbnail;
 using lbx::engine::Image;
@@ -344,20 +341,4 @@ TEST_CASE("thumbnail gives the same bytes from several threads at once", "[thumb
     }
     for (auto& th : threads) th.join();
     CHECK(mismatches == std::vector<int>(4, 0));
-}
-
-TEST_CASE("thumbnail stage timings (reported, not asserted)", "[thumbnail][timing]") {
-    const lbx::engine::StageInstance stage = lbx::test::make_stage("thumbnail");
-    // What the JPEG decoder hands over for a 12 MP photo: 1/2 scale for 1024, 1/8 scale for 256 alone.
-    const Image half = image_of(lbx::sample::make_scene(2000, 1500, 1));
-    const Image eighth = image_of(lbx::sample::make_scene(500, 375, 2));
-    const Image eighth_rotated = image_of(lbx::sample::store_for_orientation(lbx::sample::make_scene(500, 375, 2), 6));
-    const Timing both = median_ms(9, [&] { (void)run(stage, half, 1, {1024, 256}); });
-    const Timing both_rotated = median_ms(9, [&] { (void)run(stage, half, 6, {1024, 256}); });
-    const Timing small = median_ms(41, [&] { (void)run(stage, eighth, 1, {256}); });
-    const Timing small_rotated = median_ms(41, [&] { (void)run(stage, eighth_rotated, 6, {256}); });
-    WARN("thumbnail stage (resize + orient + JPEG q85): 2000x1500 -> 1024 + 256: "
-         << both << ", orientation 6: " << both_rotated << "; 500x375 -> 256: " << small
-         << ", orientation 6: " << small_rotated);
-    SUCCEED();
 }
