@@ -30,10 +30,20 @@ struct PluginsOptions {
     std::string inspect_id;  // empty: list all
 };
 
+struct ServeOptions {
+    std::string endpoint;     // empty: ipc:// in the runtime directory
+    std::string runtime_dir;  // empty: $XDG_RUNTIME_DIR/lightbox or /tmp/lightbox-<uid>
+    std::string thumbs;
+    unsigned jobs = 0;        // workers per job; 0: all cores
+    unsigned max_jobs = 4;
+    int nice = 10;
+};
+
 int run_main(int argc, char** argv);
 int run_command(const RunOptions& options);
 int plugins_command(const PluginsOptions& options);
 int sample_command(const std::string& directory);
+int serve_command(const ServeOptions& options);
 
 // Loads plugins from the search path; reports each rejected file on stderr when `report` is set.
 void load_plugins(PluginRegistry& registry, bool report);

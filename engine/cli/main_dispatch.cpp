@@ -31,6 +31,16 @@ int run_main(int argc, char** argv) {
     inspect_cmd->add_option("id", plugins.inspect_id, "plugin id (or one of its stage ids)")->required();
     inspect_cmd->add_flag("--json", plugins.json, "JSON output");
 
+    ServeOptions serve;
+    CLI::App* serve_cmd = app.add_subcommand("serve", "run as a service for the desktop app and lightbox-ctl (ZeroMQ)");
+    serve_cmd->add_option("--endpoint", serve.endpoint,
+                          "command endpoint: ipc://PATH or tcp://127.0.0.1:PORT (token required); default: ipc:// in the runtime directory");
+    serve_cmd->add_option("--runtime-dir", serve.runtime_dir, "where the endpoints, token and lock files go (default: $XDG_RUNTIME_DIR/lightbox)");
+    serve_cmd->add_option("--thumbs", serve.thumbs, "thumbnail folder (default: the pipeline's, then $XDG_CACHE_HOME/lightbox/thumbs)");
+    serve_cmd->add_option("--jobs,-j", serve.jobs, "worker threads per scan (default: all cores)")->check(CLI::Range(1, 1024));
+    serve_cmd->add_option("--max-jobs", serve.max_jobs, "scans running at once; more get 'busy' (default 4)")->check(CLI::Range(1, 64));
+    serve_cmd->add_option("--nice", serve.nice, "how much lower the scan workers' CPU priority is (default 10)")->check(CLI::Range(0, 19));
+
     std::string sample_dir;
     CLI::App* sample_cmd = app.add_subcommand("sample", "write a small sample photo set (JPEG, HEIC, PNG, TIFF, WebP)");
     sample_cmd->add_option("dir", sample_dir, "folder to write into")->required();
@@ -53,6 +63,7 @@ int run_main(int argc, char** argv) {
     }
     if (plugins_cmd->parsed()) return plugins_command(plugins);
     if (sample_cmd->parsed()) return sample_command(sample_dir);
+    if (serve_cmd->parsed()) return serve_command(serve);
     return kExitUsage;
 }
 

@@ -1,13 +1,16 @@
-// The per-user runtime directory and the default endpoints in it.
+// The per-user runtime directory, the default endpoints in it and the rules for explicit endpoints.
 #include "lightbox/ipc/endpoint.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 
 namespace lbx::ipc {
 namespace {
@@ -16,10 +19,25 @@ Error dir_error(const std::filesystem::path& dir, std::string code, std::string 
     return make_error(Status::internal, "io", std::move(code), "runtime directory '" + dir.string() + "' " + what);
 }
 
+Error endpoint_error(const std::string& endpoint, std::string what) {
+    return make_error(Status::bad_request, "config", "bad_endpoint", "endpoint '" + endpoint + "' " + what);
+}
+
 std::string octal_mode(mode_t mode) {
     char text[8];
     std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
     return text;
+}
+
+bool is_loopback_host(std::string_view host) {
+    if (host == "localhost" || host == "[::1]") return true;
+    if (!host.starts_with("127.")) return false;
+    int dots = 0;
+    for (char c : host) {
+        if (c == '.') ++dots;
+        else if (c < '0' || c > '9') return false;
+    }
+    return dots == 3;
 }
 
 }  // namespace
@@ -64,6 +82,82 @@ std::string command_endpoint(const std::filesystem::path& runtime_dir) {
 
 std::string event_endpoint(const std::filesystem::path& runtime_dir) {
     return "ipc://" + (runtime_dir / "engine.events").string();
+}
+
+std::filesystem::path endpoints_file(const std::filesystem::path& runtime_dir) { return runtime_dir / "endpoints"; }
+std::filesystem::path token_file(const std::filesystem::path& runtime_dir) { return runtime_dir / "token"; }
+
+bool is_tcp(const std::string& endpoint) { return endpoint.starts_with("tcp://"); }
+
+std::optional<std::filesystem::path> ipc_path(const std::string& endpoint) {
+    if (!endpoint.starts_with("ipc://")) return std::nullopt;
+    return std::filesystem::path(endpoint.substr(6));
+}
+
+Expected<EndpointPair> endpoints_for(const std::string& command) {
+    if (auto path = ipc_path(command)) {
+        if (path->empty() || !path->is_absolute()) return unexpected(endpoint_error(command, "needs an absolute path"));
+        std::filesystem::path events = *path;
+        if (events.extension() == ".cmd") events.replace_extension(".events");
+        else events += ".events";
+        return EndpointPair{command, "ipc://" + events.string()};
+    }
+    if (command.starts_with("inproc://")) {
+        if (command.size() == 9) return unexpected(endpoint_error(command, "needs a name"));
+        return EndpointPair{command, command + ".events"};
+    }
+    if (is_tcp(command)) {
+        const std::string rest = command.substr(6);
+        const auto colon = rest.rfind(':');
+        if (colon == std::string::npos) return unexpected(endpoint_error(command, "needs a port (tcp://127.0.0.1:PORT)"));
+        const std::string host = rest.substr(0, colon);
+        const std::string port = rest.substr(colon + 1);
+        if (!is_loopback_host(host)) {
+            return unexpected(endpoint_error(command, "is not a loopback address: the engine only listens on "
+                                                      "127.0.0.1, localhost or [::1]"));
+        }
+        if (port == "*" || port == "0") return EndpointPair{"tcp://" + host + ":*", "tcp://" + host + ":*"};
+        unsigned value = 0;
+        const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+        if (ec != std::errc{} || end != port.data() + port.size() || value == 0 || value >= 65535) {
+            return unexpected(endpoint_error(command, "has no valid port (1..65534, or * for any free port)"));
+        }
+        return EndpointPair{command, "tcp://" + host + ":" + std::to_string(value + 1)};
+    }
+    return unexpected(endpoint_error(command, "has an unknown transport (expected ipc://, tcp:// or inproc://)"));
+}
+
+Expected<void> write_endpoints_file(const std::filesystem::path& file, const EndpointPair& endpoints) {
+    const std::filesystem::path temp = file.string() + ".tmp";
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        return unexpected(make_error(Status::internal, "io", "write_failed",
+                                     "cannot write '" + temp.string() + "': " + std::strerror(errno)));
+    }
+    const std::string text = "command " + endpoints.commands + "\nevents " + endpoints.events + "\n";
+    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ::close(fd);
+    if (!written || ::rename(temp.c_str(), file.c_str()) != 0) {
+        ::unlink(temp.c_str());
+        return unexpected(make_error(Status::internal, "io", "write_failed",
+                                     "cannot write '" + file.string() + "': " + std::strerror(errno)));
+    }
+    return {};
+}
+
+Expected<EndpointPair> read_endpoints_file(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    if (!in) return unexpected(make_error(Status::not_found, "io", "not_found", "no engine endpoints file '" + file.string() + "'"));
+    EndpointPair pair;
+    std::string key, value;
+    while (in >> key >> value) {
+        if (key == "command") pair.commands = value;
+        else if (key == "events") pair.events = value;
+    }
+    if (pair.commands.empty() || pair.events.empty()) {
+        return unexpected(make_error(Status::internal, "io", "malformed", "endpoints file '" + file.string() + "' is incomplete"));
+    }
+    return pair;
 }
 
 }  // namespace lbx::ipc

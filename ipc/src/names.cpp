@@ -16,6 +16,7 @@ std::string_view to_string(Status status) {
         case Status::internal: return "internal";
         case Status::version_mismatch: return "version_mismatch";
         case Status::unauthorized: return "unauthorized";
+        case Status::unavailable: return "unavailable";
     }
     return "unknown";
 }

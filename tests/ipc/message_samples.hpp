@@ -58,7 +58,7 @@ inline std::vector<ipc::Reply> sample_replies() {
     running.progress.eta_seconds.reset();
     return {
         ipc::ErrorReply{sample_error()},
-        ipc::HelloReply{ipc::kProtocolVersion, "0.1.0", true, {{sample_plugin()}, {"jpeg", "heif", "png"}}},
+        ipc::HelloReply{ipc::kProtocolVersion, "0.1.0", true, {{sample_plugin()}, {"jpeg", "heif", "png"}}, "ipc:///run/user/1000/lightbox/engine.events"},
         ipc::PluginList{{sample_plugin(), sample_plugin()}, {{"/tmp/libbroken.so", "missing lbx_plugin symbol"}}},
         ipc::ScanStarted{7},
         ipc::JobCancelled{7, ipc::JobState::cancelled},

@@ -35,9 +35,10 @@ struct HelloReply {
     std::string engine_version;
     bool ready = false;  // false while plugins load: other commands get not_ready
     Capabilities capabilities;
+    std::string event_endpoint;  // where to subscribe to this engine's events
 
     template <class Archive>
-    void serialize(Archive& ar) { ar(protocol_version, engine_version, ready, capabilities); }
+    void serialize(Archive& ar) { ar(protocol_version, engine_version, ready, capabilities, event_endpoint); }
     friend bool operator==(const HelloReply&, const HelloReply&) = default;
 };
 

@@ -19,12 +19,13 @@ enum class Status : uint8_t {
     internal,
     version_mismatch,
     unauthorized,
+    unavailable,  // client side only: the engine did not answer (never sent by the engine)
 };
 
 inline constexpr std::array kAllStatuses{Status::ok,        Status::bad_request, Status::not_ready,
                                          Status::busy,      Status::not_found,   Status::cancelled,
                                          Status::internal,  Status::version_mismatch,
-                                         Status::unauthorized};
+                                         Status::unauthorized, Status::unavailable};
 
 // "ok", "bad_request", ...: the names used in protocol.md and in `lightbox-ctl --json`.
 std::string_view to_string(Status status);

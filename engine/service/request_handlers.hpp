@@ -1,0 +1,37 @@
+// One handler per request type: each returns the request's one reply (its success reply or an
+// ErrorReply). The command server sends it; handlers never touch a socket.
+#pragma once
+
+#include "service/service_state.hpp"
+
+#include <lightbox/ipc/envelope.hpp>
+
+namespace lbx::engine::service {
+
+class RequestHandlers {
+public:
+    explicit RequestHandlers(ServiceState& state) : state_(state) {}
+
+    ipc::Reply handle(const ipc::RequestEnvelope& request);
+
+private:
+    ipc::Reply on(const ipc::Hello& request);
+    ipc::Reply on(const ipc::ListPlugins& request);
+    ipc::Reply on(const ipc::StartScan& request);
+    ipc::Reply on(const ipc::CancelJob& request);
+    ipc::Reply on(const ipc::JobStatus& request);
+    ipc::Reply on(const ipc::ListJobs& request);
+    ipc::Reply on(const ipc::GetPhoto& request);
+    ipc::Reply on(const ipc::GetThumbnail& request);
+    ipc::Reply on(const ipc::Shutdown& request);
+
+    ipc::Expected<ScanRequest> scan_request_of(const ipc::StartScan& request) const;
+
+    ServiceState& state_;
+};
+
+// Capabilities and the plugin list as the protocol carries them, from a loaded registry.
+ipc::Capabilities capabilities_of(const PluginRegistry& registry);
+ipc::PluginList plugin_list_of(const PluginRegistry& registry);
+
+}  // namespace lbx::engine::service

@@ -1,0 +1,135 @@
+#include "service/scan_job.hpp"
+
+#include "pipeline/batch_runner.hpp"
+#include "pipeline/pipeline.hpp"
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <sstream>
+
+namespace lbx::engine::service {
+namespace {
+
+constexpr auto kProgressInterval = std::chrono::milliseconds(100);
+
+// Linux keeps a nice value per thread, and threads inherit it from the thread that creates them: the
+// walker and the workers of run_batch all run at this priority.
+void lower_this_thread_priority(int increment) {
+    if (increment <= 0) return;
+    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+    errno = 0;
+    const int current = ::getpriority(PRIO_PROCESS, tid);
+    if (errno == 0) ::setpriority(PRIO_PROCESS, tid, std::min(19, current + increment));
+}
+
+ipc::Status status_of_photo_failure(const std::string& code) {
+    if (code == "not_found") return ipc::Status::not_found;
+    if (code == "io" || code == "no_memory") return ipc::Status::internal;
+    return ipc::Status::bad_request;  // the file's content: truncated, corrupt, unsupported, too large
+}
+
+}  // namespace
+
+ScanJob::ScanJob(uint64_t id, ScanRequest request, const PluginRegistry& registry, PhotoIndex& index,
+                 EventInbox& inbox)
+    : id_(id), request_(std::move(request)), registry_(registry), index_(index), inbox_(inbox),
+      start_(std::chrono::steady_clock::now()) {
+    snapshot_.progress.job_id = id_;
+    snapshot_.progress.state = ipc::JobState::started;
+    snapshot_.pipeline = request_.pipeline_name;
+    thread_ = std::jthread([this] { run(); });
+}
+
+ScanJob::~ScanJob() {
+    stop_.store(true);
+    if (thread_.joinable()) thread_.join();
+}
+
+ipc::JobSnapshot ScanJob::snapshot() const {
+    std::lock_guard lock(mutex_);
+    return snapshot_;
+}
+
+void ScanJob::report(ipc::JobState state, bool force) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!force && now - last_report_ < kProgressInterval) return;
+    last_report_ = now;
+    ipc::JobProgress progress;
+    progress.job_id = id_;
+    progress.state = state;
+    progress.done = done_.load();
+    progress.total = std::max(total_.load(), progress.done);
+    progress.failed = failed_.load();
+    progress.current_path = current_path_;
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    progress.rate = elapsed > 0 ? progress.done / elapsed : 0.0;
+    if (!ipc::is_final(state) && progress.rate > 0 && progress.total > progress.done) {
+        progress.eta_seconds = (progress.total - progress.done) / progress.rate;
+    } else if (ipc::is_final(state)) {
+        progress.eta_seconds = 0.0;
+    }
+    {
+        std::lock_guard lock(mutex_);
+        progress.sequence = snapshot_.progress.sequence + 1;
+        snapshot_.progress = progress;
+    }
+    inbox_.post(ipc::JobProgressEvent{progress});
+}
+
+void ScanJob::run() {
+    lower_this_thread_priority(request_.worker_nice);
+    report(ipc::JobState::started, true);
+    inbox_.post(ipc::Log{ipc::LogLevel::info, "engine", "job " + std::to_string(id_) + " started"});
+
+    auto pipeline = Pipeline::build(registry_, request_.config, request_.thumbnail_dir);
+    if (!pipeline) {
+        {
+            std::lock_guard lock(mutex_);
+            snapshot_.error = ipc::make_error(ipc::Status::bad_request, "config", pipeline.error().code,
+                                              pipeline.error().message, pipeline.error().detail);
+        }
+        report(ipc::JobState::failed, true);
+        inbox_.post(ipc::Log{ipc::LogLevel::error, "engine",
+                             "job " + std::to_string(id_) + " failed: " + pipeline.error().message});
+        finished_.store(true);
+        return;
+    }
+
+    BatchCounts counts;
+    BatchCallbacks callbacks;
+    auto refresh_counts = [&] {
+        done_.store(counts.processed.load());
+        const uint64_t total = counts.expected_final.load() ? counts.expected.load()
+                                                            : std::max(counts.expected.load(), counts.discovered.load());
+        total_.store(total);
+    };
+    callbacks.on_result = [&](const PhotoResult& r) {
+        current_path_ = r.path;
+        if (r.ok()) {
+            index_.add(r);
+            inbox_.post(ipc::PhotoDone{id_, r.hash, r.path});
+        } else {
+            failed_.fetch_add(1);
+            const StageFailure& f = *r.failure;
+            inbox_.post(ipc::PhotoFailed{id_, r.path, f.stage, f.plugin, f.plugin_version,
+                                         ipc::make_error(status_of_photo_failure(f.code), f.stage, f.code, f.message)});
+        }
+    };
+    callbacks.on_tick = [&] {
+        refresh_counts();
+        report(ipc::JobState::running, false);
+    };
+    std::istringstream no_stdin;
+    const BatchSummary summary =
+        run_batch(**pipeline, request_.paths, no_stdin, request_.workers, stop_, counts, callbacks);
+    refresh_counts();
+    report(summary.interrupted ? ipc::JobState::cancelled : ipc::JobState::completed, true);
+    inbox_.post(ipc::Log{ipc::LogLevel::info, "engine",
+                         "job " + std::to_string(id_) + (summary.interrupted ? " cancelled: " : " completed: ") +
+                             std::to_string(summary.ok) + " ok, " + std::to_string(summary.failed) + " failed"});
+    finished_.store(true);
+}
+
+}  // namespace lbx::engine::service

@@ -1,0 +1,70 @@
+// One StartScan: a thread that builds the pipeline, runs the batch over the paths at a lower CPU
+// priority than the command thread (so a scan never delays JobStatus), records ok photos in the index
+// and posts progress (throttled, the final one always) and photo events to the inbox.
+#pragma once
+
+#include "pipeline/pipeline_config.hpp"
+#include "plugins/plugin_registry.hpp"
+#include "service/event_inbox.hpp"
+#include "service/photo_index.hpp"
+
+#include <lightbox/ipc/job.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace lbx::engine::service {
+
+struct ScanRequest {
+    std::vector<std::string> paths;  // absolute
+    PipelineConfig config;           // overrides applied
+    std::string pipeline_name;       // as the client gave it, for snapshots
+    std::filesystem::path thumbnail_dir;
+    unsigned workers = 1;
+    int worker_nice = 10;            // added to the job threads' nice value
+};
+
+class ScanJob {
+public:
+    ScanJob(uint64_t id, ScanRequest request, const PluginRegistry& registry, PhotoIndex& index, EventInbox& inbox);
+    ~ScanJob();  // cancels and waits: in-flight files are finished and kept
+    ScanJob(const ScanJob&) = delete;
+    ScanJob& operator=(const ScanJob&) = delete;
+
+    uint64_t id() const { return id_; }
+    void cancel() { stop_.store(true); }
+    bool finished() const { return finished_.load(); }
+    ipc::JobSnapshot snapshot() const;
+
+private:
+    void run();
+    // Updates the snapshot and posts an event: always when `force`, else at most every 100 ms.
+    void report(ipc::JobState state, bool force);
+
+    const uint64_t id_;
+    ScanRequest request_;
+    const PluginRegistry& registry_;
+    PhotoIndex& index_;
+    EventInbox& inbox_;
+
+    std::atomic<bool> stop_{false};
+    std::atomic<bool> finished_{false};
+    std::atomic<uint64_t> done_{0};
+    std::atomic<uint64_t> total_{0};
+    std::atomic<uint64_t> failed_{0};
+    std::chrono::steady_clock::time_point start_;
+    std::chrono::steady_clock::time_point last_report_{};
+    std::string current_path_;  // job thread only
+
+    mutable std::mutex mutex_;
+    ipc::JobSnapshot snapshot_;
+
+    std::jthread thread_;  // last: started after everything it uses exists
+};
+
+}  // namespace lbx::engine::service

@@ -1,0 +1,47 @@
+// The subcommands of lightbox-ctl. Each returns the exit code: 0 ok; 1 the engine answered with an
+// error, or the job failed, was cancelled or had failed photos; 2 usage; 3 engine not responding.
+#pragma once
+
+#include <lightbox/ipc/client.hpp>
+
+#include <string>
+#include <vector>
+
+namespace lbx::ctl {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitNotResponding = 3;
+
+struct CtlContext {
+    ipc::Client& client;
+    zmq::context_t& zmq;
+    bool json = false;
+};
+
+struct ScanOptions {
+    std::vector<std::string> paths;
+    std::string pipeline;
+    std::vector<std::string> overrides;  // KEY=VALUE
+    bool wait = false;
+};
+
+struct WatchOptions {
+    std::vector<std::string> topics;  // prefixes; empty: every topic
+    unsigned count = 0;               // stop after this many events; 0: never
+    double seconds = 0;               // stop after this long; 0: never
+};
+
+int hello(CtlContext& ctx);
+int plugins(CtlContext& ctx);
+int scan(CtlContext& ctx, const ScanOptions& options);
+int status(CtlContext& ctx, uint64_t job_id);
+int cancel(CtlContext& ctx, uint64_t job_id);
+int jobs(CtlContext& ctx);
+int photo(CtlContext& ctx, const std::string& photo_id);
+int thumbnail(CtlContext& ctx, const std::string& photo_id, uint32_t size, const std::string& output);
+int watch(CtlContext& ctx, const WatchOptions& options);
+int shutdown(CtlContext& ctx);
+
+}  // namespace lbx::ctl

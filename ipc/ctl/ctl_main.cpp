@@ -1,0 +1,111 @@
+// lightbox-ctl: send commands to a running engine and watch its events.
+//   lightbox-ctl hello
+//   lightbox-ctl scan ~/Pictures --wait
+//   lightbox-ctl --json watch job/
+#include "ctl_commands.hpp"
+
+#include <lightbox/ipc/endpoint.hpp>
+#include <lightbox/ipc/token.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+
+using namespace lbx;
+
+int main(int argc, char** argv) {
+    CLI::App app{"lightbox-ctl: command-line client of a running lightbox-engine serve", "lightbox-ctl"};
+    app.set_version_flag("--version", "lightbox-ctl 0.1.0 (protocol " + std::to_string(ipc::kProtocolVersion) + ")");
+    app.require_subcommand(1);
+
+    std::string endpoint;
+    std::string token_file;
+    int timeout_ms = 1500;
+    int retries = 2;
+    bool json = false;
+    app.add_option("--endpoint", endpoint, "the engine's command endpoint (default: ipc:// in $XDG_RUNTIME_DIR/lightbox)");
+    app.add_option("--token-file", token_file, "the engine's token, for tcp:// endpoints (default: the runtime directory's token file, or $LIGHTBOX_TOKEN)");
+    app.add_option("--timeout", timeout_ms, "milliseconds to wait for each reply (default 1500)")->check(CLI::Range(10, 600000));
+    app.add_option("--retries", retries, "further attempts for requests that are safe to repeat (default 2)")->check(CLI::Range(0, 100));
+    app.add_flag("--json", json, "machine-readable output: one JSON object per line");
+
+    app.add_subcommand("hello", "engine version, readiness, plugins and formats");
+    app.add_subcommand("plugins", "loaded and rejected plugins");
+    ctl::ScanOptions scan;
+    CLI::App* scan_cmd = app.add_subcommand("scan", "start a scan of files and folders");
+    scan_cmd->add_option("paths", scan.paths, "files and folders")->required();
+    scan_cmd->add_option("--pipeline", scan.pipeline, "a pipeline name or config file (default: the engine's default)");
+    scan_cmd->add_option("--set", scan.overrides, "override a parameter: STAGE.PARAM=VALUE or thumbnails.sizes=256,1024");
+    scan_cmd->add_flag("--wait", scan.wait, "follow the job until it ends (progress on stderr)");
+    uint64_t job_id = 0;
+    CLI::App* status_cmd = app.add_subcommand("status", "a job's progress");
+    status_cmd->add_option("job", job_id, "job id")->required();
+    CLI::App* cancel_cmd = app.add_subcommand("cancel", "cancel a job (files in flight are finished and kept)");
+    cancel_cmd->add_option("job", job_id, "job id")->required();
+    app.add_subcommand("jobs", "every job the engine knows");
+    std::string photo_id;
+    CLI::App* photo_cmd = app.add_subcommand("photo", "a photo's metadata, tags and thumbnails");
+    photo_cmd->add_option("id", photo_id, "photo id (content hash)")->required();
+    uint32_t thumb_size = 0;
+    std::string output;
+    CLI::App* thumb_cmd = app.add_subcommand("thumbnail", "fetch a photo's thumbnail bytes");
+    thumb_cmd->add_option("id", photo_id, "photo id (content hash)")->required();
+    thumb_cmd->add_option("--size", thumb_size, "wanted long edge (default: the largest)");
+    thumb_cmd->add_option("--output,-o", output, "file to write")->required();
+    ctl::WatchOptions watch;
+    CLI::App* watch_cmd = app.add_subcommand("watch", "print events as they come (topic prefixes: job/, photo/, engine/)");
+    watch_cmd->add_option("topics", watch.topics, "topic prefixes (default: all)");
+    watch_cmd->add_option("--count", watch.count, "stop after this many events");
+    watch_cmd->add_option("--for", watch.seconds, "stop after this many seconds");
+    app.add_subcommand("shutdown", "stop the engine (running jobs are cancelled)");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return ctl::kExitUsage;
+    }
+
+    ipc::ClientOptions options;
+    options.endpoint = endpoint.empty() ? ipc::command_endpoint(ipc::default_runtime_dir()) : endpoint;
+    options.timeout = std::chrono::milliseconds(timeout_ms);
+    options.retries = retries;
+    if (ipc::is_tcp(options.endpoint)) {
+        if (const char* env = std::getenv("LIGHTBOX_TOKEN"); env && token_file.empty()) {
+            options.token = env;
+        } else {
+            auto token = ipc::read_token_file(token_file.empty() ? ipc::token_file(ipc::default_runtime_dir()) : std::filesystem::path(token_file));
+            if (!token) {
+                std::fprintf(stderr, "lightbox-ctl: %s (use --token-file or LIGHTBOX_TOKEN)\n", token.error().message.c_str());
+                return ctl::kExitUsage;
+            }
+            options.token = *token;
+        }
+    }
+
+    zmq::context_t zmq;
+    int code = ctl::kExitUsage;
+    {
+        ipc::Client client(zmq, options);
+        ctl::CtlContext ctx{client, zmq, json};
+        const std::string name = app.get_subcommands().front()->get_name();
+        if (name == "hello") code = ctl::hello(ctx);
+        else if (name == "plugins") code = ctl::plugins(ctx);
+        else if (name == "scan") code = ctl::scan(ctx, scan);
+        else if (name == "status") code = ctl::status(ctx, job_id);
+        else if (name == "cancel") code = ctl::cancel(ctx, job_id);
+        else if (name == "jobs") code = ctl::jobs(ctx);
+        else if (name == "photo") code = ctl::photo(ctx, photo_id);
+        else if (name == "thumbnail") code = ctl::thumbnail(ctx, photo_id, thumb_size, output);
+        else if (name == "watch") code = ctl::watch(ctx, watch);
+        else if (name == "shutdown") code = ctl::shutdown(ctx);
+    }
+    return code;
+}

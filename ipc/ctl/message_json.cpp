@@ -1,0 +1,122 @@
+#include "message_json.hpp"
+
+#include <lightbox/ipc/topics.hpp>
+
+namespace lbx::ctl {
+
+using nlohmann::json;
+
+json to_json(const ipc::Error& e) {
+    json j{{"status", ipc::to_string(e.status)}, {"domain", e.domain}, {"code", e.code}, {"message", e.message}};
+    if (!e.detail.empty()) j["detail"] = e.detail;
+    return j;
+}
+
+json to_json(const ipc::JobProgress& p) {
+    json j{{"job_id", p.job_id},   {"state", ipc::to_string(p.state)}, {"done", p.done},
+           {"total", p.total},     {"failed", p.failed},               {"current_path", p.current_path},
+           {"rate", p.rate},       {"sequence", p.sequence}};
+    j["eta_seconds"] = p.eta_seconds ? json(*p.eta_seconds) : json(nullptr);
+    return j;
+}
+
+json to_json(const ipc::JobSnapshot& s) {
+    json j = to_json(s.progress);
+    j["pipeline"] = s.pipeline;
+    j["catalog"] = s.catalog;
+    if (s.error) j["error"] = to_json(*s.error);
+    return j;
+}
+
+json to_json(const ipc::PluginInfo& p) {
+    json stages = json::array();
+    for (const auto& s : p.stages) stages.push_back({{"id", s.id}, {"kind", s.kind}});
+    return {{"id", p.id},     {"name", p.name},     {"version", p.version}, {"license", p.license},
+            {"path", p.path}, {"stages", stages}, {"formats", p.formats}};
+}
+
+json to_json(const ipc::PhotoInfo& p) {
+    json metadata = json::object();
+    for (const auto& m : p.metadata) metadata[m.key] = m.value;
+    json tags = json::array();
+    for (const auto& t : p.tags) {
+        tags.push_back({{"name", t.name}, {"category", t.category}, {"confidence", t.confidence}, {"source", t.source}});
+    }
+    json thumbs = json::array();
+    for (const auto& t : p.thumbnails) {
+        thumbs.push_back({{"size", t.size}, {"width", t.width}, {"height", t.height}, {"path", t.path}});
+    }
+    return {{"id", p.id},         {"path", p.path},       {"format", p.format}, {"size", p.file_size},
+            {"width", p.width},   {"height", p.height},   {"metadata", metadata}, {"tags", tags},
+            {"thumbnails", thumbs}};
+}
+
+namespace {
+
+struct ReplyJson {
+    json operator()(const ipc::ErrorReply& r) const { return {{"error", to_json(r.error)}}; }
+    json operator()(const ipc::HelloReply& r) const {
+        json plugins = json::array();
+        for (const auto& p : r.capabilities.plugins) plugins.push_back(to_json(p));
+        return {{"protocol_version", r.protocol_version}, {"engine_version", r.engine_version}, {"ready", r.ready},
+                {"plugins", plugins}, {"formats", r.capabilities.formats}, {"event_endpoint", r.event_endpoint}};
+    }
+    json operator()(const ipc::PluginList& r) const {
+        json plugins = json::array();
+        for (const auto& p : r.plugins) plugins.push_back(to_json(p));
+        json rejected = json::array();
+        for (const auto& p : r.rejected) rejected.push_back({{"path", p.path}, {"error", p.error}});
+        return {{"plugins", plugins}, {"rejected", rejected}};
+    }
+    json operator()(const ipc::ScanStarted& r) const { return {{"job_id", r.job_id}}; }
+    json operator()(const ipc::JobCancelled& r) const {
+        return {{"job_id", r.job_id}, {"state", ipc::to_string(r.state)}};
+    }
+    json operator()(const ipc::JobStatusReply& r) const { return {{"job", to_json(r.job)}}; }
+    json operator()(const ipc::JobList& r) const {
+        json jobs = json::array();
+        for (const auto& j : r.jobs) jobs.push_back(to_json(j));
+        return {{"jobs", jobs}};
+    }
+    json operator()(const ipc::PhotoReply& r) const { return {{"photo", to_json(r.photo)}}; }
+    json operator()(const ipc::ThumbnailReply& r) const {
+        return {{"photo_id", r.photo_id}, {"width", r.width}, {"height", r.height}, {"mime_type", r.mime_type},
+                {"bytes", r.bytes.size()}};
+    }
+    json operator()(const ipc::ShutdownReply&) const { return json::object(); }
+};
+
+struct EventJson {
+    json operator()(const ipc::JobProgressEvent& e) const { return {{"progress", to_json(e.progress)}}; }
+    json operator()(const ipc::PhotoDone& e) const {
+        return {{"job_id", e.job_id}, {"photo_id", e.photo_id}, {"path", e.path}};
+    }
+    json operator()(const ipc::PhotoFailed& e) const {
+        return {{"job_id", e.job_id},       {"path", e.path},
+                {"stage", e.stage},         {"plugin_id", e.plugin_id},
+                {"plugin_version", e.plugin_version}, {"error", to_json(e.error)}};
+    }
+    json operator()(const ipc::Heartbeat& e) const {
+        return {{"uptime_ms", e.uptime_ms}, {"load", e.load}, {"running_jobs", e.running_jobs}, {"sequence", e.sequence}};
+    }
+    json operator()(const ipc::Log& e) const {
+        return {{"level", ipc::to_string(e.level)}, {"source", e.source}, {"message", e.message}};
+    }
+};
+
+}  // namespace
+
+json to_json(const ipc::Reply& reply) {
+    json j = std::visit(ReplyJson{}, reply);
+    j["reply"] = ipc::name_of(reply);
+    return j;
+}
+
+json to_json(const ipc::Event& event) {
+    json j = std::visit(EventJson{}, event);
+    j["event"] = ipc::name_of(event);
+    j["topic"] = ipc::topic_of(event);
+    return j;
+}
+
+}  // namespace lbx::ctl
