@@ -55,8 +55,10 @@ Error Client::not_responding(int attempts) const {
     const auto ms = std::to_string(options_.timeout.count());
     std::string why;
     if (auto path = ipc_path(options_.endpoint)) {
-        if (::access(path->c_str(), F_OK) != 0) why = ": no engine is listening there (" + path->string() + " does not exist)";
-        else if (::access(path->c_str(), W_OK) != 0) why = ": " + path->string() + ": " + std::strerror(errno);
+        if (::access(path->c_str(), W_OK) != 0) {
+            why = errno == ENOENT ? ": no engine is listening there (" + path->string() + " does not exist)"
+                                  : ": " + path->string() + ": " + std::strerror(errno);
+        }
     }
     return make_error(Status::unavailable, "client", "not_responding",
                       "engine not responding at " + options_.endpoint + why,

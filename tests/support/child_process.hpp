@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -18,8 +19,10 @@ struct ProcessResult {
 
 class ChildProcess {
 public:
+    // With `run_as`, the child switches to that uid (and gid) before exec: tests running as root use it
+    // to act as another user of the machine.
     ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {},
-                 const std::string& stdin_text = "");
+                 const std::string& stdin_text = "", std::optional<uid_t> run_as = std::nullopt);
     ~ChildProcess();
     ChildProcess(const ChildProcess&) = delete;
     ChildProcess& operator=(const ChildProcess&) = delete;
@@ -27,6 +30,10 @@ public:
     // Reads output until stdout holds at least `lines` newlines or the timeout passes.
     bool wait_for_stdout_lines(std::size_t lines, std::chrono::milliseconds timeout);
     void send_signal(int signal);
+    pid_t pid() const { return pid_; }
+    // What the child printed so far (filled by wait_for_stdout_lines and wait).
+    const std::string& out() const { return result_.out; }
+    const std::string& err() const { return result_.err; }
     ProcessResult wait(std::chrono::milliseconds timeout = std::chrono::seconds(120));
 
 private:
