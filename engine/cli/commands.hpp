@@ -22,6 +22,8 @@ struct RunOptions {
     std::vector<std::string> only;
     bool json = false;
     bool progress = true;
+    std::string catalog;          // empty: no catalog (every file is processed, nothing is stored)
+    bool retry_failed = false;    // with a catalog: process unchanged files that failed before
     std::vector<std::string> paths;
 };
 

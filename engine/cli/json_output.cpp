@@ -55,6 +55,10 @@ json photo_json(const PhotoResult& r) {
     return j;
 }
 
+json unchanged_json(const PhotoResult& r) {
+    return json{{"path", r.path}, {"status", "unchanged"}, {"hash", r.hash}, {"size", r.file_size}};
+}
+
 namespace {
 
 json param_json(const lbx_param_desc& p) {

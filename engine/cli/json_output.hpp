@@ -11,6 +11,8 @@
 namespace lbx::engine::cli {
 
 nlohmann::json photo_json(const PhotoResult& result);
+// {"path", "status": "unchanged", "hash", "size"}: a file the catalog already has, not read again.
+nlohmann::json unchanged_json(const PhotoResult& result);
 nlohmann::json failure_json(const StageFailure& failure);  // error and warnings entries
 nlohmann::json exif_summary_json(const Metadata& metadata);
 nlohmann::json plugin_json(const LoadedPlugin& plugin, bool full);

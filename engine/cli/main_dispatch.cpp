@@ -22,6 +22,8 @@ int run_main(int argc, char** argv) {
     run_cmd->add_option("--only", run.only, "stage kinds to run: metadata,decode,tag,thumbnail")->delimiter(',')->allow_extra_args(false);
     run_cmd->add_flag("--json", run.json, "one JSON object per file on stdout");
     run_cmd->add_flag("!--no-progress", run.progress, "no progress on stderr (the summary is still printed)");
+    run_cmd->add_option("--catalog", run.catalog, "store results in this catalog (SQLite) and skip files unchanged since the last scan");
+    run_cmd->add_flag("--retry-failed", run.retry_failed, "with --catalog: process again unchanged files that failed before");
     run_cmd->add_option("paths", run.paths, "files and folders; '-' reads paths from stdin")->required();
 
     PluginsOptions plugins;

@@ -77,6 +77,7 @@ void ProgressReporter::finish(const BatchSummary& s, const std::string& thumbnai
     std::fprintf(out_, "%s%llu files: %llu ok, %llu failed", s.interrupted ? "interrupted after " : "",
                  static_cast<unsigned long long>(n), static_cast<unsigned long long>(s.ok),
                  static_cast<unsigned long long>(s.failed));
+    if (s.unchanged) std::fprintf(out_, ", %llu unchanged (not read)", static_cast<unsigned long long>(s.unchanged));
     if (s.skipped) std::fprintf(out_, ", %llu skipped (not photos)", static_cast<unsigned long long>(s.skipped));
     std::fprintf(out_, " in %.2f s (%.1f files/s)\n", s.seconds, s.seconds > 0 ? n / s.seconds : 0.0);
     if (!thumbnail_dir.empty()) std::fprintf(out_, "thumbnails: %s\n", thumbnail_dir.c_str());

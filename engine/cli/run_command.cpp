@@ -1,5 +1,7 @@
 // `lightbox-engine run`: the headless batch. Results on stdout (one JSON object per file with --json),
 // progress and the summary on stderr, exit code 0 / 1 (some files failed) / 2 (usage, config) / 130.
+#include "catalog/catalog.hpp"
+#include "catalog/scan_filter.hpp"
 #include "cli/commands.hpp"
 #include "cli/engine_paths.hpp"
 #include "cli/interrupt_guard.hpp"
@@ -68,10 +70,41 @@ int run_command(const RunOptions& options) {
     auto pipeline = Pipeline::build(registry, *config, thumbs);
     if (!pipeline) return usage_error(pipeline.error().message);
 
+    std::unique_ptr<catalog::Catalog> library;
+    std::optional<catalog::ScanFilter> filter;
+    const int64_t scan_id = catalog::now_us();
+    if (!options.catalog.empty()) {
+        auto opened = catalog::Catalog::open(options.catalog);
+        if (!opened) return usage_error(opened.error().message);
+        library = std::move(*opened);
+        auto known = library->file_states();
+        if (!known) return usage_error(known.error().message);
+        filter.emplace(std::move(*known), options.retry_failed);
+    }
+    std::vector<std::string> roots = options.paths;
+    if (library) {  // the catalog stores absolute paths, so a rescan from another folder finds them
+        for (std::string& p : roots)
+            if (p != "-") p = std::filesystem::absolute(p).lexically_normal().string();
+    }
+
     BatchCounts counts;
     ProgressReporter progress(stderr, counts, options.progress);
     BatchCallbacks callbacks;
+    bool catalog_failed = false;
+    if (filter) callbacks.precheck = [&](const InputFile& f) { return filter->precheck(f); };
     callbacks.on_result = [&](const PhotoResult& r) {
+        if (library && !catalog_failed) {
+            if (auto ok = library->record(r, scan_id); !ok) {
+                catalog_failed = true;  // reported once; the run goes on without storing
+                progress.clear_line();
+                std::fprintf(stderr, "lightbox-engine: %s\n", ok.error().message.c_str());
+            }
+        }
+        if (r.unchanged) {
+            if (options.json) std::cout << unchanged_json(r).dump() << '\n' << std::flush;
+            progress.file_done(true);
+            return;
+        }
         progress.clear_line();
         if (options.json) std::cout << photo_json(r).dump() << '\n' << std::flush;
         else {
@@ -82,11 +115,23 @@ int run_command(const RunOptions& options) {
     };
     callbacks.on_tick = [&] { progress.tick(); };
 
-    BatchSummary summary = run_batch(**pipeline, options.paths, std::cin, options.jobs, stop, counts, callbacks);
+    BatchSummary summary = run_batch(**pipeline, roots, std::cin, options.jobs, stop, counts, callbacks);
+    if (library && !catalog_failed) {
+        // Only a complete walk may call what it did not see missing (not an interrupted one, nor stdin lists).
+        const bool complete = !summary.interrupted && std::find(roots.begin(), roots.end(), "-") == roots.end();
+        auto missing = complete ? library->mark_missing(roots, scan_id) : Expected<int64_t>(int64_t{0});
+        if (auto ok = library->flush(); !ok || !missing) {
+            std::fprintf(stderr, "lightbox-engine: %s\n", (!ok ? ok.error() : missing.error()).message.c_str());
+            catalog_failed = true;
+        } else if (*missing > 0) {
+            std::fprintf(stderr, "lightbox-engine: %lld files no longer found, marked missing in the catalog\n",
+                         static_cast<long long>(*missing));
+        }
+    }
     progress.finish(summary, (*pipeline)->makes_thumbnails() && summary.ok > 0 ? thumbs.string() : std::string());
     if (summary.interrupted) return kExitInterrupted;
-    if (summary.ok + summary.failed == 0) std::fputs("lightbox-engine: no photo files found\n", stderr);
-    return summary.failed > 0 ? kExitSomeFailed : kExitOk;
+    if (summary.ok + summary.failed + summary.unchanged == 0) std::fputs("lightbox-engine: no photo files found\n", stderr);
+    return summary.failed > 0 || catalog_failed ? kExitSomeFailed : kExitOk;
 }
 
 }  // namespace lbx::engine::cli

@@ -22,6 +22,9 @@ BatchSummary run_batch(const Pipeline& pipeline, const std::vector<std::string>&
         walk_inputs(inputs, path_list, [&](InputFile f) {
             if (stop.load()) return false;
             counts.discovered.fetch_add(1);
+            if (callbacks.precheck) {
+                if (std::optional<PhotoResult> known = callbacks.precheck(f)) return results.push(std::move(*known));
+            }
             return files.push(std::move(f));
         });
         counts.walk_done.store(true);
@@ -70,7 +73,10 @@ BatchSummary run_batch(const Pipeline& pipeline, const std::vector<std::string>&
         if (!r) break;
         counts.processed.fetch_add(1);
         if (r->skipped) ++summary.skipped;
-        else {
+        else if (r->unchanged) {
+            ++summary.unchanged;
+            if (callbacks.on_result) callbacks.on_result(*r);
+        } else {
             (r->ok() ? summary.ok : summary.failed) += 1;
             if (callbacks.on_result) callbacks.on_result(*r);
         }

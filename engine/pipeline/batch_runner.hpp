@@ -29,13 +29,17 @@ struct BatchSummary {
     uint64_t ok = 0;
     uint64_t failed = 0;
     uint64_t skipped = 0;
+    uint64_t unchanged = 0;  // not read: known to the catalog with the same size and mtime
     double seconds = 0;
     bool interrupted = false;
 };
 
 struct BatchCallbacks {
-    std::function<void(const PhotoResult&)> on_result;  // every processed file, skipped ones excluded
+    std::function<void(const PhotoResult&)> on_result;  // every processed or unchanged file, skipped ones excluded
     std::function<void()> on_tick;                      // a few times per second, for progress
+    // On the walker thread, before a file is queued: a result means the file needs no processing (it is
+    // delivered as it is, with `unchanged` set, and never read). Unset: every file is processed.
+    std::function<std::optional<PhotoResult>(const InputFile&)> precheck;
 };
 
 BatchSummary run_batch(const Pipeline& pipeline, const std::vector<std::string>& inputs, std::istream& path_list,

@@ -30,6 +30,9 @@ struct StoredThumbnail {
 struct PhotoResult {
     std::string path;
     bool skipped = false;  // found in a folder and not a photo (unknown content and extension): not reported
+    // Not read: the catalog has this path with the same size and mtime (see BatchCallbacks::precheck).
+    bool unchanged = false;
+    int64_t mtime_ns = 0;  // the file's modification time, as read
     std::optional<StageFailure> failure;
     // Problems that did not stop the photo: a metadata reader that failed on damaged EXIF while the
     // pixels decoded fine (the photo is still shown, without its metadata).

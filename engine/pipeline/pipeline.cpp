@@ -52,12 +52,13 @@ public:
 
     bool is_open() const { return fd_ >= 0; }
 
-    std::optional<std::string> stat_regular(uint64_t& size) const {
+    std::optional<std::string> stat_regular(uint64_t& size, int64_t& mtime_ns) const {
         struct stat st {};
         if (::fstat(fd_, &st) != 0) return std::string(std::strerror(errno));
         if (S_ISDIR(st.st_mode)) return std::string("is a folder");
         if (!S_ISREG(st.st_mode)) return std::string("not a regular file");
         size = static_cast<uint64_t>(st.st_size);
+        mtime_ns = int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
         return std::nullopt;
     }
 
@@ -188,7 +189,7 @@ PhotoResult Pipeline::process(const InputFile& file) const {
     FileReader reader(file.path);
     if (!reader.is_open()) return finish(engine_failure("read", errno == ENOENT ? "not_found" : "io",
                                                         std::string("cannot open: ") + std::strerror(errno)));
-    if (auto problem = reader.stat_regular(r.file_size)) return finish(engine_failure("read", "io", "cannot read: " + *problem));
+    if (auto problem = reader.stat_regular(r.file_size, r.mtime_ns)) return finish(engine_failure("read", "io", "cannot read: " + *problem));
     if (r.file_size == 0) return finish(engine_failure("sniff", "empty", "empty file (0 bytes)"));
     if (r.file_size > config_.max_file_bytes)
         return finish(engine_failure("read", "too_large", "file is " + size_text(r.file_size) + ", over the limit of " +

@@ -100,7 +100,7 @@ TEST_CASE("every event round-trips", "[ipc]") {
 }
 
 TEST_CASE("every status value round-trips in an error reply", "[ipc]") {
-    CHECK(ipc::kAllStatuses.size() == 9);
+    CHECK(ipc::kAllStatuses.size() == 10);  // the last, unavailable, is client side only
     for (std::size_t i = 0; i < ipc::kAllStatuses.size(); ++i) {
         const ipc::Status status = ipc::kAllStatuses[i];
         INFO("status " << ipc::to_string(status));

@@ -1,0 +1,104 @@
+#include "catalog/sqlite_db.hpp"
+
+namespace lbx::engine::catalog {
+namespace {
+
+Error sql_error(sqlite3* db, std::string what) {
+    return make_error("catalog", "sqlite", what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+}  // namespace
+
+Statement& Statement::bind(const std::vector<SqlValue>& values) {
+    sqlite3_reset(stmt_.get());
+    sqlite3_clear_bindings(stmt_.get());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const int index = static_cast<int>(i + 1);
+        std::visit(
+            [&](const auto& v) {
+                using T = std::decay_t<decltype(v)>;
+                if constexpr (std::is_same_v<T, std::monostate>) sqlite3_bind_null(stmt_.get(), index);
+                else if constexpr (std::is_same_v<T, int64_t>) sqlite3_bind_int64(stmt_.get(), index, v);
+                else if constexpr (std::is_same_v<T, double>) sqlite3_bind_double(stmt_.get(), index, v);
+                else sqlite3_bind_text(stmt_.get(), index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+            },
+            values[i]);
+    }
+    return *this;
+}
+
+Expected<bool> Statement::step() {
+    const int rc = sqlite3_step(stmt_.get());
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return unexpected(sql_error(db_, std::string("cannot run '") + sqlite3_sql(stmt_.get()) + "'"));
+}
+
+Expected<void> Statement::run(const std::vector<SqlValue>& values) {
+    bind(values);
+    for (;;) {
+        auto more = step();
+        if (!more) return unexpected(more.error());
+        if (!*more) break;
+    }
+    sqlite3_reset(stmt_.get());
+    return {};
+}
+
+std::string Statement::column_text(int i) const {
+    const auto* text = sqlite3_column_text(stmt_.get(), i);
+    return text ? std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), i)))
+                : std::string();
+}
+
+Expected<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file) {
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    auto db = std::make_unique<Database>(raw, file);
+    if (rc != SQLITE_OK) return unexpected(sql_error(raw, "cannot open catalog '" + file.string() + "'"));
+    sqlite3_busy_timeout(raw, 5000);  // another engine or a reader holding a lock: wait, then fail clearly
+    sqlite3_extended_result_codes(raw, 1);
+    return db;
+}
+
+Expected<void> Database::exec(std::string_view sql) {
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db_.get(), std::string(sql).c_str(), nullptr, nullptr, &message);
+    if (rc == SQLITE_OK) return {};
+    std::string text = message ? message : sqlite3_errmsg(db_.get());
+    sqlite3_free(message);
+    return unexpected(make_error("catalog", "sqlite", "catalog '" + file_.string() + "': " + text));
+}
+
+Expected<Statement> Database::prepare(std::string_view sql) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                           nullptr) != SQLITE_OK) {
+        return unexpected(sql_error(db_.get(), "cannot prepare '" + std::string(sql) + "'"));
+    }
+    return Statement(db_.get(), stmt);
+}
+
+Expected<int64_t> Database::query_int(std::string_view sql) {
+    auto stmt = prepare(sql);
+    if (!stmt) return unexpected(stmt.error());
+    auto row = stmt->step();
+    if (!row) return unexpected(row.error());
+    return *row ? stmt->column_int(0) : 0;
+}
+
+Expected<Transaction> Transaction::begin(Database& db) {
+    if (auto ok = db.exec("BEGIN IMMEDIATE"); !ok) return unexpected(ok.error());
+    return Transaction(&db);
+}
+
+Expected<void> Transaction::commit() {
+    Database* db = std::exchange(db_, nullptr);
+    return db->exec("COMMIT");
+}
+
+Transaction::~Transaction() {
+    if (db_) (void)db_->exec("ROLLBACK");
+}
+
+}  // namespace lbx::engine::catalog

@@ -1,0 +1,74 @@
+// A thin RAII layer over the SQLite C API: a connection and prepared statements with bound parameters
+// (the catalog builds no SQL from values). Errors are values naming the statement and SQLite's reason.
+#pragma once
+
+#include "core/expected.hpp"
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace lbx::engine::catalog {
+
+using SqlValue = std::variant<std::monostate, int64_t, double, std::string>;
+
+class Statement {
+public:
+    Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt, &sqlite3_finalize) {}
+
+    // Binds parameters 1..n in order, after a reset.
+    Statement& bind(const std::vector<SqlValue>& values);
+    // One step: true while a row is available.
+    Expected<bool> step();
+    // Steps to the end (for statements without rows).
+    Expected<void> run(const std::vector<SqlValue>& values = {});
+
+    int64_t column_int(int i) const { return sqlite3_column_int64(stmt_.get(), i); }
+    double column_double(int i) const { return sqlite3_column_double(stmt_.get(), i); }
+    bool column_is_null(int i) const { return sqlite3_column_type(stmt_.get(), i) == SQLITE_NULL; }
+    std::string column_text(int i) const;
+
+private:
+    sqlite3* db_;
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt_;
+};
+
+class Database {
+public:
+    static Expected<std::unique_ptr<Database>> open(const std::filesystem::path& file);
+
+    Expected<void> exec(std::string_view sql);  // statements without parameters (schema, pragmas)
+    Expected<Statement> prepare(std::string_view sql);
+    Expected<int64_t> query_int(std::string_view sql);  // the first column of the first row
+    const std::filesystem::path& file() const { return file_; }
+    sqlite3* handle() { return db_.get(); }
+
+    Database(sqlite3* db, std::filesystem::path file) : db_(db, &sqlite3_close_v2), file_(std::move(file)) {}
+
+private:
+    std::unique_ptr<sqlite3, int (*)(sqlite3*)> db_;
+    std::filesystem::path file_;
+};
+
+// A transaction that rolls back unless committed.
+class Transaction {
+public:
+    static Expected<Transaction> begin(Database& db);
+    Expected<void> commit();
+    ~Transaction();
+    Transaction(Transaction&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+    Transaction& operator=(Transaction&&) = delete;
+
+private:
+    explicit Transaction(Database* db) : db_(db) {}
+    Database* db_;
+};
+
+}  // namespace lbx::engine::catalog
