@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <string_view>
 
 namespace lbx::ipc {
 namespace {
@@ -129,7 +130,8 @@ Expected<EndpointPair> endpoints_for(const std::string& command) {
 
 Expected<void> write_endpoints_file(const std::filesystem::path& file, const EndpointPair& endpoints) {
     const std::filesystem::path temp = file.string() + ".tmp";
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    ::unlink(temp.c_str());  // a leftover of a killed engine keeps its mode: start from a fresh file
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         return unexpected(make_error(Status::internal, "io", "write_failed",
                                      "cannot write '" + temp.string() + "': " + std::strerror(errno)));
@@ -149,10 +151,14 @@ Expected<EndpointPair> read_endpoints_file(const std::filesystem::path& file) {
     std::ifstream in(file);
     if (!in) return unexpected(make_error(Status::not_found, "io", "not_found", "no engine endpoints file '" + file.string() + "'"));
     EndpointPair pair;
-    std::string key, value;
-    while (in >> key >> value) {
-        if (key == "command") pair.commands = value;
-        else if (key == "events") pair.events = value;
+    // One "KEY ENDPOINT" per line; the endpoint is the rest of the line (an ipc:// path may hold spaces).
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto space = line.find(' ');
+        if (space == std::string::npos) continue;
+        const std::string_view key = std::string_view(line).substr(0, space);
+        if (key == "command") pair.commands = line.substr(space + 1);
+        else if (key == "events") pair.events = line.substr(space + 1);
     }
     if (pair.commands.empty() || pair.events.empty()) {
         return unexpected(make_error(Status::internal, "io", "malformed", "endpoints file '" + file.string() + "' is incomplete"));
