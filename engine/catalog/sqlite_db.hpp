@@ -25,6 +25,11 @@ public:
 
     // Binds parameters 1..n in order, after a reset.
     Statement& bind(const std::vector<SqlValue>& values);
+    // One more integer parameter at `index` (1-based), after bind().
+    Statement& bind_int(int index, int64_t value) {
+        sqlite3_bind_int64(stmt_.get(), index, value);
+        return *this;
+    }
     // One step: true while a row is available.
     Expected<bool> step();
     // Steps to the end (for statements without rows).

@@ -41,11 +41,23 @@ struct ServeOptions {
     int nice = 10;
 };
 
+struct QueryCommandOptions {
+    std::string catalog;  // empty: the default catalog
+    std::string query;    // empty: every live photo
+    bool json = false;
+    bool facets = false;
+    std::string sort = "taken";  // taken, path, added
+    bool descending = false;
+    int64_t limit = -1;
+    int64_t offset = 0;
+};
+
 int run_main(int argc, char** argv);
 int run_command(const RunOptions& options);
 int plugins_command(const PluginsOptions& options);
 int sample_command(const std::string& directory);
 int serve_command(const ServeOptions& options);
+int query_command(const QueryCommandOptions& options);
 
 // Loads plugins from the search path; reports each rejected file on stderr when `report` is set.
 void load_plugins(PluginRegistry& registry, bool report);

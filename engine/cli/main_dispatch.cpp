@@ -43,6 +43,17 @@ int run_main(int argc, char** argv) {
     serve_cmd->add_option("--max-jobs", serve.max_jobs, "scans running at once; more get 'busy' (default 4)")->check(CLI::Range(1, 64));
     serve_cmd->add_option("--nice", serve.nice, "how much lower the scan workers' CPU priority is (default 10)")->check(CLI::Range(0, 19));
 
+    QueryCommandOptions query;
+    CLI::App* query_cmd = app.add_subcommand("query", "photos of a catalog that match a query (sdk_docs/query.md)");
+    query_cmd->add_option("query", query.query, "the query, e.g. 'beach year:2019 -tag:blurry' (empty: every photo)");
+    query_cmd->add_option("--catalog", query.catalog, "the catalog (default: $XDG_DATA_HOME/lightbox/library.lbx)");
+    query_cmd->add_flag("--json", query.json, "one JSON object per photo");
+    query_cmd->add_flag("--facets", query.facets, "also count tags, cameras, years and places over the matches");
+    query_cmd->add_option("--sort", query.sort, "taken (default), path or added")->check(CLI::IsMember({"taken", "path", "added"}));
+    query_cmd->add_flag("--desc", query.descending, "newest (or last) first");
+    query_cmd->add_option("--limit", query.limit, "at most this many photos (default: all)")->check(CLI::Range(int64_t{0}, INT64_MAX));
+    query_cmd->add_option("--offset", query.offset, "skip this many photos first")->check(CLI::Range(int64_t{0}, INT64_MAX));
+
     std::string sample_dir;
     CLI::App* sample_cmd = app.add_subcommand("sample", "write a small sample photo set (JPEG, HEIC, PNG, TIFF, WebP)");
     sample_cmd->add_option("dir", sample_dir, "folder to write into")->required();
@@ -66,6 +77,7 @@ int run_main(int argc, char** argv) {
     if (plugins_cmd->parsed()) return plugins_command(plugins);
     if (sample_cmd->parsed()) return sample_command(sample_dir);
     if (serve_cmd->parsed()) return serve_command(serve);
+    if (query_cmd->parsed()) return query_command(query);
     return kExitUsage;
 }
 

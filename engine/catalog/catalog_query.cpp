@@ -1,0 +1,258 @@
+#include "catalog/catalog_query.hpp"
+
+#include <cstdlib>
+
+namespace lbx::engine::catalog {
+namespace {
+
+// The WHERE clause of a query over `files f LEFT JOIN photos p`, with its parameters in order.
+struct SqlCondition {
+    std::string sql;
+    std::vector<SqlValue> params;
+    bool mentions_failed = false;
+};
+
+// Appends parameters one by one (an initializer list of variants trips GCC 12's maybe-uninitialized).
+template <class... Values>
+void add(std::vector<SqlValue>& params, Values&&... values) {
+    (params.emplace_back(std::forward<Values>(values)), ...);
+}
+
+std::string like_escaped(const std::string& v) {
+    std::string out;
+    for (char c : v) {
+        if (c == '%' || c == '_' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+constexpr const char* kAnyTag =
+    "(EXISTS (SELECT 1 FROM auto_tags t WHERE t.hash = f.hash AND t.name = ? COLLATE NOCASE) OR "
+    "EXISTS (SELECT 1 FROM user_tags u WHERE u.hash = f.hash AND u.name = ? COLLATE NOCASE))";
+
+const char* column_of(Field field) {
+    switch (field) {
+        case Field::iso: return "p.iso";
+        case Field::focal: return "p.focal_length";
+        case Field::aperture: return "p.f_number";
+        default: return nullptr;
+    }
+}
+
+const char* operator_of(Compare c) {
+    switch (c) {
+        case Compare::less: return "<";
+        case Compare::less_equal: return "<=";
+        case Compare::greater: return ">";
+        case Compare::greater_equal: return ">=";
+        default: return "=";
+    }
+}
+
+void term_sql(const Term& t, SqlCondition& out) {
+    auto& p = out.params;
+    switch (t.field) {
+        case Field::word: {
+            // A word: a tag (auto or user), a place, or part of the file's path.
+            out.sql += std::string("(") + kAnyTag + " OR f.path LIKE ? ESCAPE '\\')";
+            add(p, t.value, t.value, "%" + like_escaped(t.value) + "%");
+            return;
+        }
+        case Field::tag:
+            out.sql += kAnyTag;
+            add(p, t.value, t.value);
+            return;
+        case Field::camera:
+            out.sql += "(coalesce(p.make, '') || ' ' || coalesce(p.model, '')) LIKE ? ESCAPE '\\'";
+            add(p, "%" + like_escaped(t.value) + "%");
+            return;
+        case Field::lens:
+            out.sql += "p.lens LIKE ? ESCAPE '\\'";
+            add(p, "%" + like_escaped(t.value) + "%");
+            return;
+        case Field::place:
+            out.sql += "EXISTS (SELECT 1 FROM auto_tags t WHERE t.hash = f.hash AND t.category IN ('place', 'country') "
+                       "AND t.name LIKE ? ESCAPE '\\')";
+            add(p, "%" + like_escaped(t.value) + "%");
+            return;
+        case Field::path:
+            out.sql += "f.path LIKE ? ESCAPE '\\'";
+            add(p, "%" + like_escaped(t.value) + "%");
+            return;
+        case Field::year:
+        case Field::date: {
+            // ISO 8601 text compares in date order; a prefix of the taken date stands for a year, month or day.
+            std::string low = t.value, high = t.compare == Compare::range ? t.high : t.value;
+            if (t.field == Field::year) {
+                low = std::to_string(std::atoi(low.c_str()));
+                high = std::to_string(std::atoi(high.c_str()));
+            }
+            if (t.compare == Compare::equal || t.compare == Compare::range) {
+                out.sql += "(p.taken_at >= ? AND substr(p.taken_at, 1, ?) <= ?)";
+                add(p, low, static_cast<int64_t>(high.size()), high);
+            } else if (t.compare == Compare::less || t.compare == Compare::greater_equal) {
+                out.sql += std::string("p.taken_at ") + (t.compare == Compare::less ? "<" : ">=") + " ?";
+                add(p, low);
+            } else {  // <= and >: the whole period named counts as that value
+                out.sql += std::string("substr(p.taken_at, 1, ?) ") + (t.compare == Compare::less_equal ? "<=" : ">") + " ?";
+                add(p, static_cast<int64_t>(low.size()), low);
+            }
+            return;
+        }
+        case Field::iso:
+        case Field::focal:
+        case Field::aperture: {
+            const std::string column = column_of(t.field);
+            if (t.compare == Compare::range) {
+                out.sql += column + " BETWEEN ? AND ?";
+                add(p, std::strtod(t.value.c_str(), nullptr), std::strtod(t.high.c_str(), nullptr));
+            } else {
+                out.sql += column + " " + operator_of(t.compare) + " ?";
+                add(p, std::strtod(t.value.c_str(), nullptr));
+            }
+            return;
+        }
+        case Field::has:
+            if (t.value == "gps") out.sql += "(p.gps_lat IS NOT NULL AND p.gps_lon IS NOT NULL)";
+            else if (t.value == "tags") out.sql += "EXISTS (SELECT 1 FROM auto_tags t WHERE t.hash = f.hash)";
+            else if (t.value == "usertags") out.sql += "EXISTS (SELECT 1 FROM user_tags u WHERE u.hash = f.hash)";
+            else out.sql += "EXISTS (SELECT 1 FROM thumbnails th WHERE th.hash = f.hash)";
+            return;
+        case Field::failed:
+            out.mentions_failed = true;
+            if (t.value.empty()) {
+                out.sql += "f.status = 'failed'";
+            } else {
+                out.sql += "(f.status = 'failed' AND EXISTS (SELECT 1 FROM failures x WHERE x.path = f.path AND "
+                           "(x.stage = ? OR x.code = ?)))";
+                add(p, t.value, t.value);
+            }
+            return;
+    }
+}
+
+void node_sql(const QueryNode& node, SqlCondition& out) {
+    switch (node.kind) {
+        case QueryNode::Kind::term: term_sql(node.term, out); return;
+        case QueryNode::Kind::negation:
+            out.sql += "NOT coalesce(";
+            node_sql(*node.children.front(), out);
+            out.sql += ", 0)";  // NULL (no such value) counts as not matching, so its negation matches
+            return;
+        case QueryNode::Kind::all_of:
+        case QueryNode::Kind::any_of: {
+            out.sql += "(";
+            for (std::size_t i = 0; i < node.children.size(); ++i) {
+                if (i) out.sql += node.kind == QueryNode::Kind::all_of ? " AND " : " OR ";
+                node_sql(*node.children[i], out);
+            }
+            out.sql += ")";
+            return;
+        }
+    }
+}
+
+Expected<SqlCondition> condition_of(const std::string& query) {
+    auto parsed = parse_query(query);
+    if (const auto* error = std::get_if<QueryError>(&parsed)) return unexpected(make_error("query", "bad_query", describe(*error, query)));
+    SqlCondition where;
+    auto& root = std::get<std::optional<QueryNodePtr>>(parsed);
+    if (root) node_sql(**root, where);
+    // Live photos only, unless the query asks about failures.
+    const std::string scope = where.mentions_failed ? "f.status IN ('ok', 'failed')" : "f.status = 'ok'";
+    where.sql = where.sql.empty() ? scope : scope + " AND " + where.sql;
+    return where;
+}
+
+constexpr const char* kMatches =
+    "SELECT coalesce(f.hash, f.path) AS id, min(f.path) AS path, f.hash AS hash, f.status AS status "
+    "FROM files f LEFT JOIN photos p ON p.hash = f.hash WHERE ";
+
+Expected<std::vector<FacetCount>> facet(Database& db, const SqlCondition& where, const std::string& select, int64_t limit) {
+    auto stmt = db.prepare("WITH m AS (" + std::string(kMatches) + where.sql + " GROUP BY id) " + select +
+                           " ORDER BY 2 DESC, 1 LIMIT ?");
+    if (!stmt) return unexpected(stmt.error());
+    stmt->bind(where.params).bind_int(static_cast<int>(where.params.size()) + 1, limit);
+    std::vector<FacetCount> out;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) return unexpected(row.error());
+        if (!*row) return out;
+        out.push_back({stmt->column_text(0), stmt->column_int(1)});
+    }
+}
+
+}  // namespace
+
+Expected<std::vector<PhotoRow>> run_query(Catalog& catalog, const std::string& query, const QueryOptions& options) {
+    if (auto ok = catalog.flush(); !ok) return unexpected(ok.error());
+    auto where = condition_of(query);
+    if (!where) return unexpected(where.error());
+    const char* order = options.sort == SortOrder::path ? "path" : options.sort == SortOrder::added ? "p.added_at" : "p.taken_at";
+    const std::string direction = options.descending ? " DESC" : " ASC";
+    auto stmt = catalog.database().prepare(
+        "SELECT coalesce(f.hash, ''), min(f.path) AS path, coalesce(p.format, ''), coalesce(p.width, 0), "
+        "coalesce(p.height, 0), coalesce(p.taken_at, ''), trim(coalesce(p.make, '') || ' ' || coalesce(p.model, '')), "
+        "f.status FROM files f LEFT JOIN photos p ON p.hash = f.hash WHERE " +
+        where->sql + " GROUP BY coalesce(f.hash, f.path) ORDER BY " + order + direction + " NULLS LAST, path" +
+        " LIMIT ? OFFSET ?");
+    if (!stmt) return unexpected(stmt.error());
+    const int next = static_cast<int>(where->params.size()) + 1;
+    stmt->bind(where->params).bind_int(next, options.limit).bind_int(next + 1, options.offset);
+    std::vector<PhotoRow> rows;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) return unexpected(row.error());
+        if (!*row) return rows;
+        rows.push_back(PhotoRow{stmt->column_text(0), stmt->column_text(1), stmt->column_text(2),
+                                static_cast<uint32_t>(stmt->column_int(3)), static_cast<uint32_t>(stmt->column_int(4)),
+                                stmt->column_text(5), stmt->column_text(6), stmt->column_text(7)});
+    }
+}
+
+Expected<int64_t> count_query(Catalog& catalog, const std::string& query) {
+    if (auto ok = catalog.flush(); !ok) return unexpected(ok.error());
+    auto where = condition_of(query);
+    if (!where) return unexpected(where.error());
+    auto stmt = catalog.database().prepare("SELECT count(*) FROM (" + std::string(kMatches) + where->sql + " GROUP BY id)");
+    if (!stmt) return unexpected(stmt.error());
+    stmt->bind(where->params);
+    auto row = stmt->step();
+    if (!row) return unexpected(row.error());
+    return stmt->column_int(0);
+}
+
+Expected<Facets> facets_of(Catalog& catalog, const std::string& query, int64_t per_facet) {
+    if (auto ok = catalog.flush(); !ok) return unexpected(ok.error());
+    auto where = condition_of(query);
+    if (!where) return unexpected(where.error());
+    Database& db = catalog.database();
+    Facets f;
+    auto tags = facet(db, *where,
+                      "SELECT name, count(DISTINCT hash) FROM (SELECT t.name AS name, m.hash AS hash FROM m JOIN auto_tags t "
+                      "ON t.hash = m.hash WHERE t.category NOT IN ('date', 'camera', 'lens', 'place', 'country') UNION ALL "
+                      "SELECT u.name, m.hash FROM m JOIN user_tags u ON u.hash = m.hash) GROUP BY name",
+                      per_facet);
+    auto cameras = facet(db, *where,
+                         "SELECT trim(coalesce(p.make, '') || ' ' || coalesce(p.model, '')) AS camera, count(*) FROM m "
+                         "JOIN photos p ON p.hash = m.hash WHERE p.model IS NOT NULL GROUP BY camera",
+                         per_facet);
+    auto years = facet(db, *where,
+                       "SELECT substr(p.taken_at, 1, 4) AS year, count(*) FROM m JOIN photos p ON p.hash = m.hash "
+                       "WHERE p.taken_at IS NOT NULL GROUP BY year",
+                       per_facet);
+    auto places = facet(db, *where,
+                        "SELECT t.name, count(DISTINCT m.hash) FROM m JOIN auto_tags t ON t.hash = m.hash "
+                        "WHERE t.category = 'place' GROUP BY t.name",
+                        per_facet);
+    for (auto* r : {&tags, &cameras, &years, &places})
+        if (!*r) return unexpected(r->error());
+    f.tags = std::move(*tags);
+    f.cameras = std::move(*cameras);
+    f.years = std::move(*years);
+    f.places = std::move(*places);
+    return f;
+}
+
+}  // namespace lbx::engine::catalog

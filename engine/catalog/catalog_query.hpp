@@ -1,0 +1,52 @@
+// Queries over the catalog: a parsed query (query_parser.hpp) becomes one SQL WHERE clause with bound
+// parameters only; results are photos (one row per content hash, with one of its live paths), sorted
+// and paged; facets count tags, cameras, years and places over the same matches.
+#pragma once
+
+#include "catalog/catalog.hpp"
+#include "catalog/query_parser.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lbx::engine::catalog {
+
+enum class SortOrder { taken, path, added };
+
+struct QueryOptions {
+    SortOrder sort = SortOrder::taken;
+    bool descending = false;
+    int64_t offset = 0;
+    int64_t limit = -1;  // -1: all
+};
+
+struct PhotoRow {
+    std::string hash;  // empty for a failed file (failed: queries)
+    std::string path;
+    std::string format;
+    uint32_t width = 0;
+    uint32_t height = 0;
+    std::string taken_at;
+    std::string camera;  // "make model"
+    std::string status;  // "ok" or "failed"
+};
+
+struct FacetCount {
+    std::string value;
+    int64_t count = 0;
+};
+
+struct Facets {
+    std::vector<FacetCount> tags;
+    std::vector<FacetCount> cameras;
+    std::vector<FacetCount> years;
+    std::vector<FacetCount> places;
+};
+
+// Errors: a query error (status bad_request; code "bad_query", the message from describe()) or SQLite's.
+Expected<std::vector<PhotoRow>> run_query(Catalog& catalog, const std::string& query, const QueryOptions& options = {});
+Expected<int64_t> count_query(Catalog& catalog, const std::string& query);
+Expected<Facets> facets_of(Catalog& catalog, const std::string& query, int64_t per_facet = 50);
+
+}  // namespace lbx::engine::catalog

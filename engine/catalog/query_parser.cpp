@@ -1,0 +1,265 @@
+#include "catalog/query_parser.hpp"
+
+#include <array>
+#include <cctype>
+#include <string_view>
+
+namespace lbx::engine::catalog {
+namespace {
+
+struct Token {
+    enum class Kind { word, quoted, open, close, end } kind = Kind::end;
+    std::string text;
+    std::size_t position = 0;
+    bool negated = false;  // a '-' right before it
+};
+
+struct FieldName {
+    std::string_view name;
+    Field field;
+};
+constexpr std::array kFields{
+    FieldName{"tag", Field::tag},       FieldName{"camera", Field::camera}, FieldName{"lens", Field::lens},
+    FieldName{"place", Field::place},   FieldName{"year", Field::year},     FieldName{"date", Field::date},
+    FieldName{"iso", Field::iso},       FieldName{"focal", Field::focal},   FieldName{"f", Field::aperture},
+    FieldName{"has", Field::has},       FieldName{"failed", Field::failed}, FieldName{"path", Field::path},
+};
+
+class Parser {
+public:
+    explicit Parser(const std::string& text) : text_(text) {}
+
+    std::variant<std::optional<QueryNodePtr>, QueryError> run() {
+        if (auto error = tokenize()) return *error;
+        if (tokens_.size() == 1) return std::optional<QueryNodePtr>{};  // only the end token
+        auto node = parse_or();
+        if (!node) return error_;
+        if (peek().kind != Token::Kind::end) {
+            return QueryError{peek().position, peek().kind == Token::Kind::close ? "unbalanced ')'" : "unexpected text"};
+        }
+        return std::optional<QueryNodePtr>{std::move(node)};
+    }
+
+private:
+    std::optional<QueryError> tokenize() {
+        std::size_t i = 0;
+        while (i < text_.size()) {
+            const char c = text_[i];
+            if (std::isspace(static_cast<unsigned char>(c))) {
+                ++i;
+                continue;
+            }
+            Token token;
+            token.position = i;
+            if (c == '-' && i + 1 < text_.size() && !std::isspace(static_cast<unsigned char>(text_[i + 1]))) {
+                token.negated = true;
+                ++i;
+            }
+            if (i < text_.size() && text_[i] == '(') {
+                token.kind = Token::Kind::open;
+                ++i;
+            } else if (i < text_.size() && text_[i] == ')') {
+                if (token.negated) return QueryError{token.position, "'-' needs a term after it"};
+                token.kind = Token::Kind::close;
+                ++i;
+            } else if (i < text_.size() && text_[i] == '"') {
+                const std::size_t close = text_.find('"', i + 1);
+                if (close == std::string::npos) return QueryError{i, "unterminated quote"};
+                token.kind = Token::Kind::quoted;
+                token.text = text_.substr(i + 1, close - i - 1);
+                i = close + 1;
+            } else {
+                // A word runs to a blank or a parenthesis; `field:"quoted value"` keeps its quotes inside.
+                token.kind = Token::Kind::word;
+                while (i < text_.size() && !std::isspace(static_cast<unsigned char>(text_[i])) && text_[i] != '(' &&
+                       text_[i] != ')') {
+                    if (text_[i] == '"') {
+                        const std::size_t close = text_.find('"', i + 1);
+                        if (close == std::string::npos) return QueryError{i, "unterminated quote"};
+                        token.text += text_.substr(i + 1, close - i - 1);
+                        i = close + 1;
+                    } else {
+                        token.text += text_[i++];
+                    }
+                }
+            }
+            tokens_.push_back(std::move(token));
+        }
+        tokens_.push_back(Token{Token::Kind::end, {}, text_.size(), false});
+        return std::nullopt;
+    }
+
+    const Token& peek() const { return tokens_[next_]; }
+    bool is_keyword(const Token& t, std::string_view word) const {
+        return t.kind == Token::Kind::word && !t.negated && t.text == word;
+    }
+
+    QueryNodePtr fail(std::size_t position, std::string message) {
+        error_ = QueryError{position, std::move(message)};
+        return nullptr;
+    }
+
+    QueryNodePtr combine(QueryNode::Kind kind, std::vector<QueryNodePtr> nodes) {
+        if (nodes.size() == 1) return std::move(nodes.front());
+        auto node = std::make_unique<QueryNode>();
+        node->kind = kind;
+        node->children = std::move(nodes);
+        return node;
+    }
+
+    QueryNodePtr parse_or() {
+        std::vector<QueryNodePtr> alternatives;
+        auto first = parse_and();
+        if (!first) return nullptr;
+        alternatives.push_back(std::move(first));
+        while (is_keyword(peek(), "OR")) {
+            const std::size_t at = peek().position;
+            ++next_;
+            if (peek().kind == Token::Kind::end || peek().kind == Token::Kind::close) return fail(at, "'OR' needs a term on both sides");
+            auto more = parse_and();
+            if (!more) return nullptr;
+            alternatives.push_back(std::move(more));
+        }
+        return combine(QueryNode::Kind::any_of, std::move(alternatives));
+    }
+
+    QueryNodePtr parse_and() {
+        std::vector<QueryNodePtr> all;
+        for (;;) {
+            const Token& t = peek();
+            if (t.kind == Token::Kind::end || t.kind == Token::Kind::close || is_keyword(t, "OR")) break;
+            if (is_keyword(t, "AND")) {
+                const std::size_t at = t.position;
+                ++next_;
+                if (all.empty() || peek().kind == Token::Kind::end || peek().kind == Token::Kind::close ||
+                    is_keyword(peek(), "OR")) {
+                    return fail(at, "'AND' needs a term on both sides");
+                }
+                continue;
+            }
+            auto node = parse_unary();
+            if (!node) return nullptr;
+            all.push_back(std::move(node));
+        }
+        if (all.empty()) {
+            return fail(peek().position, peek().kind == Token::Kind::close ? "empty parentheses" : "expected a term");
+        }
+        return combine(QueryNode::Kind::all_of, std::move(all));
+    }
+
+    QueryNodePtr parse_unary() {
+        const Token token = peek();
+        ++next_;
+        QueryNodePtr node;
+        if (token.kind == Token::Kind::open) {
+            node = parse_or();
+            if (!node) return nullptr;
+            if (peek().kind != Token::Kind::close) return fail(peek().position, "expected ')' to close the '(' at position " + std::to_string(token.position + 1));
+            ++next_;
+        } else if (token.kind == Token::Kind::quoted) {
+            node = std::make_unique<QueryNode>();
+            node->term = Term{Field::word, Compare::equal, token.text, {}, token.position};
+        } else {
+            node = term_of(token);
+            if (!node) return nullptr;
+        }
+        if (!token.negated) return node;
+        auto negation = std::make_unique<QueryNode>();
+        negation->kind = QueryNode::Kind::negation;
+        negation->children.push_back(std::move(node));
+        return negation;
+    }
+
+    QueryNodePtr term_of(const Token& token) {
+        auto node = std::make_unique<QueryNode>();
+        Term& term = node->term;
+        term.position = token.position;
+        const std::size_t colon = token.text.find(':');
+        if (colon == std::string::npos) {
+            term.value = token.text;
+            return node;
+        }
+        const std::string name = token.text.substr(0, colon);
+        std::string value = token.text.substr(colon + 1);
+        bool known = false;
+        for (const FieldName& f : kFields) {
+            if (f.name == name) {
+                term.field = f.field;
+                known = true;
+            }
+        }
+        if (!known) {
+            std::string names;
+            for (const FieldName& f : kFields) names += (names.empty() ? "" : ", ") + std::string(f.name);
+            return fail(token.position, "unknown field '" + name + "' (known: " + names + ")");
+        }
+        const std::size_t value_at = token.position + (token.negated ? 1 : 0) + colon + 1;
+        if (value.empty() && term.field != Field::failed) return fail(value_at, "'" + name + ":' needs a value");
+
+        const bool numeric = term.field == Field::iso || term.field == Field::focal || term.field == Field::aperture ||
+                             term.field == Field::year;
+        if (numeric || term.field == Field::date) {
+            static constexpr std::pair<std::string_view, Compare> kOps[] = {
+                {">=", Compare::greater_equal}, {"<=", Compare::less_equal}, {">", Compare::greater},
+                {"<", Compare::less},           {"=", Compare::equal}};
+            for (const auto& [op, compare] : kOps) {
+                if (value.starts_with(op)) {
+                    term.compare = compare;
+                    value.erase(0, op.size());
+                    break;
+                }
+            }
+            if (const auto dots = value.find(".."); dots != std::string::npos && term.compare == Compare::equal) {
+                term.compare = Compare::range;
+                term.high = value.substr(dots + 2);
+                value.erase(dots);
+                if (value.empty() || term.high.empty()) return fail(value_at, "a range needs both ends: LOW..HIGH");
+            }
+            for (const std::string* v : {&value, &term.high}) {
+                if (v->empty()) continue;
+                if (numeric && !valid_number(*v)) return fail(value_at, "'" + *v + "' is not a number");
+                if (term.field == Field::date && !valid_date(*v)) {
+                    return fail(value_at, "'" + *v + "' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)");
+                }
+            }
+            if (value.empty()) return fail(value_at, "'" + name + ":' needs a value after the comparison");
+        }
+        if (term.field == Field::has && value != "gps" && value != "tags" && value != "usertags" && value != "thumbnail") {
+            return fail(value_at, "unknown 'has:" + value + "' (known: gps, tags, usertags, thumbnail)");
+        }
+        term.value = std::move(value);
+        return node;
+    }
+
+    static bool valid_number(const std::string& v) {
+        if (v.empty()) return false;
+        char* end = nullptr;
+        std::strtod(v.c_str(), &end);
+        return end == v.c_str() + v.size();
+    }
+
+    static bool valid_date(const std::string& v) {
+        static constexpr std::string_view kShape = "dddd-dd-dd";
+        if (v.size() != 4 && v.size() != 7 && v.size() != 10) return false;
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            if (kShape[i] == 'd' ? !std::isdigit(static_cast<unsigned char>(v[i])) : v[i] != '-') return false;
+        }
+        return true;
+    }
+
+    const std::string& text_;
+    std::vector<Token> tokens_;
+    std::size_t next_ = 0;
+    QueryError error_;
+};
+
+}  // namespace
+
+std::variant<std::optional<QueryNodePtr>, QueryError> parse_query(const std::string& text) { return Parser(text).run(); }
+
+std::string describe(const QueryError& error, const std::string& text) {
+    return "query error at position " + std::to_string(error.position + 1) + ": " + error.message + "\n  " + text + "\n  " +
+           std::string(std::min(error.position, text.size()), ' ') + "^";
+}
+
+}  // namespace lbx::engine::catalog

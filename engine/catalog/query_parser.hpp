@@ -1,0 +1,46 @@
+// The catalog's query language (sdk_docs/query.md): words, `field:value` terms, AND (implicit), OR,
+// `-` negation, parentheses and quoted phrases. The parser only builds a tree; query_sql.cpp turns it
+// into SQL with bound parameters. Errors carry the 0-based position in the query text.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace lbx::engine::catalog {
+
+enum class Field { word, tag, camera, lens, place, year, date, iso, focal, aperture, has, failed, path };
+enum class Compare { equal, less, less_equal, greater, greater_equal, range };
+
+struct Term {
+    Field field = Field::word;
+    Compare compare = Compare::equal;
+    std::string value;   // equal and comparisons; the low end of a range
+    std::string high;    // the high end of a range (`2019-05..2019-08`)
+    std::size_t position = 0;
+};
+
+struct QueryNode;
+using QueryNodePtr = std::unique_ptr<QueryNode>;
+
+struct QueryNode {
+    enum class Kind { term, all_of, any_of, negation } kind = Kind::term;
+    Term term;                          // kind term
+    std::vector<QueryNodePtr> children;  // all_of, any_of: two or more; negation: one
+};
+
+struct QueryError {
+    std::size_t position = 0;
+    std::string message;  // "unknown field 'cam' (known: tag, camera, ...)"
+};
+
+// An empty (or all-blank) query parses to nothing: it matches every live photo.
+std::variant<std::optional<QueryNodePtr>, QueryError> parse_query(const std::string& text);
+
+// "query error at position 7: expected ')'\n  tag:a (b\n         ^"
+std::string describe(const QueryError& error, const std::string& text);
+
+}  // namespace lbx::engine::catalog

@@ -1,0 +1,97 @@
+// `lightbox-engine query [--catalog FILE] 'QUERY'`: the catalog's photos matching a query
+// (sdk_docs/query.md), one line (or JSON object) per photo on stdout; facet counts with --facets.
+// Exit codes: 0 (also for no match), 2 for a bad query or a missing catalog.
+#include "catalog/catalog.hpp"
+#include "catalog/catalog_query.hpp"
+#include "cli/commands.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+namespace lbx::engine::cli {
+
+namespace {
+
+nlohmann::json facet_json(const std::vector<catalog::FacetCount>& counts) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& c : counts) out.push_back({{"value", c.value}, {"count", c.count}});
+    return out;
+}
+
+}  // namespace
+
+int query_command(const QueryCommandOptions& options) {
+    const std::filesystem::path file = options.catalog.empty() ? catalog::default_catalog_file() : std::filesystem::path(options.catalog);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) {
+        std::fprintf(stderr, "lightbox-engine: no catalog at '%s' (make one with: lightbox-engine run --catalog FILE PATH...)\n",
+                     file.c_str());
+        return kExitUsage;
+    }
+    auto opened = catalog::Catalog::open(file);
+    if (!opened) {
+        std::fprintf(stderr, "lightbox-engine: %s\n", opened.error().message.c_str());
+        return kExitUsage;
+    }
+    catalog::Catalog& library = **opened;
+    catalog::QueryOptions query_options;
+    query_options.sort = options.sort == "path" ? catalog::SortOrder::path
+                         : options.sort == "added" ? catalog::SortOrder::added
+                                                   : catalog::SortOrder::taken;
+    query_options.descending = options.descending;
+    query_options.limit = options.limit;
+    query_options.offset = options.offset;
+
+    auto rows = catalog::run_query(library, options.query, query_options);
+    if (!rows) {
+        std::fprintf(stderr, "lightbox-engine: %s\n", rows.error().message.c_str());
+        return rows.error().code == "bad_query" ? kExitUsage : kExitSomeFailed;
+    }
+    for (const catalog::PhotoRow& r : *rows) {
+        if (options.json) {
+            nlohmann::json j{{"path", r.path}, {"status", r.status}};
+            if (!r.hash.empty()) {
+                j["hash"] = r.hash;
+                j["format"] = r.format;
+                j["width"] = r.width;
+                j["height"] = r.height;
+                if (!r.taken_at.empty()) j["taken_at"] = r.taken_at;
+                if (!r.camera.empty()) j["camera"] = r.camera;
+            }
+            std::cout << j.dump() << '\n';
+        } else {
+            std::printf("%s  %s  %s\n", r.path.c_str(), r.taken_at.empty() ? "-" : r.taken_at.c_str(),
+                        r.camera.empty() ? "-" : r.camera.c_str());
+        }
+    }
+    if (options.facets) {
+        auto facets = catalog::facets_of(library, options.query);
+        if (!facets) {
+            std::fprintf(stderr, "lightbox-engine: %s\n", facets.error().message.c_str());
+            return kExitSomeFailed;
+        }
+        if (options.json) {
+            std::cout << nlohmann::json{{"facets",
+                                         {{"tags", facet_json(facets->tags)},
+                                          {"cameras", facet_json(facets->cameras)},
+                                          {"years", facet_json(facets->years)},
+                                          {"places", facet_json(facets->places)}}}}
+                             .dump()
+                      << '\n';
+        } else {
+            const std::pair<const char*, const std::vector<catalog::FacetCount>*> groups[] = {
+                {"tags", &facets->tags}, {"cameras", &facets->cameras}, {"years", &facets->years}, {"places", &facets->places}};
+            for (const auto& [name, counts] : groups) {
+                std::string line;
+                for (const auto& c : *counts) line += (line.empty() ? "" : ", ") + c.value + " (" + std::to_string(c.count) + ")";
+                std::fprintf(stderr, "%s: %s\n", name, line.empty() ? "-" : line.c_str());
+            }
+        }
+    }
+    std::fprintf(stderr, "%zu photos\n", rows->size());
+    return kExitOk;
+}
+
+}  // namespace lbx::engine::cli

@@ -1,0 +1,199 @@
+// Queries and facets over a real catalog file filled with known photo records: each term of the query
+// language, combinations, live/missing/failed scope, sorting and paging, and values that look like SQL.
+#include "catalog/catalog.hpp"
+#include "catalog/catalog_query.hpp"
+#include "support/test_files.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <set>
+
+using namespace lbx::engine;
+using namespace lbx::engine::catalog;
+
+namespace {
+
+struct Spec {
+    std::string name;  // file name and hash seed
+    std::string taken_at;
+    std::string make, model;
+    double iso = 0;
+    bool gps = false;
+    std::vector<std::pair<std::string, std::string>> tags;  // name, category
+};
+
+PhotoResult result_of(const std::string& dir, const Spec& s) {
+    PhotoResult r;
+    r.path = dir + "/" + s.name;
+    r.hash = "hash-" + s.name;
+    r.format = "jpeg";
+    r.file_size = 1000;
+    r.mtime_ns = 1;
+    r.width = 4000;
+    r.height = 3000;
+    if (!s.taken_at.empty()) r.metadata.text[LBX_FIELD_TAKEN_AT] = s.taken_at;
+    if (!s.make.empty()) r.metadata.text[LBX_FIELD_MAKE] = s.make;
+    if (!s.model.empty()) r.metadata.text[LBX_FIELD_MODEL] = s.model;
+    if (s.iso > 0) r.metadata.numbers[LBX_FIELD_ISO] = s.iso;
+    if (s.gps) {
+        r.metadata.numbers[LBX_FIELD_GPS_LAT] = 48.85;
+        r.metadata.numbers[LBX_FIELD_GPS_LON] = 2.35;
+    }
+    for (const auto& [name, category] : s.tags) r.tags.push_back({name, category, 1.0, "org.lightbox.autotag"});
+    return r;
+}
+
+class QueryFixture {
+public:
+    QueryFixture() {
+        auto opened = Catalog::open(dir_ / "library.lbx");
+        REQUIRE(opened);
+        catalog_ = std::move(*opened);
+        const std::string photos = (dir_ / "photos").string();
+        const std::vector<Spec> specs = {
+            {"beach-2019.jpg", "2019-07-14T10:00:00", "Canon", "Canon EOS R6", 100, true,
+             {{"beach", "scene"}, {"summer", "season"}, {"Paris", "place"}, {"France", "country"}}},
+            {"lake-2019.jpg", "2019-05-02T08:00:00", "Google", "Pixel 7", 3200, false, {{"lake", "scene"}, {"spring", "season"}}},
+            {"city-2020.jpg", "2020-01-01T00:10:00", "Google", "Pixel 7", 800, true, {{"night", "light"}, {"Bern", "place"}}},
+            {"scan-50%.jpg", "", "", "", 0, false, {}},
+            {"holiday/beach-2021.jpg", "2021-08-31T23:59:59", "SONY", "ILCE-7M3", 1600, false, {{"beach", "scene"}}},
+        };
+        const int64_t scan = now_us();
+        for (const Spec& s : specs) REQUIRE(catalog_->record(result_of(photos, s), scan));
+        PhotoResult failed;
+        failed.path = photos + "/broken.jpg";
+        failed.file_size = 10;
+        failed.failure = StageFailure{"decode", "jpegdec", "org.lightbox.jpegdec", "1.0.0", "truncated", "truncated at byte 10"};
+        REQUIRE(catalog_->record(failed, scan));
+        REQUIRE(catalog_->add_user_tag("hash-lake-2019.jpg", "grandma"));
+        // A file that was there once and is gone: not a live photo.
+        PhotoResult gone = result_of(photos, {"gone.jpg", "2019-07-01T00:00:00", "", "", 0, false, {{"beach", "scene"}}});
+        REQUIRE(catalog_->record(gone, scan - 1000));
+        REQUIRE(catalog_->flush());
+        REQUIRE(catalog_->mark_missing({photos}, scan));
+    }
+
+    std::set<std::string> names(const std::string& query) {
+        auto rows = run_query(*catalog_, query);
+        INFO("query: " << query);
+        if (!rows) FAIL(rows.error().message);
+        std::set<std::string> out;
+        for (const PhotoRow& r : *rows) out.insert(std::filesystem::path(r.path).filename().string());
+        return out;
+    }
+
+    Catalog& catalog() { return *catalog_; }
+
+private:
+    lbx::test::TempDir dir_;
+    std::unique_ptr<Catalog> catalog_;
+};
+
+using Names = std::set<std::string>;
+
+}  // namespace
+
+TEST_CASE("each kind of term finds the photos it names", "[catalog][query]") {
+    QueryFixture f;
+    CHECK(f.names("") == Names{"beach-2019.jpg", "lake-2019.jpg", "city-2020.jpg", "scan-50%.jpg", "beach-2021.jpg"});
+    CHECK(f.names("beach") == Names{"beach-2019.jpg", "beach-2021.jpg"});  // tags and paths
+    CHECK(f.names("holiday") == Names{"beach-2021.jpg"});                   // a folder in the path
+    CHECK(f.names("tag:BEACH") == Names{"beach-2019.jpg", "beach-2021.jpg"});
+    CHECK(f.names("tag:grandma") == Names{"lake-2019.jpg"});                // user tags too
+    CHECK(f.names("camera:pixel") == Names{"lake-2019.jpg", "city-2020.jpg"});
+    CHECK(f.names("camera:\"canon eos\"") == Names{"beach-2019.jpg"});
+    CHECK(f.names("place:fran") == Names{"beach-2019.jpg"});
+    CHECK(f.names("year:2019") == Names{"beach-2019.jpg", "lake-2019.jpg"});
+    CHECK(f.names("year:2020..2021") == Names{"city-2020.jpg", "beach-2021.jpg"});
+    CHECK(f.names("year:>=2020") == Names{"city-2020.jpg", "beach-2021.jpg"});
+    CHECK(f.names("date:2019-05..2019-07") == Names{"beach-2019.jpg", "lake-2019.jpg"});
+    CHECK(f.names("date:2021-08-31") == Names{"beach-2021.jpg"});
+    CHECK(f.names("date:<2020") == Names{"beach-2019.jpg", "lake-2019.jpg"});
+    CHECK(f.names("date:>2019") == Names{"city-2020.jpg", "beach-2021.jpg"});
+    CHECK(f.names("iso:>1600") == Names{"lake-2019.jpg"});
+    CHECK(f.names("iso:>=1600") == Names{"lake-2019.jpg", "beach-2021.jpg"});
+    CHECK(f.names("iso:100..800") == Names{"beach-2019.jpg", "city-2020.jpg"});
+    CHECK(f.names("has:gps") == Names{"beach-2019.jpg", "city-2020.jpg"});
+    CHECK(f.names("has:usertags") == Names{"lake-2019.jpg"});
+    CHECK(f.names("failed:") == Names{"broken.jpg"});
+    CHECK(f.names("failed:truncated") == Names{"broken.jpg"});
+    CHECK(f.names("failed:decode") == Names{"broken.jpg"});
+    CHECK(f.names("failed:metadata").empty());
+}
+
+TEST_CASE("AND, OR, negation and parentheses combine terms", "[catalog][query]") {
+    QueryFixture f;
+    CHECK(f.names("beach year:2019") == Names{"beach-2019.jpg"});
+    CHECK(f.names("beach AND year:2019") == Names{"beach-2019.jpg"});
+    CHECK(f.names("lake OR night") == Names{"lake-2019.jpg", "city-2020.jpg"});
+    CHECK(f.names("beach -year:2019") == Names{"beach-2021.jpg"});
+    // A photo without a camera is not a Pixel: negation includes it.
+    CHECK(f.names("-camera:pixel") == Names{"beach-2019.jpg", "scan-50%.jpg", "beach-2021.jpg"});
+    CHECK(f.names("(lake OR night) has:gps") == Names{"city-2020.jpg"});
+    CHECK(f.names("-(beach OR lake OR night)") == Names{"scan-50%.jpg"});
+}
+
+TEST_CASE("values are bound parameters: quotes, SQL and LIKE wildcards are only text", "[catalog][query]") {
+    QueryFixture f;
+    CHECK(f.names("\"x'; DROP TABLE photos; --\"").empty());
+    CHECK(f.names("tag:\"' OR 1=1 --\"").empty());
+    CHECK(f.names("50%") == Names{"scan-50%.jpg"});  // % is a character, not a wildcard
+    CHECK(f.names("_").empty());
+    CHECK(f.catalog().stats().value().photos == 6);  // still there (five live, one missing)
+}
+
+TEST_CASE("sorting, paging and counting", "[catalog][query]") {
+    QueryFixture f;
+    auto by_date = run_query(f.catalog(), "");
+    REQUIRE(by_date);
+    REQUIRE(by_date->size() == 5);
+    CHECK(std::filesystem::path(by_date->front().path).filename() == "lake-2019.jpg");
+    CHECK(std::filesystem::path(by_date->back().path).filename() == "scan-50%.jpg");  // no date: last
+    QueryOptions newest;
+    newest.descending = true;
+    newest.limit = 2;
+    auto first_page = run_query(f.catalog(), "", newest);
+    REQUIRE(first_page);
+    REQUIRE(first_page->size() == 2);
+    CHECK(std::filesystem::path((*first_page)[0].path).filename() == "beach-2021.jpg");
+    newest.offset = 2;
+    auto second_page = run_query(f.catalog(), "", newest);
+    REQUIRE(second_page);
+    CHECK(std::filesystem::path((*second_page)[0].path).filename() == "beach-2019.jpg");
+    QueryOptions by_path;
+    by_path.sort = SortOrder::path;
+    auto paths = run_query(f.catalog(), "", by_path);
+    REQUIRE(paths);
+    CHECK(std::is_sorted(paths->begin(), paths->end(), [](const PhotoRow& a, const PhotoRow& b) { return a.path < b.path; }));
+    CHECK(count_query(f.catalog(), "beach").value() == 2);
+    CHECK(count_query(f.catalog(), "failed:").value() == 1);
+
+    auto bad = run_query(f.catalog(), "tag:a (b");
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().code == "bad_query");
+    CHECK(bad.error().message.find("position 9") != std::string::npos);
+}
+
+TEST_CASE("facets count tags, cameras, years and places over the matches", "[catalog][query]") {
+    QueryFixture f;
+    auto all = facets_of(f.catalog(), "");
+    REQUIRE(all);
+    auto count_of = [](const std::vector<FacetCount>& counts, const std::string& value) {
+        for (const auto& c : counts)
+            if (c.value == value) return c.count;
+        return int64_t{0};
+    };
+    CHECK(count_of(all->tags, "beach") == 2);  // the missing photo's tag does not count
+    CHECK(count_of(all->tags, "grandma") == 1);
+    CHECK(count_of(all->tags, "Paris") == 0);  // places have their own facet
+    CHECK(count_of(all->places, "Paris") == 1);
+    CHECK(count_of(all->cameras, "Google Pixel 7") == 2);
+    CHECK(count_of(all->years, "2019") == 2);
+    CHECK(all->tags.front().value == "beach");  // most frequent first
+
+    auto pixel = facets_of(f.catalog(), "camera:pixel");
+    REQUIRE(pixel);
+    CHECK(count_of(pixel->tags, "beach") == 0);
+    CHECK(count_of(pixel->years, "2020") == 1);
+    CHECK(pixel->cameras.size() == 1);
+}

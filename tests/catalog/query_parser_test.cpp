@@ -1,0 +1,106 @@
+// The query language's parser: the tree it builds, and errors that point at the right position.
+#include "catalog/query_parser.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace lbx::engine::catalog;
+
+namespace {
+
+const QueryNode& parsed(const std::string& text, std::optional<QueryNodePtr>& keep) {
+    auto result = parse_query(text);
+    if (auto* error = std::get_if<QueryError>(&result)) FAIL(describe(*error, text));
+    keep = std::move(std::get<std::optional<QueryNodePtr>>(result));
+    REQUIRE(keep);
+    return **keep;
+}
+
+QueryError error_of(const std::string& text) {
+    auto result = parse_query(text);
+    const auto* error = std::get_if<QueryError>(&result);
+    INFO("query: " << text);
+    REQUIRE(error != nullptr);
+    return *error;
+}
+
+}  // namespace
+
+TEST_CASE("an empty query parses to nothing", "[catalog][query]") {
+    for (const char* text : {"", "   ", "\t"}) {
+        auto result = parse_query(text);
+        REQUIRE(std::holds_alternative<std::optional<QueryNodePtr>>(result));
+        CHECK_FALSE(std::get<std::optional<QueryNodePtr>>(result).has_value());
+    }
+}
+
+TEST_CASE("words, fields, quotes, AND, OR, negation and parentheses", "[catalog][query]") {
+    std::optional<QueryNodePtr> keep;
+    const QueryNode& word = parsed("beach", keep);
+    CHECK(word.kind == QueryNode::Kind::term);
+    CHECK(word.term.field == Field::word);
+    CHECK(word.term.value == "beach");
+
+    const QueryNode& phrase = parsed("camera:\"EOS R6\"", keep);
+    CHECK(phrase.term.field == Field::camera);
+    CHECK(phrase.term.value == "EOS R6");
+
+    const QueryNode& both = parsed("beach AND year:2019", keep);
+    REQUIRE(both.kind == QueryNode::Kind::all_of);
+    REQUIRE(both.children.size() == 2);
+    CHECK(both.children[1]->term.field == Field::year);
+
+    // OR binds looser than AND: a b OR c = (a AND b) OR c
+    const QueryNode& either = parsed("a b OR c", keep);
+    REQUIRE(either.kind == QueryNode::Kind::any_of);
+    REQUIRE(either.children.size() == 2);
+    CHECK(either.children[0]->kind == QueryNode::Kind::all_of);
+    CHECK(either.children[1]->term.value == "c");
+
+    const QueryNode& grouped = parsed("(beach OR lake) -tag:blurry", keep);
+    REQUIRE(grouped.kind == QueryNode::Kind::all_of);
+    CHECK(grouped.children[0]->kind == QueryNode::Kind::any_of);
+    REQUIRE(grouped.children[1]->kind == QueryNode::Kind::negation);
+    CHECK(grouped.children[1]->children[0]->term.field == Field::tag);
+    CHECK(grouped.children[1]->children[0]->term.value == "blurry");
+
+    const QueryNode& negated_group = parsed("-(a OR b)", keep);
+    CHECK(negated_group.kind == QueryNode::Kind::negation);
+}
+
+TEST_CASE("comparisons and ranges of numbers and dates", "[catalog][query]") {
+    std::optional<QueryNodePtr> keep;
+    const QueryNode& iso = parsed("iso:>1600", keep);
+    CHECK(iso.term.field == Field::iso);
+    CHECK(iso.term.compare == Compare::greater);
+    CHECK(iso.term.value == "1600");
+    CHECK(parsed("f:<=2.8", keep).term.compare == Compare::less_equal);
+    const QueryNode& range = parsed("date:2019-05..2019-08", keep);
+    CHECK(range.term.compare == Compare::range);
+    CHECK(range.term.value == "2019-05");
+    CHECK(range.term.high == "2019-08");
+    CHECK(parsed("year:2018..2020", keep).term.high == "2020");
+    CHECK(parsed("failed:", keep).term.field == Field::failed);
+    CHECK(parsed("has:gps", keep).term.value == "gps");
+}
+
+TEST_CASE("bad queries are refused with the position of the problem", "[catalog][query]") {
+    CHECK(error_of("tag:a (b").position == 8);
+    CHECK(error_of("tag:a (b").message.find("expected ')'") != std::string::npos);
+    CHECK(error_of("a b)").position == 3);
+    CHECK(error_of("a b)").message == "unbalanced ')'");
+    CHECK(error_of("cam:pixel").message.find("unknown field 'cam'") != std::string::npos);
+    CHECK(error_of("beach iso:").position == 10);
+    CHECK(error_of("iso:>abc").message.find("not a number") != std::string::npos);
+    CHECK(error_of("date:2019-5").message.find("not a date") != std::string::npos);
+    CHECK(error_of("date:2019..").message.find("both ends") != std::string::npos);
+    CHECK(error_of("has:faces").message.find("unknown 'has:faces'") != std::string::npos);
+    CHECK(error_of("a OR").message.find("'OR' needs a term") != std::string::npos);
+    CHECK(error_of("AND a").message.find("'AND' needs a term") != std::string::npos);
+    CHECK(error_of("()").message == "empty parentheses");
+    CHECK(error_of("\"open").message == "unterminated quote");
+    CHECK(error_of("\"open").position == 0);
+    const std::string text = "tag:a (b";
+    const std::string shown = describe(error_of(text), text);
+    CHECK(shown.find("position 9") != std::string::npos);
+    CHECK(shown.find("\n  tag:a (b\n          ^") != std::string::npos);
+}
