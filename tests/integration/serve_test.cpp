@@ -31,11 +31,6 @@ namespace {
 
 ipc::Hello hello() { return ipc::Hello{ipc::kProtocolVersion, "serve_test"}; }
 
-mode_t mode_of(const std::filesystem::path& path) {
-    struct stat info {};
-    REQUIRE(::lstat(path.c_str(), &info) == 0);
-    return info.st_mode & 07777;
-}
 
 // Blocks until the subscriber has received a heartbeat, i.e. its subscriptions are in effect (ZeroMQ's
 // slow joiner: a subscription takes effect some time after subscribe() returns).
@@ -102,7 +97,7 @@ TEST_CASE("serve prints its endpoints once ready, writes them to the 0700 runtim
     ServedEngine engine;
     CHECK(engine.command_endpoint() == ipc::command_endpoint(engine.runtime_dir()));
     CHECK(engine.event_endpoint() == ipc::event_endpoint(engine.runtime_dir()));
-    CHECK(mode_of(engine.runtime_dir()) == 0700);
+    CHECK(lbx::test::file_mode(engine.runtime_dir()) == 0700);
     auto file = ipc::read_endpoints_file(ipc::endpoints_file(engine.runtime_dir()));
     REQUIRE(file);
     CHECK(file->commands == engine.command_endpoint());
@@ -499,7 +494,7 @@ TEST_CASE("a TCP endpoint requires the engine's token in every request", "[integ
     REQUIRE(engine.command_endpoint().starts_with("tcp://127.0.0.1:"));
     REQUIRE(engine.event_endpoint().starts_with("tcp://127.0.0.1:"));
     REQUIRE_FALSE(engine.token_file().empty());
-    CHECK(mode_of(engine.token_file()) == 0600);
+    CHECK(lbx::test::file_mode(engine.token_file()) == 0600);
     auto token = ipc::read_token_file(engine.token_file());
     REQUIRE(token);
     CHECK(token->size() == 64);

@@ -22,11 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-mode_t mode_of(const fs::path& path) {
-    struct stat info {};
-    REQUIRE(::lstat(path.c_str(), &info) == 0);
-    return info.st_mode & 07777;
-}
 
 std::string text_of(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -125,7 +120,7 @@ TEST_CASE("the endpoints file round-trips and is private", "[ipc]") {
     auto written = ipc::write_endpoints_file(file, pair);
     ::umask(old_umask);
     REQUIRE(written);
-    CHECK(mode_of(file) == 0600);
+    CHECK(lbx::test::file_mode(file) == 0600);
     CHECK(text_of(file) == "command " + pair.commands + "\nevents " + pair.events + "\n");
     CHECK_FALSE(fs::exists(file.string() + ".tmp"));
 
@@ -139,7 +134,7 @@ TEST_CASE("the endpoints file round-trips and is private", "[ipc]") {
     auto again = ipc::read_endpoints_file(file);
     REQUIRE(again);
     CHECK(*again == tcp);
-    CHECK(mode_of(file) == 0600);
+    CHECK(lbx::test::file_mode(file) == 0600);
 
     SECTION("endpoints with spaces in their paths") {
         // A runtime directory or an --endpoint may contain spaces; ZeroMQ's ipc:// takes any path.
@@ -192,14 +187,14 @@ TEST_CASE("the token file is 0600 and replaces what was there without following 
         auto written = ipc::write_token_file(file, *token);
         ::umask(old_umask);
         REQUIRE(written);
-        CHECK(mode_of(file) == 0600);
+        CHECK(lbx::test::file_mode(file) == 0600);
         CHECK(text_of(file) == *token);
     }
     SECTION("an existing file with other modes") {
         std::ofstream(file) << "old token from an earlier engine\n";
         ::chmod(file.c_str(), 0644);
         REQUIRE(ipc::write_token_file(file, *token));
-        CHECK(mode_of(file) == 0600);
+        CHECK(lbx::test::file_mode(file) == 0600);
         CHECK(text_of(file) == *token);
     }
     SECTION("a symlink planted in its place") {
@@ -210,10 +205,10 @@ TEST_CASE("the token file is 0600 and replaces what was there without following 
         REQUIRE(ipc::write_token_file(file, *token));
         CHECK_FALSE(fs::is_symlink(fs::symlink_status(file)));
         CHECK(fs::is_regular_file(fs::symlink_status(file)));
-        CHECK(mode_of(file) == 0600);
+        CHECK(lbx::test::file_mode(file) == 0600);
         CHECK(text_of(file) == *token);
         CHECK(text_of(victim) == "do not touch");  // the link's target is untouched
-        CHECK(mode_of(victim) == 0644);
+        CHECK(lbx::test::file_mode(victim) == 0644);
     }
     SECTION("a dangling symlink planted in its place") {
         const fs::path target = tmp / "would-be-created";

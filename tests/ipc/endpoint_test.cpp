@@ -19,11 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-mode_t mode_of(const fs::path& path) {
-    struct stat info {};
-    REQUIRE(::lstat(path.c_str(), &info) == 0);
-    return info.st_mode & 07777;
-}
 
 // Sets or unsets an environment variable for the scope and restores it afterwards.
 class ScopedEnv {
@@ -78,11 +73,11 @@ TEST_CASE("the runtime directory is created with mode 0700, whatever the umask",
     REQUIRE(created);
     CHECK(*created == dir);
     CHECK(fs::is_directory(dir));
-    CHECK(mode_of(dir) == 0700);
+    CHECK(lbx::test::file_mode(dir) == 0700);
     // A second engine start finds it as it left it.
     auto again = ipc::ensure_runtime_dir(dir);
     REQUIRE(again);
-    CHECK(mode_of(dir) == 0700);
+    CHECK(lbx::test::file_mode(dir) == 0700);
 }
 
 TEST_CASE("an unsafe runtime directory is refused and left alone", "[ipc]") {
@@ -96,7 +91,7 @@ TEST_CASE("an unsafe runtime directory is refused and left alone", "[ipc]") {
         CHECK(result.error().code == "unsafe");
         CHECK(result.error().message ==
               "runtime directory '" + dir.string() + "' has mode 0755: other users could reach the engine (expected 0700)");
-        CHECK(mode_of(dir) == 0755);  // not changed
+        CHECK(lbx::test::file_mode(dir) == 0755);  // not changed
     }
     SECTION("a symbolic link, even to a safe directory") {
         const fs::path target = tmp / "target";

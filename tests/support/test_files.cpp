@@ -6,9 +6,16 @@
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace lbx::test {
+
+unsigned file_mode(const std::filesystem::path& path) {
+    struct stat info {};
+    if (::lstat(path.c_str(), &info) != 0) throw std::runtime_error("cannot stat " + path.string());
+    return info.st_mode & 07777;
+}
 
 TempDir::TempDir() {
     std::string pattern = (std::filesystem::temp_directory_path() / "lightbox-test-XXXXXX").string();

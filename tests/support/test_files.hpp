@@ -22,6 +22,8 @@ private:
 };
 
 std::vector<uint8_t> read_file(const std::filesystem::path& path);
+// The permission bits (07777) of a path itself (not followed); throws when it cannot be read.
+unsigned file_mode(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::vector<uint8_t>& bytes);
 
 // ../shared/corpus when it is present beside the checkout, else an empty path.
