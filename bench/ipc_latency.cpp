@@ -68,19 +68,21 @@ namespace {
 
 struct Options {
     fs::path engine;
-    int iterations = 20000;     // measured round trips per row
-    int warmup = 1000;          // unmeasured round trips before each phase, per path
-    int block = 100;            // client and bare calls alternate in blocks of this many
-    int paced = 2000;           // paced round trips per row (0: no paced rows)
-    int pace_us = 1000;         // one call every this many microseconds in the paced rows
-    fs::path photos;            // a folder of photos to scan; empty: make some
+    int iterations = 20000;  // measured round trips per row
+    int warmup = 1000;       // unmeasured round trips before each phase, per path
+    int block = 100;         // client and bare calls alternate in blocks of this many
+    int paced = 2000;        // paced round trips per row (0: no paced rows)
+    int pace_us = 1000;      // one call every this many microseconds in the paced rows
+    fs::path photos;         // a folder of photos to scan; empty: make some
     int photo_count = 24;
     uint32_t photo_width = 2400;
     uint32_t photo_height = 1600;
-    int scan_repeat = 4;        // the folder is listed this many times in each StartScan
-    unsigned jobs = 0;          // serve --jobs; 0: the engine's default (all cores)
-    std::vector<std::optional<int>> nices{std::nullopt, 0};  // engines to run: default priority, --nice N
-    bool keep = false;          // keep the work folder
+    int scan_repeat = 4;  // the folder is listed this many times in each StartScan
+    unsigned jobs = 0;    // serve --jobs; 0: the engine's default (all cores)
+    // Engines to run, in order: nothing for the default priority, N for --nice N.
+    std::vector<std::optional<int>> nices{std::nullopt, 0};
+    bool keep = false;  // keep the work folder
+    fs::path samples;   // write every round trip here (CSV), for plots and analysis
 };
 
 void usage(FILE* out) {
@@ -97,7 +99,9 @@ void usage(FILE* out) {
         "  --photo-size WxH     their size (default 2400x1600)\n"
         "  --scan-repeat N      each StartScan lists the folder N times (default 4)\n"
         "  --jobs N             serve --jobs (default: the engine's, all cores)\n"
-        "  --nices LIST         engines to run, in order: 'default' (no --nice) or N for --nice N (default: default,0)\n"
+        "  --nices LIST         engines to run, in order: 'default' (no --nice) or N for --nice N (default: "
+        "default,0)\n"
+        "  --samples FILE       write every measured round trip to FILE (CSV: engine,load,path,start_us,latency_us)\n"
         "  --keep               keep the work folder\n",
         out);
 }
@@ -111,7 +115,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
     auto positive = [](const std::string& name, const std::string& text) {
         std::size_t end = 0;
         const long v = std::stol(text, &end);
-        if (end != text.size() || v <= 0 || v > 100000000) throw std::invalid_argument(name + ": bad value '" + text + "'");
+        if (end != text.size() || v <= 0 || v > 100000000)
+            throw std::invalid_argument(name + ": bad value '" + text + "'");
         return static_cast<int>(v);
     };
     for (int i = 1; i < argc; ++i) {
@@ -150,11 +155,16 @@ std::optional<Options> parse_options(int argc, char** argv) {
             o.nices.clear();
             std::stringstream list(value(i));
             for (std::string item; std::getline(list, item, ',');) {
-                if (item == "default") o.nices.push_back(std::nullopt);
-                else if (item == "0") o.nices.push_back(0);
-                else o.nices.push_back(positive(a, item));
+                if (item == "default")
+                    o.nices.push_back(std::nullopt);
+                else if (item == "0")
+                    o.nices.push_back(0);
+                else
+                    o.nices.push_back(positive(a, item));
             }
             if (o.nices.empty()) throw std::invalid_argument("--nices: empty list");
+        } else if (a == "--samples") {
+            o.samples = value(i);
         } else if (a == "--keep") {
             o.keep = true;
         } else {
@@ -164,16 +174,22 @@ std::optional<Options> parse_options(int argc, char** argv) {
     return o;
 }
 
-[[noreturn]] void fail(const std::string& why) { throw std::runtime_error(why); }
+[[noreturn]] void fail(const std::string& why) {
+    throw std::runtime_error(why);
+}
 
 // Ctrl-C or SIGTERM: the loops stop at their next round trip and the work folder is removed on the way out.
 std::atomic<bool> g_interrupted{false};
-extern "C" void on_signal(int) { g_interrupted.store(true); }
+extern "C" void on_signal(int) {
+    g_interrupted.store(true);
+}
 void check_interrupt() {
     if (g_interrupted.load()) fail("interrupted");
 }
 
-fs::path self_exe() { return fs::read_symlink("/proc/self/exe"); }
+fs::path self_exe() {
+    return fs::read_symlink("/proc/self/exe");
+}
 
 // ------------------------------------------------------------------------------------------ child processes
 
@@ -216,7 +232,8 @@ std::string tail_of(const fs::path& file, std::size_t lines = 10) {
     std::vector<std::string> all;
     for (std::string line; std::getline(in, line);) all.push_back(line);
     std::string out;
-    for (std::size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) out += "    " + all[i] + "\n";
+    for (std::size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i)
+        out += "    " + all[i] + "\n";
     return out;
 }
 
@@ -228,7 +245,8 @@ std::vector<std::string> read_lines_until(Child& child, std::chrono::millisecond
     const auto deadline = Clock::now() + timeout;
     while (!done(lines)) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-        if (left.count() <= 0) fail(child.name + " did not become ready within " + std::to_string(timeout.count()) + " ms");
+        if (left.count() <= 0)
+            fail(child.name + " did not become ready within " + std::to_string(timeout.count()) + " ms");
         pollfd p{child.out_fd, POLLIN, 0};
         const int n = ::poll(&p, 1, static_cast<int>(left.count()));
         if (n < 0 && errno == EINTR) continue;
@@ -347,8 +365,12 @@ struct CpuWindow {
     };
     static Mark mark(pid_t engine_pid, pid_t echo_pid) {
         const auto [busy, total] = machine_jiffies();
-        return {Clock::now(), process_cpu_seconds(engine_pid), process_cpu_seconds(::getpid()),
-                process_cpu_seconds(echo_pid), busy, total};
+        return {Clock::now(),
+                process_cpu_seconds(engine_pid),
+                process_cpu_seconds(::getpid()),
+                process_cpu_seconds(echo_pid),
+                busy,
+                total};
     }
     static CpuWindow between(const Mark& a, const Mark& b) {
         CpuWindow w;
@@ -416,7 +438,8 @@ int echo_server(const std::string& endpoint) {
             }
             if ((items[1].revents & ZMQ_POLLIN) && receive(proto, identity, payload)) {
                 std::vector<uint8_t> reply = reply_template;
-                if (payload.size() >= 14 && reply.size() >= 14) std::memcpy(reply.data() + 6, payload.data<uint8_t>() + 6, 8);
+                if (payload.size() >= 14 && reply.size() >= 14)
+                    std::memcpy(reply.data() + 6, payload.data<uint8_t>() + 6, 8);
                 proto.send(identity, zmq::send_flags::sndmore);
                 proto.send(zmq::buffer(reply), zmq::send_flags::none);
             }
@@ -445,7 +468,9 @@ public:
         if (!socket_.send(zmq::buffer(request_), zmq::send_flags::none)) fail("bare ping: send timed out");
         zmq::message_t reply;
         if (!socket_.recv(reply, zmq::recv_flags::none)) fail("bare ping: the echo server did not answer within 5 s");
-        if (reply.size() != reply_size_) fail("bare ping: reply of " + std::to_string(reply.size()) + " bytes, wanted " + std::to_string(reply_size_));
+        if (reply.size() != reply_size_)
+            fail("bare ping: reply of " + std::to_string(reply.size()) + " bytes, wanted " +
+                 std::to_string(reply_size_));
     }
     // The frame the echo server's ".proto" socket answers with.
     void set_template(const std::vector<uint8_t>& reply_frame) {
@@ -456,9 +481,7 @@ public:
         zmq::message_t reply;
         if (!socket_.recv(reply, zmq::recv_flags::none)) fail("bare ping: the echo server did not answer within 5 s");
     }
-    void stop_server() {
-        (void)socket_.send(zmq::message_t(), zmq::send_flags::dontwait);
-    }
+    void stop_server() { (void)socket_.send(zmq::message_t(), zmq::send_flags::dontwait); }
 
     const std::string& endpoint() const { return endpoint_; }
 
@@ -471,12 +494,41 @@ private:
 
 // ------------------------------------------------------------------------------------------ statistics
 
+// Measured round trips: when each started (steady clock) and how long it took, in nanoseconds.
+struct Series {
+    std::vector<int64_t> start, ns;
+    std::size_t size() const { return ns.size(); }
+    void reserve(std::size_t n) {
+        start.reserve(n);
+        ns.reserve(n);
+    }
+    void add(Clock::time_point a, Clock::time_point b) {
+        start.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(a.time_since_epoch()).count());
+        ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count());
+    }
+};
+
+// --samples: every series, as CSV rows, written when the run ends.
+struct SampleSink {
+    std::ofstream out;
+    int64_t origin = 0;
+    void write(const std::string& engine, const char* load, const char* path, const Series& series) {
+        if (!out.is_open()) return;
+        for (std::size_t i = 0; i < series.size(); ++i) {
+            out << engine << ',' << load << ',' << path << ',' << (series.start[i] - origin) / 1000 << ','
+                << static_cast<double>(series.ns[i]) / 1000.0 << '\n';
+        }
+    }
+};
+SampleSink g_samples;
+
 struct Stats {
     std::size_t n = 0;
     double median = 0, p99 = 0, p999 = 0, max = 0, mean = 0;  // microseconds
 };
 
-Stats stats_of(std::vector<int64_t> ns) {
+Stats stats_of(const Series& series) {
+    std::vector<int64_t> ns = series.ns;
     Stats s;
     s.n = ns.size();
     if (ns.empty()) return s;
@@ -577,16 +629,16 @@ double codec_round_trip_us(const ipc::JobStatusReply& sample_reply) {
 }
 
 struct PhaseResult {
-    std::string label;          // "serve (nice +10)"
+    std::string label;  // "serve (nice +10)"
     Stats client_idle, bare_idle, client_scan, bare_scan;
     Stats echo_idle, echo_scan;  // the client library against the echo server's protocol socket
     Stats paced_client_idle, paced_bare_idle, paced_client_scan, paced_bare_scan;
     std::string scan_thread_nices;  // the engine's threads during the scan
     std::size_t request_bytes = 0, reply_bytes = 0;
-    double codec_us = 0;        // encode + decode of request and reply, in process
+    double codec_us = 0;  // encode + decode of request and reply, in process
     CpuWindow idle_cpu, scan_cpu, paced_scan_cpu;
-    double scan_seconds = 0;    // all the scan rows, back-to-back and paced
-    uint64_t photos_done = 0;   // by the scans during the scan rows
+    double scan_seconds = 0;   // all the scan rows, back-to-back and paced
+    uint64_t photos_done = 0;  // by the scans during the scan rows
     // events
     std::size_t progress_events_in_window = 0;
     double events_per_second = 0;
@@ -673,7 +725,8 @@ public:
         // Cancel the running scan and wait for its end, then for its final event.
         auto cancelled = client.call(ipc::CancelJob{job});
         if (!cancelled) fail("CancelJob: " + cancelled.error().message);
-        wait_for(client, job, 30s, "end after CancelJob", [](const ipc::JobProgress& p) { return ipc::is_final(p.state); });
+        wait_for(client, job, 30s, "end after CancelJob",
+                 [](const ipc::JobProgress& p) { return ipc::is_final(p.state); });
         collect_events(client, t0, t1);
 
         stop_events.store(true);
@@ -682,8 +735,8 @@ public:
         if (!bye) fail("Shutdown: " + bye.error().message);
         result_.engine_exit = reap(engine_, 10s);
         if (result_.engine_exit != 0) {
-            fail("lightbox-engine exited with " + std::to_string(result_.engine_exit) + " after Shutdown; its stderr:\n" +
-                 tail_of(engine_.log));
+            fail("lightbox-engine exited with " + std::to_string(result_.engine_exit) +
+                 " after Shutdown; its stderr:\n" + tail_of(engine_.log));
         }
         return result_;
     }
@@ -695,8 +748,8 @@ public:
 private:
     void start_engine() {
         const std::string tag = nice_ ? "nice" + std::to_string(*nice_) : "default";
-        std::vector<std::string> args{options_.engine.string(), "serve", "--runtime-dir", (work_ / ("rt-" + tag)).string(),
-                                      "--thumbs", (work_ / "thumbs").string()};
+        std::vector<std::string> args{options_.engine.string(),         "serve",    "--runtime-dir",
+                                      (work_ / ("rt-" + tag)).string(), "--thumbs", (work_ / "thumbs").string()};
         if (options_.jobs) args.insert(args.end(), {"--jobs", std::to_string(options_.jobs)});
         if (nice_) args.insert(args.end(), {"--nice", std::to_string(*nice_)});
         engine_ = spawn("lightbox-engine serve", args, work_ / ("engine-" + tag + ".log"));
@@ -733,7 +786,8 @@ private:
         while (!ready(status(client, job).job.progress)) {
             check_interrupt();
             if (Clock::now() > deadline) {
-                fail("job " + std::to_string(job) + " did not " + what + " within " + std::to_string(timeout.count()) + " s");
+                fail("job " + std::to_string(job) + " did not " + what + " within " + std::to_string(timeout.count()) +
+                     " s");
             }
             std::this_thread::sleep_for(5ms);
         }
@@ -762,7 +816,8 @@ private:
     }
 
     // `warmup` client and bare round trips, unmeasured.
-    void warm_up(ipc::Client& client, uint64_t job, const std::function<uint64_t(const ipc::JobSnapshot&)>& after_call) {
+    void warm_up(ipc::Client& client, uint64_t job,
+                 const std::function<uint64_t(const ipc::JobSnapshot&)>& after_call) {
         for (int i = 0; i < options_.warmup; ++i) {
             check_interrupt();
             auto s = status(client, job);
@@ -777,36 +832,37 @@ private:
     void measure(ipc::Client& client, uint64_t job, Stats& client_stats, Stats& echo_stats, Stats& bare_stats,
                  const std::function<uint64_t(const ipc::JobSnapshot&)>& after_call) {
         const auto n = static_cast<std::size_t>(options_.iterations);
-        std::vector<int64_t> client_ns, echo_ns, bare_ns;
-        for (auto* v : {&client_ns, &echo_ns, &bare_ns}) v->reserve(n);
-        auto ns = [](Clock::time_point a, Clock::time_point b) {
-            return std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count();
-        };
+        Series client_ns, echo_ns, bare_ns;
+        for (Series* v : {&client_ns, &echo_ns, &bare_ns}) v->reserve(n);
         while (bare_ns.size() < n) {
             check_interrupt();
             const std::size_t until = std::min(n, bare_ns.size() + static_cast<std::size_t>(options_.block));
             while (client_ns.size() < until) {
                 const auto a = Clock::now();
                 auto reply = client.call(ipc::JobStatus{job});
-                client_ns.push_back(ns(a, Clock::now()));
+                client_ns.add(a, Clock::now());
                 if (!reply) fail("JobStatus " + std::to_string(job) + ": " + reply.error().message);
                 if (after_call) job = after_call(reply->job);
             }
             while (echo_ns.size() < until) {
                 const auto a = Clock::now();
                 auto reply = echo_client_->call(ipc::JobStatus{job});
-                echo_ns.push_back(ns(a, Clock::now()));
+                echo_ns.add(a, Clock::now());
                 if (!reply) fail("JobStatus to the echo server: " + reply.error().message);
             }
             while (bare_ns.size() < until) {
                 const auto a = Clock::now();
                 bare_.ping();
-                bare_ns.push_back(ns(a, Clock::now()));
+                bare_ns.add(a, Clock::now());
             }
         }
-        client_stats = stats_of(std::move(client_ns));
-        echo_stats = stats_of(std::move(echo_ns));
-        bare_stats = stats_of(std::move(bare_ns));
+        const char* load = after_call ? "scan" : "idle";
+        g_samples.write(result_.label, load, "client-engine", client_ns);
+        g_samples.write(result_.label, load, "client-echo", echo_ns);
+        g_samples.write(result_.label, load, "bare", bare_ns);
+        client_stats = stats_of(client_ns);
+        echo_stats = stats_of(echo_ns);
+        bare_stats = stats_of(bare_ns);
     }
 
     // `paced` client and bare round trips, alternating one by one, each started `pace_us` after the
@@ -814,7 +870,7 @@ private:
     void measure_paced(ipc::Client& client, uint64_t job, Stats& client_stats, Stats& bare_stats,
                        const std::function<uint64_t(const ipc::JobSnapshot&)>& after_call) {
         if (options_.paced <= 0) return;
-        std::vector<int64_t> client_ns, bare_ns;
+        Series client_ns, bare_ns;
         const auto interval = std::chrono::microseconds(options_.pace_us);
         auto next = Clock::now();
         for (int i = 0; i < options_.paced; ++i) {
@@ -823,20 +879,21 @@ private:
             std::this_thread::sleep_until(next);  // pacing, not waiting for a socket
             auto a = Clock::now();
             auto reply = client.call(ipc::JobStatus{job});
-            auto b = Clock::now();
+            client_ns.add(a, Clock::now());
             if (!reply) fail("JobStatus " + std::to_string(job) + ": " + reply.error().message);
-            client_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count());
             if (after_call) job = after_call(reply->job);
             next += interval;
             std::this_thread::sleep_until(next);
             a = Clock::now();
             bare_.ping();
-            b = Clock::now();
-            bare_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count());
+            bare_ns.add(a, Clock::now());
             if (Clock::now() > next + 100 * interval) next = Clock::now();  // fell far behind: no burst to catch up
         }
-        client_stats = stats_of(std::move(client_ns));
-        bare_stats = stats_of(std::move(bare_ns));
+        const char* load = after_call ? "scan-paced" : "idle-paced";
+        g_samples.write(result_.label, load, "client-engine", client_ns);
+        g_samples.write(result_.label, load, "bare", bare_ns);
+        client_stats = stats_of(client_ns);
+        bare_stats = stats_of(bare_ns);
     }
 
     // Waits (at most 5 s) until the subscriber has a final progress event of every job started, then
@@ -851,7 +908,8 @@ private:
         };
         {
             std::unique_lock lock(log_.mutex);
-            log_.changed.wait_for(lock, 5s, [&] { return finals_seen().size() >= jobs_.size() || !log_.error.empty(); });
+            log_.changed.wait_for(lock, 5s,
+                                  [&] { return finals_seen().size() >= jobs_.size() || !log_.error.empty(); });
             if (!log_.error.empty()) fail("event subscriber: " + log_.error);
         }
         std::map<uint64_t, ipc::JobSnapshot> snapshots;
@@ -877,12 +935,13 @@ private:
             if (snapshots.count(id) && last != snapshots[id].progress.sequence) ++result_.snapshot_mismatches;
         }
         for (const auto& p : log_.progress) result_.progress_events_in_window += (p.at >= t0 && p.at <= t1);
-        result_.events_per_second = static_cast<double>(result_.progress_events_in_window) /
-                                    std::chrono::duration<double>(t1 - t0).count();
+        result_.events_per_second =
+            static_cast<double>(result_.progress_events_in_window) / std::chrono::duration<double>(t1 - t0).count();
         for (std::size_t i = 1; i < log_.heartbeats.size(); ++i) {
             if (log_.heartbeats[i] < t0 || log_.heartbeats[i - 1] > t1) continue;
-            result_.max_heartbeat_gap = std::max(
-                result_.max_heartbeat_gap, std::chrono::duration<double>(log_.heartbeats[i] - log_.heartbeats[i - 1]).count());
+            result_.max_heartbeat_gap =
+                std::max(result_.max_heartbeat_gap,
+                         std::chrono::duration<double>(log_.heartbeats[i] - log_.heartbeats[i - 1]).count());
         }
         result_.bad_frames = log_.bad_frames;
     }
@@ -963,26 +1022,32 @@ void report(const Options& o, const std::vector<PhaseResult>& results, double se
     double load[3] = {0, 0, 0};
     if (::getloadavg(load, 3) != 3) load[0] = load[1] = load[2] = 0;
     std::printf("Lightbox IPC latency benchmark, %s\n", date);
-    std::printf("machine: %u cores (%s); load average (1, 5, 15 min) %s at the start, %.2f %.2f %.2f at the end; "
-                "run took %.0f s\n",
-                std::thread::hardware_concurrency(), cpu_model().c_str(), load_before.c_str(), load[0], load[1], load[2],
-                seconds);
+    std::printf(
+        "machine: %u cores (%s); load average (1, 5, 15 min) %s at the start, %.2f %.2f %.2f at the end; "
+        "run took %.0f s\n",
+        std::thread::hardware_concurrency(), cpu_model().c_str(), load_before.c_str(), load[0], load[1], load[2],
+        seconds);
     std::printf("scanned: %s, default pipeline\n", photos.c_str());
-    std::printf("engine: %s serve%s; %d round trips per row after %d warm-up, the three paths taking turns in blocks of %d;\n"
-                "        paced rows: %d round trips, one call every %d us, engine and bare taking turns\n",
-                o.engine.c_str(), o.jobs ? (" --jobs " + std::to_string(o.jobs)).c_str() : "", o.iterations, o.warmup,
-                o.block, o.paced, o.pace_us);
+    std::printf(
+        "engine: %s serve%s; %d round trips per row after %d warm-up, the three paths taking turns in blocks of %d;\n"
+        "        paced rows: %d round trips, one call every %d us, engine and bare taking turns\n",
+        o.engine.c_str(), o.jobs ? (" --jobs " + std::to_string(o.jobs)).c_str() : "", o.iterations, o.warmup, o.block,
+        o.paced, o.pace_us);
     if (!results.empty()) {
-        std::printf("frames: JobStatus request %zu B, JobStatusReply %zu B. client = ipc::Client (lightbox_ipc); engine = "
-                    "lightbox-engine serve;\n        echo = a bare ROUTER poll loop in a child process that answers with a "
-                    "recorded JobStatusReply frame;\n        bare = cppzmq DEALER to that echo process, frames of the same sizes, "
-                    "no codec; all over ipc://\n",
-                    results[0].request_bytes, results[0].reply_bytes);
-        std::printf("codec: encoding and decoding both frames costs %.1f us per round trip in process (idle, before the rows)\n",
-                    results[0].codec_us);
+        std::printf(
+            "frames: JobStatus request %zu B, JobStatusReply %zu B. client = ipc::Client (lightbox_ipc); engine = "
+            "lightbox-engine serve;\n        echo = a bare ROUTER poll loop in a child process that answers with a "
+            "recorded JobStatusReply frame;\n        bare = cppzmq DEALER to that echo process, frames of the same "
+            "sizes, "
+            "no codec; all over ipc://\n",
+            results[0].request_bytes, results[0].reply_bytes);
+        std::printf(
+            "codec: encoding and decoding both frames costs %.1f us per round trip in process (idle, before the "
+            "rows)\n",
+            results[0].codec_us);
     }
-    std::printf("\n%-18s %-6s %-27s %9s %9s %9s %9s %9s %7s\n", "engine", "load", "round trip", "median", "p99", "p99.9",
-                "max", "mean", "calls");
+    std::printf("\n%-18s %-6s %-27s %9s %9s %9s %9s %9s %7s\n", "engine", "load", "round trip", "median", "p99",
+                "p99.9", "max", "mean", "calls");
     std::printf("%-18s %-6s %-27s %9s %9s %9s %9s %9s %7s\n", "", "", "", "us", "us", "us", "us", "us", "");
     for (const PhaseResult& r : results) {
         const std::string paced = "paced: ";
@@ -999,8 +1064,10 @@ void report(const Options& o, const std::vector<PhaseResult>& results, double se
     }
     std::printf("\nCPU during the rows (cores: CPU seconds per second; others: every other process of the machine):\n");
     auto cpu_line = [](const std::string& label, const char* phase, const CpuWindow& w) {
-        std::printf("  %-18s %-11s %5.1f s: machine %3.0f%% busy; engine %.2f, bench %.2f, echo server %.2f, others %.2f cores\n",
-                    label.c_str(), phase, w.seconds, 100 * w.machine_busy, w.engine, w.bench, w.echo, w.others);
+        std::printf(
+            "  %-18s %-11s %5.1f s: machine %3.0f%% busy; engine %.2f, bench %.2f, echo server %.2f, others %.2f "
+            "cores\n",
+            label.c_str(), phase, w.seconds, 100 * w.machine_busy, w.engine, w.bench, w.echo, w.others);
     };
     for (const PhaseResult& r : results) {
         cpu_line(r.label, "idle", r.idle_cpu);
@@ -1010,18 +1077,23 @@ void report(const Options& o, const std::vector<PhaseResult>& results, double se
     std::printf("\nscans and progress events (topic job/<id>/progress) during all the scan rows:\n");
     for (const PhaseResult& r : results) {
         std::printf("  %-18s engine threads during the scan: %s\n", r.label.c_str(), r.scan_thread_nices.c_str());
-        std::printf("  %-18s %.0f photos/s; %zu progress events received = %.1f/s; heartbeat max gap %.2f s\n"
-                    "  %-18s jobs %zu (%zu completed, %zu cancelled, %zu failed): final event received for %zu/%zu, "
-                    "sequence gaps %zu, last seq != snapshot %zu%s\n",
-                    "", static_cast<double>(r.photos_done) / r.scan_seconds, r.progress_events_in_window,
-                    r.events_per_second, r.max_heartbeat_gap, "", r.jobs, r.completed_jobs, r.cancelled_jobs,
-                    r.failed_jobs, r.finals_arrived, r.jobs, r.sequence_gaps, r.snapshot_mismatches,
-                    r.bad_frames ? (", " + std::to_string(r.bad_frames) + " undecodable frames").c_str() : "");
+        std::printf(
+            "  %-18s %.0f photos/s; %zu progress events received = %.1f/s; heartbeat max gap %.2f s\n"
+            "  %-18s jobs %zu (%zu completed, %zu cancelled, %zu failed): final event received for %zu/%zu, "
+            "sequence gaps %zu, last seq != snapshot %zu%s\n",
+            "", static_cast<double>(r.photos_done) / r.scan_seconds, r.progress_events_in_window, r.events_per_second,
+            r.max_heartbeat_gap, "", r.jobs, r.completed_jobs, r.cancelled_jobs, r.failed_jobs, r.finals_arrived,
+            r.jobs, r.sequence_gaps, r.snapshot_mismatches,
+            r.bad_frames ? (", " + std::to_string(r.bad_frames) + " undecodable frames").c_str() : "");
     }
 
-    std::printf("\nratios (median, p99):          client->engine / bare   client->echo / bare   client->engine / client->echo\n");
-    auto ratio_line = [](const std::string& label, const char* phase, const Stats& client, const Stats& echo, const Stats& bare) {
-        std::printf("  %-18s %-11s %6.2fx %6.2fx", label.c_str(), phase, client.median / bare.median, client.p99 / bare.p99);
+    std::printf(
+        "\nratios (median, p99):          client->engine / bare   client->echo / bare   client->engine / "
+        "client->echo\n");
+    auto ratio_line = [](const std::string& label, const char* phase, const Stats& client, const Stats& echo,
+                         const Stats& bare) {
+        std::printf("  %-18s %-11s %6.2fx %6.2fx", label.c_str(), phase, client.median / bare.median,
+                    client.p99 / bare.p99);
         if (echo.n) {
             std::printf("        %6.2fx %6.2fx        %6.2fx %6.2fx", echo.median / bare.median, echo.p99 / bare.p99,
                         client.median / echo.median, client.p99 / echo.p99);
@@ -1048,22 +1120,23 @@ void report(const Options& o, const std::vector<PhaseResult>& results, double se
     }
     const PhaseResult& d = results[judged];
     const double ratio = d.client_idle.median / d.bare_idle.median;
-    std::printf("target: client vs bare round trip, median, idle, %-18s %7.2fx    (< 2x)      %s\n", d.label.c_str(), ratio,
-                ratio < 2.0 ? "met" : "NOT met");
+    std::printf("target: client vs bare round trip, median, idle, %-18s %7.2fx    (< 2x)      %s\n", d.label.c_str(),
+                ratio, ratio < 2.0 ? "met" : "NOT met");
     std::printf("target: client p99 under a scan, %-18s                %7.0f us (< 1000 us) %s\n", d.label.c_str(),
                 d.client_scan.p99, d.client_scan.p99 < 1000.0 ? "met" : "NOT met");
     for (std::size_t i = 0; i < results.size(); ++i) {
         const PhaseResult& r = results[i];
-        std::printf("        %-18s client vs bare idle %.2fx; client p99 under a scan %.0f us back-to-back", r.label.c_str(),
-                    r.client_idle.median / r.bare_idle.median, r.client_scan.p99);
+        std::printf("        %-18s client vs bare idle %.2fx; client p99 under a scan %.0f us back-to-back",
+                    r.label.c_str(), r.client_idle.median / r.bare_idle.median, r.client_scan.p99);
         if (r.paced_client_scan.n) std::printf(", %.0f us paced", r.paced_client_scan.p99);
         std::printf("\n");
     }
     for (const PhaseResult& r : results) {
         if (r.finals_arrived != r.jobs || r.sequence_gaps || r.snapshot_mismatches) {
-            std::printf("warning: %s: %zu of %zu final progress events missing, %zu sequence gaps, %zu snapshots ahead of "
-                        "the events\n",
-                        r.label.c_str(), r.jobs - r.finals_arrived, r.jobs, r.sequence_gaps, r.snapshot_mismatches);
+            std::printf(
+                "warning: %s: %zu of %zu final progress events missing, %zu sequence gaps, %zu snapshots ahead of "
+                "the events\n",
+                r.label.c_str(), r.jobs - r.finals_arrived, r.jobs, r.sequence_gaps, r.snapshot_mismatches);
         }
     }
 }
@@ -1079,7 +1152,14 @@ std::string load_average() {
 int bench_main(const Options& o) {
     const auto started = Clock::now();
     const std::string load_before = load_average();
-    std::string tmpl = (fs::path(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") / "lightbox-ipc-bench.XXXXXX").string();
+    if (!o.samples.empty()) {
+        g_samples.out.open(o.samples);
+        if (!g_samples.out) fail("cannot write '" + o.samples.string() + "'");
+        g_samples.out << "engine,load,path,start_us,latency_us\n";
+        g_samples.origin = std::chrono::duration_cast<std::chrono::nanoseconds>(started.time_since_epoch()).count();
+    }
+    std::string tmpl =
+        (fs::path(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") / "lightbox-ipc-bench.XXXXXX").string();
     if (!::mkdtemp(tmpl.data())) fail("mkdtemp: " + std::string(std::strerror(errno)));
     const fs::path work = tmpl;
     struct Cleanup {
@@ -1087,8 +1167,10 @@ int bench_main(const Options& o) {
         bool keep;
         ~Cleanup() {
             std::error_code ec;
-            if (keep) std::fprintf(stderr, "bench: kept %s\n", dir.c_str());
-            else fs::remove_all(dir, ec);
+            if (keep)
+                std::fprintf(stderr, "bench: kept %s\n", dir.c_str());
+            else
+                fs::remove_all(dir, ec);
         }
     } cleanup{work, o.keep};
 
@@ -1111,9 +1193,10 @@ int bench_main(const Options& o) {
     }
     std::size_t photo_files = 0;
     for (const auto& e : fs::recursive_directory_iterator(photo_dir)) photo_files += e.is_regular_file();
-    const std::string photos = photo_dir.string() + " (" + std::to_string(photo_files) + " files" +
-                               (o.photos.empty() ? ", JPEG " + std::to_string(o.photo_width) + "x" + std::to_string(o.photo_height) : "") +
-                               ") listed " + std::to_string(o.scan_repeat) + " times per StartScan";
+    const std::string photos =
+        photo_dir.string() + " (" + std::to_string(photo_files) + " files" +
+        (o.photos.empty() ? ", JPEG " + std::to_string(o.photo_width) + "x" + std::to_string(o.photo_height) : "") +
+        ") listed " + std::to_string(o.scan_repeat) + " times per StartScan";
     const std::vector<std::string> scan_paths(static_cast<std::size_t>(o.scan_repeat), photo_dir.string());
 
     zmq::context_t context(1);

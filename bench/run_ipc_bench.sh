@@ -18,11 +18,13 @@
 #   IPC_BENCH_SCAN_REPEAT=N  each StartScan lists the folder N times (default 4), so a scan lasts a while;
 #                            a scan that ends during the measurement is restarted
 #   IPC_BENCH_JOBS=N         serve --jobs (default: the engine's, all cores)
-#   IPC_BENCH_ARGS="..."     more options for lightbox-bench-ipc (--warmup, --block, --photo-size, --keep; --help)
+#   IPC_BENCH_ARGS="..."     more options for lightbox-bench-ipc (--warmup, --block, --paced, --nices, --samples,
+#                            --photo-size, --keep; see --help)
 #   JOBS=$(nproc)            build parallelism
 # The bench binary is always (re)built from the default preset (ninja does nothing when it is up to date).
-# Output: the table, ratios and one "met"/"NOT met" line per target on stdout; progress on stderr. Exit 0
-# whether the targets are met or not; 1 when something failed to run. About 40 s with the defaults on 2 cores.
+# Output: the table, CPU use, ratios and one "met"/"NOT met" line per target on stdout; progress on stderr.
+# Exit 0 whether the targets are met or not; 1 when something failed to run (130: interrupted). About 50 s
+# with the defaults on 2 cores; bench/README.md explains the rows and has the figures.
 set -euo pipefail
 export LC_ALL=C
 
