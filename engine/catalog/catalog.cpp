@@ -2,6 +2,9 @@
 
 #include "catalog/catalog_schema.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <cstdlib>
 
 namespace lbx::engine::catalog {
@@ -9,6 +12,13 @@ namespace {
 
 SqlValue text_or_null(const std::optional<std::string>& v) { return v ? SqlValue{*v} : SqlValue{}; }
 SqlValue number_or_null(const std::optional<double>& v) { return v ? SqlValue{*v} : SqlValue{}; }
+
+// A thumbnail file's size; 0 ("unknown") when it cannot be read, and the cache stats it again later.
+int64_t file_bytes(const std::string& path) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    return ec ? 0 : static_cast<int64_t>(size);
+}
 
 #define LBX_TRY(expr)                                          \
     do {                                                       \
@@ -78,71 +88,82 @@ Expected<void> Catalog::flush() {
     return {};
 }
 
-Expected<void> Catalog::write(const PhotoResult& r, int64_t seen_at) {
-    if (r.unchanged) {
-        // Seen again: a missing file that came back unchanged is live again; a failed one stays failed.
-        auto touch = db_->prepare(
+// The statements of write(), prepared once per catalog: a scan writes thousands of results, and
+// preparing eleven statements for each cost more than running them.
+struct Catalog::WriteStatements {
+    Statement touch, failed_file, failure, photo, clear_metadata, add_metadata, clear_tags, add_tag, add_thumb, file,
+        clear_failure;
+
+    static Expected<std::unique_ptr<WriteStatements>> prepare(Database& db) {
+        const std::string_view sql[] = {
+            // touch: seen again; a missing file that came back unchanged is live again, a failed one stays failed
             "UPDATE files SET seen_at = ?1, status = CASE status WHEN 'missing' THEN "
-            "CASE WHEN hash IS NULL THEN 'failed' ELSE 'ok' END ELSE status END WHERE path = ?2");
-        if (!touch) return unexpected(touch.error());
-        return touch->run({seen_at, r.path});
+            "CASE WHEN hash IS NULL THEN 'failed' ELSE 'ok' END ELSE status END WHERE path = ?2",
+            "INSERT INTO files(path, hash, size, mtime_ns, status, seen_at) VALUES (?1, NULL, ?2, ?3, 'failed', ?4) "
+            "ON CONFLICT(path) DO UPDATE SET hash = NULL, size = ?2, mtime_ns = ?3, status = 'failed', seen_at = ?4",
+            "INSERT INTO failures(path, size, mtime_ns, stage, plugin, plugin_version, code, message, first_seen, last_seen) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) ON CONFLICT(path) DO UPDATE SET size = ?2, mtime_ns = ?3, "
+            "stage = ?4, plugin = ?5, plugin_version = ?6, code = ?7, message = ?8, last_seen = ?9",
+            "INSERT INTO photos(hash, format, file_size, width, height, taken_at, make, model, lens, iso, f_number, "
+            "exposure_time, focal_length, gps_lat, gps_lon, added_at, updated_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16) "
+            "ON CONFLICT(hash) DO UPDATE SET format = ?2, file_size = ?3, width = ?4, height = ?5, taken_at = ?6, make = ?7, "
+            "model = ?8, lens = ?9, iso = ?10, f_number = ?11, exposure_time = ?12, focal_length = ?13, gps_lat = ?14, "
+            "gps_lon = ?15, updated_at = ?16",
+            "DELETE FROM metadata WHERE hash = ?1",
+            "INSERT OR REPLACE INTO metadata(hash, key, value) VALUES (?1, ?2, ?3)",
+            "DELETE FROM auto_tags WHERE hash = ?1",
+            "INSERT OR REPLACE INTO auto_tags(hash, name, category, source, confidence) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT OR REPLACE INTO thumbnails(hash, size, width, height, path, bytes, last_used) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO files(path, hash, size, mtime_ns, status, seen_at) VALUES (?1, ?2, ?3, ?4, 'ok', ?5) "
+            "ON CONFLICT(path) DO UPDATE SET hash = ?2, size = ?3, mtime_ns = ?4, status = 'ok', seen_at = ?5",
+            "DELETE FROM failures WHERE path = ?1",
+        };
+        std::vector<Statement> prepared;
+        for (std::string_view q : sql) {
+            auto stmt = db.prepare(q);
+            if (!stmt) return unexpected(stmt.error());
+            prepared.push_back(std::move(*stmt));
+        }
+        auto at = [&](std::size_t i) { return std::move(prepared[i]); };
+        return std::make_unique<WriteStatements>(at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7), at(8), at(9), at(10));
     }
+};
+
+Expected<void> Catalog::write(const PhotoResult& r, int64_t seen_at) {
+    if (!write_statements_) {
+        auto prepared = WriteStatements::prepare(*db_);
+        if (!prepared) return unexpected(prepared.error());
+        write_statements_ = std::move(*prepared);
+    }
+    WriteStatements& w = *write_statements_;
+    if (r.unchanged) return w.touch.run({seen_at, r.path});
     const int64_t now = now_us();
     if (!r.ok()) {
         const StageFailure& f = *r.failure;
-        auto file = db_->prepare(
-            "INSERT INTO files(path, hash, size, mtime_ns, status, seen_at) VALUES (?1, NULL, ?2, ?3, 'failed', ?4) "
-            "ON CONFLICT(path) DO UPDATE SET hash = NULL, size = ?2, mtime_ns = ?3, status = 'failed', seen_at = ?4");
-        if (!file) return unexpected(file.error());
-        LBX_TRY(file->run({r.path, static_cast<int64_t>(r.file_size), r.mtime_ns, seen_at}));
-        auto failure = db_->prepare(
-            "INSERT INTO failures(path, size, mtime_ns, stage, plugin, plugin_version, code, message, first_seen, last_seen) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) ON CONFLICT(path) DO UPDATE SET size = ?2, mtime_ns = ?3, "
-            "stage = ?4, plugin = ?5, plugin_version = ?6, code = ?7, message = ?8, last_seen = ?9");
-        if (!failure) return unexpected(failure.error());
-        return failure->run({r.path, static_cast<int64_t>(r.file_size), r.mtime_ns, f.stage, f.plugin, f.plugin_version,
-                             f.code, f.message, now});
+        LBX_TRY(w.failed_file.run({r.path, static_cast<int64_t>(r.file_size), r.mtime_ns, seen_at}));
+        return w.failure.run({r.path, static_cast<int64_t>(r.file_size), r.mtime_ns, f.stage, f.plugin, f.plugin_version,
+                              f.code, f.message, now});
     }
 
     const Metadata& m = r.metadata;
-    auto photo = db_->prepare(
-        "INSERT INTO photos(hash, format, file_size, width, height, taken_at, make, model, lens, iso, f_number, "
-        "exposure_time, focal_length, gps_lat, gps_lon, added_at, updated_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16) "
-        "ON CONFLICT(hash) DO UPDATE SET format = ?2, file_size = ?3, width = ?4, height = ?5, taken_at = ?6, make = ?7, "
-        "model = ?8, lens = ?9, iso = ?10, f_number = ?11, exposure_time = ?12, focal_length = ?13, gps_lat = ?14, "
-        "gps_lon = ?15, updated_at = ?16");
-    if (!photo) return unexpected(photo.error());
-    LBX_TRY(photo->run({r.hash, r.format, static_cast<int64_t>(r.file_size), int64_t{r.width}, int64_t{r.height},
-                        text_or_null(m.get_text(LBX_FIELD_TAKEN_AT)), text_or_null(m.get_text(LBX_FIELD_MAKE)),
-                        text_or_null(m.get_text(LBX_FIELD_MODEL)), text_or_null(m.get_text(LBX_FIELD_LENS)),
-                        number_or_null(m.get_number(LBX_FIELD_ISO)), number_or_null(m.get_number(LBX_FIELD_F_NUMBER)),
-                        number_or_null(m.get_number(LBX_FIELD_EXPOSURE_TIME)),
-                        number_or_null(m.get_number(LBX_FIELD_FOCAL_LENGTH)), number_or_null(m.get_number(LBX_FIELD_GPS_LAT)),
-                        number_or_null(m.get_number(LBX_FIELD_GPS_LON)), now}));
-
-    auto clear_metadata = db_->prepare("DELETE FROM metadata WHERE hash = ?1");
-    auto add_metadata = db_->prepare("INSERT OR REPLACE INTO metadata(hash, key, value) VALUES (?1, ?2, ?3)");
-    auto clear_tags = db_->prepare("DELETE FROM auto_tags WHERE hash = ?1");
-    auto add_tag = db_->prepare(
-        "INSERT OR REPLACE INTO auto_tags(hash, name, category, source, confidence) VALUES (?1, ?2, ?3, ?4, ?5)");
-    auto add_thumb = db_->prepare(
-        "INSERT OR REPLACE INTO thumbnails(hash, size, width, height, path) VALUES (?1, ?2, ?3, ?4, ?5)");
-    auto file = db_->prepare(
-        "INSERT INTO files(path, hash, size, mtime_ns, status, seen_at) VALUES (?1, ?2, ?3, ?4, 'ok', ?5) "
-        "ON CONFLICT(path) DO UPDATE SET hash = ?2, size = ?3, mtime_ns = ?4, status = 'ok', seen_at = ?5");
-    auto clear_failure = db_->prepare("DELETE FROM failures WHERE path = ?1");
-    for (auto* s : {&clear_metadata, &add_metadata, &clear_tags, &add_tag, &add_thumb, &file, &clear_failure})
-        if (!*s) return unexpected(s->error());
-
-    LBX_TRY(clear_metadata->run({r.hash}));
-    for (const auto& [key, value] : m.entries) LBX_TRY(add_metadata->run({r.hash, key, value}));
-    LBX_TRY(clear_tags->run({r.hash}));  // auto tags only: user_tags are never touched here
-    for (const Tag& t : r.tags) LBX_TRY(add_tag->run({r.hash, t.name, t.category, t.source, t.confidence}));
+    LBX_TRY(w.photo.run({r.hash, r.format, static_cast<int64_t>(r.file_size), int64_t{r.width}, int64_t{r.height},
+                         text_or_null(m.get_text(LBX_FIELD_TAKEN_AT)), text_or_null(m.get_text(LBX_FIELD_MAKE)),
+                         text_or_null(m.get_text(LBX_FIELD_MODEL)), text_or_null(m.get_text(LBX_FIELD_LENS)),
+                         number_or_null(m.get_number(LBX_FIELD_ISO)), number_or_null(m.get_number(LBX_FIELD_F_NUMBER)),
+                         number_or_null(m.get_number(LBX_FIELD_EXPOSURE_TIME)),
+                         number_or_null(m.get_number(LBX_FIELD_FOCAL_LENGTH)), number_or_null(m.get_number(LBX_FIELD_GPS_LAT)),
+                         number_or_null(m.get_number(LBX_FIELD_GPS_LON)), now}));
+    LBX_TRY(w.clear_metadata.run({r.hash}));
+    for (const auto& [key, value] : m.entries) LBX_TRY(w.add_metadata.run({r.hash, key, value}));
+    LBX_TRY(w.clear_tags.run({r.hash}));  // auto tags only: user_tags are never touched here
+    for (const Tag& t : r.tags) LBX_TRY(w.add_tag.run({r.hash, t.name, t.category, t.source, t.confidence}));
+    // A thumbnail just made counts as just used: a new import is what the user looks at next.
     for (const StoredThumbnail& t : r.thumbnails)
-        LBX_TRY(add_thumb->run({r.hash, int64_t{t.size}, int64_t{t.width}, int64_t{t.height}, t.path}));
-    LBX_TRY(file->run({r.path, r.hash, static_cast<int64_t>(r.file_size), r.mtime_ns, seen_at}));
-    return clear_failure->run({r.path});
+        LBX_TRY(w.add_thumb.run({r.hash, int64_t{t.size}, int64_t{t.width}, int64_t{t.height}, t.path, file_bytes(t.path), now}));
+    LBX_TRY(w.file.run({r.path, r.hash, static_cast<int64_t>(r.file_size), r.mtime_ns, seen_at}));
+    return w.clear_failure.run({r.path});
 }
 
 Expected<int64_t> Catalog::mark_missing(const std::vector<std::string>& roots, int64_t seen_at) {
@@ -213,6 +234,181 @@ Expected<std::vector<StoredThumbnail>> Catalog::thumbnails(const std::string& ha
         out.push_back({static_cast<uint32_t>(stmt->column_int(0)), stmt->column_text(1),
                        static_cast<uint32_t>(stmt->column_int(2)), static_cast<uint32_t>(stmt->column_int(3))});
     }
+}
+
+Expected<void> Catalog::add_roots(const std::vector<std::string>& roots, int64_t added_at) {
+    auto tx = Transaction::begin(*db_);
+    if (!tx) return unexpected(tx.error());
+    auto stmt = db_->prepare("INSERT OR IGNORE INTO roots(path, added_at) VALUES (?1, ?2)");
+    if (!stmt) return unexpected(stmt.error());
+    for (std::string root : roots) {
+        // "/photos/" and "/photos" are one folder (as in mark_missing), so adding either twice is a no-op.
+        while (root.size() > 1 && root.back() == '/') root.pop_back();
+        if (root.empty()) return unexpected(make_error("catalog", "bad_root", "a library folder cannot be an empty path"));
+        LBX_TRY(stmt->run({root, added_at}));
+    }
+    return tx->commit();
+}
+
+Expected<std::vector<std::string>> Catalog::roots() {
+    auto stmt = db_->prepare("SELECT path FROM roots ORDER BY path");
+    if (!stmt) return unexpected(stmt.error());
+    std::vector<std::string> out;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) return unexpected(row.error());
+        if (!*row) return out;
+        out.push_back(stmt->column_text(0));
+    }
+}
+
+Expected<int64_t> Catalog::remove_photos(const std::vector<std::string>& hashes) {
+    LBX_TRY(flush());
+    auto tx = Transaction::begin(*db_);
+    if (!tx) return unexpected(tx.error());
+    auto thumbs = db_->prepare("SELECT path FROM thumbnails WHERE hash = ?1");
+    if (!thumbs) return unexpected(thumbs.error());
+    // The photo row last, so that its change count is the one read below.
+    const std::string_view deletes[] = {
+        "DELETE FROM files WHERE hash = ?1",     "DELETE FROM metadata WHERE hash = ?1",
+        "DELETE FROM auto_tags WHERE hash = ?1", "DELETE FROM user_tags WHERE hash = ?1",
+        "DELETE FROM thumbnails WHERE hash = ?1", "DELETE FROM photos WHERE hash = ?1",
+    };
+    std::vector<Statement> statements;
+    for (std::string_view sql : deletes) {
+        auto stmt = db_->prepare(sql);
+        if (!stmt) return unexpected(stmt.error());
+        statements.push_back(std::move(*stmt));
+    }
+    int64_t removed = 0;
+    std::vector<std::string> thumbnail_files;
+    for (const std::string& hash : hashes) {
+        thumbs->bind({hash});
+        for (;;) {
+            auto row = thumbs->step();
+            if (!row) return unexpected(row.error());
+            if (!*row) break;
+            thumbnail_files.push_back(thumbs->column_text(0));
+        }
+        for (Statement& stmt : statements) LBX_TRY(stmt.run({hash}));
+        removed += db_->changes();
+    }
+    // Files go before the commit: should the commit fail, rows that point at deleted thumbnails are
+    // harmless (the cache reports them missing and they are made again), whereas files left behind by
+    // a crash after the commit would fill the disk unseen by the budget.
+    for (const std::string& file : thumbnail_files) {
+        std::error_code ec;
+        std::filesystem::remove(file, ec);
+    }
+    LBX_TRY(tx->commit());
+    return removed;
+}
+
+Expected<std::vector<FailureRecord>> Catalog::failures(int64_t offset, int64_t limit) {
+    LBX_TRY(flush());
+    auto stmt = db_->prepare(
+        "SELECT path, stage, plugin, plugin_version, code, message, first_seen, last_seen FROM failures "
+        "ORDER BY last_seen DESC, path LIMIT ?1 OFFSET ?2");
+    if (!stmt) return unexpected(stmt.error());
+    stmt->bind({limit < 0 ? int64_t{-1} : limit, std::max(offset, int64_t{0})});
+    std::vector<FailureRecord> out;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) return unexpected(row.error());
+        if (!*row) return out;
+        out.push_back({stmt->column_text(0), stmt->column_text(1), stmt->column_text(2), stmt->column_text(3),
+                       stmt->column_text(4), stmt->column_text(5), stmt->column_int(6), stmt->column_int(7)});
+    }
+}
+
+Expected<int64_t> Catalog::failure_count() {
+    LBX_TRY(flush());
+    return db_->query_int("SELECT count(*) FROM failures");
+}
+
+Expected<std::optional<PhotoDetails>> Catalog::photo(const std::string& hash) {
+    LBX_TRY(flush());
+    PhotoDetails d;
+    {
+        auto stmt = db_->prepare("SELECT format, file_size, width, height FROM photos WHERE hash = ?1");
+        if (!stmt) return unexpected(stmt.error());
+        stmt->bind({hash});
+        auto row = stmt->step();
+        if (!row) return unexpected(row.error());
+        if (!*row) return std::optional<PhotoDetails>{};
+        d.hash = hash;
+        d.format = stmt->column_text(0);
+        d.file_size = static_cast<uint64_t>(stmt->column_int(1));
+        d.width = static_cast<uint32_t>(stmt->column_int(2));
+        d.height = static_cast<uint32_t>(stmt->column_int(3));
+    }
+    {  // a live path first; else the one seen last (where the photo was when its drive went away)
+        auto stmt = db_->prepare(
+            "SELECT path, status FROM files WHERE hash = ?1 ORDER BY status = 'ok' DESC, seen_at DESC, path LIMIT 1");
+        if (!stmt) return unexpected(stmt.error());
+        stmt->bind({hash});
+        auto row = stmt->step();
+        if (!row) return unexpected(row.error());
+        d.path = *row ? stmt->column_text(0) : std::string();
+        d.status = *row && stmt->column_text(1) == "ok" ? "ok" : "missing";
+    }
+    {
+        auto stmt = db_->prepare("SELECT key, value FROM metadata WHERE hash = ?1 ORDER BY key");
+        if (!stmt) return unexpected(stmt.error());
+        stmt->bind({hash});
+        for (;;) {
+            auto row = stmt->step();
+            if (!row) return unexpected(row.error());
+            if (!*row) break;
+            d.metadata.emplace_back(stmt->column_text(0), stmt->column_text(1));
+        }
+    }
+    {
+        auto stmt = db_->prepare("SELECT name, category, confidence, source FROM auto_tags WHERE hash = ?1 ORDER BY category, name, source");
+        if (!stmt) return unexpected(stmt.error());
+        stmt->bind({hash});
+        for (;;) {
+            auto row = stmt->step();
+            if (!row) return unexpected(row.error());
+            if (!*row) break;
+            d.auto_tags.push_back(Tag{stmt->column_text(0), stmt->column_text(1), stmt->column_double(2), stmt->column_text(3)});
+        }
+    }
+    auto user = user_tags(hash);
+    if (!user) return unexpected(user.error());
+    d.user_tags = std::move(*user);
+    auto thumbs = thumbnails(hash);
+    if (!thumbs) return unexpected(thumbs.error());
+    d.thumbnails = std::move(*thumbs);
+    return std::optional<PhotoDetails>(std::move(d));
+}
+
+Expected<void> Catalog::record_thumbnails(const std::string& hash, const std::vector<StoredThumbnail>& thumbnails, int64_t now) {
+    LBX_TRY(flush());  // after the scan results queued before, so that the newest rows win
+    auto tx = Transaction::begin(*db_);
+    if (!tx) return unexpected(tx.error());
+    auto stmt = db_->prepare(
+        "INSERT OR REPLACE INTO thumbnails(hash, size, width, height, path, bytes, last_used) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    if (!stmt) return unexpected(stmt.error());
+    for (const StoredThumbnail& t : thumbnails)
+        LBX_TRY(stmt->run({hash, int64_t{t.size}, int64_t{t.width}, int64_t{t.height}, t.path, file_bytes(t.path), now}));
+    return tx->commit();
+}
+
+Expected<int64_t> Catalog::begin_job(const std::vector<std::string>& paths, int64_t started_at) {
+    auto stmt = db_->prepare("INSERT INTO jobs(started_at, state, paths) VALUES (?1, 'running', ?2)");
+    if (!stmt) return unexpected(stmt.error());
+    // A JSON array: paths may hold any character but NUL, so no separator would be safe.
+    LBX_TRY(stmt->run({started_at, nlohmann::json(paths).dump()}));
+    return db_->last_insert_rowid();
+}
+
+Expected<void> Catalog::end_job(int64_t job_row, const std::string& state, int64_t done, int64_t failed, int64_t ended_at) {
+    auto stmt = db_->prepare("UPDATE jobs SET state = ?2, done = ?3, failed = ?4, ended_at = ?5 WHERE id = ?1");
+    if (!stmt) return unexpected(stmt.error());
+    LBX_TRY(stmt->run({job_row, state, done, failed, ended_at}));
+    if (db_->changes() == 0) return unexpected(make_error("catalog", "not_found", "no job " + std::to_string(job_row) + " in the catalog"));
+    return {};
 }
 
 Expected<CatalogStats> Catalog::stats() {

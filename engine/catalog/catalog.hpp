@@ -11,8 +11,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace lbx::engine::catalog {
@@ -31,6 +33,26 @@ struct CatalogStats {
     int64_t files_missing = 0;
     int64_t failures = 0;
     int64_t user_tags = 0;
+};
+
+// One entry of the bad-files ledger. Times are microseconds since the epoch (now_us()).
+struct FailureRecord {
+    std::string path, stage, plugin, plugin_version, code, message;
+    int64_t first_seen = 0, last_seen = 0;
+};
+
+// Everything the catalog knows about one photo (the shell's detail view).
+struct PhotoDetails {
+    std::string hash;
+    std::string path;    // one live path, or the last known one when every file of the photo is missing
+    std::string format;
+    std::string status;  // "ok" (some file of it is live) or "missing"
+    uint64_t file_size = 0;
+    uint32_t width = 0, height = 0;
+    std::vector<std::pair<std::string, std::string>> metadata;  // by key
+    std::vector<Tag> auto_tags;                                 // with the plugin that made each (source)
+    std::vector<std::string> user_tags;
+    std::vector<StoredThumbnail> thumbnails;                    // by size
 };
 
 struct BatchPolicy {
@@ -63,6 +85,31 @@ public:
     Expected<std::vector<std::string>> auto_tag_names(const std::string& hash);
     Expected<std::vector<StoredThumbnail>> thumbnails(const std::string& hash);
 
+    // The library's folders (what a rescan walks). Adding one already there keeps its first added_at.
+    Expected<void> add_roots(const std::vector<std::string>& roots, int64_t added_at);
+    Expected<std::vector<std::string>> roots();  // by path
+
+    // Takes photos out of the library, never off the disk: their files rows, metadata, auto and user
+    // tags and thumbnails (rows and thumbnail files). Returns how many photos were removed; unknown
+    // hashes are ignored. A later scan of a folder that still holds the file adds it back.
+    Expected<int64_t> remove_photos(const std::vector<std::string>& hashes);
+
+    // The failures ledger, last_seen newest first; limit -1: all.
+    Expected<std::vector<FailureRecord>> failures(int64_t offset, int64_t limit);
+    Expected<int64_t> failure_count();
+
+    // nullopt for a hash the catalog does not have.
+    Expected<std::optional<PhotoDetails>> photo(const std::string& hash);
+
+    // Thumbnails made outside a scan (the service on demand, `thumbs prewarm`): replaces the rows of
+    // those sizes; bytes are read from the files, last_used is `now` (microseconds, like now_us()).
+    Expected<void> record_thumbnails(const std::string& hash, const std::vector<StoredThumbnail>& thumbnails, int64_t now);
+
+    // The jobs table: one row per scan, started then ended with its final state
+    // ("completed", "cancelled", "failed") and counts. begin_job returns the row id.
+    Expected<int64_t> begin_job(const std::vector<std::string>& paths, int64_t started_at);
+    Expected<void> end_job(int64_t job_row, const std::string& state, int64_t done, int64_t failed, int64_t ended_at);
+
     Expected<CatalogStats> stats();
     Expected<std::string> integrity_check();  // "ok" when sound
     Database& database() { return *db_; }
@@ -70,9 +117,12 @@ public:
     Catalog(std::unique_ptr<Database> db, BatchPolicy policy);
 
 private:
+    struct WriteStatements;  // prepared once, on the first write (catalog.cpp)
+
     Expected<void> write(const PhotoResult& result, int64_t seen_at);
 
-    std::unique_ptr<Database> db_;
+    std::unique_ptr<Database> db_;  // declared first: destroyed last, after the statements prepared on it
+    std::unique_ptr<WriteStatements> write_statements_;
     BatchPolicy policy_;
     std::vector<std::pair<PhotoResult, int64_t>> pending_;
     std::chrono::steady_clock::time_point oldest_pending_{};

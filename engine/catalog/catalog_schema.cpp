@@ -1,5 +1,6 @@
 #include "catalog/catalog_schema.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -100,11 +101,37 @@ CREATE TABLE jobs (
 );
 )sql";
 
-constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kVersion1};
+// Version 2: what the thumbnail cache's budget needs, and the library's folders.
+// - thumbnails.bytes: the file's size. SQL cannot read file sizes, so rows from version 1 keep 0
+//   ("unknown") and are filled when the file is next seen (ThumbnailCache's find, stats and prune stat it).
+// - thumbnails.last_used: when the thumbnail was last served, for least-recently-used eviction; 0 for
+//   rows from version 1, so they are the first to go.
+// - roots: the folders the user added to the library (what a rescan walks).
+// - failures by last_seen: the failures list is shown newest first, a page at a time.
+constexpr std::string_view kVersion2 = R"sql(
+ALTER TABLE thumbnails ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE thumbnails ADD COLUMN last_used INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX thumbnails_last_used ON thumbnails(last_used);
+
+CREATE TABLE roots (
+    path TEXT PRIMARY KEY,
+    added_at INTEGER NOT NULL
+);
+
+CREATE INDEX failures_last_seen ON failures(last_seen);
+)sql";
+
+constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kVersion1, kVersion2};
 
 }  // namespace
 
-Expected<int> migrate(Database& db) {
+Expected<int> migrate(Database& db) { return migrate_to(db, kSchemaVersion); }
+
+Expected<int> migrate_to(Database& db, int target) {
+    if (target < 0 || target > kSchemaVersion) {
+        return unexpected(make_error("catalog", "bad_version", "no schema version " + std::to_string(target) + " (this engine knows 0.." +
+                                                                   std::to_string(kSchemaVersion) + ")"));
+    }
     auto version = db.query_int("PRAGMA user_version");
     if (!version) return unexpected(version.error());
     if (*version > kSchemaVersion) {
@@ -113,14 +140,14 @@ Expected<int> migrate(Database& db) {
                                          ", newer than this engine's " + std::to_string(kSchemaVersion) +
                                          ": use a newer Lightbox"));
     }
-    for (int next = static_cast<int>(*version) + 1; next <= kSchemaVersion; ++next) {
+    for (int next = static_cast<int>(*version) + 1; next <= target; ++next) {
         auto tx = Transaction::begin(db);
         if (!tx) return unexpected(tx.error());
         if (auto ok = db.exec(kMigrations[static_cast<std::size_t>(next - 1)]); !ok) return unexpected(ok.error());
         if (auto ok = db.exec("PRAGMA user_version = " + std::to_string(next)); !ok) return unexpected(ok.error());
         if (auto ok = tx->commit(); !ok) return unexpected(ok.error());
     }
-    return kSchemaVersion;
+    return std::max(static_cast<int>(*version), target);
 }
 
 }  // namespace lbx::engine::catalog

@@ -7,9 +7,13 @@
 
 namespace lbx::engine::catalog {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Brings `db` to kSchemaVersion. A catalog newer than this engine is refused, never touched.
 Expected<int> migrate(Database& db);
+
+// Brings `db` up to `target` only (0..kSchemaVersion), never down: tests use it to build a catalog as an
+// older engine left it. Returns the version the file has afterwards.
+Expected<int> migrate_to(Database& db, int target);
 
 }  // namespace lbx::engine::catalog

@@ -34,6 +34,9 @@ public:
     Expected<bool> step();
     // Steps to the end (for statements without rows).
     Expected<void> run(const std::vector<SqlValue>& values = {});
+    // Ends a read early: a statement kept for reuse and left mid-rows would hold its read snapshot open
+    // (in WAL that keeps the checkpoint from reclaiming the log).
+    void reset() { sqlite3_reset(stmt_.get()); }
 
     int64_t column_int(int i) const { return sqlite3_column_int64(stmt_.get(), i); }
     double column_double(int i) const { return sqlite3_column_double(stmt_.get(), i); }
@@ -54,6 +57,8 @@ public:
     Expected<int64_t> query_int(std::string_view sql);  // the first column of the first row
     const std::filesystem::path& file() const { return file_; }
     sqlite3* handle() { return db_.get(); }
+    int64_t changes() { return sqlite3_changes64(db_.get()); }  // rows changed by the last statement
+    int64_t last_insert_rowid() { return sqlite3_last_insert_rowid(db_.get()); }
 
     Database(sqlite3* db, std::filesystem::path file) : db_(db, &sqlite3_close_v2), file_(std::move(file)) {}
 

@@ -237,7 +237,7 @@ TEST_CASE("failed files go to the ledger and are retried only when changed or as
     CHECK(fixed->failures == 0);
 }
 
-TEST_CASE("the schema is created at version 1 and a newer catalog is refused untouched", "[catalog]") {
+TEST_CASE("the schema is created at the current version and a newer catalog is refused untouched", "[catalog]") {
     lbx::test::TempDir dir;
     {
         auto catalog = catalog::Catalog::open(dir / "new.lbx");

@@ -1,0 +1,130 @@
+// Schema migrations on real files: a catalog left by the version 1 engine (built here with only
+// migration 1) keeps its rows when the current engine opens it and gains the version 2 columns, tables
+// and indexes; an empty file goes straight to the current version.
+#include "catalog/catalog.hpp"
+#include "catalog/catalog_schema.hpp"
+#include "support/test_files.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <set>
+
+using namespace lbx::engine::catalog;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::set<std::string> names_of(Database& db, const std::string& sql) {
+    auto stmt = db.prepare(sql);
+    REQUIRE(stmt);
+    std::set<std::string> out;
+    while (stmt->step().value()) out.insert(stmt->column_text(0));
+    return out;
+}
+
+std::set<std::string> columns(Database& db, const std::string& table) {
+    return names_of(db, "SELECT name FROM pragma_table_info('" + table + "')");
+}
+
+// A version 1 catalog as the previous engine wrote it: one photo with a file, a user tag, an auto tag,
+// a thumbnail and a failure.
+void write_version_1(const fs::path& file) {
+    auto db = Database::open(file);
+    REQUIRE(db);
+    REQUIRE(migrate_to(**db, 1).value() == 1);
+    REQUIRE((*db)->exec(R"sql(
+        INSERT INTO photos(hash, format, file_size, width, height, taken_at, model, added_at, updated_at)
+            VALUES ('h1', 'jpeg', 1000, 640, 480, '2019-07-14T10:00:00', 'ILCE-7M3', 1, 1);
+        INSERT INTO files(path, hash, size, mtime_ns, status, seen_at) VALUES ('/photos/a.jpg', 'h1', 1000, 5, 'ok', 1);
+        INSERT INTO user_tags(hash, name, added_at) VALUES ('h1', 'grandma', 1);
+        INSERT INTO auto_tags(hash, name, category, source, confidence) VALUES ('h1', 'beach', 'scene', 'org.lightbox.autotag', 1);
+        INSERT INTO thumbnails(hash, size, width, height, path) VALUES ('h1', 256, 256, 192, '/thumbs/256/h1/h1.jpg');
+        INSERT INTO failures(path, size, mtime_ns, stage, plugin, plugin_version, code, message, first_seen, last_seen)
+            VALUES ('/photos/bad.jpg', 10, 5, 'decode', 'org.lightbox.jpegdec', '1.0.0', 'truncated', 'truncated', 1, 1);
+    )sql"));
+    CHECK((*db)->query_int("PRAGMA user_version").value() == 1);
+    CHECK_FALSE(columns(**db, "thumbnails").count("bytes"));
+}
+
+}  // namespace
+
+TEST_CASE("a version 1 catalog is migrated to version 2 with its rows intact", "[catalog][schema]") {
+    lbx::test::TempDir dir;
+    const fs::path file = dir / "v1.lbx";
+    write_version_1(file);
+
+    auto opened = Catalog::open(file);
+    if (!opened) FAIL(opened.error().message);
+    Catalog& catalog = **opened;
+    Database& db = catalog.database();
+    CHECK(kSchemaVersion == 2);
+    CHECK(db.query_int("PRAGMA user_version").value() == 2);
+
+    auto stats = catalog.stats();
+    REQUIRE(stats);
+    CHECK(stats->photos == 1);
+    CHECK(stats->files_ok == 1);
+    CHECK(stats->user_tags == 1);
+    CHECK(stats->failures == 1);
+    CHECK(catalog.user_tags("h1").value() == std::vector<std::string>{"grandma"});
+    CHECK(catalog.auto_tag_names("h1").value() == std::vector<std::string>{"beach"});
+    auto thumbs = catalog.thumbnails("h1");
+    REQUIRE(thumbs);
+    REQUIRE(thumbs->size() == 1);
+    CHECK(thumbs->front().path == "/thumbs/256/h1/h1.jpg");
+
+    // The new columns, with "unknown" / "never used" for the rows that were there.
+    CHECK(columns(db, "thumbnails") == std::set<std::string>{"hash", "size", "width", "height", "path", "bytes", "last_used"});
+    CHECK(db.query_int("SELECT bytes FROM thumbnails WHERE hash = 'h1'").value() == 0);
+    CHECK(db.query_int("SELECT last_used FROM thumbnails WHERE hash = 'h1'").value() == 0);
+    CHECK(columns(db, "roots") == std::set<std::string>{"path", "added_at"});
+    const auto indexes = names_of(db, "SELECT name FROM sqlite_master WHERE type = 'index'");
+    CHECK(indexes.count("thumbnails_last_used"));
+    CHECK(indexes.count("failures_last_seen"));
+    CHECK(indexes.count("auto_tags_name"));  // version 1's are kept
+
+    // The new API works on the migrated file.
+    REQUIRE(catalog.add_roots({"/photos"}, 7));
+    CHECK(catalog.roots().value() == std::vector<std::string>{"/photos"});
+    CHECK(catalog.failure_count().value() == 1);
+    auto details = catalog.photo("h1");
+    REQUIRE(details);
+    REQUIRE(details->has_value());
+    CHECK((*details)->path == "/photos/a.jpg");
+    CHECK(catalog.integrity_check().value() == "ok");
+
+    // Opening again migrates nothing.
+    opened->reset();
+    auto again = Catalog::open(file);
+    REQUIRE(again);
+    CHECK((*again)->database().query_int("PRAGMA user_version").value() == 2);
+    CHECK((*again)->roots().value().size() == 1);
+}
+
+TEST_CASE("an empty file becomes a version 2 catalog", "[catalog][schema]") {
+    lbx::test::TempDir dir;
+    lbx::test::write_file(dir / "empty.lbx", {});
+    auto opened = Catalog::open(dir / "empty.lbx");
+    if (!opened) FAIL(opened.error().message);
+    Database& db = (*opened)->database();
+    CHECK(db.query_int("PRAGMA user_version").value() == 2);
+    const auto tables = names_of(db, "SELECT name FROM sqlite_master WHERE type = 'table'");
+    for (const char* t : {"photos", "files", "metadata", "auto_tags", "user_tags", "thumbnails", "failures", "jobs", "roots"}) {
+        INFO(t);
+        CHECK(tables.count(t));
+    }
+    CHECK(columns(db, "thumbnails").count("last_used"));
+}
+
+TEST_CASE("migrate_to goes up to the version asked and never down", "[catalog][schema]") {
+    lbx::test::TempDir dir;
+    auto db = Database::open(dir / "steps.lbx");
+    REQUIRE(db);
+    CHECK(migrate_to(**db, 0).value() == 0);
+    CHECK((*db)->query_int("SELECT count(*) FROM sqlite_master").value() == 0);
+    CHECK(migrate_to(**db, 1).value() == 1);
+    CHECK(migrate_to(**db, 2).value() == 2);
+    CHECK(migrate_to(**db, 1).value() == 2);  // already newer: untouched
+    CHECK((*db)->query_int("PRAGMA user_version").value() == 2);
+    CHECK_FALSE(migrate_to(**db, kSchemaVersion + 1));
+}
