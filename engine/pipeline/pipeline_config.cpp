@@ -99,8 +99,16 @@ public:
                     if (!s || s->empty()) return error(&v, "thumbnails.directory", "expected a path");
                     std::filesystem::path p(*s);
                     config.thumbnail_dir = p.is_relative() ? config.base_dir / p : p;
+                } else if (key == "cache_budget_mb") {
+                    // Up to 16 TiB, so that the byte count cannot overflow.
+                    constexpr uint64_t kMaxMegabytes = uint64_t(16) * 1024 * 1024;
+                    auto mb = positive_int(*thumbs, "cache_budget_mb", "thumbnails");
+                    if (!mb) return unexpected(mb.error());
+                    if (*mb > kMaxMegabytes)
+                        return error(&v, "thumbnails.cache_budget_mb", "at most " + std::to_string(kMaxMegabytes) + " (16 TiB)");
+                    config.thumbnail_budget_bytes = *mb * 1024 * 1024;
                 } else {
-                    return error(&v, "thumbnails." + key, "unknown key (expected sizes or directory)");
+                    return error(&v, "thumbnails." + key, "unknown key (expected sizes, directory or cache_budget_mb)");
                 }
             }
         }

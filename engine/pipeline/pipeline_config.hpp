@@ -30,6 +30,9 @@ struct PipelineConfig {
     std::vector<StageConfig> stages;
     std::vector<uint32_t> thumbnail_sizes{256, 1024};
     std::optional<std::filesystem::path> thumbnail_dir;
+    // What the thumbnail files may hold on disk; `lightbox-engine thumbs prune` and the service evict the
+    // least recently used beyond it. Same value as catalog::kDefaultThumbnailBudget (2 GiB).
+    uint64_t thumbnail_budget_bytes = uint64_t(2048) * 1024 * 1024;
     uint64_t max_pixels = 250'000'000;
     uint64_t max_file_bytes = uint64_t(1024) * 1024 * 1024;
 };

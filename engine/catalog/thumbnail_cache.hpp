@@ -1,0 +1,60 @@
+// The thumbnail cache: the catalog's thumbnails rows and their files, kept under a byte budget.
+// find() serves the stored thumbnail best for a size and marks it used; prune() evicts the least
+// recently used until the files fit the budget; stats() counts what is there. The files are the truth:
+// a row whose file was deleted behind the cache's back is never served, and is reported missing until
+// the thumbnail is made again (`lightbox-engine thumbs prewarm`, or the service on demand).
+// A ThumbnailCache belongs to the thread of its Catalog.
+#pragma once
+
+#include "catalog/catalog.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace lbx::engine::catalog {
+
+struct ThumbnailCacheStats {
+    int64_t thumbnails = 0;      // rows
+    int64_t bytes = 0;           // of the files that exist
+    int64_t budget_bytes = 0;
+    int64_t missing_files = 0;   // rows whose file is gone
+    int64_t photos_without = 0;  // live photos with no thumbnail file at all
+};
+
+struct PruneResult {
+    int64_t removed = 0;      // thumbnails evicted (file and row)
+    int64_t bytes_freed = 0;
+    int64_t bytes_after = 0;  // what the remaining files hold: at most the budget
+};
+
+class ThumbnailCache {
+public:
+    ThumbnailCache(Catalog& catalog, uint64_t budget_bytes);
+
+    // The stored thumbnail of `hash` best for `size` whose file exists: the smallest at least `size`,
+    // else the largest (size 0: the largest). Marks it used at `now` (microseconds, like now_us()).
+    // nullopt when there is none or every file of it is gone: the caller makes it again.
+    Expected<std::optional<StoredThumbnail>> find(const std::string& hash, uint32_t size, int64_t now);
+
+    // Least recently used first (never used before most recently used), until the files fit the
+    // budget; deletes the files and their rows.
+    Expected<PruneResult> prune();
+
+    Expected<ThumbnailCacheStats> stats();
+
+    uint64_t budget_bytes() const { return budget_; }
+
+private:
+    struct Survey;
+    Expected<Survey> survey(bool collect_hashes);
+
+    Catalog& catalog_;
+    uint64_t budget_;
+    std::optional<Statement> rows_of_hash_;  // find()'s statements, prepared once
+    std::optional<Statement> mark_used_;
+};
+
+inline constexpr uint64_t kDefaultThumbnailBudget = 2ull << 30;  // 2 GiB; config: [thumbnails] cache_budget_mb
+
+}  // namespace lbx::engine::catalog
