@@ -476,7 +476,7 @@ public:
     void set_template(const std::vector<uint8_t>& reply_frame) {
         std::vector<uint8_t> message(4 + reply_frame.size());
         std::memcpy(message.data(), &kSetTemplate, 4);
-        std::memcpy(message.data() + 4, reply_frame.data(), reply_frame.size());
+        std::copy(reply_frame.begin(), reply_frame.end(), message.begin() + 4);  // memcpy trips GCC 12's -Wstringop-overflow here
         if (!socket_.send(zmq::buffer(message), zmq::send_flags::none)) fail("bare ping: send timed out");
         zmq::message_t reply;
         if (!socket_.recv(reply, zmq::recv_flags::none)) fail("bare ping: the echo server did not answer within 5 s");

@@ -36,6 +36,7 @@ struct ServeOptions {
     std::string endpoint;     // empty: ipc:// in the runtime directory
     std::string runtime_dir;  // empty: $XDG_RUNTIME_DIR/lightbox or /tmp/lightbox-<uid>
     std::string thumbs;
+    std::string catalog;          // empty: $XDG_DATA_HOME/lightbox/library.lbx
     unsigned jobs = 0;        // workers per job; 0: all cores
     unsigned max_jobs = 4;
     int nice = 10;

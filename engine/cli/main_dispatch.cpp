@@ -38,6 +38,7 @@ int run_main(int argc, char** argv) {
     serve_cmd->add_option("--endpoint", serve.endpoint,
                           "command endpoint: ipc://PATH or tcp://127.0.0.1:PORT (token required); default: ipc:// in the runtime directory");
     serve_cmd->add_option("--runtime-dir", serve.runtime_dir, "where the endpoints, token and lock files go (default: $XDG_RUNTIME_DIR/lightbox)");
+    serve_cmd->add_option("--catalog", serve.catalog, "the library served (default: $XDG_DATA_HOME/lightbox/library.lbx)");
     serve_cmd->add_option("--thumbs", serve.thumbs, "thumbnail folder (default: the pipeline's, then $XDG_CACHE_HOME/lightbox/thumbs)");
     serve_cmd->add_option("--jobs,-j", serve.jobs, "worker threads per scan (default: all cores)")->check(CLI::Range(1, 1024));
     serve_cmd->add_option("--max-jobs", serve.max_jobs, "scans running at once; more get 'busy' (default 4)")->check(CLI::Range(1, 64));

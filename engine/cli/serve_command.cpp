@@ -22,6 +22,7 @@ int serve_command(const ServeOptions& options) {
     service_options.config_dir = default_config_file().parent_path();
     service_options.thumbnail_dir = options.thumbs.empty() ? std::filesystem::path()
                                                            : std::filesystem::absolute(options.thumbs).lexically_normal();
+    if (!options.catalog.empty()) service_options.catalog_file = std::filesystem::absolute(options.catalog).lexically_normal();
     service_options.workers = options.jobs;
     service_options.max_jobs = options.max_jobs;
     service_options.worker_nice = options.nice;

@@ -1,5 +1,7 @@
 #include "service/engine_service.hpp"
 
+#include "service/pipeline_defaults.hpp"
+
 #include <lightbox/ipc/token.hpp>
 
 #include <cstdlib>
@@ -38,7 +40,24 @@ ipc::Expected<std::unique_ptr<EngineService>> EngineService::create(zmq::context
     auto endpoints = ipc::endpoints_for(command);
     if (!endpoints) return ipc::unexpected(endpoints.error());
 
+    // The library first: a catalog that cannot be opened (not a catalog, too new) refuses to serve.
+    std::filesystem::path catalog_file = options.catalog_file.empty() ? catalog::default_catalog_file() : options.catalog_file;
+    catalog_file = std::filesystem::absolute(catalog_file).lexically_normal();
+    std::error_code ec;
+    std::filesystem::create_directories(catalog_file.parent_path(), ec);
+    auto library = catalog::Catalog::open(catalog_file);
+    if (!library) {
+        return ipc::unexpected(ipc::make_error(ipc::Status::bad_request, "catalog", library.error().code,
+                                               library.error().message));
+    }
+
     auto service = std::make_unique<EngineService>(std::move(options), runtime_dir);
+    service->state_.catalog_file = catalog_file;
+    service->state_.catalog = std::move(*library);
+    service->state_.thumbnails = std::make_unique<catalog::ThumbnailCache>(*service->state_.catalog,
+                                                                            service->state_.thumbnail_budget_bytes);
+    service->state_.settings.workers = service->state_.options.workers ? service->state_.options.workers
+                                                                       : std::max(1u, std::thread::hardware_concurrency());
     if (auto command_socket = ipc::ipc_path(endpoints->commands)) {
         auto lock = EndpointLock::acquire(*command_socket, {*command_socket, *ipc::ipc_path(endpoints->events)});
         if (!lock) return ipc::unexpected(lock.error());
@@ -80,6 +99,9 @@ void EngineService::load_plugins() {
 }
 
 void EngineService::became_ready(const std::function<void(const ServiceState&)>& on_ready) {
+    if (auto ok = refresh_defaults(state_); !ok) {
+        events_->publish(ipc::Log{ipc::LogLevel::error, "engine", "default pipeline: " + ok.error().message});
+    }
     for (const RejectedPlugin& r : state_.registry.rejected()) {
         events_->publish(ipc::Log{ipc::LogLevel::warning, "engine", "skipped plugin " + r.file.string() + ": " + r.reason});
     }

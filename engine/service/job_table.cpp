@@ -2,15 +2,14 @@
 
 namespace lbx::engine::service {
 
-ipc::Expected<uint64_t> JobTable::start(ScanRequest request, const PluginRegistry& registry, PhotoIndex& index,
-                                        EventInbox& inbox) {
+ipc::Expected<uint64_t> JobTable::start(ScanRequest request, const PluginRegistry& registry, EventInbox& inbox) {
     if (running() >= max_running_) {
         return ipc::unexpected(ipc::make_error(ipc::Status::busy, "job", "too_many_jobs",
                                                std::to_string(running()) + " jobs are running, the limit is " +
                                                    std::to_string(max_running_) + ": retry when one has ended"));
     }
     const uint64_t id = next_id_++;
-    jobs_.emplace(id, std::make_unique<ScanJob>(id, std::move(request), registry, index, inbox));
+    jobs_.emplace(id, std::make_unique<ScanJob>(id, std::move(request), registry, inbox));
     prune();
     return id;
 }

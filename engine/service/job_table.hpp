@@ -18,8 +18,7 @@ public:
         : max_running_(max_running), keep_finished_(keep_finished) {}
 
     // `busy` when max_running jobs are running already.
-    ipc::Expected<uint64_t> start(ScanRequest request, const PluginRegistry& registry, PhotoIndex& index,
-                                  EventInbox& inbox);
+    ipc::Expected<uint64_t> start(ScanRequest request, const PluginRegistry& registry, EventInbox& inbox);
     ScanJob* find(uint64_t id);
     std::vector<ipc::JobSnapshot> snapshots() const;
     unsigned running() const;

@@ -1,7 +1,9 @@
 #include "service/request_handlers.hpp"
 
+#include "catalog/catalog_query.hpp"
+#include "catalog/thumbnail_cache.hpp"
 #include "pipeline/pipeline_config.hpp"
-#include "pipeline/thumbnail_store.hpp"
+#include "service/pipeline_defaults.hpp"
 
 #include <lightbox/ipc/version.hpp>
 
@@ -84,19 +86,43 @@ ipc::Expected<void> apply_override(PipelineConfig& config, const ipc::ParamOverr
     return bad("the pipeline has no stage '" + stage + "' (named stages: " + (known.empty() ? "none" : known) + ")");
 }
 
-// The thumbnail of a photo closest to `wanted`: the smallest at least that large, else the largest.
-const ipc::ThumbnailRef* pick_thumbnail(const ipc::PhotoInfo& photo, uint32_t wanted) {
-    const ipc::ThumbnailRef* best = nullptr;
-    for (const ipc::ThumbnailRef& t : photo.thumbnails) {
-        if (wanted == 0) {
-            if (!best || t.size > best->size) best = &t;
-        } else if (t.size >= wanted) {
-            if (!best || best->size < wanted || t.size < best->size) best = &t;
-        } else if (!best || (best->size < wanted && t.size > best->size)) {
-            best = &t;
-        }
-    }
-    return best;
+// An engine error (the catalog's) as a protocol error: a bad query is the client's, the rest the engine's.
+ipc::Error to_ipc(const Error& e) {
+    const ipc::Status status = e.code == "bad_query" ? ipc::Status::bad_request : ipc::Status::internal;
+    return ipc::make_error(status, e.domain, e.code, e.message, e.detail);
+}
+
+ipc::Reply catalog_error(const Error& e) { return ipc::ErrorReply{to_ipc(e)}; }
+
+uint32_t page_limit(uint32_t asked) { return asked == 0 || asked > ipc::kMaxQueryPage ? ipc::kMaxQueryPage : asked; }
+
+ipc::Reply no_such_photo(const std::string& id) {
+    return error_reply(ipc::Status::not_found, "catalog", "no_such_photo", "no photo '" + id + "' in the library");
+}
+
+// Tags as users type them: trimmed, 1..100 characters.
+std::optional<std::string> clean_tag(const std::string& raw) {
+    const auto first = raw.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) return std::nullopt;
+    const auto last = raw.find_last_not_of(" \t\r\n");
+    std::string tag = raw.substr(first, last - first + 1);
+    if (tag.size() > 100) return std::nullopt;
+    return tag;
+}
+
+ipc::PhotoInfo photo_info_of(const catalog::PhotoDetails& d) {
+    ipc::PhotoInfo info;
+    info.id = d.hash;
+    info.path = d.path;
+    info.format = d.format;
+    info.file_size = d.file_size;
+    info.width = d.width;
+    info.height = d.height;
+    for (const auto& [key, value] : d.metadata) info.metadata.push_back({key, value});
+    for (const Tag& t : d.auto_tags) info.tags.push_back({t.name, t.category, t.confidence, t.source});
+    for (const std::string& t : d.user_tags) info.tags.push_back({t, "user", 1.0, "user"});
+    for (const StoredThumbnail& t : d.thumbnails) info.thumbnails.push_back({t.size, t.width, t.height, t.path});
+    return info;
 }
 
 }  // namespace
@@ -152,68 +178,76 @@ ipc::Reply RequestHandlers::on(const ipc::Hello&) {
 
 ipc::Reply RequestHandlers::on(const ipc::ListPlugins&) { return state_.plugin_list; }
 
-ipc::Expected<ScanRequest> RequestHandlers::scan_request_of(const ipc::StartScan& request) const {
-    auto fail = [](ipc::Status status, std::string domain, std::string code, std::string message) {
-        return ipc::unexpected(ipc::make_error(status, std::move(domain), std::move(code), std::move(message)));
-    };
-    if (request.paths.empty()) return fail(ipc::Status::bad_request, "job", "no_paths", "StartScan needs at least one path");
-    for (const std::string& path : request.paths) {
-        const std::filesystem::path p(path);
-        if (!p.is_absolute()) {
-            return fail(ipc::Status::bad_request, "job", "relative_path",
-                        "path '" + path + "' is relative: the engine has no working folder of the client's, send absolute paths");
-        }
-        std::error_code ec;
-        if (!std::filesystem::exists(p, ec)) return fail(ipc::Status::not_found, "io", "not_found", "no such file or folder '" + path + "'");
-    }
-    if (!request.catalog.empty()) {
-        return fail(ipc::Status::bad_request, "catalog", "unsupported",
-                    "catalog '" + request.catalog + "': this engine keeps no catalog yet (leave the field empty)");
-    }
-
-    std::filesystem::path config_file;
-    if (request.pipeline.empty()) {
-        config_file = state_.options.config_dir / "default.toml";
-    } else if (request.pipeline.find('/') != std::string::npos) {
-        config_file = request.pipeline;
-        if (!config_file.is_absolute()) {
-            return fail(ipc::Status::bad_request, "config", "relative_path",
-                        "pipeline '" + request.pipeline + "' is a relative path: send an absolute one or a pipeline name");
-        }
-    } else {
-        config_file = state_.options.config_dir / request.pipeline;
-        if (config_file.extension() != ".toml") config_file += ".toml";
-    }
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(config_file, ec)) {
-        return fail(ipc::Status::not_found, "config", "no_such_pipeline",
-                    "no pipeline '" + (request.pipeline.empty() ? std::string("default") : request.pipeline) + "' (" +
-                        config_file.string() + " does not exist)");
-    }
-    auto config = load_pipeline_config(config_file);
-    if (!config) return fail(ipc::Status::bad_request, "config", config.error().code, config.error().message);
-    for (const ipc::ParamOverride& o : request.overrides) {
+ipc::Expected<ScanRequest> RequestHandlers::scan_request_of(const std::vector<std::string>& paths,
+                                                           const std::string& pipeline,
+                                                           const std::vector<ipc::ParamOverride>& overrides) const {
+    auto config = load_named_pipeline(state_, pipeline.empty() ? state_.settings.pipeline : pipeline);
+    if (!config) return ipc::unexpected(config.error());
+    for (const ipc::ParamOverride& o : overrides) {
         if (auto ok = apply_override(*config, o); !ok) return ipc::unexpected(ok.error());
     }
-
     ScanRequest scan;
-    scan.paths = request.paths;
-    scan.pipeline_name = request.pipeline.empty() ? "default" : request.pipeline;
-    scan.thumbnail_dir = !state_.options.thumbnail_dir.empty() ? state_.options.thumbnail_dir
-                         : config->thumbnail_dir                ? *config->thumbnail_dir
-                                                                : default_thumbnail_dir();
+    scan.paths = paths;
+    scan.pipeline_name = pipeline.empty() ? state_.settings.pipeline : pipeline;
+    scan.thumbnail_dir = thumbnail_dir_of(state_, *config);
     scan.config = std::move(*config);
-    scan.workers = state_.options.workers ? state_.options.workers : std::max(1u, std::thread::hardware_concurrency());
+    scan.workers = state_.settings.workers;
     scan.worker_nice = state_.options.worker_nice;
+    scan.catalog_file = state_.catalog_file;
+    scan.thumbnail_budget_bytes = state_.thumbnail_budget_bytes;
     return scan;
 }
 
-ipc::Reply RequestHandlers::on(const ipc::StartScan& request) {
-    auto scan = scan_request_of(request);
+ipc::Reply RequestHandlers::start(ipc::Expected<ScanRequest> scan) {
     if (!scan) return ipc::ErrorReply{scan.error()};
-    auto id = state_.jobs.start(std::move(*scan), state_.registry, state_.photos, state_.inbox);
+    auto id = state_.jobs.start(std::move(*scan), state_.registry, state_.inbox);
     if (!id) return ipc::ErrorReply{id.error()};
     return ipc::ScanStarted{*id};
+}
+
+ipc::Reply RequestHandlers::on(const ipc::StartScan& request) {
+    if (request.paths.empty()) return error_reply(ipc::Status::bad_request, "job", "no_paths", "StartScan needs at least one path");
+    std::vector<std::string> paths;
+    for (const std::string& path : request.paths) {
+        const std::filesystem::path p(path);
+        if (!p.is_absolute()) {
+            return error_reply(ipc::Status::bad_request, "job", "relative_path",
+                               "path '" + path + "' is relative: the engine has no working folder of the client's, send absolute paths");
+        }
+        std::error_code ec;
+        if (!std::filesystem::exists(p, ec)) return error_reply(ipc::Status::not_found, "io", "not_found", "no such file or folder '" + path + "'");
+        const std::string normal = p.lexically_normal().string();
+        const std::string trimmed = normal.size() > 1 && normal.back() == '/' ? normal.substr(0, normal.size() - 1) : normal;
+        paths.push_back(trimmed);
+    }
+    if (!request.catalog.empty() && std::filesystem::path(request.catalog) != state_.catalog_file) {
+        return error_reply(ipc::Status::bad_request, "catalog", "other_catalog",
+                           "this engine serves the catalog " + state_.catalog_file.string() + ", not '" + request.catalog +
+                               "': send OpenLibrary first, or leave the field empty");
+    }
+    return start(scan_request_of(paths, request.pipeline, request.overrides));
+}
+
+ipc::Reply RequestHandlers::on(const ipc::Rescan& request) {
+    auto roots = state_.catalog->roots();
+    if (!roots) return catalog_error(roots.error());
+    if (roots->empty()) {
+        return error_reply(ipc::Status::bad_request, "catalog", "no_folders",
+                           "the library has no folders yet: StartScan adds them");
+    }
+    std::vector<std::string> present;
+    for (const std::string& root : *roots) {
+        std::error_code ec;
+        if (std::filesystem::exists(root, ec)) present.push_back(root);
+    }
+    if (present.empty()) {
+        return error_reply(ipc::Status::not_found, "catalog", "folders_missing",
+                           "none of the library's " + std::to_string(roots->size()) + " folders exists now (first: " +
+                               roots->front() + ")");
+    }
+    auto scan = scan_request_of(present, {}, {});
+    if (scan) scan->retry_failed = request.retry_failed;
+    return start(std::move(scan));
 }
 
 ipc::Reply RequestHandlers::on(const ipc::CancelJob& request) {
@@ -233,38 +267,43 @@ ipc::Reply RequestHandlers::on(const ipc::JobStatus& request) {
 ipc::Reply RequestHandlers::on(const ipc::ListJobs&) { return ipc::JobList{state_.jobs.snapshots()}; }
 
 ipc::Reply RequestHandlers::on(const ipc::GetPhoto& request) {
-    auto photo = state_.photos.find(request.photo_id);
-    if (!photo) {
-        return error_reply(ipc::Status::not_found, "catalog", "no_such_photo",
-                           "no photo '" + request.photo_id + "' was processed by this engine");
-    }
-    return ipc::PhotoReply{std::move(*photo)};
+    auto photo = state_.catalog->photo(request.photo_id);
+    if (!photo) return catalog_error(photo.error());
+    if (!*photo) return no_such_photo(request.photo_id);
+    return ipc::PhotoReply{photo_info_of(**photo)};
 }
 
 ipc::Reply RequestHandlers::on(const ipc::GetThumbnail& request) {
-    auto photo = state_.photos.find(request.photo_id);
-    if (!photo) {
-        return error_reply(ipc::Status::not_found, "catalog", "no_such_photo",
-                           "no photo '" + request.photo_id + "' was processed by this engine");
+    auto found = state_.thumbnails->find(request.photo_id, request.size, catalog::now_us());
+    if (!found) return catalog_error(found.error());
+    if (!*found) {
+        // Not in the cache (evicted, or its file deleted): make it again if the photo's file is there.
+        auto photo = state_.catalog->photo(request.photo_id);
+        if (!photo) return catalog_error(photo.error());
+        if (!*photo) return no_such_photo(request.photo_id);
+        if ((*photo)->status != "ok") {
+            return error_reply(ipc::Status::not_found, "thumbnail", "file_missing",
+                               "the file of photo '" + request.photo_id + "' (" + (*photo)->path + ") is missing");
+        }
+        state_.worker.request(request.photo_id, request.size);
+        return error_reply(ipc::Status::not_ready, "thumbnail", "thumbnail_pending",
+                           "the thumbnail of '" + request.photo_id + "' is being made: thumb/ready follows");
     }
-    const ipc::ThumbnailRef* thumb = pick_thumbnail(*photo, request.size);
-    if (thumb == nullptr) {
-        return error_reply(ipc::Status::not_found, "catalog", "no_thumbnail", "photo '" + request.photo_id + "' has no thumbnail");
-    }
-    std::ifstream in(thumb->path, std::ios::binary);
+    const StoredThumbnail& thumb = **found;
+    std::ifstream in(thumb.path, std::ios::binary);
     std::error_code ec;
-    const auto size = std::filesystem::file_size(thumb->path, ec);
+    const auto size = std::filesystem::file_size(thumb.path, ec);
     if (!in || ec) {
-        return error_reply(ipc::Status::not_found, "io", "thumbnail_missing", "thumbnail file '" + thumb->path + "' is missing");
+        return error_reply(ipc::Status::not_found, "io", "thumbnail_missing", "thumbnail file '" + thumb.path + "' is missing");
     }
     if (size > ipc::kMaxFrameSize / 2) {
         return error_reply(ipc::Status::internal, "io", "thumbnail_too_large",
-                           "thumbnail file '" + thumb->path + "' is " + std::to_string(size) + " bytes");
+                           "thumbnail file '" + thumb.path + "' is " + std::to_string(size) + " bytes");
     }
-    ipc::ThumbnailReply reply{photo->id, thumb->width, thumb->height, "image/jpeg", std::vector<uint8_t>(size)};
+    ipc::ThumbnailReply reply{request.photo_id, thumb.width, thumb.height, "image/jpeg", std::vector<uint8_t>(size)};
     in.read(reinterpret_cast<char*>(reply.bytes.data()), static_cast<std::streamsize>(size));
     if (static_cast<uint64_t>(in.gcount()) != size) {
-        return error_reply(ipc::Status::internal, "io", "read_failed", "cannot read thumbnail file '" + thumb->path + "'");
+        return error_reply(ipc::Status::internal, "io", "read_failed", "cannot read thumbnail file '" + thumb.path + "'");
     }
     return reply;
 }
@@ -272,6 +311,156 @@ ipc::Reply RequestHandlers::on(const ipc::GetThumbnail& request) {
 ipc::Reply RequestHandlers::on(const ipc::Shutdown&) {
     state_.shutdown_requested = true;  // the loop stops after this reply has been sent
     return ipc::ShutdownReply{};
+}
+
+ipc::Reply RequestHandlers::on(const ipc::Query& request) {
+    catalog::QueryOptions options;
+    options.sort = request.sort == ipc::QuerySort::path    ? catalog::SortOrder::path
+                   : request.sort == ipc::QuerySort::added ? catalog::SortOrder::added
+                                                           : catalog::SortOrder::taken;
+    options.descending = request.descending;
+    options.offset = static_cast<int64_t>(std::min<uint64_t>(request.offset, INT64_MAX));
+    options.limit = page_limit(request.limit);
+    auto total = catalog::count_query(*state_.catalog, request.query);
+    if (!total) return catalog_error(total.error());
+    auto rows = catalog::run_query(*state_.catalog, request.query, options);
+    if (!rows) return catalog_error(rows.error());
+    ipc::QueryReply reply;
+    reply.total = static_cast<uint64_t>(*total);
+    reply.offset = request.offset;
+    reply.photos.reserve(rows->size());
+    for (catalog::PhotoRow& r : *rows) {
+        reply.photos.push_back({std::move(r.hash), std::move(r.path), std::move(r.format), r.width, r.height,
+                                std::move(r.taken_at), std::move(r.camera), std::move(r.status)});
+    }
+    return reply;
+}
+
+ipc::Reply RequestHandlers::on(const ipc::Facets& request) {
+    auto facets = catalog::facets_of(*state_.catalog, request.query, request.per_facet == 0 ? 50 : request.per_facet);
+    if (!facets) return catalog_error(facets.error());
+    auto convert = [](const std::vector<catalog::FacetCount>& in) {
+        std::vector<ipc::FacetCount> out;
+        out.reserve(in.size());
+        for (const auto& c : in) out.push_back({c.value, static_cast<uint64_t>(c.count)});
+        return out;
+    };
+    return ipc::FacetsReply{convert(facets->tags), convert(facets->cameras), convert(facets->years), convert(facets->places)};
+}
+
+ipc::Reply RequestHandlers::on(const ipc::SetUserTags& request) {
+    auto photo = state_.catalog->photo(request.photo_id);
+    if (!photo) return catalog_error(photo.error());
+    if (!*photo) return no_such_photo(request.photo_id);
+    std::vector<std::string> add, remove;
+    for (const auto* list : {&request.add, &request.remove}) {
+        for (const std::string& raw : *list) {
+            auto tag = clean_tag(raw);
+            if (!tag) {
+                return error_reply(ipc::Status::bad_request, "catalog", "bad_tag",
+                                   "tag '" + raw.substr(0, 120) + "' is empty or longer than 100 characters");
+            }
+            (list == &request.add ? add : remove).push_back(std::move(*tag));
+        }
+    }
+    for (const std::string& tag : add) {
+        if (auto ok = state_.catalog->add_user_tag(request.photo_id, tag); !ok) return catalog_error(ok.error());
+    }
+    for (const std::string& tag : remove) {
+        if (auto ok = state_.catalog->remove_user_tag(request.photo_id, tag); !ok) return catalog_error(ok.error());
+    }
+    auto tags = state_.catalog->user_tags(request.photo_id);
+    if (!tags) return catalog_error(tags.error());
+    std::sort(tags->begin(), tags->end());
+    return ipc::UserTagsReply{request.photo_id, std::move(*tags)};
+}
+
+ipc::Reply RequestHandlers::on(const ipc::ListFailures& request) {
+    auto failures = state_.catalog->failures(static_cast<int64_t>(std::min<uint64_t>(request.offset, INT64_MAX)),
+                                             page_limit(request.limit));
+    if (!failures) return catalog_error(failures.error());
+    auto total = state_.catalog->failure_count();
+    if (!total) return catalog_error(total.error());
+    ipc::FailureList reply;
+    reply.total = static_cast<uint64_t>(*total);
+    for (catalog::FailureRecord& f : *failures) {
+        reply.failures.push_back({std::move(f.path), std::move(f.stage), std::move(f.plugin), std::move(f.plugin_version),
+                                  std::move(f.code), std::move(f.message), f.first_seen, f.last_seen});
+    }
+    return reply;
+}
+
+ipc::Reply RequestHandlers::on(const ipc::RemovePhotos& request) {
+    auto removed = state_.catalog->remove_photos(request.photo_ids);
+    if (!removed) return catalog_error(removed.error());
+    return ipc::PhotosRemoved{static_cast<uint64_t>(*removed)};
+}
+
+ipc::Reply RequestHandlers::library_info() {
+    auto stats = state_.catalog->stats();
+    if (!stats) return catalog_error(stats.error());
+    auto roots = state_.catalog->roots();
+    if (!roots) return catalog_error(roots.error());
+    auto thumbs = state_.thumbnails->stats();
+    if (!thumbs) return catalog_error(thumbs.error());
+    ipc::LibraryInfoReply reply;
+    reply.catalog = state_.catalog_file.string();
+    reply.roots = std::move(*roots);
+    reply.photos = static_cast<uint64_t>(stats->photos);
+    reply.files_failed = static_cast<uint64_t>(stats->files_failed);
+    reply.files_missing = static_cast<uint64_t>(stats->files_missing);
+    reply.thumbnail_bytes = static_cast<uint64_t>(thumbs->bytes);
+    reply.thumbnail_budget_bytes = state_.thumbnail_budget_bytes;
+    return reply;
+}
+
+ipc::Reply RequestHandlers::on(const ipc::LibraryInfo&) { return library_info(); }
+
+ipc::Reply RequestHandlers::on(const ipc::OpenLibrary& request) {
+    const std::filesystem::path file(request.catalog);
+    if (!file.is_absolute()) {
+        return error_reply(ipc::Status::bad_request, "catalog", "relative_path",
+                           "catalog '" + request.catalog + "' is a relative path: send an absolute one");
+    }
+    if (file == state_.catalog_file) return library_info();
+    if (state_.jobs.running() > 0) {
+        return error_reply(ipc::Status::busy, "catalog", "jobs_running",
+                           std::to_string(state_.jobs.running()) + " jobs are running on the current library: cancel them or wait");
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(file.parent_path(), ec);
+    auto opened = catalog::Catalog::open(file);
+    if (!opened) return error_reply(ipc::Status::bad_request, "catalog", opened.error().code, opened.error().message);
+    state_.thumbnails.reset();  // it points at the old connection
+    state_.catalog = std::move(*opened);
+    state_.catalog_file = file;
+    state_.thumbnails = std::make_unique<catalog::ThumbnailCache>(*state_.catalog, state_.thumbnail_budget_bytes);
+    if (auto ok = refresh_defaults(state_); !ok) return ipc::ErrorReply{ok.error()};
+    return library_info();
+}
+
+ipc::Reply RequestHandlers::settings_reply() const {
+    const std::vector<uint32_t> sizes = state_.default_pipeline ? state_.default_pipeline->thumbnail_sizes : std::vector<uint32_t>{};
+    return ipc::SettingsReply{state_.settings.list(sizes, state_.thumbnail_budget_bytes)};
+}
+
+ipc::Reply RequestHandlers::on(const ipc::GetSettings&) { return settings_reply(); }
+
+ipc::Reply RequestHandlers::on(const ipc::SetSettings& request) {
+    auto next = state_.settings.with(request.settings);
+    if (!next) return ipc::ErrorReply{next.error()};
+    const EngineSettings previous = state_.settings;
+    const uint64_t previous_budget = state_.thumbnail_budget_bytes;
+    state_.settings = std::move(*next);
+    if (auto ok = refresh_defaults(state_); !ok) {
+        state_.settings = previous;  // all or none: the new pipeline does not load
+        (void)refresh_defaults(state_);
+        return ipc::ErrorReply{ipc::make_error(ipc::Status::bad_request, "config", "bad_setting", ok.error().message)};
+    }
+    if (state_.thumbnail_budget_bytes < previous_budget) {
+        if (auto pruned = state_.thumbnails->prune(); !pruned) return catalog_error(pruned.error());
+    }
+    return settings_reply();
 }
 
 }  // namespace lbx::engine::service

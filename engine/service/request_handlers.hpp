@@ -24,8 +24,23 @@ private:
     ipc::Reply on(const ipc::GetPhoto& request);
     ipc::Reply on(const ipc::GetThumbnail& request);
     ipc::Reply on(const ipc::Shutdown& request);
+    ipc::Reply on(const ipc::Query& request);
+    ipc::Reply on(const ipc::Facets& request);
+    ipc::Reply on(const ipc::SetUserTags& request);
+    ipc::Reply on(const ipc::ListFailures& request);
+    ipc::Reply on(const ipc::Rescan& request);
+    ipc::Reply on(const ipc::RemovePhotos& request);
+    ipc::Reply on(const ipc::LibraryInfo& request);
+    ipc::Reply on(const ipc::OpenLibrary& request);
+    ipc::Reply on(const ipc::GetSettings& request);
+    ipc::Reply on(const ipc::SetSettings& request);
 
-    ipc::Expected<ScanRequest> scan_request_of(const ipc::StartScan& request) const;
+    // A scan of `paths` (absolute, checked) with a pipeline name (empty: the `pipeline` setting).
+    ipc::Expected<ScanRequest> scan_request_of(const std::vector<std::string>& paths, const std::string& pipeline,
+                                               const std::vector<ipc::ParamOverride>& overrides) const;
+    ipc::Reply start(ipc::Expected<ScanRequest> scan);
+    ipc::Reply library_info();
+    ipc::Reply settings_reply() const;
 
     ServiceState& state_;
 };

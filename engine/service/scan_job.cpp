@@ -1,5 +1,8 @@
 #include "service/scan_job.hpp"
 
+#include "catalog/catalog.hpp"
+#include "catalog/scan_filter.hpp"
+#include "catalog/thumbnail_cache.hpp"
 #include "pipeline/batch_runner.hpp"
 #include "pipeline/pipeline.hpp"
 
@@ -32,13 +35,13 @@ ipc::Status status_of_photo_failure(const std::string& code) {
 
 }  // namespace
 
-ScanJob::ScanJob(uint64_t id, ScanRequest request, const PluginRegistry& registry, PhotoIndex& index,
-                 EventInbox& inbox)
-    : id_(id), request_(std::move(request)), registry_(registry), index_(index), inbox_(inbox),
+ScanJob::ScanJob(uint64_t id, ScanRequest request, const PluginRegistry& registry, EventInbox& inbox)
+    : id_(id), request_(std::move(request)), registry_(registry), inbox_(inbox),
       start_(std::chrono::steady_clock::now()) {
     snapshot_.progress.job_id = id_;
     snapshot_.progress.state = ipc::JobState::started;
     snapshot_.pipeline = request_.pipeline_name;
+    snapshot_.catalog = request_.catalog_file.string();
     thread_ = std::jthread([this] { run(); });
 }
 
@@ -78,37 +81,58 @@ void ScanJob::report(ipc::JobState state, bool force) {
     inbox_.post(ipc::JobProgressEvent{progress});
 }
 
+void ScanJob::fail(const std::string& code, const std::string& message) {
+    {
+        std::lock_guard lock(mutex_);
+        snapshot_.error = ipc::make_error(code == "catalog" ? ipc::Status::internal : ipc::Status::bad_request,
+                                          code, code == "catalog" ? "catalog_error" : "bad_pipeline", message);
+    }
+    report(ipc::JobState::failed, true);
+    inbox_.post(ipc::Log{ipc::LogLevel::error, "engine", "job " + std::to_string(id_) + " failed: " + message});
+    finished_.store(true);
+}
+
 void ScanJob::run() {
     lower_this_thread_priority(request_.worker_nice);
     report(ipc::JobState::started, true);
     inbox_.post(ipc::Log{ipc::LogLevel::info, "engine", "job " + std::to_string(id_) + " started"});
 
     auto pipeline = Pipeline::build(registry_, request_.config, request_.thumbnail_dir);
-    if (!pipeline) {
-        {
-            std::lock_guard lock(mutex_);
-            snapshot_.error = ipc::make_error(ipc::Status::bad_request, "config", pipeline.error().code,
-                                              pipeline.error().message, pipeline.error().detail);
-        }
-        report(ipc::JobState::failed, true);
-        inbox_.post(ipc::Log{ipc::LogLevel::error, "engine",
-                             "job " + std::to_string(id_) + " failed: " + pipeline.error().message});
-        finished_.store(true);
-        return;
-    }
+    if (!pipeline) return fail("config", pipeline.error().message);
+
+    // The job's own connection: SQLite connections are not shared between threads, and the command
+    // thread keeps reading (WAL lets it while this one writes).
+    auto opened = catalog::Catalog::open(request_.catalog_file);
+    if (!opened) return fail("catalog", opened.error().message);
+    catalog::Catalog& library = **opened;
+    auto known = library.file_states();
+    if (!known) return fail("catalog", known.error().message);
+    const catalog::ScanFilter filter(std::move(*known), request_.retry_failed);
+    const int64_t scan_id = catalog::now_us();
+    if (auto ok = library.add_roots(request_.paths, scan_id); !ok) return fail("catalog", ok.error().message);
+    auto job_row = library.begin_job(request_.paths, scan_id);
+    if (!job_row) return fail("catalog", job_row.error().message);
 
     BatchCounts counts;
     BatchCallbacks callbacks;
+    std::optional<Error> catalog_error;
     auto refresh_counts = [&] {
         done_.store(counts.processed.load());
         const uint64_t total = counts.expected_final.load() ? counts.expected.load()
                                                             : std::max(counts.expected.load(), counts.discovered.load());
         total_.store(total);
     };
+    callbacks.precheck = [&](const InputFile& f) { return filter.precheck(f); };
     callbacks.on_result = [&](const PhotoResult& r) {
         current_path_ = r.path;
+        if (!catalog_error) {
+            if (auto ok = library.record(r, scan_id); !ok) {
+                catalog_error = ok.error();
+                stop_.store(true);  // nothing more could be stored: stop rather than read files in vain
+            }
+        }
+        if (r.unchanged) return;  // counted in done; nothing new to announce
         if (r.ok()) {
-            index_.add(r);
             inbox_.post(ipc::PhotoDone{id_, r.hash, r.path});
         } else {
             failed_.fetch_add(1);
@@ -125,10 +149,36 @@ void ScanJob::run() {
     const BatchSummary summary =
         run_batch(**pipeline, request_.paths, no_stdin, request_.workers, stop_, counts, callbacks);
     refresh_counts();
+
+    int64_t missing = 0;
+    if (!catalog_error) {
+        // Only a complete walk may call what it did not see missing.
+        if (!summary.interrupted) {
+            auto marked = library.mark_missing(request_.paths, scan_id);
+            if (marked) missing = *marked;
+            else catalog_error = marked.error();
+        }
+        if (auto ok = library.flush(); !ok && !catalog_error) catalog_error = ok.error();
+    }
+    const char* state_name = catalog_error ? "failed" : summary.interrupted ? "cancelled" : "completed";
+    (void)library.end_job(*job_row, state_name, static_cast<int64_t>(done_.load()), static_cast<int64_t>(failed_.load()),
+                          catalog::now_us());
+    if (catalog_error) return fail("catalog", "cannot store results in " + request_.catalog_file.string() + ": " + catalog_error->message);
+    if (request_.thumbnail_budget_bytes > 0) {
+        catalog::ThumbnailCache cache(library, request_.thumbnail_budget_bytes);
+        if (auto pruned = cache.prune(); pruned && pruned->removed > 0) {
+            inbox_.post(ipc::Log{ipc::LogLevel::info, "engine",
+                                 "thumbnail cache over budget: " + std::to_string(pruned->removed) +
+                                     " least recently used thumbnails removed"});
+        }
+    }
+
     report(summary.interrupted ? ipc::JobState::cancelled : ipc::JobState::completed, true);
-    inbox_.post(ipc::Log{ipc::LogLevel::info, "engine",
-                         "job " + std::to_string(id_) + (summary.interrupted ? " cancelled: " : " completed: ") +
-                             std::to_string(summary.ok) + " ok, " + std::to_string(summary.failed) + " failed"});
+    std::string line = "job " + std::to_string(id_) + (summary.interrupted ? " cancelled: " : " completed: ") +
+                       std::to_string(summary.ok) + " ok, " + std::to_string(summary.failed) + " failed, " +
+                       std::to_string(summary.unchanged) + " unchanged";
+    if (missing > 0) line += ", " + std::to_string(missing) + " no longer found (marked missing)";
+    inbox_.post(ipc::Log{ipc::LogLevel::info, "engine", line});
     finished_.store(true);
 }
 

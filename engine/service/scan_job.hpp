@@ -1,12 +1,12 @@
-// One StartScan: a thread that builds the pipeline, runs the batch over the paths at a lower CPU
-// priority than the command thread (so a scan never delays JobStatus), records ok photos in the index
-// and posts progress (throttled, the final one always) and photo events to the inbox.
+// One StartScan or Rescan: a thread that builds the pipeline, runs the batch over the paths at a lower
+// CPU priority than the command thread (so a scan never delays JobStatus), records every result in the
+// catalog through a connection of its own (files unchanged since the last scan are not read), and posts
+// progress (throttled, the final one always) and photo events to the inbox.
 #pragma once
 
 #include "pipeline/pipeline_config.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "service/event_inbox.hpp"
-#include "service/photo_index.hpp"
 
 #include <lightbox/ipc/job.hpp>
 
@@ -27,11 +27,14 @@ struct ScanRequest {
     std::filesystem::path thumbnail_dir;
     unsigned workers = 1;
     int worker_nice = 10;            // added to the job threads' nice value
+    std::filesystem::path catalog_file;
+    bool retry_failed = false;       // read files that failed before even when unchanged
+    uint64_t thumbnail_budget_bytes = 0;  // enforced when the job ends; 0: not enforced
 };
 
 class ScanJob {
 public:
-    ScanJob(uint64_t id, ScanRequest request, const PluginRegistry& registry, PhotoIndex& index, EventInbox& inbox);
+    ScanJob(uint64_t id, ScanRequest request, const PluginRegistry& registry, EventInbox& inbox);
     ~ScanJob();  // cancels and waits: in-flight files are finished and kept
     ScanJob(const ScanJob&) = delete;
     ScanJob& operator=(const ScanJob&) = delete;
@@ -43,13 +46,13 @@ public:
 
 private:
     void run();
+    void fail(const std::string& code, const std::string& message);
     // Updates the snapshot and posts an event: always when `force`, else at most every 100 ms.
     void report(ipc::JobState state, bool force);
 
     const uint64_t id_;
     ScanRequest request_;
     const PluginRegistry& registry_;
-    PhotoIndex& index_;
     EventInbox& inbox_;
 
     std::atomic<bool> stop_{false};

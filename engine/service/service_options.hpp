@@ -14,6 +14,7 @@ struct ServiceOptions {
     std::vector<std::filesystem::path> plugin_dirs;  // searched in order (plugin_search_path)
     std::filesystem::path config_dir;   // named pipelines: <config_dir>/<name>.toml, default.toml when unnamed
     std::filesystem::path thumbnail_dir;  // empty: the pipeline's, then $XDG_CACHE_HOME/lightbox/thumbs
+    std::filesystem::path catalog_file;   // the library served; empty: catalog::default_catalog_file()
     unsigned workers = 0;               // per job; 0: all cores
     unsigned max_jobs = 4;              // running at once; more get `busy`
     int worker_nice = 10;               // job threads run this much nicer than the command thread

@@ -1,23 +1,30 @@
-// What the service's parts share: options, the plugins (read-only once `ready`), jobs, photos and the
-// event inbox. Everything but `registry` loading, the inbox and the photo index is touched by the
-// command thread only.
+// What the service's parts share: options, the plugins (read-only once `ready`), the library (the
+// command thread's catalog connection), settings, jobs, the thumbnail worker and the event inbox.
+// Everything but `registry` loading, the inbox and the worker's queue is touched by the command thread only.
 #pragma once
 
+#include "catalog/catalog.hpp"
+#include "catalog/thumbnail_cache.hpp"
+#include "pipeline/pipeline_config.hpp"
 #include "plugins/plugin_registry.hpp"
+#include "service/engine_settings.hpp"
 #include "service/event_inbox.hpp"
 #include "service/job_table.hpp"
-#include "service/photo_index.hpp"
 #include "service/service_options.hpp"
+#include "service/thumbnail_worker.hpp"
 
 #include <lightbox/ipc/replies.hpp>
 
 #include <atomic>
+#include <memory>
+#include <optional>
 #include <string>
 
 namespace lbx::engine::service {
 
 struct ServiceState {
-    explicit ServiceState(ServiceOptions o) : options(std::move(o)), jobs(options.max_jobs) {}
+    explicit ServiceState(ServiceOptions o)
+        : options(std::move(o)), worker(registry, inbox), jobs(options.max_jobs) {}
 
     ServiceOptions options;
     std::string event_endpoint;
@@ -31,8 +38,17 @@ struct ServiceState {
     bool shutdown_requested = false;  // a Shutdown request was answered
     bool stopping = false;            // jobs are being cancelled; new requests get `cancelled`
 
+    std::filesystem::path catalog_file;
+    std::unique_ptr<catalog::Catalog> catalog;  // the command thread's connection; jobs open their own
+    EngineSettings settings;
+    // The `pipeline` setting's config with the settings applied: what Rescan, the thumbnail worker and
+    // the cache budget use. Set when the plugins are loaded and on every settings change.
+    std::optional<PipelineConfig> default_pipeline;
+    uint64_t thumbnail_budget_bytes = catalog::kDefaultThumbnailBudget;
+    std::unique_ptr<catalog::ThumbnailCache> thumbnails;  // over `catalog`, with the budget; never null once created
+
     EventInbox inbox;
-    PhotoIndex photos;
+    ThumbnailWorker worker;
     JobTable jobs;  // last: destroyed first, since jobs use the members above
 };
 

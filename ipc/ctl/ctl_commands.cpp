@@ -58,6 +58,9 @@ std::string event_line(const ipc::ReceivedEvent& received) {
         std::string operator()(const ipc::Log& e) const {
             return std::string(ipc::to_string(e.level)) + " " + e.source + ": " + e.message;
         }
+        std::string operator()(const ipc::ThumbnailReady& e) const {
+            return e.photo_id + " " + std::to_string(e.size) + (e.ok ? " ready" : " failed: " + e.error.message);
+        }
     };
     return received.topic + "  " + std::visit(Line{}, received.event);
 }

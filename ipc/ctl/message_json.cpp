@@ -84,6 +84,51 @@ struct ReplyJson {
                 {"bytes", r.bytes.size()}};
     }
     json operator()(const ipc::ShutdownReply&) const { return json::object(); }
+    json operator()(const ipc::QueryReply& r) const {
+        json photos = json::array();
+        for (const auto& p : r.photos) {
+            photos.push_back({{"id", p.id}, {"path", p.path}, {"format", p.format}, {"width", p.width},
+                              {"height", p.height}, {"taken_at", p.taken_at}, {"camera", p.camera},
+                              {"status", p.status}});
+        }
+        return {{"photos", photos}, {"total", r.total}, {"offset", r.offset}};
+    }
+    json operator()(const ipc::FacetsReply& r) const {
+        auto counts = [](const std::vector<ipc::FacetCount>& facet) {
+            json out = json::array();
+            for (const auto& c : facet) out.push_back({{"value", c.value}, {"count", c.count}});
+            return out;
+        };
+        return {{"tags", counts(r.tags)}, {"cameras", counts(r.cameras)}, {"years", counts(r.years)},
+                {"places", counts(r.places)}};
+    }
+    json operator()(const ipc::UserTagsReply& r) const {
+        return {{"photo_id", r.photo_id}, {"user_tags", r.user_tags}};
+    }
+    json operator()(const ipc::FailureList& r) const {
+        json failures = json::array();
+        for (const auto& f : r.failures) {
+            failures.push_back({{"path", f.path}, {"stage", f.stage}, {"plugin_id", f.plugin_id},
+                                {"plugin_version", f.plugin_version}, {"code", f.code}, {"message", f.message},
+                                {"first_seen_us", f.first_seen_us}, {"last_seen_us", f.last_seen_us}});
+        }
+        return {{"failures", failures}, {"total", r.total}};
+    }
+    json operator()(const ipc::PhotosRemoved& r) const { return {{"removed", r.removed}}; }
+    json operator()(const ipc::LibraryInfoReply& r) const {
+        return {{"catalog", r.catalog},
+                {"roots", r.roots},
+                {"photos", r.photos},
+                {"files_failed", r.files_failed},
+                {"files_missing", r.files_missing},
+                {"thumbnail_bytes", r.thumbnail_bytes},
+                {"thumbnail_budget_bytes", r.thumbnail_budget_bytes}};
+    }
+    json operator()(const ipc::SettingsReply& r) const {
+        json settings = json::object();
+        for (const auto& s : r.settings) settings[s.key] = s.value;
+        return {{"settings", settings}};
+    }
 };
 
 struct EventJson {
@@ -101,6 +146,11 @@ struct EventJson {
     }
     json operator()(const ipc::Log& e) const {
         return {{"level", ipc::to_string(e.level)}, {"source", e.source}, {"message", e.message}};
+    }
+    json operator()(const ipc::ThumbnailReady& e) const {
+        json j{{"photo_id", e.photo_id}, {"size", e.size}, {"ok", e.ok}};
+        if (!e.ok) j["error"] = to_json(e.error);
+        return j;
     }
 };
 

@@ -12,7 +12,9 @@
 namespace lbx::ipc {
 
 bool is_safe_to_repeat(const Request& request) {
-    return !std::holds_alternative<StartScan>(request) && !std::holds_alternative<Shutdown>(request);
+    // Everything else is a read or idempotent (SetUserTags, RemovePhotos, OpenLibrary, SetSettings).
+    return !std::holds_alternative<StartScan>(request) && !std::holds_alternative<Rescan>(request) &&
+           !std::holds_alternative<Shutdown>(request);
 }
 
 Client::Client(zmq::context_t& context, ClientOptions options) : context_(context), options_(std::move(options)) {}

@@ -1,6 +1,7 @@
 // Names of the protocol's enums, as written in sdk_docs/protocol.md and in `lightbox-ctl --json`.
 #include "lightbox/ipc/events.hpp"
 #include "lightbox/ipc/job.hpp"
+#include "lightbox/ipc/library.hpp"
 #include "lightbox/ipc/status.hpp"
 
 namespace lbx::ipc {
@@ -35,6 +36,15 @@ std::string_view to_string(JobState state) {
         case JobState::completed: return "completed";
         case JobState::cancelled: return "cancelled";
         case JobState::failed: return "failed";
+    }
+    return "unknown";
+}
+
+std::string_view to_string(QuerySort sort) {
+    switch (sort) {
+        case QuerySort::taken: return "taken";
+        case QuerySort::path: return "path";
+        case QuerySort::added: return "added";
     }
     return "unknown";
 }

@@ -29,6 +29,7 @@ std::string topic_of(const Event& event) {
         std::string operator()(const PhotoFailed&) const { return std::string(kTopicPhotoFailed); }
         std::string operator()(const Heartbeat&) const { return std::string(kTopicHeartbeat); }
         std::string operator()(const Log&) const { return std::string(kTopicLog); }
+        std::string operator()(const ThumbnailReady&) const { return std::string(kTopicThumbnailReady); }
     };
     return std::visit(Visitor{}, event);
 }

@@ -37,6 +37,16 @@ inline std::vector<ipc::Request> sample_requests() {
         ipc::GetPhoto{"16132fa22a5cf57cd039841441ed1883"},
         ipc::GetThumbnail{"16132fa22a5cf57cd039841441ed1883", 256},
         ipc::Shutdown{},
+        ipc::Query{"tag:beach -camera:\"Pixel 7\" year:2019", ipc::QuerySort::added, true, 200, 100},
+        ipc::Facets{"date:2019-05..2019-08", 20},
+        ipc::SetUserTags{"16132fa22a5cf57cd039841441ed1883", {"family", "ünïcode"}, {"todo"}},
+        ipc::ListFailures{10, 50},
+        ipc::Rescan{true},
+        ipc::RemovePhotos{{"16132fa22a5cf57cd039841441ed1883", "a2"}},
+        ipc::LibraryInfo{},
+        ipc::OpenLibrary{"/home/ana/Pictures/holiday.lbx"},
+        ipc::GetSettings{},
+        ipc::SetSettings{{{"workers", "4"}, {"thumbnails.sizes", "256,1024"}}},
     };
 }
 
@@ -67,6 +77,20 @@ inline std::vector<ipc::Reply> sample_replies() {
         ipc::PhotoReply{photo},
         ipc::ThumbnailReply{"16132fa22a5cf57cd039841441ed1883", 256, 171, "image/jpeg", thumb},
         ipc::ShutdownReply{},
+        ipc::QueryReply{{{"16132fa22a5cf57cd039841441ed1883", "/photos/a.jpg", "jpeg", 640, 960, "2019-05-04T10:11:12",
+                          "Google Pixel 7", "ok"},
+                         {"", "/photos/bad.heic", "heif", 0, 0, "", "", "failed"}},
+                        1234,
+                        200},
+        ipc::FacetsReply{{{"beach", 120}, {"Bern", 3}}, {{"Google Pixel 7", 99}}, {{"2019", 120}}, {{"Bern", 3}}},
+        ipc::UserTagsReply{"16132fa22a5cf57cd039841441ed1883", {"family", "ünïcode"}},
+        ipc::FailureList{{{"/photos/b.heic", "decode", "org.lightbox.heifdec", "1.0.0", "truncated",
+                           "truncated HEIF", 1'700'000'000'000'000, 1'700'000'100'000'000}},
+                         7},
+        ipc::PhotosRemoved{2},
+        ipc::LibraryInfoReply{"/home/ana/.local/share/lightbox/library.lbx", {"/photos/2023", "/photos/2024"}, 100'000,
+                              12, 3, 1'500'000'000, 2ull << 30},
+        ipc::SettingsReply{{{"workers", "4"}, {"thumbnails.cache_budget_mb", "2048"}}},
     };
 }
 
@@ -79,6 +103,8 @@ inline std::vector<ipc::Event> sample_events() {
                                          "truncated HEIF: ended at byte 40960 of 81920")},
         ipc::Heartbeat{3'600'000, 1.75, 2, 3600},
         ipc::Log{ipc::LogLevel::warning, "org.lightbox.exif", "ignoring malformed GPS block"},
+        ipc::ThumbnailReady{"16132fa22a5cf57cd039841441ed1883", 256, false,
+                            ipc::make_error(ipc::Status::not_found, "thumbnail", "file_missing", "/photos/a.jpg is gone")},
     };
 }
 

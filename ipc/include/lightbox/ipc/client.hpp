@@ -23,8 +23,8 @@ struct ClientOptions {
     int retries = 2;                              // further attempts for requests that are safe to repeat
 };
 
-// Hello, ListPlugins, CancelJob, JobStatus, ListJobs, GetPhoto, GetThumbnail: sending one twice does no
-// harm. StartScan and Shutdown are sent once: a second StartScan would start a second job.
+// Reads and idempotent changes: sending one twice does no harm. StartScan, Rescan and Shutdown are sent
+// once: a second StartScan would start a second job.
 bool is_safe_to_repeat(const Request& request);
 
 class Client {

@@ -87,7 +87,21 @@ struct Log {
     friend bool operator==(const Log&, const Log&) = default;
 };
 
-using Event = std::variant<JobProgressEvent, PhotoDone, PhotoFailed, Heartbeat, Log>;
+// Topic `thumb/ready`: a thumbnail GetThumbnail answered `not_ready` for is made (ok) or cannot be
+// (error set); ask GetThumbnail again.
+struct ThumbnailReady {
+    static constexpr std::string_view name = "ThumbnailReady";
+    std::string photo_id;
+    uint32_t size = 0;  // as asked
+    bool ok = false;
+    Error error;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(photo_id, size, ok, error); }
+    friend bool operator==(const ThumbnailReady&, const ThumbnailReady&) = default;
+};
+
+using Event = std::variant<JobProgressEvent, PhotoDone, PhotoFailed, Heartbeat, Log, ThumbnailReady>;
 
 inline std::string_view name_of(const Event& event) {
     return std::visit([](const auto& e) -> std::string_view { return e.name; }, event);

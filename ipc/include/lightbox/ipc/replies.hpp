@@ -5,6 +5,7 @@
 
 #include "lightbox/ipc/error.hpp"
 #include "lightbox/ipc/job.hpp"
+#include "lightbox/ipc/library.hpp"
 #include "lightbox/ipc/photo_info.hpp"
 #include "lightbox/ipc/plugin_info.hpp"
 #include "lightbox/ipc/requests.hpp"
@@ -122,8 +123,87 @@ struct ShutdownReply {
     friend bool operator==(const ShutdownReply&, const ShutdownReply&) = default;
 };
 
+struct QueryReply {
+    static constexpr std::string_view name = "QueryReply";
+    std::vector<PhotoSummary> photos;
+    uint64_t total = 0;   // matches in all, whatever the page
+    uint64_t offset = 0;  // of photos[0]
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(photos, total, offset); }
+    friend bool operator==(const QueryReply&, const QueryReply&) = default;
+};
+
+struct FacetsReply {
+    static constexpr std::string_view name = "FacetsReply";
+    std::vector<FacetCount> tags;
+    std::vector<FacetCount> cameras;
+    std::vector<FacetCount> years;
+    std::vector<FacetCount> places;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(tags, cameras, years, places); }
+    friend bool operator==(const FacetsReply&, const FacetsReply&) = default;
+};
+
+struct UserTagsReply {
+    static constexpr std::string_view name = "UserTagsReply";
+    std::string photo_id;
+    std::vector<std::string> user_tags;  // all of them, after the change, sorted
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(photo_id, user_tags); }
+    friend bool operator==(const UserTagsReply&, const UserTagsReply&) = default;
+};
+
+struct FailureList {
+    static constexpr std::string_view name = "FailureList";
+    std::vector<FailureEntry> failures;
+    uint64_t total = 0;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(failures, total); }
+    friend bool operator==(const FailureList&, const FailureList&) = default;
+};
+
+struct PhotosRemoved {
+    static constexpr std::string_view name = "PhotosRemoved";
+    uint64_t removed = 0;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(removed); }
+    friend bool operator==(const PhotosRemoved&, const PhotosRemoved&) = default;
+};
+
+struct LibraryInfoReply {
+    static constexpr std::string_view name = "LibraryInfoReply";
+    std::string catalog;             // the catalog file this engine serves
+    std::vector<std::string> roots;  // the library's folders
+    uint64_t photos = 0;
+    uint64_t files_failed = 0;
+    uint64_t files_missing = 0;
+    uint64_t thumbnail_bytes = 0;
+    uint64_t thumbnail_budget_bytes = 0;
+
+    template <class Archive>
+    void serialize(Archive& ar) {
+        ar(catalog, roots, photos, files_failed, files_missing, thumbnail_bytes, thumbnail_budget_bytes);
+    }
+    friend bool operator==(const LibraryInfoReply&, const LibraryInfoReply&) = default;
+};
+
+struct SettingsReply {
+    static constexpr std::string_view name = "SettingsReply";
+    std::vector<Setting> settings;  // every setting with its current value
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(settings); }
+    friend bool operator==(const SettingsReply&, const SettingsReply&) = default;
+};
+
 using Reply = std::variant<ErrorReply, HelloReply, PluginList, ScanStarted, JobCancelled, JobStatusReply,
-                           JobList, PhotoReply, ThumbnailReply, ShutdownReply>;
+                           JobList, PhotoReply, ThumbnailReply, ShutdownReply, QueryReply, FacetsReply,
+                           UserTagsReply, FailureList, PhotosRemoved, LibraryInfoReply, SettingsReply>;
 
 inline std::string_view name_of(const Reply& reply) {
     return std::visit([](const auto& r) -> std::string_view { return r.name; }, reply);
@@ -146,6 +226,16 @@ template <> struct ReplyOfT<ListJobs> { using type = JobList; };
 template <> struct ReplyOfT<GetPhoto> { using type = PhotoReply; };
 template <> struct ReplyOfT<GetThumbnail> { using type = ThumbnailReply; };
 template <> struct ReplyOfT<Shutdown> { using type = ShutdownReply; };
+template <> struct ReplyOfT<Query> { using type = QueryReply; };
+template <> struct ReplyOfT<Facets> { using type = FacetsReply; };
+template <> struct ReplyOfT<SetUserTags> { using type = UserTagsReply; };
+template <> struct ReplyOfT<ListFailures> { using type = FailureList; };
+template <> struct ReplyOfT<Rescan> { using type = ScanStarted; };
+template <> struct ReplyOfT<RemovePhotos> { using type = PhotosRemoved; };
+template <> struct ReplyOfT<LibraryInfo> { using type = LibraryInfoReply; };
+template <> struct ReplyOfT<OpenLibrary> { using type = LibraryInfoReply; };
+template <> struct ReplyOfT<GetSettings> { using type = SettingsReply; };
+template <> struct ReplyOfT<SetSettings> { using type = SettingsReply; };
 template <class Req> using ReplyOf = typename ReplyOfT<Req>::type;
 
 }  // namespace lbx::ipc

@@ -2,6 +2,8 @@
 // wire is the index in `Request`: append new requests at the end, never reorder.
 #pragma once
 
+#include "lightbox/ipc/library.hpp"
+
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
 
@@ -103,8 +105,115 @@ struct Shutdown {
     friend bool operator==(const Shutdown&, const Shutdown&) = default;
 };
 
+// Photos of the engine's library that match `query` (sdk_docs/query.md; empty: every live photo).
+struct Query {
+    static constexpr std::string_view name = "Query";
+    std::string query;
+    QuerySort sort = QuerySort::taken;
+    bool descending = false;
+    uint64_t offset = 0;
+    uint32_t limit = 0;  // 0: the engine's page maximum (kMaxQueryPage)
+
+    template <class Archive>
+    void serialize(Archive& ar) {
+        ar(query);
+        detail::wire_enum<kAllQuerySorts.size()>(ar, sort);
+        ar(descending, offset, limit);
+    }
+    friend bool operator==(const Query&, const Query&) = default;
+};
+
+// Tag, camera, year and place counts over the photos that match `query`.
+struct Facets {
+    static constexpr std::string_view name = "Facets";
+    std::string query;
+    uint32_t per_facet = 0;  // 0: 50
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(query, per_facet); }
+    friend bool operator==(const Facets&, const Facets&) = default;
+};
+
+// Adds, then removes, user tags of one photo. User tags are never touched by a rescan.
+struct SetUserTags {
+    static constexpr std::string_view name = "SetUserTags";
+    std::string photo_id;
+    std::vector<std::string> add;
+    std::vector<std::string> remove;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(photo_id, add, remove); }
+    friend bool operator==(const SetUserTags&, const SetUserTags&) = default;
+};
+
+// The failures ledger, most recently seen first.
+struct ListFailures {
+    static constexpr std::string_view name = "ListFailures";
+    uint64_t offset = 0;
+    uint32_t limit = 0;  // 0: the engine's page maximum
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(offset, limit); }
+    friend bool operator==(const ListFailures&, const ListFailures&) = default;
+};
+
+// Scans every folder of the library again (unchanged files are not read).
+struct Rescan {
+    static constexpr std::string_view name = "Rescan";
+    bool retry_failed = false;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(retry_failed); }
+    friend bool operator==(const Rescan&, const Rescan&) = default;
+};
+
+// Removes photos from the library (their rows and thumbnails), never the files on disk.
+struct RemovePhotos {
+    static constexpr std::string_view name = "RemovePhotos";
+    std::vector<std::string> photo_ids;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(photo_ids); }
+    friend bool operator==(const RemovePhotos&, const RemovePhotos&) = default;
+};
+
+struct LibraryInfo {
+    static constexpr std::string_view name = "LibraryInfo";
+    template <class Archive>
+    void serialize(Archive&) {}
+    friend bool operator==(const LibraryInfo&, const LibraryInfo&) = default;
+};
+
+// Makes the engine serve another catalog file (created when missing); busy while a job runs.
+struct OpenLibrary {
+    static constexpr std::string_view name = "OpenLibrary";
+    std::string catalog;  // absolute path
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(catalog); }
+    friend bool operator==(const OpenLibrary&, const OpenLibrary&) = default;
+};
+
+struct GetSettings {
+    static constexpr std::string_view name = "GetSettings";
+    template <class Archive>
+    void serialize(Archive&) {}
+    friend bool operator==(const GetSettings&, const GetSettings&) = default;
+};
+
+// Changes engine settings (all or none); they apply to the jobs started after the reply.
+struct SetSettings {
+    static constexpr std::string_view name = "SetSettings";
+    std::vector<Setting> settings;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(settings); }
+    friend bool operator==(const SetSettings&, const SetSettings&) = default;
+};
+
 using Request = std::variant<Hello, ListPlugins, StartScan, CancelJob, JobStatus, ListJobs, GetPhoto,
-                             GetThumbnail, Shutdown>;
+                             GetThumbnail, Shutdown, Query, Facets, SetUserTags, ListFailures, Rescan,
+                             RemovePhotos, LibraryInfo, OpenLibrary, GetSettings, SetSettings>;
 
 inline std::string_view name_of(const Request& request) {
     return std::visit([](const auto& r) -> std::string_view { return r.name; }, request);
