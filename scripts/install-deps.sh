@@ -18,6 +18,8 @@ packages=(
   libxxhash-dev           # XXH3-128 content hash
   zlib1g-dev              # gazetteer data
   catch2                  # tests
+  libwxgtk3.2-dev         # the desktop app (shell/)
+  xvfb imagemagick x11-apps   # GUI tests: a virtual X server, screenshots (import), xwd
   "$@"
 )
 

@@ -1,0 +1,62 @@
+// Everything that can change the State: what the user did (dispatched by views) and what the engine
+// said (posted by the EngineSession from its thread to the UI thread). Plain structs in one variant.
+#pragma once
+
+#include "model/engine_status.hpp"
+#include "model/nav_key.hpp"
+#include "model/thumb_key.hpp"
+
+#include <lightbox/ipc/envelope.hpp>
+#include <lightbox/ipc/expected.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace lbx::shell {
+
+// --- from the user ---------------------------------------------------------------------------------
+struct QueryEdited { std::string text; };  // the search box, after the debounce
+enum class FacetKind { tag, camera, year, place };
+struct FacetChosen { FacetKind kind; std::string value; };  // adds `tag:x` etc. to the query
+struct SortChanged { ipc::QuerySort sort = ipc::QuerySort::taken; bool descending = false; };
+struct PageNeeded { uint64_t page = 0; };   // the grid shows cells of a page not loaded yet
+struct FocusIndex { uint64_t index = 0; };  // a click
+struct MoveFocus { NavKey key = NavKey::right; uint32_t columns = 1; uint32_t rows_per_page = 1; };
+struct OpenFocused {};                      // Enter, double click
+struct ClosePhoto {};
+struct StepPhoto { int delta = 1; };        // previous / next in the photo view
+struct ToggleZoom {};
+struct ThumbnailSizeChanged { uint32_t size = 160; };
+struct AddFolders { std::vector<std::string> paths; };  // absolute
+struct RescanRequested {};
+struct CancelJobRequested { uint64_t job_id = 0; };
+struct RemoveFocusedConfirmed {};           // after the confirmation dialog
+struct EditUserTags { std::vector<std::string> add; std::vector<std::string> remove; };
+struct ApplySettings { std::vector<ipc::Setting> settings; };
+struct RefreshFailures {};
+struct RefreshPlugins {};
+
+// --- from the engine session -----------------------------------------------------------------------
+struct EngineStatusChanged { EngineStatus status = EngineStatus::starting; std::string detail; };
+struct EngineConnected { std::string engine_version; int pid = 0; };  // ready; re-read everything
+struct ReplyArrived {
+    ipc::Request request;
+    uint64_t tag = 0;
+    ipc::Expected<ipc::Reply> reply;
+};
+struct EventArrived { ipc::Event event; };
+struct ThumbnailArrived {
+    ThumbKey key;
+    std::shared_ptr<const DecodedThumbnail> image;  // nullptr: it could not be had (missing file)
+};
+
+using Action = std::variant<QueryEdited, FacetChosen, SortChanged, PageNeeded, FocusIndex, MoveFocus, OpenFocused,
+                            ClosePhoto, StepPhoto, ToggleZoom, ThumbnailSizeChanged, AddFolders, RescanRequested,
+                            CancelJobRequested, RemoveFocusedConfirmed, EditUserTags, ApplySettings, RefreshFailures,
+                            RefreshPlugins, EngineStatusChanged, EngineConnected, ReplyArrived, EventArrived,
+                            ThumbnailArrived>;
+
+}  // namespace lbx::shell

@@ -1,0 +1,324 @@
+#include "model/reducer.hpp"
+
+#include <lightbox/ipc/topics.hpp>
+
+#include <algorithm>
+
+namespace lbx::shell {
+namespace {
+
+bool connected(const State& s) { return s.engine.status == EngineStatus::connected; }
+
+void send(State& s, ipc::Request request, uint64_t tag = 0) {
+    s.outbox.push_back(Command{std::move(request), tag});
+}
+
+ipc::Query page_query(const State& s, uint64_t page) {
+    ipc::Query q;
+    q.query = s.query.text;
+    q.sort = s.query.sort;
+    q.descending = s.query.descending;
+    q.offset = page * ResultPages::kPageSize;
+    q.limit = ResultPages::kPageSize;
+    return q;
+}
+
+void request_page(State& s, uint64_t page) {
+    if (!connected(s) || s.results.requested.count(page)) return;
+    s.results.requested.insert(page);
+    send(s, page_query(s, page), s.results.generation);
+}
+
+// A new query or sort: forget the pages, ask for the first one and the facets.
+void restart_query(State& s) {
+    s.results = ResultPages{s.results.generation + 1, std::nullopt, {}, {}};
+    s.refresh_in_flight = false;
+    s.focused.reset();
+    request_page(s, 0);
+    if (connected(s)) send(s, ipc::Facets{s.query.text, 0}, s.results.generation);
+}
+
+// A scan added photos: read the loaded pages again (same generation, so the grid keeps what it shows).
+void refresh_results(State& s) {
+    if (!connected(s) || s.refresh_in_flight) return;
+    s.refresh_in_flight = true;
+    std::set<uint64_t> pages{0};
+    for (const auto& [page, rows] : s.results.pages) pages.insert(page);
+    for (uint64_t page : pages) send(s, page_query(s, page), s.results.generation);
+}
+
+void open_at(State& s, uint64_t index) {
+    const ipc::PhotoSummary* photo = s.results.at(index);
+    if (!photo || photo->id.empty()) return;
+    s.focused = index;
+    OpenPhoto open;
+    open.index = index;
+    open.id = photo->id;
+    s.open_photo = std::move(open);
+    if (connected(s)) send(s, ipc::GetPhoto{photo->id});
+}
+
+void start_scan(State& s, std::vector<std::string> paths) {
+    if (paths.empty()) return;
+    if (!connected(s)) {
+        s.pending_scans.push_back(std::move(paths));
+        return;
+    }
+    ipc::StartScan scan;
+    scan.paths = std::move(paths);
+    send(s, std::move(scan));
+}
+
+void apply_progress(State& s, const ipc::JobProgress& p, const std::optional<ipc::Error>& error) {
+    auto it = s.jobs.find(p.job_id);
+    const bool was_final = it != s.jobs.end() && ipc::is_final(it->second.progress.state);
+    if (it != s.jobs.end() && p.sequence < it->second.progress.sequence) return;  // older than what we show
+    const uint64_t done_before = it == s.jobs.end() ? 0 : it->second.progress.done;
+    s.jobs[p.job_id] = JobView{p, error};
+    if (ipc::is_final(p.state) && !was_final) {
+        // The scan's photos are all in the catalog now: the truth, read again.
+        s.refresh_in_flight = false;
+        refresh_results(s);
+        if (connected(s)) {
+            send(s, ipc::Facets{s.query.text, 0}, s.results.generation);
+            send(s, ipc::LibraryInfo{});
+            send(s, ipc::ListFailures{0, 0});
+        }
+    } else if (p.done > done_before) {
+        refresh_results(s);  // thumbnails appear while the scan runs
+    }
+}
+
+std::string quoted(const std::string& value) {
+    return value.find_first_of(" \t\"()") == std::string::npos ? value : "\"" + value + "\"";
+}
+
+struct Reducer {
+    State& s;
+
+    void operator()(const QueryEdited& a) {
+        if (a.text == s.query.text && s.results.total) return;
+        s.query.text = a.text;
+        restart_query(s);
+    }
+    void operator()(const FacetChosen& a) { (*this)(QueryEdited{with_facet(s.query.text, a.kind, a.value)}); }
+    void operator()(const SortChanged& a) {
+        s.query.sort = a.sort;
+        s.query.descending = a.descending;
+        restart_query(s);
+    }
+    void operator()(const PageNeeded& a) {
+        if (!s.results.pages.count(a.page)) request_page(s, a.page);
+    }
+    void operator()(const FocusIndex& a) {
+        if (a.index < s.results.count()) s.focused = a.index;
+    }
+    void operator()(const MoveFocus& a) {
+        s.focused = move_focus(s.focused, s.results.count(), a.key, a.columns, a.rows_per_page);
+        if (s.focused) {
+            const uint64_t page = *s.focused / ResultPages::kPageSize;
+            if (!s.results.pages.count(page)) request_page(s, page);
+        }
+    }
+    void operator()(const OpenFocused&) {
+        if (s.focused) open_at(s, *s.focused);
+    }
+    void operator()(const ClosePhoto&) { s.open_photo.reset(); }
+    void operator()(const StepPhoto& a) {
+        if (!s.open_photo) return;
+        const int64_t next = static_cast<int64_t>(s.open_photo->index) + a.delta;
+        if (next < 0 || static_cast<uint64_t>(next) >= s.results.count()) return;
+        open_at(s, static_cast<uint64_t>(next));
+    }
+    void operator()(const ToggleZoom&) {
+        if (s.open_photo) s.open_photo->zoom_100 = !s.open_photo->zoom_100;
+    }
+    void operator()(const ThumbnailSizeChanged& a) { s.thumbnail_size = std::clamp<uint32_t>(a.size, 64, 512); }
+    void operator()(const AddFolders& a) { start_scan(s, a.paths); }
+    void operator()(const RescanRequested&) {
+        if (connected(s)) send(s, ipc::Rescan{false});
+    }
+    void operator()(const CancelJobRequested& a) {
+        if (connected(s)) send(s, ipc::CancelJob{a.job_id});
+    }
+    void operator()(const RemoveFocusedConfirmed&) {
+        const ipc::PhotoSummary* photo = focused_photo(s);
+        if (photo && !photo->id.empty() && connected(s)) send(s, ipc::RemovePhotos{{photo->id}});
+    }
+    void operator()(const EditUserTags& a) {
+        if (s.open_photo && connected(s)) send(s, ipc::SetUserTags{s.open_photo->id, a.add, a.remove});
+    }
+    void operator()(const ApplySettings& a) {
+        if (connected(s)) send(s, ipc::SetSettings{a.settings});
+    }
+    void operator()(const RefreshFailures&) {
+        if (connected(s)) send(s, ipc::ListFailures{0, 0});
+    }
+    void operator()(const RefreshPlugins&) {
+        if (connected(s)) send(s, ipc::ListPlugins{});
+    }
+
+    void operator()(const EngineStatusChanged& a) {
+        if (a.status == EngineStatus::restarting && s.engine.status != EngineStatus::restarting) ++s.engine.restarts;
+        s.engine.status = a.status;
+        s.engine.detail = a.detail;
+        if (a.status != EngineStatus::connected) {
+            s.results.requested.clear();  // those replies will not come
+            s.refresh_in_flight = false;
+        }
+    }
+    void operator()(const EngineConnected& a) {
+        s.engine.status = EngineStatus::connected;
+        s.engine.detail.clear();
+        s.engine.version = a.engine_version;
+        s.engine.pid = a.pid;
+        s.open_library_sent = false;
+        // A new (or restarted) engine: read the truth again (events are hints; we missed some).
+        send(s, ipc::LibraryInfo{});
+        send(s, ipc::ListJobs{});
+        send(s, ipc::GetSettings{});
+        send(s, ipc::ListFailures{0, 0});
+        restart_query(s);
+        if (s.open_photo) send(s, ipc::GetPhoto{s.open_photo->id});
+        for (auto& paths : std::exchange(s.pending_scans, {})) start_scan(s, std::move(paths));
+    }
+    void operator()(const ReplyArrived& a) {
+        if (!a.reply) {
+            failed(a);
+            return;
+        }
+        std::visit([&](const auto& reply) { replied(a, reply); }, *a.reply);
+    }
+    void operator()(const EventArrived& a) {
+        if (const auto* e = std::get_if<ipc::JobProgressEvent>(&a.event)) apply_progress(s, e->progress, std::nullopt);
+        if (const auto* e = std::get_if<ipc::PhotoFailed>(&a.event)) s.last_error = e->path + ": " + e->error.message;
+    }
+    void operator()(const ThumbnailArrived& a) {
+        if (!a.image) s.missing_thumbnails.insert(a.key.photo_id);
+        else s.missing_thumbnails.erase(a.key.photo_id);
+    }
+
+    // --- replies ---
+    void failed(const ReplyArrived& a) {
+        const ipc::Error& error = a.reply.error();
+        if (const auto* q = std::get_if<ipc::Query>(&a.request)) {
+            if (a.tag != s.results.generation) return;
+            s.results.requested.erase(q->offset / ResultPages::kPageSize);
+            s.refresh_in_flight = false;
+            if (error.code == "bad_query") {
+                s.query.error = error.message;
+                s.results.total = 0;
+                s.results.pages.clear();
+                return;
+            }
+        }
+        if (std::holds_alternative<ipc::Facets>(a.request) && error.code == "bad_query") return;  // shown once, by Query
+        if (std::holds_alternative<ipc::GetPhoto>(a.request) && s.open_photo) s.open_photo->error = error.message;
+        s.last_error = std::string(ipc::name_of(a.request)) + ": " + error.message;
+    }
+    void replied(const ReplyArrived& a, const ipc::QueryReply& r) {
+        if (a.tag != s.results.generation) return;  // a query typed over since
+        const auto* q = std::get_if<ipc::Query>(&a.request);
+        if (!q) return;
+        const uint64_t page = q->offset / ResultPages::kPageSize;
+        s.results.requested.erase(page);
+        if (s.results.requested.empty()) s.refresh_in_flight = false;
+        s.query.error.reset();
+        if (s.results.total && r.total < *s.results.total) {
+            // Photos went away (removed, marked missing): pages beyond the new end are stale.
+            s.results.pages.erase(s.results.pages.upper_bound(r.total / ResultPages::kPageSize), s.results.pages.end());
+        }
+        s.results.total = r.total;
+        s.results.pages[page] = r.photos;
+        if (s.focused && *s.focused >= r.total) s.focused = r.total == 0 ? std::nullopt : std::optional<uint64_t>(r.total - 1);
+    }
+    void replied(const ReplyArrived& a, const ipc::FacetsReply& r) {
+        if (a.tag == s.results.generation) s.facets = r;
+    }
+    void replied(const ReplyArrived& a, const ipc::PhotoReply& r) {
+        const auto* req = std::get_if<ipc::GetPhoto>(&a.request);
+        if (!s.open_photo || !req || req->photo_id != s.open_photo->id) return;  // stepped on since
+        s.open_photo->info = r.photo;
+        s.open_photo->user_tags.clear();
+        for (const auto& tag : r.photo.tags) {
+            if (tag.source == "user") s.open_photo->user_tags.push_back(tag.name);
+        }
+    }
+    void replied(const ReplyArrived&, const ipc::UserTagsReply& r) {
+        if (!s.open_photo || r.photo_id != s.open_photo->id) return;
+        s.open_photo->user_tags = r.user_tags;
+        if (s.open_photo->info) {
+            auto& tags = s.open_photo->info->tags;
+            tags.erase(std::remove_if(tags.begin(), tags.end(), [](const ipc::PhotoTag& t) { return t.source == "user"; }), tags.end());
+            for (const auto& name : r.user_tags) tags.push_back(ipc::PhotoTag{name, "user", 1.0, "user"});
+        }
+        if (connected(s)) send(s, ipc::Facets{s.query.text, 0}, s.results.generation);
+    }
+    void replied(const ReplyArrived&, const ipc::JobList& r) {
+        for (const auto& job : r.jobs) apply_progress(s, job.progress, job.error);
+    }
+    void replied(const ReplyArrived&, const ipc::JobStatusReply& r) { apply_progress(s, r.job.progress, r.job.error); }
+    void replied(const ReplyArrived&, const ipc::ScanStarted& r) {
+        if (!s.jobs.count(r.job_id)) s.jobs[r.job_id] = JobView{ipc::JobProgress{r.job_id}, std::nullopt};
+    }
+    void replied(const ReplyArrived&, const ipc::LibraryInfoReply& r) {
+        s.library = r;
+        if (!s.wanted_catalog.empty() && r.catalog != s.wanted_catalog && !s.open_library_sent && connected(s)) {
+            // Attached to an engine serving another library: switch it to ours (refused while it scans).
+            s.open_library_sent = true;
+            send(s, ipc::OpenLibrary{s.wanted_catalog});
+        }
+    }
+    void replied(const ReplyArrived& a, const ipc::PhotosRemoved&) {
+        (void)a;
+        s.open_photo.reset();
+        restart_query(s);
+        if (connected(s)) send(s, ipc::LibraryInfo{});
+    }
+    void replied(const ReplyArrived& a, const ipc::SettingsReply& r) {
+        s.settings = r.settings;
+        (void)a;
+    }
+    void replied(const ReplyArrived&, const ipc::FailureList& r) {
+        s.failures = r.failures;
+        s.failures_total = r.total;
+    }
+    void replied(const ReplyArrived&, const ipc::PluginList& r) { s.plugins = r; }
+    void replied(const ReplyArrived&, const ipc::ErrorReply& r) { s.last_error = r.error.message; }
+    template <class Other>
+    void replied(const ReplyArrived& a, const Other&) {
+        // OpenLibrary answers with LibraryInfoReply (above); the rest need nothing.
+        (void)a;
+    }
+};
+
+}  // namespace
+
+State reduce(State state, const Action& action) {
+    // OpenLibrary's LibraryInfoReply means a new library: its results replace the old ones.
+    if (const auto* r = std::get_if<ReplyArrived>(&action); r && r->reply && std::holds_alternative<ipc::OpenLibrary>(r->request)) {
+        std::visit(Reducer{state}, action);
+        restart_query(state);
+        return state;
+    }
+    std::visit(Reducer{state}, action);
+    return state;
+}
+
+std::string with_facet(const std::string& query, FacetKind kind, const std::string& value) {
+    std::string term;
+    switch (kind) {
+        case FacetKind::tag: term = "tag:" + quoted(value); break;
+        case FacetKind::camera: term = "camera:" + quoted(value); break;
+        case FacetKind::year: term = "year:" + value; break;
+        case FacetKind::place: term = "place:" + quoted(value); break;
+    }
+    // Already there as a whole term: nothing to add.
+    const std::string padded = " " + query + " ";
+    if (padded.find(" " + term + " ") != std::string::npos) return query;
+    std::string trimmed = query;
+    while (!trimmed.empty() && trimmed.back() == ' ') trimmed.pop_back();
+    return trimmed.empty() ? term : trimmed + " " + term;
+}
+
+}  // namespace lbx::shell

@@ -1,0 +1,25 @@
+#include "model/state.hpp"
+
+namespace lbx::shell {
+
+const ipc::PhotoSummary* ResultPages::at(uint64_t index) const {
+    if (!total || index >= *total) return nullptr;
+    auto it = pages.find(index / kPageSize);
+    if (it == pages.end()) return nullptr;
+    const uint64_t within = index % kPageSize;
+    return within < it->second.size() ? &it->second[within] : nullptr;
+}
+
+std::vector<const JobView*> running_jobs(const State& state) {
+    std::vector<const JobView*> jobs;
+    for (const auto& [id, job] : state.jobs) {
+        if (!ipc::is_final(job.progress.state)) jobs.push_back(&job);
+    }
+    return jobs;
+}
+
+const ipc::PhotoSummary* focused_photo(const State& state) {
+    return state.focused ? state.results.at(*state.focused) : nullptr;
+}
+
+}  // namespace lbx::shell

@@ -1,0 +1,93 @@
+// The shell's one store (docs/ARCHITECTURE.md, "Shell"): everything the views render. Plain data, no
+// wx, changed only by reduce(). Thumbnail bitmaps are not here (they live in the views' LRU cache);
+// only which ones could not be had.
+#pragma once
+
+#include "model/command.hpp"
+#include "model/engine_status.hpp"
+
+#include <lightbox/ipc/replies.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace lbx::shell {
+
+// The results of the current query, fetched a page at a time as the grid scrolls.
+struct ResultPages {
+    static constexpr uint32_t kPageSize = 500;
+    uint64_t generation = 0;        // bumped when the query or sort changes; older replies are dropped
+    std::optional<uint64_t> total;  // unknown until the first page arrives
+    std::map<uint64_t, std::vector<ipc::PhotoSummary>> pages;  // by page number
+    std::set<uint64_t> requested;   // pages asked for and not answered yet
+
+    const ipc::PhotoSummary* at(uint64_t index) const;
+    uint64_t count() const { return total.value_or(0); }
+};
+
+struct QueryState {
+    std::string text;
+    std::optional<std::string> error;  // the engine's bad_query message (points at the position)
+    ipc::QuerySort sort = ipc::QuerySort::taken;
+    bool descending = false;
+};
+
+struct OpenPhoto {
+    uint64_t index = 0;  // in the results
+    std::string id;
+    std::optional<ipc::PhotoInfo> info;  // GetPhoto's answer
+    std::vector<std::string> user_tags;  // kept apart: SetUserTags answers with them
+    std::optional<std::string> error;
+    bool zoom_100 = false;               // 100 % instead of fitting the window
+};
+
+struct JobView {
+    ipc::JobProgress progress;
+    std::optional<ipc::Error> error;
+};
+
+struct EngineView {
+    EngineStatus status = EngineStatus::starting;
+    std::string detail;    // why it is not connected, or the endpoint
+    std::string version;
+    int pid = 0;           // of the engine process this shell started; 0 when attached or in-process
+    uint64_t restarts = 0;
+};
+
+struct State {
+    EngineView engine;
+    std::optional<ipc::LibraryInfoReply> library;
+    std::string wanted_catalog;     // --catalog or the last library; empty: whatever the engine serves
+    bool open_library_sent = false;
+
+    QueryState query;
+    ResultPages results;
+    bool refresh_in_flight = false;  // re-reading the loaded pages while a scan adds photos
+    std::optional<ipc::FacetsReply> facets;
+
+    std::optional<uint64_t> focused;  // index in the results
+    std::optional<OpenPhoto> open_photo;
+    std::set<std::string> missing_thumbnails;  // the engine could not make them
+
+    std::map<uint64_t, JobView> jobs;
+    std::vector<std::vector<std::string>> pending_scans;  // folders to scan once connected
+    std::vector<ipc::FailureEntry> failures;
+    uint64_t failures_total = 0;
+    std::optional<ipc::PluginList> plugins;
+    std::vector<ipc::Setting> settings;
+    uint32_t thumbnail_size = 160;  // grid cell size in pixels
+    std::string last_error;         // the last failed command, for the status bar
+
+    // Commands reduce() decided to send; the store drains it after every action.
+    std::vector<Command> outbox;
+};
+
+// Jobs that have not ended.
+std::vector<const JobView*> running_jobs(const State& state);
+const ipc::PhotoSummary* focused_photo(const State& state);
+
+}  // namespace lbx::shell

@@ -1,0 +1,286 @@
+// The shell's reducer: actions in, state and the commands it decides on out (no engine, no window).
+#include "model/reducer.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace lbx;
+using namespace lbx::shell;
+
+namespace {
+
+State connected_state() {
+    State s;
+    s = reduce(std::move(s), EngineConnected{"0.1.0", 123});
+    s.outbox.clear();
+    return s;
+}
+
+ipc::PhotoSummary photo(uint64_t i) {
+    return ipc::PhotoSummary{"id" + std::to_string(i), "/p/" + std::to_string(i) + ".jpg", "jpeg", 8, 6, "", "", "ok"};
+}
+
+// The reply to a Query command from the outbox, with `total` matches.
+ReplyArrived query_reply(const Command& command, uint64_t total) {
+    const auto& q = std::get<ipc::Query>(command.request);
+    ipc::QueryReply r;
+    r.total = total;
+    r.offset = q.offset;
+    for (uint64_t i = q.offset; i < std::min<uint64_t>(total, q.offset + q.limit); ++i) r.photos.push_back(photo(i));
+    return ReplyArrived{command.request, command.tag, ipc::Reply{r}};
+}
+
+template <class Req>
+std::vector<Command> commands_of(const State& s) {
+    std::vector<Command> found;
+    for (const auto& c : s.outbox) if (std::holds_alternative<Req>(c.request)) found.push_back(c);
+    return found;
+}
+
+State with_results(uint64_t total) {
+    State s = connected_state();
+    s = reduce(std::move(s), QueryEdited{""});
+    auto queries = commands_of<ipc::Query>(s);
+    s.outbox.clear();
+    REQUIRE(queries.size() == 1);
+    return reduce(std::move(s), query_reply(queries[0], total));
+}
+
+}  // namespace
+
+TEST_CASE("connecting re-reads library, jobs, settings, failures and the query", "[shell]") {
+    State s;
+    s = reduce(std::move(s), AddFolders{{"/photos"}});
+    CHECK(s.outbox.empty());  // not connected yet: kept for later
+    s = reduce(std::move(s), EngineConnected{"0.1.0", 99});
+    CHECK(s.engine.status == EngineStatus::connected);
+    CHECK(s.engine.pid == 99);
+    CHECK(commands_of<ipc::LibraryInfo>(s).size() == 1);
+    CHECK(commands_of<ipc::ListJobs>(s).size() == 1);
+    CHECK(commands_of<ipc::GetSettings>(s).size() == 1);
+    CHECK(commands_of<ipc::Query>(s).size() == 1);
+    CHECK(commands_of<ipc::Facets>(s).size() == 1);
+    auto scans = commands_of<ipc::StartScan>(s);
+    REQUIRE(scans.size() == 1);
+    CHECK(std::get<ipc::StartScan>(scans[0].request).paths == std::vector<std::string>{"/photos"});
+    CHECK(s.pending_scans.empty());
+}
+
+TEST_CASE("a query typed with an error shows the engine's message inline; the next good one clears it", "[shell]") {
+    State s = connected_state();
+    s = reduce(std::move(s), QueryEdited{"tag:a (b"});
+    auto queries = commands_of<ipc::Query>(s);
+    REQUIRE(queries.size() == 1);
+    CHECK(std::get<ipc::Query>(queries[0].request).query == "tag:a (b");
+    s.outbox.clear();
+    auto error = ipc::make_error(ipc::Status::bad_request, "catalog", "bad_query",
+                                 "query error at position 9: expected ')' to close the '(' at position 7");
+    s = reduce(std::move(s), ReplyArrived{queries[0].request, queries[0].tag, ipc::unexpected(error)});
+    REQUIRE(s.query.error);
+    CHECK(s.query.error->find("position 9") != std::string::npos);
+    CHECK(s.results.count() == 0);
+    CHECK(s.last_error.empty());  // shown under the box, not as a command failure
+
+    s = reduce(std::move(s), QueryEdited{"tag:a"});
+    queries = commands_of<ipc::Query>(s);
+    REQUIRE(queries.size() == 1);
+    s = reduce(std::move(s), query_reply(queries[0], 3));
+    CHECK_FALSE(s.query.error);
+    CHECK(s.results.count() == 3);
+}
+
+TEST_CASE("replies of a query typed over are dropped", "[shell]") {
+    State s = connected_state();
+    s = reduce(std::move(s), QueryEdited{"a"});
+    auto old_query = commands_of<ipc::Query>(s).at(0);
+    s = reduce(std::move(s), QueryEdited{"ab"});
+    auto new_query = commands_of<ipc::Query>(s).back();
+    CHECK(new_query.tag != old_query.tag);
+    s = reduce(std::move(s), query_reply(new_query, 2));
+    s = reduce(std::move(s), query_reply(old_query, 50));
+    CHECK(s.results.count() == 2);
+}
+
+TEST_CASE("results arrive page by page as the grid needs them", "[shell]") {
+    State s = with_results(1200);
+    CHECK(s.results.count() == 1200);
+    CHECK(s.results.at(0)->id == "id0");
+    CHECK(s.results.at(499)->id == "id499");
+    CHECK(s.results.at(500) == nullptr);  // page 1 not loaded
+    s = reduce(std::move(s), PageNeeded{2});
+    auto queries = commands_of<ipc::Query>(s);
+    REQUIRE(queries.size() == 1);
+    CHECK(std::get<ipc::Query>(queries[0].request).offset == 1000);
+    CHECK(std::get<ipc::Query>(queries[0].request).limit == ResultPages::kPageSize);
+    s = reduce(std::move(s), PageNeeded{2});  // asked already: not again
+    CHECK(commands_of<ipc::Query>(s).size() == 1);
+    s = reduce(std::move(s), query_reply(queries[0], 1200));
+    CHECK(s.results.at(1199)->id == "id1199");
+    CHECK(s.results.at(1200) == nullptr);
+}
+
+TEST_CASE("keyboard moves the focus and stops at the edges", "[shell]") {
+    // 23 cells, 5 per row, 2 rows a page: rows 0-4, 5-9, ..., 20-22.
+    const auto move = [](std::optional<uint64_t> f, NavKey k) { return move_focus(f, 23, k, 5, 2); };
+    CHECK(move(std::nullopt, NavKey::right) == 0u);
+    CHECK(move(0, NavKey::left) == 0u);
+    CHECK(move(0, NavKey::up) == 0u);
+    CHECK(move(4, NavKey::right) == 5u);
+    CHECK(move(7, NavKey::up) == 2u);
+    CHECK(move(7, NavKey::down) == 12u);
+    CHECK(move(18, NavKey::down) == 22u);  // the short last row: its last cell
+    CHECK(move(21, NavKey::down) == 21u);  // already on the last row
+    CHECK(move(22, NavKey::right) == 22u);
+    CHECK(move(3, NavKey::page_down) == 13u);
+    CHECK(move(17, NavKey::page_down) == 22u);
+    CHECK(move(22, NavKey::page_down) == 22u);
+    CHECK(move(13, NavKey::page_up) == 3u);
+    CHECK(move(8, NavKey::page_up) == 3u);  // less than a page from the top: same column, first row
+    CHECK(move(12, NavKey::home) == 0u);
+    CHECK(move(12, NavKey::end) == 22u);
+    CHECK(move_focus(std::nullopt, 0, NavKey::down, 5, 2) == std::nullopt);
+    CHECK(move_focus(5, 1, NavKey::down, 5, 2) == 0u);  // the results shrank under the focus
+
+    State s = with_results(1200);
+    s = reduce(std::move(s), MoveFocus{NavKey::end, 6, 3});
+    CHECK(s.focused == 1199u);
+    // The page of the focused cell is not loaded: it is asked for.
+    auto queries = commands_of<ipc::Query>(s);
+    REQUIRE(queries.size() == 1);
+    CHECK(std::get<ipc::Query>(queries[0].request).offset == 1000);
+    s = reduce(std::move(s), MoveFocus{NavKey::home, 6, 3});
+    CHECK(s.focused == 0u);
+}
+
+TEST_CASE("enter opens the focused photo, steps stay inside the results, user tags come back sorted", "[shell]") {
+    State s = with_results(3);
+    s = reduce(std::move(s), FocusIndex{1});
+    s = reduce(std::move(s), OpenFocused{});
+    REQUIRE(s.open_photo);
+    CHECK(s.open_photo->id == "id1");
+    auto gets = commands_of<ipc::GetPhoto>(s);
+    REQUIRE(gets.size() == 1);
+    s.outbox.clear();
+
+    ipc::PhotoInfo info;
+    info.id = "id1";
+    info.tags = {{"beach", "scene", 0.9, "org.lightbox.autotag"}, {"mine", "user", 1.0, "user"}};
+    s = reduce(std::move(s), ReplyArrived{gets[0].request, 0, ipc::Reply{ipc::PhotoReply{info}}});
+    CHECK(s.open_photo->user_tags == std::vector<std::string>{"mine"});
+
+    s = reduce(std::move(s), EditUserTags{{"zebra", "apple"}, {"mine"}});
+    auto sets = commands_of<ipc::SetUserTags>(s);
+    REQUIRE(sets.size() == 1);
+    CHECK(std::get<ipc::SetUserTags>(sets[0].request).photo_id == "id1");
+    s = reduce(std::move(s), ReplyArrived{sets[0].request, 0, ipc::Reply{ipc::UserTagsReply{"id1", {"apple", "zebra"}}}});
+    CHECK(s.open_photo->user_tags == std::vector<std::string>{"apple", "zebra"});
+    CHECK(s.open_photo->info->tags.size() == 3);  // the auto tag and the two user tags
+
+    s = reduce(std::move(s), StepPhoto{+1});
+    CHECK(s.open_photo->id == "id2");
+    s = reduce(std::move(s), StepPhoto{+1});
+    CHECK(s.open_photo->id == "id2");  // the last one
+    // A late GetPhoto reply for the photo stepped away from is dropped.
+    s = reduce(std::move(s), ReplyArrived{gets[0].request, 0, ipc::Reply{ipc::PhotoReply{info}}});
+    CHECK_FALSE(s.open_photo->info);
+    s = reduce(std::move(s), ClosePhoto{});
+    CHECK_FALSE(s.open_photo);
+}
+
+TEST_CASE("job progress applies newer sequence numbers only; the final one re-reads the library", "[shell]") {
+    State s = with_results(0);
+    s.outbox.clear();
+    ipc::JobProgress p{5, ipc::JobState::running, 10, 40, 1, "/a.jpg", 20.0, 1.5, 3};
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::JobProgressEvent{p}}});
+    REQUIRE(s.jobs.count(5));
+    CHECK(s.jobs[5].progress.done == 10);
+    CHECK(running_jobs(s).size() == 1);
+    CHECK(commands_of<ipc::Query>(s).size() == 1);  // photos came in: the grid is read again
+
+    ipc::JobProgress older = p;
+    older.sequence = 2;
+    older.done = 5;
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::JobProgressEvent{older}}});
+    CHECK(s.jobs[5].progress.done == 10);
+
+    s.outbox.clear();
+    ipc::JobProgress final_p = p;
+    final_p.state = ipc::JobState::completed;
+    final_p.done = 40;
+    final_p.sequence = 9;
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::JobProgressEvent{final_p}}});
+    CHECK(running_jobs(s).empty());
+    CHECK(commands_of<ipc::LibraryInfo>(s).size() == 1);
+    CHECK(commands_of<ipc::Facets>(s).size() == 1);
+    CHECK(commands_of<ipc::ListFailures>(s).size() == 1);
+
+    s = reduce(std::move(s), CancelJobRequested{5});
+    CHECK(commands_of<ipc::CancelJob>(s).size() == 1);
+}
+
+TEST_CASE("engine down and up: status follows, nothing is sent while down, everything re-read after", "[shell]") {
+    State s = with_results(10);
+    s = reduce(std::move(s), PageNeeded{1});  // beyond the end, but asked
+    s.outbox.clear();
+    s = reduce(std::move(s), EngineStatusChanged{EngineStatus::not_responding, "no heartbeat for 3 s"});
+    CHECK(s.engine.status == EngineStatus::not_responding);
+    CHECK(s.results.requested.empty());  // those replies will not come
+    s = reduce(std::move(s), RescanRequested{});
+    s = reduce(std::move(s), RefreshFailures{});
+    CHECK(s.outbox.empty());
+    s = reduce(std::move(s), EngineStatusChanged{EngineStatus::restarting, ""});
+    CHECK(s.engine.restarts == 1);
+    s = reduce(std::move(s), EngineConnected{"0.1.0", 456});
+    CHECK(s.engine.status == EngineStatus::connected);
+    CHECK(s.engine.pid == 456);
+    CHECK(commands_of<ipc::ListJobs>(s).size() == 1);
+    CHECK(commands_of<ipc::Query>(s).size() == 1);
+}
+
+TEST_CASE("facets add terms to the query once", "[shell]") {
+    CHECK(with_facet("", FacetKind::tag, "beach") == "tag:beach");
+    CHECK(with_facet("sea ", FacetKind::tag, "black and white") == "sea tag:\"black and white\"");
+    CHECK(with_facet("tag:beach", FacetKind::tag, "beach") == "tag:beach");
+    CHECK(with_facet("x", FacetKind::year, "2019") == "x year:2019");
+    CHECK(with_facet("x", FacetKind::camera, "EOS R6") == "x camera:\"EOS R6\"");
+    State s = connected_state();
+    s = reduce(std::move(s), FacetChosen{FacetKind::place, "paris"});
+    CHECK(s.query.text == "place:paris");
+    CHECK(commands_of<ipc::Query>(s).size() == 1);
+}
+
+TEST_CASE("remove, rescan, settings and an attached engine serving another library", "[shell]") {
+    State s = with_results(3);
+    s.outbox.clear();
+    s = reduce(std::move(s), RemoveFocusedConfirmed{});
+    CHECK(s.outbox.empty());  // nothing focused
+    s = reduce(std::move(s), FocusIndex{2});
+    s = reduce(std::move(s), RemoveFocusedConfirmed{});
+    auto removes = commands_of<ipc::RemovePhotos>(s);
+    REQUIRE(removes.size() == 1);
+    CHECK(std::get<ipc::RemovePhotos>(removes[0].request).photo_ids == std::vector<std::string>{"id2"});
+
+    s = reduce(std::move(s), ApplySettings{{{"workers", "3"}}});
+    CHECK(commands_of<ipc::SetSettings>(s).size() == 1);
+    auto error = ipc::make_error(ipc::Status::bad_request, "config", "bad_setting", "unknown setting 'x'");
+    s = reduce(std::move(s), ReplyArrived{ipc::SetSettings{}, 0, ipc::unexpected(error)});
+    CHECK(s.last_error.find("unknown setting") != std::string::npos);
+
+    s.outbox.clear();
+    s.wanted_catalog = "/mine.lbx";
+    ipc::LibraryInfoReply other;
+    other.catalog = "/theirs.lbx";
+    s = reduce(std::move(s), ReplyArrived{ipc::LibraryInfo{}, 0, ipc::Reply{other}});
+    auto opens = commands_of<ipc::OpenLibrary>(s);
+    REQUIRE(opens.size() == 1);
+    CHECK(std::get<ipc::OpenLibrary>(opens[0].request).catalog == "/mine.lbx");
+    s = reduce(std::move(s), ReplyArrived{ipc::LibraryInfo{}, 0, ipc::Reply{other}});
+    CHECK(commands_of<ipc::OpenLibrary>(s).size() == 1);  // asked once
+}
+
+TEST_CASE("thumbnails that cannot be had are remembered for the placeholder", "[shell]") {
+    State s;
+    s = reduce(std::move(s), ThumbnailArrived{{"x", 256}, nullptr});
+    CHECK(s.missing_thumbnails.count("x"));
+    s = reduce(std::move(s), ThumbnailArrived{{"x", 256}, std::make_shared<DecodedThumbnail>()});
+    CHECK_FALSE(s.missing_thumbnails.count("x"));
+}
