@@ -33,6 +33,20 @@ struct WatchOptions {
     double seconds = 0;               // stop after this long; 0: never
 };
 
+struct QueryOptions {
+    std::string query;
+    std::string sort = "taken";  // taken, path, added
+    bool descending = false;
+    uint64_t offset = 0;
+    uint32_t limit = 0;  // 0: the engine's page maximum
+};
+
+struct TagOptions {
+    std::string photo_id;
+    std::vector<std::string> add;
+    std::vector<std::string> remove;
+};
+
 int hello(CtlContext& ctx);
 int plugins(CtlContext& ctx);
 int scan(CtlContext& ctx, const ScanOptions& options);
@@ -43,5 +57,15 @@ int photo(CtlContext& ctx, const std::string& photo_id);
 int thumbnail(CtlContext& ctx, const std::string& photo_id, uint32_t size, const std::string& output);
 int watch(CtlContext& ctx, const WatchOptions& options);
 int shutdown(CtlContext& ctx);
+
+// The library (ctl_library_commands.cpp).
+int query(CtlContext& ctx, const QueryOptions& options);
+int facets(CtlContext& ctx, const std::string& query_text);
+int tag(CtlContext& ctx, const TagOptions& options);
+int failures(CtlContext& ctx);
+int rescan(CtlContext& ctx, bool retry_failed, bool wait);
+int remove(CtlContext& ctx, const std::vector<std::string>& photo_ids);
+int library(CtlContext& ctx, const std::string& open);  // open: empty = describe the current one
+int settings(CtlContext& ctx, const std::vector<std::string>& changes);  // none: list
 
 }  // namespace lbx::ctl

@@ -60,6 +60,37 @@ int main(int argc, char** argv) {
     watch_cmd->add_option("--for", watch.seconds, "stop after this many seconds");
     app.add_subcommand("shutdown", "stop the engine (running jobs are cancelled)");
 
+    ctl::QueryOptions query;
+    CLI::App* query_cmd = app.add_subcommand("query", "photos of the library that match a query (sdk_docs/query.md)");
+    query_cmd->add_option("query", query.query, "the query (default: every photo)");
+    query_cmd->add_option("--sort", query.sort, "taken, path or added")->check(CLI::IsMember({"taken", "path", "added"}));
+    query_cmd->add_flag("--desc", query.descending, "newest, last or latest added first");
+    query_cmd->add_option("--offset", query.offset, "skip this many photos first");
+    query_cmd->add_option("--limit", query.limit, "at most this many (default and maximum: 10000)");
+    std::string facet_query;
+    CLI::App* facets_cmd = app.add_subcommand("facets", "tag, camera, year and place counts of a query's photos");
+    facets_cmd->add_option("query", facet_query, "the query (default: every photo)");
+    ctl::TagOptions tag;
+    CLI::App* tag_cmd = app.add_subcommand("tag", "add and remove a photo's user tags");
+    tag_cmd->add_option("id", tag.photo_id, "photo id (content hash)")->required();
+    tag_cmd->add_option("--add", tag.add, "tags to add");
+    tag_cmd->add_option("--remove", tag.remove, "tags to remove");
+    app.add_subcommand("failures", "the files that could not be processed, and why");
+    bool retry_failed = false;
+    bool rescan_wait = false;
+    CLI::App* rescan_cmd = app.add_subcommand("rescan", "scan every folder of the library again (unchanged files are not read)");
+    rescan_cmd->add_flag("--retry-failed", retry_failed, "read failed files again even when unchanged");
+    rescan_cmd->add_flag("--wait", rescan_wait, "follow the job until it ends (progress on stderr)");
+    std::vector<std::string> remove_ids;
+    CLI::App* remove_cmd = app.add_subcommand("remove", "remove photos from the library (never from the disk)");
+    remove_cmd->add_option("ids", remove_ids, "photo ids")->required();
+    std::string open_library;
+    CLI::App* library_cmd = app.add_subcommand("library", "the library served: catalog, folders, counts");
+    library_cmd->add_option("--open", open_library, "serve this catalog file instead (created when missing)");
+    std::vector<std::string> setting_changes;
+    CLI::App* settings_cmd = app.add_subcommand("settings", "list the engine's settings, or change some: KEY=VALUE...");
+    settings_cmd->add_option("changes", setting_changes, "workers=4, pipeline=NAME, thumbnails.sizes=256,1024, thumbnails.cache_budget_mb=2048");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -106,6 +137,14 @@ int main(int argc, char** argv) {
         else if (name == "thumbnail") code = ctl::thumbnail(ctx, photo_id, thumb_size, output);
         else if (name == "watch") code = ctl::watch(ctx, watch);
         else if (name == "shutdown") code = ctl::shutdown(ctx);
+        else if (name == "query") code = ctl::query(ctx, query);
+        else if (name == "facets") code = ctl::facets(ctx, facet_query);
+        else if (name == "tag") code = ctl::tag(ctx, tag);
+        else if (name == "failures") code = ctl::failures(ctx);
+        else if (name == "rescan") code = ctl::rescan(ctx, retry_failed, rescan_wait);
+        else if (name == "remove") code = ctl::remove(ctx, remove_ids);
+        else if (name == "library") code = ctl::library(ctx, open_library);
+        else if (name == "settings") code = ctl::settings(ctx, setting_changes);
     }
     return code;
 }

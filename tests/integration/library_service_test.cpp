@@ -14,6 +14,7 @@
 #include <lightbox/ipc/topics.hpp>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <dlfcn.h>
 
@@ -398,4 +399,54 @@ TEST_CASE("the in-process engine library serves the same protocol over inproc://
     stop(engine);
     stop(nullptr);
     ::dlclose(library);
+}
+
+TEST_CASE("lightbox-ctl drives the library: query, facets, tag, failures, rescan, remove, library, settings", "[service][ctl]") {
+    test::TempDir dir;
+    const auto photos = dir.path() / "photos";
+    write_distinct_photos(photos, 4);
+    test::write_file(photos / "broken.jpg", sample::garbage_bytes(2000, 3));
+    ServedEngine engine({"--catalog", (dir.path() / "library.lbx").string()});
+    auto ctl = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--endpoint", engine.command_endpoint()});
+        return test::run_ctl(args);
+    };
+    auto scanned = ctl({"scan", photos.string(), "--wait"});
+    CHECK(scanned.exit_code == 1);  // one file failed
+
+    auto listed = ctl({"--json", "query", "camera:pixel", "--sort", "path"});
+    REQUIRE(listed.exit_code == 0);
+    const auto reply = nlohmann::json::parse(listed.out);
+    CHECK(reply["total"] == 2);
+    REQUIRE(reply["photos"].size() == 2);
+    const std::string id = reply["photos"][0]["id"];
+    CHECK(reply["photos"][0]["path"] == (photos / "img-000.jpg").string());
+
+    auto facets = ctl({"facets"});
+    CHECK(facets.exit_code == 0);
+    CHECK(facets.out.find("Google Pixel 7 (2)") != std::string::npos);
+
+    auto tagged = ctl({"tag", id, "--add", "holiday", "--add", "sea"});
+    CHECK(tagged.exit_code == 0);
+    CHECK(tagged.out == id + ": holiday sea\n");
+    CHECK(ctl({"--json", "query", "tag:holiday"}).out.find(id) != std::string::npos);
+
+    auto failures = ctl({"failures"});
+    CHECK(failures.exit_code == 0);
+    CHECK(failures.out.find("broken.jpg") != std::string::npos);
+
+    auto rescanned = ctl({"rescan", "--wait"});
+    CHECK(rescanned.out.find("completed") != std::string::npos);
+
+    CHECK(ctl({"remove", id}).out.find("1 photos removed") != std::string::npos);
+    auto info = ctl({"library"});
+    CHECK(info.exit_code == 0);
+    CHECK(info.out.find("photos     3") != std::string::npos);
+    CHECK(info.out.find("folder     " + photos.string()) != std::string::npos);
+
+    CHECK(ctl({"settings", "workers=2"}).out.find("workers = 2") != std::string::npos);
+    auto bad = ctl({"settings", "workers=zero"});
+    CHECK(bad.exit_code == 1);
+    CHECK(bad.err.find("bad_setting") != std::string::npos);
+    CHECK(ctl({"query", "year:abc"}).exit_code == 1);
 }

@@ -1,0 +1,135 @@
+// lightbox-ctl's library subcommands: query, facets, tag, failures, rescan, remove, library, settings.
+#include "ctl_commands.hpp"
+
+#include "ctl_output.hpp"
+#include "message_json.hpp"
+
+#include <cstdio>
+#include <filesystem>
+
+namespace lbx::ctl {
+
+int query(CtlContext& ctx, const QueryOptions& options) {
+    ipc::Query request{options.query, ipc::QuerySort::taken, options.descending, options.offset, options.limit};
+    if (options.sort == "path") request.sort = ipc::QuerySort::path;
+    else if (options.sort == "added") request.sort = ipc::QuerySort::added;
+    auto reply = ctx.client.call(request);
+    if (!reply) return report(reply.error(), ctx.json);
+    if (ctx.json) {
+        print_json(to_json(ipc::Reply{*reply}));
+        return kExitOk;
+    }
+    for (const auto& p : reply->photos) {
+        std::printf("%s  %-19s  %-24s  %s\n", p.id.empty() ? "(failed)" : p.id.c_str(), p.taken_at.c_str(),
+                    p.camera.c_str(), p.path.c_str());
+    }
+    std::fprintf(stderr, "%zu of %llu photos (from %llu)\n", reply->photos.size(),
+                 static_cast<unsigned long long>(reply->total), static_cast<unsigned long long>(reply->offset));
+    return kExitOk;
+}
+
+int facets(CtlContext& ctx, const std::string& query_text) {
+    auto reply = ctx.client.call(ipc::Facets{query_text, 0});
+    if (!reply) return report(reply.error(), ctx.json);
+    if (ctx.json) {
+        print_json(to_json(ipc::Reply{*reply}));
+        return kExitOk;
+    }
+    auto print = [](const char* name, const std::vector<ipc::FacetCount>& counts) {
+        std::printf("%s:", name);
+        for (const auto& c : counts) std::printf(" %s (%llu)", c.value.c_str(), static_cast<unsigned long long>(c.count));
+        std::printf("\n");
+    };
+    print("tags", reply->tags);
+    print("cameras", reply->cameras);
+    print("years", reply->years);
+    print("places", reply->places);
+    return kExitOk;
+}
+
+int tag(CtlContext& ctx, const TagOptions& options) {
+    auto reply = ctx.client.call(ipc::SetUserTags{options.photo_id, options.add, options.remove});
+    if (!reply) return report(reply.error(), ctx.json);
+    if (ctx.json) print_json(to_json(ipc::Reply{*reply}));
+    else {
+        std::printf("%s:", reply->photo_id.c_str());
+        for (const auto& t : reply->user_tags) std::printf(" %s", t.c_str());
+        std::printf("\n");
+    }
+    return kExitOk;
+}
+
+int failures(CtlContext& ctx) {
+    auto reply = ctx.client.call(ipc::ListFailures{0, 0});
+    if (!reply) return report(reply.error(), ctx.json);
+    if (ctx.json) {
+        print_json(to_json(ipc::Reply{*reply}));
+        return kExitOk;
+    }
+    for (const auto& f : reply->failures) {
+        std::printf("%s: %s (%s %s): %s: %s\n", f.path.c_str(), f.stage.c_str(), f.plugin_id.c_str(),
+                    f.plugin_version.c_str(), f.code.c_str(), f.message.c_str());
+    }
+    std::fprintf(stderr, "%llu failed files\n", static_cast<unsigned long long>(reply->total));
+    return kExitOk;
+}
+
+int rescan(CtlContext& ctx, bool retry_failed, bool wait) {
+    std::optional<ipc::EventSubscriber> events;
+    if (wait) {
+        auto endpoint = event_endpoint(ctx);
+        if (!endpoint) return report(endpoint.error(), ctx.json);
+        events.emplace(ctx.zmq, *endpoint);
+    }
+    auto started = ctx.client.call(ipc::Rescan{retry_failed});
+    if (!started) return report(started.error(), ctx.json);
+    if (wait) return follow_to_end(ctx, *events, started->job_id);
+    if (ctx.json) print_json(to_json(ipc::Reply{*started}));
+    else std::printf("job %llu\n", static_cast<unsigned long long>(started->job_id));
+    return kExitOk;
+}
+
+int remove(CtlContext& ctx, const std::vector<std::string>& photo_ids) {
+    auto reply = ctx.client.call(ipc::RemovePhotos{photo_ids});
+    if (!reply) return report(reply.error(), ctx.json);
+    if (ctx.json) print_json(to_json(ipc::Reply{*reply}));
+    else std::printf("%llu photos removed from the library (files on disk untouched)\n",
+                     static_cast<unsigned long long>(reply->removed));
+    return kExitOk;
+}
+
+int library(CtlContext& ctx, const std::string& open) {
+    auto reply = open.empty() ? ctx.client.call(ipc::LibraryInfo{})
+                              : ctx.client.call(ipc::OpenLibrary{std::filesystem::absolute(open).lexically_normal().string()});
+    if (!reply) return report(reply.error(), ctx.json);
+    if (ctx.json) {
+        print_json(to_json(ipc::Reply{*reply}));
+        return kExitOk;
+    }
+    std::printf("catalog    %s\nphotos     %llu\nfailed     %llu\nmissing    %llu\nthumbnails %.1f of %.1f MiB\n",
+                reply->catalog.c_str(), static_cast<unsigned long long>(reply->photos),
+                static_cast<unsigned long long>(reply->files_failed), static_cast<unsigned long long>(reply->files_missing),
+                reply->thumbnail_bytes / 1048576.0, reply->thumbnail_budget_bytes / 1048576.0);
+    for (const auto& root : reply->roots) std::printf("folder     %s\n", root.c_str());
+    return kExitOk;
+}
+
+int settings(CtlContext& ctx, const std::vector<std::string>& changes) {
+    ipc::SetSettings request;
+    for (const std::string& c : changes) {
+        const auto eq = c.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            std::fprintf(stderr, "lightbox-ctl: '%s': expected KEY=VALUE (e.g. workers=4)\n", c.c_str());
+            return kExitUsage;
+        }
+        request.settings.push_back({c.substr(0, eq), c.substr(eq + 1)});
+    }
+    auto reply = changes.empty() ? ctx.client.call(ipc::GetSettings{}) : ctx.client.call(request);
+    if (!reply) return report(reply.error(), ctx.json);
+    if (ctx.json) print_json(to_json(ipc::Reply{*reply}));
+    else
+        for (const auto& s : reply->settings) std::printf("%s = %s\n", s.key.c_str(), s.value.c_str());
+    return kExitOk;
+}
+
+}  // namespace lbx::ctl
