@@ -3,6 +3,7 @@
 #include "support/served_engine.hpp"
 #include "support/test_files.hpp"
 
+#include "catalog/catalog.hpp"
 #include "inproc/inproc_engine.h"
 #include "sample/bad_files.hpp"
 #include "sample/exif_writer.hpp"
@@ -449,4 +450,42 @@ TEST_CASE("lightbox-ctl drives the library: query, facets, tag, failures, rescan
     CHECK(bad.exit_code == 1);
     CHECK(bad.err.find("bad_setting") != std::string::npos);
     CHECK(ctl({"query", "year:abc"}).exit_code == 1);
+}
+
+TEST_CASE("SIGKILL of the served engine mid-scan leaves a sound catalog that a Rescan completes", "[service][catalog][slow]") {
+    test::TempDir dir;
+    const auto photos = dir.path() / "photos";
+    write_distinct_photos(photos, 60, 320, 240);
+    const std::string catalog = (dir.path() / "library.lbx").string();
+    zmq::context_t context;
+    for (uint64_t kill_at : {3u, 25u}) {
+        INFO("killed after " << kill_at << " photos");
+        ServedEngine engine({"--catalog", catalog, "--jobs", "2"});
+        ipc::Client client(context, engine.client_options());
+        auto started = client.call(ipc::StartScan{{photos.string()}, "", {}, ""});
+        REQUIRE(started);
+        const auto deadline = std::chrono::steady_clock::now() + 60s;
+        for (;;) {
+            auto status = client.call(ipc::JobStatus{started->job_id});
+            REQUIRE(status);
+            if (status->job.progress.done >= kill_at || ipc::is_final(status->job.progress.state)) break;
+            REQUIRE(std::chrono::steady_clock::now() < deadline);
+            std::this_thread::sleep_for(5ms);
+        }
+        engine.process().send_signal(SIGKILL);
+        engine.process().wait();
+        auto opened = engine::catalog::Catalog::open(catalog);
+        REQUIRE(opened);
+        CHECK((*opened)->integrity_check().value() == "ok");
+    }
+    ServedEngine engine({"--catalog", catalog});
+    ipc::Client client(context, engine.client_options());
+    auto rescan = client.call(ipc::Rescan{false});  // the folder was recorded by the first, killed scan
+    REQUIRE(rescan);
+    CHECK(wait_for_job(client, rescan->job_id).progress.state == ipc::JobState::completed);
+    CHECK(query(client, "").total == 60);  // every photo once
+    auto info = client.call(ipc::LibraryInfo{});
+    REQUIRE(info);
+    CHECK(info->photos == 60);
+    CHECK(info->files_missing == 0);
 }
