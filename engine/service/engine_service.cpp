@@ -159,7 +159,9 @@ void EngineService::run(const std::atomic<bool>& stop, const std::function<void(
         for (int i = 0; i < 256 && commands_->serve_one(handle); ++i) {
         }
         if (items[1].revents & ZMQ_POLLIN) events_->read_subscriptions();
-        publish_inbox();
+        // The inbox only when its eventfd says something waits: a request alone costs no extra syscalls.
+        if (items[2].revents & ZMQ_POLLIN) publish_inbox();
+        else events_->send_pending();
         if (std::chrono::steady_clock::now() >= next_heartbeat) {
             publish_heartbeat();
             next_heartbeat = std::chrono::steady_clock::now() + state_.options.heartbeat;
