@@ -1,0 +1,109 @@
+#include "app/shell_app.hpp"
+
+#include "model/engine_process.hpp"
+#include "model/inproc_engine.hpp"
+#include "views/bitmaps.hpp"
+#include "views/gallery.hpp"
+#include "views/main_frame.hpp"
+#include "views/ui_probe.hpp"
+
+#include <lightbox/ipc/endpoint.hpp>
+
+#include <wx/config.h>
+#include <wx/image.h>
+#include <wx/timer.h>
+
+#include <cstdio>
+#include <filesystem>
+
+namespace lbx::shell {
+namespace {
+
+const char* kLastLibraryKey = "/Library/LastCatalog";
+
+std::filesystem::path self_exe() {
+    std::error_code ec;
+    auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return ec ? std::filesystem::path() : path;
+}
+
+}  // namespace
+
+ShellApp::ShellApp() = default;
+ShellApp::~ShellApp() = default;
+
+SessionOptions ShellApp::session_options(const CommandLine& cl) {
+    SessionOptions options;
+    options.mode = cl.engine == "inproc" ? EngineMode::inproc : EngineMode::process;
+    options.engine_exe = find_engine_exe(self_exe());
+    options.inproc_library = find_inproc_library(self_exe());
+    options.runtime_dir = cl.runtime_dir.empty() ? ipc::default_runtime_dir() : std::filesystem::path(cl.runtime_dir);
+    options.catalog = store_->state().wanted_catalog;
+    options.decode = decode_thumbnail;
+    // From the session's thread to the UI thread; nothing is delivered to a closing window.
+    options.deliver = [this](Action action) {
+        CallAfter([this, action = std::move(action)] {
+            if (!closing_ && store_) store_->dispatch(action);
+        });
+    };
+    return options;
+}
+
+bool ShellApp::start_gallery(const std::string& view) {
+    store_ = make_gallery_store();
+    if (!show_gallery(view, *store_)) {
+        std::fprintf(stderr, "lightbox: no gallery view '%s' (try --gallery list)\n", view.c_str());
+        return false;
+    }
+    return true;
+}
+
+bool ShellApp::OnInit() {
+    const auto started = std::chrono::steady_clock::now();
+    SetAppName("lightbox");
+    std::vector<std::string> args;
+    for (int i = 1; i < argc; ++i) args.push_back(argv[i].utf8_string());
+    std::string error;
+    auto cl = parse_command_line(args, error);
+    if (!cl) return false;  // main() reported it before wx started
+    wxInitAllImageHandlers();  // before the session thread decodes anything
+    if (!cl->gallery.empty()) return start_gallery(cl->gallery);
+
+    State initial;
+    wxString last;
+    initial.wanted_catalog = !cl->catalog.empty() ? cl->catalog
+                             : wxConfigBase::Get()->Read(kLastLibraryKey, &last) ? last.utf8_string() : std::string();
+    store_ = std::make_unique<Store>(std::move(initial));
+    frame_ = new MainFrame(*store_);
+    probe_ = std::make_unique<UiProbe>(*store_, *frame_, ProbeOptions{cl->select_first, cl->open_first, cl->bench_ui, started});
+    store_->subscribe([this] {
+        frame_->render();
+        probe_->on_change();
+    });
+    frame_->Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& e) {
+        closing_ = true;
+        if (store_->state().library) wxConfigBase::Get()->Write(kLastLibraryKey, wxString::FromUTF8(store_->state().library->catalog));
+        store_->detach();  // joins the session's thread and stops the engine it started
+        e.Skip();
+    });
+    frame_->Show();
+    store_->attach(std::make_unique<EngineSession>(session_options(*cl)));
+    if (!cl->folders.empty()) store_->dispatch(AddFolders{cl->folders});
+    frame_->render();
+    if (cl->quit_after_ms > 0) {
+        quit_timer_ = std::make_unique<wxTimer>();
+        quit_timer_->Bind(wxEVT_TIMER, [this](wxTimerEvent&) { if (frame_) frame_->Close(); });
+        quit_timer_->StartOnce(cl->quit_after_ms);
+    }
+    return true;
+}
+
+int ShellApp::OnExit() {
+    closing_ = true;
+    quit_timer_.reset();
+    if (store_) store_->detach();
+    probe_.reset();
+    return 0;
+}
+
+}  // namespace lbx::shell

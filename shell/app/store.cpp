@@ -1,0 +1,37 @@
+#include "app/store.hpp"
+
+#include <wx/image.h>
+
+namespace lbx::shell {
+
+Store::Store(State initial, std::size_t thumbnail_capacity)
+    : state_(std::move(initial)), thumbnails_(thumbnail_capacity) {}
+
+void Store::dispatch(const Action& action) {
+    if (const auto* t = std::get_if<ThumbnailArrived>(&action); t && t->image) {
+        // The pixels were decoded on the session's thread; only the bitmap is made here.
+        wxImage image(static_cast<int>(t->image->width), static_cast<int>(t->image->height),
+                      const_cast<unsigned char*>(t->image->rgb.data()), true);
+        thumbnails_.put(t->key, wxBitmap(image));
+    }
+    state_ = reduce(std::move(state_), action);
+    if (session_) {
+        for (auto& command : state_.outbox) session_->send(std::move(command));
+    }
+    state_.outbox.clear();
+    for (const auto& listener : listeners_) listener();
+}
+
+void Store::want_thumbnails(ThumbSlot slot, std::vector<ThumbKey> keys) {
+    auto& mine = wanted_[static_cast<std::size_t>(slot)];
+    if (mine == keys) return;
+    mine = std::move(keys);
+    if (!session_) return;
+    std::vector<ThumbKey> all;
+    for (const auto& list : wanted_) all.insert(all.end(), list.begin(), list.end());
+    session_->want_thumbnails(std::move(all));
+}
+
+uint32_t grid_request_size(uint32_t cell_size) { return cell_size <= 256 ? 256 : 1024; }
+
+}  // namespace lbx::shell

@@ -1,0 +1,51 @@
+// The UI thread's side of the store: the State, the reducer, the engine session the outbox goes to,
+// the LRU of thumbnail bitmaps, and the views that re-render after every action. Everything here runs
+// on the UI thread; the session's actions are posted to it (ShellApp).
+#pragma once
+
+#include "model/engine_session.hpp"
+#include "model/lru_cache.hpp"
+#include "model/reducer.hpp"
+
+#include <wx/bitmap.h>
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace lbx::shell {
+
+// Who wants thumbnails: each view says what it shows; the session gets them all, the photo view first.
+enum class ThumbSlot { photo_view, grid, count_ };
+
+class Store {
+public:
+    explicit Store(State initial, std::size_t thumbnail_capacity = 400);
+
+    const State& state() const { return state_; }
+    void dispatch(const Action& action);
+    void attach(std::unique_ptr<EngineSession> session) { session_ = std::move(session); }
+    void detach() { session_.reset(); }  // joins the session's thread
+    bool has_engine() const { return session_ != nullptr; }
+
+    // A view re-renders from state() here. Returns nothing to unsubscribe: views live as long as the store's frame.
+    void subscribe(std::function<void()> listener) { listeners_.push_back(std::move(listener)); }
+
+    const wxBitmap* thumbnail(const ThumbKey& key) { return thumbnails_.get(key); }
+    void put_thumbnail(const ThumbKey& key, const wxBitmap& bitmap) { thumbnails_.put(key, bitmap); }
+    void want_thumbnails(ThumbSlot slot, std::vector<ThumbKey> keys);
+
+private:
+    State state_;
+    std::unique_ptr<EngineSession> session_;
+    LruCache<ThumbKey, wxBitmap, ThumbKeyHash> thumbnails_;
+    std::array<std::vector<ThumbKey>, static_cast<std::size_t>(ThumbSlot::count_)> wanted_;
+    std::vector<std::function<void()>> listeners_;
+};
+
+// The grid asks for this size (the engine's thumbnails are 256 and 1024 by default; it answers with the
+// smallest at least this large), so a slider change does not fetch everything again.
+uint32_t grid_request_size(uint32_t cell_size);
+
+}  // namespace lbx::shell

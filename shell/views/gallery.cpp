@@ -1,0 +1,86 @@
+#include "views/gallery.hpp"
+
+#include "app/store.hpp"
+#include "model/fixtures.hpp"
+#include "views/bitmaps.hpp"
+#include "views/failures_view.hpp"
+#include "views/filter_panel.hpp"
+#include "views/job_bar.hpp"
+#include "views/main_frame.hpp"
+#include "views/photo_view.hpp"
+#include "views/plugins_dialog.hpp"
+#include "views/preferences_dialog.hpp"
+#include "views/status_bar.hpp"
+#include "views/thumbnail_grid.hpp"
+
+#include <wx/frame.h>
+#include <wx/sizer.h>
+
+namespace lbx::shell {
+
+std::vector<std::string> gallery_views() {
+    return {"main", "grid", "filter-panel", "photo-view", "job-bar", "failures", "plugins", "preferences", "status-bar"};
+}
+
+std::unique_ptr<Store> make_gallery_store() {
+    State state = fixture_state();
+    auto store = std::make_unique<Store>(state);
+    const uint32_t size = grid_request_size(state.thumbnail_size);
+    for (const auto& [page, rows] : state.results.pages) {
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            // Landscape and portrait pictures, and one still "loading" for the placeholder.
+            if (i == 5) continue;
+            const bool portrait = i % 4 == 1;
+            store->put_thumbnail({rows[i].id, size}, fixture_picture(static_cast<int>(i), portrait ? 192 : 256, portrait ? 256 : 192));
+        }
+    }
+    store->put_thumbnail({"fixture-3", 0}, fixture_picture(3, 1024, 768));
+    return store;
+}
+
+namespace {
+
+// A frame holding one panel-like view that re-renders on the store's changes.
+template <class View>
+wxFrame* host(Store& store, const std::string& name, wxSize size) {
+    auto* frame = new wxFrame(nullptr, wxID_ANY, "Lightbox gallery — " + wxString::FromUTF8(name), wxDefaultPosition, size);
+    auto* view = new View(frame, store);
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    sizer->Add(view, 1, wxEXPAND);
+    frame->SetSizer(sizer);
+    store.subscribe([view] { view->render(); });
+    view->render();
+    frame->Show();
+    return frame;
+}
+
+}  // namespace
+
+wxFrame* show_gallery(const std::string& view, Store& store) {
+    if (view == "main") {
+        auto* frame = new MainFrame(store);
+        store.subscribe([frame] { frame->render(); });
+        frame->Show();
+        frame->render();
+        return frame;
+    }
+    if (view == "grid") return host<ThumbnailGrid>(store, view, wxSize(1000, 700));
+    if (view == "filter-panel") return host<FilterPanel>(store, view, wxSize(280, 700));
+    if (view == "photo-view") return host<PhotoView>(store, view, wxSize(1200, 760));
+    if (view == "job-bar") return host<JobBar>(store, view, wxSize(900, 80));
+    if (view == "status-bar") {
+        auto* frame = new wxFrame(nullptr, wxID_ANY, "Lightbox gallery — status-bar", wxDefaultPosition, wxSize(900, 120));
+        auto* bar = new StatusBar(frame, store);
+        frame->SetStatusBar(bar);
+        frame->Show();
+        return frame;
+    }
+    wxFrame* frame = nullptr;
+    if (view == "failures") frame = new FailuresView(nullptr, store);
+    if (view == "plugins") frame = new PluginsDialog(nullptr, store);
+    if (view == "preferences") frame = new PreferencesDialog(nullptr, store);
+    if (frame) frame->Show();
+    return frame;
+}
+
+}  // namespace lbx::shell

@@ -1,0 +1,61 @@
+#include "views/preferences_dialog.hpp"
+
+#include <wx/panel.h>
+#include <wx/button.h>
+#include <wx/sizer.h>
+#include <wx/spinctrl.h>
+#include <wx/stattext.h>
+#include <wx/textctrl.h>
+
+#include <thread>
+
+namespace lbx::shell {
+
+std::string PreferencesDialog::setting(const std::string& key, const std::string& fallback) const {
+    for (const auto& s : store_.state().settings) if (s.key == key) return s.value;
+    return fallback;
+}
+
+PreferencesDialog::PreferencesDialog(wxWindow* parent, Store& store)
+    : wxFrame(parent, wxID_ANY, "Lightbox — Preferences", wxDefaultPosition, wxSize(460, 300)), store_(store) {
+    auto* panel = new wxPanel(this);
+    auto* grid = new wxFlexGridSizer(2, 8, 8);
+    grid->AddGrowableCol(1);
+    const auto row = [&](const char* label, wxWindow* control) {
+        grid->Add(new wxStaticText(panel, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
+        grid->Add(control, 1, wxEXPAND);
+    };
+    sizes_ = new wxTextCtrl(panel, wxID_ANY, wxString::FromUTF8(setting("thumbnails.sizes", "256,1024")));
+    const auto number = [&](const std::string& key, int fallback) {
+        try { return std::stoi(setting(key, std::to_string(fallback))); } catch (...) { return fallback; }
+    };
+    budget_ = new wxSpinCtrl(panel, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, wxSP_ARROW_KEYS, 16, 1 << 20,
+                             number("thumbnails.cache_budget_mb", 2048));
+    workers_ = new wxSpinCtrl(panel, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, wxSP_ARROW_KEYS, 1, 256,
+                              number("workers", static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))));
+    pipeline_ = new wxTextCtrl(panel, wxID_ANY, wxString::FromUTF8(setting("pipeline", "default")));
+    row("Thumbnail sizes (long edge, px)", sizes_);
+    row("Thumbnail cache budget (MiB)", budget_);
+    row("Worker threads per scan", workers_);
+    row("Pipeline (name or config path)", pipeline_);
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    sizer->Add(grid, 1, wxEXPAND | wxALL, 12);
+    sizer->Add(new wxStaticText(panel, wxID_ANY, "Applied by the engine to scans started afterwards."), 0, wxLEFT | wxRIGHT, 12);
+    auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+    auto* cancel = new wxButton(panel, wxID_CANCEL, "Cancel");
+    auto* ok = new wxButton(panel, wxID_OK, "Apply");
+    buttons->Add(cancel, 0, wxRIGHT, 8);
+    buttons->Add(ok, 0);
+    sizer->Add(buttons, 0, wxALIGN_RIGHT | wxALL, 12);
+    panel->SetSizer(sizer);
+    cancel->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { Close(); });
+    ok->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        store_.dispatch(ApplySettings{{{"thumbnails.sizes", sizes_->GetValue().utf8_string()},
+                                       {"thumbnails.cache_budget_mb", std::to_string(budget_->GetValue())},
+                                       {"workers", std::to_string(workers_->GetValue())},
+                                       {"pipeline", pipeline_->GetValue().utf8_string()}}});
+        Close();
+    });
+}
+
+}  // namespace lbx::shell

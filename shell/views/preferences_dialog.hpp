@@ -1,0 +1,28 @@
+// Preferences the engine applies (SetSettings): thumbnail sizes, cache budget, worker threads,
+// pipeline. Modeless; OK sends the settings and closes, the engine's answer updates the state.
+#pragma once
+
+#include "app/store.hpp"
+
+#include <wx/frame.h>
+
+class wxTextCtrl;
+class wxSpinCtrl;
+
+namespace lbx::shell {
+
+class PreferencesDialog : public wxFrame {
+public:
+    PreferencesDialog(wxWindow* parent, Store& store);
+
+private:
+    std::string setting(const std::string& key, const std::string& fallback) const;
+
+    Store& store_;
+    wxTextCtrl* sizes_;
+    wxSpinCtrl* budget_;
+    wxSpinCtrl* workers_;
+    wxTextCtrl* pipeline_;
+};
+
+}  // namespace lbx::shell

@@ -1,0 +1,198 @@
+#include "views/thumbnail_grid.hpp"
+
+#include "views/bitmaps.hpp"
+
+#include <wx/dcbuffer.h>
+#include <wx/graphics.h>
+#include <wx/msgdlg.h>
+
+#include <filesystem>
+#include <set>
+
+namespace lbx::shell {
+namespace {
+constexpr int kGap = 8;
+constexpr int kCaption = 18;
+constexpr int kFrame = 2;
+}  // namespace
+
+ThumbnailGrid::ThumbnailGrid(wxWindow* parent, Store& store)
+    : wxVScrolledWindow(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxWANTS_CHARS | wxBORDER_NONE), store_(store) {
+    SetBackgroundStyle(wxBG_STYLE_PAINT);
+    SetBackgroundColour(theme::kBackground);
+    Bind(wxEVT_PAINT, &ThumbnailGrid::on_paint, this);
+    Bind(wxEVT_KEY_DOWN, &ThumbnailGrid::on_key, this);
+    Bind(wxEVT_LEFT_DOWN, [this](wxMouseEvent& e) { on_click(e, false); });
+    Bind(wxEVT_LEFT_DCLICK, [this](wxMouseEvent& e) { on_click(e, true); });
+    Bind(wxEVT_SIZE, [this](wxSizeEvent& e) {
+        rendered_total_ = ~0ull;  // columns change with the width
+        render();
+        e.Skip();
+    });
+    SetRowCount(0);
+}
+
+uint32_t ThumbnailGrid::cell_width() const { return store_.state().thumbnail_size + 2 * kGap; }
+uint32_t ThumbnailGrid::cell_height() const { return store_.state().thumbnail_size + 2 * kGap + kCaption; }
+wxCoord ThumbnailGrid::OnGetRowHeight(size_t) const { return static_cast<wxCoord>(cell_height()); }
+
+uint32_t ThumbnailGrid::columns() const {
+    const int width = GetClientSize().GetWidth();
+    return std::max<uint32_t>(1, static_cast<uint32_t>(std::max(width, 1)) / cell_width());
+}
+
+uint32_t ThumbnailGrid::rows_per_page() const {
+    return std::max<uint32_t>(1, static_cast<uint32_t>(std::max(GetClientSize().GetHeight(), 1)) / cell_height());
+}
+
+void ThumbnailGrid::render() {
+    const State& s = store_.state();
+    const uint64_t total = s.results.count();
+    if (total != rendered_total_ || s.thumbnail_size != rendered_size_ || s.results.generation != rendered_generation_) {
+        const bool new_query = s.results.generation != rendered_generation_;
+        rendered_total_ = total;
+        rendered_size_ = s.thumbnail_size;
+        rendered_generation_ = s.results.generation;
+        const std::size_t first = GetVisibleRowsBegin();
+        SetRowCount(static_cast<std::size_t>((total + columns() - 1) / columns()));
+        if (!new_query && first < GetRowCount()) ScrollToRow(first);
+    }
+    if (s.focused != rendered_focus_) {
+        rendered_focus_ = s.focused;
+        ensure_focus_visible();
+    }
+    Refresh(false);
+}
+
+void ThumbnailGrid::ensure_focus_visible() {
+    const State& s = store_.state();
+    if (!s.focused) return;
+    const std::size_t row = static_cast<std::size_t>(*s.focused / columns());
+    if (row < GetVisibleRowsBegin()) ScrollToRow(row);
+    else if (row + 1 >= GetVisibleRowsEnd()) ScrollToRow(row + 1 > rows_per_page() ? row + 1 - rows_per_page() : 0);
+}
+
+void ThumbnailGrid::scroll_to_row_now(std::size_t row) {
+    ScrollToRow(row);
+    Refresh(false);
+    Update();
+}
+
+void ThumbnailGrid::on_paint(wxPaintEvent&) {
+    wxPaintDC dc(this);  // GTK double-buffers windows itself
+    dc.SetBackground(wxBrush(theme::kBackground));
+    dc.Clear();
+    const State& s = store_.state();
+    const uint32_t cols = columns();
+    const int cw = static_cast<int>(cell_width());
+    const int ch = static_cast<int>(cell_height());
+    const int size = static_cast<int>(s.thumbnail_size);
+    const uint32_t request = grid_request_size(s.thumbnail_size);
+    std::unique_ptr<wxGraphicsContext> gc(wxGraphicsContext::Create(dc));
+    dc.SetFont(GetFont().Smaller());
+    dc.SetTextForeground(theme::kCaption);
+
+    std::vector<ThumbKey> wanted;
+    std::set<uint64_t> pages_missing;
+    painted_cells_ = 0;
+    painted_thumbnails_ = 0;
+    const std::size_t begin = GetVisibleRowsBegin();
+    const std::size_t end = GetVisibleRowsEnd();
+    const int x0 = (GetClientSize().GetWidth() - static_cast<int>(cols) * cw) / 2;
+    for (std::size_t row = begin; row < end; ++row) {
+        for (uint32_t c = 0; c < cols; ++c) {
+            const uint64_t index = row * cols + c;
+            if (index >= s.results.count()) break;
+            const int x = x0 + static_cast<int>(c) * cw + kGap;
+            const int y = static_cast<int>(row - begin) * ch + kGap;
+            ++painted_cells_;
+            const bool focused = s.focused && *s.focused == index;
+            // The frame: every cell has one (GUI tests count them), the focused one stands out.
+            dc.SetPen(*wxTRANSPARENT_PEN);
+            dc.SetBrush(wxBrush(focused ? theme::kFocusFrame : theme::kCellFrame));
+            dc.DrawRectangle(x - kFrame, y - kFrame, size + 2 * kFrame, size + 2 * kFrame);
+            dc.SetBrush(wxBrush(theme::kPlaceholder));
+            dc.DrawRectangle(x, y, size, size);
+            const ipc::PhotoSummary* photo = s.results.at(index);
+            if (!photo) {
+                pages_missing.insert(index / ResultPages::kPageSize);
+                continue;
+            }
+            const ThumbKey key{photo->id, request};
+            const wxBitmap* bitmap = photo->id.empty() ? nullptr : store_.thumbnail(key);
+            if (bitmap && bitmap->IsOk() && gc) {
+                // Fit the thumbnail in the square, upright as the engine made it.
+                const double scale = std::min(static_cast<double>(size) / bitmap->GetWidth(), static_cast<double>(size) / bitmap->GetHeight());
+                const double w = bitmap->GetWidth() * scale, h = bitmap->GetHeight() * scale;
+                gc->DrawBitmap(*bitmap, x + (size - w) / 2, y + (size - h) / 2, w, h);
+                ++painted_thumbnails_;
+            } else if (s.missing_thumbnails.count(photo->id) || photo->id.empty()) {
+                dc.DrawLabel("no thumbnail", wxRect(x, y, size, size), wxALIGN_CENTER);
+            } else {
+                wanted.push_back(key);
+            }
+            const std::string name = std::filesystem::path(photo->path).filename().string();
+            dc.DrawLabel(wxString::FromUTF8(name), wxRect(x, y + size + 2, size, kCaption), wxALIGN_CENTER_HORIZONTAL | wxALIGN_TOP);
+        }
+    }
+    store_.want_thumbnails(ThumbSlot::grid, std::move(wanted));
+    if (on_painted) on_painted(painted_cells_, painted_thumbnails_);
+    // Dispatching while painting would re-enter the store: ask for pages after the paint.
+    for (uint64_t page : pages_missing) {
+        if (!store_.state().results.requested.count(page)) CallAfter([this, page] { store_.dispatch(PageNeeded{page}); });
+    }
+}
+
+std::optional<uint64_t> ThumbnailGrid::hit(wxPoint point) const {
+    const uint32_t cols = columns();
+    const int cw = static_cast<int>(cell_width());
+    const int x0 = (GetClientSize().GetWidth() - static_cast<int>(cols) * cw) / 2;
+    if (point.x < x0) return std::nullopt;
+    const uint64_t col = static_cast<uint64_t>(point.x - x0) / static_cast<uint64_t>(cw);
+    if (col >= cols) return std::nullopt;
+    const uint64_t row = GetVisibleRowsBegin() + static_cast<uint64_t>(point.y) / cell_height();
+    const uint64_t index = row * cols + col;
+    if (index >= store_.state().results.count()) return std::nullopt;
+    return index;
+}
+
+void ThumbnailGrid::on_click(wxMouseEvent& event, bool open) {
+    SetFocus();
+    if (auto index = hit(event.GetPosition())) {
+        store_.dispatch(FocusIndex{*index});
+        if (open) store_.dispatch(OpenFocused{});
+    }
+}
+
+void ThumbnailGrid::confirm_remove() {
+    const ipc::PhotoSummary* photo = focused_photo(store_.state());
+    if (!photo) return;
+    // A confirmation is fine here: it waits on the user, never on the engine.
+    wxMessageDialog dialog(this,
+                           "Remove \"" + wxString::FromUTF8(std::filesystem::path(photo->path).filename().string()) +
+                               "\" from the library?\n\nThe file on disk is not touched; scanning its folder again adds it back.",
+                           "Remove from library", wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION);
+    dialog.SetYesNoLabels("Remove from library", "Keep");
+    if (dialog.ShowModal() == wxID_YES) store_.dispatch(RemoveFocusedConfirmed{});
+}
+
+void ThumbnailGrid::on_key(wxKeyEvent& event) {
+    const auto move = [&](NavKey key) { store_.dispatch(MoveFocus{key, columns(), rows_per_page()}); };
+    switch (event.GetKeyCode()) {
+        case WXK_LEFT: move(NavKey::left); break;
+        case WXK_RIGHT: move(NavKey::right); break;
+        case WXK_UP: move(NavKey::up); break;
+        case WXK_DOWN: move(NavKey::down); break;
+        case WXK_PAGEUP: move(NavKey::page_up); break;
+        case WXK_PAGEDOWN: move(NavKey::page_down); break;
+        case WXK_HOME: move(NavKey::home); break;
+        case WXK_END: move(NavKey::end); break;
+        case WXK_RETURN:
+        case WXK_NUMPAD_ENTER:
+        case WXK_SPACE: store_.dispatch(OpenFocused{}); break;  // Space: the same view, closed again with Space/Esc
+        case WXK_DELETE: confirm_remove(); break;
+        default: event.Skip();
+    }
+}
+
+}  // namespace lbx::shell

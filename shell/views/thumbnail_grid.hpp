@@ -1,0 +1,50 @@
+// The virtual thumbnail grid: a wxVScrolledWindow that draws its cells itself. Only the visible rows
+// exist: their pages of results are asked for (PageNeeded) and their thumbnails wanted from the
+// session; others cost nothing, so 100 000 photos scroll like 100. Keys: arrows, Page Up/Down,
+// Home/End move the focus; Enter opens; Space previews; Delete removes from the library after a
+// confirmation.
+#pragma once
+
+#include "app/store.hpp"
+
+#include <wx/vscroll.h>
+
+#include <functional>
+
+namespace lbx::shell {
+
+class ThumbnailGrid : public wxVScrolledWindow {
+public:
+    ThumbnailGrid(wxWindow* parent, Store& store);
+
+    void render();  // from the store's state
+    uint32_t columns() const;
+    uint32_t rows_per_page() const;
+    // The bench scrolls with this: the first visible row, and a synchronous repaint.
+    void scroll_to_row_now(std::size_t row);
+    std::size_t painted_cells() const { return painted_cells_; }
+    std::size_t painted_thumbnails() const { return painted_thumbnails_; }
+    // Called after each paint with the cells and thumbnails drawn (the status log for GUI tests).
+    std::function<void(std::size_t cells, std::size_t thumbnails)> on_painted;
+
+private:
+    wxCoord OnGetRowHeight(size_t row) const override;
+    uint32_t cell_width() const;
+    uint32_t cell_height() const;
+    void on_paint(wxPaintEvent& event);
+    void on_key(wxKeyEvent& event);
+    void on_click(wxMouseEvent& event, bool open);
+    void confirm_remove();
+    void ensure_focus_visible();
+    std::optional<uint64_t> hit(wxPoint point) const;
+
+    Store& store_;
+    uint64_t rendered_generation_ = ~0ull;
+    uint64_t rendered_total_ = ~0ull;
+    uint32_t rendered_size_ = 0;
+    std::optional<uint64_t> rendered_focus_;
+    std::size_t painted_cells_ = 0;
+    std::size_t painted_thumbnails_ = 0;
+};
+
+}  // namespace lbx::shell

@@ -1,0 +1,53 @@
+// Instrumentation for tests and the UI benchmark, off unless asked for on the command line:
+// --select-first / --open-first act once results arrive (GUI tests cannot send keys without XTest);
+// --bench-ui FILE times the first screen of thumbnails, then scrolls the grid end to end page by page
+// while a 2 ms timer records the longest gap of the UI thread's event loop, writes the figures and quits.
+#pragma once
+
+#include <wx/event.h>
+#include <wx/timer.h>
+
+#include <chrono>
+#include <string>
+
+namespace lbx::shell {
+
+class Store;
+class MainFrame;
+
+struct ProbeOptions {
+    bool select_first = false;
+    bool open_first = false;
+    std::string bench_file;
+    std::chrono::steady_clock::time_point started;  // process start
+};
+
+class UiProbe : public wxEvtHandler {
+public:
+    UiProbe(Store& store, MainFrame& frame, ProbeOptions options);
+    void on_change();  // after every action
+
+private:
+    void tick(wxTimerEvent& event);
+    void finish();
+
+    using Clock = std::chrono::steady_clock;
+    Store& store_;
+    MainFrame& frame_;
+    ProbeOptions options_;
+    bool selected_ = false;
+    bool opened_ = false;
+    wxTimer timer_;
+    Clock::time_point connected_at_{};
+    Clock::time_point first_screen_at_{};
+    Clock::time_point last_tick_{};
+    Clock::time_point scroll_started_{};
+    double max_gap_ms_ = 0;
+    double max_step_ms_ = 0;
+    std::size_t row_ = 0;
+    std::size_t steps_ = 0;
+    bool scrolling_ = false;
+    bool done_ = false;
+};
+
+}  // namespace lbx::shell

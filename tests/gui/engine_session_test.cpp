@@ -1,0 +1,166 @@
+// The shell's EngineSession against a real `lightbox-engine serve` it starts itself: connect, scan
+// generated photos (progress actions up to completed), Query them, then SIGKILL the engine and see
+// "not responding" within 3 s, a restart and a new connection.
+#include "model/engine_session.hpp"
+
+#include "support/served_engine.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <mutex>
+#include <thread>
+
+using namespace lbx;
+using namespace lbx::shell;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Collects the session's actions (delivered on its thread).
+class Inbox {
+public:
+    void push(Action a) {
+        std::lock_guard lock(mutex_);
+        actions_.push_back(std::move(a));
+    }
+    // Waits until `pred` holds for some action delivered after `from`; returns its index.
+    template <class Pred>
+    std::optional<std::size_t> wait_for(Pred pred, std::chrono::milliseconds timeout, std::size_t from = 0) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < deadline) {
+            {
+                std::lock_guard lock(mutex_);
+                for (std::size_t i = from; i < actions_.size(); ++i) if (pred(actions_[i])) return i;
+            }
+            std::this_thread::sleep_for(10ms);
+        }
+        return std::nullopt;
+    }
+    std::size_t size() {
+        std::lock_guard lock(mutex_);
+        return actions_.size();
+    }
+    Action at(std::size_t i) {
+        std::lock_guard lock(mutex_);
+        return actions_.at(i);
+    }
+
+private:
+    std::mutex mutex_;
+    std::vector<Action> actions_;
+};
+
+bool is_connected(const Action& a) { return std::holds_alternative<EngineConnected>(a); }
+bool is_not_responding(const Action& a) {
+    const auto* s = std::get_if<EngineStatusChanged>(&a);
+    return s && s->status == EngineStatus::not_responding;
+}
+
+}  // namespace
+
+TEST_CASE("the session starts an engine, scans, queries, and restarts it after SIGKILL", "[shell][integration]") {
+    test::TempDir dir;
+    test::write_photo_set(dir / "photos", 12, 320, 240);
+    setenv("XDG_CACHE_HOME", (dir.path() / "cache").c_str(), 1);
+    setenv("XDG_DATA_HOME", (dir.path() / "data").c_str(), 1);
+
+    Inbox inbox;
+    SessionOptions options;
+    options.engine_exe = LIGHTBOX_TEST_ENGINE_EXE;
+    options.runtime_dir = dir.path() / "runtime";
+    options.catalog = (dir.path() / "library.lbx").string();
+    options.decode = [](const std::string&, const std::vector<uint8_t>& bytes) {
+        auto d = std::make_shared<DecodedThumbnail>();
+        d->width = static_cast<uint32_t>(bytes.size());  // not decoded: the test only checks bytes came
+        return std::shared_ptr<const DecodedThumbnail>(d);
+    };
+    options.deliver = [&](Action a) { inbox.push(std::move(a)); };
+    EngineSession session(options);
+
+    auto connected = inbox.wait_for(is_connected, 30s);
+    REQUIRE(connected);
+    const int first_pid = std::get<EngineConnected>(inbox.at(*connected)).pid;
+    CHECK(first_pid > 0);
+
+    session.send(Command{ipc::StartScan{{(dir.path() / "photos").string()}, "", {}, ""}, 0});
+    auto started = inbox.wait_for([](const Action& a) {
+        const auto* r = std::get_if<ReplyArrived>(&a);
+        return r && std::holds_alternative<ipc::StartScan>(r->request);
+    }, 10s);
+    REQUIRE(started);
+    const auto& scan_reply = std::get<ReplyArrived>(inbox.at(*started)).reply;
+    INFO((scan_reply ? std::string("ok") : scan_reply.error().message));
+    REQUIRE(scan_reply);
+    auto completed = inbox.wait_for([](const Action& a) {
+        const auto* e = std::get_if<EventArrived>(&a);
+        const auto* p = e ? std::get_if<ipc::JobProgressEvent>(&e->event) : nullptr;
+        return p && p->progress.state == ipc::JobState::completed;
+    }, 60s);
+    REQUIRE(completed);
+    const auto progress = std::get<ipc::JobProgressEvent>(std::get<EventArrived>(inbox.at(*completed)).event).progress;
+    CHECK(progress.done == 12);
+
+    session.send(Command{ipc::Query{"", ipc::QuerySort::path, false, 0, 100}, 77});
+    auto queried = inbox.wait_for([](const Action& a) {
+        const auto* r = std::get_if<ReplyArrived>(&a);
+        return r && r->tag == 77;
+    }, 10s);
+    REQUIRE(queried);
+    const auto& query_reply = std::get<ReplyArrived>(inbox.at(*queried)).reply;
+    REQUIRE(query_reply);
+    const auto& photos = std::get<ipc::QueryReply>(*query_reply);
+    CHECK(photos.total == 12);
+    REQUIRE_FALSE(photos.photos.empty());
+
+    // A visible cell's thumbnail comes back (made by the scan, or on demand after thumb/ready).
+    session.want_thumbnails({{photos.photos[0].id, 256}});
+    auto thumb = inbox.wait_for([&](const Action& a) {
+        const auto* t = std::get_if<ThumbnailArrived>(&a);
+        return t && t->key.photo_id == photos.photos[0].id;
+    }, 10s);
+    REQUIRE(thumb);
+    const auto& arrived = std::get<ThumbnailArrived>(inbox.at(*thumb));
+    REQUIRE(arrived.image);
+    CHECK(arrived.image->width > 100);  // JPEG bytes
+
+    // SIGKILL: the session says so within 3 s (the child's exit or the missing heartbeat), then restarts.
+    const std::size_t before_kill = inbox.size();
+    const auto killed_at = std::chrono::steady_clock::now();
+    REQUIRE(::kill(first_pid, SIGKILL) == 0);
+    auto down = inbox.wait_for(is_not_responding, 5s, before_kill);
+    REQUIRE(down);
+    CHECK(std::chrono::steady_clock::now() - killed_at < 3500ms);
+    auto again = inbox.wait_for(is_connected, 30s, *down);
+    REQUIRE(again);
+    const int second_pid = std::get<EngineConnected>(inbox.at(*again)).pid;
+    CHECK(second_pid > 0);
+    CHECK(second_pid != first_pid);
+
+    // The new engine serves the same library.
+    session.send(Command{ipc::LibraryInfo{}, 78});
+    auto info = inbox.wait_for([](const Action& a) {
+        const auto* r = std::get_if<ReplyArrived>(&a);
+        return r && r->tag == 78;
+    }, 10s, *again);
+    REQUIRE(info);
+    const auto& info_reply = std::get<ReplyArrived>(inbox.at(*info)).reply;
+    REQUIRE(info_reply);
+    CHECK(std::get<ipc::LibraryInfoReply>(*info_reply).photos == 12);
+}
+
+TEST_CASE("the session reports a missing engine executable and keeps trying without crashing", "[shell][integration]") {
+    test::TempDir dir;
+    Inbox inbox;
+    SessionOptions options;
+    options.engine_exe = dir.path() / "no-such-engine";
+    options.runtime_dir = dir.path() / "runtime";
+    options.deliver = [&](Action a) { inbox.push(std::move(a)); };
+    EngineSession session(options);
+    auto failed = inbox.wait_for([](const Action& a) {
+        const auto* s = std::get_if<EngineStatusChanged>(&a);
+        return s && s->status == EngineStatus::failed && s->detail.find("not found") != std::string::npos;
+    }, 5s);
+    CHECK(failed);
+    session.send(Command{ipc::ListJobs{}, 1});  // queued, never answered: no crash, no hang at destruction
+}

@@ -1,0 +1,208 @@
+// The desktop app under Xvfb against a real engine (process mode) on generated photos: it scans them,
+// shows one framed cell per photo with its thumbnail, selects and opens one, reports a SIGKILLed engine
+// in the status bar and recovers with a new engine; and every gallery view renders. Screenshots go to
+// <build>/gui-artifacts/. Skipped with a WARN when Xvfb or ImageMagick is missing.
+#include "screen.hpp"
+
+#include "support/served_engine.hpp"
+
+#include <lightbox/ipc/client.hpp>
+#include <lightbox/ipc/endpoint.hpp>
+#include <lightbox/ipc/replies.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+using namespace lbx;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr uint32_t kCellFrame = 0x3c78d8;   // shell/views/bitmaps.hpp
+constexpr uint32_t kFocusFrame = 0xffa500;
+const std::filesystem::path kArtifacts = LIGHTBOX_TEST_GUI_ARTIFACTS;
+
+std::string read_text(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// Waits until the status log has a line matching `pattern` (after `from` characters); returns the
+// pattern's first group (or the whole match).
+std::optional<std::string> wait_log(const std::filesystem::path& log, const std::string& pattern, std::chrono::milliseconds timeout,
+                                    std::size_t from = 0, std::string* text_out = nullptr) {
+    const std::regex re(pattern);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        const std::string text = read_text(log);
+        if (text_out) *text_out = text;
+        const std::string tail = text.size() > from ? text.substr(from) : std::string();
+        std::smatch m;
+        if (std::regex_search(tail, m, re)) return m.size() > 1 ? m[1].str() : m[0].str();
+        std::this_thread::sleep_for(50ms);
+    }
+    return std::nullopt;
+}
+
+// The last "grid: N cells, M thumbnails" line.
+std::pair<int, int> last_grid_line(const std::filesystem::path& log) {
+    const std::string text = read_text(log);
+    const std::regex re("grid: (\\d+) cells, (\\d+) thumbnails");
+    std::pair<int, int> last{-1, -1};
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it) {
+        last = {std::stoi((*it)[1]), std::stoi((*it)[2])};
+    }
+    return last;
+}
+
+std::vector<std::string> app_env(const test::TempDir& dir, const test::VirtualScreen& screen) {
+    return {screen.env(), "HOME=" + dir.path().string(), "XDG_CONFIG_HOME=" + (dir.path() / "config").string(),
+            "XDG_DATA_HOME=" + (dir.path() / "data").string(), "XDG_CACHE_HOME=" + (dir.path() / "cache").string(),
+            "XDG_RUNTIME_DIR=" + dir.path().string(), "LIGHTBOX_ENGINE_EXE=" LIGHTBOX_TEST_ENGINE_EXE,
+            "LIGHTBOX_SHELL_STATUS_LOG=" + (dir.path() / "status.log").string(), "NO_AT_BRIDGE=1"};
+}
+
+// Every job the engine knows has ended, and the library holds `photos`.
+bool scan_finished(const std::filesystem::path& runtime_dir, uint64_t photos) {
+    auto endpoints = ipc::read_endpoints_file(ipc::endpoints_file(runtime_dir));
+    if (!endpoints) return false;
+    zmq::context_t context;
+    ipc::Client client(context, ipc::ClientOptions{endpoints->commands, "", 1000ms, 0});
+    auto jobs = client.call(ipc::ListJobs{});
+    auto info = client.call(ipc::LibraryInfo{});
+    if (!jobs || !info || jobs->jobs.empty()) return false;
+    for (const auto& j : jobs->jobs) if (!ipc::is_final(j.progress.state)) return false;
+    return info->photos == photos;
+}
+
+}  // namespace
+
+TEST_CASE("the app scans 24 photos, shows their cells, opens one, and survives a killed engine", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen) {
+        WARN("Xvfb or ImageMagick (import, convert) not found: GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    test::write_photo_set(dir / "photos", 24, 640, 480);
+    const auto log = dir.path() / "status.log";
+    const auto runtime = dir.path() / "runtime";
+    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", runtime.string(), "--catalog", (dir / "library.lbx").string(),
+                            "--select-first", (dir / "photos").string()},
+                           app_env(dir, *screen));
+
+    std::string text;
+    auto connected = wait_log(log, "engine: Engine connected \\(pid (\\d+)\\)", 60s, 0, &text);
+    INFO("status log:\n" << text << "\napp stderr: " << app.err());
+    REQUIRE(connected);
+    const int first_pid = std::stoi(*connected);
+
+    bool finished = false;
+    for (int i = 0; i < 600 && !finished; ++i) {
+        finished = scan_finished(runtime, 24);
+        if (!finished) std::this_thread::sleep_for(100ms);
+    }
+    REQUIRE(finished);
+    REQUIRE(wait_log(log, "photos: 24 photos", 20s));
+    // Every visible cell painted with its thumbnail.
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto [cells, thumbs] = last_grid_line(log);
+        if (cells > 0 && cells == thumbs) break;
+        std::this_thread::sleep_for(100ms);
+    }
+    std::this_thread::sleep_for(500ms);  // the last paint reaches the X server
+    const auto [cells, thumbs] = last_grid_line(log);
+    CHECK(cells >= 12);      // the window shows at least two rows of the 24
+    CHECK(cells <= 24);
+    CHECK(thumbs == cells);
+
+    auto shot = test::take_screenshot(*screen, kArtifacts / "main-after-scan.png");
+    REQUIRE(shot);
+    CHECK(test::luminance_variance(*shot) > 100);
+    // One frame per painted cell: the focused first one in the focus colour, the others in the cell colour.
+    CHECK(test::count_frames(*shot, kFocusFrame) == 1);
+    CHECK(test::count_frames(*shot, kCellFrame) + test::count_frames(*shot, kFocusFrame) == cells);
+
+    // SIGKILL the engine: the status bar says so within 3 s, then a new engine serves the library.
+    const std::size_t before = read_text(log).size();
+    const auto killed_at = std::chrono::steady_clock::now();
+    REQUIRE(::kill(first_pid, SIGKILL) == 0);
+    auto down = wait_log(log, "engine: Engine not responding", 5s, before);
+    REQUIRE(down);
+    CHECK(std::chrono::steady_clock::now() - killed_at < 3500ms);
+    test::take_screenshot(*screen, kArtifacts / "main-engine-down.png");
+    auto again = wait_log(log, "engine: Engine connected \\(pid (\\d+)\\)", 30s, before);
+    REQUIRE(again);
+    CHECK(std::stoi(*again) != first_pid);
+    CHECK(scan_finished(runtime, 24));  // the same library, still 24 photos
+    std::this_thread::sleep_for(1500ms);
+    auto recovered = test::take_screenshot(*screen, kArtifacts / "main-recovered.png");
+    REQUIRE(recovered);
+    CHECK(test::count_frames(*recovered, kCellFrame) + test::count_frames(*recovered, kFocusFrame) == cells);
+
+    app.send_signal(SIGTERM);
+    app.wait(20s);
+}
+
+TEST_CASE("--open-first shows the photo view with its metadata", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen) {
+        WARN("Xvfb or ImageMagick not found: GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    test::write_photo_set(dir / "photos", 6, 800, 600);
+    const auto runtime = dir.path() / "runtime";
+    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", runtime.string(), "--catalog", (dir / "library.lbx").string(),
+                            "--open-first", (dir / "photos").string()},
+                           app_env(dir, *screen));
+    bool finished = false;
+    for (int i = 0; i < 600 && !finished; ++i) {
+        finished = scan_finished(runtime, 6);
+        if (!finished) std::this_thread::sleep_for(100ms);
+    }
+    REQUIRE(finished);
+    std::this_thread::sleep_for(3s);
+    auto shot = test::take_screenshot(*screen, kArtifacts / "photo-view.png");
+    REQUIRE(shot);
+    CHECK(test::luminance_variance(*shot) > 100);
+    CHECK(test::count_frames(*shot, kCellFrame) == 0);  // the grid is not shown: the photo is
+    app.send_signal(SIGTERM);
+    app.wait(20s);
+}
+
+TEST_CASE("every gallery view renders something", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen) {
+        WARN("Xvfb or ImageMagick not found: GUI test skipped");
+        return;
+    }
+    auto list = test::run_process({LIGHTBOX_TEST_SHELL_EXE, "--gallery", "list"});
+    REQUIRE(list.exit_code == 0);
+    std::istringstream names(list.out);
+    std::string view;
+    int views = 0;
+    test::TempDir dir;
+    while (names >> view) {
+        ++views;
+        test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--gallery", view}, app_env(dir, *screen));
+        std::this_thread::sleep_for(2500ms);
+        auto shot = test::take_screenshot(*screen, kArtifacts / ("gallery-" + view + ".png"));
+        INFO("view " << view << ": " << app.err());
+        REQUIRE(shot);
+        CHECK(test::luminance_variance(*shot) > 50);
+        if (view == "grid" || view == "main") CHECK(test::count_frames(*shot, kCellFrame) >= 10);
+        app.send_signal(SIGTERM);
+        CHECK(app.wait(10s).exit_code != -1);
+    }
+    CHECK(views >= 8);
+    CHECK(test::run_process({LIGHTBOX_TEST_SHELL_EXE, "--gallery", "nope"}).exit_code == 2);
+}
