@@ -8,7 +8,7 @@
 namespace lbx::shell {
 
 FailuresView::FailuresView(wxWindow* parent, Store& store)
-    : wxFrame(parent, wxID_ANY, "Lightbox — Files that failed", wxDefaultPosition, wxSize(900, 420)), store_(store) {
+    : wxFrame(parent, wxID_ANY, "Lightbox - Files that failed", wxDefaultPosition, wxSize(900, 420)), store_(store) {
     auto* panel = new wxPanel(this);
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     list_ = new wxListCtrl(panel, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxLC_REPORT);
@@ -35,7 +35,7 @@ void FailuresView::render() {
         list_->SetItem(row, 2, wxString::FromUTF8(f.plugin_id + " " + f.plugin_version));
         list_->SetItem(row, 3, wxString::FromUTF8(f.code + ": " + f.message));
     }
-    SetTitle(wxString::Format("Lightbox — Files that failed (%llu)", static_cast<unsigned long long>(s.failures_total)));
+    SetTitle(wxString::Format("Lightbox - Files that failed (%llu)", static_cast<unsigned long long>(s.failures_total)));
 }
 
 }  // namespace lbx::shell

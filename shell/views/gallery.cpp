@@ -43,7 +43,7 @@ namespace {
 // A frame holding one panel-like view that re-renders on the store's changes.
 template <class View>
 wxFrame* host(Store& store, const std::string& name, wxSize size) {
-    auto* frame = new wxFrame(nullptr, wxID_ANY, "Lightbox gallery — " + wxString::FromUTF8(name), wxDefaultPosition, size);
+    auto* frame = new wxFrame(nullptr, wxID_ANY, "Lightbox gallery - " + wxString::FromUTF8(name), wxDefaultPosition, size);
     auto* view = new View(frame, store);
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     sizer->Add(view, 1, wxEXPAND);
@@ -58,6 +58,7 @@ wxFrame* host(Store& store, const std::string& name, wxSize size) {
 
 wxFrame* show_gallery(const std::string& view, Store& store) {
     if (view == "main") {
+        store.dispatch(ClosePhoto{});  // the grid: the photo view has a gallery entry of its own
         auto* frame = new MainFrame(store);
         store.subscribe([frame] { frame->render(); });
         frame->Show();
@@ -69,7 +70,7 @@ wxFrame* show_gallery(const std::string& view, Store& store) {
     if (view == "photo-view") return host<PhotoView>(store, view, wxSize(1200, 760));
     if (view == "job-bar") return host<JobBar>(store, view, wxSize(900, 80));
     if (view == "status-bar") {
-        auto* frame = new wxFrame(nullptr, wxID_ANY, "Lightbox gallery — status-bar", wxDefaultPosition, wxSize(900, 120));
+        auto* frame = new wxFrame(nullptr, wxID_ANY, "Lightbox gallery - status-bar", wxDefaultPosition, wxSize(900, 120));
         auto* bar = new StatusBar(frame, store);
         frame->SetStatusBar(bar);
         frame->Show();

@@ -48,10 +48,10 @@ MainFrame::MainFrame(Store& store)
     : wxFrame(nullptr, wxID_ANY, "Lightbox", wxDefaultPosition, wxSize(1200, 760)), store_(store) {
     SetName("main");  // the persistence key
     auto* file = new wxMenu;
-    file->Append(wxID_OPEN, "&Add Folder…\tCtrl+O", "Add a folder to the library and scan it");
+    file->Append(wxID_OPEN, "&Add Folder...\tCtrl+O", "Add a folder to the library and scan it");
     file->Append(id_rescan, "&Rescan\tF5", "Scan every folder of the library again");
     file->AppendSeparator();
-    file->Append(wxID_PREFERENCES, "&Preferences…\tCtrl+,");
+    file->Append(wxID_PREFERENCES, "&Preferences...");
     file->AppendSeparator();
     file->Append(wxID_EXIT, "&Quit\tCtrl+Q");
     auto* view = new wxMenu;
@@ -59,8 +59,8 @@ MainFrame::MainFrame(Store& store)
     view->Append(id_medium, "&Medium thumbnails\tCtrl+2");
     view->Append(id_large, "&Large thumbnails\tCtrl+3");
     auto* library = new wxMenu;
-    library->Append(id_failures, "&Files that failed…");
-    library->Append(id_plugins, "&Plugins…");
+    library->Append(id_failures, "&Files that failed...");
+    library->Append(id_plugins, "&Plugins...");
     auto* help = new wxMenu;
     help->Append(wxID_ABOUT, "&About Lightbox");
     auto* bar = new wxMenuBar;
@@ -134,7 +134,7 @@ void MainFrame::render() {
     const std::string catalog = s.library ? s.library->catalog : "";
     if (catalog != title_catalog_) {
         title_catalog_ = catalog;
-        SetTitle(catalog.empty() ? wxString("Lightbox") : "Lightbox — " + wxString::FromUTF8(std::filesystem::path(catalog).stem().string()));
+        SetTitle(catalog.empty() ? wxString("Lightbox") : "Lightbox - " + wxString::FromUTF8(std::filesystem::path(catalog).stem().string()));
     }
     const bool photo = s.open_photo.has_value();
     if (photo != photo_shown_) {

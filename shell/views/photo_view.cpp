@@ -36,7 +36,7 @@ PhotoView::PhotoView(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY)
     button("Show in folder", [this](wxCommandEvent&) {
         if (const std::string* path = open_path()) wxLaunchDefaultApplication(wxString::FromUTF8(std::filesystem::path(*path).parent_path().string()));
     });
-    button("Open with…", [this](wxCommandEvent&) {
+    button("Open with...", [this](wxCommandEvent&) {
         if (const std::string* path = open_path()) wxLaunchDefaultApplication(wxString::FromUTF8(*path));
     });
     left->Add(buttons, 0, wxALL, 4);
@@ -116,7 +116,7 @@ void PhotoView::paint_preview(wxWindowDC& dc) {
     const wxBitmap* bitmap = store_.thumbnail(key);
     if (!bitmap || !bitmap->IsOk()) {
         dc.SetTextForeground(theme::kCaption);
-        dc.DrawLabel(s.missing_thumbnails.count(s.open_photo->id) ? "no preview" : "loading…", wxRect(area), wxALIGN_CENTER);
+        dc.DrawLabel(s.missing_thumbnails.count(s.open_photo->id) ? "no preview" : "loading...", wxRect(area), wxALIGN_CENTER);
         return;
     }
     // Fit the window, never enlarge past the thumbnail; 100 %: the pixels as they are, centred.
@@ -140,7 +140,7 @@ void PhotoView::render() {
         exif_->DeleteAllItems();
         tags_->Clear();
         if (shown_) {
-            title_->SetLabel(wxString::FromUTF8(shown_->path) + wxString::Format("   %u × %u, %.1f MB", shown_->width, shown_->height, shown_->file_size / 1e6));
+            title_->SetLabel(wxString::FromUTF8(shown_->path) + wxString::Format("   %u x %u, %.1f MB", shown_->width, shown_->height, shown_->file_size / 1e6));
             for (const auto& m : shown_->metadata) {
                 const long row = exif_->InsertItem(exif_->GetItemCount(), wxString::FromUTF8(m.key));
                 exif_->SetItem(row, 1, wxString::FromUTF8(m.value));
@@ -150,7 +150,7 @@ void PhotoView::render() {
                               (t.source == "user" ? wxString() : wxString::Format(", %.0f %%", t.confidence * 100)) + ")");
             }
         } else {
-            title_->SetLabel(s.open_photo->error ? wxString::FromUTF8(*s.open_photo->error) : wxString("loading…"));
+            title_->SetLabel(s.open_photo->error ? wxString::FromUTF8(*s.open_photo->error) : wxString("loading..."));
         }
         Layout();
     }

@@ -8,7 +8,7 @@
 namespace lbx::shell {
 
 PluginsDialog::PluginsDialog(wxWindow* parent, Store& store)
-    : wxFrame(parent, wxID_ANY, "Lightbox — Plugins", wxDefaultPosition, wxSize(900, 460)), store_(store) {
+    : wxFrame(parent, wxID_ANY, "Lightbox - Plugins", wxDefaultPosition, wxSize(900, 460)), store_(store) {
     auto* panel = new wxPanel(this);
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     sizer->Add(new wxStaticText(panel, wxID_ANY, "Loaded"), 0, wxALL, 6);

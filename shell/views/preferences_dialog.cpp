@@ -17,7 +17,7 @@ std::string PreferencesDialog::setting(const std::string& key, const std::string
 }
 
 PreferencesDialog::PreferencesDialog(wxWindow* parent, Store& store)
-    : wxFrame(parent, wxID_ANY, "Lightbox — Preferences", wxDefaultPosition, wxSize(460, 300)), store_(store) {
+    : wxFrame(parent, wxID_ANY, "Lightbox - Preferences", wxDefaultPosition, wxSize(460, 300)), store_(store) {
     auto* panel = new wxPanel(this);
     auto* grid = new wxFlexGridSizer(2, 8, 8);
     grid->AddGrowableCol(1);

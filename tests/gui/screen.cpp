@@ -1,30 +1,36 @@
 #include "screen.hpp"
 
 #include <chrono>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <thread>
 #include <unistd.h>
 
 namespace lbx::test {
 
-bool have_program(const std::string& name) {
+std::string find_program(const std::string& name) {
     const char* path = std::getenv("PATH");
     std::string dirs = path ? path : "/usr/bin:/bin";
     for (std::size_t start = 0; start <= dirs.size();) {
         const std::size_t end = dirs.find(':', start) == std::string::npos ? dirs.size() : dirs.find(':', start);
-        if (::access((dirs.substr(start, end - start) + "/" + name).c_str(), X_OK) == 0) return true;
+        const std::string candidate = dirs.substr(start, end - start) + "/" + name;
+        if (::access(candidate.c_str(), X_OK) == 0) return candidate;
         start = end + 1;
     }
-    return false;
+    return {};
 }
+
+bool have_program(const std::string& name) { return !find_program(name).empty(); }
 
 std::unique_ptr<VirtualScreen> VirtualScreen::start(int width, int height) {
     if (!have_program("Xvfb") || !have_program("import") || !have_program("convert")) return nullptr;
     // A display number no one uses: its lock file is absent.
-    for (int n = 90 + static_cast<int>(::getpid() % 50); n < 200; ++n) {
+    // A few tries: a display taken between the check and Xvfb's start makes that Xvfb exit.
+    for (int n = 90 + static_cast<int>(::getpid() % 50), tries = 0; tries < 5; ++n, ++tries) {
         if (std::filesystem::exists("/tmp/.X" + std::to_string(n) + "-lock")) continue;
         auto server = std::make_unique<ChildProcess>(std::vector<std::string>{
-            "Xvfb", ":" + std::to_string(n), "-screen", "0", std::to_string(width) + "x" + std::to_string(height) + "x24", "-nolisten", "tcp"});
+            find_program("Xvfb"), ":" + std::to_string(n), "-screen", "0", std::to_string(width) + "x" + std::to_string(height) + "x24", "-nolisten", "tcp"});
         const std::string socket = "/tmp/.X11-unix/X" + std::to_string(n);
         for (int i = 0; i < 100 && !std::filesystem::exists(socket); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
         if (std::filesystem::exists(socket)) return std::make_unique<VirtualScreen>(n, std::move(server));
@@ -39,10 +45,10 @@ VirtualScreen::~VirtualScreen() {
 
 std::optional<Screenshot> take_screenshot(const VirtualScreen& screen, const std::filesystem::path& png) {
     std::filesystem::create_directories(png.parent_path());
-    auto shot = run_process({"import", "-window", "root", png.string()}, {screen.env()});
+    auto shot = run_process({find_program("import"), "-window", "root", png.string()}, {screen.env()});
     if (shot.exit_code != 0) return std::nullopt;
-    auto size = run_process({"identify", "-format", "%w %h", png.string()});
-    auto raw = run_process({"convert", png.string(), "-depth", "8", "rgb:-"});
+    auto size = run_process({find_program("identify"), "-format", "%w %h", png.string()});
+    auto raw = run_process({find_program("convert"), png.string(), "-depth", "8", "rgb:-"});
     Screenshot s;
     if (std::sscanf(size.out.c_str(), "%d %d", &s.width, &s.height) != 2) return std::nullopt;
     s.rgb.assign(raw.out.begin(), raw.out.end());

@@ -45,5 +45,6 @@ double luminance_variance(const Screenshot& shot);
 // left and upper neighbours are not).
 int count_frames(const Screenshot& shot, uint32_t colour);
 bool have_program(const std::string& name);
+std::string find_program(const std::string& name);  // the path in $PATH, or empty
 
 }  // namespace lbx::test
