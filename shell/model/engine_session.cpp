@@ -29,6 +29,7 @@ struct EngineSession::Connection {
     std::unique_ptr<EngineProcess> process;
     std::unique_ptr<InprocEngine> inproc;
     std::optional<ipc::Client> client;
+    std::optional<ipc::Client> slow_client;  // Facets: seconds over a large library; sent once, waited for longer
     std::optional<ipc::EventSubscriber> events;
     std::string description;
 };
@@ -46,7 +47,9 @@ EngineSession::~EngineSession() {
 void EngineSession::send(Command command) {
     {
         std::lock_guard lock(mutex_);
-        commands_.push_back(std::move(command));
+        // Facets wait until the screen's thumbnails are fetched, and only the latest one counts.
+        if (std::holds_alternative<ipc::Facets>(command.request)) background_ = std::move(command);
+        else commands_.push_back(std::move(command));
     }
     wake_.notify_all();
 }
@@ -94,6 +97,7 @@ std::unique_ptr<EngineSession::Connection> EngineSession::connect(zmq::context_t
     }
 
     connection->client.emplace(context, ipc::ClientOptions{endpoints.commands, "", options_.request_timeout, 1});
+    connection->slow_client.emplace(context, ipc::ClientOptions{endpoints.commands, "", 10 * options_.request_timeout, 0});
     // Hello until the engine says ready (plugins load on a thread of the engine).
     const auto deadline = Clock::now() + 30s;
     std::optional<ipc::HelloReply> hello;
@@ -133,8 +137,9 @@ void EngineSession::serve_thumbnail(Connection& connection, ThumbnailQueue& queu
         return;
     }
     const ipc::Error& error = reply.error();
+    (void)lost;  // as for commands: a timeout alone is not a lost engine
     if (error.status == ipc::Status::unavailable) {
-        lost = true;
+        return;
     } else if (error.status == ipc::Status::not_ready && error.code == "thumbnail_pending") {
         queue.mark_pending(*key);  // thumb/ready follows
     } else if (error.status == ipc::Status::not_found) {
@@ -148,7 +153,12 @@ bool EngineSession::serve(Connection& connection) {
     auto last_heartbeat = Clock::now();  // connecting counts as one
     while (!stop_) {
         // Events first: a heartbeat read late would look like a dead engine.
-        for (auto wait = 10ms;; wait = 0ms) {
+        bool busy;
+        {
+            std::lock_guard lock(mutex_);
+            busy = !commands_.empty() || thumbnails.queued() > 0 || wanted_ || background_;
+        }
+        for (auto wait = busy ? 0ms : 10ms;; wait = 0ms) {
             auto received = connection.events->next(wait);
             if (!received) continue;  // a frame that did not decode: skipped
             if (!*received) break;
@@ -164,18 +174,31 @@ bool EngineSession::serve(Connection& connection) {
             }
         }
 
+        // Heartbeats queued while a long request blocked this thread were just read: only now is the
+        // watch fair.
+        bool lost = Clock::now() - last_heartbeat > options_.heartbeat_timeout;
+
+        // One command per round, then a few thumbnails: a slow command (facets over a large library)
+        // does not hold back the first screen of thumbnails, nor the events.
         std::deque<Command> commands;
         {
             std::lock_guard lock(mutex_);
-            commands.swap(commands_);
+            if (!commands_.empty()) {
+                commands.push_back(std::move(commands_.front()));
+                commands_.pop_front();
+            }
             if (wanted_) thumbnails.set_wanted(std::move(*std::exchange(wanted_, std::nullopt)));
+            if (commands.empty() && thumbnails.queued() == 0 && background_) {
+                commands.push_back(std::move(*std::exchange(background_, std::nullopt)));
+            }
         }
-        bool lost = false;
         while (!commands.empty() && !lost) {
             Command command = std::move(commands.front());
             commands.pop_front();
-            auto reply = connection.client->request(command.request);
-            if (!reply && reply.error().status == ipc::Status::unavailable) lost = true;
+            // A slow answer times out as `unavailable` too: that alone does not make the engine lost;
+            // the heartbeat watch and the child's exit decide.
+            ipc::Client& client = std::holds_alternative<ipc::Facets>(command.request) ? *connection.slow_client : *connection.client;
+            auto reply = client.request(command.request);
             options_.deliver(ReplyArrived{std::move(command.request), command.tag, std::move(reply)});
         }
         for (int i = 0; i < kThumbnailsPerRound && !lost; ++i) serve_thumbnail(connection, thumbnails, lost);
@@ -184,7 +207,6 @@ bool EngineSession::serve(Connection& connection) {
             connection.process->drain_stdout();
             if (!connection.process->running()) lost = true;  // exited: no need to wait for the watch
         }
-        if (Clock::now() - last_heartbeat > options_.heartbeat_timeout) lost = true;
         if (lost) {
             // Whatever was not sent yet goes to the next engine.
             std::lock_guard lock(mutex_);

@@ -70,6 +70,7 @@ private:
     std::condition_variable wake_;
     std::deque<Command> commands_;
     std::optional<std::vector<ThumbKey>> wanted_;
+    std::optional<Command> background_;  // the latest Facets
     std::atomic<bool> stop_{false};
     std::thread thread_;  // last: started after everything it uses exists
 };
