@@ -174,7 +174,7 @@ TEST_CASE("the app scans 24 photos, shows their cells, opens one, and survives a
     app.wait(20s);
 }
 
-TEST_CASE("--open-first shows the photo view with its metadata", "[gui]") {
+TEST_CASE("the open-first hook shows the photo view with its metadata", "[gui]") {
     auto screen = test::VirtualScreen::start();
     if (!screen) {
         WARN("Xvfb or ImageMagick not found: GUI test skipped");
