@@ -13,6 +13,7 @@
 #include <wx/image.h>
 #include <wx/timer.h>
 
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 
@@ -67,6 +68,14 @@ bool ShellApp::OnInit() {
     auto cl = parse_command_line(args, error);
     if (!cl) return false;  // main() reported it before wx started
     wxInitAllImageHandlers();  // before the session thread decodes anything
+    // SIGTERM/SIGINT close the window like Quit (wx runs the handler in the event loop, not in the
+    // signal), so the engine this app started is stopped too instead of being left running.
+    for (int signal_number : {SIGTERM, SIGINT}) {
+        SetSignalHandler(signal_number, [](int) {
+            if (wxTheApp && wxTheApp->GetTopWindow()) wxTheApp->GetTopWindow()->Close();
+            else if (wxTheApp) wxTheApp->ExitMainLoop();
+        });
+    }
     if (!cl->gallery.empty()) return start_gallery(cl->gallery);
 
     State initial;
