@@ -35,6 +35,7 @@ struct ThumbnailCache::Survey {
     int64_t bytes = 0;  // of the files that exist
     int64_t missing = 0;
     std::unordered_set<std::string> hashes_with_files;  // filled when asked
+    std::unordered_set<std::string> present;            // "<hash>/<size>" of the files that exist, when asked
 };
 
 ThumbnailCache::ThumbnailCache(Catalog& catalog, uint64_t budget_bytes) : catalog_(catalog), budget_(budget_bytes) {}
@@ -81,7 +82,7 @@ Expected<std::optional<StoredThumbnail>> ThumbnailCache::find(const std::string&
     return std::optional<StoredThumbnail>{};
 }
 
-Expected<ThumbnailCache::Survey> ThumbnailCache::survey(bool collect_hashes) {
+Expected<ThumbnailCache::Survey> ThumbnailCache::survey(bool collect_hashes, bool collect_present) {
     Database& db = catalog_.database();
     auto stmt = db.prepare("SELECT hash, size, path, bytes FROM thumbnails");
     if (!stmt) return unexpected(stmt.error());
@@ -102,6 +103,7 @@ Expected<ThumbnailCache::Survey> ThumbnailCache::survey(bool collect_hashes) {
         s.bytes += *bytes;
         if (*bytes != stmt->column_int(3)) corrections.push_back({{stmt->column_text(0), stmt->column_int(1)}, *bytes});
         if (collect_hashes) s.hashes_with_files.insert(stmt->column_text(0));
+        if (collect_present) s.present.insert(stmt->column_text(0) + "/" + std::to_string(stmt->column_int(1)));
     }
     stmt->reset();
     if (!corrections.empty()) {
@@ -118,7 +120,7 @@ Expected<ThumbnailCache::Survey> ThumbnailCache::survey(bool collect_hashes) {
 
 Expected<PruneResult> ThumbnailCache::prune() {
     if (auto ok = catalog_.flush(); !ok) return unexpected(ok.error());
-    auto before = survey(false);
+    auto before = survey(false, false);
     if (!before) return unexpected(before.error());
     PruneResult result;
     result.bytes_after = before->bytes;
@@ -172,7 +174,7 @@ Expected<PruneResult> ThumbnailCache::prune() {
 
 Expected<ThumbnailCacheStats> ThumbnailCache::stats() {
     if (auto ok = catalog_.flush(); !ok) return unexpected(ok.error());
-    auto s = survey(true);
+    auto s = survey(true, false);
     if (!s) return unexpected(s.error());
     ThumbnailCacheStats out;
     out.thumbnails = s->rows;
@@ -188,6 +190,26 @@ Expected<ThumbnailCacheStats> ThumbnailCache::stats() {
         if (!s->hashes_with_files.count(live->column_text(0))) ++out.photos_without;
     }
     return out;
+}
+
+Expected<std::vector<ThumbnailNeed>> ThumbnailCache::missing(const std::vector<uint32_t>& sizes) {
+    if (auto ok = catalog_.flush(); !ok) return unexpected(ok.error());
+    auto s = survey(false, true);
+    if (!s) return unexpected(s.error());
+    auto live = catalog_.database().prepare(
+        "SELECT f.hash, min(f.path) FROM files f JOIN photos p ON p.hash = f.hash WHERE f.status = 'ok' "
+        "GROUP BY f.hash ORDER BY max(p.added_at) DESC, f.hash");
+    if (!live) return unexpected(live.error());
+    std::vector<ThumbnailNeed> out;
+    for (;;) {
+        auto more = live->step();
+        if (!more) return unexpected(more.error());
+        if (!*more) return out;
+        ThumbnailNeed need{live->column_text(0), live->column_text(1), {}};
+        for (uint32_t size : sizes)
+            if (!s->present.count(need.hash + "/" + std::to_string(size))) need.sizes.push_back(size);
+        if (!need.sizes.empty()) out.push_back(std::move(need));
+    }
 }
 
 }  // namespace lbx::engine::catalog

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace lbx::engine::catalog {
 
@@ -28,6 +29,13 @@ struct PruneResult {
     int64_t bytes_after = 0;  // what the remaining files hold: at most the budget
 };
 
+// A live photo that lacks thumbnails of some sizes (no row, or its file is gone).
+struct ThumbnailNeed {
+    std::string hash;
+    std::string path;  // one live file of the photo
+    std::vector<uint32_t> sizes;
+};
+
 class ThumbnailCache {
 public:
     ThumbnailCache(Catalog& catalog, uint64_t budget_bytes);
@@ -43,11 +51,14 @@ public:
 
     Expected<ThumbnailCacheStats> stats();
 
+    // The live photos lacking some of `sizes`, most recently added first (what `thumbs prewarm` makes).
+    Expected<std::vector<ThumbnailNeed>> missing(const std::vector<uint32_t>& sizes);
+
     uint64_t budget_bytes() const { return budget_; }
 
 private:
     struct Survey;
-    Expected<Survey> survey(bool collect_hashes);
+    Expected<Survey> survey(bool collect_hashes, bool collect_present);
 
     Catalog& catalog_;
     uint64_t budget_;

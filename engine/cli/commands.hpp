@@ -53,12 +53,23 @@ struct QueryCommandOptions {
     int64_t offset = 0;
 };
 
+struct ThumbsOptions {
+    std::string action;    // stats, prune, prewarm
+    std::string catalog;   // empty: the default catalog
+    std::string config;    // empty: the installed default.toml (sizes, budget, thumbnail folder)
+    std::string thumbs;    // prewarm's thumbnail folder; empty: config, then $XDG_CACHE_HOME/lightbox/thumbs
+    int64_t budget_mb = 0;  // 0: the config's [thumbnails] cache_budget_mb
+    bool json = false;
+    unsigned jobs = 0;     // prewarm's workers; 0: all cores
+};
+
 int run_main(int argc, char** argv);
 int run_command(const RunOptions& options);
 int plugins_command(const PluginsOptions& options);
 int sample_command(const std::string& directory);
 int serve_command(const ServeOptions& options);
 int query_command(const QueryCommandOptions& options);
+int thumbs_command(const ThumbsOptions& options);
 
 // Loads plugins from the search path; reports each rejected file on stderr when `report` is set.
 void load_plugins(PluginRegistry& registry, bool report);

@@ -55,6 +55,16 @@ int run_main(int argc, char** argv) {
     query_cmd->add_option("--limit", query.limit, "at most this many photos (default: all)")->check(CLI::Range(int64_t{0}, INT64_MAX));
     query_cmd->add_option("--offset", query.offset, "skip this many photos first")->check(CLI::Range(int64_t{0}, INT64_MAX));
 
+    ThumbsOptions thumbs;
+    CLI::App* thumbs_cmd = app.add_subcommand("thumbs", "the thumbnail cache of a catalog: stats, prune to the budget, prewarm");
+    thumbs_cmd->add_option("action", thumbs.action, "stats, prune or prewarm")->required()->check(CLI::IsMember({"stats", "prune", "prewarm"}));
+    thumbs_cmd->add_option("--catalog", thumbs.catalog, "the catalog (default: $XDG_DATA_HOME/lightbox/library.lbx)");
+    thumbs_cmd->add_option("--config", thumbs.config, "pipeline config: thumbnail sizes, budget, folder (default: the installed default.toml)");
+    thumbs_cmd->add_option("--thumbs", thumbs.thumbs, "where prewarm writes thumbnails (default: the config's, then $XDG_CACHE_HOME/lightbox/thumbs)");
+    thumbs_cmd->add_option("--budget-mb", thumbs.budget_mb, "the budget in MiB (default: [thumbnails] cache_budget_mb)")->check(CLI::Range(int64_t{1}, int64_t{16} * 1024 * 1024));
+    thumbs_cmd->add_flag("--json", thumbs.json, "one JSON object on stdout");
+    thumbs_cmd->add_option("--jobs,-j", thumbs.jobs, "prewarm's worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+
     std::string sample_dir;
     CLI::App* sample_cmd = app.add_subcommand("sample", "write a small sample photo set (JPEG, HEIC, PNG, TIFF, WebP)");
     sample_cmd->add_option("dir", sample_dir, "folder to write into")->required();
@@ -79,6 +89,10 @@ int run_main(int argc, char** argv) {
     if (sample_cmd->parsed()) return sample_command(sample_dir);
     if (serve_cmd->parsed()) return serve_command(serve);
     if (query_cmd->parsed()) return query_command(query);
+    if (thumbs_cmd->parsed()) {
+        if (thumbs.jobs == 0) thumbs.jobs = std::max(1u, std::thread::hardware_concurrency());
+        return thumbs_command(thumbs);
+    }
     return kExitUsage;
 }
 

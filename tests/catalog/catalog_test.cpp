@@ -112,7 +112,7 @@ bool has_tag_containing(const std::vector<std::string>& tags, const std::string&
 
 }  // namespace
 
-TEST_CASE("a scan stores photos, files, tags and thumbnails; a rescan reads nothing", "[catalog]") {
+TEST_CASE("a scan stores photos, files, tags and thumbnails, a rescan reads nothing", "[catalog]") {
     Library lib;
     for (uint32_t i = 0; i < 6; ++i) write_photo(lib.photos() / ("p" + std::to_string(i) + ".jpg"), i + 1);
 
@@ -143,7 +143,7 @@ TEST_CASE("a scan stores photos, files, tags and thumbnails; a rescan reads noth
     CHECK(lib.open()->integrity_check().value() == "ok");
 }
 
-TEST_CASE("a moved or renamed photo keeps its tags and user tags; the old path is marked missing", "[catalog]") {
+TEST_CASE("a moved or renamed photo keeps its tags and user tags, the old path is marked missing", "[catalog]") {
     Library lib;
     write_photo(lib.photos() / "a.jpg", 1);
     write_photo(lib.photos() / "b.jpg", 2);
@@ -187,7 +187,7 @@ TEST_CASE("a deleted file is kept as missing and comes back, unread, with its ta
     CHECK(lib.status_of(lib.photos() / "a.jpg") == "ok");
 }
 
-TEST_CASE("a changed file is processed again; user tags stay with the photo they were given to", "[catalog]") {
+TEST_CASE("a changed file is processed again, user tags stay with the photo they were given to", "[catalog]") {
     Library lib;
     write_photo(lib.photos() / "a.jpg", 1);
     lib.scan();

@@ -238,3 +238,27 @@ TEST_CASE("the budget comes from [thumbnails] cache_budget_mb and is checked", "
     REQUIRE(shipped);
     CHECK(shipped->thumbnail_budget_bytes == kDefaultThumbnailBudget);
 }
+
+TEST_CASE("missing lists the live photos lacking sizes, newest first, with a live path", "[catalog][thumbnails]") {
+    CacheFixture f;
+    f.add_photo("old");
+    f.add_photo("new");
+    f.add_photo("whole");
+    // added_at is the time of writing: make "new" newer than "old" for sure.
+    REQUIRE(f.catalog().database().exec("UPDATE photos SET added_at = CASE hash WHEN 'old' THEN 1 WHEN 'new' THEN 3 ELSE 2 END"));
+    f.add("old", 64, kStart);
+    const StoredThumbnail gone = f.add("new", 64, kStart);
+    f.add("new", 128, kStart);
+    f.add("whole", 64, kStart);
+    f.add("whole", 128, kStart);
+    fs::remove(gone.path);
+    ThumbnailCache cache(f.catalog(), kDefaultThumbnailBudget);
+    auto needs = cache.missing({64, 128});
+    REQUIRE(needs);
+    REQUIRE(needs->size() == 2);
+    CHECK(needs->at(0).hash == "new");
+    CHECK(needs->at(0).sizes == std::vector<uint32_t>{64});  // its file is gone
+    CHECK(fs::path(needs->at(0).path).filename() == "new.jpg");
+    CHECK(needs->at(1).hash == "old");
+    CHECK(needs->at(1).sizes == std::vector<uint32_t>{128});  // never made
+}
