@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
             return 1;
         }
     }
-    if (auto ok = (*catalog)->flush(); !ok) {
+    if (auto ok = (*catalog)->update_statistics(); !ok) {
         std::fprintf(stderr, "flush: %s\n", ok.error().message.c_str());
         return 1;
     }

@@ -1,6 +1,7 @@
 #include "catalog/catalog.hpp"
 
 #include "catalog/catalog_schema.hpp"
+#include "catalog/facet_index.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -37,7 +38,8 @@ std::filesystem::path default_catalog_file() {
     return std::filesystem::path(home ? home : "/tmp") / ".local" / "share" / "lightbox" / "library.lbx";
 }
 
-Catalog::Catalog(std::unique_ptr<Database> db, BatchPolicy policy) : db_(std::move(db)), policy_(policy) {}
+Catalog::Catalog(std::unique_ptr<Database> db, BatchPolicy policy)
+    : db_(std::move(db)), facet_index_(std::make_unique<FacetIndex>()), policy_(policy) {}
 
 Catalog::~Catalog() { (void)flush(); }
 
@@ -49,6 +51,9 @@ Expected<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& fi
     // WAL: readers (the shell's queries) never block the scan's writer; NORMAL sync is crash-safe in WAL
     // (a power loss may lose the last transactions, never corrupt the file).
     LBX_TRY((*db)->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON"));
+    // Queries and facets read tens of megabytes for 100 000 photos: a 64 MiB page cache, the file mapped
+    // rather than copied through read(), sorts and temporary tables in memory.
+    LBX_TRY((*db)->exec("PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY"));
     auto version = migrate(**db);
     if (!version) return unexpected(version.error());
     return std::make_unique<Catalog>(std::move(*db), policy);
@@ -409,6 +414,11 @@ Expected<void> Catalog::end_job(int64_t job_row, const std::string& state, int64
     LBX_TRY(stmt->run({job_row, state, done, failed, ended_at}));
     if (db_->changes() == 0) return unexpected(make_error("catalog", "not_found", "no job " + std::to_string(job_row) + " in the catalog"));
     return {};
+}
+
+Expected<void> Catalog::update_statistics() {
+    LBX_TRY(flush());
+    return db_->exec("PRAGMA analysis_limit = 1000; ANALYZE");
 }
 
 Expected<CatalogStats> Catalog::stats() {

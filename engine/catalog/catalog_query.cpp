@@ -27,9 +27,15 @@ std::string like_escaped(const std::string& v) {
     return out;
 }
 
+// A membership test rather than a correlated EXISTS: SQLite reads the tag's photos once from the NOCASE
+// name indexes and, for a plain tag query, drives the whole query from them instead of visiting every file.
 constexpr const char* kAnyTag =
-    "(EXISTS (SELECT 1 FROM auto_tags t WHERE t.hash = f.hash AND t.name = ? COLLATE NOCASE) OR "
-    "EXISTS (SELECT 1 FROM user_tags u WHERE u.hash = f.hash AND u.name = ? COLLATE NOCASE))";
+    "f.hash IN (SELECT hash FROM auto_tags WHERE name = ? COLLATE NOCASE UNION ALL "
+    "SELECT hash FROM user_tags WHERE name = ? COLLATE NOCASE)";
+
+// Past the last ISO 8601 text that starts with a prefix: every character of a date ('0'-'9', '-', 'T',
+// ':', '.', '+', 'Z') sorts before '~'. Comparisons stay plain, so the taken_at index bounds them.
+std::string after_prefix(const std::string& prefix) { return prefix + "~"; }
 
 const char* column_of(Field field) {
     switch (field) {
@@ -89,14 +95,14 @@ void term_sql(const Term& t, SqlCondition& out) {
                 high = std::to_string(std::atoi(high.c_str()));
             }
             if (t.compare == Compare::equal || t.compare == Compare::range) {
-                out.sql += "(p.taken_at >= ? AND substr(p.taken_at, 1, ?) <= ?)";
-                add(p, low, static_cast<int64_t>(high.size()), high);
+                out.sql += "(p.taken_at >= ? AND p.taken_at < ?)";
+                add(p, low, after_prefix(high));
             } else if (t.compare == Compare::less || t.compare == Compare::greater_equal) {
                 out.sql += std::string("p.taken_at ") + (t.compare == Compare::less ? "<" : ">=") + " ?";
                 add(p, low);
             } else {  // <= and >: the whole period named counts as that value
-                out.sql += std::string("substr(p.taken_at, 1, ?) ") + (t.compare == Compare::less_equal ? "<=" : ">") + " ?";
-                add(p, static_cast<int64_t>(low.size()), low);
+                out.sql += std::string("p.taken_at ") + (t.compare == Compare::less_equal ? "<" : ">=") + " ?";
+                add(p, after_prefix(low));
             }
             return;
         }
@@ -169,20 +175,6 @@ constexpr const char* kMatches =
     "SELECT coalesce(f.hash, f.path) AS id, min(f.path) AS path, f.hash AS hash, f.status AS status "
     "FROM files f LEFT JOIN photos p ON p.hash = f.hash WHERE ";
 
-Expected<std::vector<FacetCount>> facet(Database& db, const SqlCondition& where, const std::string& select, int64_t limit) {
-    auto stmt = db.prepare("WITH m AS (" + std::string(kMatches) + where.sql + " GROUP BY id) " + select +
-                           " ORDER BY 2 DESC, 1 LIMIT ?");
-    if (!stmt) return unexpected(stmt.error());
-    stmt->bind(where.params).bind_int(static_cast<int>(where.params.size()) + 1, limit);
-    std::vector<FacetCount> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) return unexpected(row.error());
-        if (!*row) return out;
-        out.push_back({stmt->column_text(0), stmt->column_int(1)});
-    }
-}
-
 }  // namespace
 
 Expected<std::vector<PhotoRow>> run_query(Catalog& catalog, const std::string& query, const QueryOptions& options) {
@@ -227,32 +219,18 @@ Expected<Facets> facets_of(Catalog& catalog, const std::string& query, int64_t p
     if (auto ok = catalog.flush(); !ok) return unexpected(ok.error());
     auto where = condition_of(query);
     if (!where) return unexpected(where.error());
-    Database& db = catalog.database();
-    Facets f;
-    auto tags = facet(db, *where,
-                      "SELECT name, count(DISTINCT hash) FROM (SELECT t.name AS name, m.hash AS hash FROM m JOIN auto_tags t "
-                      "ON t.hash = m.hash WHERE t.category NOT IN ('date', 'camera', 'lens', 'place', 'country') UNION ALL "
-                      "SELECT u.name, m.hash FROM m JOIN user_tags u ON u.hash = m.hash) GROUP BY name",
-                      per_facet);
-    auto cameras = facet(db, *where,
-                         "SELECT trim(coalesce(p.make, '') || ' ' || coalesce(p.model, '')) AS camera, count(*) FROM m "
-                         "JOIN photos p ON p.hash = m.hash WHERE p.model IS NOT NULL GROUP BY camera",
-                         per_facet);
-    auto years = facet(db, *where,
-                       "SELECT substr(p.taken_at, 1, 4) AS year, count(*) FROM m JOIN photos p ON p.hash = m.hash "
-                       "WHERE p.taken_at IS NOT NULL GROUP BY year",
-                       per_facet);
-    auto places = facet(db, *where,
-                        "SELECT t.name, count(DISTINCT m.hash) FROM m JOIN auto_tags t ON t.hash = m.hash "
-                        "WHERE t.category = 'place' GROUP BY t.name",
-                        per_facet);
-    for (auto* r : {&tags, &cameras, &years, &places})
-        if (!*r) return unexpected(r->error());
-    f.tags = std::move(*tags);
-    f.cameras = std::move(*cameras);
-    f.years = std::move(*years);
-    f.places = std::move(*places);
-    return f;
+    // The matching photos (failed files have none, so they count nowhere); FacetIndex counts their values.
+    auto stmt = catalog.database().prepare("SELECT DISTINCT p.rowid FROM files f JOIN photos p ON p.hash = f.hash WHERE " + where->sql);
+    if (!stmt) return unexpected(stmt.error());
+    stmt->bind(where->params);
+    std::vector<int64_t> photos;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) return unexpected(row.error());
+        if (!*row) break;
+        photos.push_back(stmt->column_int(0));
+    }
+    return catalog.facet_index().count(catalog.database(), photos, per_facet);
 }
 
 }  // namespace lbx::engine::catalog

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "catalog/catalog.hpp"
+#include "catalog/facet_index.hpp"
 #include "catalog/query_parser.hpp"
 
 #include <cstdint>
@@ -30,18 +31,6 @@ struct PhotoRow {
     std::string taken_at;
     std::string camera;  // "make model"
     std::string status;  // "ok" or "failed"
-};
-
-struct FacetCount {
-    std::string value;
-    int64_t count = 0;
-};
-
-struct Facets {
-    std::vector<FacetCount> tags;
-    std::vector<FacetCount> cameras;
-    std::vector<FacetCount> years;
-    std::vector<FacetCount> places;
 };
 
 // Errors: a query error (status bad_request; code "bad_query", the message from describe()) or SQLite's.

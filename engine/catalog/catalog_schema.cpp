@@ -121,7 +121,24 @@ CREATE TABLE roots (
 CREATE INDEX failures_last_seen ON failures(last_seen);
 )sql";
 
-constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kVersion1, kVersion2};
+// Version 3: indexes the query language's common terms can be driven by (sdk_docs/query.md).
+// - Tag names compare without case (tag:Beach finds "beach"), so their indexes use NOCASE; the binary
+//   ones served no query.
+// - files by (hash, status, path) covers the join from a photo to its live paths, so a query never reads
+//   the files table itself.
+// - ANALYZE (sampled) gives the planner row counts, so it starts from the most selective index.
+constexpr std::string_view kVersion3 = R"sql(
+DROP INDEX auto_tags_name;
+DROP INDEX user_tags_name;
+CREATE INDEX auto_tags_name ON auto_tags(name COLLATE NOCASE);
+CREATE INDEX user_tags_name ON user_tags(name COLLATE NOCASE);
+DROP INDEX files_hash;
+CREATE INDEX files_hash ON files(hash, status, path);
+PRAGMA analysis_limit = 1000;
+ANALYZE;
+)sql";
+
+constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kVersion1, kVersion2, kVersion3};
 
 }  // namespace
 

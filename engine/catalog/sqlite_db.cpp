@@ -51,6 +51,12 @@ std::string Statement::column_text(int i) const {
                 : std::string();
 }
 
+std::string_view Statement::column_view(int i) const {
+    const auto* text = sqlite3_column_text(stmt_.get(), i);
+    return text ? std::string_view(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), i)))
+                : std::string_view();
+}
+
 Expected<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file) {
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);

@@ -42,6 +42,8 @@ public:
     double column_double(int i) const { return sqlite3_column_double(stmt_.get(), i); }
     bool column_is_null(int i) const { return sqlite3_column_type(stmt_.get(), i) == SQLITE_NULL; }
     std::string column_text(int i) const;
+    // The text without a copy: valid until the next step, reset or column call on this column.
+    std::string_view column_view(int i) const;
 
 private:
     sqlite3* db_;

@@ -120,7 +120,7 @@ int run_command(const RunOptions& options) {
         // Only a complete walk may call what it did not see missing (not an interrupted one, nor stdin lists).
         const bool complete = !summary.interrupted && std::find(roots.begin(), roots.end(), "-") == roots.end();
         auto missing = complete ? library->mark_missing(roots, scan_id) : Expected<int64_t>(int64_t{0});
-        if (auto ok = library->flush(); !ok || !missing) {
+        if (auto ok = library->update_statistics(); !ok || !missing) {
             std::fprintf(stderr, "lightbox-engine: %s\n", (!ok ? ok.error() : missing.error()).message.c_str());
             catalog_failed = true;
         } else if (*missing > 0) {

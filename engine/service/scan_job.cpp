@@ -158,7 +158,7 @@ void ScanJob::run() {
             if (marked) missing = *marked;
             else catalog_error = marked.error();
         }
-        if (auto ok = library.flush(); !ok && !catalog_error) catalog_error = ok.error();
+        if (auto ok = library.update_statistics(); !ok && !catalog_error) catalog_error = ok.error();
     }
     const char* state_name = catalog_error ? "failed" : summary.interrupted ? "cancelled" : "completed";
     (void)library.end_job(*job_row, state_name, static_cast<int64_t>(done_.load()), static_cast<int64_t>(failed_.load()),

@@ -83,6 +83,7 @@ public:
     }
 
     Catalog& catalog() { return *catalog_; }
+    const std::filesystem::path& dir() const { return dir_.path(); }
 
 private:
     lbx::test::TempDir dir_;
@@ -196,4 +197,33 @@ TEST_CASE("facets count tags, cameras, years and places over the matches", "[cat
     CHECK(count_of(pixel->tags, "beach") == 0);
     CHECK(count_of(pixel->years, "2020") == 1);
     CHECK(pixel->cameras.size() == 1);
+}
+
+TEST_CASE("facets follow the catalog: a user tag, a photo another connection records, a removed photo", "[catalog][query]") {
+    QueryFixture f;
+    auto beach_count = [&](Catalog& c) {
+        auto facets = facets_of(c, "");
+        REQUIRE(facets);
+        for (const auto& t : facets->tags)
+            if (t.value == "beach") return t.count;
+        return int64_t{0};
+    };
+    CHECK(beach_count(f.catalog()) == 2);
+
+    REQUIRE(f.catalog().add_user_tag("hash-lake-2019.jpg", "beach"));
+    CHECK(beach_count(f.catalog()) == 3);  // this connection's write
+    CHECK(facets_of(f.catalog(), "tag:beach")->tags.front().count == 3);
+
+    {
+        auto other = Catalog::open(f.catalog().database().file());
+        REQUIRE(other);
+        REQUIRE((*other)->record(result_of((f.dir() / "photos").string(), {"sea.jpg", "2022-02-02T02:02:02", "", "", 0, false,
+                                                                           {{"beach", "scene"}, {"beach", "water"}}}),
+                                 now_us()));
+        REQUIRE((*other)->flush());
+    }
+    CHECK(beach_count(f.catalog()) == 4);  // another connection's commit; two categories count the photo once
+
+    REQUIRE(f.catalog().remove_photos({"hash-sea.jpg"}));
+    CHECK(beach_count(f.catalog()) == 3);
 }

@@ -1,7 +1,8 @@
-// Schema migrations on real files: a catalog left by the version 1 engine (built here with only
-// migration 1) keeps its rows when the current engine opens it and gains the version 2 columns, tables
+// Schema migrations on real files: a catalog left by the version 1 or 2 engine (built here with only
+// those migrations) keeps its rows when the current engine opens it and gains the later columns, tables
 // and indexes; an empty file goes straight to the current version.
 #include "catalog/catalog.hpp"
+#include "catalog/catalog_query.hpp"
 #include "catalog/catalog_schema.hpp"
 #include "support/test_files.hpp"
 
@@ -20,6 +21,21 @@ std::set<std::string> names_of(Database& db, const std::string& sql) {
     std::set<std::string> out;
     while (stmt->step().value()) out.insert(stmt->column_text(0));
     return out;
+}
+
+std::string index_sql(Database& db, const std::string& index) {
+    auto stmt = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?");
+    REQUIRE(stmt);
+    stmt->bind({index});
+    return stmt->step().value() ? stmt->column_text(0) : std::string();
+}
+
+// What version 3 adds: tag indexes without case, files covered by (hash, status, path), planner statistics.
+void check_version_3_indexes(Database& db) {
+    CHECK(index_sql(db, "auto_tags_name").find("NOCASE") != std::string::npos);
+    CHECK(index_sql(db, "user_tags_name").find("NOCASE") != std::string::npos);
+    CHECK(index_sql(db, "files_hash").find("path") != std::string::npos);
+    CHECK(db.query_int("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").value() == 1);
 }
 
 std::set<std::string> columns(Database& db, const std::string& table) {
@@ -48,7 +64,7 @@ void write_version_1(const fs::path& file) {
 
 }  // namespace
 
-TEST_CASE("a version 1 catalog is migrated to version 2 with its rows intact", "[catalog][schema]") {
+TEST_CASE("a version 1 catalog is migrated to the current version with its rows intact", "[catalog][schema]") {
     lbx::test::TempDir dir;
     const fs::path file = dir / "v1.lbx";
     write_version_1(file);
@@ -57,8 +73,8 @@ TEST_CASE("a version 1 catalog is migrated to version 2 with its rows intact", "
     if (!opened) FAIL(opened.error().message);
     Catalog& catalog = **opened;
     Database& db = catalog.database();
-    CHECK(kSchemaVersion == 2);
-    CHECK(db.query_int("PRAGMA user_version").value() == 2);
+    CHECK(kSchemaVersion == 3);
+    CHECK(db.query_int("PRAGMA user_version").value() == 3);
 
     auto stats = catalog.stats();
     REQUIRE(stats);
@@ -81,7 +97,9 @@ TEST_CASE("a version 1 catalog is migrated to version 2 with its rows intact", "
     const auto indexes = names_of(db, "SELECT name FROM sqlite_master WHERE type = 'index'");
     CHECK(indexes.count("thumbnails_last_used"));
     CHECK(indexes.count("failures_last_seen"));
-    CHECK(indexes.count("auto_tags_name"));  // version 1's are kept
+    check_version_3_indexes(db);
+    CHECK(count_query(catalog, "tag:BEACH").value() == 1);
+    CHECK(count_query(catalog, "tag:Grandma year:2019").value() == 1);
 
     // The new API works on the migrated file.
     REQUIRE(catalog.add_roots({"/photos"}, 7));
@@ -97,17 +115,49 @@ TEST_CASE("a version 1 catalog is migrated to version 2 with its rows intact", "
     opened->reset();
     auto again = Catalog::open(file);
     REQUIRE(again);
-    CHECK((*again)->database().query_int("PRAGMA user_version").value() == 2);
+    CHECK((*again)->database().query_int("PRAGMA user_version").value() == 3);
     CHECK((*again)->roots().value().size() == 1);
 }
 
-TEST_CASE("an empty file becomes a version 2 catalog", "[catalog][schema]") {
+TEST_CASE("a version 2 catalog gains the query indexes and keeps its rows", "[catalog][schema]") {
+    lbx::test::TempDir dir;
+    const fs::path file = dir / "v2.lbx";
+    {
+        auto db = Database::open(file);
+        REQUIRE(db);
+        REQUIRE(migrate_to(**db, 2).value() == 2);
+        REQUIRE((*db)->exec(R"sql(
+            INSERT INTO photos(hash, format, file_size, width, height, taken_at, model, added_at, updated_at)
+                VALUES ('h1', 'jpeg', 1000, 640, 480, '2019-07-14T10:00:00', 'ILCE-7M3', 1, 1);
+            INSERT INTO files(path, hash, size, mtime_ns, status, seen_at) VALUES ('/photos/a.jpg', 'h1', 1000, 5, 'ok', 1);
+            INSERT INTO auto_tags(hash, name, category, source, confidence) VALUES ('h1', 'Beach', 'scene', 'org.lightbox.autotag', 1);
+            INSERT INTO thumbnails(hash, size, width, height, path, bytes, last_used) VALUES ('h1', 256, 256, 192, '/t/h1.jpg', 900, 3);
+            INSERT INTO roots(path, added_at) VALUES ('/photos', 1);
+        )sql"));
+    }
+    auto opened = Catalog::open(file);
+    if (!opened) FAIL(opened.error().message);
+    Catalog& catalog = **opened;
+    Database& db = catalog.database();
+    CHECK(db.query_int("PRAGMA user_version").value() == 3);
+    check_version_3_indexes(db);
+    CHECK(db.query_int("SELECT bytes FROM thumbnails WHERE hash = 'h1'").value() == 900);
+    CHECK(catalog.roots().value() == std::vector<std::string>{"/photos"});
+    CHECK(count_query(catalog, "tag:beach").value() == 1);
+    auto facets = facets_of(catalog, "");
+    REQUIRE(facets);
+    REQUIRE(facets->tags.size() == 1);
+    CHECK(facets->tags.front().value == "Beach");
+    CHECK(catalog.integrity_check().value() == "ok");
+}
+
+TEST_CASE("an empty file becomes a catalog of the current version", "[catalog][schema]") {
     lbx::test::TempDir dir;
     lbx::test::write_file(dir / "empty.lbx", {});
     auto opened = Catalog::open(dir / "empty.lbx");
     if (!opened) FAIL(opened.error().message);
     Database& db = (*opened)->database();
-    CHECK(db.query_int("PRAGMA user_version").value() == 2);
+    CHECK(db.query_int("PRAGMA user_version").value() == kSchemaVersion);
     const auto tables = names_of(db, "SELECT name FROM sqlite_master WHERE type = 'table'");
     for (const char* t : {"photos", "files", "metadata", "auto_tags", "user_tags", "thumbnails", "failures", "jobs", "roots"}) {
         INFO(t);
@@ -126,5 +176,6 @@ TEST_CASE("migrate_to goes up to the version asked and never down", "[catalog][s
     CHECK(migrate_to(**db, 2).value() == 2);
     CHECK(migrate_to(**db, 1).value() == 2);  // already newer: untouched
     CHECK((*db)->query_int("PRAGMA user_version").value() == 2);
+    CHECK(migrate_to(**db, 3).value() == 3);
     CHECK_FALSE(migrate_to(**db, kSchemaVersion + 1));
 }

@@ -1,0 +1,134 @@
+#include "catalog/facet_index.hpp"
+
+#include "catalog/sqlite_db.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace lbx::engine::catalog {
+namespace {
+
+// Steps `sql` to its end, calling `row` with the statement on each row.
+template <class Row>
+Expected<void> each_row(Database& db, std::string_view sql, Row&& row) {
+    auto stmt = db.prepare(sql);
+    if (!stmt) return unexpected(stmt.error());
+    for (;;) {
+        auto more = stmt->step();
+        if (!more) return unexpected(more.error());
+        if (!*more) return {};
+        row(*stmt);
+    }
+}
+
+// (photo, value) pairs, sorted and unique, as ranges per photo.
+void to_ranges(std::vector<std::pair<uint32_t, uint32_t>>& pairs, std::vector<uint32_t>& values, std::size_t photos,
+               const auto& set_range) {
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    values.clear();
+    values.reserve(pairs.size());
+    std::size_t next = 0;
+    for (uint32_t photo = 0; photo < photos; ++photo) {
+        const auto begin = static_cast<uint32_t>(values.size());
+        for (; next < pairs.size() && pairs[next].first == photo; ++next) values.push_back(pairs[next].second);
+        set_range(photo, begin, static_cast<uint32_t>(values.size()));
+    }
+}
+
+}  // namespace
+
+uint32_t FacetIndex::intern(std::string_view value) {
+    auto [it, inserted] = name_ids_.try_emplace(std::string(value), static_cast<uint32_t>(names_.size()));
+    if (inserted) names_.push_back(it->first);
+    return it->second;
+}
+
+Expected<void> FacetIndex::refresh(Database& db) {
+    auto version = db.query_int("PRAGMA data_version");
+    if (!version) return unexpected(version.error());
+    const int64_t changes = sqlite3_total_changes64(db.handle());
+    if (*version == data_version_ && changes == total_changes_) return {};
+    if (auto ok = rebuild(db); !ok) {
+        data_version_ = -1;  // half built: build again next time
+        return ok;
+    }
+    data_version_ = *version;
+    total_changes_ = changes;
+    return {};
+}
+
+Expected<void> FacetIndex::rebuild(Database& db) {
+    photo_of_rowid_.clear();
+    photos_.clear();
+    names_.clear();
+    name_ids_.clear();
+    std::unordered_map<std::string, uint32_t> photo_of_hash;
+    std::string key;  // reused: no allocation per row
+
+    auto photos = each_row(db,
+                           "SELECT rowid, hash, trim(coalesce(make, '') || ' ' || coalesce(model, '')), model IS NOT NULL, "
+                           "substr(taken_at, 1, 4), taken_at IS NOT NULL FROM photos",
+                           [&](Statement& s) {
+                               const auto index = static_cast<uint32_t>(photos_.size());
+                               Photo photo;
+                               if (s.column_int(3)) photo.camera = intern(s.column_view(2));
+                               if (s.column_int(5)) photo.year = intern(s.column_view(4));
+                               photos_.push_back(photo);
+                               photo_of_rowid_.emplace(s.column_int(0), index);
+                               photo_of_hash.emplace(std::string(s.column_view(1)), index);
+                           });
+    if (!photos) return photos;
+
+    std::vector<std::pair<uint32_t, uint32_t>> tag_pairs, place_pairs;
+    auto add_tag = [&](Statement& s, bool automatic) {
+        key.assign(s.column_view(0));
+        const auto found = photo_of_hash.find(key);
+        if (found == photo_of_hash.end()) return;
+        const std::string_view category = automatic ? s.column_view(2) : std::string_view("user");
+        if (category == "place") place_pairs.emplace_back(found->second, intern(s.column_view(1)));
+        else if (category != "date" && category != "camera" && category != "lens" && category != "country")
+            tag_pairs.emplace_back(found->second, intern(s.column_view(1)));
+    };
+    if (auto ok = each_row(db, "SELECT hash, name, category FROM auto_tags", [&](Statement& s) { add_tag(s, true); }); !ok) return ok;
+    if (auto ok = each_row(db, "SELECT hash, name FROM user_tags", [&](Statement& s) { add_tag(s, false); }); !ok) return ok;
+
+    to_ranges(tag_pairs, tags_, photos_.size(), [&](uint32_t photo, uint32_t begin, uint32_t end) {
+        photos_[photo].tags_begin = begin;
+        photos_[photo].tags_end = end;
+    });
+    to_ranges(place_pairs, places_, photos_.size(), [&](uint32_t photo, uint32_t begin, uint32_t end) {
+        photos_[photo].places_begin = begin;
+        photos_[photo].places_end = end;
+    });
+    return {};
+}
+
+Expected<Facets> FacetIndex::count(Database& db, const std::vector<int64_t>& photos, int64_t per_facet) {
+    if (auto ok = refresh(db); !ok) return unexpected(ok.error());
+    std::vector<int64_t> tags(names_.size()), cameras(names_.size()), years(names_.size()), places(names_.size());
+    for (int64_t rowid : photos) {
+        const auto found = photo_of_rowid_.find(rowid);
+        if (found == photo_of_rowid_.end()) continue;
+        const Photo& p = photos_[found->second];
+        if (p.camera != kNone) ++cameras[p.camera];
+        if (p.year != kNone) ++years[p.year];
+        for (uint32_t i = p.tags_begin; i < p.tags_end; ++i) ++tags[tags_[i]];
+        for (uint32_t i = p.places_begin; i < p.places_end; ++i) ++places[places_[i]];
+    }
+    auto largest = [&](const std::vector<int64_t>& counts) {
+        std::vector<FacetCount> out;
+        for (std::size_t id = 0; id < counts.size(); ++id)
+            if (counts[id] > 0) out.push_back({names_[id], counts[id]});
+        const auto keep = std::min<std::size_t>(out.size(), static_cast<std::size_t>(std::max<int64_t>(per_facet, 0)));
+        const auto by_count = [](const FacetCount& a, const FacetCount& b) {
+            return a.count != b.count ? a.count > b.count : a.value < b.value;
+        };
+        std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(keep), out.end(), by_count);
+        out.resize(keep);
+        return out;
+    };
+    return Facets{largest(tags), largest(cameras), largest(years), largest(places)};
+}
+
+}  // namespace lbx::engine::catalog
