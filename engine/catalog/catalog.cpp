@@ -2,6 +2,7 @@
 
 #include "catalog/catalog_schema.hpp"
 #include "catalog/facet_index.hpp"
+#include "catalog/match_list.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -39,7 +40,12 @@ std::filesystem::path default_catalog_file() {
 }
 
 Catalog::Catalog(std::unique_ptr<Database> db, BatchPolicy policy)
-    : db_(std::move(db)), facet_index_(std::make_unique<FacetIndex>()), policy_(policy) {}
+    : db_(std::move(db)),
+      facet_index_(std::make_unique<FacetIndex>()),
+      last_matches_(std::make_unique<MatchList>()),
+      policy_(policy) {}
+
+void Catalog::forget_last_matches() { *last_matches_ = MatchList{}; }
 
 Catalog::~Catalog() { (void)flush(); }
 

@@ -20,6 +20,7 @@
 namespace lbx::engine::catalog {
 
 class FacetIndex;
+struct MatchList;
 
 struct FileState {
     std::string hash;  // empty for a file that failed before it was hashed
@@ -120,6 +121,8 @@ public:
     Expected<std::string> integrity_check();  // "ok" when sound
     Database& database() { return *db_; }
     FacetIndex& facet_index() { return *facet_index_; }
+    MatchList& last_matches() { return *last_matches_; }  // catalog_query.cpp's; cleared by forget_last_matches
+    void forget_last_matches();                           // benchmarks: time queries as if each were new
 
     Catalog(std::unique_ptr<Database> db, BatchPolicy policy);
 
@@ -131,6 +134,7 @@ private:
     std::unique_ptr<Database> db_;  // declared first: destroyed last, after the statements prepared on it
     std::unique_ptr<WriteStatements> write_statements_;
     std::unique_ptr<FacetIndex> facet_index_;
+    std::unique_ptr<MatchList> last_matches_;
     BatchPolicy policy_;
     std::vector<std::pair<PhotoResult, int64_t>> pending_;
     std::chrono::steady_clock::time_point oldest_pending_{};

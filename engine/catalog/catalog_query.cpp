@@ -1,6 +1,10 @@
 #include "catalog/catalog_query.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <cstdlib>
+#include <unordered_map>
 
 namespace lbx::engine::catalog {
 namespace {
@@ -171,27 +175,50 @@ Expected<SqlCondition> condition_of(const std::string& query) {
     return where;
 }
 
-constexpr const char* kMatches =
-    "SELECT coalesce(f.hash, f.path) AS id, min(f.path) AS path, f.hash AS hash, f.status AS status "
-    "FROM files f LEFT JOIN photos p ON p.hash = f.hash WHERE ";
+const char* order_column(SortOrder sort) { return sort == SortOrder::path ? "path" : sort == SortOrder::added ? "p.added_at" : "p.taken_at"; }
 
-}  // namespace
-
-Expected<std::vector<PhotoRow>> run_query(Catalog& catalog, const std::string& query, const QueryOptions& options) {
+// The matches of `query` in the order asked, from the connection's last list when neither the query,
+// the order nor the catalog changed since.
+Expected<const MatchList*> matches_of(Catalog& catalog, const std::string& query, SortOrder sort, bool descending) {
     if (auto ok = catalog.flush(); !ok) return unexpected(ok.error());
+    auto stamp = change_stamp(catalog.database());
+    if (!stamp) return unexpected(stamp.error());
+    MatchList& last = catalog.last_matches();
+    if (last.stamp == *stamp && last.query == query && last.sort == sort && last.descending == descending) return &last;
+
     auto where = condition_of(query);
     if (!where) return unexpected(where.error());
-    const char* order = options.sort == SortOrder::path ? "path" : options.sort == SortOrder::added ? "p.added_at" : "p.taken_at";
-    const std::string direction = options.descending ? " DESC" : " ASC";
+    auto stmt = catalog.database().prepare("SELECT coalesce(f.hash, ''), min(f.path) AS path, f.status FROM files f LEFT JOIN photos p "
+                                           "ON p.hash = f.hash WHERE " +
+                                           where->sql + " GROUP BY coalesce(f.hash, f.path) ORDER BY " + order_column(sort) +
+                                           (descending ? " DESC" : " ASC") + " NULLS LAST, path");
+    if (!stmt) return unexpected(stmt.error());
+    stmt->bind(where->params);
+    catalog.forget_last_matches();
+    std::vector<MatchList::Match> matches;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) return unexpected(row.error());
+        if (!*row) break;
+        matches.push_back({stmt->column_text(0), stmt->column_text(1), stmt->column_text(2)});
+    }
+    last = MatchList{query, sort, descending, *stamp, std::move(matches)};
+    return &last;
+}
+
+// The first page straight from SQL: with a LIMIT, SQLite keeps only the top rows while sorting, about
+// twice as fast as listing every match (what the pages after it are sliced from).
+Expected<std::vector<PhotoRow>> first_page(Catalog& catalog, const std::string& query, const QueryOptions& options) {
+    auto where = condition_of(query);
+    if (!where) return unexpected(where.error());
     auto stmt = catalog.database().prepare(
         "SELECT coalesce(f.hash, ''), min(f.path) AS path, coalesce(p.format, ''), coalesce(p.width, 0), "
         "coalesce(p.height, 0), coalesce(p.taken_at, ''), trim(coalesce(p.make, '') || ' ' || coalesce(p.model, '')), "
         "f.status FROM files f LEFT JOIN photos p ON p.hash = f.hash WHERE " +
-        where->sql + " GROUP BY coalesce(f.hash, f.path) ORDER BY " + order + direction + " NULLS LAST, path" +
-        " LIMIT ? OFFSET ?");
+        where->sql + " GROUP BY coalesce(f.hash, f.path) ORDER BY " + order_column(options.sort) + (options.descending ? " DESC" : " ASC") +
+        " NULLS LAST, path LIMIT ?");
     if (!stmt) return unexpected(stmt.error());
-    const int next = static_cast<int>(where->params.size()) + 1;
-    stmt->bind(where->params).bind_int(next, options.limit).bind_int(next + 1, options.offset);
+    stmt->bind(where->params).bind_int(static_cast<int>(where->params.size()) + 1, options.limit);
     std::vector<PhotoRow> rows;
     for (;;) {
         auto row = stmt->step();
@@ -203,11 +230,76 @@ Expected<std::vector<PhotoRow>> run_query(Catalog& catalog, const std::string& q
     }
 }
 
+bool is_listed(Catalog& catalog, const std::string& query, const ChangeStamp& stamp) {
+    const MatchList& last = catalog.last_matches();
+    return last.stamp == stamp && last.query == query;
+}
+
+}  // namespace
+
+Expected<std::vector<PhotoRow>> run_query(Catalog& catalog, const std::string& query, const QueryOptions& options) {
+    if (auto ok = catalog.flush(); !ok) return unexpected(ok.error());
+    auto stamp = change_stamp(catalog.database());
+    if (!stamp) return unexpected(stamp.error());
+    const MatchList& last = catalog.last_matches();
+    const bool listed = is_listed(catalog, query, *stamp) && last.sort == options.sort && last.descending == options.descending;
+    if (!listed && options.offset == 0 && options.limit >= 0) return first_page(catalog, query, options);
+
+    auto list = matches_of(catalog, query, options.sort, options.descending);
+    if (!list) return unexpected(list.error());
+    const auto& matches = (*list)->matches;
+    const std::size_t begin = static_cast<std::size_t>(std::clamp<int64_t>(options.offset, 0, static_cast<int64_t>(matches.size())));
+    const std::size_t end = options.limit < 0 ? matches.size() : begin + std::min<std::size_t>(matches.size() - begin, options.limit);
+
+    // The page's photo columns, by hash (a JSON array: one bound parameter whatever the page size).
+    nlohmann::json hashes = nlohmann::json::array();
+    for (std::size_t i = begin; i < end; ++i)
+        if (!matches[i].hash.empty()) hashes.push_back(matches[i].hash);
+    struct Columns {
+        std::string format, taken_at, camera;
+        uint32_t width = 0, height = 0;
+    };
+    std::unordered_map<std::string, Columns> columns;
+    if (!hashes.empty()) {
+        auto stmt = catalog.database().prepare(
+            "SELECT hash, format, width, height, coalesce(taken_at, ''), trim(coalesce(make, '') || ' ' || coalesce(model, '')) "
+            "FROM photos WHERE hash IN (SELECT value FROM json_each(?))");
+        if (!stmt) return unexpected(stmt.error());
+        stmt->bind({hashes.dump()});
+        for (;;) {
+            auto row = stmt->step();
+            if (!row) return unexpected(row.error());
+            if (!*row) break;
+            columns[stmt->column_text(0)] = Columns{stmt->column_text(1), stmt->column_text(4), stmt->column_text(5),
+                                                    static_cast<uint32_t>(stmt->column_int(2)), static_cast<uint32_t>(stmt->column_int(3))};
+        }
+    }
+    std::vector<PhotoRow> rows;
+    rows.reserve(end - begin);
+    for (std::size_t i = begin; i < end; ++i) {
+        const MatchList::Match& m = matches[i];
+        PhotoRow row{m.hash, m.path, "", 0, 0, "", "", m.status};
+        if (auto found = columns.find(m.hash); found != columns.end()) {
+            row.format = found->second.format;
+            row.width = found->second.width;
+            row.height = found->second.height;
+            row.taken_at = found->second.taken_at;
+            row.camera = found->second.camera;
+        }
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
 Expected<int64_t> count_query(Catalog& catalog, const std::string& query) {
     if (auto ok = catalog.flush(); !ok) return unexpected(ok.error());
+    auto stamp = change_stamp(catalog.database());
+    if (!stamp) return unexpected(stamp.error());
+    if (is_listed(catalog, query, *stamp)) return static_cast<int64_t>(catalog.last_matches().matches.size());
     auto where = condition_of(query);
     if (!where) return unexpected(where.error());
-    auto stmt = catalog.database().prepare("SELECT count(*) FROM (" + std::string(kMatches) + where->sql + " GROUP BY id)");
+    auto stmt = catalog.database().prepare("SELECT count(*) FROM (SELECT 1 FROM files f LEFT JOIN photos p ON p.hash = f.hash WHERE " +
+                                           where->sql + " GROUP BY coalesce(f.hash, f.path))");
     if (!stmt) return unexpected(stmt.error());
     stmt->bind(where->params);
     auto row = stmt->step();

@@ -5,6 +5,7 @@
 
 #include "catalog/catalog.hpp"
 #include "catalog/facet_index.hpp"
+#include "catalog/match_list.hpp"
 #include "catalog/query_parser.hpp"
 
 #include <cstdint>
@@ -12,8 +13,6 @@
 #include <vector>
 
 namespace lbx::engine::catalog {
-
-enum class SortOrder { taken, path, added };
 
 struct QueryOptions {
     SortOrder sort = SortOrder::taken;

@@ -1,7 +1,5 @@
 #include "catalog/facet_index.hpp"
 
-#include "catalog/sqlite_db.hpp"
-
 #include <algorithm>
 #include <utility>
 
@@ -45,16 +43,12 @@ uint32_t FacetIndex::intern(std::string_view value) {
 }
 
 Expected<void> FacetIndex::refresh(Database& db) {
-    auto version = db.query_int("PRAGMA data_version");
-    if (!version) return unexpected(version.error());
-    const int64_t changes = sqlite3_total_changes64(db.handle());
-    if (*version == data_version_ && changes == total_changes_) return {};
-    if (auto ok = rebuild(db); !ok) {
-        data_version_ = -1;  // half built: build again next time
-        return ok;
-    }
-    data_version_ = *version;
-    total_changes_ = changes;
+    auto stamp = change_stamp(db);
+    if (!stamp) return unexpected(stamp.error());
+    if (*stamp == built_at_) return {};
+    built_at_ = ChangeStamp{};  // a failed or half-done build is built again next time
+    if (auto ok = rebuild(db); !ok) return ok;
+    built_at_ = *stamp;
     return {};
 }
 

@@ -8,6 +8,7 @@
 // counts are always those of the catalog as it is; during a scan, each count pays for a rebuild.
 #pragma once
 
+#include "catalog/sqlite_db.hpp"
 #include "core/expected.hpp"
 
 #include <cstdint>
@@ -16,8 +17,6 @@
 #include <vector>
 
 namespace lbx::engine::catalog {
-
-class Database;
 
 struct FacetCount {
     std::string value;
@@ -52,8 +51,7 @@ private:
     Expected<void> rebuild(Database& db);
     uint32_t intern(std::string_view value);
 
-    int64_t data_version_ = -1;
-    int64_t total_changes_ = -1;
+    ChangeStamp built_at_;  // default: never built
     std::unordered_map<int64_t, uint32_t> photo_of_rowid_;
     std::vector<Photo> photos_;
     std::vector<uint32_t> tags_;

@@ -93,6 +93,12 @@ Expected<int64_t> Database::query_int(std::string_view sql) {
     return *row ? stmt->column_int(0) : 0;
 }
 
+Expected<ChangeStamp> change_stamp(Database& db) {
+    auto version = db.query_int("PRAGMA data_version");
+    if (!version) return unexpected(version.error());
+    return ChangeStamp{*version, sqlite3_total_changes64(db.handle())};
+}
+
 Expected<Transaction> Transaction::begin(Database& db) {
     if (auto ok = db.exec("BEGIN IMMEDIATE"); !ok) return unexpected(ok.error());
     return Transaction(&db);

@@ -69,6 +69,16 @@ private:
     std::filesystem::path file_;
 };
 
+// Identifies the state of the database as one connection sees it: equal stamps, no commit in between,
+// by another connection (PRAGMA data_version) or by this one (total changes). What in-memory copies of
+// catalog data (facet index, last query's matches) check before they are used.
+struct ChangeStamp {
+    int64_t data_version = -1;
+    int64_t total_changes = -1;
+    bool operator==(const ChangeStamp&) const = default;
+};
+Expected<ChangeStamp> change_stamp(Database& db);
+
 // A transaction that rolls back unless committed.
 class Transaction {
 public:

@@ -321,10 +321,10 @@ ipc::Reply RequestHandlers::on(const ipc::Query& request) {
     options.descending = request.descending;
     options.offset = static_cast<int64_t>(std::min<uint64_t>(request.offset, INT64_MAX));
     options.limit = page_limit(request.limit);
-    auto total = catalog::count_query(*state_.catalog, request.query);
-    if (!total) return catalog_error(total.error());
     auto rows = catalog::run_query(*state_.catalog, request.query, options);
     if (!rows) return catalog_error(rows.error());
+    auto total = catalog::count_query(*state_.catalog, request.query);  // the matches run_query just listed
+    if (!total) return catalog_error(total.error());
     ipc::QueryReply reply;
     reply.total = static_cast<uint64_t>(*total);
     reply.offset = request.offset;

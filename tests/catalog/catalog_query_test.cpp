@@ -227,3 +227,51 @@ TEST_CASE("facets follow the catalog: a user tag, a photo another connection rec
     REQUIRE(f.catalog().remove_photos({"hash-sea.jpg"}));
     CHECK(beach_count(f.catalog()) == 3);
 }
+
+TEST_CASE("pages of one query slice the same ordered matches, and a change to the catalog is seen by the next page",
+          "[catalog][query]") {
+    QueryFixture f;
+    QueryOptions all;
+    all.sort = SortOrder::path;
+    auto whole = run_query(f.catalog(), "", all);
+    REQUIRE(whole);
+    REQUIRE(whole->size() == 5);
+    std::vector<std::string> paged;
+    for (int64_t offset = 0; offset < 7; offset += 2) {
+        QueryOptions page = all;
+        page.offset = offset;
+        page.limit = 2;
+        auto rows = run_query(f.catalog(), "", page);
+        REQUIRE(rows);
+        CHECK(rows->size() == static_cast<std::size_t>(std::clamp<int64_t>(5 - offset, 0, 2)));
+        for (const auto& r : *rows) {
+            paged.push_back(r.path);
+            CHECK_FALSE(r.format.empty());  // the photo's columns are filled for every row of a page
+        }
+    }
+    std::vector<std::string> expected;
+    for (const auto& r : *whole) expected.push_back(r.path);
+    CHECK(paged == expected);
+    CHECK(count_query(f.catalog(), "").value() == 5);
+
+    // Another connection adds a photo; this connection's next page and count see it.
+    {
+        auto other = Catalog::open(f.catalog().database().file());
+        REQUIRE(other);
+        REQUIRE((*other)->record(result_of((f.dir() / "photos").string(), {"aaa-first.jpg", "2018-01-01T00:00:00", "", "", 0, false, {}}),
+                                 now_us()));
+        REQUIRE((*other)->flush());
+    }
+    QueryOptions first = all;
+    first.limit = 1;
+    auto rows = run_query(f.catalog(), "", first);
+    REQUIRE(rows);
+    REQUIRE(rows->size() == 1);
+    CHECK(rows->front().path.find("aaa-first.jpg") != std::string::npos);
+    CHECK(count_query(f.catalog(), "").value() == 6);
+
+    // This connection's own write: a user tag makes a photo match.
+    CHECK(count_query(f.catalog(), "tag:favourite").value() == 0);
+    REQUIRE(f.catalog().add_user_tag("hash-city-2020.jpg", "favourite"));
+    CHECK(count_query(f.catalog(), "tag:favourite").value() == 1);
+}
