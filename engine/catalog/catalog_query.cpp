@@ -311,18 +311,20 @@ Expected<Facets> facets_of(Catalog& catalog, const std::string& query, int64_t p
     if (auto ok = catalog.flush(); !ok) return unexpected(ok.error());
     auto where = condition_of(query);
     if (!where) return unexpected(where.error());
-    // The matching photos (failed files have none, so they count nowhere); FacetIndex counts their values.
-    auto stmt = catalog.database().prepare("SELECT DISTINCT p.rowid FROM files f JOIN photos p ON p.hash = f.hash WHERE " + where->sql);
+    // The hashes of the matching files (failed files have none, so they count nowhere), duplicates and
+    // all: FacetIndex counts each photo once. SQLite leaves out the join to photos when no term needs it.
+    auto stmt = catalog.database().prepare("SELECT f.hash FROM files f LEFT JOIN photos p ON p.hash = f.hash WHERE f.hash IS NOT NULL AND " +
+                                           where->sql);
     if (!stmt) return unexpected(stmt.error());
     stmt->bind(where->params);
-    std::vector<int64_t> photos;
+    std::vector<std::string> hashes;
     for (;;) {
         auto row = stmt->step();
         if (!row) return unexpected(row.error());
         if (!*row) break;
-        photos.push_back(stmt->column_int(0));
+        hashes.push_back(stmt->column_text(0));
     }
-    return catalog.facet_index().count(catalog.database(), photos, per_facet);
+    return catalog.facet_index().count(catalog.database(), hashes, per_facet);
 }
 
 }  // namespace lbx::engine::catalog

@@ -53,32 +53,30 @@ Expected<void> FacetIndex::refresh(Database& db) {
 }
 
 Expected<void> FacetIndex::rebuild(Database& db) {
-    photo_of_rowid_.clear();
+    photo_of_hash_.clear();
     photos_.clear();
     names_.clear();
     name_ids_.clear();
-    std::unordered_map<std::string, uint32_t> photo_of_hash;
     std::string key;  // reused: no allocation per row
 
     auto photos = each_row(db,
-                           "SELECT rowid, hash, trim(coalesce(make, '') || ' ' || coalesce(model, '')), model IS NOT NULL, "
+                           "SELECT hash, trim(coalesce(make, '') || ' ' || coalesce(model, '')), model IS NOT NULL, "
                            "substr(taken_at, 1, 4), taken_at IS NOT NULL FROM photos",
                            [&](Statement& s) {
                                const auto index = static_cast<uint32_t>(photos_.size());
                                Photo photo;
-                               if (s.column_int(3)) photo.camera = intern(s.column_view(2));
-                               if (s.column_int(5)) photo.year = intern(s.column_view(4));
+                               if (s.column_int(2)) photo.camera = intern(s.column_view(1));
+                               if (s.column_int(4)) photo.year = intern(s.column_view(3));
                                photos_.push_back(photo);
-                               photo_of_rowid_.emplace(s.column_int(0), index);
-                               photo_of_hash.emplace(std::string(s.column_view(1)), index);
+                               photo_of_hash_.emplace(std::string(s.column_view(0)), index);
                            });
     if (!photos) return photos;
 
     std::vector<std::pair<uint32_t, uint32_t>> tag_pairs, place_pairs;
     auto add_tag = [&](Statement& s, bool automatic) {
         key.assign(s.column_view(0));
-        const auto found = photo_of_hash.find(key);
-        if (found == photo_of_hash.end()) return;
+        const auto found = photo_of_hash_.find(key);
+        if (found == photo_of_hash_.end()) return;
         const std::string_view category = automatic ? s.column_view(2) : std::string_view("user");
         if (category == "place") place_pairs.emplace_back(found->second, intern(s.column_view(1)));
         else if (category != "date" && category != "camera" && category != "lens" && category != "country")
@@ -98,12 +96,14 @@ Expected<void> FacetIndex::rebuild(Database& db) {
     return {};
 }
 
-Expected<Facets> FacetIndex::count(Database& db, const std::vector<int64_t>& photos, int64_t per_facet) {
+Expected<Facets> FacetIndex::count(Database& db, const std::vector<std::string>& hashes, int64_t per_facet) {
     if (auto ok = refresh(db); !ok) return unexpected(ok.error());
     std::vector<int64_t> tags(names_.size()), cameras(names_.size()), years(names_.size()), places(names_.size());
-    for (int64_t rowid : photos) {
-        const auto found = photo_of_rowid_.find(rowid);
-        if (found == photo_of_rowid_.end()) continue;
+    std::vector<bool> counted(photos_.size());
+    for (const std::string& hash : hashes) {
+        const auto found = photo_of_hash_.find(hash);
+        if (found == photo_of_hash_.end() || counted[found->second]) continue;
+        counted[found->second] = true;
         const Photo& p = photos_[found->second];
         if (p.camera != kNone) ++cameras[p.camera];
         if (p.year != kNone) ++years[p.year];

@@ -32,14 +32,14 @@ struct Facets {
 
 class FacetIndex {
 public:
-    // Counts over `photos` (rowids of the photos table); each facet has its `per_facet` largest counts,
-    // largest first, then by value.
-    Expected<Facets> count(Database& db, const std::vector<int64_t>& photos, int64_t per_facet);
+    // Counts over the photos of `hashes` (each counted once, however often listed; unknown hashes are
+    // skipped); each facet has its `per_facet` largest counts, largest first, then by value.
+    Expected<Facets> count(Database& db, const std::vector<std::string>& hashes, int64_t per_facet);
 
 private:
     static constexpr uint32_t kNone = UINT32_MAX;
 
-    // Per photo, by dense index: its values as ids into names_, tag lists sorted and unique.
+    // Per photo, by index in photos_: its values as ids into names_, tag lists sorted and unique.
     struct Photo {
         uint32_t camera = kNone;
         uint32_t year = kNone;
@@ -52,7 +52,7 @@ private:
     uint32_t intern(std::string_view value);
 
     ChangeStamp built_at_;  // default: never built
-    std::unordered_map<int64_t, uint32_t> photo_of_rowid_;
+    std::unordered_map<std::string, uint32_t> photo_of_hash_;
     std::vector<Photo> photos_;
     std::vector<uint32_t> tags_;
     std::vector<uint32_t> places_;
