@@ -77,7 +77,7 @@ std::unique_ptr<EngineSession::Connection> EngineSession::connect(zmq::context_t
     if (options_.mode == EngineMode::inproc) {
         // A new name per attempt: the old engine's inproc endpoints may linger until its sockets close.
         const std::string endpoint = "inproc://lightbox-engine-" + std::to_string(attempt);
-        auto started = InprocEngine::start(options_.inproc_library, context.handle(), endpoint, options_.catalog,
+        auto started = InprocEngine::start(options_.inproc_library, context, endpoint, options_.catalog,
                                            options_.thumbnail_dir);
         if (!started) return failed(started.error().message);
         connection->inproc = std::move(*started);

@@ -8,7 +8,7 @@
 namespace lbx::shell {
 namespace {
 
-// The C ABI of engine/service/inproc_entry.cpp.
+// The C ABI of engine/inproc/inproc_engine.h: the context goes as the address of the zmq::context_t.
 using StartFn = void*(void* zmq_context, const char* command_endpoint, const char* catalog_file,
                       const char* thumbnail_dir, char* error_out, size_t error_size);
 using StopFn = void(void* handle);
@@ -29,7 +29,7 @@ InprocEngine::~InprocEngine() {
     if (impl_ && impl_->handle) impl_->stop(impl_->handle);
 }
 
-ipc::Expected<std::unique_ptr<InprocEngine>> InprocEngine::start(const std::filesystem::path& library, void* zmq_context,
+ipc::Expected<std::unique_ptr<InprocEngine>> InprocEngine::start(const std::filesystem::path& library, zmq::context_t& zmq_context,
                                                                  const std::string& command_endpoint,
                                                                  const std::string& catalog,
                                                                  const std::filesystem::path& thumbnail_dir) {
@@ -47,7 +47,7 @@ ipc::Expected<std::unique_ptr<InprocEngine>> InprocEngine::start(const std::file
     auto& start_fn = impl->library.get<StartFn>("lbx_engine_inproc_start");
     impl->stop = &impl->library.get<StopFn>("lbx_engine_inproc_stop");
     std::array<char, 1024> error{};
-    impl->handle = start_fn(zmq_context, command_endpoint.c_str(), catalog.c_str(), thumbnail_dir.c_str(), error.data(), error.size());
+    impl->handle = start_fn(&zmq_context, command_endpoint.c_str(), catalog.c_str(), thumbnail_dir.c_str(), error.data(), error.size());
     if (!impl->handle) return fail("inproc_start", "the in-process engine did not start: " + std::string(error.data()));
     return std::make_unique<InprocEngine>(std::move(impl));
 }

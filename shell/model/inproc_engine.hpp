@@ -5,6 +5,8 @@
 
 #include <lightbox/ipc/expected.hpp>
 
+#include <zmq.hpp>
+
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -17,8 +19,9 @@ public:
     InprocEngine(const InprocEngine&) = delete;
     InprocEngine& operator=(const InprocEngine&) = delete;
 
-    // Loads `library` and starts an engine on `command_endpoint` sharing `zmq_context` (its handle()).
-    static ipc::Expected<std::unique_ptr<InprocEngine>> start(const std::filesystem::path& library, void* zmq_context,
+    // Loads `library` and starts an engine on `command_endpoint` sharing `zmq_context` (inproc:// works
+    // only within one context), which must outlive the engine.
+    static ipc::Expected<std::unique_ptr<InprocEngine>> start(const std::filesystem::path& library, zmq::context_t& zmq_context,
                                                                const std::string& command_endpoint,
                                                                const std::string& catalog,
                                                                const std::filesystem::path& thumbnail_dir);

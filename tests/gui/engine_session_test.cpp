@@ -168,3 +168,50 @@ TEST_CASE("the session reports a missing engine executable and keeps trying with
     CHECK(failed);
     session.send(Command{ipc::ListJobs{}, 1});  // queued, never answered: no crash, no hang at destruction
 }
+
+TEST_CASE("the inproc engine (--engine=inproc): the session runs the engine library on a thread over inproc:// and scans with it",
+          "[shell][integration]") {
+    test::TempDir dir;
+    test::write_photo_set(dir / "photos", 8, 320, 240);
+    setenv("XDG_CACHE_HOME", (dir.path() / "cache").c_str(), 1);
+    setenv("XDG_DATA_HOME", (dir.path() / "data").c_str(), 1);
+
+    Inbox inbox;
+    SessionOptions options;
+    options.mode = EngineMode::inproc;
+    options.inproc_library = LIGHTBOX_TEST_INPROC_LIB;
+    options.catalog = (dir.path() / "library.lbx").string();
+    options.thumbnail_dir = dir.path() / "thumbs";
+    options.decode = [](const std::string&, const std::vector<uint8_t>& bytes) {
+        auto d = std::make_shared<DecodedThumbnail>();
+        d->width = static_cast<uint32_t>(bytes.size());
+        return std::shared_ptr<const DecodedThumbnail>(d);
+    };
+    options.deliver = [&](Action a) { inbox.push(std::move(a)); };
+    {
+        EngineSession session(options);
+        auto connected = inbox.wait_for(is_connected, 30s);
+        REQUIRE(connected);
+
+        session.send(Command{ipc::StartScan{{(dir.path() / "photos").string()}, "", {}, ""}, 0});
+        auto completed = inbox.wait_for([](const Action& a) {
+            const auto* e = std::get_if<EventArrived>(&a);
+            const auto* p = e ? std::get_if<ipc::JobProgressEvent>(&e->event) : nullptr;
+            return p && p->progress.state == ipc::JobState::completed;
+        }, 60s);
+        REQUIRE(completed);
+
+        session.send(Command{ipc::Query{"", ipc::QuerySort::path, false, 0, 100}, 91});
+        auto queried = inbox.wait_for([](const Action& a) {
+            const auto* r = std::get_if<ReplyArrived>(&a);
+            return r && r->tag == 91;
+        }, 10s);
+        REQUIRE(queried);
+        const Action queried_action = inbox.at(*queried);
+        const auto& reply = std::get<ReplyArrived>(queried_action).reply;
+        REQUIRE(reply);
+        CHECK(std::get<ipc::QueryReply>(*reply).total == 4);
+        CHECK_FALSE(inbox.wait_for(is_not_responding, 1500ms));  // heartbeats arrive in-process too
+    }  // the session stops the engine thread and unloads the library
+    CHECK(std::filesystem::exists(dir.path() / "library.lbx"));
+}
