@@ -327,4 +327,10 @@ Expected<Facets> facets_of(Catalog& catalog, const std::string& query, int64_t p
     return catalog.facet_index().count(catalog.database(), hashes, per_facet);
 }
 
+Expected<void> warm_up(Catalog& catalog) {
+    auto facets = facets_of(catalog, "", 1);
+    if (!facets) return unexpected(facets.error());
+    return {};
+}
+
 }  // namespace lbx::engine::catalog

@@ -37,4 +37,9 @@ Expected<std::vector<PhotoRow>> run_query(Catalog& catalog, const std::string& q
 Expected<int64_t> count_query(Catalog& catalog, const std::string& query);
 Expected<Facets> facets_of(Catalog& catalog, const std::string& query, int64_t per_facet = 50);
 
+// Builds the facet index and reads the catalog's pages into the cache (~0.3 s for 100 000 photos), so
+// the first Query and Facets after a library opens answer as fast as the ones after. The service calls
+// it when it opens a catalog, before it answers anything.
+Expected<void> warm_up(Catalog& catalog);
+
 }  // namespace lbx::engine::catalog

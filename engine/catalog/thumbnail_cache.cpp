@@ -212,4 +212,9 @@ Expected<std::vector<ThumbnailNeed>> ThumbnailCache::missing(const std::vector<u
     }
 }
 
+Expected<int64_t> ThumbnailCache::recorded_bytes() {
+    if (auto ok = catalog_.flush(); !ok) return unexpected(ok.error());
+    return catalog_.database().query_int("SELECT coalesce(sum(bytes), 0) FROM thumbnails");
+}
+
 }  // namespace lbx::engine::catalog

@@ -49,7 +49,11 @@ public:
     // budget; deletes the files and their rows.
     Expected<PruneResult> prune();
 
-    Expected<ThumbnailCacheStats> stats();
+    Expected<ThumbnailCacheStats> stats();  // stats every file: ~0.3 s for 100 000 thumbnails
+
+    // The bytes the catalog has recorded for its thumbnails, without looking at the files (what a status
+    // display needs; rows from schema version 1 whose size was never read count 0).
+    Expected<int64_t> recorded_bytes();
 
     // The live photos lacking some of `sizes`, most recently added first (what `thumbs prewarm` makes).
     Expected<std::vector<ThumbnailNeed>> missing(const std::vector<uint32_t>& sizes);

@@ -1,5 +1,6 @@
 #include "service/engine_service.hpp"
 
+#include "catalog/catalog_query.hpp"
 #include "service/pipeline_defaults.hpp"
 
 #include <lightbox/ipc/token.hpp>
@@ -50,6 +51,8 @@ ipc::Expected<std::unique_ptr<EngineService>> EngineService::create(zmq::context
         return ipc::unexpected(ipc::make_error(ipc::Status::bad_request, "catalog", library.error().code,
                                                library.error().message));
     }
+
+    (void)catalog::warm_up(**library);  // a failure here shows again, as an error value, on the first Query
 
     auto service = std::make_unique<EngineService>(std::move(options), runtime_dir);
     service->state_.catalog_file = catalog_file;

@@ -401,15 +401,15 @@ ipc::Reply RequestHandlers::library_info() {
     if (!stats) return catalog_error(stats.error());
     auto roots = state_.catalog->roots();
     if (!roots) return catalog_error(roots.error());
-    auto thumbs = state_.thumbnails->stats();
-    if (!thumbs) return catalog_error(thumbs.error());
+    auto thumbnail_bytes = state_.thumbnails->recorded_bytes();  // not stats(): the shell asks this on every connect
+    if (!thumbnail_bytes) return catalog_error(thumbnail_bytes.error());
     ipc::LibraryInfoReply reply;
     reply.catalog = state_.catalog_file.string();
     reply.roots = std::move(*roots);
     reply.photos = static_cast<uint64_t>(stats->photos);
     reply.files_failed = static_cast<uint64_t>(stats->files_failed);
     reply.files_missing = static_cast<uint64_t>(stats->files_missing);
-    reply.thumbnail_bytes = static_cast<uint64_t>(thumbs->bytes);
+    reply.thumbnail_bytes = static_cast<uint64_t>(*thumbnail_bytes);
     reply.thumbnail_budget_bytes = state_.thumbnail_budget_bytes;
     return reply;
 }
@@ -431,6 +431,7 @@ ipc::Reply RequestHandlers::on(const ipc::OpenLibrary& request) {
     std::filesystem::create_directories(file.parent_path(), ec);
     auto opened = catalog::Catalog::open(file);
     if (!opened) return error_reply(ipc::Status::bad_request, "catalog", opened.error().code, opened.error().message);
+    (void)catalog::warm_up(**opened);
     state_.thumbnails.reset();  // it points at the old connection
     state_.catalog = std::move(*opened);
     state_.catalog_file = file;
