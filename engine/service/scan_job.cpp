@@ -87,9 +87,11 @@ void ScanJob::fail(const std::string& code, const std::string& message) {
         snapshot_.error = ipc::make_error(code == "catalog" ? ipc::Status::internal : ipc::Status::bad_request,
                                           code, code == "catalog" ? "catalog_error" : "bad_pipeline", message);
     }
-    report(ipc::JobState::failed, true);
     inbox_.post(ipc::Log{ipc::LogLevel::error, "engine", "job " + std::to_string(id_) + " failed: " + message});
+    // Finished before the final state is visible: a client that sees it may at once do what running jobs
+    // forbid (OpenLibrary).
     finished_.store(true);
+    report(ipc::JobState::failed, true);
 }
 
 void ScanJob::run() {
@@ -173,13 +175,13 @@ void ScanJob::run() {
         }
     }
 
-    report(summary.interrupted ? ipc::JobState::cancelled : ipc::JobState::completed, true);
     std::string line = "job " + std::to_string(id_) + (summary.interrupted ? " cancelled: " : " completed: ") +
                        std::to_string(summary.ok) + " ok, " + std::to_string(summary.failed) + " failed, " +
                        std::to_string(summary.unchanged) + " unchanged";
     if (missing > 0) line += ", " + std::to_string(missing) + " no longer found (marked missing)";
     inbox_.post(ipc::Log{ipc::LogLevel::info, "engine", line});
-    finished_.store(true);
+    finished_.store(true);  // before the final state, as in fail()
+    report(summary.interrupted ? ipc::JobState::cancelled : ipc::JobState::completed, true);
 }
 
 }  // namespace lbx::engine::service

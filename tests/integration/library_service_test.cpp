@@ -245,6 +245,7 @@ TEST_CASE("user tags, removal from the library, the failures ledger and a second
     const std::string second = (dir.path() / "other" / "second.lbx").string();
     CHECK(client.call(ipc::OpenLibrary{"relative.lbx"}).error().status == ipc::Status::bad_request);
     auto opened = client.call(ipc::OpenLibrary{second});
+    INFO((opened ? std::string() : opened.error().message));
     REQUIRE(opened);
     CHECK(opened->catalog == second);
     CHECK(opened->photos == 0);
