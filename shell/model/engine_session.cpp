@@ -97,7 +97,8 @@ std::unique_ptr<EngineSession::Connection> EngineSession::connect(zmq::context_t
     }
 
     connection->client.emplace(context, ipc::ClientOptions{endpoints.commands, "", options_.request_timeout, 1});
-    connection->slow_client.emplace(context, ipc::ClientOptions{endpoints.commands, "", 10 * options_.request_timeout, 0});
+    // Facets over a large library during a scan (the facet index rebuilds) may take a second or two.
+    connection->slow_client.emplace(context, ipc::ClientOptions{endpoints.commands, "", 3 * options_.request_timeout, 0});
     // Hello until the engine says ready (plugins load on a thread of the engine).
     const auto deadline = Clock::now() + 30s;
     std::optional<ipc::HelloReply> hello;
@@ -127,90 +128,104 @@ std::unique_ptr<EngineSession::Connection> EngineSession::connect(zmq::context_t
     return connection;
 }
 
-void EngineSession::serve_thumbnail(Connection& connection, ThumbnailQueue& queue, bool& lost) {
+bool EngineSession::serve_thumbnail(Connection& connection, ThumbnailQueue& queue) {
     auto key = queue.next();
-    if (!key) return;
+    if (!key) return true;
     auto reply = connection.client->call(ipc::GetThumbnail{key->photo_id, key->size});
     if (reply) {
         auto image = options_.decode ? options_.decode(reply->mime_type, reply->bytes) : nullptr;
         options_.deliver(ThumbnailArrived{*key, std::move(image)});
-        return;
+        return true;
     }
     const ipc::Error& error = reply.error();
-    (void)lost;  // as for commands: a timeout alone is not a lost engine
     if (error.status == ipc::Status::unavailable) {
-        return;
+        return false;  // asked again when the grid next paints
     } else if (error.status == ipc::Status::not_ready && error.code == "thumbnail_pending") {
         queue.mark_pending(*key);  // thumb/ready follows
     } else if (error.status == ipc::Status::not_found) {
         options_.deliver(ThumbnailArrived{*key, nullptr});
     }
     // Other errors (not_ready while plugins load): the grid asks again when it next paints.
+    return true;
+}
+
+void EngineSession::read_events(Connection& connection, ThumbnailQueue& queue, Clock::time_point& last_heartbeat,
+                                std::chrono::milliseconds wait) {
+    for (;; wait = 0ms) {
+        auto received = connection.events->next(wait);
+        if (!received) continue;  // a frame that did not decode: skipped
+        if (!*received) return;
+        const ipc::Event& event = (*received)->event;
+        if (std::holds_alternative<ipc::Heartbeat>(event)) {
+            last_heartbeat = Clock::now();
+        } else if (const auto* ready = std::get_if<ipc::ThumbnailReady>(&event)) {
+            const ThumbKey key{ready->photo_id, ready->size};
+            if (ready->ok) queue.on_ready(key);
+            else options_.deliver(ThumbnailArrived{key, nullptr});
+        } else {
+            options_.deliver(EventArrived{event});
+        }
+    }
+}
+
+bool EngineSession::engine_lost(Connection& connection, ThumbnailQueue& queue, Clock::time_point& last_heartbeat) {
+    if (connection.process) {
+        connection.process->drain_stdout();
+        if (!connection.process->running()) return true;  // exited: no need to wait for the watch
+    }
+    // Heartbeats queued while a request blocked this thread are read first: only then is the watch fair.
+    read_events(connection, queue, last_heartbeat, 0ms);
+    return Clock::now() - last_heartbeat > options_.heartbeat_timeout;
 }
 
 bool EngineSession::serve(Connection& connection) {
     ThumbnailQueue thumbnails;
     auto last_heartbeat = Clock::now();  // connecting counts as one
     while (!stop_) {
-        // Events first: a heartbeat read late would look like a dead engine.
         bool busy;
         {
             std::lock_guard lock(mutex_);
             busy = !commands_.empty() || thumbnails.queued() > 0 || wanted_ || background_;
         }
-        for (auto wait = busy ? 0ms : 10ms;; wait = 0ms) {
-            auto received = connection.events->next(wait);
-            if (!received) continue;  // a frame that did not decode: skipped
-            if (!*received) break;
-            const ipc::Event& event = (*received)->event;
-            if (std::holds_alternative<ipc::Heartbeat>(event)) {
-                last_heartbeat = Clock::now();
-            } else if (const auto* ready = std::get_if<ipc::ThumbnailReady>(&event)) {
-                const ThumbKey key{ready->photo_id, ready->size};
-                if (ready->ok) thumbnails.on_ready(key);
-                else options_.deliver(ThumbnailArrived{key, nullptr});
-            } else {
-                options_.deliver(EventArrived{event});
-            }
-        }
-
-        // Heartbeats queued while a long request blocked this thread were just read: only now is the
-        // watch fair.
-        bool lost = Clock::now() - last_heartbeat > options_.heartbeat_timeout;
+        read_events(connection, thumbnails, last_heartbeat, busy ? 0ms : 10ms);
+        bool lost = engine_lost(connection, thumbnails, last_heartbeat);
 
         // One command per round, then a few thumbnails: a slow command (facets over a large library)
         // does not hold back the first screen of thumbnails, nor the events.
-        std::deque<Command> commands;
+        std::optional<Command> command;
         {
             std::lock_guard lock(mutex_);
             if (!commands_.empty()) {
-                commands.push_back(std::move(commands_.front()));
+                command = std::move(commands_.front());
                 commands_.pop_front();
             }
             if (wanted_) thumbnails.set_wanted(std::move(*std::exchange(wanted_, std::nullopt)));
-            if (commands.empty() && thumbnails.queued() == 0 && background_) {
-                commands.push_back(std::move(*std::exchange(background_, std::nullopt)));
+            if (!command && thumbnails.queued() == 0 && background_) command = std::move(*std::exchange(background_, std::nullopt));
+        }
+        if (command && !lost) {
+            // A slow answer times out as `unavailable` too: that alone does not make the engine lost;
+            // the heartbeat watch and the child's exit decide, checked at once after a timeout so that a
+            // hung engine is reported within the watch's time even while requests are waiting.
+            ipc::Client& client = std::holds_alternative<ipc::Facets>(command->request) ? *connection.slow_client : *connection.client;
+            auto reply = client.request(command->request);
+            const bool timed_out = !reply && reply.error().status == ipc::Status::unavailable;
+            options_.deliver(ReplyArrived{std::move(command->request), command->tag, std::move(reply)});
+            command.reset();
+            if (timed_out) lost = engine_lost(connection, thumbnails, last_heartbeat);
+        }
+        for (int i = 0; i < kThumbnailsPerRound && !lost; ++i) {
+            if (!serve_thumbnail(connection, thumbnails)) {
+                lost = engine_lost(connection, thumbnails, last_heartbeat);
+                break;  // no more waiting on an engine that did not answer this round
             }
         }
-        while (!commands.empty() && !lost) {
-            Command command = std::move(commands.front());
-            commands.pop_front();
-            // A slow answer times out as `unavailable` too: that alone does not make the engine lost;
-            // the heartbeat watch and the child's exit decide.
-            ipc::Client& client = std::holds_alternative<ipc::Facets>(command.request) ? *connection.slow_client : *connection.client;
-            auto reply = client.request(command.request);
-            options_.deliver(ReplyArrived{std::move(command.request), command.tag, std::move(reply)});
-        }
-        for (int i = 0; i < kThumbnailsPerRound && !lost; ++i) serve_thumbnail(connection, thumbnails, lost);
-
-        if (connection.process) {
-            connection.process->drain_stdout();
-            if (!connection.process->running()) lost = true;  // exited: no need to wait for the watch
-        }
+        if (!lost) lost = engine_lost(connection, thumbnails, last_heartbeat);
         if (lost) {
-            // Whatever was not sent yet goes to the next engine.
-            std::lock_guard lock(mutex_);
-            for (auto it = commands.rbegin(); it != commands.rend(); ++it) commands_.push_front(std::move(*it));
+            // A command not sent yet goes to the next engine.
+            if (command) {
+                std::lock_guard lock(mutex_);
+                commands_.push_front(std::move(*command));
+            }
             return false;
         }
     }

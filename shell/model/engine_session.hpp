@@ -62,7 +62,14 @@ private:
     void run();
     std::unique_ptr<Connection> connect(zmq::context_t& context, int attempt);
     bool serve(Connection& connection);  // false: the engine was lost
-    void serve_thumbnail(Connection& connection, class ThumbnailQueue& queue, bool& lost);
+    // Asks for the next wanted thumbnail; false when the engine did not answer in time.
+    bool serve_thumbnail(Connection& connection, class ThumbnailQueue& queue);
+    // Delivers the events that have arrived (waiting up to `wait` for the first); heartbeats move
+    // `last_heartbeat`, thumb/ready events go to `queue`.
+    void read_events(Connection& connection, class ThumbnailQueue& queue, std::chrono::steady_clock::time_point& last_heartbeat,
+                     std::chrono::milliseconds wait);
+    // The child exited, or no heartbeat for heartbeat_timeout (after reading what has arrived).
+    bool engine_lost(Connection& connection, class ThumbnailQueue& queue, std::chrono::steady_clock::time_point& last_heartbeat);
     void pause(std::chrono::milliseconds duration);
 
     SessionOptions options_;

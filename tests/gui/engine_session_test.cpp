@@ -215,3 +215,37 @@ TEST_CASE("the inproc engine (--engine=inproc): the session runs the engine libr
     }  // the session stops the engine thread and unloads the library
     CHECK(std::filesystem::exists(dir.path() / "library.lbx"));
 }
+
+TEST_CASE("a hung engine is reported within the heartbeat watch even while commands and thumbnails wait", "[shell][integration]") {
+    test::TempDir dir;
+    test::write_photo_set(dir / "photos", 8, 320, 240);
+    setenv("XDG_CACHE_HOME", (dir.path() / "cache").c_str(), 1);
+    setenv("XDG_DATA_HOME", (dir.path() / "data").c_str(), 1);
+
+    Inbox inbox;
+    SessionOptions options;
+    options.engine_exe = LIGHTBOX_TEST_ENGINE_EXE;
+    options.runtime_dir = dir.path() / "runtime";
+    options.catalog = (dir.path() / "library.lbx").string();
+    options.deliver = [&](Action a) { inbox.push(std::move(a)); };
+    EngineSession session(options);
+    auto connected = inbox.wait_for(is_connected, 30s);
+    REQUIRE(connected);
+    const int pid = std::get<EngineConnected>(inbox.at(*connected)).pid;
+    REQUIRE(pid > 0);
+
+    // SIGSTOP: the process lives on but answers nothing and publishes no heartbeat.
+    const std::size_t before = inbox.size();
+    REQUIRE(::kill(pid, SIGSTOP) == 0);
+    const auto stopped_at = std::chrono::steady_clock::now();
+    for (int i = 0; i < 8; ++i) session.send(Command{ipc::Facets{"", 10}, 100 + static_cast<uint64_t>(i)});
+    session.want_thumbnails({{"a", 256}, {"b", 256}, {"c", 256}, {"d", 256}, {"e", 256}, {"f", 256}});
+    auto down = inbox.wait_for(is_not_responding, 10s, before);
+    const auto took = std::chrono::steady_clock::now() - stopped_at;
+    ::kill(pid, SIGKILL);  // the session kills a hung engine it started; make sure of it
+    REQUIRE(down);
+    CHECK(took < 4500ms);  // the 3 s watch, plus at most one request's timeout in flight
+    auto again = inbox.wait_for(is_connected, 30s, *down);
+    REQUIRE(again);
+    CHECK(std::get<EngineConnected>(inbox.at(*again)).pid != pid);
+}
