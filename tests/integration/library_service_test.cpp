@@ -336,9 +336,10 @@ TEST_CASE("a deleted thumbnail is made again on demand, newest request first", "
         }
     }
     REQUIRE(order.size() == all.photos.size());
-    // The first request may be taken at once; after it the newest comes first (the cells on screen).
+    // The worker takes what is queued when it wakes (the first request, or the second when it wakes late on a
+    // busy machine); while it opens the catalog and makes that one, the rest arrive, and the newest comes next.
     const auto position = [&](const std::string& id) { return std::find(order.begin(), order.end(), id) - order.begin(); };
-    CHECK(position(all.photos.back().id) < position(all.photos[1].id));
+    CHECK(position(all.photos.back().id) <= 1);
     for (const auto& p : all.photos) {
         auto thumb = client.call(ipc::GetThumbnail{p.id, 256});
         REQUIRE(thumb);
