@@ -61,12 +61,13 @@ Expected<void> FacetIndex::rebuild(Database& db) {
 
     auto photos = each_row(db,
                            "SELECT hash, trim(coalesce(make, '') || ' ' || coalesce(model, '')), model IS NOT NULL, "
-                           "substr(taken_at, 1, 4), taken_at IS NOT NULL FROM photos",
+                           "substr(taken_at, 1, 4), taken_at IS NOT NULL, substr(taken_at, 1, 7), length(taken_at) >= 7 FROM photos",
                            [&](Statement& s) {
                                const auto index = static_cast<uint32_t>(photos_.size());
                                Photo photo;
                                if (s.column_int(2)) photo.camera = intern(s.column_view(1));
                                if (s.column_int(4)) photo.year = intern(s.column_view(3));
+                               if (s.column_int(6)) photo.month = intern(s.column_view(5));
                                photos_.push_back(photo);
                                photo_of_hash_.emplace(std::string(s.column_view(0)), index);
                            });
@@ -98,7 +99,8 @@ Expected<void> FacetIndex::rebuild(Database& db) {
 
 Expected<Facets> FacetIndex::count(Database& db, const std::vector<std::string>& hashes, int64_t per_facet) {
     if (auto ok = refresh(db); !ok) return unexpected(ok.error());
-    std::vector<int64_t> tags(names_.size()), cameras(names_.size()), years(names_.size()), places(names_.size());
+    std::vector<int64_t> tags(names_.size()), cameras(names_.size()), years(names_.size()), months(names_.size()),
+        places(names_.size());
     std::vector<bool> counted(photos_.size());
     for (const std::string& hash : hashes) {
         const auto found = photo_of_hash_.find(hash);
@@ -107,6 +109,7 @@ Expected<Facets> FacetIndex::count(Database& db, const std::vector<std::string>&
         const Photo& p = photos_[found->second];
         if (p.camera != kNone) ++cameras[p.camera];
         if (p.year != kNone) ++years[p.year];
+        if (p.month != kNone) ++months[p.month];
         for (uint32_t i = p.tags_begin; i < p.tags_end; ++i) ++tags[tags_[i]];
         for (uint32_t i = p.places_begin; i < p.places_end; ++i) ++places[places_[i]];
     }
@@ -122,7 +125,7 @@ Expected<Facets> FacetIndex::count(Database& db, const std::vector<std::string>&
         out.resize(keep);
         return out;
     };
-    return Facets{largest(tags), largest(cameras), largest(years), largest(places)};
+    return Facets{largest(tags), largest(cameras), largest(years), largest(months), largest(places)};
 }
 
 }  // namespace lbx::engine::catalog

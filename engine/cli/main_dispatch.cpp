@@ -49,7 +49,7 @@ int run_main(int argc, char** argv) {
     query_cmd->add_option("query", query.query, "the query, e.g. 'beach year:2019 -tag:blurry' (empty: every photo)");
     query_cmd->add_option("--catalog", query.catalog, "the catalog (default: $XDG_DATA_HOME/lightbox/library.lbx)");
     query_cmd->add_flag("--json", query.json, "one JSON object per photo");
-    query_cmd->add_flag("--facets", query.facets, "also count tags, cameras, years and places over the matches");
+    query_cmd->add_flag("--facets", query.facets, "also count tags, cameras, years, months and places over the matches");
     query_cmd->add_option("--sort", query.sort, "taken (default), path or added")->check(CLI::IsMember({"taken", "path", "added"}));
     query_cmd->add_flag("--desc", query.descending, "newest (or last) first");
     query_cmd->add_option("--limit", query.limit, "at most this many photos (default: all)")->check(CLI::Range(int64_t{0}, INT64_MAX));

@@ -77,12 +77,14 @@ int query_command(const QueryCommandOptions& options) {
                                          {{"tags", facet_json(facets->tags)},
                                           {"cameras", facet_json(facets->cameras)},
                                           {"years", facet_json(facets->years)},
+                                          {"months", facet_json(facets->months)},
                                           {"places", facet_json(facets->places)}}}}
                              .dump()
                       << '\n';
         } else {
             const std::pair<const char*, const std::vector<catalog::FacetCount>*> groups[] = {
-                {"tags", &facets->tags}, {"cameras", &facets->cameras}, {"years", &facets->years}, {"places", &facets->places}};
+                {"tags", &facets->tags}, {"cameras", &facets->cameras}, {"years", &facets->years}, {"months", &facets->months},
+                {"places", &facets->places}};
             for (const auto& [name, counts] : groups) {
                 std::string line;
                 for (const auto& c : *counts) line += (line.empty() ? "" : ", ") + c.value + " (" + std::to_string(c.count) + ")";

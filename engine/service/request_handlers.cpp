@@ -345,7 +345,8 @@ ipc::Reply RequestHandlers::on(const ipc::Facets& request) {
         for (const auto& c : in) out.push_back({c.value, static_cast<uint64_t>(c.count)});
         return out;
     };
-    return ipc::FacetsReply{convert(facets->tags), convert(facets->cameras), convert(facets->years), convert(facets->places)};
+    return ipc::FacetsReply{convert(facets->tags), convert(facets->cameras), convert(facets->years), convert(facets->places),
+                            convert(facets->months)};
 }
 
 ipc::Reply RequestHandlers::on(const ipc::SetUserTags& request) {

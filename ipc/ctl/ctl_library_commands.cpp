@@ -43,6 +43,7 @@ int facets(CtlContext& ctx, const std::string& query_text) {
     print("tags", reply->tags);
     print("cameras", reply->cameras);
     print("years", reply->years);
+    print("months", reply->months);
     print("places", reply->places);
     return kExitOk;
 }

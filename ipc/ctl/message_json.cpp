@@ -99,7 +99,7 @@ struct ReplyJson {
             for (const auto& c : facet) out.push_back({{"value", c.value}, {"count", c.count}});
             return out;
         };
-        return {{"tags", counts(r.tags)}, {"cameras", counts(r.cameras)}, {"years", counts(r.years)},
+        return {{"tags", counts(r.tags)}, {"cameras", counts(r.cameras)}, {"years", counts(r.years)}, {"months", counts(r.months)},
                 {"places", counts(r.places)}};
     }
     json operator()(const ipc::UserTagsReply& r) const {

@@ -19,7 +19,7 @@ namespace lbx::shell {
 
 // --- from the user ---------------------------------------------------------------------------------
 struct QueryEdited { std::string text; };  // the search box, after the debounce
-enum class FacetKind { tag, camera, year, place };
+enum class FacetKind { tag, camera, year, month, place };
 struct FacetChosen { FacetKind kind; std::string value; };  // adds `tag:x` etc. to the query
 struct SortChanged { ipc::QuerySort sort = ipc::QuerySort::taken; bool descending = false; };
 struct PageNeeded { uint64_t page = 0; };   // the grid shows cells of a page not loaded yet

@@ -35,6 +35,7 @@ State fixture_state(uint64_t photos) {
     facets.tags = {{"beach", 120}, {"sunset", 48}, {"people", 31}, {"landscape", 22}, {"black and white", 7}};
     facets.cameras = {{"Canon EOS R6", 80}, {"FUJIFILM X-T4", 60}, {"Google Pixel 7", 40}};
     facets.years = {{"2019", 120}, {"2018", 40}, {"2017", 20}};
+    facets.months = {{"2019-07", 70}, {"2019-08", 50}};
     facets.places = {{"Brighton", 70}, {"Lisbon", 50}, {"Portugal", 50}};
     s.facets = facets;
 

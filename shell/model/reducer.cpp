@@ -311,6 +311,7 @@ std::string with_facet(const std::string& query, FacetKind kind, const std::stri
         case FacetKind::tag: term = "tag:" + quoted(value); break;
         case FacetKind::camera: term = "camera:" + quoted(value); break;
         case FacetKind::year: term = "year:" + value; break;
+        case FacetKind::month: term = "date:" + value; break;
         case FacetKind::place: term = "place:" + quoted(value); break;
     }
     // Already there as a whole term: nothing to add.

@@ -52,6 +52,7 @@ FilterPanel::FilterPanel(wxWindow* parent, Store& store) : wxPanel(parent, wxID_
     };
     tags_ = list("Tags");
     years_ = list("Years");
+    months_ = list("Months");
     cameras_ = list("Cameras");
     places_ = list("Places");
     SetSizer(sizer);
@@ -73,6 +74,7 @@ FilterPanel::FilterPanel(wxWindow* parent, Store& store) : wxPanel(parent, wxID_
     size_->Bind(wxEVT_SLIDER, [this](wxCommandEvent&) { store_.dispatch(ThumbnailSizeChanged{static_cast<uint32_t>(size_->GetValue())}); });
     tags_->Bind(wxEVT_LISTBOX, [this](wxCommandEvent&) { chosen(tags_, FacetKind::tag, shown_facets_ ? &shown_facets_->tags : nullptr); });
     years_->Bind(wxEVT_LISTBOX, [this](wxCommandEvent&) { chosen(years_, FacetKind::year, shown_facets_ ? &shown_facets_->years : nullptr); });
+    months_->Bind(wxEVT_LISTBOX, [this](wxCommandEvent&) { chosen(months_, FacetKind::month, shown_facets_ ? &shown_facets_->months : nullptr); });
     cameras_->Bind(wxEVT_LISTBOX, [this](wxCommandEvent&) { chosen(cameras_, FacetKind::camera, shown_facets_ ? &shown_facets_->cameras : nullptr); });
     places_->Bind(wxEVT_LISTBOX, [this](wxCommandEvent&) { chosen(places_, FacetKind::place, shown_facets_ ? &shown_facets_->places : nullptr); });
     render();
@@ -111,6 +113,7 @@ void FilterPanel::render() {
         const ipc::FacetsReply& f = s.facets ? *s.facets : empty;
         fill(tags_, f.tags);
         fill(years_, f.years);
+        fill(months_, f.months);
         fill(cameras_, f.cameras);
         fill(places_, f.places);
     }

@@ -34,6 +34,7 @@ private:
     wxSlider* size_;
     wxListBox* tags_;
     wxListBox* years_;
+    wxListBox* months_;
     wxListBox* cameras_;
     wxListBox* places_;
     wxTimer debounce_;

@@ -196,7 +196,13 @@ TEST_CASE("facets count tags, cameras, years and places over the matches", "[cat
     REQUIRE(pixel);
     CHECK(count_of(pixel->tags, "beach") == 0);
     CHECK(count_of(pixel->years, "2020") == 1);
+    CHECK(count_of(pixel->months, "2020-01") == 1);
+    CHECK(count_of(pixel->months, "2019-05") == 1);
+    CHECK(pixel->months.size() == 2);
     CHECK(pixel->cameras.size() == 1);
+
+    // A month chosen in the shell becomes date:YYYY-MM.
+    CHECK(count_query(f.catalog(), "date:2019-07").value() == 1);
 }
 
 TEST_CASE("facets follow the catalog: a user tag, a photo another connection records, a removed photo", "[catalog][query]") {

@@ -135,6 +135,12 @@ TEST_CASE("scans fill the served catalog: Query, Facets, GetPhoto, LibraryInfo, 
         CHECK(cameras["Canon EOS R6"] == 6);
         CHECK(years["2019"] == 6);
         CHECK(years["2021"] == 6);
+        uint64_t in_months = 0;
+        for (const auto& m : facets->months) {
+            CHECK(m.value.size() == 7);  // YYYY-MM
+            in_months += m.count;
+        }
+        CHECK(in_months == 12);
 
         auto photo = client.call(ipc::GetPhoto{all.photos.front().id});
         REQUIRE(photo);

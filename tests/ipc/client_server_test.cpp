@@ -408,7 +408,7 @@ TEST_CASE("every malformed frame gets exactly one error reply from the command s
     }
     {
         auto frame = valid;
-        frame[1] = 2;  // protocol version 2, little-endian at bytes 1-4
+        frame[1] = static_cast<uint8_t>(ipc::kProtocolVersion + 1);  // the next protocol version, little-endian at bytes 1-4
         cases.push_back({"another protocol version", frame, ipc::Status::version_mismatch, "version", 0});
     }
     cases.push_back({"a reply frame", test::encode_reply(ipc::JobList{}, 79), ipc::Status::bad_request, "wrong_kind", 79});

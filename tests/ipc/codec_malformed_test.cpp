@@ -111,8 +111,9 @@ TEST_CASE("a wrong protocol version is a version mismatch", "[ipc]") {
     const auto failure = request_error(ipc::encode(envelope));
     CHECK(failure.error.status == ipc::Status::version_mismatch);
     CHECK(failure.error.code == "version");
-    CHECK(failure.error.message == "protocol version 2 is not supported");
-    CHECK(failure.error.detail == "frame has protocol version 2, this side speaks version 1");
+    CHECK(failure.error.message == "protocol version " + std::to_string(ipc::kProtocolVersion + 1) + " is not supported");
+    CHECK(failure.error.detail == "frame has protocol version " + std::to_string(ipc::kProtocolVersion + 1) +
+                                  ", this side speaks version " + std::to_string(ipc::kProtocolVersion));
     check_one_error_reply(failure, ipc::Status::version_mismatch);
 
     // Version 0, and a version whose remaining bytes are garbage: the version is checked first.

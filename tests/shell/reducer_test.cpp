@@ -241,6 +241,7 @@ TEST_CASE("facets add terms to the query once", "[shell]") {
     CHECK(with_facet("sea ", FacetKind::tag, "black and white") == "sea tag:\"black and white\"");
     CHECK(with_facet("tag:beach", FacetKind::tag, "beach") == "tag:beach");
     CHECK(with_facet("x", FacetKind::year, "2019") == "x year:2019");
+    CHECK(with_facet("x", FacetKind::month, "2019-05") == "x date:2019-05");
     CHECK(with_facet("x", FacetKind::camera, "EOS R6") == "x camera:\"EOS R6\"");
     State s = connected_state();
     s = reduce(std::move(s), FacetChosen{FacetKind::place, "paris"});

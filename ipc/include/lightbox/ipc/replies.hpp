@@ -140,9 +140,10 @@ struct FacetsReply {
     std::vector<FacetCount> cameras;
     std::vector<FacetCount> years;
     std::vector<FacetCount> places;
+    std::vector<FacetCount> months;  // "2019-05" (protocol version 2)
 
     template <class Archive>
-    void serialize(Archive& ar) { ar(tags, cameras, years, places); }
+    void serialize(Archive& ar) { ar(tags, cameras, years, places, months); }
     friend bool operator==(const FacetsReply&, const FacetsReply&) = default;
 };
 

@@ -7,7 +7,8 @@
 namespace lbx::ipc {
 
 // Bumped whenever a frame of the previous version could be misread.
-inline constexpr uint32_t kProtocolVersion = 1;
+// 2: FacetsReply counts months.
+inline constexpr uint32_t kProtocolVersion = 2;
 
 // Frames above this size are rejected by their size alone, before any byte is parsed.
 inline constexpr std::size_t kMaxFrameSize = 16u * 1024u * 1024u;
