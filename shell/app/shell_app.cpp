@@ -21,6 +21,33 @@ namespace lbx::shell {
 namespace {
 
 const char* kLastLibraryKey = "/Library/LastCatalog";
+const char* kThumbnailSizeKey = "/View/ThumbnailSize";
+const char* kSortKey = "/View/Sort";
+const char* kDescendingKey = "/View/Descending";
+
+// The grid's size and sort as the user left them; anything unreadable keeps the defaults.
+void restore_view(State& state) {
+    wxConfigBase* config = wxConfigBase::Get();
+    long size = 0;
+    if (config->Read(kThumbnailSizeKey, &size) && size >= 64 && size <= 512) state.thumbnail_size = static_cast<uint32_t>(size);
+    wxString sort;
+    if (config->Read(kSortKey, &sort)) {
+        if (sort == "path") state.query.sort = ipc::QuerySort::path;
+        else if (sort == "added") state.query.sort = ipc::QuerySort::added;
+        else if (sort == "taken") state.query.sort = ipc::QuerySort::taken;
+    }
+    bool descending = false;
+    if (config->Read(kDescendingKey, &descending)) state.query.descending = descending;
+}
+
+void remember_view(const State& state) {
+    wxConfigBase* config = wxConfigBase::Get();
+    if (state.library) config->Write(kLastLibraryKey, wxString::FromUTF8(state.library->catalog));
+    config->Write(kThumbnailSizeKey, static_cast<long>(state.thumbnail_size));
+    config->Write(kSortKey, state.query.sort == ipc::QuerySort::path ? "path" : state.query.sort == ipc::QuerySort::added ? "added" : "taken");
+    config->Write(kDescendingKey, state.query.descending);
+    config->Flush();  // now, not at exit: a session killed later keeps them
+}
 
 std::filesystem::path self_exe() {
     std::error_code ec;
@@ -82,6 +109,7 @@ bool ShellApp::OnInit() {
     wxString last;
     initial.wanted_catalog = !cl->catalog.empty() ? cl->catalog
                              : wxConfigBase::Get()->Read(kLastLibraryKey, &last) ? last.utf8_string() : std::string();
+    restore_view(initial);
     store_ = std::make_unique<Store>(std::move(initial));
     frame_ = new MainFrame(*store_);
     probe_ = std::make_unique<UiProbe>(*store_, *frame_, ProbeOptions{cl->select_first, cl->open_first, cl->bench_ui, started});
@@ -91,7 +119,7 @@ bool ShellApp::OnInit() {
     });
     frame_->Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& e) {
         closing_ = true;
-        if (store_->state().library) wxConfigBase::Get()->Write(kLastLibraryKey, wxString::FromUTF8(store_->state().library->catalog));
+        remember_view(store_->state());
         store_->detach();  // joins the session's thread and stops the engine it started
         e.Skip();
     });

@@ -35,9 +35,9 @@ FilterPanel::FilterPanel(wxWindow* parent, Store& store) : wxPanel(parent, wxID_
     sort_->SetSelection(0);
     descending_ = new wxCheckBox(this, wxID_ANY, "Newest first");
     sort_row->Add(new wxStaticText(this, wxID_ANY, "Sort"), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 4);
-    sort_row->Add(sort_, 1, wxRIGHT, 4);
-    sort_row->Add(descending_, 0, wxALIGN_CENTER_VERTICAL);
-    sizer->Add(sort_row, 0, wxEXPAND | wxALL, 6);
+    sort_row->Add(sort_, 1);
+    sizer->Add(sort_row, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, 6);
+    sizer->Add(descending_, 0, wxLEFT | wxRIGHT | wxBOTTOM | wxTOP, 6);  // its own row: "Date taken" stays readable
     auto* size_row = new wxBoxSizer(wxHORIZONTAL);
     size_ = new wxSlider(this, wxID_ANY, static_cast<int>(store_.state().thumbnail_size), 64, 512);
     size_row->Add(new wxStaticText(this, wxID_ANY, "Size"), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 4);
@@ -101,6 +101,10 @@ void FilterPanel::render() {
         rendered_query_ = s.query.text;
         if (search_->GetValue().utf8_string() != s.query.text && !debounce_.IsRunning()) search_->ChangeValue(wxString::FromUTF8(s.query.text));
     }
+    if (size_->GetValue() != static_cast<int>(s.thumbnail_size)) size_->SetValue(static_cast<int>(s.thumbnail_size));
+    const int sort_index = s.query.sort == ipc::QuerySort::path ? 1 : s.query.sort == ipc::QuerySort::added ? 2 : 0;
+    if (sort_->GetSelection() != sort_index) sort_->SetSelection(sort_index);
+    if (descending_->GetValue() != s.query.descending) descending_->SetValue(s.query.descending);
     const wxString error = s.query.error ? wxString::FromUTF8(*s.query.error) : wxString();
     if (error_->GetLabel() != error) {
         error_->SetLabel(error);

@@ -25,7 +25,7 @@
 namespace lbx::shell {
 namespace {
 
-enum MenuId { id_rescan = wxID_HIGHEST + 1, id_failures, id_plugins, id_small, id_medium, id_large };
+enum MenuId { id_rescan = wxID_HIGHEST + 1, id_failures, id_plugins, id_small, id_medium, id_large, id_full_screen };
 
 // Folders dropped on the window are scanned (files: their folder).
 class FolderDrop : public wxFileDropTarget {
@@ -51,18 +51,20 @@ MainFrame::MainFrame(Store& store)
     file->Append(wxID_OPEN, "&Add Folder...\tCtrl+O", "Add a folder to the library and scan it");
     file->Append(id_rescan, "&Rescan\tF5", "Scan every folder of the library again");
     file->AppendSeparator();
-    file->Append(wxID_PREFERENCES, "&Preferences...");
+    file->Append(wxID_PREFERENCES, "&Preferences...\tCtrl+,");
     file->AppendSeparator();
     file->Append(wxID_EXIT, "&Quit\tCtrl+Q");
     auto* view = new wxMenu;
     view->Append(id_small, "&Small thumbnails\tCtrl+1");
     view->Append(id_medium, "&Medium thumbnails\tCtrl+2");
     view->Append(id_large, "&Large thumbnails\tCtrl+3");
+    view->AppendSeparator();
+    view->Append(id_full_screen, "&Full Screen\tF11");
     auto* library = new wxMenu;
     library->Append(id_failures, "&Files that failed...");
     library->Append(id_plugins, "&Plugins...");
     auto* help = new wxMenu;
-    help->Append(wxID_ABOUT, "&About Lightbox");
+    help->Append(wxID_ABOUT, "&About Lightbox\tF1");
     auto* bar = new wxMenuBar;
     bar->Append(file, "&File");
     bar->Append(view, "&View");
@@ -105,7 +107,8 @@ MainFrame::MainFrame(Store& store)
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(ThumbnailSizeChanged{256}); }, id_large);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(RefreshFailures{}); show_window(failures_); }, id_failures);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(RefreshPlugins{}); show_window(plugins_); }, id_plugins);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { (new PreferencesDialog(this, store_))->Show(); }, wxID_PREFERENCES);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { ShowFullScreen(!IsFullScreen()); }, id_full_screen);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { show_window(preferences_); }, wxID_PREFERENCES);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { show_about(this, store_.state().engine.version); }, wxID_ABOUT);
 
     wxPersistentRegisterAndRestore(this, "main");
@@ -151,6 +154,7 @@ void MainFrame::render() {
     status_->render();
     if (failures_) failures_->render();
     if (plugins_) plugins_->render();
+    if (preferences_) preferences_->render();
 }
 
 }  // namespace lbx::shell

@@ -18,6 +18,7 @@ class JobBar;
 class StatusBar;
 class FailuresView;
 class PluginsDialog;
+class PreferencesDialog;
 
 class MainFrame : public wxFrame {
 public:
@@ -39,6 +40,7 @@ private:
     StatusBar* status_;
     FailuresView* failures_ = nullptr;
     PluginsDialog* plugins_ = nullptr;
+    PreferencesDialog* preferences_ = nullptr;
     bool photo_shown_ = false;
     std::string title_catalog_ = "-";
 };

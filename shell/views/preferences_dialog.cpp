@@ -16,6 +16,10 @@ std::string PreferencesDialog::setting(const std::string& key, const std::string
     return fallback;
 }
 
+int PreferencesDialog::number(const std::string& key, int fallback) const {
+    try { return std::stoi(setting(key, std::to_string(fallback))); } catch (...) { return fallback; }
+}
+
 PreferencesDialog::PreferencesDialog(wxWindow* parent, Store& store)
     : wxFrame(parent, wxID_ANY, "Lightbox - Preferences", wxDefaultPosition, wxSize(460, 300)), store_(store) {
     auto* panel = new wxPanel(this);
@@ -26,9 +30,6 @@ PreferencesDialog::PreferencesDialog(wxWindow* parent, Store& store)
         grid->Add(control, 1, wxEXPAND);
     };
     sizes_ = new wxTextCtrl(panel, wxID_ANY, wxString::FromUTF8(setting("thumbnails.sizes", "256,1024")));
-    const auto number = [&](const std::string& key, int fallback) {
-        try { return std::stoi(setting(key, std::to_string(fallback))); } catch (...) { return fallback; }
-    };
     budget_ = new wxSpinCtrl(panel, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, wxSP_ARROW_KEYS, 16, 1 << 20,
                              number("thumbnails.cache_budget_mb", 2048));
     workers_ = new wxSpinCtrl(panel, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, wxSP_ARROW_KEYS, 1, 256,
@@ -48,6 +49,10 @@ PreferencesDialog::PreferencesDialog(wxWindow* parent, Store& store)
     buttons->Add(ok, 0);
     sizer->Add(buttons, 0, wxALIGN_RIGHT | wxALL, 12);
     panel->SetSizer(sizer);
+    shown_settings_ = store_.state().settings;
+    // ChangeValue and SetValue below send no events, so these are the user's edits only.
+    for (wxTextCtrl* text : {sizes_, pipeline_}) text->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { edited_ = true; });
+    for (wxSpinCtrl* spin : {budget_, workers_}) spin->Bind(wxEVT_SPINCTRL, [this](wxSpinEvent&) { edited_ = true; });
     cancel->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { Close(); });
     ok->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
         store_.dispatch(ApplySettings{{{"thumbnails.sizes", sizes_->GetValue().utf8_string()},
@@ -56,6 +61,16 @@ PreferencesDialog::PreferencesDialog(wxWindow* parent, Store& store)
                                        {"pipeline", pipeline_->GetValue().utf8_string()}}});
         Close();
     });
+}
+
+void PreferencesDialog::render() {
+    const auto& settings = store_.state().settings;
+    if (edited_ || settings == shown_settings_) return;
+    shown_settings_ = settings;
+    sizes_->ChangeValue(wxString::FromUTF8(setting("thumbnails.sizes", "256,1024")));
+    budget_->SetValue(number("thumbnails.cache_budget_mb", 2048));
+    workers_->SetValue(number("workers", static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))));
+    pipeline_->ChangeValue(wxString::FromUTF8(setting("pipeline", "default")));
 }
 
 }  // namespace lbx::shell

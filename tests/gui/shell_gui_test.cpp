@@ -170,8 +170,21 @@ TEST_CASE("the app scans 24 photos, shows their cells, opens one, and survives a
     REQUIRE(recovered);
     CHECK(test::count_frames(*recovered, kCellFrame) + test::count_frames(*recovered, kFocusFrame) == cells);
 
+    // Closing remembers the library and the grid's size and sort (wxFileConfig, $HOME/.lightbox) ...
     app.send_signal(SIGTERM);
     app.wait(20s);
+    const std::string config = read_text(dir.path() / ".lightbox");
+    INFO("config:\n" << config);
+    CHECK(config.find("LastCatalog=" + (dir / "library.lbx").string()) != std::string::npos);
+    CHECK(config.find("ThumbnailSize=160") != std::string::npos);
+    CHECK(config.find("Sort=taken") != std::string::npos);
+
+    // ... so the next start without --catalog opens that library again.
+    const std::size_t second_run = read_text(log).size();
+    test::ChildProcess again_app({LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", runtime.string()}, app_env(dir, *screen));
+    CHECK(wait_log(log, "photos: 24 photos", 30s, second_run));
+    again_app.send_signal(SIGTERM);
+    again_app.wait(20s);
 }
 
 TEST_CASE("the open-first hook shows the photo view with its metadata", "[gui]") {
