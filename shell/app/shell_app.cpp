@@ -120,6 +120,7 @@ bool ShellApp::OnInit() {
     frame_->Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& e) {
         closing_ = true;
         remember_view(store_->state());
+        frame_->Hide();  // gone at once for the user, while the session stops the engine it started
         store_->detach();  // joins the session's thread and stops the engine it started
         e.Skip();
     });

@@ -97,6 +97,10 @@ ipc::Expected<Launched> launch_or_attach(const LaunchOptions& options) {
     ipc::EndpointPair endpoints;
     const auto deadline = std::chrono::steady_clock::now() + options.ready_timeout;
     while (std::chrono::steady_clock::now() < deadline) {
+        if (options.cancelled && options.cancelled()) {
+            process->kill_now();
+            return ipc::unexpected(launch_error("cancelled", "the engine start was cancelled"));
+        }
         pollfd p{process->stdout_fd(), POLLIN, 0};
         if (::poll(&p, 1, 50) > 0) {
             char buffer[1024];

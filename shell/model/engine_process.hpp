@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <sys/types.h>
 
@@ -18,6 +19,7 @@ struct LaunchOptions {
     std::filesystem::path runtime_dir;  // --runtime-dir
     std::string catalog;                // --catalog; empty: the engine's default library
     std::chrono::milliseconds ready_timeout{30000};
+    std::function<bool()> cancelled;    // checked while waiting: the app is closing
 };
 
 // A child engine. The destructor stops it (SIGTERM, then SIGKILL after 3 s) and reaps it.

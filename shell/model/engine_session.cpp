@@ -88,7 +88,9 @@ std::unique_ptr<EngineSession::Connection> EngineSession::connect(zmq::context_t
     } else {
         auto dir = ipc::ensure_runtime_dir(options_.runtime_dir);
         if (!dir) return failed(dir.error().message);
-        auto launched = launch_or_attach(LaunchOptions{options_.engine_exe, options_.runtime_dir, options_.catalog});
+        LaunchOptions launch{options_.engine_exe, options_.runtime_dir, options_.catalog};
+        launch.cancelled = [this] { return stop_.load(); };  // closing the app does not wait for a slow start
+        auto launched = launch_or_attach(launch);
         if (!launched) return failed(launched.error().message);
         endpoints = launched->endpoints;
         connection->process = std::move(launched->process);

@@ -249,3 +249,25 @@ TEST_CASE("a hung engine is reported within the heartbeat watch even while comma
     REQUIRE(again);
     CHECK(std::get<EngineConnected>(inbox.at(*again)).pid != pid);
 }
+
+TEST_CASE("closing the session while its engine is still starting does not wait for the start", "[shell][integration]") {
+    test::TempDir dir;
+    setenv("XDG_CACHE_HOME", (dir.path() / "cache").c_str(), 1);
+    setenv("XDG_DATA_HOME", (dir.path() / "data").c_str(), 1);
+    // The engine prints its endpoints only once its plugins are loaded: 20 s from now.
+    setenv("LIGHTBOX_TEST_PLUGIN_LOAD_DELAY_MS", "20000", 1);
+
+    Inbox inbox;
+    SessionOptions options;
+    options.engine_exe = LIGHTBOX_TEST_ENGINE_EXE;
+    options.runtime_dir = dir.path() / "runtime";
+    options.catalog = (dir.path() / "library.lbx").string();
+    options.deliver = [&](Action a) { inbox.push(std::move(a)); };
+    auto session = std::make_unique<EngineSession>(options);
+    std::this_thread::sleep_for(500ms);  // the engine is being started
+    unsetenv("LIGHTBOX_TEST_PLUGIN_LOAD_DELAY_MS");
+    const auto closing = std::chrono::steady_clock::now();
+    session.reset();
+    CHECK(std::chrono::steady_clock::now() - closing < 5s);  // not the 20 s of the start, nor its 30 s timeout
+    CHECK_FALSE(inbox.wait_for(is_connected, 0ms));
+}
