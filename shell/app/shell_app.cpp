@@ -101,6 +101,8 @@ bool ShellApp::OnInit() {
         SetSignalHandler(signal_number, [](int) {
             if (wxTheApp && wxTheApp->GetTopWindow()) wxTheApp->GetTopWindow()->Close();
             else if (wxTheApp) wxTheApp->ExitMainLoop();
+            // The closed frame is deleted, and the loop left, in idle time: ask for it now, not at the next X event.
+            wxWakeUpIdle();
         });
     }
     if (!cl->gallery.empty()) return start_gallery(cl->gallery);

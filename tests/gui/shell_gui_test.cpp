@@ -172,7 +172,9 @@ TEST_CASE("the app scans 24 photos, shows their cells, opens one, and survives a
 
     // Closing remembers the library and the grid's size and sort (wxFileConfig, $HOME/.lightbox) ...
     app.send_signal(SIGTERM);
-    app.wait(20s);
+    const auto closed = app.wait(20s);
+    CHECK_FALSE(closed.timed_out);
+    CHECK(closed.exit_code == 0);
     const std::string config = read_text(dir.path() / ".lightbox");
     INFO("config:\n" << config);
     CHECK(config.find("LastCatalog=" + (dir / "library.lbx").string()) != std::string::npos);
@@ -184,7 +186,9 @@ TEST_CASE("the app scans 24 photos, shows their cells, opens one, and survives a
     test::ChildProcess again_app({LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", runtime.string()}, app_env(dir, *screen));
     CHECK(wait_log(log, "photos: 24 photos", 30s, second_run));
     again_app.send_signal(SIGTERM);
-    again_app.wait(20s);
+    const auto closed_again = again_app.wait(20s);
+    CHECK_FALSE(closed_again.timed_out);
+    CHECK(closed_again.exit_code == 0);
 }
 
 TEST_CASE("the open-first hook shows the photo view with its metadata", "[gui]") {
