@@ -178,7 +178,16 @@ struct Reducer {
         send(s, ipc::ListJobs{});
         send(s, ipc::GetSettings{});
         send(s, ipc::ListFailures{0, 0});
-        restart_query(s);
+        if (s.results.total) {
+            // A restarted engine serves the same library (another one is switched with OpenLibrary, which
+            // restarts the query): keep what the grid shows and the focus, and read the pages again.
+            s.results.requested.clear();
+            s.refresh_in_flight = false;
+            refresh_results(s);
+            send(s, ipc::Facets{s.query.text, 0}, s.results.generation);
+        } else {
+            restart_query(s);
+        }
         if (s.open_photo) send(s, ipc::GetPhoto{s.open_photo->id});
         for (auto& paths : std::exchange(s.pending_scans, {})) start_scan(s, std::move(paths));
     }

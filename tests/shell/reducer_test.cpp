@@ -219,6 +219,8 @@ TEST_CASE("job progress applies newer sequence numbers only; the final one re-re
 
 TEST_CASE("engine down and up: status follows, nothing is sent while down, everything re-read after", "[shell]") {
     State s = with_results(10);
+    s = reduce(std::move(s), FocusIndex{4});
+    const uint64_t generation = s.results.generation;
     s = reduce(std::move(s), PageNeeded{1});  // beyond the end, but asked
     s.outbox.clear();
     s = reduce(std::move(s), EngineStatusChanged{EngineStatus::not_responding, "no heartbeat for 3 s"});
@@ -233,7 +235,18 @@ TEST_CASE("engine down and up: status follows, nothing is sent while down, every
     CHECK(s.engine.status == EngineStatus::connected);
     CHECK(s.engine.pid == 456);
     CHECK(commands_of<ipc::ListJobs>(s).size() == 1);
-    CHECK(commands_of<ipc::Query>(s).size() == 1);
+    CHECK(commands_of<ipc::Facets>(s).size() == 1);
+    // The grid keeps its photos and focus while the pages are read again (it does not flash empty).
+    CHECK(s.results.total == 10u);
+    CHECK(s.results.at(4) != nullptr);
+    CHECK(s.focused == 4u);
+    auto queries = commands_of<ipc::Query>(s);
+    REQUIRE(queries.size() == 1);
+    CHECK(queries[0].tag == generation);
+    s = reduce(std::move(s), query_reply(queries[0], 12));  // the scan went on meanwhile
+    CHECK(s.results.total == 12u);
+    CHECK(s.focused == 4u);
+    CHECK_FALSE(s.refresh_in_flight);
 }
 
 TEST_CASE("facets add terms to the query once", "[shell]") {
