@@ -16,8 +16,9 @@
 
 namespace lbx::shell {
 
-// Who wants thumbnails: each view says what it shows; the session gets them all, the photo view first.
-enum class ThumbSlot { photo_view, grid, count_ };
+// Who wants thumbnails: each view says what it shows; the session gets them all, the photo view and the
+// grid's preview first.
+enum class ThumbSlot { photo_view, preview, grid, count_ };
 
 class Store {
 public:

@@ -26,6 +26,7 @@ struct PageNeeded { uint64_t page = 0; };   // the grid shows cells of a page no
 struct FocusIndex { uint64_t index = 0; };  // a click
 struct MoveFocus { NavKey key = NavKey::right; uint32_t columns = 1; uint32_t rows_per_page = 1; };
 struct OpenFocused {};                      // Enter, double click
+struct TogglePreview {};                    // Space in the grid: the focused photo large over the grid
 struct ClosePhoto {};
 struct StepPhoto { int delta = 1; };        // previous / next in the photo view
 struct ToggleZoom {};
@@ -54,7 +55,7 @@ struct ThumbnailArrived {
 };
 
 using Action = std::variant<QueryEdited, FacetChosen, SortChanged, PageNeeded, FocusIndex, MoveFocus, OpenFocused,
-                            ClosePhoto, StepPhoto, ToggleZoom, ThumbnailSizeChanged, AddFolders, RescanRequested,
+                            TogglePreview, ClosePhoto, StepPhoto, ToggleZoom, ThumbnailSizeChanged, AddFolders, RescanRequested,
                             CancelJobRequested, RemoveFocusedConfirmed, EditUserTags, ApplySettings, RefreshFailures,
                             RefreshPlugins, EngineStatusChanged, EngineConnected, ReplyArrived, EventArrived,
                             ThumbnailArrived>;

@@ -34,6 +34,7 @@ void restart_query(State& s) {
     s.results = ResultPages{s.results.generation + 1, std::nullopt, {}, {}};
     s.refresh_in_flight = false;
     s.focused.reset();
+    s.previewing = false;
     request_page(s, 0);
     if (connected(s)) send(s, ipc::Facets{s.query.text, 0}, s.results.generation);
 }
@@ -121,8 +122,10 @@ struct Reducer {
         }
     }
     void operator()(const OpenFocused&) {
+        s.previewing = false;
         if (s.focused) open_at(s, *s.focused);
     }
+    void operator()(const TogglePreview&) { s.previewing = !s.previewing && focused_photo(s) != nullptr; }
     void operator()(const ClosePhoto&) { s.open_photo.reset(); }
     void operator()(const StepPhoto& a) {
         if (!s.open_photo) return;

@@ -71,6 +71,7 @@ struct State {
 
     std::optional<uint64_t> focused;  // index in the results
     std::optional<OpenPhoto> open_photo;
+    bool previewing = false;          // the focused photo shown large over the grid; follows the focus
     std::set<std::string> missing_thumbnails;  // the engine could not make them
 
     std::map<uint64_t, JobView> jobs;

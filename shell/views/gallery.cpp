@@ -19,7 +19,7 @@
 namespace lbx::shell {
 
 std::vector<std::string> gallery_views() {
-    return {"main", "grid", "filter-panel", "photo-view", "job-bar", "failures", "plugins", "preferences", "status-bar"};
+    return {"main", "grid", "grid-preview", "filter-panel", "photo-view", "job-bar", "failures", "plugins", "preferences", "status-bar"};
 }
 
 std::unique_ptr<Store> make_gallery_store() {
@@ -66,6 +66,11 @@ wxFrame* show_gallery(const std::string& view, Store& store) {
         return frame;
     }
     if (view == "grid") return host<ThumbnailGrid>(store, view, wxSize(1000, 700));
+    if (view == "grid-preview") {
+        store.dispatch(ClosePhoto{});
+        store.dispatch(TogglePreview{});  // on the fixture's focused photo, which has a large thumbnail
+        return host<ThumbnailGrid>(store, view, wxSize(1000, 700));
+    }
     if (view == "filter-panel") return host<FilterPanel>(store, view, wxSize(280, 700));
     if (view == "photo-view") return host<PhotoView>(store, view, wxSize(1200, 760));
     if (view == "job-bar") return host<JobBar>(store, view, wxSize(900, 80));

@@ -136,11 +136,42 @@ void ThumbnailGrid::on_paint(wxPaintEvent&) {
         }
     }
     store_.want_thumbnails(ThumbSlot::grid, std::move(wanted));
+    paint_preview(dc, gc.get(), request);
     if (on_painted) on_painted(painted_cells_, painted_thumbnails_);
     // Dispatching while painting would re-enter the store: ask for pages after the paint.
     for (uint64_t page : pages_missing) {
         if (!store_.state().results.requested.count(page)) CallAfter([this, page] { store_.dispatch(PageNeeded{page}); });
     }
+}
+
+void ThumbnailGrid::paint_preview(wxDC& dc, wxGraphicsContext* gc, uint32_t grid_size) {
+    const State& s = store_.state();
+    const ipc::PhotoSummary* photo = s.previewing ? focused_photo(s) : nullptr;
+    if (!photo || photo->id.empty() || !gc) {
+        store_.want_thumbnails(ThumbSlot::preview, {});
+        return;
+    }
+    // The largest thumbnail; until it comes, the grid's one scaled up.
+    const ThumbKey large{photo->id, 0};
+    const wxBitmap* bitmap = store_.thumbnail(large);
+    store_.want_thumbnails(ThumbSlot::preview, bitmap ? std::vector<ThumbKey>{} : std::vector<ThumbKey>{large});
+    if (!bitmap) bitmap = store_.thumbnail({photo->id, grid_size});
+
+    const wxSize area = GetClientSize();
+    gc->SetPen(*wxTRANSPARENT_PEN);
+    gc->SetBrush(wxBrush(wxColour(0, 0, 0, 200)));
+    gc->DrawRectangle(0, 0, area.x, area.y);
+    const wxString name = wxString::FromUTF8(std::filesystem::path(photo->path).filename().string());
+    dc.SetTextForeground(*wxWHITE);
+    dc.DrawLabel(name + "    (Space or Esc: back to the grid, Enter: open)", wxRect(0, area.y - 28, area.x, 24), wxALIGN_CENTER);
+    const double room_w = area.x - 40.0, room_h = area.y - 60.0;
+    if (!bitmap || !bitmap->IsOk() || room_w <= 0 || room_h <= 0) {
+        dc.DrawLabel(s.missing_thumbnails.count(photo->id) ? "no preview" : "loading...", wxRect(area), wxALIGN_CENTER);
+        return;
+    }
+    const double scale = std::min(room_w / bitmap->GetWidth(), room_h / bitmap->GetHeight());
+    const double w = bitmap->GetWidth() * scale, h = bitmap->GetHeight() * scale;
+    gc->DrawBitmap(*bitmap, (area.x - w) / 2, 20 + (room_h - h) / 2, w, h);
 }
 
 std::optional<uint64_t> ThumbnailGrid::hit(wxPoint point) const {
@@ -189,7 +220,11 @@ void ThumbnailGrid::on_key(wxKeyEvent& event) {
         case WXK_END: move(NavKey::end); break;
         case WXK_RETURN:
         case WXK_NUMPAD_ENTER:
-        case WXK_SPACE: store_.dispatch(OpenFocused{}); break;  // Space: the same view, closed again with Space/Esc
+        case WXK_SPACE: store_.dispatch(TogglePreview{}); break;
+        case WXK_ESCAPE:
+            if (store_.state().previewing) store_.dispatch(TogglePreview{});
+            else event.Skip();
+            break;
         case WXK_DELETE: confirm_remove(); break;
         default: event.Skip();
     }

@@ -11,6 +11,9 @@
 
 #include <functional>
 
+class wxDC;
+class wxGraphicsContext;
+
 namespace lbx::shell {
 
 class ThumbnailGrid : public wxVScrolledWindow {
@@ -32,6 +35,8 @@ private:
     uint32_t cell_width() const;
     uint32_t cell_height() const;
     void on_paint(wxPaintEvent& event);
+    // Space: the focused photo over the grid, as large as the window allows.
+    void paint_preview(wxDC& dc, wxGraphicsContext* gc, uint32_t grid_size);
     void on_key(wxKeyEvent& event);
     void on_click(wxMouseEvent& event, bool open);
     void confirm_remove();

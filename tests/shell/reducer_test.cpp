@@ -186,6 +186,31 @@ TEST_CASE("enter opens the focused photo, steps stay inside the results, user ta
     CHECK_FALSE(s.open_photo);
 }
 
+TEST_CASE("space previews the focused photo over the grid; the preview follows the focus", "[shell]") {
+    State s = with_results(3);
+    s = reduce(std::move(s), TogglePreview{});
+    CHECK_FALSE(s.previewing);  // nothing focused: nothing to preview
+    s = reduce(std::move(s), FocusIndex{0});
+    s = reduce(std::move(s), TogglePreview{});
+    CHECK(s.previewing);
+    CHECK_FALSE(s.open_photo);  // not the photo view
+    CHECK(commands_of<ipc::GetPhoto>(s).empty());
+    s = reduce(std::move(s), MoveFocus{NavKey::right, 3, 1});
+    CHECK(s.previewing);
+    CHECK(focused_photo(s)->id == "id1");
+    s = reduce(std::move(s), TogglePreview{});
+    CHECK_FALSE(s.previewing);
+    s = reduce(std::move(s), TogglePreview{});
+    s = reduce(std::move(s), OpenFocused{});  // Enter from the preview opens the photo view
+    CHECK_FALSE(s.previewing);
+    REQUIRE(s.open_photo);
+    CHECK(s.open_photo->id == "id1");
+    s = reduce(std::move(s), ClosePhoto{});
+    s = reduce(std::move(s), TogglePreview{});
+    s = reduce(std::move(s), QueryEdited{"beach"});  // another query: the focus and the preview go
+    CHECK_FALSE(s.previewing);
+}
+
 TEST_CASE("job progress applies newer sequence numbers only; the final one re-reads the library", "[shell]") {
     State s = with_results(0);
     s.outbox.clear();
