@@ -51,6 +51,19 @@ private:
     std::vector<Action> actions_;
 };
 
+// A session on the real engine executable, in `dir`'s own runtime directory, caches and library,
+// delivering its actions to `inbox`.
+SessionOptions process_session(const test::TempDir& dir, Inbox& inbox) {
+    setenv("XDG_CACHE_HOME", (dir.path() / "cache").c_str(), 1);
+    setenv("XDG_DATA_HOME", (dir.path() / "data").c_str(), 1);
+    SessionOptions options;
+    options.engine_exe = LIGHTBOX_TEST_ENGINE_EXE;
+    options.runtime_dir = dir.path() / "runtime";
+    options.catalog = (dir.path() / "library.lbx").string();
+    options.deliver = [&inbox](Action a) { inbox.push(std::move(a)); };
+    return options;
+}
+
 bool is_connected(const Action& a) { return std::holds_alternative<EngineConnected>(a); }
 bool is_not_responding(const Action& a) {
     const auto* s = std::get_if<EngineStatusChanged>(&a);
@@ -62,20 +75,14 @@ bool is_not_responding(const Action& a) {
 TEST_CASE("the session starts an engine, scans, queries, and restarts it after SIGKILL", "[shell][integration]") {
     test::TempDir dir;
     test::write_photo_set(dir / "photos", 12, 320, 240);
-    setenv("XDG_CACHE_HOME", (dir.path() / "cache").c_str(), 1);
-    setenv("XDG_DATA_HOME", (dir.path() / "data").c_str(), 1);
 
     Inbox inbox;
-    SessionOptions options;
-    options.engine_exe = LIGHTBOX_TEST_ENGINE_EXE;
-    options.runtime_dir = dir.path() / "runtime";
-    options.catalog = (dir.path() / "library.lbx").string();
+    SessionOptions options = process_session(dir, inbox);
     options.decode = [](const std::string&, const std::vector<uint8_t>& bytes) {
         auto d = std::make_shared<DecodedThumbnail>();
         d->width = static_cast<uint32_t>(bytes.size());  // not decoded: the test only checks bytes came
         return std::shared_ptr<const DecodedThumbnail>(d);
     };
-    options.deliver = [&](Action a) { inbox.push(std::move(a)); };
     EngineSession session(options);
 
     auto connected = inbox.wait_for(is_connected, 30s);
@@ -219,15 +226,9 @@ TEST_CASE("the inproc engine (--engine=inproc): the session runs the engine libr
 TEST_CASE("a hung engine is reported within the heartbeat watch even while commands and thumbnails wait", "[shell][integration]") {
     test::TempDir dir;
     test::write_photo_set(dir / "photos", 8, 320, 240);
-    setenv("XDG_CACHE_HOME", (dir.path() / "cache").c_str(), 1);
-    setenv("XDG_DATA_HOME", (dir.path() / "data").c_str(), 1);
 
     Inbox inbox;
-    SessionOptions options;
-    options.engine_exe = LIGHTBOX_TEST_ENGINE_EXE;
-    options.runtime_dir = dir.path() / "runtime";
-    options.catalog = (dir.path() / "library.lbx").string();
-    options.deliver = [&](Action a) { inbox.push(std::move(a)); };
+    SessionOptions options = process_session(dir, inbox);
     EngineSession session(options);
     auto connected = inbox.wait_for(is_connected, 30s);
     REQUIRE(connected);
@@ -252,17 +253,10 @@ TEST_CASE("a hung engine is reported within the heartbeat watch even while comma
 
 TEST_CASE("closing the session while its engine is still starting does not wait for the start", "[shell][integration]") {
     test::TempDir dir;
-    setenv("XDG_CACHE_HOME", (dir.path() / "cache").c_str(), 1);
-    setenv("XDG_DATA_HOME", (dir.path() / "data").c_str(), 1);
     // The engine prints its endpoints only once its plugins are loaded: 20 s from now.
     setenv("LIGHTBOX_TEST_PLUGIN_LOAD_DELAY_MS", "20000", 1);
-
     Inbox inbox;
-    SessionOptions options;
-    options.engine_exe = LIGHTBOX_TEST_ENGINE_EXE;
-    options.runtime_dir = dir.path() / "runtime";
-    options.catalog = (dir.path() / "library.lbx").string();
-    options.deliver = [&](Action a) { inbox.push(std::move(a)); };
+    SessionOptions options = process_session(dir, inbox);
     auto session = std::make_unique<EngineSession>(options);
     std::this_thread::sleep_for(500ms);  // the engine is being started
     unsetenv("LIGHTBOX_TEST_PLUGIN_LOAD_DELAY_MS");
