@@ -259,9 +259,9 @@ TEST_CASE("closing the session while its engine is still starting does not wait 
     SessionOptions options = process_session(dir, inbox);
     auto session = std::make_unique<EngineSession>(options);
     std::this_thread::sleep_for(500ms);  // the engine is being started
-    unsetenv("LIGHTBOX_TEST_PLUGIN_LOAD_DELAY_MS");
     const auto closing = std::chrono::steady_clock::now();
     session.reset();
+    unsetenv("LIGHTBOX_TEST_PLUGIN_LOAD_DELAY_MS");
     CHECK(std::chrono::steady_clock::now() - closing < 5s);  // not the 20 s of the start, nor its 30 s timeout
     CHECK_FALSE(inbox.wait_for(is_connected, 0ms));
 }

@@ -178,10 +178,15 @@ TEST_CASE("the app scans 24 photos, shows their cells, opens one, and survives a
     const std::string config = read_text(dir.path() / ".lightbox");
     INFO("config:\n" << config);
     CHECK(config.find("LastCatalog=" + (dir / "library.lbx").string()) != std::string::npos);
-    CHECK(config.find("ThumbnailSize=160") != std::string::npos);
-    CHECK(config.find("Sort=taken") != std::string::npos);
+    REQUIRE(config.find("ThumbnailSize=160") != std::string::npos);
+    REQUIRE(config.find("Sort=taken") != std::string::npos);
 
-    // ... so the next start without --catalog opens that library again.
+    // ... so the next start without --catalog opens that library again, with the size and sort of the file
+    // (changed here as a user would have left them: the second close writes back what it restored).
+    std::string edited = config;
+    edited.replace(edited.find("ThumbnailSize=160"), 17, "ThumbnailSize=256");
+    edited.replace(edited.find("Sort=taken"), 10, "Sort=path");
+    test::write_file(dir.path() / ".lightbox", std::vector<uint8_t>(edited.begin(), edited.end()));
     const std::size_t second_run = read_text(log).size();
     test::ChildProcess again_app({LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", runtime.string()}, app_env(dir, *screen));
     CHECK(wait_log(log, "photos: 24 photos", 30s, second_run));
@@ -189,6 +194,10 @@ TEST_CASE("the app scans 24 photos, shows their cells, opens one, and survives a
     const auto closed_again = again_app.wait(20s);
     CHECK_FALSE(closed_again.timed_out);
     CHECK(closed_again.exit_code == 0);
+    const std::string config_again = read_text(dir.path() / ".lightbox");
+    INFO("config after the second run:\n" << config_again);
+    CHECK(config_again.find("ThumbnailSize=256") != std::string::npos);
+    CHECK(config_again.find("Sort=path") != std::string::npos);
 }
 
 TEST_CASE("the open-first hook shows the photo view with its metadata", "[gui]") {
