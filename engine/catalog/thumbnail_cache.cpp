@@ -65,6 +65,9 @@ Expected<std::optional<StoredThumbnail>> ThumbnailCache::find(const std::string&
     }
     rows_of_hash_->reset();
 
+    // The full-resolution image answers only for itself: a thumbnail request never gets megabytes, and
+    // a full-resolution request never gets a thumbnail it would take for the original's pixels.
+    std::erase_if(rows, [&](const Row& r) { return (r.size == kFullResolutionSize) != (size == kFullResolutionSize); });
     // Preference order: the sizes at least `size`, smallest first, then the smaller ones, largest first.
     std::stable_partition(rows.begin(), rows.end(), [&](const Row& r) { return size != 0 && r.size >= size; });
     const auto smaller = std::find_if(rows.begin(), rows.end(), [&](const Row& r) { return size == 0 || r.size < size; });

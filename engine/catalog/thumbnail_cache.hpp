@@ -41,7 +41,8 @@ public:
     ThumbnailCache(Catalog& catalog, uint64_t budget_bytes);
 
     // The stored thumbnail of `hash` best for `size` whose file exists: the smallest at least `size`,
-    // else the largest (size 0: the largest). Marks it used at `now` (microseconds, like now_us()).
+    // else the largest (size 0: the largest); kFullResolutionSize: only that one, which no other size
+    // gets. Marks it used at `now` (microseconds, like now_us()).
     // nullopt when there is none or every file of it is gone: the caller makes it again.
     Expected<std::optional<StoredThumbnail>> find(const std::string& hash, uint32_t size, int64_t now);
 

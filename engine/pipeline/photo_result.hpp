@@ -20,8 +20,12 @@ struct StageFailure {
     std::string message;
 };
 
+// The size key of a photo's image at its own resolution (ipc::kFullResolution): asked for one photo at a
+// time (zoom to 100 %), never made by scans, and never served in place of a thumbnail.
+inline constexpr uint32_t kFullResolutionSize = UINT32_MAX;
+
 struct StoredThumbnail {
-    uint32_t size = 0;
+    uint32_t size = 0;  // the long edge asked for (the image is never larger), or kFullResolutionSize
     std::string path;
     uint32_t width = 0;
     uint32_t height = 0;

@@ -1,5 +1,7 @@
 #include "pipeline/thumbnail_store.hpp"
 
+#include "pipeline/photo_result.hpp"
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -12,7 +14,8 @@ namespace lbx::engine {
 
 std::filesystem::path ThumbnailStore::path_for(const std::string& hash, uint32_t size, const std::string& mime_type) const {
     const char* ext = mime_type == "image/webp" ? ".webp" : (mime_type == "image/png" ? ".png" : ".jpg");
-    return root_ / std::to_string(size) / hash.substr(0, 2) / (hash + ext);
+    const std::string folder = size == kFullResolutionSize ? std::string("full") : std::to_string(size);
+    return root_ / folder / hash.substr(0, 2) / (hash + ext);
 }
 
 Expected<std::filesystem::path> ThumbnailStore::write(const std::string& hash, uint32_t size,

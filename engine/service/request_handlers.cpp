@@ -16,6 +16,11 @@
 namespace lbx::engine::service {
 namespace {
 
+static_assert(ipc::kFullResolution == kFullResolutionSize, "the protocol's size key is the cache's");
+
+// The largest image file a ThumbnailReply carries: the frame limit less room for the envelope.
+constexpr std::uintmax_t kMaxImageBytes = ipc::kMaxFrameSize - 64 * 1024;
+
 ipc::Reply error_reply(ipc::Status status, std::string domain, std::string code, std::string message) {
     return ipc::ErrorReply{ipc::make_error(status, std::move(domain), std::move(code), std::move(message))};
 }
@@ -296,9 +301,11 @@ ipc::Reply RequestHandlers::on(const ipc::GetThumbnail& request) {
     if (!in || ec) {
         return error_reply(ipc::Status::not_found, "io", "thumbnail_missing", "thumbnail file '" + thumb.path + "' is missing");
     }
-    if (size > ipc::kMaxFrameSize / 2) {
-        return error_reply(ipc::Status::internal, "io", "thumbnail_too_large",
-                           "thumbnail file '" + thumb.path + "' is " + std::to_string(size) + " bytes");
+    if (size > kMaxImageBytes) {
+        // Possible for the full-resolution image of a very large photo; the client shows a thumbnail.
+        return error_reply(ipc::Status::bad_request, "thumbnail", "too_large",
+                           "the image '" + thumb.path + "' is " + std::to_string(size / 1'000'000) +
+                               " MB, more than one reply carries (" + std::to_string(kMaxImageBytes / 1'000'000) + " MB)");
     }
     ipc::ThumbnailReply reply{request.photo_id, thumb.width, thumb.height, "image/jpeg", std::vector<uint8_t>(size)};
     in.read(reinterpret_cast<char*>(reply.bytes.data()), static_cast<std::streamsize>(size));

@@ -51,7 +51,8 @@ void ThumbnailWorker::run(std::stop_token stop) {
     uint64_t built_generation = 0;
     ThumbnailJobSetup setup;
     std::unique_ptr<catalog::Catalog> library;
-    std::unique_ptr<Pipeline> pipeline;
+    std::unique_ptr<Pipeline> pipeline;       // the configured thumbnail sizes
+    std::unique_ptr<Pipeline> full_pipeline;  // kFullResolutionSize only
     std::string setup_error;
     int made_since_prune = 0;
 
@@ -68,6 +69,7 @@ void ThumbnailWorker::run(std::stop_token stop) {
                 built_generation = setup_generation_;
                 library.reset();
                 pipeline.reset();
+                full_pipeline.reset();
                 setup_error.clear();
             }
         }
@@ -77,11 +79,14 @@ void ThumbnailWorker::run(std::stop_token stop) {
             auto reduced = restrict_to_kinds(config, {"metadata", "decode", "thumbnail"});
             auto built = reduced ? Pipeline::build(registry_, config, setup.thumbnail_dir)
                                  : Expected<std::unique_ptr<Pipeline>>(unexpected(reduced.error()));
+            config.thumbnail_sizes = {kFullResolutionSize};  // the thumbnail stage never enlarges: the original's size
+            auto built_full = built ? Pipeline::build(registry_, config, setup.thumbnail_dir) : std::move(built);
             if (!opened) setup_error = opened.error().message;
-            else if (!built) setup_error = "cannot make thumbnails with pipeline " + setup.config.file.string() + ": " + built.error().message;
+            else if (!built_full) setup_error = "cannot make thumbnails with pipeline " + setup.config.file.string() + ": " + built_full.error().message;
             else {
                 library = std::move(*opened);
                 pipeline = std::move(*built);
+                full_pipeline = std::move(*built_full);
             }
         }
         if (!setup_error.empty()) {
@@ -101,7 +106,8 @@ void ThumbnailWorker::run(std::stop_token stop) {
                                "the file of photo '" + wanted.photo_id + "' (" + details.path + ") is missing"));
             continue;
         }
-        const PhotoResult result = pipeline->process(InputFile{details.path, true, {}});
+        Pipeline& making = wanted.size == kFullResolutionSize ? *full_pipeline : *pipeline;
+        const PhotoResult result = making.process(InputFile{details.path, true, {}});
         if (!result.ok()) {
             inbox_.post(failed(wanted.photo_id, wanted.size, ipc::Status::bad_request, result.failure->code,
                                details.path + ": " + result.failure->message));

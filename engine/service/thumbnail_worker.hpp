@@ -1,7 +1,9 @@
 // Makes thumbnails again on demand, for GetThumbnail of a photo whose thumbnail was evicted from the cache
 // or deleted. One thread at normal CPU priority (scans run niced), taking the newest request first: a
 // client asks for the cells on screen now, so the latest requests are the visible ones and older ones
-// may have scrolled away. Announces each result as a ThumbnailReady event through the inbox.
+// may have scrolled away. Also makes the full-resolution image (kFullResolutionSize) a photo view asks for
+// at 100 %, with a second pipeline whose only size is that. Announces each result as a ThumbnailReady
+// event through the inbox.
 #pragma once
 
 #include "pipeline/pipeline_config.hpp"

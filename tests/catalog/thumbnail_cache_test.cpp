@@ -30,12 +30,14 @@ public:
         catalog_ = std::move(*opened);
     }
 
-    // A real JPEG thumbnail of `hash` at `size`, recorded as made (and used) at `when`.
-    StoredThumbnail add(const std::string& hash, uint32_t size, int64_t when, uint32_t seed = 1) {
-        const auto jpeg = lbx::sample::encode_jpeg(lbx::sample::make_scene(size, size * 3 / 4, seed));
+    // A real JPEG thumbnail of `hash` at `size`, recorded as made (and used) at `when`; `long_edge` pixels
+    // wide when given (the full-resolution size key is no pixel count).
+    StoredThumbnail add(const std::string& hash, uint32_t size, int64_t when, uint32_t seed = 1, uint32_t long_edge = 0) {
+        const uint32_t w = long_edge != 0 ? long_edge : size;
+        const auto jpeg = lbx::sample::encode_jpeg(lbx::sample::make_scene(w, w * 3 / 4, seed));
         auto path = store_.write(hash, size, "image/jpeg", jpeg);
         if (!path) FAIL(path.error().message);
-        StoredThumbnail t{size, path->string(), size, size * 3 / 4};
+        StoredThumbnail t{size, path->string(), w, w * 3 / 4};
         REQUIRE(catalog_->record_thumbnails(hash, {t}, when));
         return t;
     }
@@ -101,6 +103,20 @@ TEST_CASE("find serves the smallest size at least the one asked, else the larges
     fs::remove(thumbs[64].path);
     CHECK_FALSE(found_size(cache, "h", 100, now += kSecond));  // every file gone: the caller makes it again
     CHECK_FALSE(found_size(cache, "unknown-hash", 100, now));
+}
+
+TEST_CASE("the full-resolution image answers only a full-resolution request, and no thumbnail answers one", "[catalog][thumbnails]") {
+    CacheFixture f;
+    f.add("h", 256, kStart);
+    ThumbnailCache cache(f.catalog(), kDefaultThumbnailBudget);
+    int64_t now = kStart;
+    CHECK_FALSE(found_size(cache, "h", kFullResolutionSize, now += kSecond));  // a thumbnail is not the original
+    const StoredThumbnail full = f.add("h", kFullResolutionSize, kStart, 1, 640);
+    CHECK(fs::path(full.path).parent_path().parent_path().filename() == "full");  // <thumbs>/full/<2 hex>/<hash>.jpg
+    CHECK(found_size(cache, "h", kFullResolutionSize, now += kSecond) == kFullResolutionSize);
+    CHECK(found_size(cache, "h", 0, now += kSecond) == 256u);     // "the largest thumbnail" is still 256
+    CHECK(found_size(cache, "h", 1024, now += kSecond) == 256u);  // nothing large enough: still not the original
+    CHECK(found_size(cache, "h", 64, now += kSecond) == 256u);
 }
 
 TEST_CASE("uses within a second are not written again", "[catalog][thumbnails]") {

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include <dlfcn.h>
+#include <turbojpeg.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -362,6 +363,75 @@ TEST_CASE("a deleted thumbnail is made again on demand, newest request first", "
     REQUIRE_FALSE(gone);
     CHECK(gone.error().status == ipc::Status::not_found);
     CHECK(gone.error().code == "file_missing");
+}
+
+TEST_CASE("the full resolution is made on demand, upright, kept apart from the thumbnails", "[service][catalog]") {
+    test::TempDir dir;
+    const auto photos = dir.path() / "photos";
+    std::filesystem::create_directories(photos);
+    sample::ExifSpec spec;
+    spec.orientation = 6;  // stored landscape, shown portrait
+    test::write_file(photos / "rotated.jpg", sample::with_exif(sample::encode_jpeg(sample::make_scene(2400, 1600, 7)), spec));
+    zmq::context_t context;
+    ServedEngine engine({"--catalog", (dir.path() / "library.lbx").string()});
+    ipc::Client client(context, engine.client_options());
+    scan(client, photos);
+    const auto all = query(client, "");
+    REQUIRE(all.total == 1);
+    const std::string id = all.photos[0].id;
+
+    ipc::EventSubscriber events(context, engine.event_endpoint());
+    events.subscribe(ipc::kTopicThumbnailReady);
+    wait_until_subscribed(events);
+    auto pending = client.call(ipc::GetThumbnail{id, ipc::kFullResolution});
+    REQUIRE_FALSE(pending);  // scans make thumbnails only
+    CHECK(pending.error().status == ipc::Status::not_ready);
+    CHECK(pending.error().code == "thumbnail_pending");
+    bool ready = false;
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (!ready && std::chrono::steady_clock::now() < deadline) {
+        auto e = events.next(500ms);
+        REQUIRE(e);
+        if (!*e) continue;
+        if (const auto* r = std::get_if<ipc::ThumbnailReady>(&(*e)->event)) {
+            INFO(r->error.message);
+            REQUIRE(r->ok);
+            CHECK(r->photo_id == id);
+            CHECK(r->size == ipc::kFullResolution);
+            ready = true;
+        }
+    }
+    REQUIRE(ready);
+    auto full = client.call(ipc::GetThumbnail{id, ipc::kFullResolution});
+    INFO((full ? std::string() : full.error().message));
+    REQUIRE(full);
+    CHECK(full->width == 1600);  // every pixel, turned upright
+    CHECK(full->height == 2400);
+    CHECK(full->mime_type == "image/jpeg");
+    std::unique_ptr<void, int (*)(tjhandle)> tj(tjInitDecompress(), tjDestroy);
+    int w = 0, h = 0, subsampling = 0, colorspace = 0;
+    REQUIRE(tjDecompressHeader3(tj.get(), full->bytes.data(), static_cast<unsigned long>(full->bytes.size()), &w, &h, &subsampling, &colorspace) == 0);
+    CHECK(w == 1600);
+    CHECK(h == 2400);
+    CHECK(std::filesystem::is_directory(engine.thumbs_dir() / "full"));
+
+    // The thumbnails are what they were: the largest is still the 1024 px one, not the original.
+    auto largest = client.call(ipc::GetThumbnail{id, 0});
+    REQUIRE(largest);
+    CHECK(std::max(largest->width, largest->height) == 1024);
+    auto big_cell = client.call(ipc::GetThumbnail{id, 2048});
+    REQUIRE(big_cell);
+    CHECK(std::max(big_cell->width, big_cell->height) == 1024);
+
+    // Its file gone, the original cannot be had: not_found, as for a thumbnail.
+    std::filesystem::remove(photos / "rotated.jpg");
+    auto rescan = client.call(ipc::Rescan{false});
+    REQUIRE(rescan);
+    wait_for_job(client, rescan->job_id);
+    std::filesystem::remove_all(engine.thumbs_dir() / "full");
+    auto gone = client.call(ipc::GetThumbnail{id, ipc::kFullResolution});
+    REQUIRE_FALSE(gone);
+    CHECK(gone.error().status == ipc::Status::not_found);
 }
 
 TEST_CASE("the in-process engine library serves the same protocol over inproc://", "[service]") {

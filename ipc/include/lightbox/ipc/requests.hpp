@@ -88,10 +88,14 @@ struct GetPhoto {
     friend bool operator==(const GetPhoto&, const GetPhoto&) = default;
 };
 
+// GetThumbnail's size for the photo at its own resolution (upright, JPEG): what "zoom to 100 %" shows.
+// Made on demand like an evicted thumbnail and kept in the thumbnail cache, apart from the thumbnails.
+inline constexpr uint32_t kFullResolution = UINT32_MAX;
+
 struct GetThumbnail {
     static constexpr std::string_view name = "GetThumbnail";
     std::string photo_id;
-    uint32_t size = 0;  // wanted longer side; 0: the largest there is
+    uint32_t size = 0;  // wanted longer side; 0: the largest there is; kFullResolution: the original's
 
     template <class Archive>
     void serialize(Archive& ar) { ar(photo_id, size); }
