@@ -17,6 +17,7 @@ std::optional<CommandLine> parse_command_line(const std::vector<std::string>& ar
         if (a == "-h" || a == "--help") cl.help = true;
         else if (a == "--select-first") cl.select_first = true;
         else if (a == "--open-first") cl.open_first = true;
+        else if (a == "--zoom-first") cl.open_first = cl.zoom_first = true;
         else if (is("--catalog")) { auto v = value("--catalog"); if (!v) { error = "--catalog needs a file"; return std::nullopt; }
             cl.catalog = std::filesystem::absolute(*v).lexically_normal().string(); }
         else if (is("--engine")) { auto v = value("--engine"); if (!v || (*v != "process" && *v != "inproc")) {
@@ -37,7 +38,7 @@ std::optional<CommandLine> parse_command_line(const std::vector<std::string>& ar
 
 std::string usage() {
     return "usage: lightbox [--catalog FILE] [--engine=process|inproc] [--runtime-dir DIR] [--gallery VIEW|list] [FOLDER...]\n"
-           "test hooks: --select-first --open-first --bench-ui FILE --quit-after MS\n"
+           "test hooks: --select-first --open-first --zoom-first --bench-ui FILE --quit-after MS\n"
            "environment: LIGHTBOX_ENGINE_EXE, LIGHTBOX_ENGINE_INPROC_LIB, LIGHTBOX_SHELL_STATUS_LOG\n";
 }
 

@@ -1,5 +1,6 @@
 // `lightbox [--catalog FILE] [--engine=process|inproc] [--runtime-dir DIR] [--gallery VIEW] [FOLDER...]`
-// and the test hooks (--select-first, --open-first, --bench-ui FILE, --quit-after MS).
+// and the test hooks (--select-first, --open-first, --zoom-first, --bench-ui FILE,
+// --quit-after MS).
 #pragma once
 
 #include <optional>
@@ -16,6 +17,7 @@ struct CommandLine {
     std::vector<std::string> folders;  // made absolute
     bool select_first = false;       // test hook: focus the first cell once results arrive
     bool open_first = false;         // test hook: open the first photo once results arrive
+    bool zoom_first = false;         // test hook: open it at 100 %; says on stderr when its original is shown
     std::string bench_ui;            // UI benchmark: write figures to this file, then quit
     int quit_after_ms = 0;
     bool help = false;

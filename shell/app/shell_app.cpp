@@ -114,7 +114,7 @@ bool ShellApp::OnInit() {
     restore_view(initial);
     store_ = std::make_unique<Store>(std::move(initial));
     frame_ = new MainFrame(*store_);
-    probe_ = std::make_unique<UiProbe>(*store_, *frame_, ProbeOptions{cl->select_first, cl->open_first, cl->bench_ui, started});
+    probe_ = std::make_unique<UiProbe>(*store_, *frame_, ProbeOptions{cl->select_first, cl->open_first, cl->zoom_first, cl->bench_ui, started});
     store_->subscribe([this] {
         frame_->render();
         probe_->on_change();

@@ -12,14 +12,25 @@ void Store::dispatch(const Action& action) {
         // The pixels were decoded on the session's thread; only the bitmap is made here.
         wxImage image(static_cast<int>(t->image->width), static_cast<int>(t->image->height),
                       const_cast<unsigned char*>(t->image->rgb.data()), true);
-        thumbnails_.put(t->key, wxBitmap(image));
+        put_thumbnail(t->key, wxBitmap(image));
     }
     state_ = reduce(std::move(state_), action);
+    if (full_resolution_ && (!state_.open_photo || state_.open_photo->id != full_resolution_->first.photo_id)) full_resolution_.reset();
     if (session_) {
         for (auto& command : state_.outbox) session_->send(std::move(command));
     }
     state_.outbox.clear();
     for (const auto& listener : listeners_) listener();
+}
+
+const wxBitmap* Store::thumbnail(const ThumbKey& key) {
+    if (key.size == ipc::kFullResolution) return full_resolution_ && full_resolution_->first == key ? &full_resolution_->second : nullptr;
+    return thumbnails_.get(key);
+}
+
+void Store::put_thumbnail(const ThumbKey& key, const wxBitmap& bitmap) {
+    if (key.size == ipc::kFullResolution) full_resolution_.emplace(key, bitmap);
+    else thumbnails_.put(key, bitmap);
 }
 
 void Store::want_thumbnails(ThumbSlot slot, std::vector<ThumbKey> keys) {

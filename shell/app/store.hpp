@@ -11,6 +11,8 @@
 
 #include <array>
 #include <functional>
+#include <optional>
+#include <utility>
 #include <memory>
 #include <vector>
 
@@ -33,14 +35,17 @@ public:
     // A view re-renders from state() here. Returns nothing to unsubscribe: views live as long as the store's frame.
     void subscribe(std::function<void()> listener) { listeners_.push_back(std::move(listener)); }
 
-    const wxBitmap* thumbnail(const ThumbKey& key) { return thumbnails_.get(key); }
-    void put_thumbnail(const ThumbKey& key, const wxBitmap& bitmap) { thumbnails_.put(key, bitmap); }
+    const wxBitmap* thumbnail(const ThumbKey& key);
+    void put_thumbnail(const ThumbKey& key, const wxBitmap& bitmap);
     void want_thumbnails(ThumbSlot slot, std::vector<ThumbKey> keys);
 
 private:
     State state_;
     std::unique_ptr<EngineSession> session_;
     LruCache<ThumbKey, wxBitmap, ThumbKeyHash> thumbnails_;
+    // The open photo at its own resolution (tens of megabytes): one at a time, apart from the LRU, and
+    // dropped when the photo view shows another photo or closes.
+    std::optional<std::pair<ThumbKey, wxBitmap>> full_resolution_;
     std::array<std::vector<ThumbKey>, static_cast<std::size_t>(ThumbSlot::count_)> wanted_;
     std::vector<std::function<void()>> listeners_;
 };

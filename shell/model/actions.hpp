@@ -52,6 +52,7 @@ struct EventArrived { ipc::Event event; };
 struct ThumbnailArrived {
     ThumbKey key;
     std::shared_ptr<const DecodedThumbnail> image;  // nullptr: it could not be had (missing file)
+    std::string error;                              // why, when image is nullptr
 };
 
 using Action = std::variant<QueryEdited, FacetChosen, SortChanged, PageNeeded, FocusIndex, MoveFocus, OpenFocused,

@@ -144,8 +144,9 @@ bool EngineSession::serve_thumbnail(Connection& connection, ThumbnailQueue& queu
         return false;  // asked again when the grid next paints
     } else if (error.status == ipc::Status::not_ready && error.code == "thumbnail_pending") {
         queue.mark_pending(*key);  // thumb/ready follows
-    } else if (error.status == ipc::Status::not_found) {
-        options_.deliver(ThumbnailArrived{*key, nullptr});
+    } else if (error.status == ipc::Status::not_found || key->size == ipc::kFullResolution) {
+        // The full-resolution image is asked for once, by the photo view: any failure is its answer.
+        options_.deliver(ThumbnailArrived{*key, nullptr, error.message});
     }
     // Other errors (not_ready while plugins load): the grid asks again when it next paints.
     return true;
@@ -163,7 +164,7 @@ void EngineSession::read_events(Connection& connection, ThumbnailQueue& queue, C
         } else if (const auto* ready = std::get_if<ipc::ThumbnailReady>(&event)) {
             const ThumbKey key{ready->photo_id, ready->size};
             if (ready->ok) queue.on_ready(key);
-            else options_.deliver(ThumbnailArrived{key, nullptr});
+            else options_.deliver(ThumbnailArrived{key, nullptr, ready->error.message});
         } else {
             options_.deliver(EventArrived{event});
         }

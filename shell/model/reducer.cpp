@@ -206,6 +206,14 @@ struct Reducer {
         if (const auto* e = std::get_if<ipc::PhotoFailed>(&a.event)) s.last_error = e->path + ": " + e->error.message;
     }
     void operator()(const ThumbnailArrived& a) {
+        if (a.key.size == ipc::kFullResolution) {
+            // Not a thumbnail: its failure (a photo too large for one reply) says nothing about the grid's.
+            if (s.open_photo && s.open_photo->id == a.key.photo_id) {
+                if (a.image) s.open_photo->full_resolution_error.reset();
+                else s.open_photo->full_resolution_error = a.error.empty() ? std::string("not available") : a.error;
+            }
+            return;
+        }
         if (!a.image) s.missing_thumbnails.insert(a.key.photo_id);
         else s.missing_thumbnails.erase(a.key.photo_id);
     }

@@ -43,6 +43,9 @@ struct OpenPhoto {
     std::vector<std::string> user_tags;  // kept apart: SetUserTags answers with them
     std::optional<std::string> error;
     bool zoom_100 = false;               // 100 % instead of fitting the window
+    // Why the photo at its own resolution (ipc::kFullResolution) could not be had; 100 % then shows the
+    // largest thumbnail.
+    std::optional<std::string> full_resolution_error;
 };
 
 struct JobView {

@@ -3,6 +3,7 @@
 #include "views/bitmaps.hpp"
 
 #include <wx/button.h>
+#include <wx/cursor.h>
 #include <wx/dcbuffer.h>
 #include <wx/graphics.h>
 #include <wx/listbox.h>
@@ -13,6 +14,8 @@
 #include <wx/toplevel.h>
 #include <wx/utils.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 namespace lbx::shell {
@@ -25,11 +28,12 @@ PhotoView::PhotoView(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY)
         auto* b = new wxButton(this, wxID_ANY, label, wxDefaultPosition, wxDefaultSize, wxBU_EXACTFIT);
         b->Bind(wxEVT_BUTTON, handler);
         buttons->Add(b, 0, wxRIGHT, 4);
+        return b;
     };
     button("Back to grid", [this](wxCommandEvent&) { store_.dispatch(ClosePhoto{}); });
     button("Previous", [this](wxCommandEvent&) { store_.dispatch(StepPhoto{-1}); });
     button("Next", [this](wxCommandEvent&) { store_.dispatch(StepPhoto{+1}); });
-    button("100 %", [this](wxCommandEvent&) { store_.dispatch(ToggleZoom{}); });
+    zoom_button_ = button("100 %", [this](wxCommandEvent&) { store_.dispatch(ToggleZoom{}); });
     button("Full screen", [this](wxCommandEvent&) {
         if (auto* top = dynamic_cast<wxTopLevelWindow*>(wxGetTopLevelParent(this))) top->ShowFullScreen(!top->IsFullScreen());
     });
@@ -49,6 +53,9 @@ PhotoView::PhotoView(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY)
         paint_preview(dc);
     });
     preview_->Bind(wxEVT_SIZE, [this](wxSizeEvent& e) { preview_->Refresh(false); e.Skip(); });
+    for (const auto type : {wxEVT_LEFT_DOWN, wxEVT_LEFT_UP, wxEVT_MOTION, wxEVT_LEFT_DCLICK})
+        preview_->Bind(type, [this](wxMouseEvent& e) { on_preview_mouse(e); });
+    preview_->Bind(wxEVT_MOUSE_CAPTURE_LOST, [this](wxMouseCaptureLostEvent&) { drag_from_.reset(); });
     left->Add(preview_, 1, wxEXPAND);
     sizer->Add(left, 1, wxEXPAND);
 
@@ -106,25 +113,100 @@ const std::string* PhotoView::open_path() const {
     return &s.open_photo->info->path;
 }
 
+wxRect PhotoView::image_rect(const wxSize& image, double scale) const {
+    const wxSize area = preview_->GetClientSize();
+    const double w = image.x * scale, h = image.y * scale;
+    // Smaller than the area: centred. Larger: the chosen centre, kept so that no empty band shows.
+    const auto place = [](double extent, double room, double centre) {
+        if (extent <= room) return (room - extent) / 2;
+        return std::clamp(room / 2 - centre * extent, room - extent, 0.0);
+    };
+    return wxRect(static_cast<int>(std::lround(place(w, area.x, centre_.m_x))), static_cast<int>(std::lround(place(h, area.y, centre_.m_y))),
+                  static_cast<int>(std::lround(w)), static_cast<int>(std::lround(h)));
+}
+
 void PhotoView::paint_preview(wxWindowDC& dc) {
     dc.SetBackground(wxBrush(theme::kBackground));
     dc.Clear();
     const State& s = store_.state();
     if (!s.open_photo) return;
     const wxSize area = preview_->GetClientSize();
-    const ThumbKey key{s.open_photo->id, 0};
-    const wxBitmap* bitmap = store_.thumbnail(key);
+    const OpenPhoto& open = *s.open_photo;
+    const wxBitmap* full = open.zoom_100 ? store_.thumbnail({open.id, ipc::kFullResolution}) : nullptr;
+    const wxBitmap* bitmap = full ? full : store_.thumbnail({open.id, 0});
+    dc.SetTextForeground(theme::kCaption);
     if (!bitmap || !bitmap->IsOk()) {
-        dc.SetTextForeground(theme::kCaption);
-        dc.DrawLabel(s.missing_thumbnails.count(s.open_photo->id) ? "no preview" : "loading...", wxRect(area), wxALIGN_CENTER);
+        dc.DrawLabel(s.missing_thumbnails.count(open.id) ? "no preview" : "loading...", wxRect(area), wxALIGN_CENTER);
         return;
     }
-    // Fit the window, never enlarge past the thumbnail; 100 %: the pixels as they are, centred.
-    double scale = std::min({static_cast<double>(area.x) / bitmap->GetWidth(), static_cast<double>(area.y) / bitmap->GetHeight(), 1.0});
-    if (s.open_photo->zoom_100) scale = 1.0;
-    const double w = bitmap->GetWidth() * scale, h = bitmap->GetHeight() * scale;
-    std::unique_ptr<wxGraphicsContext> gc(wxGraphicsContext::Create(dc));
-    if (gc) gc->DrawBitmap(*bitmap, (area.x - w) / 2, (area.y - h) / 2, w, h);
+    const wxSize size(bitmap->GetWidth(), bitmap->GetHeight());
+    if (full) {
+        // The photo's own pixels, one to one: a plain blit, clipped to the area.
+        const wxRect r = image_rect(size, 1.0);
+        dc.DrawBitmap(*bitmap, r.x, r.y);
+    } else {
+        // Fit the window, never enlarging the thumbnail; at 100 % (until the original comes, or when it
+        // cannot) the thumbnail's own pixels.
+        const double fit = std::min({static_cast<double>(area.x) / size.x, static_cast<double>(area.y) / size.y, 1.0});
+        const wxRect r = image_rect(size, open.zoom_100 ? 1.0 : fit);
+        std::unique_ptr<wxGraphicsContext> gc(wxGraphicsContext::Create(dc));
+        if (gc) gc->DrawBitmap(*bitmap, r.x, r.y, r.width, r.height);
+    }
+    if (open.zoom_100) {
+        const wxString caption = full ? wxString::Format("100 %%   %d x %d   drag to move", size.x, size.y)
+                                 : open.full_resolution_error
+                                     ? "100 % of the " + wxString::Format("%d px preview", std::max(size.x, size.y)) + ": " +
+                                           wxString::FromUTF8(*open.full_resolution_error)
+                                     : wxString("loading the full resolution...");
+        const wxSize extent = dc.GetTextExtent(caption);
+        dc.SetBrush(wxBrush(theme::kBackground));
+        dc.SetPen(*wxTRANSPARENT_PEN);
+        dc.DrawRectangle(0, area.y - extent.y - 8, extent.x + 16, extent.y + 8);
+        dc.DrawText(caption, 8, area.y - extent.y - 4);
+    }
+}
+
+void PhotoView::on_preview_mouse(wxMouseEvent& e) {
+    const State& s = store_.state();
+    if (!s.open_photo) return;
+    const OpenPhoto& open = *s.open_photo;
+    const wxBitmap* full = store_.thumbnail({open.id, ipc::kFullResolution});
+    const wxBitmap* shown = open.zoom_100 && full ? full : store_.thumbnail({open.id, 0});
+    if (!shown || !shown->IsOk()) return;
+    const wxSize size(shown->GetWidth(), shown->GetHeight());
+    const wxSize area = preview_->GetClientSize();
+    const double fit = std::min({static_cast<double>(area.x) / size.x, static_cast<double>(area.y) / size.y, 1.0});
+    const double scale = open.zoom_100 ? 1.0 : fit;
+
+    if (e.GetEventType() == wxEVT_LEFT_DCLICK) {
+        // Zoom in on the point clicked; zoom out back to the whole photo.
+        if (!open.zoom_100) {
+            const wxRect r = image_rect(size, scale);
+            centre_ = {std::clamp((e.GetX() - r.x) / std::max(1.0, double(r.width)), 0.0, 1.0),
+                       std::clamp((e.GetY() - r.y) / std::max(1.0, double(r.height)), 0.0, 1.0)};
+        }
+        store_.dispatch(ToggleZoom{});
+        return;
+    }
+    if (!open.zoom_100) return;
+    if (e.GetEventType() == wxEVT_LEFT_DOWN) {
+        drag_from_ = e.GetPosition();
+        if (!preview_->HasCapture()) preview_->CaptureMouse();
+    } else if (e.GetEventType() == wxEVT_LEFT_UP) {
+        drag_from_.reset();
+        if (preview_->HasCapture()) preview_->ReleaseMouse();
+    } else if (e.GetEventType() == wxEVT_MOTION && drag_from_ && e.Dragging()) {
+        const wxPoint delta = e.GetPosition() - *drag_from_;
+        drag_from_ = e.GetPosition();
+        // Kept within the photo, so that dragging back starts moving at once.
+        const auto moved = [](double centre, int by, double extent, double room) {
+            if (extent <= room) return 0.5;
+            const double half = room / 2 / extent;
+            return std::clamp(centre - by / extent, half, 1.0 - half);
+        };
+        centre_ = {moved(centre_.m_x, delta.x, size.x * scale, area.x), moved(centre_.m_y, delta.y, size.y * scale, area.y)};
+        preview_->Refresh(false);
+    }
 }
 
 void PhotoView::render() {
@@ -133,8 +215,19 @@ void PhotoView::render() {
         store_.want_thumbnails(ThumbSlot::photo_view, {});
         return;
     }
-    const ThumbKey key{s.open_photo->id, 0};
-    store_.want_thumbnails(ThumbSlot::photo_view, store_.thumbnail(key) ? std::vector<ThumbKey>{} : std::vector<ThumbKey>{key});
+    const OpenPhoto& open = *s.open_photo;
+    if (centre_for_ != open.id) {
+        centre_for_ = open.id;
+        centre_ = {0.5, 0.5};
+    }
+    // The largest thumbnail first (it shows at once), then at 100 % the photo's own pixels.
+    std::vector<ThumbKey> wanted;
+    if (!store_.thumbnail({open.id, 0})) wanted.push_back({open.id, 0});
+    if (open.zoom_100 && !open.full_resolution_error && !store_.thumbnail({open.id, ipc::kFullResolution}))
+        wanted.push_back({open.id, ipc::kFullResolution});
+    store_.want_thumbnails(ThumbSlot::photo_view, std::move(wanted));
+    zoom_button_->SetLabel(open.zoom_100 ? "Fit" : "100 %");
+    preview_->SetCursor(open.zoom_100 ? wxCursor(wxCURSOR_HAND) : wxNullCursor);
     if (s.open_photo->info != shown_) {
         shown_ = s.open_photo->info;
         exif_->DeleteAllItems();

@@ -1,13 +1,20 @@
-// One photo: a large preview (the largest thumbnail, scaled to the window, or at 100 %), the EXIF
+// One photo: a large preview (the largest thumbnail scaled to the window; at 100 % the photo at its own
+// resolution, asked for from the engine then, and dragged to pan; double-click zooms there), the EXIF
 // table from GetPhoto's metadata, tags with their source, add/remove user tags, previous/next, full
 // screen, "Show in folder" and "Open with" (the desktop's default application, via xdg-open).
 #pragma once
 
 #include "app/store.hpp"
 
+#include <wx/geometry.h>
 #include <wx/panel.h>
 
+#include <optional>
+#include <string>
+
+class wxButton;
 class wxListCtrl;
+class wxMouseEvent;
 class wxWindowDC;
 class wxListBox;
 class wxTextCtrl;
@@ -23,9 +30,19 @@ public:
 private:
     void paint_preview(wxWindowDC& dc);
     const std::string* open_path() const;
+    void on_preview_mouse(wxMouseEvent& e);
+
+    // Where the image goes in the preview area at `scale`, with the 100 % view's centre applied.
+    wxRect image_rect(const wxSize& image, double scale) const;
 
     Store& store_;
     wxPanel* preview_;
+    wxButton* zoom_button_ = nullptr;
+    // The point of the photo (fractions of its width and height) at the centre of the 100 % view; which
+    // photo it is for, so another photo starts centred. View state: nothing else needs it.
+    wxPoint2DDouble centre_{0.5, 0.5};
+    std::string centre_for_;
+    std::optional<wxPoint> drag_from_;
     wxStaticText* title_;
     wxListCtrl* exif_;
     wxListBox* tags_;

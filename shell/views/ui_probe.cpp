@@ -29,6 +29,23 @@ void UiProbe::on_change() {
     if (options_.open_first && !opened_) {
         opened_ = true;
         store_.dispatch(OpenFocused{});
+        return;  // dispatch re-entered on_change
+    }
+    if (options_.zoom_first && s.open_photo && !zoomed_) {
+        zoomed_ = true;
+        store_.dispatch(ToggleZoom{});
+        return;
+    }
+    if (zoomed_ && !full_reported_ && s.open_photo) {
+        if (const wxBitmap* full = store_.thumbnail({s.open_photo->id, ipc::kFullResolution})) {
+            full_reported_ = true;
+            std::fprintf(stderr, "probe: full resolution %dx%d\n", full->GetWidth(), full->GetHeight());
+            std::fflush(stderr);
+        } else if (s.open_photo->full_resolution_error) {
+            full_reported_ = true;
+            std::fprintf(stderr, "probe: full resolution failed: %s\n", s.open_photo->full_resolution_error->c_str());
+            std::fflush(stderr);
+        }
     }
 }
 

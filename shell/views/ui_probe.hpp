@@ -1,5 +1,5 @@
 // Instrumentation for tests and the UI benchmark, off unless asked for on the command line:
-// --select-first / --open-first act once results arrive (GUI tests cannot send keys without XTest);
+// --select-first / --open-first / --zoom-first act once results arrive (GUI tests cannot send keys without XTest);
 // --bench-ui FILE times the first screen of thumbnails, then scrolls the grid end to end page by page
 // while a 2 ms timer records the longest gap of the UI thread's event loop, writes the figures and quits.
 #pragma once
@@ -18,6 +18,7 @@ class MainFrame;
 struct ProbeOptions {
     bool select_first = false;
     bool open_first = false;
+    bool zoom_first = false;  // then 100 %; "probe: full resolution WxH" on stderr once it is shown
     std::string bench_file;
     std::chrono::steady_clock::time_point started;  // process start
 };
@@ -37,6 +38,8 @@ private:
     ProbeOptions options_;
     bool selected_ = false;
     bool opened_ = false;
+    bool zoomed_ = false;
+    bool full_reported_ = false;
     wxTimer timer_;
     Clock::time_point connected_at_{};
     Clock::time_point first_screen_at_{};

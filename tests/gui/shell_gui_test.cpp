@@ -227,6 +227,34 @@ TEST_CASE("the open-first hook shows the photo view with its metadata", "[gui]")
     app.wait(20s);
 }
 
+TEST_CASE("100 % shows the photo at its own resolution, fetched from the engine", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen) {
+        WARN("Xvfb or ImageMagick not found: GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    write_distinct_photos(dir / "photos", 3, 3000, 2000);  // larger than the 1024 px thumbnails and the window
+    const auto runtime = dir.path() / "runtime";
+    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", runtime.string(), "--catalog", (dir / "library.lbx").string(),
+                            "--zoom-first", (dir / "photos").string()},
+                           app_env(dir, *screen));
+    bool finished = false;
+    for (int i = 0; i < 600 && !finished; ++i) {
+        finished = scan_finished(runtime, 3);
+        if (!finished) std::this_thread::sleep_for(100ms);
+    }
+    REQUIRE(finished);
+    std::this_thread::sleep_for(5s);
+    auto shot = test::take_screenshot(*screen, kArtifacts / "photo-view-100.png");
+    REQUIRE(shot);
+    CHECK(test::luminance_variance(*shot) > 100);
+    app.send_signal(SIGTERM);
+    const auto exited = app.wait(20s);
+    INFO(exited.err);
+    CHECK(exited.err.find("probe: full resolution 3000x2000") != std::string::npos);
+}
+
 TEST_CASE("every gallery view renders something", "[gui]") {
     auto screen = test::VirtualScreen::start();
     if (!screen) {

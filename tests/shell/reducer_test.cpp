@@ -323,3 +323,25 @@ TEST_CASE("thumbnails that cannot be had are remembered for the placeholder", "[
     s = reduce(std::move(s), ThumbnailArrived{{"x", 256}, std::make_shared<DecodedThumbnail>()});
     CHECK_FALSE(s.missing_thumbnails.count("x"));
 }
+
+TEST_CASE("the open photo's full resolution: its failure is shown, and the grid's thumbnail is not missing", "[shell]") {
+    State s = with_results(3);
+    s = reduce(std::move(s), FocusIndex{1});
+    s = reduce(std::move(s), OpenFocused{});
+    s = reduce(std::move(s), ToggleZoom{});
+    REQUIRE(s.open_photo);
+    CHECK(s.open_photo->zoom_100);
+    s = reduce(std::move(s), ThumbnailArrived{{"id1", ipc::kFullResolution}, nullptr, "the image is 20 MB, more than one reply carries"});
+    REQUIRE(s.open_photo->full_resolution_error);
+    CHECK(s.open_photo->full_resolution_error->find("20 MB") != std::string::npos);
+    CHECK_FALSE(s.missing_thumbnails.count("id1"));  // the grid still shows its thumbnail
+    // An answer for a photo no longer open changes nothing.
+    s = reduce(std::move(s), StepPhoto{+1});
+    CHECK_FALSE(s.open_photo->full_resolution_error);
+    s = reduce(std::move(s), ThumbnailArrived{{"id1", ipc::kFullResolution}, nullptr, "late"});
+    CHECK_FALSE(s.open_photo->full_resolution_error);
+    s = reduce(std::move(s), ThumbnailArrived{{"id2", ipc::kFullResolution}, nullptr, ""});
+    CHECK(s.open_photo->full_resolution_error == std::string("not available"));
+    s = reduce(std::move(s), ThumbnailArrived{{"id2", ipc::kFullResolution}, std::make_shared<DecodedThumbnail>(), ""});
+    CHECK_FALSE(s.open_photo->full_resolution_error);
+}
