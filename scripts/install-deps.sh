@@ -19,6 +19,7 @@ packages=(
   zlib1g-dev              # gazetteer data
   catch2                  # tests
   libwxgtk3.2-dev         # the desktop app (shell/)
+  libglib2.0-dev          # GIO: the shell's "Open with" applications
   xvfb imagemagick x11-apps   # GUI tests: a virtual X server, screenshots (import), xwd
   "$@"
 )

@@ -39,6 +39,7 @@ struct EditUserTags { std::vector<std::string> add; std::vector<std::string> rem
 struct ApplySettings { std::vector<ipc::Setting> settings; };
 struct RefreshFailures {};
 struct RefreshPlugins {};
+struct DesktopLaunchFailed { std::string message; };  // "Open with" / "Show in folder" could not start it
 
 // --- from the engine session -----------------------------------------------------------------------
 struct EngineStatusChanged { EngineStatus status = EngineStatus::starting; std::string detail; };
@@ -58,7 +59,7 @@ struct ThumbnailArrived {
 using Action = std::variant<QueryEdited, FacetChosen, SortChanged, PageNeeded, FocusIndex, MoveFocus, OpenFocused,
                             TogglePreview, ClosePhoto, StepPhoto, ToggleZoom, ThumbnailSizeChanged, AddFolders, RescanRequested,
                             CancelJobRequested, RemoveFocusedConfirmed, EditUserTags, ApplySettings, RefreshFailures,
-                            RefreshPlugins, EngineStatusChanged, EngineConnected, ReplyArrived, EventArrived,
+                            RefreshPlugins, DesktopLaunchFailed, EngineStatusChanged, EngineConnected, ReplyArrived, EventArrived,
                             ThumbnailArrived>;
 
 }  // namespace lbx::shell

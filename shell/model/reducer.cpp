@@ -160,6 +160,7 @@ struct Reducer {
     void operator()(const RefreshPlugins&) {
         if (connected(s)) send(s, ipc::ListPlugins{});
     }
+    void operator()(const DesktopLaunchFailed& a) { s.last_error = a.message; }
 
     void operator()(const EngineStatusChanged& a) {
         if (a.status == EngineStatus::restarting && s.engine.status != EngineStatus::restarting) ++s.engine.restarts;

@@ -1,5 +1,6 @@
 #include "views/photo_view.hpp"
 
+#include "desktop/desktop_apps.hpp"
 #include "views/bitmaps.hpp"
 
 #include <wx/button.h>
@@ -8,6 +9,7 @@
 #include <wx/graphics.h>
 #include <wx/listbox.h>
 #include <wx/listctrl.h>
+#include <wx/menu.h>
 #include <wx/sizer.h>
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
@@ -38,11 +40,9 @@ PhotoView::PhotoView(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY)
         if (auto* top = dynamic_cast<wxTopLevelWindow*>(wxGetTopLevelParent(this))) top->ShowFullScreen(!top->IsFullScreen());
     });
     button("Show in folder", [this](wxCommandEvent&) {
-        if (const std::string* path = open_path()) wxLaunchDefaultApplication(wxString::FromUTF8(std::filesystem::path(*path).parent_path().string()));
+        if (const std::string* path = open_path()) launch_default(std::filesystem::path(*path).parent_path().string());
     });
-    button("Open with...", [this](wxCommandEvent&) {
-        if (const std::string* path = open_path()) wxLaunchDefaultApplication(wxString::FromUTF8(*path));
-    });
+    button("Open with...", [this](wxCommandEvent& e) { show_open_with_menu(static_cast<wxButton*>(e.GetEventObject())); });
     left->Add(buttons, 0, wxALL, 4);
     title_ = new wxStaticText(this, wxID_ANY, "");
     left->Add(title_, 0, wxLEFT | wxBOTTOM, 6);
@@ -111,6 +111,39 @@ const std::string* PhotoView::open_path() const {
     const State& s = store_.state();
     if (!s.open_photo || !s.open_photo->info) return nullptr;
     return &s.open_photo->info->path;
+}
+
+void PhotoView::show_open_with_menu(wxButton* under) {
+    const State& s = store_.state();
+    if (!s.open_photo || !s.open_photo->info) return;
+    // Copied: the store may change while the menu is up (it runs the event loop).
+    const std::string path = s.open_photo->info->path;
+    const std::string mime = desktop_mime_type(path, "image/" + s.open_photo->info->format);
+    const std::vector<DesktopApp> apps = apps_for_type(mime);
+
+    wxMenu menu;
+    const int first_app_id = wxID_HIGHEST + 1;
+    for (std::size_t i = 0; i < apps.size(); ++i) {
+        const std::string label = apps[i].name + (apps[i].is_default ? " (default)" : "");
+        menu.Append(first_app_id + static_cast<int>(i), wxString::FromUTF8(label));
+    }
+    if (apps.empty()) menu.Append(wxID_ANY, wxString::FromUTF8("No application opens " + mime))->Enable(false);
+    menu.AppendSeparator();
+    const int default_id = first_app_id + static_cast<int>(apps.size());
+    menu.Append(default_id, "The desktop's choice (xdg-open)");
+
+    const int chosen = GetPopupMenuSelectionFromUser(menu, under->GetPosition() + wxPoint(0, under->GetSize().y));
+    if (chosen == default_id) {
+        launch_default(path);
+    } else if (chosen >= first_app_id && chosen < default_id) {
+        const auto opened = open_with(apps[static_cast<std::size_t>(chosen - first_app_id)].id, path);
+        if (!opened) store_.dispatch(DesktopLaunchFailed{opened.error().message});
+    }
+}
+
+void PhotoView::launch_default(const std::string& path) {
+    if (!wxLaunchDefaultApplication(wxString::FromUTF8(path)))
+        store_.dispatch(DesktopLaunchFailed{"the desktop has no application that opens " + path});
 }
 
 wxRect PhotoView::image_rect(const wxSize& image, double scale) const {

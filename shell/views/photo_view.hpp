@@ -1,7 +1,8 @@
 // One photo: a large preview (the largest thumbnail scaled to the window; at 100 % the photo at its own
 // resolution, asked for from the engine then, and dragged to pan; double-click zooms there), the EXIF
 // table from GetPhoto's metadata, tags with their source, add/remove user tags, previous/next, full
-// screen, "Show in folder" and "Open with" (the desktop's default application, via xdg-open).
+// screen, "Show in folder" (the desktop's file manager) and "Open with" (a menu of the desktop's
+// applications for the photo's type, the default first; see desktop/desktop_apps.hpp).
 #pragma once
 
 #include "app/store.hpp"
@@ -30,6 +31,8 @@ public:
 private:
     void paint_preview(wxWindowDC& dc);
     const std::string* open_path() const;
+    void show_open_with_menu(wxButton* under);
+    void launch_default(const std::string& path);
     void on_preview_mouse(wxMouseEvent& e);
 
     // Where the image goes in the preview area at `scale`, with the 100 % view's centre applied.

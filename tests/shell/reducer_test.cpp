@@ -345,3 +345,15 @@ TEST_CASE("the open photo's full resolution: its failure is shown, and the grid'
     s = reduce(std::move(s), ThumbnailArrived{{"id2", ipc::kFullResolution}, std::make_shared<DecodedThumbnail>(), ""});
     CHECK_FALSE(s.open_photo->full_resolution_error);
 }
+
+TEST_CASE("an application that could not be started is reported in the status bar, and nothing else changes", "[shell]") {
+    State s = with_results(3);
+    s = reduce(std::move(s), FocusIndex{1});
+    s = reduce(std::move(s), OpenFocused{});
+    const auto before = s.outbox.size();
+    s = reduce(std::move(s), DesktopLaunchFailed{"cannot start 'viewer.desktop' on /p/a.jpg: no such file"});
+    CHECK(s.last_error == "cannot start 'viewer.desktop' on /p/a.jpg: no such file");
+    CHECK(s.outbox.size() == before);  // no command for the engine
+    REQUIRE(s.open_photo);
+    CHECK(s.open_photo->id == "id1");
+}
