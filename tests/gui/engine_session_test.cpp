@@ -1,6 +1,7 @@
 // The shell's EngineSession against a real `lightbox-engine serve` it starts itself: connect, scan
 // generated photos (progress actions up to completed), Query them, then SIGKILL the engine and see
-// "not responding" within 3 s, a restart and a new connection.
+// "not responding" within 3 s, a restart and a new connection; and attaching to an engine already
+// serving the runtime directory.
 #include "model/engine_session.hpp"
 
 #include "support/served_engine.hpp"
@@ -264,4 +265,51 @@ TEST_CASE("closing the session while its engine is still starting does not wait 
     unsetenv("LIGHTBOX_TEST_PLUGIN_LOAD_DELAY_MS");
     CHECK(std::chrono::steady_clock::now() - closing < 5s);  // not the 20 s of the start, nor its 30 s timeout
     CHECK_FALSE(inbox.wait_for(is_connected, 0ms));
+}
+
+TEST_CASE("the session attaches to the engine already serving this user, leaves it running when closed, and starts its own when it dies",
+          "[shell][integration]") {
+    test::ServedEngine running;  // started by someone else: a script, or another window's shell
+    test::write_photo_set(running.home() / "photos", 4, 320, 240);
+    test::TempDir dir;
+    Inbox inbox;
+    SessionOptions options = process_session(dir, inbox);
+    options.runtime_dir = running.runtime_dir();
+
+    {
+        EngineSession session(options);
+        auto connected = inbox.wait_for(is_connected, 30s);
+        REQUIRE(connected);
+        CHECK(std::get<EngineConnected>(inbox.at(*connected)).pid == 0);  // not a child of the session
+
+        session.send(Command{ipc::StartScan{{(running.home() / "photos").string()}, "", {}, ""}, 0});
+        auto completed = inbox.wait_for([](const Action& a) {
+            const auto* e = std::get_if<EventArrived>(&a);
+            const auto* p = e ? std::get_if<ipc::JobProgressEvent>(&e->event) : nullptr;
+            return p && p->progress.state == ipc::JobState::completed;
+        }, 60s);
+        REQUIRE(completed);
+    }
+
+    // Closing the session did not stop the engine it attached to: it still answers, with the scan's photos.
+    zmq::context_t context;
+    ipc::Client client(context, running.client_options());
+    auto info = client.call(ipc::LibraryInfo{});
+    REQUIRE(info);
+    CHECK(info->photos == 4);
+
+    // Attached again, then that engine dies: the heartbeat watch says so, and the session starts its own.
+    const std::size_t before = inbox.size();
+    EngineSession session(options);
+    auto attached = inbox.wait_for(is_connected, 30s, before);
+    REQUIRE(attached);
+    CHECK(std::get<EngineConnected>(inbox.at(*attached)).pid == 0);
+    const auto killed_at = std::chrono::steady_clock::now();
+    running.process().send_signal(SIGKILL);
+    auto down = inbox.wait_for(is_not_responding, 5s, *attached);
+    REQUIRE(down);
+    CHECK(std::chrono::steady_clock::now() - killed_at < 3500ms);
+    auto own = inbox.wait_for(is_connected, 30s, *down);
+    REQUIRE(own);
+    CHECK(std::get<EngineConnected>(inbox.at(*own)).pid > 0);
 }
