@@ -21,6 +21,7 @@ packages=(
   libwxgtk3.2-dev         # the desktop app (shell/)
   libglib2.0-dev          # GIO: the shell's "Open with" applications
   xvfb imagemagick x11-apps   # GUI tests: a virtual X server, screenshots (import), xwd
+  xdotool                 # GUI tests: real key presses and clicks (XTEST)
   "$@"
 )
 

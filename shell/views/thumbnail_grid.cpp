@@ -219,7 +219,7 @@ void ThumbnailGrid::on_key(wxKeyEvent& event) {
         case WXK_HOME: move(NavKey::home); break;
         case WXK_END: move(NavKey::end); break;
         case WXK_RETURN:
-        case WXK_NUMPAD_ENTER:
+        case WXK_NUMPAD_ENTER: store_.dispatch(OpenFocused{}); break;  // also from the Space preview
         case WXK_SPACE: store_.dispatch(TogglePreview{}); break;
         case WXK_ESCAPE:
             if (store_.state().previewing) store_.dispatch(TogglePreview{});

@@ -68,8 +68,8 @@ double luminance_variance(const Screenshot& shot) {
     return sum2 / n - mean * mean;
 }
 
-int count_frames(const Screenshot& shot, uint32_t colour) {
-    int count = 0;
+std::vector<std::pair<int, int>> frame_corners(const Screenshot& shot, uint32_t colour) {
+    std::vector<std::pair<int, int>> corners;
     for (int y = 0; y < shot.height; ++y) {
         for (int x = 0; x < shot.width; ++x) {
             if (shot.pixel(x, y) != colour) continue;
@@ -77,10 +77,12 @@ int count_frames(const Screenshot& shot, uint32_t colour) {
             const bool up = y > 0 && shot.pixel(x, y - 1) == colour;
             // A corner with a frame's edges going right and down, at least 20 pixels each.
             if (left || up || x + 20 >= shot.width || y + 20 >= shot.height) continue;
-            if (shot.pixel(x + 20, y) == colour && shot.pixel(x, y + 20) == colour) ++count;
+            if (shot.pixel(x + 20, y) == colour && shot.pixel(x, y + 20) == colour) corners.emplace_back(x, y);
         }
     }
-    return count;
+    return corners;
 }
+
+int count_frames(const Screenshot& shot, uint32_t colour) { return static_cast<int>(frame_corners(shot, colour).size()); }
 
 }  // namespace lbx::test

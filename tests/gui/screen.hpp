@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lbx::test {
@@ -44,6 +45,8 @@ double luminance_variance(const Screenshot& shot);
 // Rectangles drawn with exactly `colour` (0xRRGGBB): their top-left corners (a pixel of the colour whose
 // left and upper neighbours are not).
 int count_frames(const Screenshot& shot, uint32_t colour);
+// Their top-left corners, top to bottom, then left to right.
+std::vector<std::pair<int, int>> frame_corners(const Screenshot& shot, uint32_t colour);
 bool have_program(const std::string& name);
 std::string find_program(const std::string& name);  // the path in $PATH, or empty
 

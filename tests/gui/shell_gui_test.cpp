@@ -1,7 +1,8 @@
 // The desktop app under Xvfb against a real engine (process mode) on generated photos: it scans them,
 // shows one framed cell per photo with its thumbnail, selects and opens one, reports a SIGKILLed engine
-// in the status bar and recovers with a new engine; and every gallery view renders. Screenshots go to
-// <build>/gui-artifacts/. Skipped with a WARN when Xvfb or ImageMagick is missing.
+// in the status bar and recovers with a new engine; 100 %; real key presses and clicks (xdotool); and
+// every gallery view renders. Screenshots go to <build>/gui-artifacts/. Skipped with a WARN when Xvfb,
+// ImageMagick (or, for the input test, xdotool) is missing.
 #include "screen.hpp"
 
 #include "sample/image_encoders.hpp"
@@ -14,6 +15,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <fstream>
 #include <regex>
@@ -102,6 +104,45 @@ bool scan_finished(const std::filesystem::path& runtime_dir, uint64_t photos) {
     if (!jobs || !info || jobs->jobs.empty()) return false;
     for (const auto& j : jobs->jobs) if (!ipc::is_final(j.progress.state)) return false;
     return info->photos == photos;
+}
+
+// xdotool on `screen` (real X input through the XTEST extension), stopped after 15 s; its stdout.
+test::ProcessResult xdotool(const test::VirtualScreen& screen, std::vector<std::string> args) {
+    args.insert(args.begin(), {test::find_program("timeout"), "15", test::find_program("xdotool")});
+    return test::run_process(args, {screen.env()});
+}
+
+// Gives the keyboard to the visible window whose title matches `title` (no window manager runs on
+// the test screen, so nothing else would). False when there is none.
+bool focus_window(const test::VirtualScreen& screen, const std::string& title) {
+    auto found = xdotool(screen, {"search", "--onlyvisible", "--name", title});
+    std::istringstream ids(found.out);
+    std::string id;
+    if (found.exit_code != 0 || !(ids >> id)) return false;
+    return xdotool(screen, {"windowfocus", "--sync", id}).exit_code == 0;
+}
+
+// Every cell frame on the screen (the focused one included), top to bottom, left to right.
+std::vector<std::pair<int, int>> cell_corners(const test::Screenshot& shot) {
+    auto cells = test::frame_corners(shot, kCellFrame);
+    const auto focused = test::frame_corners(shot, kFocusFrame);
+    cells.insert(cells.end(), focused.begin(), focused.end());
+    std::sort(cells.begin(), cells.end(), [](auto a, auto b) { return std::pair(a.second, a.first) < std::pair(b.second, b.first); });
+    return cells;
+}
+
+// Screenshots until `pred` holds for one (or the timeout passes); the last one taken.
+template <class Pred>
+std::optional<test::Screenshot> wait_screen(const test::VirtualScreen& screen, const std::filesystem::path& png, Pred pred,
+                                            std::chrono::milliseconds timeout = 10s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::optional<test::Screenshot> shot;
+    do {
+        shot = test::take_screenshot(screen, png);
+        if (shot && pred(*shot)) return shot;
+        std::this_thread::sleep_for(100ms);
+    } while (std::chrono::steady_clock::now() < deadline);
+    return shot;
 }
 
 }  // namespace
@@ -253,6 +294,113 @@ TEST_CASE("100 % shows the photo at its own resolution, fetched from the engine"
     const auto exited = app.wait(20s);
     INFO(exited.err);
     CHECK(exited.err.find("probe: full resolution 3000x2000") != std::string::npos);
+}
+
+TEST_CASE("real keys and clicks: focus, open, step, back, preview, Delete with Keep and Remove, Ctrl+Q", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen || test::find_program("xdotool").empty()) {
+        WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    write_distinct_photos(dir / "photos", 6, 800, 600);
+    const auto log = dir.path() / "status.log";
+    const auto runtime = dir.path() / "runtime";
+    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", runtime.string(), "--catalog", (dir / "library.lbx").string(),
+                            (dir / "photos").string()},
+                           app_env(dir, *screen));
+    bool finished = false;
+    for (int i = 0; i < 600 && !finished; ++i) {
+        finished = scan_finished(runtime, 6);
+        if (!finished) std::this_thread::sleep_for(100ms);
+    }
+    REQUIRE(finished);
+    std::string text;
+    const bool painted = wait_log(log, "grid: 6 cells, 6 thumbnails", 20s, 0, &text).has_value();
+    INFO("status log:\n" << text << "\napp stderr: " << app.err());
+    REQUIRE(painted);
+
+    const auto png = kArtifacts / "keys.png";
+    const auto first = wait_screen(*screen, png, [](const test::Screenshot& s) { return cell_corners(s).size() == 6; });
+    REQUIRE(first);
+    const auto cells = cell_corners(*first);
+    REQUIRE(cells.size() == 6);
+    const auto focus_on = [&](std::size_t index) {
+        return [&, index](const test::Screenshot& s) {
+            const auto f = test::frame_corners(s, kFocusFrame);
+            return f.size() == 1 && f[0] == cells[index];
+        };
+    };
+    const auto no_cells = [](const test::Screenshot& s) { return cell_corners(s).empty(); };
+    const auto key = [&](const std::vector<std::string>& keys) {
+        REQUIRE(focus_window(*screen, "^Lightbox"));
+        std::vector<std::string> args{"key", "--delay", "50"};
+        args.insert(args.end(), keys.begin(), keys.end());
+        REQUIRE(xdotool(*screen, args).exit_code == 0);
+    };
+    const auto centre = [&](std::size_t index) {
+        return std::vector<std::string>{"mousemove", std::to_string(cells[index].first + 60), std::to_string(cells[index].second + 60)};
+    };
+
+    // A click focuses a cell; arrows, End and Home move the focus.
+    auto click = centre(1);
+    click.insert(click.end(), {"click", "1"});
+    REQUIRE(xdotool(*screen, click).exit_code == 0);
+    CHECK(wait_screen(*screen, png, focus_on(1)).has_value());
+    key({"Right"});
+    CHECK(wait_screen(*screen, png, focus_on(2)).has_value());
+    key({"End"});
+    CHECK(wait_screen(*screen, png, focus_on(5)).has_value());
+    key({"Home"});
+    CHECK(wait_screen(*screen, png, focus_on(0)).has_value());
+    key({"Right"});
+    CHECK(wait_screen(*screen, png, focus_on(1)).has_value());
+
+    // Enter opens the photo view (no grid); Right steps to the next photo; Esc goes back, focused on it.
+    key({"Return"});
+    CHECK(wait_screen(*screen, kArtifacts / "keys-photo-view.png", no_cells).has_value());
+    key({"Right"});
+    std::this_thread::sleep_for(300ms);
+    key({"Escape"});
+    CHECK(wait_screen(*screen, png, focus_on(2)).has_value());
+
+    // Space previews over the grid (its frames darkened) and closes the preview again.
+    key({"space"});
+    CHECK(wait_screen(*screen, kArtifacts / "keys-preview.png", no_cells).has_value());
+    key({"space"});
+    CHECK(wait_screen(*screen, png, focus_on(2)).has_value());
+
+    // Delete asks first; Esc keeps the photo.
+    key({"Delete"});
+    REQUIRE(xdotool(*screen, {"search", "--sync", "--onlyvisible", "--name", "Remove from library"}).exit_code == 0);
+    test::take_screenshot(*screen, kArtifacts / "keys-delete-confirmation.png");
+    REQUIRE(focus_window(*screen, "Remove from library"));
+    REQUIRE(xdotool(*screen, {"key", "Escape"}).exit_code == 0);
+    CHECK(wait_screen(*screen, png, focus_on(2)).has_value());
+    CHECK(library_photos(runtime) == 6);
+
+    // Delete again, then the dialog's other button: the photo leaves the library, and only the library.
+    key({"Delete"});
+    REQUIRE(xdotool(*screen, {"search", "--sync", "--onlyvisible", "--name", "Remove from library"}).exit_code == 0);
+    REQUIRE(focus_window(*screen, "Remove from library"));
+    REQUIRE(xdotool(*screen, {"key", "--delay", "100", "Tab", "Return"}).exit_code == 0);
+    long photos = -1;
+    for (int i = 0; i < 100 && (photos = library_photos(runtime)) != 5; ++i) std::this_thread::sleep_for(100ms);
+    CHECK(photos == 5);
+    CHECK(wait_log(log, "grid: 5 cells, 5 thumbnails", 10s));
+    std::size_t files = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir / "photos")) ++files;
+    CHECK(files == 6);
+
+    // A double click opens the photo under the pointer; Ctrl+Q quits cleanly.
+    auto double_click = centre(0);
+    double_click.insert(double_click.end(), {"click", "--repeat", "2", "--delay", "80", "1"});
+    REQUIRE(xdotool(*screen, double_click).exit_code == 0);
+    CHECK(wait_screen(*screen, png, no_cells).has_value());
+    key({"ctrl+q"});
+    const auto quit = app.wait(20s);
+    CHECK_FALSE(quit.timed_out);
+    CHECK(quit.exit_code == 0);
 }
 
 TEST_CASE("every gallery view renders something", "[gui]") {
