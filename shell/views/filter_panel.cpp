@@ -47,6 +47,9 @@ FilterPanel::FilterPanel(wxWindow* parent, Store& store) : wxPanel(parent, wxID_
     const auto list = [&](const char* title) {
         heading(title);
         auto* box = new wxListBox(this, wxID_ANY);
+        // A fixed minimum: GTK's best size of a list box grows with its rows, and five lists of many
+        // tags or places would then ask for more than the window has and overlap. They share the rest.
+        box->SetMinSize(wxSize(120, 48));
         sizer->Add(box, 1, wxEXPAND | wxLEFT | wxRIGHT, 6);
         return box;
     };

@@ -67,6 +67,9 @@ PhotoView::PhotoView(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY)
     right->Add(exif_, 2, wxEXPAND | wxLEFT | wxRIGHT, 4);
     right->Add(new wxStaticText(this, wxID_ANY, "Tags"), 0, wxALL, 4);
     tags_ = new wxListBox(this, wxID_ANY);
+    // A fixed minimum width: GTK's best width of a list box is its longest row, and a long lens name
+    // would widen the column and push the preview's buttons out of the window.
+    tags_->SetMinSize(wxSize(300, 60));
     right->Add(tags_, 1, wxEXPAND | wxLEFT | wxRIGHT, 4);
     auto* tag_row = new wxBoxSizer(wxHORIZONTAL);
     new_tag_ = new wxTextCtrl(this, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, wxTE_PROCESS_ENTER);
@@ -266,7 +269,9 @@ void PhotoView::render() {
         exif_->DeleteAllItems();
         tags_->Clear();
         if (shown_) {
-            title_->SetLabel(wxString::FromUTF8(shown_->path) + wxString::Format("   %u x %u, %.1f MB", shown_->width, shown_->height, shown_->file_size / 1e6));
+            const double bytes = static_cast<double>(shown_->file_size);
+            const wxString size = bytes >= 1e6 ? wxString::Format("%.1f MB", bytes / 1e6) : wxString::Format("%.0f KB", std::ceil(bytes / 1e3));
+            title_->SetLabel(wxString::FromUTF8(shown_->path) + wxString::Format("   %u x %u, ", shown_->width, shown_->height) + size);
             for (const auto& m : shown_->metadata) {
                 const long row = exif_->InsertItem(exif_->GetItemCount(), wxString::FromUTF8(m.key));
                 exif_->SetItem(row, 1, wxString::FromUTF8(m.value));
