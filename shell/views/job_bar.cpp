@@ -52,4 +52,6 @@ void JobBar::render() {
     Show();
 }
 
+wxRect JobBar::cancel_button_rect() const { return cancel_->GetScreenRect(); }
+
 }  // namespace lbx::shell

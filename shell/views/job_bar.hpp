@@ -15,6 +15,7 @@ class JobBar : public wxPanel {
 public:
     JobBar(wxWindow* parent, Store& store);
     void render();  // returns with IsShown() telling whether a job runs
+    wxRect cancel_button_rect() const;  // on the screen: the GUI test clicks it
 
 private:
     Store& store_;

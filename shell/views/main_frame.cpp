@@ -151,6 +151,15 @@ void MainFrame::render() {
     const bool bar_was = job_bar_->IsShown();
     job_bar_->render();
     if (bar_was != job_bar_->IsShown()) job_bar_->GetParent()->Layout();
+    // For the status log: where Cancel is, so that a test can click the real button.
+    const wxRect cancel = job_bar_->cancel_button_rect();
+    const std::string cancel_line = job_bar_->IsShown() && cancel.width > 0
+        ? "job bar: cancel at " + std::to_string(cancel.x + cancel.width / 2) + "," + std::to_string(cancel.y + cancel.height / 2)
+        : "job bar: hidden";
+    if (cancel_line != logged_cancel_button_) {
+        logged_cancel_button_ = cancel_line;
+        status_->log(cancel_line);
+    }
     status_->render();
     if (failures_) failures_->render();
     if (plugins_) plugins_->render();

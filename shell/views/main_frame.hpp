@@ -43,6 +43,7 @@ private:
     PreferencesDialog* preferences_ = nullptr;
     bool photo_shown_ = false;
     std::string title_catalog_ = "-";
+    std::string logged_cancel_button_;  // the status log's last "job bar:" line
 };
 
 }  // namespace lbx::shell

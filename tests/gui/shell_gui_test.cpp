@@ -333,7 +333,7 @@ TEST_CASE("real keys and clicks: focus, open, step, back, preview, Delete with K
     };
     const auto no_cells = [](const test::Screenshot& s) { return cell_corners(s).empty(); };
     const auto key = [&](const std::vector<std::string>& keys) {
-        REQUIRE(focus_window(*screen, "^Lightbox"));
+        REQUIRE(focus_window(*screen, "^Lightbox - library$"));
         std::vector<std::string> args{"key", "--delay", "50"};
         args.insert(args.end(), keys.begin(), keys.end());
         REQUIRE(xdotool(*screen, args).exit_code == 0);
@@ -401,6 +401,83 @@ TEST_CASE("real keys and clicks: focus, open, step, back, preview, Delete with K
     const auto quit = app.wait(20s);
     CHECK_FALSE(quit.timed_out);
     CHECK(quit.exit_code == 0);
+}
+
+TEST_CASE("the job bar Cancel button stops the running scan, and Ctrl+3, Ctrl+comma and F1 reach their menu items", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen || test::find_program("xdotool").empty()) {
+        WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    test::write_photo_set(dir / "photos", 600, 1600, 1200);  // copies: quick to write, each one still read and decoded (~6 s)
+    const auto log = dir.path() / "status.log";
+    const auto runtime = dir.path() / "runtime";
+    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", runtime.string(), "--catalog", (dir / "library.lbx").string(),
+                            (dir / "photos").string()},
+                           app_env(dir, *screen));
+
+    // The job bar shows while the scan runs; the status log says where its Cancel button is.
+    std::string text;
+    const bool shown = wait_log(log, "job bar: cancel at \\d+,\\d+", 60s, 0, &text).has_value();
+    INFO("status log:\n" << text << "\napp stderr: " << app.err());
+    REQUIRE(shown);
+    std::this_thread::sleep_for(700ms);  // the layout settles
+    const std::string now = read_text(log);
+    const std::regex where("job bar: cancel at (\\d+),(\\d+)");
+    std::string x, y;
+    for (auto it = std::sregex_iterator(now.begin(), now.end(), where); it != std::sregex_iterator(); ++it) {
+        x = (*it)[1];
+        y = (*it)[2];
+    }
+    test::take_screenshot(*screen, kArtifacts / "job-bar.png");
+    REQUIRE(xdotool(*screen, {"mousemove", x, y, "click", "1"}).exit_code == 0);
+
+    // The engine ends the job as cancelled, before the last photo, and the bar goes away.
+    auto endpoints = ipc::read_endpoints_file(ipc::endpoints_file(runtime));
+    REQUIRE(endpoints);
+    zmq::context_t context;
+    ipc::Client client(context, ipc::ClientOptions{endpoints->commands, "", 2000ms, 1});
+    std::optional<ipc::JobProgress> job;
+    for (int i = 0; i < 300; ++i) {
+        auto jobs = client.call(ipc::ListJobs{});
+        if (jobs && !jobs->jobs.empty() && ipc::is_final(jobs->jobs.front().progress.state)) {
+            job = jobs->jobs.front().progress;
+            break;
+        }
+        std::this_thread::sleep_for(100ms);
+    }
+    REQUIRE(job);
+    CHECK(job->state == ipc::JobState::cancelled);
+    CHECK(job->done < 600);
+    CHECK(wait_log(log, "job bar: hidden", 10s, now.size()));
+
+    // Ctrl+3: the large thumbnails (cells further apart).
+    const auto spacing = [](const test::Screenshot& s) {
+        const auto cells = cell_corners(s);
+        return cells.size() >= 2 && cells[1].second == cells[0].second ? cells[1].first - cells[0].first : 0;
+    };
+    const auto before = wait_screen(*screen, kArtifacts / "keys.png", [&](const test::Screenshot& s) { return spacing(s) > 0; });
+    REQUIRE(before);
+    const int small_spacing = spacing(*before);
+    const std::string main_window = "^Lightbox - library$";
+    REQUIRE(focus_window(*screen, main_window));
+    REQUIRE(xdotool(*screen, {"key", "ctrl+3"}).exit_code == 0);
+    CHECK(wait_screen(*screen, kArtifacts / "keys.png", [&](const test::Screenshot& s) { return spacing(s) > small_spacing; }).has_value());
+
+    // Ctrl+, opens Preferences; F1 the About box (closed again with Esc).
+    REQUIRE(xdotool(*screen, {"key", "ctrl+comma"}).exit_code == 0);
+    CHECK(xdotool(*screen, {"search", "--sync", "--onlyvisible", "--name", "Preferences"}).exit_code == 0);
+    REQUIRE(focus_window(*screen, main_window));
+    REQUIRE(xdotool(*screen, {"key", "F1"}).exit_code == 0);
+    CHECK(xdotool(*screen, {"search", "--sync", "--onlyvisible", "--name", "About Lightbox"}).exit_code == 0);
+    test::take_screenshot(*screen, kArtifacts / "about.png");
+    if (focus_window(*screen, "About Lightbox")) xdotool(*screen, {"key", "Escape"});
+
+    app.send_signal(SIGTERM);
+    const auto closed = app.wait(20s);
+    CHECK_FALSE(closed.timed_out);
+    CHECK(closed.exit_code == 0);
 }
 
 TEST_CASE("every gallery view renders something", "[gui]") {
