@@ -53,6 +53,12 @@ PreferencesDialog::PreferencesDialog(wxWindow* parent, Store& store)
     // ChangeValue and SetValue below send no events, so these are the user's edits only.
     for (wxTextCtrl* text : {sizes_, pipeline_}) text->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { edited_ = true; });
     for (wxSpinCtrl* spin : {budget_, workers_}) spin->Bind(wxEVT_SPINCTRL, [this](wxSpinEvent&) { edited_ = true; });
+    // As in a dialog: Enter applies, Esc closes without applying.
+    ok->SetDefault();
+    Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
+        if (e.GetKeyCode() == WXK_ESCAPE) Close();
+        else e.Skip();
+    });
     cancel->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { Close(); });
     ok->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
         store_.dispatch(ApplySettings{{{"thumbnails.sizes", sizes_->GetValue().utf8_string()},

@@ -403,7 +403,7 @@ TEST_CASE("real keys and clicks: focus, open, step, back, preview, Delete with K
     CHECK(quit.exit_code == 0);
 }
 
-TEST_CASE("the job bar Cancel button stops the running scan, and Ctrl+3, Ctrl+comma and F1 reach their menu items", "[gui]") {
+TEST_CASE("the job bar Cancel button stops the running scan, Ctrl+3 and F1 reach their menu items, Preferences typed into apply with Enter", "[gui]") {
     auto screen = test::VirtualScreen::start();
     if (!screen || test::find_program("xdotool").empty()) {
         WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
@@ -468,6 +468,21 @@ TEST_CASE("the job bar Cancel button stops the running scan, and Ctrl+3, Ctrl+co
     // Ctrl+, opens Preferences; F1 the About box (closed again with Esc).
     REQUIRE(xdotool(*screen, {"key", "ctrl+comma"}).exit_code == 0);
     CHECK(xdotool(*screen, {"search", "--sync", "--onlyvisible", "--name", "Preferences"}).exit_code == 0);
+    // Typed into its first field (the thumbnail sizes) and applied with Enter: the engine has it.
+    REQUIRE(focus_window(*screen, "Preferences"));
+    REQUIRE(xdotool(*screen, {"key", "ctrl+a"}).exit_code == 0);
+    REQUIRE(xdotool(*screen, {"type", "--delay", "30", "200,900"}).exit_code == 0);
+    test::take_screenshot(*screen, kArtifacts / "preferences-typed.png");
+    REQUIRE(xdotool(*screen, {"key", "Return"}).exit_code == 0);
+    std::string sizes;
+    for (int i = 0; i < 100 && sizes != "200,900"; ++i) {
+        if (auto settings = client.call(ipc::GetSettings{})) {
+            for (const auto& setting : settings->settings) if (setting.key == "thumbnails.sizes") sizes = setting.value;
+        }
+        if (sizes != "200,900") std::this_thread::sleep_for(100ms);
+    }
+    CHECK(sizes == "200,900");
+    CHECK(xdotool(*screen, {"search", "--onlyvisible", "--name", "Preferences"}).exit_code != 0);  // closed on apply
     REQUIRE(focus_window(*screen, main_window));
     REQUIRE(xdotool(*screen, {"key", "F1"}).exit_code == 0);
     CHECK(xdotool(*screen, {"search", "--sync", "--onlyvisible", "--name", "About Lightbox"}).exit_code == 0);
