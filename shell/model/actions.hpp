@@ -23,8 +23,14 @@ enum class FacetKind { tag, camera, year, month, place };
 struct FacetChosen { FacetKind kind; std::string value; };  // adds `tag:x` etc. to the query
 struct SortChanged { ipc::QuerySort sort = ipc::QuerySort::taken; bool descending = false; };
 struct PageNeeded { uint64_t page = 0; };   // the grid shows cells of a page not loaded yet
-struct FocusIndex { uint64_t index = 0; };  // a click
-struct MoveFocus { NavKey key = NavKey::right; uint32_t columns = 1; uint32_t rows_per_page = 1; };
+enum class SelectMode { replace, toggle, extend };  // a click; Ctrl+click; Shift+click or Shift+arrow
+struct FocusIndex { uint64_t index = 0; SelectMode mode = SelectMode::replace; };  // a click
+struct MoveFocus {
+    NavKey key = NavKey::right;
+    uint32_t columns = 1;
+    uint32_t rows_per_page = 1;
+    bool extend = false;  // Shift held: the selection grows from the anchor to the new focus
+};
 struct OpenFocused {};                      // Enter, double click
 struct TogglePreview {};                    // Space in the grid: the focused photo large over the grid
 struct ClosePhoto {};
@@ -34,7 +40,7 @@ struct ThumbnailSizeChanged { uint32_t size = 160; };
 struct AddFolders { std::vector<std::string> paths; };  // absolute
 struct RescanRequested {};
 struct CancelJobRequested { uint64_t job_id = 0; };
-struct RemoveFocusedConfirmed {};           // after the confirmation dialog
+struct RemoveSelectedConfirmed {};          // after the confirmation dialog
 struct EditUserTags { std::vector<std::string> add; std::vector<std::string> remove; };
 struct ApplySettings { std::vector<ipc::Setting> settings; };
 struct RefreshFailures {};
@@ -58,7 +64,7 @@ struct ThumbnailArrived {
 
 using Action = std::variant<QueryEdited, FacetChosen, SortChanged, PageNeeded, FocusIndex, MoveFocus, OpenFocused,
                             TogglePreview, ClosePhoto, StepPhoto, ToggleZoom, ThumbnailSizeChanged, AddFolders, RescanRequested,
-                            CancelJobRequested, RemoveFocusedConfirmed, EditUserTags, ApplySettings, RefreshFailures,
+                            CancelJobRequested, RemoveSelectedConfirmed, EditUserTags, ApplySettings, RefreshFailures,
                             RefreshPlugins, DesktopLaunchFailed, EngineStatusChanged, EngineConnected, ReplyArrived, EventArrived,
                             ThumbnailArrived>;
 

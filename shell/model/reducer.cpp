@@ -29,11 +29,40 @@ void request_page(State& s, uint64_t page) {
     send(s, page_query(s, page), s.results.generation);
 }
 
+// The selection becomes the photos from index `a` to `b` (either order). Pages of the range not loaded
+// yet are asked for; the range stays pending until they all came.
+void select_range(State& s, uint64_t a, uint64_t b) {
+    const uint64_t first = std::min(a, b), last = std::min(std::max(a, b), s.results.count() ? s.results.count() - 1 : 0);
+    std::set<std::string> ids;
+    bool complete = true;
+    for (uint64_t page = first / ResultPages::kPageSize; page <= last / ResultPages::kPageSize; ++page) {
+        if (!s.results.pages.count(page)) {
+            complete = false;
+            request_page(s, page);
+        }
+    }
+    if (complete) {
+        for (uint64_t i = first; i <= last; ++i) {
+            const ipc::PhotoSummary* photo = s.results.at(i);
+            if (photo && !photo->id.empty()) ids.insert(photo->id);
+        }
+    }
+    s.selection.ids = std::move(ids);
+    s.selection.pending_range = complete ? std::nullopt : std::optional(std::pair(first, last));
+}
+
+// A plain click or arrow: the focused photo alone, and the start of the next Shift range.
+void select_only_focus(State& s) {
+    s.selection = Selection{};
+    s.selection.anchor = s.focused;
+}
+
 // A new query or sort: forget the pages, ask for the first one and the facets.
 void restart_query(State& s) {
     s.results = ResultPages{s.results.generation + 1, std::nullopt, {}, {}};
     s.refresh_in_flight = false;
     s.focused.reset();
+    s.selection = Selection{};
     s.previewing = false;
     request_page(s, 0);
     if (connected(s)) send(s, ipc::Facets{s.query.text, 0}, s.results.generation);
@@ -112,14 +141,43 @@ struct Reducer {
         if (!s.results.pages.count(a.page)) request_page(s, a.page);
     }
     void operator()(const FocusIndex& a) {
-        if (a.index < s.results.count()) s.focused = a.index;
+        if (a.index >= s.results.count()) return;
+        const std::optional<uint64_t> before = s.focused;
+        s.focused = a.index;
+        switch (a.mode) {
+            case SelectMode::replace: select_only_focus(s); break;
+            case SelectMode::toggle: {
+                // The first Ctrl+click keeps the focused photo chosen, as file managers do.
+                if (s.selection.ids.empty() && before) {
+                    if (const ipc::PhotoSummary* p = s.results.at(*before); p && !p->id.empty()) s.selection.ids.insert(p->id);
+                }
+                if (const ipc::PhotoSummary* p = s.results.at(a.index); p && !p->id.empty()) {
+                    if (!s.selection.ids.erase(p->id)) s.selection.ids.insert(p->id);
+                }
+                s.selection.pending_range.reset();
+                s.selection.anchor = a.index;
+                break;
+            }
+            case SelectMode::extend:
+                if (!s.selection.anchor) s.selection.anchor = before.value_or(a.index);
+                select_range(s, *s.selection.anchor, a.index);
+                break;
+        }
     }
     void operator()(const MoveFocus& a) {
+        const std::optional<uint64_t> before = s.focused;
         s.focused = move_focus(s.focused, s.results.count(), a.key, a.columns, a.rows_per_page);
         if (s.focused) {
             const uint64_t page = *s.focused / ResultPages::kPageSize;
             if (!s.results.pages.count(page)) request_page(s, page);
         }
+        if (!s.focused) return;
+        if (!a.extend) {
+            select_only_focus(s);
+            return;
+        }
+        if (!s.selection.anchor) s.selection.anchor = before.value_or(*s.focused);
+        select_range(s, *s.selection.anchor, *s.focused);
     }
     void operator()(const OpenFocused&) {
         s.previewing = false;
@@ -144,9 +202,11 @@ struct Reducer {
     void operator()(const CancelJobRequested& a) {
         if (connected(s)) send(s, ipc::CancelJob{a.job_id});
     }
-    void operator()(const RemoveFocusedConfirmed&) {
-        const ipc::PhotoSummary* photo = focused_photo(s);
-        if (photo && !photo->id.empty() && connected(s)) send(s, ipc::RemovePhotos{{photo->id}});
+    void operator()(const RemoveSelectedConfirmed&) {
+        std::vector<std::string> ids = selected_ids(s);
+        if (ids.empty() || !connected(s)) return;
+        send(s, ipc::RemovePhotos{std::move(ids)});
+        select_only_focus(s);  // they are gone; the focus stays where it was
     }
     void operator()(const EditUserTags& a) {
         if (s.open_photo && connected(s)) send(s, ipc::SetUserTags{s.open_photo->id, a.add, a.remove});
@@ -252,6 +312,7 @@ struct Reducer {
         s.results.total = r.total;
         s.results.pages[page] = r.photos;
         if (s.focused && *s.focused >= r.total) s.focused = r.total == 0 ? std::nullopt : std::optional<uint64_t>(r.total - 1);
+        if (const auto range = s.selection.pending_range) select_range(s, range->first, range->second);
     }
     void replied(const ReplyArrived& a, const ipc::FacetsReply& r) {
         if (a.tag == s.results.generation) s.facets = r;

@@ -22,4 +22,12 @@ const ipc::PhotoSummary* focused_photo(const State& state) {
     return state.focused ? state.results.at(*state.focused) : nullptr;
 }
 
+std::vector<std::string> selected_ids(const State& state) {
+    if (state.selection.pending_range) return {};
+    if (!state.selection.ids.empty()) return {state.selection.ids.begin(), state.selection.ids.end()};
+    const ipc::PhotoSummary* photo = focused_photo(state);
+    if (photo && !photo->id.empty()) return {photo->id};
+    return {};
+}
+
 }  // namespace lbx::shell

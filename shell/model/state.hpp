@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lbx::shell {
@@ -27,6 +28,15 @@ struct ResultPages {
 
     const ipc::PhotoSummary* at(uint64_t index) const;
     uint64_t count() const { return total.value_or(0); }
+};
+
+// The photos chosen beyond the focused one (Ctrl+click, Shift+click, Shift+arrows), by id: indices move
+// when a scan adds photos. Empty: the focused photo alone is what Delete removes.
+struct Selection {
+    std::set<std::string> ids;
+    std::optional<uint64_t> anchor;  // where a Shift range starts (an index in the results)
+    // A Shift range over pages not loaded yet: asked for, and resolved into ids when they arrive.
+    std::optional<std::pair<uint64_t, uint64_t>> pending_range;
 };
 
 struct QueryState {
@@ -73,6 +83,7 @@ struct State {
     std::optional<ipc::FacetsReply> facets;
 
     std::optional<uint64_t> focused;  // index in the results
+    Selection selection;
     std::optional<OpenPhoto> open_photo;
     bool previewing = false;          // the focused photo shown large over the grid; follows the focus
     std::set<std::string> missing_thumbnails;  // the engine could not make them
@@ -93,5 +104,7 @@ struct State {
 // Jobs that have not ended.
 std::vector<const JobView*> running_jobs(const State& state);
 const ipc::PhotoSummary* focused_photo(const State& state);
+// What Delete removes: the selection, else the focused photo; empty while a range is still loading.
+std::vector<std::string> selected_ids(const State& state);
 
 }  // namespace lbx::shell

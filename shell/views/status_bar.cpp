@@ -36,6 +36,8 @@ void StatusBar::render() {
     set(0, engine_line(s.engine));
     std::string count = s.results.total ? std::to_string(*s.results.total) + " photos" : "";
     if (s.library && s.results.total && *s.results.total != s.library->photos) count += " of " + std::to_string(s.library->photos);
+    if (s.selection.pending_range) count += ", selecting...";
+    else if (s.selection.ids.size() > 1) count += ", " + std::to_string(s.selection.ids.size()) + " selected";
     set(1, count);
     set(2, s.last_error);
 }

@@ -131,6 +131,12 @@ void ThumbnailGrid::on_paint(wxPaintEvent&) {
             } else {
                 wanted.push_back(key);
             }
+            if (gc && !photo->id.empty() && s.selection.ids.count(photo->id)) {
+                // Chosen: tinted inside the frame (the frame's colour stays: the GUI tests count frames).
+                gc->SetPen(wxPen(theme::kSelection, 3));
+                gc->SetBrush(wxBrush(wxColour(theme::kSelection.Red(), theme::kSelection.Green(), theme::kSelection.Blue(), 90)));
+                gc->DrawRectangle(x + 1.5, y + 1.5, size - 3, size - 3);
+            }
             const std::string name = std::filesystem::path(photo->path).filename().string();
             dc.DrawLabel(wxString::FromUTF8(name), wxRect(x, y + size + 2, size, kCaption), wxALIGN_CENTER_HORIZONTAL | wxALIGN_TOP);
         }
@@ -190,25 +196,33 @@ std::optional<uint64_t> ThumbnailGrid::hit(wxPoint point) const {
 void ThumbnailGrid::on_click(wxMouseEvent& event, bool open) {
     SetFocus();
     if (auto index = hit(event.GetPosition())) {
-        store_.dispatch(FocusIndex{*index});
+        const SelectMode mode = open ? SelectMode::replace
+                                : event.ShiftDown() ? SelectMode::extend
+                                : event.ControlDown() ? SelectMode::toggle : SelectMode::replace;
+        store_.dispatch(FocusIndex{*index, mode});
         if (open) store_.dispatch(OpenFocused{});
     }
 }
 
 void ThumbnailGrid::confirm_remove() {
-    const ipc::PhotoSummary* photo = focused_photo(store_.state());
-    if (!photo) return;
+    const State& s = store_.state();
+    const std::vector<std::string> ids = selected_ids(s);
+    const ipc::PhotoSummary* photo = focused_photo(s);
+    if (ids.empty() || !photo) return;  // nothing chosen, or a Shift range still loading
+    const wxString what = ids.size() == 1 && ids.front() == photo->id
+        ? "\"" + wxString::FromUTF8(std::filesystem::path(photo->path).filename().string()) + "\""
+        : wxString::Format("%zu photos", ids.size());
+    const wxString files = ids.size() == 1 ? "The file on disk is not touched; scanning its folder again adds it back."
+                                           : "The files on disk are not touched; scanning their folders again adds them back.";
     // A confirmation is fine here: it waits on the user, never on the engine.
-    wxMessageDialog dialog(this,
-                           "Remove \"" + wxString::FromUTF8(std::filesystem::path(photo->path).filename().string()) +
-                               "\" from the library?\n\nThe file on disk is not touched; scanning its folder again adds it back.",
-                           "Remove from library", wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION);
+    wxMessageDialog dialog(this, "Remove " + what + " from the library?\n\n" + files, "Remove from library",
+                           wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION);
     dialog.SetYesNoLabels("Remove from library", "Keep");
-    if (dialog.ShowModal() == wxID_YES) store_.dispatch(RemoveFocusedConfirmed{});
+    if (dialog.ShowModal() == wxID_YES) store_.dispatch(RemoveSelectedConfirmed{});
 }
 
 void ThumbnailGrid::on_key(wxKeyEvent& event) {
-    const auto move = [&](NavKey key) { store_.dispatch(MoveFocus{key, columns(), rows_per_page()}); };
+    const auto move = [&](NavKey key) { store_.dispatch(MoveFocus{key, columns(), rows_per_page(), event.ShiftDown()}); };
     switch (event.GetKeyCode()) {
         case WXK_LEFT: move(NavKey::left); break;
         case WXK_RIGHT: move(NavKey::right); break;

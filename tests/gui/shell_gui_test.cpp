@@ -296,7 +296,7 @@ TEST_CASE("100 % shows the photo at its own resolution, fetched from the engine"
     CHECK(exited.err.find("probe: full resolution 3000x2000") != std::string::npos);
 }
 
-TEST_CASE("real keys and clicks: focus, open, step, back, preview, Delete with Keep and Remove, Ctrl+Q", "[gui]") {
+TEST_CASE("real keys and clicks: focus, open, step, back, preview, Delete with Keep and Remove, several chosen with Ctrl and Shift, Ctrl+Q", "[gui]") {
     auto screen = test::VirtualScreen::start();
     if (!screen || test::find_program("xdotool").empty()) {
         WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
@@ -391,6 +391,27 @@ TEST_CASE("real keys and clicks: focus, open, step, back, preview, Delete with K
     std::size_t files = 0;
     for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir / "photos")) ++files;
     CHECK(files == 6);
+
+    // Several at once: Ctrl+click adds a photo, Shift+click the range from it; Delete removes all three.
+    auto with_key = [&](std::size_t index, const char* modifier) {
+        auto args = centre(index);
+        args.insert(args.end(), {"keydown", modifier, "click", "1", "keyup", modifier});
+        REQUIRE(xdotool(*screen, args).exit_code == 0);
+    };
+    auto plain = centre(4);
+    plain.insert(plain.end(), {"click", "1"});
+    REQUIRE(xdotool(*screen, plain).exit_code == 0);
+    with_key(1, "ctrl");
+    with_key(3, "shift");
+    CHECK(wait_log(log, "photos: 5 photos, 3 selected", 10s));
+    test::take_screenshot(*screen, kArtifacts / "keys-selection.png");
+    key({"Delete"});
+    REQUIRE(xdotool(*screen, {"search", "--sync", "--onlyvisible", "--name", "Remove from library"}).exit_code == 0);
+    REQUIRE(focus_window(*screen, "Remove from library"));
+    REQUIRE(xdotool(*screen, {"key", "--delay", "100", "Tab", "Return"}).exit_code == 0);
+    for (int i = 0; i < 100 && (photos = library_photos(runtime)) != 2; ++i) std::this_thread::sleep_for(100ms);
+    CHECK(photos == 2);
+    CHECK(wait_log(log, "grid: 2 cells, 2 thumbnails", 10s));
 
     // A double click opens the photo under the pointer; Ctrl+Q quits cleanly.
     auto double_click = centre(0);

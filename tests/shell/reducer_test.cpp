@@ -290,10 +290,10 @@ TEST_CASE("facets add terms to the query once", "[shell]") {
 TEST_CASE("remove, rescan, settings and an attached engine serving another library", "[shell]") {
     State s = with_results(3);
     s.outbox.clear();
-    s = reduce(std::move(s), RemoveFocusedConfirmed{});
+    s = reduce(std::move(s), RemoveSelectedConfirmed{});
     CHECK(s.outbox.empty());  // nothing focused
     s = reduce(std::move(s), FocusIndex{2});
-    s = reduce(std::move(s), RemoveFocusedConfirmed{});
+    s = reduce(std::move(s), RemoveSelectedConfirmed{});
     auto removes = commands_of<ipc::RemovePhotos>(s);
     REQUIRE(removes.size() == 1);
     CHECK(std::get<ipc::RemovePhotos>(removes[0].request).photo_ids == std::vector<std::string>{"id2"});
@@ -356,4 +356,74 @@ TEST_CASE("an application that could not be started is reported in the status ba
     CHECK(s.outbox.size() == before);  // no command for the engine
     REQUIRE(s.open_photo);
     CHECK(s.open_photo->id == "id1");
+}
+
+TEST_CASE("Ctrl+click and Shift+click choose several photos, and Delete removes them all", "[shell]") {
+    State s = with_results(10);
+    s = reduce(std::move(s), FocusIndex{1});
+    CHECK(selected_ids(s) == std::vector<std::string>{"id1"});  // a plain click: the focused photo alone
+    CHECK(s.selection.ids.empty());
+
+    // Ctrl+click adds to the focused one, a second Ctrl+click on it takes it out again.
+    s = reduce(std::move(s), FocusIndex{4, SelectMode::toggle});
+    CHECK(s.selection.ids == std::set<std::string>{"id1", "id4"});
+    s = reduce(std::move(s), FocusIndex{6, SelectMode::toggle});
+    s = reduce(std::move(s), FocusIndex{4, SelectMode::toggle});
+    CHECK(s.selection.ids == std::set<std::string>{"id1", "id6"});
+    CHECK(*s.focused == 4);
+
+    // Shift+click: from the last clicked photo to this one, either direction.
+    s = reduce(std::move(s), FocusIndex{2});
+    s = reduce(std::move(s), FocusIndex{5, SelectMode::extend});
+    CHECK(s.selection.ids == std::set<std::string>{"id2", "id3", "id4", "id5"});
+    s = reduce(std::move(s), FocusIndex{0, SelectMode::extend});
+    CHECK(s.selection.ids == std::set<std::string>{"id0", "id1", "id2"});
+    // Shift+arrows grow it from the same anchor; a plain arrow goes back to the focused photo alone.
+    s = reduce(std::move(s), MoveFocus{NavKey::right, 5, 2, true});
+    CHECK(s.selection.ids == std::set<std::string>{"id1", "id2"});
+    s = reduce(std::move(s), MoveFocus{NavKey::down, 5, 2, true});
+    CHECK(s.selection.ids == std::set<std::string>{"id2", "id3", "id4", "id5", "id6"});
+
+    s.outbox.clear();
+    s = reduce(std::move(s), RemoveSelectedConfirmed{});
+    auto removes = commands_of<ipc::RemovePhotos>(s);
+    REQUIRE(removes.size() == 1);
+    CHECK(std::get<ipc::RemovePhotos>(removes[0].request).photo_ids ==
+          std::vector<std::string>{"id2", "id3", "id4", "id5", "id6"});
+    CHECK(s.selection.ids.empty());  // removed: nothing stays chosen
+
+    s = reduce(std::move(s), FocusIndex{1, SelectMode::toggle});
+    s = reduce(std::move(s), MoveFocus{NavKey::left, 5, 2, false});
+    CHECK(s.selection.ids.empty());
+    // A new query forgets the selection (its indices and photos are another set).
+    s = reduce(std::move(s), FocusIndex{3, SelectMode::toggle});
+    REQUIRE_FALSE(s.selection.ids.empty());
+    s = reduce(std::move(s), QueryEdited{"tag:beach"});
+    CHECK(s.selection.ids.empty());
+    CHECK_FALSE(s.selection.anchor);
+}
+
+TEST_CASE("a Shift range over pages not loaded asks for them and is chosen when they arrive", "[shell]") {
+    State s = with_results(2000);  // page 0 loaded; pages 1-3 not
+    s = reduce(std::move(s), FocusIndex{10});
+    s = reduce(std::move(s), FocusIndex{1600, SelectMode::extend});
+    REQUIRE(s.selection.pending_range);
+    CHECK(selected_ids(s).empty());  // Delete waits: nothing half-chosen is removed
+    auto queries = commands_of<ipc::Query>(s);
+    std::set<uint64_t> offsets;
+    for (const auto& q : queries) offsets.insert(std::get<ipc::Query>(q.request).offset);
+    CHECK(offsets == std::set<uint64_t>{500, 1000, 1500});
+    s.outbox.clear();
+    s = reduce(std::move(s), RemoveSelectedConfirmed{});
+    CHECK(commands_of<ipc::RemovePhotos>(s).empty());
+
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+        s = reduce(std::move(s), query_reply(queries[i], 2000));
+        CHECK(s.selection.pending_range.has_value() == (i + 1 < queries.size()));
+    }
+    CHECK(s.selection.ids.size() == 1591);  // 10 .. 1600
+    CHECK(s.selection.ids.count("id10"));
+    CHECK(s.selection.ids.count("id1600"));
+    CHECK_FALSE(s.selection.ids.count("id1601"));
+    CHECK(selected_ids(s).size() == 1591);
 }
