@@ -66,6 +66,11 @@ SessionOptions process_session(const test::TempDir& dir, Inbox& inbox) {
 }
 
 bool is_connected(const Action& a) { return std::holds_alternative<EngineConnected>(a); }
+bool is_scan_completed(const Action& a) {
+    const auto* e = std::get_if<EventArrived>(&a);
+    const auto* p = e ? std::get_if<ipc::JobProgressEvent>(&e->event) : nullptr;
+    return p && p->progress.state == ipc::JobState::completed;
+}
 bool is_not_responding(const Action& a) {
     const auto* s = std::get_if<EngineStatusChanged>(&a);
     return s && s->status == EngineStatus::not_responding;
@@ -101,11 +106,7 @@ TEST_CASE("the session starts an engine, scans, queries, and restarts it after S
     const auto& scan_reply = std::get<ReplyArrived>(started_action).reply;
     INFO((scan_reply ? std::string("ok") : scan_reply.error().message));
     REQUIRE(scan_reply);
-    auto completed = inbox.wait_for([](const Action& a) {
-        const auto* e = std::get_if<EventArrived>(&a);
-        const auto* p = e ? std::get_if<ipc::JobProgressEvent>(&e->event) : nullptr;
-        return p && p->progress.state == ipc::JobState::completed;
-    }, 60s);
+    auto completed = inbox.wait_for(is_scan_completed, 60s);
     REQUIRE(completed);
     const auto progress = std::get<ipc::JobProgressEvent>(std::get<EventArrived>(inbox.at(*completed)).event).progress;
     CHECK(progress.done == 12);
@@ -202,11 +203,7 @@ TEST_CASE("the inproc engine (--engine=inproc): the session runs the engine libr
         REQUIRE(connected);
 
         session.send(Command{ipc::StartScan{{(dir.path() / "photos").string()}, "", {}, ""}, 0});
-        auto completed = inbox.wait_for([](const Action& a) {
-            const auto* e = std::get_if<EventArrived>(&a);
-            const auto* p = e ? std::get_if<ipc::JobProgressEvent>(&e->event) : nullptr;
-            return p && p->progress.state == ipc::JobState::completed;
-        }, 60s);
+        auto completed = inbox.wait_for(is_scan_completed, 60s);
         REQUIRE(completed);
 
         session.send(Command{ipc::Query{"", ipc::QuerySort::path, false, 0, 100}, 91});
@@ -283,11 +280,7 @@ TEST_CASE("the session attaches to the engine already serving this user, leaves 
         CHECK(std::get<EngineConnected>(inbox.at(*connected)).pid == 0);  // not a child of the session
 
         session.send(Command{ipc::StartScan{{(running.home() / "photos").string()}, "", {}, ""}, 0});
-        auto completed = inbox.wait_for([](const Action& a) {
-            const auto* e = std::get_if<EventArrived>(&a);
-            const auto* p = e ? std::get_if<ipc::JobProgressEvent>(&e->event) : nullptr;
-            return p && p->progress.state == ipc::JobState::completed;
-        }, 60s);
+        auto completed = inbox.wait_for(is_scan_completed, 60s);
         REQUIRE(completed);
     }
 

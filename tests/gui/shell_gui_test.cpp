@@ -106,6 +106,15 @@ bool scan_finished(const std::filesystem::path& runtime_dir, uint64_t photos) {
     return info->photos == photos;
 }
 
+// Waits up to 60 s for scan_finished.
+bool wait_scan_finished(const std::filesystem::path& runtime_dir, uint64_t photos) {
+    for (int i = 0; i < 600; ++i) {
+        if (scan_finished(runtime_dir, photos)) return true;
+        std::this_thread::sleep_for(100ms);
+    }
+    return false;
+}
+
 // xdotool on `screen` (real X input through the XTEST extension), stopped after 15 s; its stdout.
 test::ProcessResult xdotool(const test::VirtualScreen& screen, std::vector<std::string> args) {
     args.insert(args.begin(), {test::find_program("timeout"), "15", test::find_program("xdotool")});
@@ -167,12 +176,7 @@ TEST_CASE("the app scans 24 photos, shows their cells, opens one, and survives a
     REQUIRE(connected);
     const int first_pid = std::stoi(*connected);
 
-    bool finished = false;
-    for (int i = 0; i < 600 && !finished; ++i) {
-        finished = scan_finished(runtime, 24);
-        if (!finished) std::this_thread::sleep_for(100ms);
-    }
-    REQUIRE(finished);
+    REQUIRE(wait_scan_finished(runtime, 24));
     REQUIRE(wait_log(log, "photos: 24 photos", 20s));
     // Every visible cell painted with its thumbnail.
     const auto deadline = std::chrono::steady_clock::now() + 20s;
@@ -253,12 +257,7 @@ TEST_CASE("the open-first hook shows the photo view with its metadata", "[gui]")
     test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", runtime.string(), "--catalog", (dir / "library.lbx").string(),
                             "--open-first", (dir / "photos").string()},
                            app_env(dir, *screen));
-    bool finished = false;
-    for (int i = 0; i < 600 && !finished; ++i) {
-        finished = scan_finished(runtime, 6);
-        if (!finished) std::this_thread::sleep_for(100ms);
-    }
-    REQUIRE(finished);
+    REQUIRE(wait_scan_finished(runtime, 6));
     std::this_thread::sleep_for(3s);
     auto shot = test::take_screenshot(*screen, kArtifacts / "photo-view.png");
     REQUIRE(shot);
@@ -280,12 +279,7 @@ TEST_CASE("100 % shows the photo at its own resolution, fetched from the engine"
     test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", runtime.string(), "--catalog", (dir / "library.lbx").string(),
                             "--zoom-first", (dir / "photos").string()},
                            app_env(dir, *screen));
-    bool finished = false;
-    for (int i = 0; i < 600 && !finished; ++i) {
-        finished = scan_finished(runtime, 3);
-        if (!finished) std::this_thread::sleep_for(100ms);
-    }
-    REQUIRE(finished);
+    REQUIRE(wait_scan_finished(runtime, 3));
     std::this_thread::sleep_for(5s);
     auto shot = test::take_screenshot(*screen, kArtifacts / "photo-view-100.png");
     REQUIRE(shot);
@@ -309,12 +303,7 @@ TEST_CASE("real keys and clicks: focus, open, step, back, preview, Delete with K
     test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", runtime.string(), "--catalog", (dir / "library.lbx").string(),
                             (dir / "photos").string()},
                            app_env(dir, *screen));
-    bool finished = false;
-    for (int i = 0; i < 600 && !finished; ++i) {
-        finished = scan_finished(runtime, 6);
-        if (!finished) std::this_thread::sleep_for(100ms);
-    }
-    REQUIRE(finished);
+    REQUIRE(wait_scan_finished(runtime, 6));
     std::string text;
     const bool painted = wait_log(log, "grid: 6 cells, 6 thumbnails", 20s, 0, &text).has_value();
     INFO("status log:\n" << text << "\napp stderr: " << app.err());
