@@ -73,6 +73,17 @@ std::vector<std::string> app_env(const test::TempDir& dir, const test::VirtualSc
             "LIGHTBOX_SHELL_STATUS_LOG=" + (dir.path() / "status.log").string(), "NO_AT_BRIDGE=1"};
 }
 
+// The app on a library in `dir` (library.lbx, runtime directory `runtime`), adding and scanning
+// dir/photos, with the test `hooks` (--open-first, ...).
+std::unique_ptr<test::ChildProcess> start_app(const test::TempDir& dir, const test::VirtualScreen& screen,
+                                              const std::vector<std::string>& hooks = {}) {
+    std::vector<std::string> args{LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", (dir / "runtime").string(), "--catalog",
+                                  (dir / "library.lbx").string()};
+    args.insert(args.end(), hooks.begin(), hooks.end());
+    args.push_back((dir / "photos").string());
+    return std::make_unique<test::ChildProcess>(args, app_env(dir, screen));
+}
+
 // `count` different pictures (photos are keyed by their content: copies would be one photo).
 void write_distinct_photos(const std::filesystem::path& dir, int count, uint32_t width, uint32_t height) {
     std::filesystem::create_directories(dir);
@@ -166,9 +177,8 @@ TEST_CASE("the app scans 24 photos, shows their cells, opens one, and survives a
     write_distinct_photos(dir / "photos", 24, 640, 480);
     const auto log = dir.path() / "status.log";
     const auto runtime = dir.path() / "runtime";
-    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", runtime.string(), "--catalog", (dir / "library.lbx").string(),
-                            "--select-first", (dir / "photos").string()},
-                           app_env(dir, *screen));
+    auto started = start_app(dir, *screen, {"--select-first"});
+    test::ChildProcess& app = *started;
 
     std::string text;
     auto connected = wait_log(log, "engine: Engine connected \\(pid (\\d+)\\)", 60s, 0, &text);
@@ -254,9 +264,8 @@ TEST_CASE("the open-first hook shows the photo view with its metadata", "[gui]")
     test::TempDir dir;
     write_distinct_photos(dir / "photos", 6, 800, 600);
     const auto runtime = dir.path() / "runtime";
-    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", runtime.string(), "--catalog", (dir / "library.lbx").string(),
-                            "--open-first", (dir / "photos").string()},
-                           app_env(dir, *screen));
+    auto started = start_app(dir, *screen, {"--open-first"});
+    test::ChildProcess& app = *started;
     REQUIRE(wait_scan_finished(runtime, 6));
     std::this_thread::sleep_for(3s);
     auto shot = test::take_screenshot(*screen, kArtifacts / "photo-view.png");
@@ -276,9 +285,8 @@ TEST_CASE("100 % shows the photo at its own resolution, fetched from the engine"
     test::TempDir dir;
     write_distinct_photos(dir / "photos", 3, 3000, 2000);  // larger than the 1024 px thumbnails and the window
     const auto runtime = dir.path() / "runtime";
-    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", runtime.string(), "--catalog", (dir / "library.lbx").string(),
-                            "--zoom-first", (dir / "photos").string()},
-                           app_env(dir, *screen));
+    auto started = start_app(dir, *screen, {"--zoom-first"});
+    test::ChildProcess& app = *started;
     REQUIRE(wait_scan_finished(runtime, 3));
     std::this_thread::sleep_for(5s);
     auto shot = test::take_screenshot(*screen, kArtifacts / "photo-view-100.png");
@@ -300,9 +308,8 @@ TEST_CASE("real keys and clicks: focus, open, step, back, preview, Delete with K
     write_distinct_photos(dir / "photos", 6, 800, 600);
     const auto log = dir.path() / "status.log";
     const auto runtime = dir.path() / "runtime";
-    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", runtime.string(), "--catalog", (dir / "library.lbx").string(),
-                            (dir / "photos").string()},
-                           app_env(dir, *screen));
+    auto started = start_app(dir, *screen);
+    test::ChildProcess& app = *started;
     REQUIRE(wait_scan_finished(runtime, 6));
     std::string text;
     const bool painted = wait_log(log, "grid: 6 cells, 6 thumbnails", 20s, 0, &text).has_value();
@@ -423,9 +430,8 @@ TEST_CASE("the job bar Cancel button stops the running scan, Ctrl+3 and F1 reach
     test::write_photo_set(dir / "photos", 600, 1600, 1200);  // copies: quick to write, each one still read and decoded (~6 s)
     const auto log = dir.path() / "status.log";
     const auto runtime = dir.path() / "runtime";
-    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", runtime.string(), "--catalog", (dir / "library.lbx").string(),
-                            (dir / "photos").string()},
-                           app_env(dir, *screen));
+    auto started = start_app(dir, *screen);
+    test::ChildProcess& app = *started;
 
     // The job bar shows while the scan runs; the status log says where its Cancel button is.
     std::string text;

@@ -92,6 +92,19 @@ void wait_until_subscribed(ipc::EventSubscriber& events) {
     FAIL("no heartbeat within 10 s");
 }
 
+// The next `count` ThumbnailReady events (fewer when 60 s pass first).
+std::vector<ipc::ThumbnailReady> wait_thumbnails_ready(ipc::EventSubscriber& events, std::size_t count) {
+    std::vector<ipc::ThumbnailReady> made;
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (made.size() < count && std::chrono::steady_clock::now() < deadline) {
+        auto e = events.next(500ms);
+        REQUIRE(e);
+        if (!*e) continue;
+        if (const auto* ready = std::get_if<ipc::ThumbnailReady>(&(*e)->event)) made.push_back(*ready);
+    }
+    return made;
+}
+
 }  // namespace
 
 TEST_CASE("scans fill the served catalog: Query, Facets, GetPhoto, LibraryInfo, and a restarted engine still knows them", "[service][catalog]") {
@@ -330,19 +343,14 @@ TEST_CASE("a deleted thumbnail is made again on demand, newest request first", "
         CHECK(pending.error().status == ipc::Status::not_ready);
         CHECK(pending.error().code == "thumbnail_pending");
     }
+    const auto made = wait_thumbnails_ready(events, all.photos.size());
+    REQUIRE(made.size() == all.photos.size());
     std::vector<std::string> order;
-    const auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (order.size() < all.photos.size() && std::chrono::steady_clock::now() < deadline) {
-        auto e = events.next(500ms);
-        REQUIRE(e);
-        if (!*e) continue;
-        if (const auto* ready = std::get_if<ipc::ThumbnailReady>(&(*e)->event)) {
-            INFO(ready->error.message);
-            CHECK(ready->ok);
-            order.push_back(ready->photo_id);
-        }
+    for (const auto& ready : made) {
+        INFO(ready.error.message);
+        CHECK(ready.ok);
+        order.push_back(ready.photo_id);
     }
-    REQUIRE(order.size() == all.photos.size());
     // The worker takes what is queued when it wakes (the first request, or the second when it wakes late on a
     // busy machine); while it opens the catalog and makes that one, the rest arrive, and the newest comes next.
     const auto position = [&](const std::string& id) { return std::find(order.begin(), order.end(), id) - order.begin(); };
@@ -387,21 +395,12 @@ TEST_CASE("the full resolution is made on demand, upright, kept apart from the t
     REQUIRE_FALSE(pending);  // scans make thumbnails only
     CHECK(pending.error().status == ipc::Status::not_ready);
     CHECK(pending.error().code == "thumbnail_pending");
-    bool ready = false;
-    const auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (!ready && std::chrono::steady_clock::now() < deadline) {
-        auto e = events.next(500ms);
-        REQUIRE(e);
-        if (!*e) continue;
-        if (const auto* r = std::get_if<ipc::ThumbnailReady>(&(*e)->event)) {
-            INFO(r->error.message);
-            REQUIRE(r->ok);
-            CHECK(r->photo_id == id);
-            CHECK(r->size == ipc::kFullResolution);
-            ready = true;
-        }
-    }
-    REQUIRE(ready);
+    const auto made = wait_thumbnails_ready(events, 1);
+    REQUIRE(made.size() == 1);
+    INFO(made[0].error.message);
+    REQUIRE(made[0].ok);
+    CHECK(made[0].photo_id == id);
+    CHECK(made[0].size == ipc::kFullResolution);
     auto full = client.call(ipc::GetThumbnail{id, ipc::kFullResolution});
     INFO((full ? std::string() : full.error().message));
     REQUIRE(full);
