@@ -40,6 +40,22 @@ std::string size_text(uint64_t bytes) {
     return b;
 }
 
+// Tells the context's observer which stage runs, for as long as this object lives.
+class StageScope {
+public:
+    StageScope(const ProcessContext& context, const StageInstance& stage) : context_(context) {
+        if (context_.on_stage) context_.on_stage(&stage.stage());
+    }
+    ~StageScope() {
+        if (context_.on_stage) context_.on_stage(nullptr);
+    }
+    StageScope(const StageScope&) = delete;
+    StageScope& operator=(const StageScope&) = delete;
+
+private:
+    const ProcessContext& context_;
+};
+
 // Reads a whole file with plain POSIX calls: one open, one fstat, sequential reads into one buffer.
 class FileReader {
 public:
@@ -174,7 +190,7 @@ std::map<std::string, uint64_t> Pipeline::stage_invocations() const {
     return out;
 }
 
-PhotoResult Pipeline::process(const InputFile& file) const {
+PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& context) const {
     const auto start = std::chrono::steady_clock::now();
     PhotoResult r;
     r.path = file.path.string();
@@ -230,6 +246,7 @@ PhotoResult Pipeline::process(const InputFile& file) const {
             case LBX_STAGE_METADATA: {
                 if (stage == nullptr) break;  // no metadata reader for this format: not an error
                 count(*stage);
+                const StageScope running(context, *stage);
                 if (auto ok = stage->read_metadata(source, r.metadata); !ok) {
                     // Damaged metadata must not hide a photo whose pixels are fine: when a decode stage
                     // follows, this is a warning and the photo goes on without metadata.
@@ -243,6 +260,7 @@ PhotoResult Pipeline::process(const InputFile& file) const {
                 if (stage == nullptr)
                     return finish(engine_failure("decode", "unsupported", "no decoder for format '" + r.format + "'"));
                 count(*stage);
+                const StageScope running(context, *stage);
                 auto decoded = stage->decode(source, decode_long_edge_, DecodeLimits{config_.max_pixels});
                 if (!decoded) return finish(stage_failure(*stage, decoded.error()));
                 image = std::move(*decoded);
@@ -250,6 +268,7 @@ PhotoResult Pipeline::process(const InputFile& file) const {
             }
             case LBX_STAGE_TAG: {
                 count(*stage);
+                const StageScope running(context, *stage);
                 auto tags = stage->tag(source, image ? &*image : nullptr, r.metadata);
                 if (!tags) return finish(stage_failure(*stage, tags.error()));
                 r.tags.insert(r.tags.end(), tags->begin(), tags->end());
@@ -257,6 +276,7 @@ PhotoResult Pipeline::process(const InputFile& file) const {
             }
             case LBX_STAGE_THUMBNAIL: {
                 count(*stage);
+                const StageScope running(context, *stage);
                 // HEIF decoders apply the container's rotation: never turn such an image a second time.
                 uint32_t orientation = 1;
                 if (!(image->flags & LBX_IMAGE_UPRIGHT)) {

@@ -7,6 +7,7 @@
 #include "pipeline/file_walker.hpp"
 #include "pipeline/format_sniffer.hpp"
 #include "pipeline/photo_result.hpp"
+#include "pipeline/process_context.hpp"
 #include "pipeline/pipeline_config.hpp"
 #include "pipeline/thumbnail_store.hpp"
 #include "plugins/plugin_registry.hpp"
@@ -25,7 +26,7 @@ public:
     static Expected<std::unique_ptr<Pipeline>> build(const PluginRegistry& registry, const PipelineConfig& config,
                                                      std::filesystem::path thumbnail_dir);
 
-    PhotoResult process(const InputFile& file) const;
+    PhotoResult process(const InputFile& file, const ProcessContext& context = {}) const;
 
     const PipelineConfig& config() const { return config_; }
     const ThumbnailStore& thumbnails() const { return store_; }
