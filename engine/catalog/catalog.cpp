@@ -422,6 +422,40 @@ Expected<void> Catalog::end_job(int64_t job_row, const std::string& state, int64
     return {};
 }
 
+Expected<void> Catalog::update_job_progress(int64_t job_row, int64_t done, int64_t failed) {
+    auto stmt = db_->prepare("UPDATE jobs SET done = ?2, failed = ?3 WHERE id = ?1 AND state = 'running'");
+    if (!stmt) return unexpected(stmt.error());
+    return stmt->run({job_row, done, failed});
+}
+
+Expected<std::vector<Catalog::InterruptedJob>> Catalog::interrupt_running_jobs(int64_t ended_at) {
+    std::vector<InterruptedJob> jobs;
+    {
+        auto stmt = db_->prepare("SELECT id, paths, coalesce(done, 0), coalesce(failed, 0), started_at FROM jobs WHERE state = 'running' ORDER BY id");
+        if (!stmt) return unexpected(stmt.error());
+        stmt->bind({});
+        for (;;) {
+            auto row = stmt->step();
+            if (!row) return unexpected(row.error());
+            if (!*row) break;
+            InterruptedJob j;
+            j.row = stmt->column_int(0);
+            const nlohmann::json paths = nlohmann::json::parse(stmt->column_text(1), nullptr, false);
+            if (paths.is_array())
+                for (const auto& p : paths)
+                    if (p.is_string()) j.paths.push_back(p.get<std::string>());
+            j.done = stmt->column_int(2);
+            j.failed = stmt->column_int(3);
+            j.started_at = stmt->column_int(4);
+            jobs.push_back(std::move(j));
+        }
+    }
+    auto stmt = db_->prepare("UPDATE jobs SET state = 'interrupted', ended_at = ?1 WHERE state = 'running'");
+    if (!stmt) return unexpected(stmt.error());
+    LBX_TRY(stmt->run({ended_at}));
+    return jobs;
+}
+
 Expected<void> Catalog::update_statistics() {
     LBX_TRY(flush());
     return db_->exec("PRAGMA analysis_limit = 1000; ANALYZE");

@@ -112,6 +112,17 @@ public:
     // ("completed", "cancelled", "failed") and counts. begin_job returns the row id.
     Expected<int64_t> begin_job(const std::vector<std::string>& paths, int64_t started_at);
     Expected<void> end_job(int64_t job_row, const std::string& state, int64_t done, int64_t failed, int64_t ended_at);
+    // The counts of a running job, written now and then so that an engine's death leaves them behind.
+    Expected<void> update_job_progress(int64_t job_row, int64_t done, int64_t failed);
+    // Jobs still 'running' belong to an engine that died: they become 'interrupted' and are returned.
+    struct InterruptedJob {
+        int64_t row = 0;
+        std::vector<std::string> paths;
+        int64_t done = 0;
+        int64_t failed = 0;
+        int64_t started_at = 0;
+    };
+    Expected<std::vector<InterruptedJob>> interrupt_running_jobs(int64_t ended_at);
 
     // Refreshes the row counts the query planner chooses indexes by (a sampled ANALYZE, milliseconds even
     // for 100 000 photos). Called after each scan: without them a tag query may walk every file.

@@ -3,6 +3,9 @@
 #pragma once
 
 #include "plugins/plugin_registry.hpp"
+#include "workers/isolation.hpp"
+#include "workers/quarantine.hpp"
+#include "workers/worker_loop.hpp"
 
 #include <string>
 #include <vector>
@@ -14,6 +17,15 @@ inline constexpr int kExitSomeFailed = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitInterrupted = 130;
 
+// --isolation, --file-timeout, --worker-memory-mb, --stop-grace: the same on run, serve and thumbs prewarm.
+struct IsolationFlags {
+    std::string mode = "process";
+    double file_timeout_s = 30;
+    uint64_t worker_memory_mb = 0;  // 0: sized to the machine
+    double stop_grace_s = 3;
+};
+IsolationOptions isolation_options(const IsolationFlags& flags);
+
 struct RunOptions {
     std::string config;           // empty: the installed default.toml
     unsigned jobs = 0;            // 0: all cores
@@ -24,12 +36,14 @@ struct RunOptions {
     bool progress = true;
     std::string catalog;          // empty: no catalog (every file is processed, nothing is stored)
     bool retry_failed = false;    // with a catalog: process unchanged files that failed before
+    IsolationFlags isolation;
     std::vector<std::string> paths;
 };
 
 struct PluginsOptions {
     bool json = false;
     std::string inspect_id;  // empty: list all
+    bool reset = false;      // `plugins reset [ID]`: lift quarantines (inspect_id, or all)
 };
 
 struct ServeOptions {
@@ -40,6 +54,7 @@ struct ServeOptions {
     unsigned jobs = 0;        // workers per job; 0: all cores
     unsigned max_jobs = 4;
     int nice = 10;
+    IsolationFlags isolation;
 };
 
 struct QueryCommandOptions {
@@ -61,6 +76,7 @@ struct ThumbsOptions {
     int64_t budget_mb = 0;  // 0: the config's [thumbnails] cache_budget_mb
     bool json = false;
     unsigned jobs = 0;     // prewarm's workers; 0: all cores
+    IsolationFlags isolation;
 };
 
 int run_main(int argc, char** argv);
@@ -71,7 +87,11 @@ int serve_command(const ServeOptions& options);
 int query_command(const QueryCommandOptions& options);
 int thumbs_command(const ThumbsOptions& options);
 
-// Loads plugins from the search path; reports each rejected file on stderr when `report` is set.
+// Loads plugins from the search path, except quarantined ones; reports each rejected file on stderr when
+// `report` is set.
 void load_plugins(PluginRegistry& registry, bool report);
+
+// `lightbox-engine worker`: started by a supervisor only (hidden from --help).
+int worker_command(const WorkerArguments& arguments);
 
 }  // namespace lbx::engine::cli

@@ -13,6 +13,18 @@ int run_main(int argc, char** argv) {
                                           "." + std::to_string(LBX_PLUGIN_API_VERSION_MINOR) + ")");
     app.require_subcommand(1);
 
+    // The same isolation options on every command that runs stages (sdk_docs/workers.md).
+    auto add_isolation = [](CLI::App* cmd, IsolationFlags& flags) {
+        cmd->add_option("--isolation", flags.mode, "where stages run: process (supervised worker processes, default) or none (threads, for debugging)")
+            ->check(CLI::IsMember({"process", "none"}));
+        cmd->add_option("--file-timeout", flags.file_timeout_s, "seconds a file may take, plus 2 s per MiB of file, before its worker is killed (default 30)")
+            ->check(CLI::Range(0.1, 86400.0));
+        cmd->add_option("--worker-memory-mb", flags.worker_memory_mb, "memory cap of each worker process in MiB (default: 80 % of RAM shared by the workers, at least 1024)")
+            ->check(CLI::Range(uint64_t{64}, uint64_t{1} << 24));
+        cmd->add_option("--stop-grace", flags.stop_grace_s, "seconds the files in flight get to finish after a stop request before their workers are killed (default 3)")
+            ->check(CLI::Range(0.0, 600.0));
+    };
+
     RunOptions run;
     CLI::App* run_cmd = app.add_subcommand("run", "process photo files and folders headlessly");
     run_cmd->add_option("--config", run.config, "pipeline config (TOML); default: the installed default.toml");
@@ -24,6 +36,7 @@ int run_main(int argc, char** argv) {
     run_cmd->add_flag("!--no-progress", run.progress, "no progress on stderr (the summary is still printed)");
     run_cmd->add_option("--catalog", run.catalog, "store results in this catalog (SQLite) and skip files unchanged since the last scan");
     run_cmd->add_flag("--retry-failed", run.retry_failed, "with --catalog: process again unchanged files that failed before");
+    add_isolation(run_cmd, run.isolation);
     run_cmd->add_option("paths", run.paths, "files and folders; '-' reads paths from stdin")->required();
 
     PluginsOptions plugins;
@@ -32,6 +45,8 @@ int run_main(int argc, char** argv) {
     CLI::App* inspect_cmd = plugins_cmd->add_subcommand("inspect", "show one plugin's full metadata");
     inspect_cmd->add_option("id", plugins.inspect_id, "plugin id (or one of its stage ids)")->required();
     inspect_cmd->add_flag("--json", plugins.json, "JSON output");
+    CLI::App* reset_cmd = plugins_cmd->add_subcommand("reset", "lift the quarantine of a plugin (or of all)");
+    reset_cmd->add_option("id", plugins.inspect_id, "plugin id (default: every quarantined plugin)");
 
     ServeOptions serve;
     CLI::App* serve_cmd = app.add_subcommand("serve", "run as a service for the desktop app and lightbox-ctl (ZeroMQ)");
@@ -43,6 +58,8 @@ int run_main(int argc, char** argv) {
     serve_cmd->add_option("--jobs,-j", serve.jobs, "worker threads per scan (default: all cores)")->check(CLI::Range(1, 1024));
     serve_cmd->add_option("--max-jobs", serve.max_jobs, "scans running at once; more get 'busy' (default 4)")->check(CLI::Range(1, 64));
     serve_cmd->add_option("--nice", serve.nice, "how much lower the scan workers' CPU priority is (default 10)")->check(CLI::Range(0, 19));
+
+    add_isolation(serve_cmd, serve.isolation);
 
     QueryCommandOptions query;
     CLI::App* query_cmd = app.add_subcommand("query", "photos of a catalog that match a query (sdk_docs/query.md)");
@@ -65,6 +82,16 @@ int run_main(int argc, char** argv) {
     thumbs_cmd->add_flag("--json", thumbs.json, "one JSON object on stdout");
     thumbs_cmd->add_option("--jobs,-j", thumbs.jobs, "prewarm's worker threads (default: all cores)")->check(CLI::Range(1, 1024));
 
+    add_isolation(thumbs_cmd, thumbs.isolation);
+
+    WorkerArguments worker;
+    CLI::App* worker_cmd = app.add_subcommand("worker", "a worker process (started by the engine itself)");
+    worker_cmd->group("");  // hidden from --help
+    worker_cmd->add_option("--channel-fd", worker.channel_fd)->required();
+    worker_cmd->add_option("--marker-fd", worker.marker_fd)->required();
+    worker_cmd->add_option("--memory-cap", worker.memory_cap_bytes);
+    worker_cmd->add_option("--parent-pid", worker.parent_pid);
+
     std::string sample_dir;
     CLI::App* sample_cmd = app.add_subcommand("sample", "write a small sample photo set (JPEG, HEIC, PNG, TIFF, WebP)");
     sample_cmd->add_option("dir", sample_dir, "folder to write into")->required();
@@ -85,7 +112,11 @@ int run_main(int argc, char** argv) {
         if (run.jobs == 0) run.jobs = std::max(1u, std::thread::hardware_concurrency());
         return run_command(run);
     }
-    if (plugins_cmd->parsed()) return plugins_command(plugins);
+    if (worker_cmd->parsed()) return worker_command(worker);
+    if (plugins_cmd->parsed()) {
+        plugins.reset = reset_cmd->parsed();
+        return plugins_command(plugins);
+    }
     if (sample_cmd->parsed()) return sample_command(sample_dir);
     if (serve_cmd->parsed()) return serve_command(serve);
     if (query_cmd->parsed()) return query_command(query);

@@ -10,7 +10,8 @@
 namespace lbx::engine::cli {
 
 void load_plugins(PluginRegistry& registry, bool report) {
-    registry.load_directories(plugin_search_path(executable_dir()));
+    const Quarantine quarantine(Quarantine::default_file());
+    registry.load_directories(plugin_search_path(executable_dir()), quarantine_refusal(quarantine));
     if (!report) return;
     for (const RejectedPlugin& r : registry.rejected())
         std::fprintf(stderr, "lightbox-engine: skipped plugin %s: %s\n", r.file.c_str(), r.reason.c_str());
@@ -50,6 +51,14 @@ void print_inspect(const LoadedPlugin& p) {
 }  // namespace
 
 int plugins_command(const PluginsOptions& options) {
+    Quarantine quarantine(Quarantine::default_file());
+    if (options.reset) {
+        const std::size_t lifted = quarantine.reset(options.inspect_id);
+        std::fprintf(stderr, "lightbox-engine: %zu quarantined plugin%s lifted%s\n", lifted, lifted == 1 ? "" : "s",
+                     options.inspect_id.empty() ? "" : (" (" + options.inspect_id + ")").c_str());
+        return kExitOk;
+    }
+    const std::vector<QuarantineEntry> quarantined = quarantine.active();
     PluginRegistry registry;
     load_plugins(registry, false);
 
@@ -76,6 +85,11 @@ int plugins_command(const PluginsOptions& options) {
         for (const auto& dir : plugin_search_path(executable_dir())) j["search_path"].push_back(dir.string());
         for (const auto& p : registry.plugins()) j["plugins"].push_back(plugin_json(*p, false));
         for (const auto& r : registry.rejected()) j["rejected"].push_back(rejected_json(r));
+        j["quarantined"] = nlohmann::json::array();
+        for (const QuarantineEntry& q : quarantined) {
+            j["quarantined"].push_back({{"id", q.plugin_id}, {"version", q.plugin_version}, {"file", q.library.string()},
+                                        {"reason", q.reason}, {"last_file", q.last_file}});
+        }
         std::cout << j.dump(2) << "\n";
         return kExitOk;
     }
@@ -92,6 +106,11 @@ int plugins_command(const PluginsOptions& options) {
     }
     std::printf("\n%zu plugins, %zu rejected\n", registry.plugins().size(), registry.rejected().size());
     for (const auto& r : registry.rejected()) std::printf("rejected %s: %s\n", r.file.c_str(), r.reason.c_str());
+    for (const QuarantineEntry& q : quarantined) {
+        std::printf("quarantined %s %s (%s): %s; last file %s\n", q.plugin_id.c_str(), q.plugin_version.c_str(),
+                    q.library.c_str(), q.reason.c_str(), q.last_file.c_str());
+    }
+    if (!quarantined.empty()) std::printf("('lightbox-engine plugins reset [ID]' lifts a quarantine; so does a changed plugin file)\n");
     return kExitOk;
 }
 

@@ -12,6 +12,7 @@
 #include "pipeline/pipeline_config.hpp"
 
 #include <cstdio>
+#include <mutex>
 #include <iostream>
 
 namespace lbx::engine::cli {
@@ -54,6 +55,7 @@ int run_command(const RunOptions& options) {
 
     PluginRegistry registry;
     load_plugins(registry, true);
+    Quarantine quarantine(Quarantine::default_file());
 
     const std::filesystem::path config_file = options.config.empty() ? default_config_file() : std::filesystem::path(options.config);
     auto config = load_pipeline_config(config_file);
@@ -62,6 +64,8 @@ int run_command(const RunOptions& options) {
         if (auto ok = restrict_to_kinds(*config, options.only); !ok) return usage_error(ok.error().message);
     }
     if (!options.sizes.empty()) config->thumbnail_sizes.assign(options.sizes.begin(), options.sizes.end());
+    for (const std::string& note : skip_quarantined_stages(*config, quarantine.active()))
+        std::fprintf(stderr, "lightbox-engine: %s\n", note.c_str());
     std::filesystem::path thumbs = !options.thumbs.empty() ? std::filesystem::path(options.thumbs)
                                    : config->thumbnail_dir ? *config->thumbnail_dir
                                                            : default_thumbnail_dir();
@@ -115,7 +119,29 @@ int run_command(const RunOptions& options) {
     };
     callbacks.on_tick = [&] { progress.tick(); };
 
-    BatchSummary summary = run_batch(**pipeline, roots, std::cin, options.jobs, stop, counts, callbacks);
+    auto supervision = make_supervision(isolation_options(options.isolation), options.jobs, *config, thumbs,
+                                        plugin_search_path(executable_dir()), registry, &quarantine);
+    // Notices come from the batch's threads; they are printed on this one, between progress lines.
+    std::mutex notices_mutex;
+    std::vector<std::string> notices;
+    supervision->on_notice = [&](const std::string& message) {
+        std::lock_guard lock(notices_mutex);
+        notices.push_back(message);
+    };
+    auto print_notices = [&] {
+        std::lock_guard lock(notices_mutex);
+        for (const std::string& n : notices) {
+            progress.clear_line();
+            std::fprintf(stderr, "lightbox-engine: %s\n", n.c_str());
+        }
+        notices.clear();
+    };
+    callbacks.on_tick = [&] {
+        print_notices();
+        progress.tick();
+    };
+    BatchSummary summary = run_batch(make_processor_factory(**pipeline, supervision), roots, std::cin, options.jobs, stop,
+                                     counts, callbacks);
     if (library && !catalog_failed) {
         // Only a complete walk may call what it did not see missing (not an interrupted one, nor stdin lists).
         const bool complete = !summary.interrupted && std::find(roots.begin(), roots.end(), "-") == roots.end();
@@ -127,6 +153,11 @@ int run_command(const RunOptions& options) {
             std::fprintf(stderr, "lightbox-engine: %lld files no longer found, marked missing in the catalog\n",
                          static_cast<long long>(*missing));
         }
+    }
+    print_notices();
+    if (summary.interrupted_files > 0) {
+        std::fprintf(stderr, "lightbox-engine: %llu files in flight did not finish within the stop grace period (not stored)\n",
+                     static_cast<unsigned long long>(summary.interrupted_files));
     }
     progress.finish(summary, (*pipeline)->makes_thumbnails() && summary.ok > 0 ? thumbs.string() : std::string());
     if (summary.interrupted) return kExitInterrupted;

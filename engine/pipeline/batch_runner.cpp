@@ -12,6 +12,13 @@ namespace lbx::engine {
 BatchSummary run_batch(const Pipeline& pipeline, const std::vector<std::string>& inputs, std::istream& path_list,
                        unsigned jobs, const std::atomic<bool>& stop, BatchCounts& counts,
                        const BatchCallbacks& callbacks) {
+    return run_batch([&pipeline] { return make_inprocess_processor(pipeline); }, inputs, path_list, jobs, stop, counts,
+                     callbacks);
+}
+
+BatchSummary run_batch(const ProcessorFactory& make_processor, const std::vector<std::string>& inputs,
+                       std::istream& path_list, unsigned jobs, const std::atomic<bool>& stop, BatchCounts& counts,
+                       const BatchCallbacks& callbacks) {
     if (jobs == 0) jobs = 1;
     const auto start = std::chrono::steady_clock::now();
     BoundedQueue<InputFile> files(2 * jobs);
@@ -48,11 +55,14 @@ BatchSummary run_batch(const Pipeline& pipeline, const std::vector<std::string>&
     std::vector<std::jthread> workers;
     for (unsigned i = 0; i < jobs; ++i) {
         workers.emplace_back([&] {
+            // Made, used and destroyed on this thread: a worker process dies with the thread that started it.
+            std::unique_ptr<FileProcessor> processor = make_processor();
             while (!stop.load()) {
                 std::optional<InputFile> f = files.pop();
                 if (!f) break;
-                results.push(pipeline.process(*f));
+                results.push(processor->process(*f, stop));
             }
+            processor.reset();
             if (running.fetch_sub(1) == 1) results.close();  // the last worker out closes the results
         });
     }
@@ -71,6 +81,10 @@ BatchSummary run_batch(const Pipeline& pipeline, const std::vector<std::string>&
             continue;
         }
         if (!r) break;
+        if (r->interrupted) {
+            ++summary.interrupted_files;
+            continue;
+        }
         counts.processed.fetch_add(1);
         if (r->skipped) ++summary.skipped;
         else if (r->unchanged) {

@@ -1,10 +1,13 @@
-// Runs a pipeline over many files: a walker thread feeds a bounded queue, `jobs` workers each process
-// whole files (parallelism across files), and the caller's thread receives the results in completion
-// order. Queues are bounded, so memory does not grow with the number of files. A stop request ends the
-// walk and drops queued files; files already in a worker's hands are finished and reported.
+// Runs a pipeline over many files: a walker thread feeds a bounded queue, `jobs` threads each process
+// whole files (parallelism across files) through a FileProcessor of their own (a supervised worker process,
+// or the stages in-process), and the caller's thread receives the results in completion order. Queues are
+// bounded, so memory does not grow with the number of files. A stop request ends the walk and drops queued
+// files; files already in a worker's hands are finished within the stop grace period and reported, or
+// dropped as interrupted (neither stored nor reported: the next scan does them).
 #pragma once
 
 #include "pipeline/pipeline.hpp"
+#include "workers/file_processor.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -30,6 +33,7 @@ struct BatchSummary {
     uint64_t failed = 0;
     uint64_t skipped = 0;
     uint64_t unchanged = 0;  // not read: known to the catalog with the same size and mtime
+    uint64_t interrupted_files = 0;  // in flight at a stop and not finished within the grace period
     double seconds = 0;
     bool interrupted = false;
 };
@@ -42,6 +46,11 @@ struct BatchCallbacks {
     std::function<std::optional<PhotoResult>(const InputFile&)> precheck;
 };
 
+BatchSummary run_batch(const ProcessorFactory& make_processor, const std::vector<std::string>& inputs,
+                       std::istream& path_list, unsigned jobs, const std::atomic<bool>& stop, BatchCounts& counts,
+                       const BatchCallbacks& callbacks);
+
+// The same with the stages on the batch's own threads (--isolation none).
 BatchSummary run_batch(const Pipeline& pipeline, const std::vector<std::string>& inputs, std::istream& path_list,
                        unsigned jobs, const std::atomic<bool>& stop, BatchCounts& counts,
                        const BatchCallbacks& callbacks);

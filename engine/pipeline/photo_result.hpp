@@ -36,6 +36,9 @@ struct PhotoResult {
     bool skipped = false;  // found in a folder and not a photo (unknown content and extension): not reported
     // Not read: the catalog has this path with the same size and mtime (see BatchCallbacks::precheck).
     bool unchanged = false;
+    // Stopped before it finished (a stop request, then the grace period ran out): neither stored nor
+    // reported, so the next scan does it again.
+    bool interrupted = false;
     int64_t mtime_ns = 0;  // the file's modification time, as read
     std::optional<StageFailure> failure;
     // Problems that did not stop the photo: a metadata reader that failed on damaged EXIF while the

@@ -90,7 +90,7 @@ std::optional<std::string> check_descriptor(const lbx_plugin_desc* d) {
 
 }  // namespace
 
-void PluginRegistry::load_directories(const std::vector<std::filesystem::path>& directories) {
+void PluginRegistry::load_directories(const std::vector<std::filesystem::path>& directories, const Refusal& refuse) {
     for (const auto& dir : directories) {
         std::error_code ec;
         if (!std::filesystem::is_directory(dir, ec)) continue;
@@ -99,7 +99,13 @@ void PluginRegistry::load_directories(const std::vector<std::filesystem::path>& 
             if (entry.is_regular_file(ec) && is_plugin_file_name(entry.path())) files.push_back(entry.path());
         }
         std::sort(files.begin(), files.end());  // deterministic order, so duplicates resolve the same way
-        for (const auto& file : files) (void)load_file(file);
+        for (const auto& file : files) {
+            if (std::optional<std::string> reason = refuse ? refuse(file) : std::nullopt) {
+                rejected_.push_back({file, *reason});
+                continue;
+            }
+            (void)load_file(file);
+        }
     }
 }
 

@@ -8,6 +8,8 @@
 #include <lightbox/plugin_api.h>
 
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -49,8 +51,10 @@ public:
     PluginRegistry& operator=(const PluginRegistry&) = delete;
 
     // Loads every shared library in each directory, in order (missing directories are skipped). A
-    // plugin whose id or stage ids are already registered is rejected as a duplicate.
-    void load_directories(const std::vector<std::filesystem::path>& directories);
+    // plugin whose id or stage ids are already registered is rejected as a duplicate. A file that
+    // `refuse` gives a reason for is not even opened (a quarantined plugin) and is listed as rejected.
+    using Refusal = std::function<std::optional<std::string>(const std::filesystem::path& file)>;
+    void load_directories(const std::vector<std::filesystem::path>& directories, const Refusal& refuse = {});
 
     // Loads one file. On failure the reason is also recorded in rejected().
     Expected<const LoadedPlugin*> load_file(const std::filesystem::path& file);

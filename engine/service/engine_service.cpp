@@ -57,6 +57,7 @@ ipc::Expected<std::unique_ptr<EngineService>> EngineService::create(zmq::context
     auto service = std::make_unique<EngineService>(std::move(options), runtime_dir);
     service->state_.catalog_file = catalog_file;
     service->state_.catalog = std::move(*library);
+    service->state_.jobs.add_interrupted(*service->state_.catalog);
     service->state_.thumbnails = std::make_unique<catalog::ThumbnailCache>(*service->state_.catalog,
                                                                             service->state_.thumbnail_budget_bytes);
     service->state_.settings.workers = service->state_.options.workers ? service->state_.options.workers
@@ -91,7 +92,7 @@ ipc::Expected<std::unique_ptr<EngineService>> EngineService::create(zmq::context
 
 void EngineService::load_plugins() {
     if (state_.options.plugin_load_delay.count() > 0) std::this_thread::sleep_for(state_.options.plugin_load_delay);
-    state_.registry.load_directories(state_.options.plugin_dirs);
+    state_.registry.load_directories(state_.options.plugin_dirs, quarantine_refusal(state_.quarantine));
     state_.capabilities = capabilities_of(state_.registry);
     state_.plugin_list = plugin_list_of(state_.registry);
     state_.ready.store(true, std::memory_order_release);

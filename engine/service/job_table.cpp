@@ -19,9 +19,35 @@ ScanJob* JobTable::find(uint64_t id) {
     return it == jobs_.end() ? nullptr : it->second.get();
 }
 
+std::optional<ipc::JobSnapshot> JobTable::snapshot_of(uint64_t id) const {
+    if (auto it = jobs_.find(id); it != jobs_.end()) return it->second->snapshot();
+    if (auto it = interrupted_.find(id); it != interrupted_.end()) return it->second;
+    return std::nullopt;
+}
+
+void JobTable::add_interrupted(catalog::Catalog& catalog) {  // called once, when a library is opened
+    auto jobs = catalog.interrupt_running_jobs(catalog::now_us());
+    if (!jobs) return;  // the catalog's own error shows on the next command that reads it
+    for (const catalog::Catalog::InterruptedJob& j : *jobs) {
+        ipc::JobSnapshot s;
+        s.progress.job_id = next_id_++;
+        s.progress.state = ipc::JobState::interrupted;
+        s.progress.done = static_cast<uint64_t>(j.done);
+        s.progress.total = s.progress.done;
+        s.progress.failed = static_cast<uint64_t>(j.failed);
+        s.progress.current_path = j.paths.empty() ? std::string() : j.paths.front();
+        s.progress.eta_seconds = 0.0;
+        s.error = ipc::make_error(ipc::Status::internal, "job", "interrupted",
+                                  "the engine stopped while this scan ran (" + std::to_string(j.done) +
+                                      " photos done): rescan the library to finish it");
+        interrupted_.emplace(s.progress.job_id, std::move(s));
+    }
+}
+
 std::vector<ipc::JobSnapshot> JobTable::snapshots() const {
     std::vector<ipc::JobSnapshot> out;
-    out.reserve(jobs_.size());
+    out.reserve(jobs_.size() + interrupted_.size());
+    for (const auto& [id, s] : interrupted_) out.push_back(s);
     for (const auto& [id, job] : jobs_) out.push_back(job->snapshot());
     return out;
 }

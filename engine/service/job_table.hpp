@@ -1,6 +1,7 @@
 // The service's jobs, by id: running and recently finished ones. Used by the command thread only.
 #pragma once
 
+#include "catalog/catalog.hpp"
 #include "service/scan_job.hpp"
 
 #include <lightbox/ipc/error.hpp>
@@ -8,6 +9,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace lbx::engine::service {
@@ -20,11 +22,16 @@ public:
     // `busy` when max_running jobs are running already.
     ipc::Expected<uint64_t> start(ScanRequest request, const PluginRegistry& registry, EventInbox& inbox);
     ScanJob* find(uint64_t id);
+    // A running or finished job's snapshot, or an interrupted one's.
+    std::optional<ipc::JobSnapshot> snapshot_of(uint64_t id) const;
     std::vector<ipc::JobSnapshot> snapshots() const;
     unsigned running() const;
     void cancel_all();
     // Forgets the oldest finished jobs beyond keep_finished.
     void prune();
+    // Lists the jobs that were running when the previous engine on this catalog died, as `interrupted`
+    // with the counts they reached (the catalog marks them so: they are listed once).
+    void add_interrupted(catalog::Catalog& catalog);
     // Cancels and waits for every job (in-flight files are finished).
     void clear() { jobs_.clear(); }
 
@@ -33,6 +40,7 @@ private:
     std::size_t keep_finished_;
     uint64_t next_id_ = 1;
     std::map<uint64_t, std::unique_ptr<ScanJob>> jobs_;
+    std::map<uint64_t, ipc::JobSnapshot> interrupted_;
 };
 
 }  // namespace lbx::engine::service

@@ -45,7 +45,8 @@ ipc::Expected<void> refresh_defaults(ServiceState& state) {
     state.thumbnail_budget_bytes = state.settings.cache_budget_mb ? *state.settings.cache_budget_mb * 1024 * 1024
                                                                   : config->thumbnail_budget_bytes;
     state.thumbnails = std::make_unique<catalog::ThumbnailCache>(*state.catalog, state.thumbnail_budget_bytes);
-    state.worker.configure({state.catalog_file, *config, thumbnail_dir_of(state, *config), state.thumbnail_budget_bytes});
+    state.worker.configure({state.catalog_file, *config, thumbnail_dir_of(state, *config), state.thumbnail_budget_bytes,
+                            state.options.isolation, state.options.plugin_dirs, &state.quarantine});
     state.default_pipeline = std::move(*config);
     return {};
 }

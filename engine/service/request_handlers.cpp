@@ -200,6 +200,9 @@ ipc::Expected<ScanRequest> RequestHandlers::scan_request_of(const std::vector<st
     scan.worker_nice = state_.options.worker_nice;
     scan.catalog_file = state_.catalog_file;
     scan.thumbnail_budget_bytes = state_.thumbnail_budget_bytes;
+    scan.isolation = state_.options.isolation;
+    scan.plugin_dirs = state_.options.plugin_dirs;
+    scan.quarantine = &state_.quarantine;
     return scan;
 }
 
@@ -257,16 +260,18 @@ ipc::Reply RequestHandlers::on(const ipc::Rescan& request) {
 
 ipc::Reply RequestHandlers::on(const ipc::CancelJob& request) {
     ScanJob* job = state_.jobs.find(request.job_id);
-    if (job == nullptr) return no_such_job(request.job_id);
+    if (job == nullptr) {
+        if (auto gone = state_.jobs.snapshot_of(request.job_id)) return ipc::JobCancelled{request.job_id, gone->progress.state};
+        return no_such_job(request.job_id);
+    }
     const ipc::JobState state = job->snapshot().progress.state;
     if (!ipc::is_final(state)) job->cancel();
     return ipc::JobCancelled{request.job_id, state};
 }
 
 ipc::Reply RequestHandlers::on(const ipc::JobStatus& request) {
-    ScanJob* job = state_.jobs.find(request.job_id);
-    if (job == nullptr) return no_such_job(request.job_id);
-    return ipc::JobStatusReply{job->snapshot()};
+    if (auto snapshot = state_.jobs.snapshot_of(request.job_id)) return ipc::JobStatusReply{*snapshot};
+    return no_such_job(request.job_id);
 }
 
 ipc::Reply RequestHandlers::on(const ipc::ListJobs&) { return ipc::JobList{state_.jobs.snapshots()}; }
@@ -443,6 +448,7 @@ ipc::Reply RequestHandlers::on(const ipc::OpenLibrary& request) {
     state_.thumbnails.reset();  // it points at the old connection
     state_.catalog = std::move(*opened);
     state_.catalog_file = file;
+    state_.jobs.add_interrupted(*state_.catalog);
     state_.thumbnails = std::make_unique<catalog::ThumbnailCache>(*state_.catalog, state_.thumbnail_budget_bytes);
     if (auto ok = refresh_defaults(state_); !ok) return ipc::ErrorReply{ok.error()};
     return library_info();

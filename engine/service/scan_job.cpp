@@ -99,8 +99,17 @@ void ScanJob::run() {
     report(ipc::JobState::started, true);
     inbox_.post(ipc::Log{ipc::LogLevel::info, "engine", "job " + std::to_string(id_) + " started"});
 
+    if (request_.quarantine != nullptr) {
+        for (const std::string& note : skip_quarantined_stages(request_.config, request_.quarantine->active()))
+            inbox_.post(ipc::Log{ipc::LogLevel::warning, "engine", "job " + std::to_string(id_) + ": " + note});
+    }
     auto pipeline = Pipeline::build(registry_, request_.config, request_.thumbnail_dir);
     if (!pipeline) return fail("config", pipeline.error().message);
+    auto supervision = make_supervision(request_.isolation, request_.workers, request_.config, request_.thumbnail_dir,
+                                        request_.plugin_dirs, registry_, request_.quarantine);
+    supervision->on_notice = [this](const std::string& message) {
+        inbox_.post(ipc::Log{ipc::LogLevel::warning, "engine", message});
+    };
 
     // The job's own connection: SQLite connections are not shared between threads, and the command
     // thread keeps reading (WAL lets it while this one writes).
@@ -143,13 +152,20 @@ void ScanJob::run() {
                                          ipc::make_error(status_of_photo_failure(f.code), f.stage, f.code, f.message)});
         }
     };
+    auto last_saved = std::chrono::steady_clock::now();
     callbacks.on_tick = [&] {
         refresh_counts();
         report(ipc::JobState::running, false);
+        // The job's counts reach the catalog now and then: if this engine dies, the next one shows them.
+        if (std::chrono::steady_clock::now() - last_saved > std::chrono::seconds(1)) {
+            last_saved = std::chrono::steady_clock::now();
+            (void)library.update_job_progress(*job_row, static_cast<int64_t>(done_.load()), static_cast<int64_t>(failed_.load()));
+        }
     };
     std::istringstream no_stdin;
     const BatchSummary summary =
-        run_batch(**pipeline, request_.paths, no_stdin, request_.workers, stop_, counts, callbacks);
+        run_batch(make_processor_factory(**pipeline, supervision), request_.paths, no_stdin, request_.workers, stop_, counts,
+                  callbacks);
     refresh_counts();
 
     int64_t missing = 0;

@@ -7,6 +7,8 @@
 #include "pipeline/pipeline_config.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "service/event_inbox.hpp"
+#include "workers/isolation.hpp"
+#include "workers/quarantine.hpp"
 
 #include <lightbox/ipc/job.hpp>
 
@@ -30,6 +32,9 @@ struct ScanRequest {
     std::filesystem::path catalog_file;
     bool retry_failed = false;       // read files that failed before even when unchanged
     uint64_t thumbnail_budget_bytes = 0;  // enforced when the job ends; 0: not enforced
+    IsolationOptions isolation;
+    std::vector<std::filesystem::path> plugin_dirs;  // what the workers load
+    Quarantine* quarantine = nullptr;                // faults are recorded there; quarantined stages skipped
 };
 
 class ScanJob {

@@ -1,6 +1,8 @@
 // How `lightbox-engine serve` is set up (from its command line, or by the shell's in-process mode).
 #pragma once
 
+#include "workers/isolation.hpp"
+
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -18,6 +20,7 @@ struct ServiceOptions {
     unsigned workers = 0;               // per job; 0: all cores
     unsigned max_jobs = 4;              // running at once; more get `busy`
     int worker_nice = 10;               // job threads run this much nicer than the command thread
+    IsolationOptions isolation;         // where scans and on-demand thumbnails run their stages
     std::chrono::milliseconds heartbeat{1000};
     std::chrono::milliseconds plugin_load_delay{0};  // tests: widens the not_ready window
     std::string engine_version = "0.1.0";

@@ -12,6 +12,7 @@
 #include "service/job_table.hpp"
 #include "service/service_options.hpp"
 #include "service/thumbnail_worker.hpp"
+#include "workers/quarantine.hpp"
 
 #include <lightbox/ipc/replies.hpp>
 
@@ -25,6 +26,9 @@ namespace lbx::engine::service {
 struct ServiceState {
     explicit ServiceState(ServiceOptions o)
         : options(std::move(o)), worker(registry, inbox), jobs(options.max_jobs) {}
+
+    // Plugins that crashed or hung on 3 files: not loaded, their stages skipped (shared with `run`).
+    Quarantine quarantine{Quarantine::default_file()};
 
     ServiceOptions options;
     std::string event_endpoint;

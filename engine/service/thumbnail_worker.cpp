@@ -3,6 +3,7 @@
 #include "catalog/catalog.hpp"
 #include "catalog/thumbnail_cache.hpp"
 #include "pipeline/pipeline.hpp"
+#include "workers/file_processor.hpp"
 
 #include <algorithm>
 
@@ -24,6 +25,7 @@ ThumbnailWorker::ThumbnailWorker(const PluginRegistry& registry, EventInbox& inb
     : registry_(registry), inbox_(inbox), thread_([this](std::stop_token stop) { run(stop); }) {}
 
 ThumbnailWorker::~ThumbnailWorker() {
+    stopping_.store(true);
     thread_.request_stop();
     wake_.notify_all();
 }
@@ -53,6 +55,8 @@ void ThumbnailWorker::run(std::stop_token stop) {
     std::unique_ptr<catalog::Catalog> library;
     std::unique_ptr<Pipeline> pipeline;       // the configured thumbnail sizes
     std::unique_ptr<Pipeline> full_pipeline;  // kFullResolutionSize only
+    std::unique_ptr<FileProcessor> making_thumbnails;  // made on this thread: its worker dies with it
+    std::unique_ptr<FileProcessor> making_full;
     std::string setup_error;
     int made_since_prune = 0;
 
@@ -68,6 +72,8 @@ void ThumbnailWorker::run(std::stop_token stop) {
                 setup = *setup_;
                 built_generation = setup_generation_;
                 library.reset();
+                making_thumbnails.reset();
+                making_full.reset();
                 pipeline.reset();
                 full_pipeline.reset();
                 setup_error.clear();
@@ -77,16 +83,23 @@ void ThumbnailWorker::run(std::stop_token stop) {
             auto opened = catalog::Catalog::open(setup.catalog_file);
             PipelineConfig config = setup.config;
             auto reduced = restrict_to_kinds(config, {"metadata", "decode", "thumbnail"});
+            if (reduced && setup.quarantine != nullptr) (void)skip_quarantined_stages(config, setup.quarantine->active());
             auto built = reduced ? Pipeline::build(registry_, config, setup.thumbnail_dir)
                                  : Expected<std::unique_ptr<Pipeline>>(unexpected(reduced.error()));
-            config.thumbnail_sizes = {kFullResolutionSize};  // the thumbnail stage never enlarges: the original's size
-            auto built_full = built ? Pipeline::build(registry_, config, setup.thumbnail_dir) : std::move(built);
+            PipelineConfig full_config = config;
+            full_config.thumbnail_sizes = {kFullResolutionSize};  // the thumbnail stage never enlarges: the original's size
+            auto built_full = built ? Pipeline::build(registry_, full_config, setup.thumbnail_dir) : std::move(built);
             if (!opened) setup_error = opened.error().message;
             else if (!built_full) setup_error = "cannot make thumbnails with pipeline " + setup.config.file.string() + ": " + built_full.error().message;
             else {
                 library = std::move(*opened);
                 pipeline = std::move(*built);
                 full_pipeline = std::move(*built_full);
+                auto supervise = [&](const PipelineConfig& c) {
+                    return make_supervision(setup.isolation, 2, c, setup.thumbnail_dir, setup.plugin_dirs, registry_, setup.quarantine);
+                };
+                making_thumbnails = make_processor_factory(*pipeline, supervise(config))();
+                making_full = make_processor_factory(*full_pipeline, supervise(full_config))();
             }
         }
         if (!setup_error.empty()) {
@@ -106,8 +119,9 @@ void ThumbnailWorker::run(std::stop_token stop) {
                                "the file of photo '" + wanted.photo_id + "' (" + details.path + ") is missing"));
             continue;
         }
-        Pipeline& making = wanted.size == kFullResolutionSize ? *full_pipeline : *pipeline;
-        const PhotoResult result = making.process(InputFile{details.path, true, {}});
+        FileProcessor& making = wanted.size == kFullResolutionSize ? *making_full : *making_thumbnails;
+        const PhotoResult result = making.process(InputFile{details.path, true, {}}, stopping_);
+        if (result.interrupted) return;  // the engine is stopping
         if (!result.ok()) {
             inbox_.post(failed(wanted.photo_id, wanted.size, ipc::Status::bad_request, result.failure->code,
                                details.path + ": " + result.failure->message));

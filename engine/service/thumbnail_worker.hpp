@@ -3,12 +3,15 @@
 // client asks for the cells on screen now, so the latest requests are the visible ones and older ones
 // may have scrolled away. Also makes the full-resolution image (kFullResolutionSize) a photo view asks for
 // at 100 %, with a second pipeline whose only size is that. Announces each result as a ThumbnailReady
-// event through the inbox.
+// event through the inbox. The stages run in worker processes the thread supervises (one for thumbnails,
+// one for full-resolution images), so a photo that crashes a plugin costs that request only.
 #pragma once
 
 #include "pipeline/pipeline_config.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "service/event_inbox.hpp"
+#include "workers/isolation.hpp"
+#include "workers/quarantine.hpp"
 
 #include <condition_variable>
 #include <cstdint>
@@ -25,6 +28,9 @@ struct ThumbnailJobSetup {
     PipelineConfig config;  // the default pipeline with the current settings; reduced to what thumbnails need
     std::filesystem::path thumbnail_dir;
     uint64_t budget_bytes = 0;
+    IsolationOptions isolation;                      // thumbnails are made in a worker process too
+    std::vector<std::filesystem::path> plugin_dirs;  // what that worker loads
+    Quarantine* quarantine = nullptr;
 };
 
 class ThumbnailWorker {
@@ -56,6 +62,7 @@ private:
     std::deque<Wanted> queue_;  // newest at the back
     std::optional<ThumbnailJobSetup> setup_;
     uint64_t setup_generation_ = 0;
+    std::atomic<bool> stopping_{false};  // the file in hand is given the stop grace period, then dropped
     std::jthread thread_;  // last: started after everything it uses exists
 };
 

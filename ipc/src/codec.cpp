@@ -2,7 +2,7 @@
 // sdk_docs/protocol.md, "The frame".
 #include "lightbox/ipc/codec.hpp"
 
-#include "bounded_input_archive.hpp"
+#include "lightbox/ipc/bounded_input_archive.hpp"
 
 #include <cereal/archives/portable_binary.hpp>
 

@@ -36,6 +36,7 @@ std::string_view to_string(JobState state) {
         case JobState::completed: return "completed";
         case JobState::cancelled: return "cancelled";
         case JobState::failed: return "failed";
+        case JobState::interrupted: return "interrupted";
     }
     return "unknown";
 }

@@ -16,13 +16,15 @@
 namespace lbx::ipc {
 
 // Wire values: append only.
-enum class JobState : uint8_t { started, running, completed, cancelled, failed };
+// interrupted: the engine died while the job ran (shown by the next engine; a Rescan finishes it).
+enum class JobState : uint8_t { started, running, completed, cancelled, failed, interrupted };
 inline constexpr std::array kAllJobStates{JobState::started, JobState::running, JobState::completed,
-                                          JobState::cancelled, JobState::failed};
+                                          JobState::cancelled, JobState::failed, JobState::interrupted};
 std::string_view to_string(JobState state);
-// completed, cancelled or failed: no event follows.
+// completed, cancelled, failed or interrupted: no event follows.
 inline bool is_final(JobState state) {
-    return state == JobState::completed || state == JobState::cancelled || state == JobState::failed;
+    return state == JobState::completed || state == JobState::cancelled || state == JobState::failed ||
+           state == JobState::interrupted;
 }
 
 struct JobProgress {

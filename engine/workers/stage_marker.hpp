@@ -1,0 +1,54 @@
+// One page of memory shared by a worker process and its supervisor (a memfd both map). The worker writes
+// which stage it is about to call before each call, so that after a crash, a deadline or a memory kill the
+// supervisor can still name the stage and the plugin; the supervisor writes a stop request that the
+// stages' stop check (plugin API 1.1) reads. Nothing else crosses through it.
+#pragma once
+
+#include "core/expected.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace lbx::engine {
+
+struct RunningStage {
+    std::string kind;  // "decode", "metadata", "tag", "thumbnail"; empty when no stage was running
+    std::string stage_id;
+    std::string plugin;
+    std::string plugin_version;
+};
+
+class StageMarker {
+public:
+    // The supervisor's side: a new page, its file descriptor to hand to the worker.
+    static Expected<StageMarker> create();
+    // The worker's side: the page behind an inherited descriptor.
+    static Expected<StageMarker> attach(int fd);
+
+    StageMarker(StageMarker&& other) noexcept;
+    StageMarker& operator=(StageMarker&& other) noexcept;
+    StageMarker(const StageMarker&) = delete;
+    StageMarker& operator=(const StageMarker&) = delete;
+    ~StageMarker();
+
+    int fd() const { return fd_; }
+
+    // Worker: the stage about to be called, or none (`clear`).
+    void set(const char* kind, const std::string& stage_id, const std::string& plugin, const std::string& version);
+    void clear();
+    bool stop_requested() const;
+
+    // Supervisor: read after the worker died or was killed; reset before each file.
+    RunningStage running() const;
+    void request_stop();
+    void reset();
+
+private:
+    struct Page;
+    StageMarker(int fd, Page* page) : fd_(fd), page_(page) {}
+    int fd_ = -1;
+    Page* page_ = nullptr;
+};
+
+}  // namespace lbx::engine

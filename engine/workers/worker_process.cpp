@@ -1,0 +1,320 @@
+#include "workers/worker_process.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace lbx::engine {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kStartTimeout = std::chrono::seconds(120);  // plugins load once per worker
+constexpr auto kPollSlice = std::chrono::milliseconds(50);
+constexpr auto kMemoryCheckEvery = std::chrono::milliseconds(100);
+// A worker killed by a signal while its resident memory was this close to the cap ran out of memory.
+constexpr double kNearCap = 0.9;
+
+std::string signal_text(int sig) {
+    const char* abbrev = ::sigabbrev_np(sig);
+    const char* text = ::strsignal(sig);
+    return std::string("SIG") + (abbrev ? abbrev : std::to_string(sig).c_str()) + " (" + (text ? text : "?") + ")";
+}
+
+// A descriptor well above 0..4, which the worker's file actions overwrite.
+int high_fd(int fd) {
+    const int high = ::fcntl(fd, F_DUPFD_CLOEXEC, 10);
+    ::close(fd);
+    return high;
+}
+
+std::string stage_words(const RunningStage& s) {
+    if (s.kind.empty()) return "outside any stage";
+    return "in " + s.kind + " stage '" + s.stage_id + "' of plugin " + s.plugin + " " + s.plugin_version;
+}
+
+}  // namespace
+
+WorkerProcess::WorkerProcess(std::shared_ptr<Supervision> supervision) : supervision_(std::move(supervision)) {
+    memory_cap_ = supervision_->options.memory_cap_bytes;
+}
+
+WorkerProcess::~WorkerProcess() { stop_worker(true); }
+
+Expected<void> WorkerProcess::start() {
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+        return unexpected(make_error("worker", "internal", std::string("socketpair: ") + std::strerror(errno)));
+    const int ours = high_fd(sv[0]);
+    const int theirs = high_fd(sv[1]);
+    auto marker = StageMarker::create();
+    if (!marker || ours < 0 || theirs < 0) {
+        if (ours >= 0) ::close(ours);
+        if (theirs >= 0) ::close(theirs);
+        return unexpected(marker ? make_error("worker", "internal", "cannot duplicate descriptors") : marker.error());
+    }
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, theirs, 3);
+    posix_spawn_file_actions_adddup2(&actions, marker->fd(), 4);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    // The engine may block SIGINT/SIGTERM in its threads (they are waited for by one thread): the worker
+    // starts with nothing blocked and default handlers, in a process group of its own so that a Ctrl-C on
+    // the terminal reaches the supervisor only, which then stops the workers in order.
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+
+    const std::string exe = supervision_->options.worker_executable.string();
+    std::vector<std::string> args{exe, "worker", "--channel-fd", "3", "--marker-fd", "4", "--memory-cap",
+                                  std::to_string(memory_cap_), "--parent-pid", std::to_string(::getpid())};
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = -1;
+    const int rc = ::posix_spawn(&pid, exe.c_str(), &actions, &attr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    ::close(theirs);
+    if (rc != 0) {
+        ::close(ours);
+        return unexpected(make_error("worker", "internal", "cannot start worker " + exe + ": " + std::strerror(rc)));
+    }
+    ::fcntl(ours, F_SETFL, ::fcntl(ours, F_GETFL) | O_NONBLOCK);
+    pid_ = pid;
+    channel_ = ours;
+    marker_ = std::move(*marker);
+    reader_.clear();
+    generation_ = supervision_->generation.load();
+
+    if (!write_frame(channel_, encode(supervision_->setup))) {
+        stop_worker(false);
+        return unexpected(make_error("worker", "crashed", "worker " + exe + " ended before its setup"));
+    }
+    const Wait w = wait_frame(Clock::now() + kStartTimeout, nullptr);
+    if (w != Wait::frame) {
+        const Death death = w == Wait::died ? reap() : Death{};
+        stop_worker(false);
+        std::string why = w == Wait::timeout ? "did not start within 120 s" : "ended while starting";
+        if (death.reaped && WIFSIGNALED(death.status)) why += " (" + signal_text(WTERMSIG(death.status)) + ")";
+        if (death.reaped && WIFEXITED(death.status)) why += " (exit status " + std::to_string(WEXITSTATUS(death.status)) + ")";
+        return unexpected(make_error("worker", "crashed", "worker " + exe + " " + why));
+    }
+    auto ready = decode_ready(frame_);
+    if (!ready || !ready->ok) {
+        stop_worker(false);
+        return unexpected(ready ? make_error("config", ready->code, ready->message) : ready.error());
+    }
+    return {};
+}
+
+void WorkerProcess::stop_worker(bool graceful) {
+    if (pid_ <= 0) return;
+    if (channel_ >= 0) {
+        ::close(channel_);  // the worker's read ends: it exits on its own
+        channel_ = -1;
+    }
+    const auto until = Clock::now() + (graceful ? std::chrono::milliseconds(1000) : std::chrono::milliseconds(0));
+    int status = 0;
+    for (;;) {
+        const pid_t r = ::waitpid(pid_, &status, WNOHANG);
+        if (r == pid_ || (r < 0 && errno != EINTR)) break;
+        if (Clock::now() >= until) {
+            ::kill(pid_, SIGKILL);
+            while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+            }
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    pid_ = -1;
+    marker_.reset();
+}
+
+WorkerProcess::Death WorkerProcess::reap() {
+    // The channel closed: the worker is dying, or closed it by mistake. Give it a moment, then kill it.
+    Death d;
+    const auto until = Clock::now() + std::chrono::milliseconds(1000);
+    for (;;) {
+        const pid_t r = ::waitpid(pid_, &d.status, WNOHANG);
+        if (r == pid_) {
+            d.reaped = true;
+            break;
+        }
+        if (r < 0 && errno != EINTR) break;
+        if (Clock::now() >= until) {
+            ::kill(pid_, SIGKILL);
+            while (::waitpid(pid_, &d.status, 0) < 0 && errno == EINTR) {
+            }
+            d.reaped = true;
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    if (channel_ >= 0) ::close(channel_);
+    channel_ = -1;
+    pid_ = -1;
+    return d;
+}
+
+uint64_t WorkerProcess::resident_bytes() const {
+    std::ifstream statm("/proc/" + std::to_string(pid_) + "/statm");
+    uint64_t size = 0, resident = 0;
+    if (!(statm >> size >> resident)) return 0;
+    return resident * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+WorkerProcess::Wait WorkerProcess::wait_frame(Clock::time_point deadline, const std::atomic<bool>* stop) {
+    auto next_memory_check = Clock::now();
+    std::optional<Clock::time_point> grace_end;
+    for (;;) {
+        switch (reader_.read_available(channel_)) {
+            case FrameReader::Result::frame: frame_ = reader_.take(); return Wait::frame;
+            case FrameReader::Result::closed:
+            case FrameReader::Result::bad: return Wait::died;
+            case FrameReader::Result::pending: break;
+        }
+        const auto now = Clock::now();
+        if (now >= deadline) return Wait::timeout;
+        if (stop != nullptr && stop->load() && !grace_end) {
+            marker_->request_stop();  // stages that poll the stop check (API 1.1) return early
+            grace_end = now + std::chrono::milliseconds(static_cast<int64_t>(supervision_->options.stop_grace_seconds * 1000));
+        }
+        if (grace_end && now >= *grace_end) return Wait::stopped;
+        if (memory_cap_ > 0 && now >= next_memory_check) {
+            next_memory_check = now + kMemoryCheckEvery;
+            const uint64_t rss = resident_bytes();
+            peak_resident_ = std::max(peak_resident_, rss);
+            if (rss > memory_cap_) return Wait::memory;
+        }
+        pollfd p{channel_, POLLIN, 0};
+        ::poll(&p, 1, static_cast<int>(kPollSlice.count()));
+    }
+}
+
+PhotoResult WorkerProcess::fault(PhotoResult r, const std::string& code, const std::string& what) {
+    const RunningStage running = marker_ ? marker_->running() : RunningStage{};
+    StageFailure f;
+    f.stage = running.kind.empty() ? "worker" : running.kind;
+    f.stage_id = running.kind.empty() ? "engine" : running.stage_id;
+    f.plugin = running.kind.empty() ? "engine" : running.plugin;
+    f.plugin_version = running.plugin_version;
+    f.code = code;
+    f.message = what + " " + stage_words(running);
+    r.failure = f;
+
+    if (!running.kind.empty() && supervision_->quarantine != nullptr && supervision_->registry != nullptr) {
+        if (const LoadedPlugin* plugin = supervision_->registry->find_plugin(running.plugin)) {
+            PluginFault pf;
+            pf.plugin_id = plugin->id;
+            pf.plugin_version = plugin->version;
+            pf.library = plugin->file;
+            for (const LoadedStage& s : plugin->stages) pf.stage_ids.push_back(s.id);
+            pf.stage_id = running.stage_id;
+            pf.path = r.path;
+            pf.code = code;
+            pf.message = what + " " + stage_words(running) + " on " + r.path;
+            if (auto entry = supervision_->quarantine->record(pf)) {
+                supervision_->generation.fetch_add(1);
+                if (supervision_->on_notice) supervision_->on_notice(quarantine_message(*entry));
+            }
+        }
+    }
+    return r;
+}
+
+PhotoResult WorkerProcess::process(const InputFile& file, const std::atomic<bool>& stop) {
+    const auto started = Clock::now();
+    PhotoResult r;
+    r.path = file.path.string();
+    auto finish = [&](PhotoResult out) {
+        out.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        return out;
+    };
+    struct stat st {};
+    // stat, not open: a FIFO must not block the supervisor (the worker opens without blocking and refuses it).
+    if (::stat(file.path.c_str(), &st) == 0) {
+        r.file_size = static_cast<uint64_t>(st.st_size);
+        r.mtime_ns = int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
+    }
+    if (pid_ > 0 && generation_ != supervision_->generation.load()) stop_worker(true);  // a plugin was quarantined
+    if (pid_ <= 0) {
+        if (auto ok = start(); !ok) {
+            r.failure = StageFailure{"worker", "engine", "engine", "", ok.error().code, ok.error().message};
+            return finish(std::move(r));
+        }
+    }
+    marker_->reset();
+    peak_resident_ = 0;
+    const auto deadline = Clock::now() + file_deadline(supervision_->options, r.file_size);
+    const bool sent = write_frame(channel_, encode(WorkerTask{r.path, file.named_explicitly, file.walk_error}));
+    const Wait w = sent ? wait_frame(deadline, &stop) : Wait::died;
+    switch (w) {
+        case Wait::frame: {
+            auto outcome = decode_outcome(frame_);
+            if (!outcome) {
+                ::kill(pid_, SIGKILL);
+                reap();
+                return finish(fault(std::move(r), "crashed", "worker sent a malformed result (" + outcome.error().message + ")"));
+            }
+            PhotoResult out = std::move(outcome->result);
+            out.path = r.path;  // the supervisor's own copy: a worker cannot rename what it reports on
+            // An allocation that failed leaves a worker's heap in an unknown state: start afresh.
+            if (out.failure && out.failure->code == "no_memory") stop_worker(true);
+            return finish(std::move(out));
+        }
+        case Wait::died: {
+            const Death d = reap();
+            std::string what = "worker ended";
+            if (d.reaped && WIFSIGNALED(d.status)) {
+                what = "worker killed by " + signal_text(WTERMSIG(d.status));
+                if (memory_cap_ > 0 && peak_resident_ >= kNearCap * memory_cap_)
+                    return finish(fault(std::move(r), "out_of_memory", what + " at its memory cap of " + std::to_string(memory_cap_ >> 20) + " MiB"));
+            } else if (d.reaped && WIFEXITED(d.status)) {
+                what = "worker exited with status " + std::to_string(WEXITSTATUS(d.status));
+            }
+            return finish(fault(std::move(r), "crashed", what));
+        }
+        case Wait::timeout: {
+            const auto limit_s = file_deadline(supervision_->options, r.file_size).count() / 1000;
+            PhotoResult out = fault(std::move(r), "timeout", "no result within " + std::to_string(limit_s) + " s (worker killed)");
+            ::kill(pid_, SIGKILL);
+            reap();
+            return finish(std::move(out));
+        }
+        case Wait::memory: {
+            PhotoResult out = fault(std::move(r), "out_of_memory",
+                                    "worker over its memory cap of " + std::to_string(memory_cap_ >> 20) + " MiB (killed)");
+            ::kill(pid_, SIGKILL);
+            reap();
+            return finish(std::move(out));
+        }
+        case Wait::stopped: {
+            ::kill(pid_, SIGKILL);
+            reap();
+            r.interrupted = true;
+            return finish(std::move(r));
+        }
+    }
+    return finish(std::move(r));
+}
+
+}  // namespace lbx::engine

@@ -1,0 +1,53 @@
+// The supervisor's side of one worker process: starts it (lazily, again after each death), sends it one
+// file at a time and waits for the result while it watches three things: the file's deadline, the worker's
+// resident memory against its cap, and the batch's stop request. A worker that dies, hangs or grows too
+// large is killed and replaced; the file fails with `crashed`, `timeout` or `out_of_memory`, naming the
+// stage and the plugin that were running (read from the StageMarker the worker filled in).
+#pragma once
+
+#include "workers/file_processor.hpp"
+#include "workers/stage_marker.hpp"
+
+#include <sys/types.h>
+
+namespace lbx::engine {
+
+class WorkerProcess final : public FileProcessor {
+public:
+    explicit WorkerProcess(std::shared_ptr<Supervision> supervision);
+    ~WorkerProcess() override;  // closes the channel, waits briefly, then kills
+    WorkerProcess(const WorkerProcess&) = delete;
+    WorkerProcess& operator=(const WorkerProcess&) = delete;
+
+    PhotoResult process(const InputFile& file, const std::atomic<bool>& stop) override;
+
+    pid_t pid() const { return pid_; }
+
+private:
+    enum class Wait { frame, died, timeout, memory, stopped };
+    struct Death {
+        int status = 0;  // waitpid's
+        bool reaped = false;
+    };
+
+    Expected<void> start();
+    void stop_worker(bool graceful);
+    // Waits for the next frame until `deadline`; watches memory and, when `stop` is given, the stop request.
+    Wait wait_frame(std::chrono::steady_clock::time_point deadline, const std::atomic<bool>* stop);
+    Death reap();
+    PhotoResult fault(PhotoResult r, const std::string& code, const std::string& what);
+    uint64_t resident_bytes() const;
+
+    std::shared_ptr<Supervision> supervision_;
+    uint64_t memory_cap_ = 0;
+    pid_t pid_ = -1;
+    int channel_ = -1;
+    std::optional<StageMarker> marker_;
+    FrameReader reader_;
+    std::vector<uint8_t> frame_;
+    uint64_t generation_ = 0;
+    uint64_t peak_resident_ = 0;  // of the file in flight
+    std::string start_error_;     // why the last start failed, for the files that follow
+};
+
+}  // namespace lbx::engine

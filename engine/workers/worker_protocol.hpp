@@ -1,0 +1,73 @@
+// The messages between a supervisor and its worker process, and their framing. One stream socket per
+// worker; each frame is a 4-byte little-endian length and a cereal portable-binary body. The supervisor
+// sends WorkerSetup once, the worker answers WorkerReady; then one WorkerTask per file, answered by one
+// WorkerOutcome. Pixels never cross: the worker reads the file and writes the thumbnails itself.
+// The supervisor trusts nothing a worker sends (it runs third-party code): frames are size-limited and
+// decoded with the bounded archive, and a bad frame counts as the worker's crash.
+#pragma once
+
+#include "core/expected.hpp"
+#include "pipeline/file_walker.hpp"
+#include "pipeline/photo_result.hpp"
+#include "pipeline/pipeline_config.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lbx::engine {
+
+inline constexpr uint32_t kMaxWorkerFrame = 64u << 20;
+
+struct WorkerSetup {
+    PipelineConfig config;
+    std::string thumbnail_dir;
+    std::vector<std::string> plugin_dirs;  // searched in order, as the supervisor did
+    std::string quarantine_file;           // quarantined plugins are not loaded
+};
+
+struct WorkerReady {
+    bool ok = false;
+    std::string code;     // when !ok
+    std::string message;
+};
+
+struct WorkerTask {
+    std::string path;
+    bool named_explicitly = false;
+    std::string walk_error;
+};
+
+struct WorkerOutcome {
+    PhotoResult result;
+};
+
+std::vector<uint8_t> encode(const WorkerSetup& m);
+std::vector<uint8_t> encode(const WorkerReady& m);
+std::vector<uint8_t> encode(const WorkerTask& m);
+std::vector<uint8_t> encode(const WorkerOutcome& m);
+Expected<WorkerSetup> decode_setup(std::span<const uint8_t> frame);
+Expected<WorkerReady> decode_ready(std::span<const uint8_t> frame);
+Expected<WorkerTask> decode_task(std::span<const uint8_t> frame);
+Expected<WorkerOutcome> decode_outcome(std::span<const uint8_t> frame);
+
+// Blocking write of one frame (both sides); false when the peer is gone.
+bool write_frame(int fd, const std::vector<uint8_t>& body);
+// Blocking read of one frame, for the worker; nullopt at end of stream or on an error.
+std::optional<std::vector<uint8_t>> read_frame(int fd);
+
+// The supervisor's side: reads without blocking, so it can watch deadlines and the worker's memory.
+class FrameReader {
+public:
+    enum class Result { frame, pending, closed, bad };
+    // Reads what is there; `frame` when a whole frame is ready (taken with take()).
+    Result read_available(int fd);
+    std::vector<uint8_t> take();
+    void clear() { buffer_.clear(); }
+
+private:
+    std::vector<uint8_t> buffer_;
+};
+
+}  // namespace lbx::engine

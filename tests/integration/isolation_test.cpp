@@ -1,0 +1,234 @@
+// Stage work in supervised worker processes: a plugin that crashes, aborts, exits, hangs, allocates 20 GB,
+// leaks or writes to stdout costs the one file it misbehaves on. The misbehaving fixture plugin
+// (tests/fixture_plugins/misbehaving_stage.cpp) does so on files whose path holds its trigger; the real
+// lightbox-engine runs it in `run` (with and without a catalog) and in `serve` driven by lightbox-ctl.
+#include "sample/image_encoders.hpp"
+#include "sample/rgb_image.hpp"
+#include "support/child_process.hpp"
+#include "support/served_engine.hpp"
+#include "support/test_files.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::filesystem::path kFixture = std::filesystem::path(LIGHTBOX_TEST_FIXTURE_PLUGIN_DIR) / "misbehaving";
+
+// A folder of distinct JPEGs (good-NN.jpg) and trigger files (bad-NN.jpg), a private plugin folder with a
+// copy of the misbehaving plugin, a quarantine record and a pipeline config that runs it.
+struct Setup {
+    lbx::test::TempDir dir;
+    std::filesystem::path photos = dir / "photos";
+    std::filesystem::path plugins = dir / "plugins";
+    std::filesystem::path config = dir / "misbehave.toml";
+
+    Setup(const std::string& action, int good, int bad) {
+        std::filesystem::create_directories(photos);
+        std::filesystem::create_directories(plugins);
+        std::filesystem::copy_file(kFixture / "libfixture_misbehaving.so", plugins / "libfixture_misbehaving.so");
+        for (int i = 0; i < good + bad; ++i) {
+            const bool trigger = i >= good;
+            char name[32];
+            std::snprintf(name, sizeof name, "%s-%02d.jpg", trigger ? "zbad" : "good", i);
+            lbx::test::write_file(photos / name, lbx::sample::encode_jpeg(lbx::sample::make_scene(320, 240, 100 + i)));
+        }
+        std::ofstream(config) << "[[stage]]\nkind = \"metadata\"\n[[stage]]\nkind = \"decode\"\n"
+                                 "[[stage]]\nkind = \"tag\"\nuse = \"misbehave\"\n[stage.params]\naction = \""
+                              << action << "\"\ntrigger = \"bad-\"\n[[stage]]\nkind = \"thumbnail\"\nuse = \"thumbnail\"\n";
+    }
+    std::vector<std::string> env() const {
+        return {"LIGHTBOX_PLUGIN_PATH=" + plugins.string(), "LIGHTBOX_QUARANTINE_FILE=" + (dir / "quarantine.json").string(),
+                "XDG_DATA_HOME=" + (dir / "data").string(), "XDG_CACHE_HOME=" + (dir / "cache").string()};
+    }
+    std::vector<std::string> run_args(std::vector<std::string> extra) const {
+        std::vector<std::string> args{"run", "--json", "--no-progress", "--config", config.string(), "--thumbs", (dir / "thumbs").string()};
+        args.insert(args.end(), extra.begin(), extra.end());
+        args.push_back(photos.string());
+        return args;
+    }
+};
+
+std::map<std::string, json> by_name(const std::string& out) {
+    std::map<std::string, json> lines;
+    std::istringstream in(out);
+    std::string line;
+    while (std::getline(in, line)) {
+        json j = json::parse(line);  // a plugin's stdout junk would fail the test here
+        lines[std::filesystem::path(j.at("path").get<std::string>()).filename().string()] = j;
+    }
+    return lines;
+}
+
+void check_good_files(const std::map<std::string, json>& lines, int good) {
+    for (int i = 0; i < good; ++i) {
+        char name[32];
+        std::snprintf(name, sizeof name, "good-%02d.jpg", i);
+        INFO(name);
+        REQUIRE(lines.count(name) == 1);
+        CHECK(lines.at(name).at("status") == "ok");
+    }
+}
+
+const json& failure_of(const std::map<std::string, json>& lines, const std::string& name) {
+    INFO(name);
+    REQUIRE(lines.count(name) == 1);
+    REQUIRE(lines.at(name).at("status") == "failed");
+    return lines.at(name).at("error");
+}
+
+}  // namespace
+
+TEST_CASE("a stage that crashes, aborts or exits costs one file, named with its plugin and stage", "[isolation]") {
+    struct Case {
+        std::string action, code, words;
+    };
+    for (const Case& c : {Case{"segv", "crashed", "SIGSEGV"}, Case{"abort", "crashed", "SIGABRT"},
+                          Case{"exit", "crashed", "exited with status 0"}}) {
+        DYNAMIC_SECTION(c.action) {
+            Setup s(c.action, 6, 1);
+            const auto r = lbx::test::run_engine(s.run_args({"--jobs", "2"}), s.env());
+            INFO(r.err);
+            CHECK(r.exit_code == 1);  // some files failed
+            const auto lines = by_name(r.out);
+            CHECK(lines.size() == 7);
+            check_good_files(lines, 6);
+            const json& e = failure_of(lines, "zbad-06.jpg");
+            CHECK(e.at("code") == c.code);
+            CHECK(e.at("stage") == "tag");
+            CHECK(e.at("stage_id") == "misbehave");
+            CHECK(e.at("plugin") == "org.lightbox.test.misbehaving");
+            CHECK(e.at("plugin_version") == "0.1.0");
+            CHECK(e.at("message").get<std::string>().find(c.words) != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("a plugin writing to stdout does not corrupt run --json", "[isolation]") {
+    Setup s("stdout", 3, 1);
+    const auto r = lbx::test::run_engine(s.run_args({"--jobs", "2"}), s.env());
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    const auto lines = by_name(r.out);  // every line parses as JSON
+    CHECK(lines.size() == 4);
+    CHECK(r.out.find("must never reach") == std::string::npos);
+}
+
+TEST_CASE("a hang fails with timeout, an allocation bomb with no_memory, a leak with out_of_memory", "[isolation]") {
+    SECTION("hang") {
+        Setup s("hang", 4, 1);
+        const auto start = std::chrono::steady_clock::now();
+        const auto r = lbx::test::run_engine(s.run_args({"--jobs", "2", "--file-timeout", "2"}), s.env());
+        INFO(r.err);
+        CHECK(r.exit_code == 1);
+        CHECK(std::chrono::steady_clock::now() - start < 30s);
+        const auto lines = by_name(r.out);
+        check_good_files(lines, 4);
+        CHECK(failure_of(lines, "zbad-04.jpg").at("code") == "timeout");
+        CHECK(failure_of(lines, "zbad-04.jpg").at("stage_id") == "misbehave");
+    }
+    SECTION("alloc") {
+        Setup s("alloc", 4, 1);
+        const auto r = lbx::test::run_engine(s.run_args({"--jobs", "2", "--worker-memory-mb", "1024"}), s.env());
+        INFO(r.err);
+        const auto lines = by_name(r.out);
+        check_good_files(lines, 4);
+        const std::string code = failure_of(lines, "zbad-04.jpg").at("code");
+        CHECK((code == "no_memory" || code == "out_of_memory"));
+    }
+    SECTION("leak") {
+        Setup s("leak", 4, 1);
+        const auto r = lbx::test::run_engine(s.run_args({"--jobs", "2", "--worker-memory-mb", "768"}), s.env());
+        INFO(r.err);
+        const auto lines = by_name(r.out);
+        check_good_files(lines, 4);
+        CHECK(failure_of(lines, "zbad-04.jpg").at("code") == "out_of_memory");
+    }
+}
+
+TEST_CASE("with a catalog every other file is stored and the crash is in the failures ledger, not retried", "[isolation]") {
+    Setup s("segv", 8, 1);
+    const std::string catalog = (s.dir / "lib.lbx").string();
+    const auto first = lbx::test::run_engine(s.run_args({"--jobs", "2", "--catalog", catalog}), s.env());
+    INFO(first.err);
+    CHECK(first.exit_code == 1);
+    const auto query = lbx::test::run_engine({"query", "--catalog", catalog, "--json"}, s.env());
+    CHECK(std::count(query.out.begin(), query.out.end(), '\n') == 8);
+    // The rescan does not read the file that crashed again (it did not change).
+    const auto again = lbx::test::run_engine(s.run_args({"--jobs", "2", "--catalog", catalog}), s.env());
+    INFO(again.err);
+    const auto again_lines = by_name(again.out);
+    REQUIRE(again_lines.count("zbad-08.jpg") == 1);
+    CHECK(again_lines.at("zbad-08.jpg").at("status") == "unchanged");  // not read again
+}
+
+TEST_CASE("a plugin that crashes on 3 files is quarantined until its file changes or it is reset", "[isolation]") {
+    Setup s("segv", 3, 4);
+    const auto first = lbx::test::run_engine(s.run_args({"--jobs", "1"}), s.env());
+    INFO(first.err);
+    const auto lines = by_name(first.out);
+    check_good_files(lines, 3);
+    CHECK(failure_of(lines, "zbad-03.jpg").at("code") == "crashed");
+    CHECK(failure_of(lines, "zbad-05.jpg").at("code") == "crashed");
+    // The third crash quarantines it: the fourth trigger file is processed without the plugin.
+    CHECK(lines.at("zbad-06.jpg").at("status") == "ok");
+    CHECK(first.err.find("org.lightbox.test.misbehaving 0.1.0 is quarantined") != std::string::npos);
+
+    const auto listed = lbx::test::run_engine({"plugins", "--json"}, s.env());
+    const json plugins = json::parse(listed.out);
+    REQUIRE(plugins.at("quarantined").size() == 1);
+    CHECK(plugins.at("quarantined")[0].at("id") == "org.lightbox.test.misbehaving");
+    CHECK(plugins.at("quarantined")[0].at("last_file").get<std::string>().find("zbad-05.jpg") != std::string::npos);
+
+    // The next run skips the plugin with one clear line and crashes nowhere.
+    const auto second = lbx::test::run_engine(s.run_args({"--jobs", "1"}), s.env());
+    INFO(second.err);
+    CHECK(second.exit_code == 0);
+    CHECK(second.err.find("quarantined") != std::string::npos);
+
+    SECTION("a changed plugin file lifts it") {
+        const auto lib = s.plugins / "libfixture_misbehaving.so";
+        std::filesystem::last_write_time(lib, std::filesystem::last_write_time(lib) + 10s);
+        const auto third = lbx::test::run_engine(s.run_args({"--jobs", "1"}), s.env());
+        CHECK(third.out.find("\"crashed\"") != std::string::npos);
+    }
+    SECTION("plugins reset lifts it") {
+        CHECK(lbx::test::run_engine({"plugins", "reset", "org.lightbox.test.misbehaving"}, s.env()).exit_code == 0);
+        const auto third = lbx::test::run_engine(s.run_args({"--jobs", "1"}), s.env());
+        CHECK(third.out.find("\"crashed\"") != std::string::npos);
+    }
+}
+
+TEST_CASE("Ctrl-C or SIGTERM during a hang ends within the grace period, the finished files kept", "[isolation]") {
+    for (const int sig : {SIGINT, SIGTERM}) {
+        DYNAMIC_SECTION("signal " << sig) {
+            Setup s("hang", 4, 1);
+            const std::string catalog = (s.dir / "lib.lbx").string();
+            lbx::test::ChildProcess engine({LIGHTBOX_TEST_ENGINE_EXE, "run", "--json", "--no-progress", "--config", s.config.string(),
+                                            "--thumbs", (s.dir / "thumbs").string(), "--catalog", catalog, "--jobs", "1",
+                                            "--file-timeout", "600", "--stop-grace", "1", s.photos.string()},
+                                           s.env());
+            REQUIRE(engine.wait_for_stdout_lines(4, 60s));  // the good files are done; the trigger hangs
+            const auto start = std::chrono::steady_clock::now();
+            engine.send_signal(sig);
+            const auto r = engine.wait(30s);
+            const auto took = std::chrono::steady_clock::now() - start;
+            INFO(r.err);
+            CHECK(r.exit_code == 130);
+            CHECK(took < 1s + 2s);
+            CHECK(by_name(r.out).size() == 4);
+            const auto query = lbx::test::run_engine({"query", "--catalog", catalog, "--json"}, s.env());
+            CHECK(std::count(query.out.begin(), query.out.end(), '\n') == 4);
+        }
+    }
+}
