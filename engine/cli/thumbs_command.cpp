@@ -119,7 +119,10 @@ int prewarm_action(catalog::Catalog& library, catalog::ThumbnailCache& cache, Pi
     });
     PluginRegistry registry;
     load_plugins(registry, true);
+    Quarantine quarantine(Quarantine::default_file());
     if (auto ok = restrict_to_kinds(config, {"decode", "thumbnail"}); !ok) return fail(ok.error().message);
+    for (const std::string& note : skip_quarantined_stages(config, quarantine.active()))
+        std::fprintf(stderr, "lightbox-engine: %s\n", note.c_str());
 
     auto before = cache.stats();
     if (!before) return fail(before.error().message);
@@ -188,7 +191,9 @@ int prewarm_action(catalog::Catalog& library, catalog::ThumbnailCache& cache, Pi
             progress.file_done(true);
         };
         std::istringstream no_list;
-        run_batch(**pipeline, paths, no_list, options.jobs, stop, counts, callbacks);
+        auto supervision = make_supervision(isolation_options(options.isolation), options.jobs, config, thumbs,
+                                            plugin_search_path(executable_dir()), registry, &quarantine);
+        run_batch(make_processor_factory(**pipeline, supervision), paths, no_list, options.jobs, stop, counts, callbacks);
         progress.clear_line();
     }
     out.interrupted = user_stop;

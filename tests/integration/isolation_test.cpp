@@ -2,6 +2,7 @@
 // leaks or writes to stdout costs the one file it misbehaves on. The misbehaving fixture plugin
 // (tests/fixture_plugins/misbehaving_stage.cpp) does so on files whose path holds its trigger; the real
 // lightbox-engine runs it in `run` (with and without a catalog) and in `serve` driven by lightbox-ctl.
+#include "catalog/sqlite_db.hpp"
 #include "sample/image_encoders.hpp"
 #include "sample/rgb_image.hpp"
 #include "support/child_process.hpp"
@@ -231,4 +232,113 @@ TEST_CASE("Ctrl-C or SIGTERM during a hang ends within the grace period, the fin
             CHECK(std::count(query.out.begin(), query.out.end(), '\n') == 4);
         }
     }
+}
+
+namespace {
+
+// lightbox-ctl against one served engine.
+struct Ctl {
+    const lbx::test::ServedEngine& engine;
+    lbx::test::ProcessResult operator()(std::vector<std::string> args) const {
+        args.insert(args.begin(), {"--endpoint", engine.command_endpoint()});
+        return lbx::test::run_ctl(args);
+    }
+    json status(uint64_t job) const { return json::parse((*this)({"--json", "status", std::to_string(job)}).out); }
+    // Polls the job's snapshot (a request, not a sleep-and-hope) until `done` holds or the time is up.
+    bool wait_until(uint64_t job, const std::function<bool(const json&)>& done, std::chrono::seconds limit) const {
+        const auto until = std::chrono::steady_clock::now() + limit;
+        while (std::chrono::steady_clock::now() < until) {
+            if (done(status(job))) return true;
+            std::this_thread::sleep_for(50ms);
+        }
+        return false;
+    }
+    uint64_t start_scan(const Setup& s) const {
+        const auto started = (*this)({"--json", "scan", s.photos.string(), "--pipeline", s.config.string()});
+        REQUIRE(started.exit_code == 0);
+        return json::parse(started.out).at("job_id").get<uint64_t>();
+    }
+};
+
+std::vector<std::string> service_env(const Setup& s) {
+    return {"LIGHTBOX_PLUGIN_PATH=" + s.plugins.string(), "LIGHTBOX_QUARANTINE_FILE=" + (s.dir / "quarantine.json").string()};
+}
+
+}  // namespace
+
+TEST_CASE("under serve a crashing plugin costs one file: the service answers, the ledger has it, no crash loop", "[isolation][service]") {
+    Setup s("segv", 5, 1);
+    lbx::test::ServedEngine engine({"--catalog", (s.dir / "lib.lbx").string(), "--jobs", "2"}, service_env(s));
+    const Ctl ctl{engine};
+    const auto scanned = ctl({"scan", s.photos.string(), "--pipeline", s.config.string(), "--wait"});
+    INFO(scanned.err);
+    CHECK(scanned.exit_code == 1);  // one file failed
+    CHECK(ctl({"hello"}).exit_code == 0);
+    const auto failures = ctl({"failures"});
+    CHECK(failures.out.find("zbad-05.jpg") != std::string::npos);
+    CHECK(failures.out.find("crashed") != std::string::npos);
+    const json listed = json::parse(ctl({"--json", "query"}).out);
+    CHECK(listed.at("total") == 5);
+    // The rescan reads nothing that crashed before: it completes and the engine is still there.
+    const auto rescanned = ctl({"rescan", "--wait"});
+    CHECK(rescanned.out.find("completed") != std::string::npos);
+    CHECK(ctl({"hello"}).exit_code == 0);
+}
+
+TEST_CASE("under serve, cancel and Shutdown during a hang finish within the grace period", "[isolation][service]") {
+    Setup s("hang", 4, 1);
+    lbx::test::ServedEngine engine({"--catalog", (s.dir / "lib.lbx").string(), "--jobs", "1", "--file-timeout", "600",
+                                    "--stop-grace", "1"},
+                                   service_env(s));
+    const Ctl ctl{engine};
+    const uint64_t job = ctl.start_scan(s);
+    REQUIRE(ctl.wait_until(job, [](const json& j) { return j.at("done") >= 4; }, 60s));  // the trigger hangs now
+
+    auto start = std::chrono::steady_clock::now();
+    CHECK(ctl({"cancel", std::to_string(job)}).exit_code == 0);
+    CHECK(ctl.wait_until(job, [](const json& j) { return j.at("state") == "cancelled"; }, 10s));
+    CHECK(std::chrono::steady_clock::now() - start < 1s + 2s);
+    CHECK(json::parse(ctl({"--json", "query"}).out).at("total") == 4);
+
+    const uint64_t second = ctl.start_scan(s);
+    REQUIRE(ctl.wait_until(second, [](const json& j) { return j.at("current_path").get<std::string>().find("good-03") != std::string::npos || j.at("done") >= 1; }, 60s));
+    start = std::chrono::steady_clock::now();
+    CHECK(ctl({"shutdown"}).exit_code == 0);
+    const auto stopped = engine.process().wait(30s);
+    CHECK(stopped.exit_code == 0);
+    CHECK(std::chrono::steady_clock::now() - start < 1s + 2s);
+}
+
+TEST_CASE("a job running when its engine died shows as interrupted on the next start, and a rescan finishes it", "[isolation][service]") {
+    Setup s("hang", 4, 1);
+    const std::string catalog = (s.dir / "lib.lbx").string();
+    {
+        lbx::test::ServedEngine engine({"--catalog", catalog, "--jobs", "1", "--file-timeout", "600"}, service_env(s));
+        const Ctl ctl{engine};
+        const uint64_t job = ctl.start_scan(s);
+        REQUIRE(ctl.wait_until(job, [](const json& j) { return j.at("done") >= 4; }, 60s));
+        // The counts reach the catalog about every second: read them there, as the next engine will.
+        const auto until = std::chrono::steady_clock::now() + 30s;
+        int64_t saved = 0;
+        while (saved < 4 && std::chrono::steady_clock::now() < until) {
+            if (auto db = lbx::engine::catalog::Database::open(catalog)) {
+                if (auto done = (*db)->query_int("SELECT coalesce(max(done), 0) FROM jobs")) saved = *done;
+            }
+            if (saved < 4) std::this_thread::sleep_for(100ms);
+        }
+        REQUIRE(saved == 4);
+        engine.process().send_signal(SIGKILL);
+        engine.process().wait(10s);
+    }
+    lbx::test::ServedEngine engine({"--catalog", catalog, "--jobs", "1", "--file-timeout", "2"}, service_env(s));
+    const Ctl ctl{engine};
+    const json jobs = json::parse(ctl({"--json", "jobs"}).out);
+    INFO(jobs.dump());
+    REQUIRE(jobs.at("jobs").size() == 1);
+    CHECK(jobs.at("jobs")[0].at("state") == "interrupted");
+    CHECK(jobs.at("jobs")[0].at("done") == 4);
+    const auto rescanned = ctl({"rescan", "--wait"});
+    CHECK(rescanned.out.find("completed") != std::string::npos);
+    // The default pipeline has no misbehaving stage: the file the first job hung on is in the set now.
+    CHECK(json::parse(ctl({"--json", "query"}).out).at("total") == 5);
 }
