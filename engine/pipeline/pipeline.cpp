@@ -247,7 +247,7 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
                 if (stage == nullptr) break;  // no metadata reader for this format: not an error
                 count(*stage);
                 const StageScope running(context, *stage);
-                if (auto ok = stage->read_metadata(source, r.metadata); !ok) {
+                if (auto ok = stage->read_metadata(source, r.metadata, context); !ok) {
                     // Damaged metadata must not hide a photo whose pixels are fine: when a decode stage
                     // follows, this is a warning and the photo goes on without metadata.
                     if (!decodes_) return finish(stage_failure(*stage, ok.error()));
@@ -260,10 +260,37 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
                 if (stage == nullptr)
                     return finish(engine_failure("decode", "unsupported", "no decoder for format '" + r.format + "'"));
                 count(*stage);
-                const StageScope running(context, *stage);
-                auto decoded = stage->decode(source, decode_long_edge_, DecodeLimits{config_.max_pixels});
-                if (!decoded) return finish(stage_failure(*stage, decoded.error()));
-                image = std::move(*decoded);
+                {
+                    const StageScope running(context, *stage);
+                    auto decoded = stage->decode(source, decode_long_edge_, DecodeLimits{config_.max_pixels}, context);
+                    if (!decoded) return finish(stage_failure(*stage, decoded.error()));
+                    image = std::move(*decoded);
+                }
+                if (image->metadata_blocks.empty()) break;
+                // The decoder handed the raw Exif/XMP of its container (API 1.1): read them with the
+                // pipeline's metadata stage (the highest-priority one that reads blocks) and keep only what
+                // the file's own metadata reader did not give. No metadata step configured: none wanted.
+                const StageInstance* reader = nullptr;
+                auto consider = [&reader](const StageInstance* s) {
+                    if (s != nullptr && s->reads_metadata_blocks() &&
+                        (reader == nullptr || s->stage().desc->priority > reader->stage().desc->priority))
+                        reader = s;
+                };
+                for (const Step& s : steps_) {
+                    if (s.kind != LBX_STAGE_METADATA) continue;
+                    consider(s.fixed);
+                    for (const auto& by_format : s.by_format) consider(by_format.second);
+                }
+                if (reader == nullptr) break;
+                Metadata from_blocks;
+                for (const MetadataBlock& block : image->metadata_blocks) {
+                    count(*reader);
+                    const StageScope running(context, *reader);
+                    // A damaged block must not cost the photo: a warning, the other blocks still count.
+                    if (auto ok = reader->read_metadata_block(source, block, from_blocks, context); !ok)
+                        r.warnings.push_back(stage_failure(*reader, ok.error()));
+                }
+                r.metadata.fill_missing_from(from_blocks);
                 break;
             }
             case LBX_STAGE_TAG: {
