@@ -270,25 +270,26 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
                 // The decoder handed the raw Exif/XMP of its container (API 1.1): read them with the
                 // pipeline's metadata stage (the highest-priority one that reads blocks) and keep only what
                 // the file's own metadata reader did not give. No metadata step configured: none wanted.
-                const StageInstance* reader = nullptr;
-                auto consider = [&reader](const StageInstance* s) {
-                    if (s != nullptr && s->reads_metadata_blocks() &&
-                        (reader == nullptr || s->stage().desc->priority > reader->stage().desc->priority))
-                        reader = s;
+                const StageInstance* block_reader = nullptr;
+                auto consider = [&block_reader](const StageInstance* candidate) {
+                    if (candidate != nullptr && candidate->reads_metadata_blocks() &&
+                        (block_reader == nullptr ||
+                         candidate->stage().desc->priority > block_reader->stage().desc->priority))
+                        block_reader = candidate;
                 };
-                for (const Step& s : steps_) {
-                    if (s.kind != LBX_STAGE_METADATA) continue;
-                    consider(s.fixed);
-                    for (const auto& by_format : s.by_format) consider(by_format.second);
+                for (const Step& metadata_step : steps_) {
+                    if (metadata_step.kind != LBX_STAGE_METADATA) continue;
+                    consider(metadata_step.fixed);
+                    for (const auto& by_format : metadata_step.by_format) consider(by_format.second);
                 }
-                if (reader == nullptr) break;
+                if (block_reader == nullptr) break;
                 Metadata from_blocks;
                 for (const MetadataBlock& block : image->metadata_blocks) {
-                    count(*reader);
-                    const StageScope running(context, *reader);
+                    count(*block_reader);
+                    const StageScope running(context, *block_reader);
                     // A damaged block must not cost the photo: a warning, the other blocks still count.
-                    if (auto ok = reader->read_metadata_block(source, block, from_blocks, context); !ok)
-                        r.warnings.push_back(stage_failure(*reader, ok.error()));
+                    if (auto ok = block_reader->read_metadata_block(source, block, from_blocks, context); !ok)
+                        r.warnings.push_back(stage_failure(*block_reader, ok.error()));
                 }
                 r.metadata.fill_missing_from(from_blocks);
                 break;
