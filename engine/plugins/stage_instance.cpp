@@ -62,8 +62,9 @@ void services_log(void* host, lbx_log_level level, const char* message) noexcept
         const int lvl = level >= LBX_LOG_ERROR && level <= LBX_LOG_DEBUG ? level : LBX_LOG_DEBUG;
         if (h->context->log) {
             h->context->log(*h->stage, lvl, line);
-        } else {
+        } else if (lvl != LBX_LOG_DEBUG) {
             // No log given (a CLI run, a test): one write per line, so lines from threads do not mix.
+            // Debug lines are dropped here: one per file would bury a long run's output.
             const std::string out = "[" + h->stage->plugin->id + "] " + level_name(lvl) + ": " + line + "\n";
             std::fwrite(out.data(), 1, out.size(), stderr);
         }
