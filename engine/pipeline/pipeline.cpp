@@ -247,7 +247,7 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
                 if (stage == nullptr) break;  // no metadata reader for this format: not an error
                 count(*stage);
                 const StageScope running(context, *stage);
-                if (auto ok = stage->read_metadata(source, r.metadata); !ok) {
+                if (auto ok = stage->read_metadata(source, r.metadata, context); !ok) {
                     // Damaged metadata must not hide a photo whose pixels are fine: when a decode stage
                     // follows, this is a warning and the photo goes on without metadata.
                     if (!decodes_) return finish(stage_failure(*stage, ok.error()));
@@ -260,10 +260,38 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
                 if (stage == nullptr)
                     return finish(engine_failure("decode", "unsupported", "no decoder for format '" + r.format + "'"));
                 count(*stage);
-                const StageScope running(context, *stage);
-                auto decoded = stage->decode(source, decode_long_edge_, DecodeLimits{config_.max_pixels});
-                if (!decoded) return finish(stage_failure(*stage, decoded.error()));
-                image = std::move(*decoded);
+                {
+                    const StageScope running(context, *stage);
+                    auto decoded = stage->decode(source, decode_long_edge_, DecodeLimits{config_.max_pixels}, context);
+                    if (!decoded) return finish(stage_failure(*stage, decoded.error()));
+                    image = std::move(*decoded);
+                }
+                if (image->metadata_blocks.empty()) break;
+                // The decoder handed the raw Exif/XMP of its container (API 1.1): read them with the
+                // pipeline's metadata stage (the highest-priority one that reads blocks) and keep only what
+                // the file's own metadata reader did not give. No metadata step configured: none wanted.
+                const StageInstance* block_reader = nullptr;
+                auto consider = [&block_reader](const StageInstance* candidate) {
+                    if (candidate != nullptr && candidate->reads_metadata_blocks() &&
+                        (block_reader == nullptr ||
+                         candidate->stage().desc->priority > block_reader->stage().desc->priority))
+                        block_reader = candidate;
+                };
+                for (const Step& metadata_step : steps_) {
+                    if (metadata_step.kind != LBX_STAGE_METADATA) continue;
+                    consider(metadata_step.fixed);
+                    for (const auto& by_format : metadata_step.by_format) consider(by_format.second);
+                }
+                if (block_reader == nullptr) break;
+                Metadata from_blocks;
+                for (const MetadataBlock& block : image->metadata_blocks) {
+                    count(*block_reader);
+                    const StageScope running(context, *block_reader);
+                    // A damaged block must not cost the photo: a warning, the other blocks still count.
+                    if (auto ok = block_reader->read_metadata_block(source, block, from_blocks, context); !ok)
+                        r.warnings.push_back(stage_failure(*block_reader, ok.error()));
+                }
+                r.metadata.fill_missing_from(from_blocks);
                 break;
             }
             case LBX_STAGE_TAG: {

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <cstdio>
 #include <cstring>
 #include <new>
 #include <sstream>
+#include <string_view>
 
 namespace lbx::engine {
 
@@ -30,6 +33,61 @@ std::string megapixels(uint64_t pixels) {
     return s.str();
 }
 
+// ------------------------------------------------------------------ host services (plugin API 1.1)
+// The host side of lbx_host_services for one call: the stage (to tag messages) and the caller's context.
+struct ServicesHost {
+    const LoadedStage* stage;
+    const ProcessContext* context;
+};
+
+const char* level_name(int level) {
+    switch (level) {
+        case LBX_LOG_ERROR: return "error";
+        case LBX_LOG_WARNING: return "warning";
+        case LBX_LOG_INFO: return "info";
+        default: return "debug";
+    }
+}
+
+// Messages are one line: a plugin's newlines would forge log lines; very long ones are cut.
+constexpr std::size_t kMaxLogMessage = 2000;
+
+void services_log(void* host, lbx_log_level level, const char* message) noexcept {
+    if (message == nullptr) return;
+    const auto* h = static_cast<const ServicesHost*>(host);
+    try {
+        std::string line(message, strnlen(message, kMaxLogMessage));
+        while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+        std::replace_if(line.begin(), line.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+        const int lvl = level >= LBX_LOG_ERROR && level <= LBX_LOG_DEBUG ? level : LBX_LOG_DEBUG;
+        if (h->context->log) {
+            h->context->log(*h->stage, lvl, line);
+        } else if (lvl != LBX_LOG_DEBUG) {
+            // No log given (a CLI run, a test): one write per line, so lines from threads do not mix.
+            // Debug lines are dropped here: one per file would bury a long run's output.
+            const std::string out = "[" + h->stage->plugin->id + "] " + level_name(lvl) + ": " + line + "\n";
+            std::fwrite(out.data(), 1, out.size(), stderr);
+        }
+    } catch (...) {
+        // A message is not worth failing the file for.
+    }
+}
+
+int32_t services_should_stop(void* host) noexcept {
+    const auto* h = static_cast<const ServicesHost*>(host);
+    try {
+        return h->context->should_stop && h->context->should_stop() ? 1 : 0;
+    } catch (...) {
+        return 0;
+    }
+}
+
+// The services of one call; `host` must outlive the call.
+lbx_host_services make_services(const ServicesHost& host) {
+    return lbx_host_services{sizeof(lbx_host_services), const_cast<ServicesHost*>(&host), &services_log,
+                             &services_should_stop, host.context->threads_hint};
+}
+
 // ------------------------------------------------------------------------------ decode: image sink
 struct DecodeHost {
     const DecodeLimits* limits;
@@ -38,6 +96,35 @@ struct DecodeHost {
     bool allocated = false;
     std::string failure;  // set when the host refused a request
 };
+
+lbx_status sink_add_metadata_block(void* host, const char* kind, const uint8_t* data, size_t size,
+                                   lbx_error* error) noexcept {
+    auto* h = static_cast<DecodeHost*>(host);
+    if (kind == nullptr || (std::string_view(kind) != LBX_METADATA_BLOCK_EXIF &&
+                            std::string_view(kind) != LBX_METADATA_BLOCK_XMP)) {
+        set_error(error, LBX_E_INVALID_PARAM,
+                  std::string("unknown metadata block kind '") + (kind ? kind : "(null)") + "' (expected exif or xmp)");
+        return LBX_E_INVALID_PARAM;
+    }
+    if (data == nullptr || size == 0) {
+        set_error(error, LBX_E_INVALID_PARAM, std::string("empty ") + kind + " block");
+        return LBX_E_INVALID_PARAM;
+    }
+    if (size > kMaxMetadataBlockBytes || h->image.metadata_blocks.size() >= kMaxMetadataBlocks) {
+        set_error(error, LBX_E_TOO_LARGE,
+                  std::string(kind) + " block of " + std::to_string(size) + " bytes refused (at most " +
+                      std::to_string(kMaxMetadataBlocks) + " blocks of " + std::to_string(kMaxMetadataBlockBytes) +
+                      " bytes)");
+        return LBX_E_TOO_LARGE;
+    }
+    try {
+        h->image.metadata_blocks.push_back(MetadataBlock{kind, {data, data + size}});
+    } catch (const std::bad_alloc&) {
+        set_error(error, LBX_E_NO_MEMORY, "out of memory");
+        return LBX_E_NO_MEMORY;
+    }
+    return LBX_OK;
+}
 
 lbx_status sink_set_source_size(void* host, uint32_t width, uint32_t height, lbx_error* error) noexcept {
     auto* h = static_cast<DecodeHost*>(host);
@@ -234,9 +321,13 @@ Error StageInstance::stage_error(const lbx_error& error, int32_t status) const {
                       "stage " + stage_->id + " of plugin " + stage_->plugin->id + " " + stage_->plugin->version);
 }
 
-Expected<Image> StageInstance::decode(const Source& source, uint32_t min_long_edge, const DecodeLimits& limits) const {
+Expected<Image> StageInstance::decode(const Source& source, uint32_t min_long_edge, const DecodeLimits& limits,
+                                      const ProcessContext& context) const {
     DecodeHost host{&limits, {}, false, false, {}};
-    lbx_image_sink sink{sizeof(lbx_image_sink), &host, &sink_set_source_size, &sink_allocate};
+    const ServicesHost services_host{stage_, &context};
+    const lbx_host_services services = make_services(services_host);
+    lbx_image_sink sink{sizeof(lbx_image_sink), &host,     &sink_set_source_size, &sink_allocate,
+                        &services,              &sink_add_metadata_block};
     lbx_decode_request request{sizeof(lbx_decode_request), make_source(source), min_long_edge};
     lbx_error error = empty_error();
     lbx_status s = stage_->desc->decode(instance_, &request, &sink, &error);
@@ -255,8 +346,12 @@ Expected<Image> StageInstance::decode(const Source& source, uint32_t min_long_ed
     return std::move(host.image);
 }
 
-Expected<void> StageInstance::read_metadata(const Source& source, Metadata& metadata) const {
-    lbx_metadata_sink sink{sizeof(lbx_metadata_sink), &metadata, &meta_add_entry, &meta_set_text, &meta_set_number};
+Expected<void> StageInstance::read_metadata(const Source& source, Metadata& metadata,
+                                            const ProcessContext& context) const {
+    const ServicesHost services_host{stage_, &context};
+    const lbx_host_services services = make_services(services_host);
+    lbx_metadata_sink sink{sizeof(lbx_metadata_sink), &metadata, &meta_add_entry, &meta_set_text, &meta_set_number,
+                           &services};
     lbx_source src = make_source(source);
     lbx_error error = empty_error();
     lbx_status s = stage_->desc->read_metadata(instance_, &src, &sink, &error);
@@ -264,9 +359,36 @@ Expected<void> StageInstance::read_metadata(const Source& source, Metadata& meta
     return {};
 }
 
-Expected<std::vector<Tag>> StageInstance::tag(const Source& source, const Image* image, const Metadata& metadata) const {
+bool StageInstance::reads_metadata_blocks() const {
+    // A descriptor built against API 1.0 ends before read_metadata_block: never read past its size.
+    return stage_->kind == LBX_STAGE_METADATA && LBX_HAS_FIELD(stage_->desc, lbx_stage_desc, read_metadata_block) &&
+           stage_->desc->read_metadata_block != nullptr;
+}
+
+Expected<void> StageInstance::read_metadata_block(const Source& source, const MetadataBlock& block, Metadata& metadata,
+                                                  const ProcessContext& context) const {
+    if (!reads_metadata_blocks()) {
+        return unexpected(make_error(stage_kind_name(stage_->kind), status_code_name(LBX_E_UNSUPPORTED),
+                                     "stage '" + stage_->id + "' reads no metadata blocks",
+                                     "file " + source.path));
+    }
+    const ServicesHost services_host{stage_, &context};
+    const lbx_host_services services = make_services(services_host);
+    lbx_metadata_sink sink{sizeof(lbx_metadata_sink), &metadata, &meta_add_entry, &meta_set_text, &meta_set_number,
+                           &services};
+    const lbx_metadata_block b{sizeof(lbx_metadata_block), block.kind.c_str(), block.data.data(), block.data.size()};
+    lbx_error error = empty_error();
+    lbx_status s = stage_->desc->read_metadata_block(instance_, &b, &sink, &error);
+    if (s != LBX_OK) return unexpected(stage_error(error, s));
+    return {};
+}
+
+Expected<std::vector<Tag>> StageInstance::tag(const Source& source, const Image* image, const Metadata& metadata,
+                                              const ProcessContext& context) const {
     TagHost host{{}, stage_->plugin->id};
-    lbx_tag_sink sink{sizeof(lbx_tag_sink), &host, &tag_add};
+    const ServicesHost services_host{stage_, &context};
+    const lbx_host_services services = make_services(services_host);
+    lbx_tag_sink sink{sizeof(lbx_tag_sink), &host, &tag_add, &services};
     lbx_source src = make_source(source);
     lbx_metadata_view view = make_view(metadata);
     lbx_image img{};
@@ -280,9 +402,12 @@ Expected<std::vector<Tag>> StageInstance::tag(const Source& source, const Image*
 
 Expected<std::vector<EncodedThumbnail>> StageInstance::thumbnail(const Source& source, const Image& image,
                                                                  const Metadata& metadata, uint32_t orientation,
-                                                                 std::span<const uint32_t> sizes) const {
+                                                                 std::span<const uint32_t> sizes,
+                                                                 const ProcessContext& context) const {
     std::vector<EncodedThumbnail> out;
-    lbx_thumbnail_sink sink{sizeof(lbx_thumbnail_sink), &out, &thumb_emit};
+    const ServicesHost services_host{stage_, &context};
+    const lbx_host_services services = make_services(services_host);
+    lbx_thumbnail_sink sink{sizeof(lbx_thumbnail_sink), &out, &thumb_emit, &services};
     lbx_source src = make_source(source);
     lbx_metadata_view view = make_view(metadata);
     lbx_image img = image.view();

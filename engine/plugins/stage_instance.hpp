@@ -1,8 +1,11 @@
 // A created stage: the host side of one stage's calls across the plugin ABI. It builds the C sinks and
 // views, calls the plugin, and turns its status into an Error value naming the stage and the plugin.
+// Each call also hands the stage the host services of plugin API 1.1, taken from the ProcessContext: the
+// log (the context's, or a line on stderr prefixed with the plugin id), the stop check and the threads hint.
 #pragma once
 
 #include "core/expected.hpp"
+#include "pipeline/process_context.hpp"
 #include "plugins/param_values.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "plugins/stage_io.hpp"
@@ -26,12 +29,21 @@ public:
     const std::vector<ParamValue>& params() const { return params_; }
 
     // Every call below is thread-safe: stages keep their instances immutable (see plugin_api.h).
-    Expected<Image> decode(const Source& source, uint32_t min_long_edge, const DecodeLimits& limits) const;
-    Expected<void> read_metadata(const Source& source, Metadata& metadata) const;
-    Expected<std::vector<Tag>> tag(const Source& source, const Image* image, const Metadata& metadata) const;
+    Expected<Image> decode(const Source& source, uint32_t min_long_edge, const DecodeLimits& limits,
+                           const ProcessContext& context = {}) const;
+    Expected<void> read_metadata(const Source& source, Metadata& metadata, const ProcessContext& context = {}) const;
+    Expected<std::vector<Tag>> tag(const Source& source, const Image* image, const Metadata& metadata,
+                                   const ProcessContext& context = {}) const;
     Expected<std::vector<EncodedThumbnail>> thumbnail(const Source& source, const Image& image,
                                                       const Metadata& metadata, uint32_t orientation,
-                                                      std::span<const uint32_t> sizes) const;
+                                                      std::span<const uint32_t> sizes,
+                                                      const ProcessContext& context = {}) const;
+
+    // True for a metadata stage that reads the raw blocks decoders hand over (API 1.1 read_metadata_block).
+    bool reads_metadata_blocks() const;
+    // Reads one such block into `metadata`; `source` is the file it came from (for messages).
+    Expected<void> read_metadata_block(const Source& source, const MetadataBlock& block, Metadata& metadata,
+                                       const ProcessContext& context = {}) const;
 
 private:
     StageInstance(const LoadedStage& stage, void* instance, std::vector<ParamValue> params);

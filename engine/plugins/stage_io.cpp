@@ -1,5 +1,7 @@
 #include "plugins/stage_io.hpp"
 
+#include <set>
+
 namespace lbx::engine {
 
 lbx_image Image::view() const {
@@ -30,6 +32,15 @@ const std::string* Metadata::get_entry(const std::string& key) const {
     for (const auto& [k, v] : entries)
         if (k == key) return &v;
     return nullptr;
+}
+
+void Metadata::fill_missing_from(const Metadata& other) {
+    std::set<std::string> present;  // keys held before: a key repeated in `other` keeps all its values
+    for (const auto& entry : entries) present.insert(entry.first);
+    for (const auto& [key, value] : other.entries)
+        if (!present.contains(key)) entries.emplace_back(key, value);
+    text.insert(other.text.begin(), other.text.end());  // insert keeps existing keys
+    numbers.insert(other.numbers.begin(), other.numbers.end());
 }
 
 }  // namespace lbx::engine

@@ -4,6 +4,7 @@
 
 #include <lightbox/plugin_api.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -20,6 +21,12 @@ struct Source {
     std::string format;  // sniffed format name ("jpeg", "heif", ...)
 };
 
+// A raw Exif or XMP block a decoder found in its container (plugin API 1.1), copied by the host.
+struct MetadataBlock {
+    std::string kind;  // LBX_METADATA_BLOCK_EXIF or LBX_METADATA_BLOCK_XMP
+    std::vector<uint8_t> data;
+};
+
 struct Image {
     uint32_t width = 0;
     uint32_t height = 0;
@@ -28,6 +35,7 @@ struct Image {
     uint32_t source_width = 0;    // stored size, before scaling and orientation
     uint32_t source_height = 0;
     uint32_t flags = 0;           // LBX_IMAGE_*
+    std::vector<MetadataBlock> metadata_blocks;  // for the metadata stage, in the order handed over
 
     lbx_image view() const;
 };
@@ -41,6 +49,10 @@ struct Metadata {
     std::optional<std::string> get_text(const std::string& field) const;
     std::optional<double> get_number(const std::string& field) const;
     const std::string* get_entry(const std::string& key) const;
+
+    // Adds what `other` has and this lacks: entries with a key not present, text and numbers of fields not
+    // set. What this already holds wins (the file's own metadata over a decoder's blocks).
+    void fill_missing_from(const Metadata& other);
 };
 
 struct Tag {
@@ -61,5 +73,10 @@ struct EncodedThumbnail {
 struct DecodeLimits {
     uint64_t max_pixels = 250'000'000;
 };
+
+// What a decoder may hand over with add_metadata_block: a few blocks, none huge (Exif in JPEG is at most
+// 64 KiB; XMP packets with previews reach megabytes).
+inline constexpr std::size_t kMaxMetadataBlocks = 16;
+inline constexpr std::size_t kMaxMetadataBlockBytes = 16u << 20;
 
 }  // namespace lbx::engine

@@ -18,11 +18,13 @@
 #include <exiv2/webpimage.hpp>
 
 #include <climits>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <new>
+#include <stdexcept>
 #include <span>
 #include <string>
 #include <utility>
@@ -215,6 +217,26 @@ void emit(const Summary& s, lbx::sdk::MetadataSink& sink) {
     number(LBX_FIELD_HEIGHT, s.height);
 }
 
+// Reports what Exiv2 read: raw entries (when asked for) and the summary. Everything is read before
+// anything is reported: a failure leaves the sink untouched.
+lbx::sdk::Status report(const Parsed& parsed, const std::string& what, std::size_t size, bool raw_entries,
+                        std::size_t max_value_length, lbx::sdk::MetadataSink& sink) {
+    Entries entries;
+    Summary summary;
+    lbx::sdk::Status status = guarded(what, size, [&] {
+        if (raw_entries) {
+            collect_exif(parsed.exif, max_value_length, entries);
+            collect_iptc(parsed.iptc, max_value_length, entries);
+            collect_xmp(parsed.xmp, max_value_length, entries);
+        }
+        summary = summarize(parsed.exif, parsed.xmp, parsed.iptc, parsed.width, parsed.height);
+    });
+    if (!status.ok()) return status;
+    for (const auto& [key, value] : entries) sink.entry(key, value);
+    emit(summary, sink);
+    return lbx::sdk::ok();
+}
+
 }  // namespace
 
 ExifReader::ExifReader(const lbx::sdk::Params& params)
@@ -271,22 +293,40 @@ lbx::sdk::Status ExifReader::read_metadata(const lbx::sdk::Source& source, lbx::
         return status;
     }
 
-    Entries entries;
-    Summary summary;
-    status = guarded(what, bytes.size(), [&] {
-        if (raw_entries_) {
-            collect_exif(parsed.exif, max_value_length_, entries);
-            collect_iptc(parsed.iptc, max_value_length_, entries);
-            collect_xmp(parsed.xmp, max_value_length_, entries);
-        }
-        summary = summarize(parsed.exif, parsed.xmp, parsed.iptc, parsed.width, parsed.height);
-    });
-    if (!status.ok()) return status;
+    return report(parsed, what, bytes.size(), raw_entries_, max_value_length_, sink);
+}
 
-    // Everything was read before anything is reported: a failure above leaves the sink untouched.
-    for (const auto& [key, value] : entries) sink.entry(key, value);
-    emit(summary, sink);
-    return lbx::sdk::ok();
+lbx::sdk::Status ExifReader::read_metadata_block(const lbx::sdk::MetadataBlock& block,
+                                                 lbx::sdk::MetadataSink& sink) const {
+    std::span<const uint8_t> bytes = block.data;
+    const std::string what = "cannot read " + std::string(block.kind) + " block: ";
+    if (bytes.empty()) return lbx::sdk::fail(LBX_E_TRUNCATED, what + "empty");
+    if (bytes.size() > UINT32_MAX / 2) {  // far beyond the host's limit; Exiv2 takes 32-bit sizes
+        return lbx::sdk::fail(LBX_E_TOO_LARGE, what + std::to_string(bytes.size()) + " bytes");
+    }
+    Parsed parsed;
+    lbx::sdk::Status status;
+    if (block.kind == LBX_METADATA_BLOCK_EXIF) {
+        // The APP1 form starts with "Exif\0\0"; ExifParser wants the TIFF structure behind it.
+        if (starts_with(bytes, 0, "Exif\0\0", 6)) bytes = bytes.subspan(6);
+        if (!starts_with(bytes, 0, "II*\0", 4) && !starts_with(bytes, 0, "MM\0*", 4)) {
+            return lbx::sdk::fail(LBX_E_CORRUPT, what + "no TIFF header (first bytes " + hex_prefix(bytes, 8) + ")");
+        }
+        status = guarded(what, bytes.size(), [&] {
+            Exiv2::ExifParser::decode(parsed.exif, reinterpret_cast<const Exiv2::byte*>(bytes.data()),
+                                      static_cast<uint32_t>(bytes.size()));
+        });
+    } else if (block.kind == LBX_METADATA_BLOCK_XMP) {
+        status = guarded(what, bytes.size(), [&] {
+            const std::string packet(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+            // decode() returns non-zero for a packet the XMP toolkit cannot parse, without throwing.
+            if (Exiv2::XmpParser::decode(parsed.xmp, packet) != 0) throw std::runtime_error("malformed XMP packet");
+        });
+    } else {
+        return lbx::sdk::fail(LBX_E_UNSUPPORTED, "unknown metadata block kind '" + std::string(block.kind) + "'");
+    }
+    if (!status.ok()) return status;
+    return report(parsed, what, bytes.size(), raw_entries_, max_value_length_, sink);
 }
 
 }  // namespace lbx::plugins::exif

@@ -17,6 +17,10 @@ public:
 
     lbx::sdk::Status read_metadata(const lbx::sdk::Source& source, lbx::sdk::MetadataSink& sink) const;
 
+    // A raw Exif (TIFF structure) or XMP block a decoder found in its container (plugin API 1.1), read
+    // with Exiv2's ExifParser/XmpParser into the same entries and summary.
+    lbx::sdk::Status read_metadata_block(const lbx::sdk::MetadataBlock& block, lbx::sdk::MetadataSink& sink) const;
+
 private:
     bool raw_entries_;
     std::size_t max_value_length_;

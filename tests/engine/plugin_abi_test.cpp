@@ -1,5 +1,6 @@
 // Pins the plugin ABI (GStreamer's gstabi.c idea): sizes and offsets of the v1 structs may only grow at
-// the end. If this test fails, you changed the binary interface: append fields instead, and bump
+// the end. The first case holds the 1.0 layout (where a struct grew in 1.1, its 1.0 size is now the
+// offset of the first appended field); the second the fields 1.1 appended. If this test fails, you changed the binary interface: append fields instead, and bump
 // LBX_PLUGIN_API_VERSION_MINOR.
 #include <lightbox/plugin_api.h>
 
@@ -19,13 +20,13 @@ TEST_CASE("plugin API v1 struct layouts are pinned (x86-64 / aarch64 LP64)", "[a
     CHECK(sizeof(lbx_image) == 48);
     CHECK(offsetof(lbx_image, flags) == 40);
     CHECK(sizeof(lbx_decode_request) == 56);
-    CHECK(sizeof(lbx_image_sink) == 32);
-    CHECK(sizeof(lbx_metadata_sink) == 40);
+    CHECK(offsetof(lbx_image_sink, services) == 32);  // 1.0 size: 32
+    CHECK(offsetof(lbx_metadata_sink, services) == 40);  // 1.0 size: 40
     CHECK(sizeof(lbx_metadata_view) == 40);
     CHECK(sizeof(lbx_tag_input) == 32);
     CHECK(sizeof(lbx_thumbnail_input) == 56);
-    CHECK(sizeof(lbx_thumbnail_sink) == 24);
-    CHECK(sizeof(lbx_stage_desc) == 120);
+    CHECK(offsetof(lbx_thumbnail_sink, services) == 24);  // 1.0 size: 24
+    CHECK(offsetof(lbx_stage_desc, read_metadata_block) == 120);  // 1.0 size: 120
     CHECK(offsetof(lbx_stage_desc, create) == 72);
     CHECK(offsetof(lbx_stage_desc, thumbnail) == 112);
     CHECK(sizeof(lbx_plugin_desc) == 64);
@@ -37,4 +38,51 @@ TEST_CASE("plugin API v1 struct layouts are pinned (x86-64 / aarch64 LP64)", "[a
     CHECK(LBX_E_CANCELLED == 9);
     CHECK(LBX_STAGE_THUMBNAIL == 4);
     CHECK(LBX_PARAM_INT_LIST == 6);
+}
+
+TEST_CASE("plugin API 1.1 only appends: the 1.0 fields keep their offsets", "[abi]") {
+    CHECK(LBX_PLUGIN_API_VERSION_MINOR == 1);
+    // Host services, new in 1.1.
+    CHECK(sizeof(lbx_host_services) == 40);
+    CHECK(offsetof(lbx_host_services, host) == 8);
+    CHECK(offsetof(lbx_host_services, log) == 16);
+    CHECK(offsetof(lbx_host_services, should_stop) == 24);
+    CHECK(offsetof(lbx_host_services, threads_hint) == 32);
+    CHECK(sizeof(lbx_metadata_block) == 32);
+    CHECK(offsetof(lbx_metadata_block, kind) == 8);
+    CHECK(offsetof(lbx_metadata_block, data) == 16);
+    CHECK(offsetof(lbx_metadata_block, size) == 24);
+    CHECK(LBX_LOG_ERROR == 1);
+    CHECK(LBX_LOG_DEBUG == 4);
+    // Sinks: `services` appended right after the 1.0 end (the old sizeof).
+    CHECK(offsetof(lbx_image_sink, allocate) == 24);
+    CHECK(offsetof(lbx_image_sink, services) == 32);
+    CHECK(offsetof(lbx_image_sink, add_metadata_block) == 40);
+    CHECK(sizeof(lbx_image_sink) == 48);
+    CHECK(offsetof(lbx_metadata_sink, services) == 40);
+    CHECK(sizeof(lbx_metadata_sink) == 48);
+    CHECK(offsetof(lbx_tag_sink, services) == 24);
+    CHECK(sizeof(lbx_tag_sink) == 32);
+    CHECK(offsetof(lbx_thumbnail_sink, services) == 24);
+    CHECK(sizeof(lbx_thumbnail_sink) == 32);
+    // The stage descriptor: read_metadata_block after thumbnail, at the 1.0 size.
+    CHECK(offsetof(lbx_stage_desc, read_metadata_block) == 120);
+    CHECK(sizeof(lbx_stage_desc) == 128);
+    // Unchanged in 1.1.
+    CHECK(sizeof(lbx_plugin_desc) == 64);
+    CHECK(sizeof(lbx_decode_request) == 56);
+    CHECK(sizeof(lbx_tag_input) == 32);
+    CHECK(sizeof(lbx_thumbnail_input) == 56);
+}
+
+TEST_CASE("LBX_HAS_FIELD tells a 1.0-sized struct from a 1.1 one", "[abi]") {
+    lbx_image_sink sink{};
+    sink.struct_size = offsetof(lbx_image_sink, services);  // what a 1.0 host would hand
+    CHECK_FALSE(LBX_HAS_FIELD(&sink, lbx_image_sink, services));
+    CHECK_FALSE(LBX_HAS_FIELD(&sink, lbx_image_sink, add_metadata_block));
+    CHECK(LBX_HAS_FIELD(&sink, lbx_image_sink, allocate));
+    sink.struct_size = sizeof(lbx_image_sink);
+    CHECK(LBX_HAS_FIELD(&sink, lbx_image_sink, add_metadata_block));
+    const lbx_image_sink* none = nullptr;
+    CHECK_FALSE(LBX_HAS_FIELD(none, lbx_image_sink, services));
 }

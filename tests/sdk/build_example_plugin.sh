@@ -6,11 +6,15 @@
 #   3. <prefix>/bin/lightbox-engine plugins --json with LIGHTBOX_PLUGIN_PATH=<example build>: the example
 #      is listed beside the installed built-in plugins and nothing is rejected;
 #   4. <prefix>/bin/lightbox-engine run --json with a config using the example's tag stage, over the
-#      sample photo set: the example's tags are in the output, on the right photos.
+#      sample photo set: the example's tags are in the output, on the right photos;
+#   5. the example decoder (sdk_docs/example-decoder, binary PPM) the same way: built out of tree, its
+#      tests run with the installed stage harness (lightbox::stage_harness), then the installed engine
+#      decodes a PPM file with it and writes its thumbnails.
 # Uses only bash, grep, sed and coreutils (no python, no jq).
 #
 # Usage (ctest runs it, see CMakeLists.txt):
 #   build_example_plugin.sh CMAKE BINARY_DIR ENGINE_DIR EXAMPLE_SRC [GENERATOR [CXX_COMPILER]]
+# The decoder example is taken from EXAMPLE_SRC/../example-decoder.
 # LIGHTBOX_KEEP_TEST_DIR=1 keeps the temporary folder for a look afterwards.
 set -euo pipefail
 
@@ -66,6 +70,8 @@ expect_file "$PREFIX/include/lightbox/plugin.hpp"
 expect_file "$PREFIX/lib/cmake/LightboxPluginSDK/LightboxPluginSDKConfig.cmake"
 expect_file "$PREFIX/lib/cmake/LightboxPluginSDK/LightboxPluginSDKConfigVersion.cmake"
 expect_file "$PREFIX/lib/cmake/LightboxPluginSDK/LightboxPluginSDKTargets.cmake"
+expect_file "$PREFIX/include/lightbox/stage_harness.hpp"
+compgen -G "$PREFIX/lib/liblightbox_stage_harness.so*" >/dev/null || fail "the stage harness library is not installed"
 expect_file "$PREFIX/share/lightbox/config/default.toml"
 compgen -G "$PREFIX/lib/lightbox/plugins/*.so" >/dev/null || fail "no plugin installed in lib/lightbox/plugins"
 
@@ -232,4 +238,50 @@ rc=0
 [ "$rc" = 2 ] || fail "a config with panorama_ratio = 50 gave exit code $rc, not 2"
 grep -qF "hello-tagger" "$LOG" || fail "the error does not name the stage"
 
-echo "ok: the example plugin builds against the installed SDK and runs in the installed engine"
+# ------------------------------------------------------------------------------ the example decoder
+step "build the example decoder out of tree against $PREFIX and run its harness tests"
+DEC_SRC=$WORK/decoder-src
+DEC_BUILD=$WORK/decoder-build
+cp -R "$(dirname "$EXAMPLE_SRC")/example-decoder" "$DEC_SRC"
+rm -rf "$DEC_SRC/build"
+LOG=$WORK/decoder-build.txt
+configure=("$CMAKE" -S "$DEC_SRC" -B "$DEC_BUILD" -DCMAKE_PREFIX_PATH="$PREFIX" -DCMAKE_BUILD_TYPE=RelWithDebInfo)
+[ -n "$GENERATOR" ] && configure+=(-G "$GENERATOR")
+[ -n "$CXX_COMPILER" ] && configure+=(-DCMAKE_CXX_COMPILER="$CXX_COMPILER")
+run_logged "${configure[@]}"
+run_logged "$CMAKE" --build "$DEC_BUILD"
+DECODER=$DEC_BUILD/libppm_decoder.so
+[ -f "$DECODER" ] || fail "the decoder build made no $DECODER"
+LOG=$WORK/decoder-test.txt
+"$DEC_BUILD/ppm_decoder_test" "$DECODER" >"$LOG" 2>&1 || fail "the decoder's harness tests failed"
+grep -qF "ok: example-ppm passes" "$LOG" || fail "the decoder's harness tests printed no result"
+
+step "lightbox-engine run --json decodes a PPM file with the example decoder"
+export LIGHTBOX_PLUGIN_PATH=$BUILD:$DEC_BUILD
+PPM_DIR=$WORK/ppm
+mkdir -p "$PPM_DIR"
+# 300x200, 8 bits, a horizontal red ramp over blue: header, then 300*200 RGB triplets.
+{
+  printf 'P6\n# written by build_example_plugin.sh\n300 200\n255\n'
+  row=""
+  for ((x = 0; x < 300; x++)); do row+=$(printf '\\x%02x\\x00\\xc0' $((x * 255 / 299))); done
+  for ((y = 0; y < 200; y++)); do printf '%b' "$row"; done
+} >"$PPM_DIR/ramp.ppm"
+[ "$(wc -c <"$PPM_DIR/ramp.ppm")" -eq $((300 * 200 * 3 + 52)) ] || fail "ramp.ppm has $(wc -c <"$PPM_DIR/ramp.ppm") bytes"
+OUT=$WORK/run-ppm.jsonl
+LOG=$WORK/run-ppm.err
+rc=0
+"$ENGINE" run --json --no-progress --thumbs "$WORK/ppm-thumbs" "$PPM_DIR/ramp.ppm" >"$OUT" 2>"$LOG" || rc=$?
+cp "$OUT" "$LOG.out"
+[ "$rc" = 0 ] || { cat "$OUT" >>"$LOG"; fail "run on ramp.ppm exited with $rc"; }
+line=$(grep -F ramp.ppm "$OUT") || fail "no result for ramp.ppm"
+case $line in
+  *'"status":"ok"'*) ;;
+  *) fail "ramp.ppm failed: $line" ;;
+esac
+case $line in *'"format":"ppm"'*) ;; *) fail "ramp.ppm was not sniffed as ppm: $line" ;; esac
+case $line in *'"height":200,'*) ;; *) fail "ramp.ppm lacks height 200: $line" ;; esac
+thumb=$(sed -n 's/.*"thumbnails":\[{[^]]*"path":"\([^"]*\)".*/\1/p' <<<"$line")
+[ -n "$thumb" ] && [ -s "$thumb" ] || fail "no thumbnail written for ramp.ppm: $line"
+
+echo "ok: the example plugins build against the installed SDK and run in the installed engine"

@@ -16,12 +16,20 @@
 //       lbx::sdk::make_stage<HelloTagger>("hello", "tags every photo", 0, {}, kParams);
 //   LBX_PLUGIN("org.example.hello", "Hello tagger", "1.0.0", "MIT", "an example", &kStage)
 //
+// Host services (API 1.1): every sink has host(), for log messages (host().info("...")), the stop
+// check of long stages (host().should_stop()) and the threads hint (host().threads_hint()). A decoder
+// hands the raw Exif/XMP of its container with ImageSink::add_metadata_block(); a metadata stage that
+// can read such blocks adds `Status read_metadata_block(const MetadataBlock&, MetadataSink&) const`.
+//
 // See sdk_docs/tutorial.md for the whole walk-through.
 #pragma once
 
 #include <lightbox/plugin_api.h>
 
 #include <cstdint>
+#include <cstdio>
+#include <concepts>
+#include <cstddef>
 #include <cstring>
 #include <exception>
 #include <memory>
@@ -132,6 +140,48 @@ private:
     const lbx_param_set* set_;
 };
 
+// The host services of one call (plugin API 1.1), reached through a sink's host(). Valid during the
+// call only. Without services (a host or test harness that gives none) messages go to stderr, the stop
+// check is always false and the threads hint 0.
+class Host {
+public:
+    explicit Host(const lbx_host_services* services) : services_(services) {}
+
+    // One line for the engine's log, tagged with the plugin id by the host. Prefer it to stdout/stderr.
+    void log(lbx_log_level level, const std::string& message) const {
+        if (LBX_HAS_FIELD(services_, lbx_host_services, log) && services_->log != nullptr) {
+            services_->log(services_->host, level, message.c_str());
+        } else {
+            std::fprintf(stderr, "lightbox plugin: %s\n", message.c_str());
+        }
+    }
+    void error(const std::string& message) const { log(LBX_LOG_ERROR, message); }
+    void warning(const std::string& message) const { log(LBX_LOG_WARNING, message); }
+    void info(const std::string& message) const { log(LBX_LOG_INFO, message); }
+    void debug(const std::string& message) const { log(LBX_LOG_DEBUG, message); }
+
+    // True when the file's work should end: return fail(LBX_E_CANCELLED, ...) soon. Poll it in long loops.
+    bool should_stop() const {
+        return LBX_HAS_FIELD(services_, lbx_host_services, should_stop) && services_->should_stop != nullptr &&
+               services_->should_stop(services_->host) != 0;
+    }
+    // Threads the stage may use for this file, the calling one included; 0: the host did not say.
+    uint32_t threads_hint() const {
+        return LBX_HAS_FIELD(services_, lbx_host_services, threads_hint) ? services_->threads_hint : 0;
+    }
+
+private:
+    const lbx_host_services* services_;
+};
+
+namespace detail {
+// The services of a sink, or nullptr when the sink predates API 1.1.
+template <typename Sink>
+const lbx_host_services* services_of(const Sink* sink) {
+    return LBX_HAS_FIELD(sink, Sink, services) ? sink->services : nullptr;
+}
+}  // namespace detail
+
 // The photo file's bytes, shared by all stages.
 class Source {
 public:
@@ -198,6 +248,17 @@ public:
     uint8_t* allocate(uint32_t width, uint32_t height, uint32_t flags, uint32_t& stride) const {
         return sink_->allocate(sink_->host, width, height, LBX_PIXEL_RGB8, flags, &stride);
     }
+    // Hands a raw Exif (LBX_METADATA_BLOCK_EXIF) or XMP (LBX_METADATA_BLOCK_XMP) block of the container to
+    // the host's metadata stage (API 1.1); the host copies it. A failure only loses that block: a decoder
+    // usually ignores it.
+    Status add_metadata_block(const char* kind, std::span<const uint8_t> data) const {
+        if (!LBX_HAS_FIELD(sink_, lbx_image_sink, add_metadata_block) || sink_->add_metadata_block == nullptr)
+            return fail(LBX_E_UNSUPPORTED, "the host takes no metadata blocks (plugin API 1.0)");
+        lbx_error error{sizeof(lbx_error), LBX_OK, {}};
+        lbx_status s = sink_->add_metadata_block(sink_->host, kind, data.data(), data.size(), &error);
+        return s == LBX_OK ? ok() : fail(s, error.message);
+    }
+    Host host() const { return Host(detail::services_of(sink_)); }
 
 private:
     const lbx_image_sink* sink_;
@@ -213,9 +274,16 @@ public:
         sink_->set_text(sink_->host, field, value.c_str());
     }
     void number(const char* field, double value) const { sink_->set_number(sink_->host, field, value); }
+    Host host() const { return Host(detail::services_of(sink_)); }
 
 private:
     const lbx_metadata_sink* sink_;
+};
+
+// A raw metadata block a decoder handed over (API 1.1): kind is LBX_METADATA_BLOCK_EXIF or _XMP.
+struct MetadataBlock {
+    std::string_view kind;
+    std::span<const uint8_t> data;
 };
 
 struct TagInput {
@@ -230,6 +298,7 @@ public:
     void add(const std::string& name, const std::string& category, double confidence) const {
         sink_->add_tag(sink_->host, name.c_str(), category.c_str(), confidence);
     }
+    Host host() const { return Host(detail::services_of(sink_)); }
 
 private:
     const lbx_tag_sink* sink_;
@@ -253,6 +322,7 @@ public:
             sink_->emit(sink_->host, size, width, height, mime_type, data.data(), data.size(), &error);
         return s == LBX_OK ? ok() : fail(s, error.message);
     }
+    Host host() const { return Host(detail::services_of(sink_)); }
 
 private:
     const lbx_thumbnail_sink* sink_;
@@ -321,6 +391,22 @@ lbx_status read_metadata(void* instance, const lbx_source* source, const lbx_met
 }
 
 template <typename T>
+lbx_status read_metadata_block(void* instance, const lbx_metadata_block* block, const lbx_metadata_sink* sink,
+                               lbx_error* error) {
+    return guarded(error, [&] {
+        MetadataSink metadata_sink(sink);
+        MetadataBlock b{block->kind ? block->kind : "", std::span<const uint8_t>(block->data, block->size)};
+        return static_cast<const T*>(instance)->read_metadata_block(b, metadata_sink);
+    });
+}
+
+// A metadata stage class that can read raw blocks (optional, API 1.1).
+template <typename T>
+concept ReadsMetadataBlocks = requires(const T& stage, const MetadataBlock& block, MetadataSink& sink) {
+    { stage.read_metadata_block(block, sink) } -> std::same_as<Status>;
+};
+
+template <typename T>
 lbx_status tag(void* instance, const lbx_tag_input* input, const lbx_tag_sink* sink, lbx_error* error) {
     return guarded(error, [&] {
         TagSink tag_sink(sink);
@@ -348,6 +434,7 @@ lbx_status thumbnail(void* instance, const lbx_thumbnail_input* input, const lbx
 // constructor taking `const Params&`, and the const method matching its kind:
 //   decode(const DecodeRequest&, ImageSink&), read_metadata(const Source&, MetadataSink&),
 //   tag(const TagInput&, TagSink&) or thumbnail(const ThumbnailInput&, ThumbnailSink&), each returning Status.
+// A metadata stage may also declare read_metadata_block(const MetadataBlock&, MetadataSink&) (API 1.1).
 // `formats` and `params` must be arrays with static storage: the descriptor points into them.
 template <typename T>
 lbx_stage_desc make_stage(const char* id, const char* description, int32_t priority,
@@ -366,6 +453,8 @@ lbx_stage_desc make_stage(const char* id, const char* description, int32_t prior
     d.destroy = &detail::destroy<T>;
     if constexpr (T::kind == LBX_STAGE_DECODE) d.decode = &detail::decode<T>;
     if constexpr (T::kind == LBX_STAGE_METADATA) d.read_metadata = &detail::read_metadata<T>;
+    if constexpr (T::kind == LBX_STAGE_METADATA && detail::ReadsMetadataBlocks<T>)
+        d.read_metadata_block = &detail::read_metadata_block<T>;
     if constexpr (T::kind == LBX_STAGE_TAG) d.tag = &detail::tag<T>;
     if constexpr (T::kind == LBX_STAGE_THUMBNAIL) d.thumbnail = &detail::thumbnail<T>;
     return d;

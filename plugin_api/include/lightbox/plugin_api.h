@@ -1,5 +1,5 @@
 /*
- * Lightbox plugin API, version 1 — the binary boundary between the engine and a plugin.
+ * Lightbox plugin API, version 1.1 — the binary boundary between the engine and a plugin.
  *
  * Plain C on purpose: no STL type, exception or ownership crosses it, so a plugin built with another
  * compiler or standard library still loads. Every struct starts with `struct_size` and only ever grows at
@@ -19,6 +19,11 @@
  * Threads: a stage's process function (decode, read_metadata, tag, thumbnail) may be called from several
  * threads at once with the same instance. Keep instances immutable after create().
  *
+ * Since 1.1 every sink carries the host services (lbx_host_services: a log, a stop check, a threads hint)
+ * and a decoder can hand the raw Exif/XMP blocks of its container to the metadata stage
+ * (lbx_image_sink.add_metadata_block). A 1.0 plugin never reads those fields and keeps working; a plugin
+ * reading them checks the struct_size first (LBX_HAS_FIELD), as for every field added after 1.0.
+ *
  * See sdk_docs/plugin-api.md for the reference and sdk_docs/tutorial.md for a walk-through.
  */
 #ifndef LIGHTBOX_PLUGIN_API_H
@@ -32,7 +37,7 @@ extern "C" {
 #endif
 
 #define LBX_PLUGIN_API_VERSION_MAJOR 1
-#define LBX_PLUGIN_API_VERSION_MINOR 0
+#define LBX_PLUGIN_API_VERSION_MINOR 1
 
 /* The one symbol a plugin exports. */
 #define LBX_PLUGIN_ENTRY lbx_plugin_describe
@@ -43,6 +48,12 @@ extern "C" {
 #else
 #define LBX_EXPORT __attribute__((visibility("default")))
 #endif
+
+/* True when the struct at `ptr` (a size-prefixed struct of type `type`) is large enough to hold `field`:
+ * a struct made by an older peer ends before the fields added after it. Check before reading any field
+ * added after 1.0: LBX_HAS_FIELD(sink, lbx_image_sink, services). */
+#define LBX_HAS_FIELD(ptr, type, field) \
+    ((ptr) != NULL && (ptr)->struct_size >= offsetof(type, field) + sizeof(((const type*)0)->field))
 
 /* Result of every call across the boundary. Values are part of the ABI: never renumber. */
 typedef enum lbx_status {
@@ -66,6 +77,48 @@ typedef struct lbx_error {
     int32_t code; /* an lbx_status */
     char message[LBX_ERROR_MESSAGE_MAX];
 } lbx_error;
+
+/* ----------------------------------------------------------------------------- host services (1.1) */
+
+/* Severity of a message sent through lbx_host_services.log. Values are part of the ABI. */
+typedef enum lbx_log_level {
+    LBX_LOG_ERROR = 1,
+    LBX_LOG_WARNING = 2,
+    LBX_LOG_INFO = 3,
+    LBX_LOG_DEBUG = 4
+} lbx_log_level;
+
+/* What the host offers a stage during one call (API 1.1), reached through the `services` field of the
+ * sink the call receives. Valid only during that call; every function is called with `services->host`
+ * and may be called from any thread the stage uses for this call. */
+typedef struct lbx_host_services {
+    uint32_t struct_size;
+    void* host;
+    /* A message for the engine's log, tagged with the plugin id by the host: one line, no trailing
+     * newline, lower-case start. Use it instead of stdout/stderr (a stage's stdout may be a pipe the
+     * engine does not read). Never fails; the host may drop messages. */
+    void (*log)(void* host, lbx_log_level level, const char* message);
+    /* 1 when the file's work should end (the user stopped the job, or the file's deadline is near):
+     * return LBX_E_CANCELLED soon. Cheap: poll it between rows, tiles or passes. */
+    int32_t (*should_stop)(void* host);
+    /* How many threads the stage may use for this one file, its calling thread included; 0: decide
+     * yourself (the host did not say). The engine already runs files in parallel: 1 is common. */
+    uint32_t threads_hint;
+} lbx_host_services;
+
+/* Kinds of raw metadata block a decoder can hand over (lbx_image_sink.add_metadata_block). */
+#define LBX_METADATA_BLOCK_EXIF "exif" /* a TIFF structure ("II*\0" or "MM\0*"), optionally behind "Exif\0\0" */
+#define LBX_METADATA_BLOCK_XMP "xmp"   /* an XMP packet (UTF-8 RDF/XML) */
+
+/* A raw metadata block handed to a metadata stage's read_metadata_block (API 1.1). */
+typedef struct lbx_metadata_block {
+    uint32_t struct_size;
+    const char* kind; /* LBX_METADATA_BLOCK_EXIF or LBX_METADATA_BLOCK_XMP */
+    const uint8_t* data;
+    size_t size;
+} lbx_metadata_block;
+
+/* ----------------------------------------------------------------------------------------- stages */
 
 typedef enum lbx_stage_kind {
     LBX_STAGE_DECODE = 1,    /* file bytes -> pixels */
@@ -164,14 +217,26 @@ typedef struct lbx_decode_request {
 } lbx_decode_request;
 
 /* Where a decoder puts its pixels. Call set_source_size() as soon as the header is read, before any
- * large allocation: the host refuses images over its pixel limit there (return its status). Then call
- * allocate() once for the output and fill the returned buffer (rows of `*stride` bytes). */
+ * large allocation: the host refuses images over its pixel limit there (return its status). It takes
+ * the stored size, before any orientation the decoder applies (a HEIF 'irot' of 90 degrees still
+ * reports the stored width and height). Then call allocate() once for the output and fill the returned
+ * buffer (rows of `*stride` bytes). */
 typedef struct lbx_image_sink {
     uint32_t struct_size;
     void* host;
     lbx_status (*set_source_size)(void* host, uint32_t width, uint32_t height, lbx_error* error);
     uint8_t* (*allocate)(void* host, uint32_t width, uint32_t height, lbx_pixel_format format,
                          uint32_t flags, uint32_t* stride);
+    /* 1.1 */
+    const lbx_host_services* services;
+    /* Hands a raw Exif or XMP block found in the container (kind LBX_METADATA_BLOCK_*) to the host, which
+     * copies it. After the decode, the host reads the blocks with the pipeline's metadata stage and keeps
+     * what the file's own metadata reader did not provide, so a decoder of a format the metadata stage
+     * does not know (JPEG XL, a camera raw) still gives dates, cameras and places. Returns
+     * LBX_E_INVALID_PARAM for an unknown kind or an empty block, LBX_E_TOO_LARGE over 16 MiB (or after
+     * 16 blocks): ignoring a failure is fine, it only loses that block. */
+    lbx_status (*add_metadata_block)(void* host, const char* kind, const uint8_t* data, size_t size,
+                                     lbx_error* error);
 } lbx_image_sink;
 
 /* Names of the normalized metadata summary. Text fields are set with set_text, numbers with
@@ -198,6 +263,8 @@ typedef struct lbx_metadata_sink {
     void (*add_entry)(void* host, const char* key, const char* value);
     void (*set_text)(void* host, const char* field, const char* value);
     void (*set_number)(void* host, const char* field, double value);
+    /* 1.1 */
+    const lbx_host_services* services;
 } lbx_metadata_sink;
 
 /* Read access to the metadata gathered so far, for tag and thumbnail stages. */
@@ -221,6 +288,8 @@ typedef struct lbx_tag_sink {
     void* host;
     /* confidence in [0, 1]; category is lower-case ("date", "camera", "place", "colour", ...) */
     void (*add_tag)(void* host, const char* name, const char* category, double confidence);
+    /* 1.1 */
+    const lbx_host_services* services;
 } lbx_tag_sink;
 
 typedef struct lbx_thumbnail_input {
@@ -242,6 +311,8 @@ typedef struct lbx_thumbnail_sink {
     /* One call per size asked; `size` is the requested long edge, width/height the actual pixels. */
     lbx_status (*emit)(void* host, uint32_t size, uint32_t width, uint32_t height, const char* mime_type,
                        const uint8_t* data, size_t data_size, lbx_error* error);
+    /* 1.1 */
+    const lbx_host_services* services;
 } lbx_thumbnail_sink;
 
 typedef struct lbx_stage_desc {
@@ -268,6 +339,11 @@ typedef struct lbx_stage_desc {
                       lbx_error* error);
     lbx_status (*thumbnail)(void* instance, const lbx_thumbnail_input* input,
                             const lbx_thumbnail_sink* sink, lbx_error* error);
+
+    /* 1.1, metadata stages, optional (NULL: not supported): read a raw block a decoder handed over
+     * (lbx_image_sink.add_metadata_block) into the same sink and summary fields as read_metadata. */
+    lbx_status (*read_metadata_block)(void* instance, const lbx_metadata_block* block,
+                                      const lbx_metadata_sink* sink, lbx_error* error);
 } lbx_stage_desc;
 
 typedef struct lbx_plugin_desc {

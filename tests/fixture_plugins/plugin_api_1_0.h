@@ -1,0 +1,295 @@
+/* A frozen copy of plugin_api.h as released with plugin API 1.0 (git show of the 1.0 header), for the
+ * fixture that proves a plugin built against the 1.0 layout keeps loading and running in a newer host.
+ * Never edit it: it is what third-party 1.0 plugins were compiled with. */
+/*
+ * Lightbox plugin API, version 1 — the binary boundary between the engine and a plugin.
+ *
+ * Plain C on purpose: no STL type, exception or ownership crosses it, so a plugin built with another
+ * compiler or standard library still loads. Every struct starts with `struct_size` and only ever grows at
+ * the end (fields are appended, never reordered or removed); a reader checks `struct_size` before it
+ * touches a field added after version 1.0.
+ *
+ * A plugin library exports exactly one symbol, LBX_PLUGIN_ENTRY_NAME, that returns a pointer to a static
+ * descriptor. The host reads the descriptor's version fields before anything else:
+ *   - api_major must equal the host's LBX_PLUGIN_API_VERSION_MAJOR;
+ *   - api_minor must not exceed the host's LBX_PLUGIN_API_VERSION_MINOR.
+ *
+ * Ownership: everything a plugin hands to the host through a descriptor is static and lives as long as
+ * the library (the host never unloads a plugin). Everything the host hands to a plugin during a call
+ * (buffers, strings, sinks) is valid only for that call. Output goes through host-provided sinks, so the
+ * host allocates and owns every result.
+ *
+ * Threads: a stage's process function (decode, read_metadata, tag, thumbnail) may be called from several
+ * threads at once with the same instance. Keep instances immutable after create().
+ *
+ * See sdk_docs/plugin-api.md for the reference and sdk_docs/tutorial.md for a walk-through.
+ */
+#ifndef LIGHTBOX_PLUGIN_API_1_0_FROZEN_H
+#define LIGHTBOX_PLUGIN_API_1_0_FROZEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LBX_PLUGIN_API_VERSION_MAJOR 1
+#define LBX_PLUGIN_API_VERSION_MINOR 0
+
+/* The one symbol a plugin exports. */
+#define LBX_PLUGIN_ENTRY lbx_plugin_describe
+#define LBX_PLUGIN_ENTRY_NAME "lbx_plugin_describe"
+
+#if defined(_WIN32)
+#define LBX_EXPORT __declspec(dllexport)
+#else
+#define LBX_EXPORT __attribute__((visibility("default")))
+#endif
+
+/* Result of every call across the boundary. Values are part of the ABI: never renumber. */
+typedef enum lbx_status {
+    LBX_OK = 0,
+    LBX_E_UNSUPPORTED = 1,   /* the input is a kind this stage does not handle */
+    LBX_E_CORRUPT = 2,       /* the input is malformed */
+    LBX_E_TRUNCATED = 3,     /* the input ends early */
+    LBX_E_TOO_LARGE = 4,     /* dimensions or sizes over a limit (decompression bomb guard) */
+    LBX_E_INVALID_PARAM = 5, /* a parameter value the stage cannot use */
+    LBX_E_NO_MEMORY = 6,
+    LBX_E_IO = 7,            /* a file the stage needs (rules, data) cannot be read */
+    LBX_E_INTERNAL = 8,      /* a bug or an unexpected library failure */
+    LBX_E_CANCELLED = 9
+} lbx_status;
+
+/* Filled by a plugin when it returns anything but LBX_OK: a short message, lower-case start, no trailing
+ * period, with concrete values ("truncated at byte 40960 of 81920"). */
+#define LBX_ERROR_MESSAGE_MAX 512
+typedef struct lbx_error {
+    uint32_t struct_size;
+    int32_t code; /* an lbx_status */
+    char message[LBX_ERROR_MESSAGE_MAX];
+} lbx_error;
+
+typedef enum lbx_stage_kind {
+    LBX_STAGE_DECODE = 1,    /* file bytes -> pixels */
+    LBX_STAGE_METADATA = 2,  /* file bytes -> key/values and a normalized summary */
+    LBX_STAGE_TAG = 3,       /* pixels + metadata -> tags */
+    LBX_STAGE_THUMBNAIL = 4  /* pixels -> encoded thumbnails */
+} lbx_stage_kind;
+
+typedef enum lbx_param_type {
+    LBX_PARAM_BOOL = 1,
+    LBX_PARAM_INT = 2,
+    LBX_PARAM_DOUBLE = 3,
+    LBX_PARAM_STRING = 4,
+    LBX_PARAM_PATH = 5,     /* a string the host resolves relative to the config file's folder */
+    LBX_PARAM_INT_LIST = 6  /* e.g. thumbnail sizes; default written "256,1024" */
+} lbx_param_type;
+
+/* A typed parameter a stage accepts. The host validates config values against it (type, range) before
+ * create(), so a stage receives only well-typed values within [min, max]. */
+typedef struct lbx_param_desc {
+    uint32_t struct_size;
+    const char* name;          /* lower_snake_case */
+    lbx_param_type type;
+    const char* default_value; /* textual default: "85", "true", "256,1024", "rules.toml" */
+    double min;                /* for INT, DOUBLE and INT_LIST elements; ignored when min > max */
+    double max;
+    const char* description;
+} lbx_param_desc;
+
+/* A file format a decode or metadata stage accepts, recognised by magic bytes at an offset. A format with
+ * several signatures is listed once per signature. */
+typedef struct lbx_format_desc {
+    uint32_t struct_size;
+    const char* name;       /* short lower-case name: "jpeg", "heif", "png", "tiff", "webp" */
+    const char* mime_type;
+    const char* extensions; /* comma-separated, informative only: the host sniffs content */
+    uint32_t magic_offset;
+    const uint8_t* magic;
+    uint32_t magic_size;
+} lbx_format_desc;
+
+/* A parameter value handed to create(). Exactly the member matching `type` is meaningful. */
+typedef struct lbx_param_value {
+    uint32_t struct_size;
+    const char* name;
+    lbx_param_type type;
+    int32_t bool_value;
+    int64_t int_value;
+    double double_value;
+    const char* string_value; /* STRING and PATH (PATH already resolved to an absolute path) */
+    const int64_t* int_list;
+    uint32_t int_list_size;
+} lbx_param_value;
+
+typedef struct lbx_param_set {
+    uint32_t struct_size;
+    const lbx_param_value* values; /* one per declared parameter, defaults filled in by the host */
+    uint32_t count;
+} lbx_param_set;
+
+/* The bytes of one photo file, read once by the host and shared by every stage. */
+typedef struct lbx_source {
+    uint32_t struct_size;
+    const uint8_t* data;
+    size_t size;
+    const char* path;   /* for messages only: never open it, the bytes are here */
+    const char* format; /* the sniffed format name, e.g. "jpeg" */
+} lbx_source;
+
+typedef enum lbx_pixel_format {
+    LBX_PIXEL_RGB8 = 1 /* 3 bytes per pixel, sRGB, no alpha (decoders flatten alpha over white) */
+} lbx_pixel_format;
+
+/* Image flags. */
+#define LBX_IMAGE_UPRIGHT 0x1u /* the decoder already applied the file's orientation (HEIF irot/imir) */
+
+typedef struct lbx_image {
+    uint32_t struct_size;
+    uint32_t width;
+    uint32_t height;
+    uint32_t stride; /* bytes per row */
+    lbx_pixel_format format;
+    const uint8_t* pixels;
+    uint32_t source_width;  /* the stored size before any scaling on decode and before orientation */
+    uint32_t source_height;
+    uint32_t flags;         /* LBX_IMAGE_* */
+} lbx_image;
+
+typedef struct lbx_decode_request {
+    uint32_t struct_size;
+    lbx_source source;
+    /* The smallest long edge the host needs. A decoder may return a smaller image (DCT scaling, an
+     * embedded thumbnail) as long as its long edge is at least this; 0 asks for the full size. An image
+     * whose full size is below it is returned at full size. */
+    uint32_t min_long_edge;
+} lbx_decode_request;
+
+/* Where a decoder puts its pixels. Call set_source_size() as soon as the header is read, before any
+ * large allocation: the host refuses images over its pixel limit there (return its status). Then call
+ * allocate() once for the output and fill the returned buffer (rows of `*stride` bytes). */
+typedef struct lbx_image_sink {
+    uint32_t struct_size;
+    void* host;
+    lbx_status (*set_source_size)(void* host, uint32_t width, uint32_t height, lbx_error* error);
+    uint8_t* (*allocate)(void* host, uint32_t width, uint32_t height, lbx_pixel_format format,
+                         uint32_t flags, uint32_t* stride);
+} lbx_image_sink;
+
+/* Names of the normalized metadata summary. Text fields are set with set_text, numbers with
+ * set_number. Units: seconds, millimetres, metres, decimal degrees (south and west negative). */
+#define LBX_FIELD_TAKEN_AT "taken_at"           /* text, ISO 8601 "2023-06-01T08:00:00.25+02:00" */
+#define LBX_FIELD_MAKE "make"                   /* text */
+#define LBX_FIELD_MODEL "model"                 /* text */
+#define LBX_FIELD_LENS "lens"                   /* text */
+#define LBX_FIELD_EXPOSURE_TIME "exposure_time" /* number, seconds */
+#define LBX_FIELD_F_NUMBER "f_number"           /* number */
+#define LBX_FIELD_ISO "iso"                     /* number */
+#define LBX_FIELD_FOCAL_LENGTH "focal_length"   /* number, mm */
+#define LBX_FIELD_ORIENTATION "orientation"     /* number, 1..8 (EXIF) */
+#define LBX_FIELD_GPS_LAT "gps_lat"             /* number, decimal degrees */
+#define LBX_FIELD_GPS_LON "gps_lon"
+#define LBX_FIELD_GPS_ALT "gps_alt"             /* number, metres above sea level */
+#define LBX_FIELD_WIDTH "width"                 /* number, stored pixels, before orientation */
+#define LBX_FIELD_HEIGHT "height"
+
+typedef struct lbx_metadata_sink {
+    uint32_t struct_size;
+    void* host;
+    /* A raw entry, keyed like Exiv2: "Exif.Image.Make", "Xmp.dc.subject", "Iptc.Application2.Keywords". */
+    void (*add_entry)(void* host, const char* key, const char* value);
+    void (*set_text)(void* host, const char* field, const char* value);
+    void (*set_number)(void* host, const char* field, double value);
+} lbx_metadata_sink;
+
+/* Read access to the metadata gathered so far, for tag and thumbnail stages. */
+typedef struct lbx_metadata_view {
+    uint32_t struct_size;
+    void* host;
+    const char* (*get_text)(void* host, const char* field);            /* NULL when absent */
+    int32_t (*get_number)(void* host, const char* field, double* value); /* 1 when present */
+    const char* (*get_entry)(void* host, const char* key);             /* raw entry or NULL */
+} lbx_metadata_view;
+
+typedef struct lbx_tag_input {
+    uint32_t struct_size;
+    const lbx_source* source; /* never NULL */
+    const lbx_image* image; /* NULL when the pipeline runs without a decode stage */
+    const lbx_metadata_view* metadata;
+} lbx_tag_input;
+
+typedef struct lbx_tag_sink {
+    uint32_t struct_size;
+    void* host;
+    /* confidence in [0, 1]; category is lower-case ("date", "camera", "place", "colour", ...) */
+    void (*add_tag)(void* host, const char* name, const char* category, double confidence);
+} lbx_tag_sink;
+
+typedef struct lbx_thumbnail_input {
+    uint32_t struct_size;
+    const lbx_source* source; /* never NULL */
+    const lbx_image* image;   /* never NULL: a thumbnail stage always runs after a decode stage */
+    const lbx_metadata_view* metadata;
+    /* The EXIF orientation (1..8) still to apply to `image` to show it upright; 1 when it already is
+     * (the host sets 1 for LBX_IMAGE_UPRIGHT images, so HEIF is never turned twice). */
+    uint32_t orientation;
+    /* Long edges asked for, in pixels, largest first. */
+    const uint32_t* sizes;
+    uint32_t size_count;
+} lbx_thumbnail_input;
+
+typedef struct lbx_thumbnail_sink {
+    uint32_t struct_size;
+    void* host;
+    /* One call per size asked; `size` is the requested long edge, width/height the actual pixels. */
+    lbx_status (*emit)(void* host, uint32_t size, uint32_t width, uint32_t height, const char* mime_type,
+                       const uint8_t* data, size_t data_size, lbx_error* error);
+} lbx_thumbnail_sink;
+
+typedef struct lbx_stage_desc {
+    uint32_t struct_size;
+    const char* id;          /* lower-case, unique across plugins: "jpegdec", "exif", "thumbnail" */
+    lbx_stage_kind kind;
+    const char* description;
+    int32_t priority;        /* among stages of one kind accepting the same format, the highest wins */
+    const lbx_format_desc* formats; /* decode and metadata stages; NULL/0 for the others */
+    uint32_t format_count;
+    const lbx_param_desc* params;
+    uint32_t param_count;
+
+    /* Make an instance from validated parameters. Optional: when NULL the instance is NULL. */
+    lbx_status (*create)(const lbx_param_set* params, void** instance, lbx_error* error);
+    void (*destroy)(void* instance);
+
+    /* Exactly the function matching `kind` is set. */
+    lbx_status (*decode)(void* instance, const lbx_decode_request* request, const lbx_image_sink* sink,
+                         lbx_error* error);
+    lbx_status (*read_metadata)(void* instance, const lbx_source* source, const lbx_metadata_sink* sink,
+                                lbx_error* error);
+    lbx_status (*tag)(void* instance, const lbx_tag_input* input, const lbx_tag_sink* sink,
+                      lbx_error* error);
+    lbx_status (*thumbnail)(void* instance, const lbx_thumbnail_input* input,
+                            const lbx_thumbnail_sink* sink, lbx_error* error);
+} lbx_stage_desc;
+
+typedef struct lbx_plugin_desc {
+    uint32_t struct_size;
+    uint16_t api_major; /* LBX_PLUGIN_API_VERSION_MAJOR the plugin was built with */
+    uint16_t api_minor;
+    const char* id;      /* reverse-DNS: "org.lightbox.jpegdec" */
+    const char* name;    /* human name */
+    const char* version; /* semantic version "1.2.3" */
+    const char* license; /* SPDX identifier */
+    const char* description;
+    const lbx_stage_desc* const* stages;
+    uint32_t stage_count;
+} lbx_plugin_desc;
+
+typedef const lbx_plugin_desc* (*lbx_plugin_describe_fn)(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* LIGHTBOX_PLUGIN_API_1_0_FROZEN_H */
