@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Throughput of lightbox-engine against the usual tools, measured in one run on the same files with the
 # same parallelism: photos per second for
-#   lightbox run --only decode,thumbnail --sizes 256   vs  vipsthumbnail -s 256     (target >= 1.3x)
+#   lightbox run --only decode,thumbnail --sizes 256   vs  vipsthumbnail -s 256     (target >= 1.8x)
 #   lightbox run (default config: all stages)          vs  vipsthumbnail -s 256     (target >= 1.0x)
+#   both again with --isolation none (stages on threads) beside the default --isolation process: what the
+#   supervised worker processes cost (target: process >= 0.95x none, i.e. at most 5 %)
 #   lightbox run --only metadata                       vs  exiftool -j              (target >= 25x)
 # plus the HEIC and PNG subsets (lightbox full pipeline beside vipsthumbnail -s 256).
 #
@@ -177,7 +179,9 @@ for ((round = 1; round <= BENCH_REPEAT; round++)); do
   log "round $round of $BENCH_REPEAT"
   run_lightbox lb_thumbs "decode,thumbnail" "--sizes=256" "${JPEGS[@]}"
   run_vipsthumbnail vips "${JPEGS[@]}"
+  run_lightbox lb_thumbs_none "decode,thumbnail" "--sizes=256 --isolation=none" "${JPEGS[@]}"
   run_lightbox lb_full "" "" "${JPEGS[@]}"
+  run_lightbox lb_full_none "" "--isolation=none" "${JPEGS[@]}"
   run_lightbox lb_meta "metadata" "" "${JPEGS[@]}"
   run_exiftool exiftool "${JPEGS[@]}"
   run_lightbox lb_heic "" "" "${HEICS[@]}"
@@ -202,7 +206,9 @@ row() {
 }
 row lb_thumbs "lightbox --only decode,thumbnail --sizes 256" "$nJ"
 row vips "vipsthumbnail -s 256" "$nJ"
+row lb_thumbs_none "  the same, --isolation none" "$nJ"
 row lb_full "lightbox run (default config: all stages)" "$nJ"
+row lb_full_none "  the same, --isolation none" "$nJ"
 row lb_meta "lightbox --only metadata" "$nJ"
 row exiftool "exiftool -j" "$nJ"
 row lb_heic "HEIC: lightbox run (default config)" "$nH"
@@ -250,8 +256,10 @@ echo " the processes of that round)"
 echo
 compare "HEIC: lightbox full vs vipsthumbnail" lb_heic vips_heic ""
 compare "PNG: lightbox full vs vipsthumbnail" lb_png vips_png ""
-compare "thumbnails only vs vipsthumbnail" lb_thumbs vips 1.3
+compare "thumbnails only vs vipsthumbnail" lb_thumbs vips 1.8
 compare "full pipeline vs vipsthumbnail" lb_full vips 1.0
+compare "thumbnails only: process vs none" lb_thumbs lb_thumbs_none 0.95
+compare "full pipeline: process vs none" lb_full lb_full_none 0.95
 compare "metadata only vs exiftool" lb_meta exiftool 25
 if [ "$FAILED_RUNS" != 0 ]; then
   echo "warning: $FAILED_RUNS runs failed or produced fewer outputs than files (see stderr)"

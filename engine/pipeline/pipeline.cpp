@@ -297,7 +297,7 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
             case LBX_STAGE_TAG: {
                 count(*stage);
                 const StageScope running(context, *stage);
-                auto tags = stage->tag(source, image ? &*image : nullptr, r.metadata);
+                auto tags = stage->tag(source, image ? &*image : nullptr, r.metadata, context);
                 if (!tags) return finish(stage_failure(*stage, tags.error()));
                 r.tags.insert(r.tags.end(), tags->begin(), tags->end());
                 break;
@@ -311,7 +311,7 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
                     double o = r.metadata.get_number(LBX_FIELD_ORIENTATION).value_or(1);
                     if (o >= 1 && o <= 8) orientation = static_cast<uint32_t>(o);
                 }
-                auto thumbs = stage->thumbnail(source, *image, r.metadata, orientation, sizes_desc_);
+                auto thumbs = stage->thumbnail(source, *image, r.metadata, orientation, sizes_desc_, context);
                 if (!thumbs) return finish(stage_failure(*stage, thumbs.error()));
                 for (const EncodedThumbnail& t : *thumbs) {
                     auto written = store_.write(r.hash, t.size, t.mime_type, t.data);
