@@ -4,6 +4,8 @@
 #include "catalog/facet_index.hpp"
 #include "catalog/match_list.hpp"
 
+#include <lightbox/ipc/error_codes.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -361,7 +363,7 @@ Expected<std::optional<PhotoDetails>> Catalog::photo(const std::string& hash) {
         auto row = stmt->step();
         if (!row) return unexpected(row.error());
         d.path = *row ? stmt->column_text(0) : std::string();
-        d.status = *row && stmt->column_text(1) == "ok" ? "ok" : "missing";
+        d.status = *row && stmt->column_text(1) == ipc::file_state::kOk ? ipc::file_state::kOk : ipc::file_state::kMissing;
     }
     {
         auto stmt = db_->prepare("SELECT key, value FROM metadata WHERE hash = ?1 ORDER BY key");
@@ -418,7 +420,7 @@ Expected<void> Catalog::end_job(int64_t job_row, const std::string& state, int64
     auto stmt = db_->prepare("UPDATE jobs SET state = ?2, done = ?3, failed = ?4, ended_at = ?5 WHERE id = ?1");
     if (!stmt) return unexpected(stmt.error());
     LBX_TRY(stmt->run({job_row, state, done, failed, ended_at}));
-    if (db_->changes() == 0) return unexpected(make_error("catalog", "not_found", "no job " + std::to_string(job_row) + " in the catalog"));
+    if (db_->changes() == 0) return unexpected(make_error("catalog", ipc::codes::kNotFound, "no job " + std::to_string(job_row) + " in the catalog"));
     return {};
 }
 

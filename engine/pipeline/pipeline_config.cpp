@@ -2,6 +2,8 @@
 
 #include "plugins/plugin_registry.hpp"
 
+#include <lightbox/ipc/error_codes.hpp>
+
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -183,7 +185,7 @@ Expected<PipelineConfig> parse_pipeline_config(const std::string& text, const st
 
 Expected<PipelineConfig> load_pipeline_config(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
-    if (!in) return unexpected(make_error("config", "not_found", "cannot read config '" + file.string() + "'"));
+    if (!in) return unexpected(make_error("config", ipc::codes::kNotFound, "cannot read config '" + file.string() + "'"));
     std::ostringstream text;
     text << in.rdbuf();
     return parse_pipeline_config(text.str(), file);

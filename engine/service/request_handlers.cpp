@@ -5,6 +5,7 @@
 #include "pipeline/pipeline_config.hpp"
 #include "service/pipeline_defaults.hpp"
 
+#include <lightbox/ipc/error_codes.hpp>
 #include <lightbox/ipc/version.hpp>
 
 #include <algorithm>
@@ -93,7 +94,7 @@ ipc::Expected<void> apply_override(PipelineConfig& config, const ipc::ParamOverr
 
 // An engine error (the catalog's) as a protocol error: a bad query is the client's, the rest the engine's.
 ipc::Error to_ipc(const Error& e) {
-    const ipc::Status status = e.code == "bad_query" ? ipc::Status::bad_request : ipc::Status::internal;
+    const ipc::Status status = e.code == ipc::codes::kBadQuery ? ipc::Status::bad_request : ipc::Status::internal;
     return ipc::make_error(status, e.domain, e.code, e.message, e.detail);
 }
 
@@ -220,7 +221,7 @@ ipc::Reply RequestHandlers::on(const ipc::StartScan& request) {
                                "path '" + path + "' is relative: the engine has no working folder of the client's, send absolute paths");
         }
         std::error_code ec;
-        if (!std::filesystem::exists(p, ec)) return error_reply(ipc::Status::not_found, "io", "not_found", "no such file or folder '" + path + "'");
+        if (!std::filesystem::exists(p, ec)) return error_reply(ipc::Status::not_found, "io", ipc::codes::kNotFound, "no such file or folder '" + path + "'");
         const std::string normal = p.lexically_normal().string();
         const std::string trimmed = normal.size() > 1 && normal.back() == '/' ? normal.substr(0, normal.size() - 1) : normal;
         paths.push_back(trimmed);
@@ -286,12 +287,12 @@ ipc::Reply RequestHandlers::on(const ipc::GetThumbnail& request) {
         auto photo = state_.catalog->photo(request.photo_id);
         if (!photo) return catalog_error(photo.error());
         if (!*photo) return no_such_photo(request.photo_id);
-        if ((*photo)->status != "ok") {
-            return error_reply(ipc::Status::not_found, "thumbnail", "file_missing",
+        if ((*photo)->status != ipc::file_state::kOk) {
+            return error_reply(ipc::Status::not_found, "thumbnail", ipc::codes::kFileMissing,
                                "the file of photo '" + request.photo_id + "' (" + (*photo)->path + ") is missing");
         }
         state_.worker.request(request.photo_id, request.size);
-        return error_reply(ipc::Status::not_ready, "thumbnail", "thumbnail_pending",
+        return error_reply(ipc::Status::not_ready, "thumbnail", ipc::codes::kThumbnailPending,
                            "the thumbnail of '" + request.photo_id + "' is being made: thumb/ready follows");
     }
     const StoredThumbnail& thumb = **found;
