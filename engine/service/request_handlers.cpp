@@ -6,6 +6,7 @@
 #include "service/pipeline_defaults.hpp"
 
 #include <lightbox/ipc/error_codes.hpp>
+#include <lightbox/ipc/settings.hpp>
 #include <lightbox/ipc/version.hpp>
 
 #include <algorithm>
@@ -71,7 +72,7 @@ ipc::Expected<void> apply_override(PipelineConfig& config, const ipc::ParamOverr
         return ipc::unexpected(ipc::make_error(ipc::Status::bad_request, "config", "bad_override",
                                                "override '" + o.key + "=" + o.value + "': " + why));
     };
-    if (o.key == "thumbnails.sizes") {
+    if (o.key == ipc::settings::kThumbnailSizes) {
         const ParamInput value = param_input_of(o.value);
         std::vector<int64_t> sizes;
         if (const auto* one = std::get_if<int64_t>(&value)) sizes = {*one};
@@ -79,7 +80,9 @@ ipc::Expected<void> apply_override(PipelineConfig& config, const ipc::ParamOverr
         else return bad("expected sizes like 256,1024");
         config.thumbnail_sizes.clear();
         for (int64_t s : sizes) {
-            if (s < 16 || s > 8192) return bad("size " + std::to_string(s) + " is outside 16..8192");
+            if (!ipc::settings::is_thumbnail_size(s)) {
+                return bad("size " + std::to_string(s) + " is outside " + ipc::settings::thumbnail_size_range());
+            }
             config.thumbnail_sizes.push_back(static_cast<uint32_t>(s));
         }
         return {};
