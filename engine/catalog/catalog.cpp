@@ -5,6 +5,7 @@
 #include "catalog/match_list.hpp"
 
 #include <lightbox/ipc/error_codes.hpp>
+#include <lightbox/ipc/xdg.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -36,9 +37,8 @@ int64_t now_us() {
 }
 
 std::filesystem::path default_catalog_file() {
-    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && xdg[0] == '/') return std::filesystem::path(xdg) / "lightbox" / "library.lbx";
-    const char* home = std::getenv("HOME");
-    return std::filesystem::path(home ? home : "/tmp") / ".local" / "share" / "lightbox" / "library.lbx";
+    const auto data = ipc::xdg_base_dir(ipc::XdgDir::data).value_or(std::filesystem::path("/tmp") / ".local" / "share");
+    return data / "lightbox" / "library.lbx";
 }
 
 Catalog::Catalog(std::unique_ptr<Database> db, BatchPolicy policy)

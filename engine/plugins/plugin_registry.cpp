@@ -2,6 +2,7 @@
 #include "plugins/plugin_registry.hpp"
 
 #include <lightbox/ipc/error_codes.hpp>
+#include <lightbox/ipc/xdg.hpp>
 
 #include <boost/dll/shared_library.hpp>
 
@@ -192,11 +193,7 @@ std::vector<std::filesystem::path> plugin_search_path(const std::filesystem::pat
             start = end + 1;
         }
     }
-    if (const char* data = std::getenv("XDG_DATA_HOME"); data && data[0] == '/') {
-        dirs.push_back(std::filesystem::path(data) / "lightbox" / "plugins");
-    } else if (const char* home = std::getenv("HOME"); home && home[0] != '\0') {
-        dirs.push_back(std::filesystem::path(home) / ".local" / "share" / "lightbox" / "plugins");
-    }
+    if (auto data = ipc::xdg_base_dir(ipc::XdgDir::data)) dirs.push_back(*data / "lightbox" / "plugins");
     dirs.push_back((executable_dir / ".." / "lib" / "lightbox" / "plugins").lexically_normal());
     return dirs;
 }

@@ -1,6 +1,7 @@
 // The per-user runtime directory, the default endpoints in it and the rules for explicit endpoints.
 #include "lightbox/ipc/endpoint.hpp"
 #include "lightbox/ipc/error_codes.hpp"
+#include "lightbox/ipc/xdg.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -45,9 +46,7 @@ bool is_loopback_host(std::string_view host) {
 }  // namespace
 
 std::filesystem::path default_runtime_dir() {
-    if (const char* xdg = std::getenv("XDG_RUNTIME_DIR"); xdg != nullptr && xdg[0] == '/') {
-        return std::filesystem::path(xdg) / "lightbox";
-    }
+    if (auto xdg = xdg_base_dir(XdgDir::runtime)) return *xdg / "lightbox";
     return std::filesystem::path("/tmp") / ("lightbox-" + std::to_string(::geteuid()));
 }
 
