@@ -532,10 +532,28 @@ TEST_CASE("another user of the machine cannot connect to the default endpoint", 
         WARN("skipped: needs root to act as a second user (uid 65534 is used, no account is created)");
         return;
     }
-    ServedEngine engine;
     const uid_t other = 65534;  // "nobody": any uid other than the engine's does
-    test::ChildProcess intruder({LIGHTBOX_TEST_CTL_EXE, "--endpoint", engine.command_endpoint(), "--timeout", "300",
-                                 "--retries", "0", "hello"},
+    // That user runs a copy of lightbox-ctl from a folder anyone may read: the build tree may lie under a
+    // home directory it cannot enter (root's is 0700), and then exec fails (127) whatever the engine does.
+    // lightbox-ctl links lightbox_ipc statically and only system libraries besides (ldd), so the binary
+    // is all it needs.
+    test::TempDir readable;
+    using std::filesystem::perms;
+    const perms everyone_reads = perms::owner_all | perms::group_read | perms::group_exec | perms::others_read | perms::others_exec;
+    std::filesystem::permissions(readable.path(), everyone_reads);
+    const std::filesystem::path ctl = readable / "lightbox-ctl";
+    std::filesystem::copy_file(LIGHTBOX_TEST_CTL_EXE, ctl);
+    std::filesystem::permissions(ctl, everyone_reads);
+    auto probe = test::ChildProcess({ctl.string(), "--help"}, {}, "", other).wait(30s);
+    if (probe.exit_code == 127) {
+        // The temporary folder itself is out of that user's reach ($TMPDIR under a private directory).
+        WARN("skipped: uid 65534 cannot run " << ctl << " (exit 127: is $TMPDIR private?): " << probe.err);
+        return;
+    }
+    REQUIRE(probe.exit_code == 0);
+
+    ServedEngine engine;
+    test::ChildProcess intruder({ctl.string(), "--endpoint", engine.command_endpoint(), "--timeout", "300", "--retries", "0", "hello"},
                                 {}, "", other);
     auto result = intruder.wait(30s);
     INFO("stderr: " << result.err);
