@@ -291,7 +291,7 @@ TEST_CASE("a job cancelled mid-way ends cancelled and keeps the photos it finish
     CHECK(unknown.error().status == ipc::Status::not_found);
 }
 
-TEST_CASE("a client reports an engine killed mid-job within its timeout", "[integration][serve]") {
+TEST_CASE("a client reports an engine killed mid-job within its timeout", "[integration][serve][timing]") {
     ServedEngine engine({"--jobs", "1"});
     test::write_photo_set(engine.home() / "photos", 300, 1600, 1200);
     zmq::context_t context;
@@ -307,7 +307,7 @@ TEST_CASE("a client reports an engine killed mid-job within its timeout", "[inte
     REQUIRE_FALSE(status);
     CHECK(status.error().status == ipc::Status::unavailable);
     CHECK(status.error().message.find("engine not responding") != std::string::npos);
-    CHECK(elapsed < 2 * 400ms + 500ms);  // two attempts of 400 ms, never a hang
+    CHECK(elapsed < 2 * 400ms + 2s);  // two attempts of 400 ms, never a hang (2 s for a loaded machine)
 
     // lightbox-ctl says the same, with its own exit code.
     auto ctl = test::run_ctl({"--endpoint", engine.command_endpoint(), "--timeout", "300", "--retries", "0", "status",
