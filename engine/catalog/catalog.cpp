@@ -4,6 +4,9 @@
 #include "catalog/facet_index.hpp"
 #include "catalog/match_list.hpp"
 
+#include <lightbox/ipc/error_codes.hpp>
+#include <lightbox/ipc/xdg.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -34,9 +37,8 @@ int64_t now_us() {
 }
 
 std::filesystem::path default_catalog_file() {
-    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && xdg[0] == '/') return std::filesystem::path(xdg) / "lightbox" / "library.lbx";
-    const char* home = std::getenv("HOME");
-    return std::filesystem::path(home ? home : "/tmp") / ".local" / "share" / "lightbox" / "library.lbx";
+    const auto data = ipc::xdg_base_dir(ipc::XdgDir::data).value_or(std::filesystem::path("/tmp") / ".local" / "share");
+    return data / "lightbox" / "library.lbx";
 }
 
 Catalog::Catalog(std::unique_ptr<Database> db, BatchPolicy policy)
@@ -361,7 +363,7 @@ Expected<std::optional<PhotoDetails>> Catalog::photo(const std::string& hash) {
         auto row = stmt->step();
         if (!row) return unexpected(row.error());
         d.path = *row ? stmt->column_text(0) : std::string();
-        d.status = *row && stmt->column_text(1) == "ok" ? "ok" : "missing";
+        d.status = *row && stmt->column_text(1) == ipc::file_state::kOk ? ipc::file_state::kOk : ipc::file_state::kMissing;
     }
     {
         auto stmt = db_->prepare("SELECT key, value FROM metadata WHERE hash = ?1 ORDER BY key");
@@ -418,7 +420,7 @@ Expected<void> Catalog::end_job(int64_t job_row, const std::string& state, int64
     auto stmt = db_->prepare("UPDATE jobs SET state = ?2, done = ?3, failed = ?4, ended_at = ?5 WHERE id = ?1");
     if (!stmt) return unexpected(stmt.error());
     LBX_TRY(stmt->run({job_row, state, done, failed, ended_at}));
-    if (db_->changes() == 0) return unexpected(make_error("catalog", "not_found", "no job " + std::to_string(job_row) + " in the catalog"));
+    if (db_->changes() == 0) return unexpected(make_error("catalog", ipc::codes::kNotFound, "no job " + std::to_string(job_row) + " in the catalog"));
     return {};
 }
 

@@ -1,5 +1,7 @@
 #include "catalog/catalog_query.hpp"
 
+#include <lightbox/ipc/error_codes.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -165,7 +167,7 @@ void node_sql(const QueryNode& node, SqlCondition& out) {
 
 Expected<SqlCondition> condition_of(const std::string& query) {
     auto parsed = parse_query(query);
-    if (const auto* error = std::get_if<QueryError>(&parsed)) return unexpected(make_error("query", "bad_query", describe(*error, query)));
+    if (const auto* error = std::get_if<QueryError>(&parsed)) return unexpected(make_error("query", ipc::codes::kBadQuery, describe(*error, query)));
     SqlCondition where;
     auto& root = std::get<std::optional<QueryNodePtr>>(parsed);
     if (root) node_sql(**root, where);

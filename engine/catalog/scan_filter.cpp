@@ -1,5 +1,7 @@
 #include "catalog/scan_filter.hpp"
 
+#include <lightbox/ipc/error_codes.hpp>
+
 #include <sys/stat.h>
 
 namespace lbx::engine::catalog {
@@ -13,7 +15,7 @@ std::optional<PhotoResult> ScanFilter::precheck(const InputFile& file) const {
     const int64_t mtime_ns = int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
     const FileState& known = it->second;
     if (known.size != static_cast<uint64_t>(st.st_size) || known.mtime_ns != mtime_ns) return std::nullopt;
-    if (known.status == "failed" && retry_failed_) return std::nullopt;
+    if (known.status == ipc::file_state::kFailed && retry_failed_) return std::nullopt;
     PhotoResult r;
     r.path = file.path.string();
     r.unchanged = true;

@@ -8,6 +8,8 @@
 
 #include "catalog/catalog.hpp"
 
+#include <lightbox/ipc/settings.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -71,6 +73,7 @@ private:
     std::optional<Statement> mark_used_;
 };
 
-inline constexpr uint64_t kDefaultThumbnailBudget = 2ull << 30;  // 2 GiB; config: [thumbnails] cache_budget_mb
+// config: [thumbnails] cache_budget_mb
+inline constexpr uint64_t kDefaultThumbnailBudget = ipc::settings::kDefaultCacheBudgetMb * ipc::settings::kMebibyte;
 
 }  // namespace lbx::engine::catalog

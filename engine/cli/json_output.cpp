@@ -1,5 +1,7 @@
 #include "cli/json_output.hpp"
 
+#include <lightbox/ipc/error_codes.hpp>
+
 #include <cmath>
 
 namespace lbx::engine::cli {
@@ -28,7 +30,7 @@ json failure_json(const StageFailure& f) {
 json photo_json(const PhotoResult& r) {
     json j;
     j["path"] = r.path;
-    j["status"] = r.ok() ? "ok" : "failed";
+    j["status"] = r.ok() ? ipc::file_state::kOk : ipc::file_state::kFailed;
     if (r.failure) j["error"] = failure_json(*r.failure);
     if (!r.warnings.empty()) {
         json warnings = json::array();

@@ -1,5 +1,7 @@
 #include "cli/commands.hpp"
 
+#include <lightbox/ipc/settings.hpp>
+
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -30,7 +32,7 @@ int run_main(int argc, char** argv) {
     run_cmd->add_option("--config", run.config, "pipeline config (TOML); default: the installed default.toml");
     run_cmd->add_option("--jobs,-j", run.jobs, "worker threads (default: all cores)")->check(CLI::Range(1, 1024));
     run_cmd->add_option("--thumbs", run.thumbs, "thumbnail folder (default: $XDG_CACHE_HOME/lightbox/thumbs)");
-    run_cmd->add_option("--sizes", run.sizes, "thumbnail long edges, e.g. 256,1024")->delimiter(',')->check(CLI::Range(16, 8192))->allow_extra_args(false);
+    run_cmd->add_option("--sizes", run.sizes, "thumbnail long edges, e.g. 256,1024")->delimiter(',')->check(CLI::Range(ipc::settings::kMinThumbnailSize, ipc::settings::kMaxThumbnailSize))->allow_extra_args(false);
     run_cmd->add_option("--only", run.only, "stage kinds to run: metadata,decode,tag,thumbnail")->delimiter(',')->allow_extra_args(false);
     run_cmd->add_flag("--json", run.json, "one JSON object per file on stdout");
     run_cmd->add_flag("!--no-progress", run.progress, "no progress on stderr (the summary is still printed)");

@@ -5,6 +5,8 @@
 #include "catalog/catalog_query.hpp"
 #include "cli/commands.hpp"
 
+#include <lightbox/ipc/error_codes.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -47,7 +49,7 @@ int query_command(const QueryCommandOptions& options) {
     auto rows = catalog::run_query(library, options.query, query_options);
     if (!rows) {
         std::fprintf(stderr, "lightbox-engine: %s\n", rows.error().message.c_str());
-        return rows.error().code == "bad_query" ? kExitUsage : kExitSomeFailed;
+        return rows.error().code == ipc::codes::kBadQuery ? kExitUsage : kExitSomeFailed;
     }
     for (const catalog::PhotoRow& r : *rows) {
         if (options.json) {

@@ -2,6 +2,9 @@
 
 #include "plugins/plugin_registry.hpp"
 
+#include <lightbox/ipc/error_codes.hpp>
+#include <lightbox/ipc/settings.hpp>
+
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -91,7 +94,8 @@ public:
                     config.thumbnail_sizes.clear();
                     for (const toml::node& item : *a) {
                         auto i = item.value_exact<int64_t>();
-                        if (!i || *i < 16 || *i > 8192) return error(&item, "thumbnails.sizes", "sizes must be integers in 16..8192");
+                        if (!i || !ipc::settings::is_thumbnail_size(*i))
+                            return error(&item, "thumbnails.sizes", "sizes must be integers in " + ipc::settings::thumbnail_size_range());
                         config.thumbnail_sizes.push_back(static_cast<uint32_t>(*i));
                     }
                 } else if (key == "directory") {
@@ -183,7 +187,7 @@ Expected<PipelineConfig> parse_pipeline_config(const std::string& text, const st
 
 Expected<PipelineConfig> load_pipeline_config(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
-    if (!in) return unexpected(make_error("config", "not_found", "cannot read config '" + file.string() + "'"));
+    if (!in) return unexpected(make_error("config", ipc::codes::kNotFound, "cannot read config '" + file.string() + "'"));
     std::ostringstream text;
     text << in.rdbuf();
     return parse_pipeline_config(text.str(), file);

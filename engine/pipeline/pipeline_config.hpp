@@ -6,6 +6,7 @@
 #include "core/expected.hpp"
 #include "plugins/param_values.hpp"
 
+#include <lightbox/ipc/settings.hpp>
 #include <lightbox/plugin_api.h>
 
 #include <cstdint>
@@ -28,11 +29,11 @@ struct PipelineConfig {
     std::filesystem::path file;      // the config file, for messages
     std::filesystem::path base_dir;  // PATH parameters are relative to it
     std::vector<StageConfig> stages;
-    std::vector<uint32_t> thumbnail_sizes{256, 1024};
+    std::vector<uint32_t> thumbnail_sizes{ipc::settings::kDefaultThumbnailSizes.begin(), ipc::settings::kDefaultThumbnailSizes.end()};
     std::optional<std::filesystem::path> thumbnail_dir;
     // What the thumbnail files may hold on disk; `lightbox-engine thumbs prune` and the service evict the
-    // least recently used beyond it. Same value as catalog::kDefaultThumbnailBudget (2 GiB).
-    uint64_t thumbnail_budget_bytes = uint64_t(2048) * 1024 * 1024;
+    // least recently used beyond it.
+    uint64_t thumbnail_budget_bytes = ipc::settings::kDefaultCacheBudgetMb * ipc::settings::kMebibyte;
     uint64_t max_pixels = 250'000'000;
     uint64_t max_file_bytes = uint64_t(1024) * 1024 * 1024;
 };

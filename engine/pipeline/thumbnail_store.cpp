@@ -2,6 +2,8 @@
 
 #include "pipeline/photo_result.hpp"
 
+#include <lightbox/ipc/xdg.hpp>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -53,10 +55,8 @@ Expected<std::filesystem::path> ThumbnailStore::write(const std::string& hash, u
 }
 
 std::filesystem::path default_thumbnail_dir() {
-    if (const char* cache = std::getenv("XDG_CACHE_HOME"); cache && cache[0] == '/')
-        return std::filesystem::path(cache) / "lightbox" / "thumbs";
-    const char* home = std::getenv("HOME");
-    return std::filesystem::path(home && home[0] ? home : "/tmp") / ".cache" / "lightbox" / "thumbs";
+    const auto cache = ipc::xdg_base_dir(ipc::XdgDir::cache).value_or(std::filesystem::path("/tmp") / ".cache");
+    return cache / "lightbox" / "thumbs";
 }
 
 }  // namespace lbx::engine

@@ -1,6 +1,9 @@
 // Plugin loading in phases (open -> check ABI -> register stages -> ready), never unloading.
 #include "plugins/plugin_registry.hpp"
 
+#include <lightbox/ipc/error_codes.hpp>
+#include <lightbox/ipc/xdg.hpp>
+
 #include <boost/dll/shared_library.hpp>
 
 #include <dlfcn.h>
@@ -196,11 +199,7 @@ std::vector<std::filesystem::path> plugin_search_path(const std::filesystem::pat
             start = end + 1;
         }
     }
-    if (const char* data = std::getenv("XDG_DATA_HOME"); data && data[0] == '/') {
-        dirs.push_back(std::filesystem::path(data) / "lightbox" / "plugins");
-    } else if (const char* home = std::getenv("HOME"); home && home[0] != '\0') {
-        dirs.push_back(std::filesystem::path(home) / ".local" / "share" / "lightbox" / "plugins");
-    }
+    if (auto data = ipc::xdg_base_dir(ipc::XdgDir::data)) dirs.push_back(*data / "lightbox" / "plugins");
     dirs.push_back((executable_dir / ".." / "lib" / "lightbox" / "plugins").lexically_normal());
     return dirs;
 }
@@ -224,17 +223,17 @@ std::optional<lbx_stage_kind> stage_kind_from_name(std::string_view name) {
 const char* status_code_name(int32_t status) {
     switch (status) {
         case LBX_OK: return "ok";
-        case LBX_E_UNSUPPORTED: return "unsupported";
-        case LBX_E_CORRUPT: return "corrupt";
-        case LBX_E_TRUNCATED: return "truncated";
-        case LBX_E_TOO_LARGE: return "too_large";
-        case LBX_E_INVALID_PARAM: return "invalid_param";
-        case LBX_E_NO_MEMORY: return "no_memory";
-        case LBX_E_IO: return "io";
-        case LBX_E_INTERNAL: return "internal";
-        case LBX_E_CANCELLED: return "cancelled";
+        case LBX_E_UNSUPPORTED: return ipc::codes::kUnsupported;
+        case LBX_E_CORRUPT: return ipc::codes::kCorrupt;
+        case LBX_E_TRUNCATED: return ipc::codes::kTruncated;
+        case LBX_E_TOO_LARGE: return ipc::codes::kTooLarge;
+        case LBX_E_INVALID_PARAM: return ipc::codes::kInvalidParam;
+        case LBX_E_NO_MEMORY: return ipc::codes::kNoMemory;
+        case LBX_E_IO: return ipc::codes::kIo;
+        case LBX_E_INTERNAL: return ipc::codes::kInternal;
+        case LBX_E_CANCELLED: return ipc::codes::kCancelled;
     }
-    return "unknown";
+    return ipc::codes::kUnknown;
 }
 
 const char* param_type_name(lbx_param_type type) {

@@ -5,6 +5,7 @@
 
 #include <lightbox/ipc/expected.hpp>
 #include <lightbox/ipc/library.hpp>
+#include <lightbox/ipc/settings.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -15,7 +16,7 @@ namespace lbx::engine::service {
 
 struct EngineSettings {
     unsigned workers = 1;
-    std::string pipeline = "default";
+    std::string pipeline = ipc::settings::kDefaultPipeline;
     std::optional<std::vector<uint32_t>> thumbnail_sizes;
     std::optional<uint64_t> cache_budget_mb;
 

@@ -5,6 +5,8 @@
 #include "pipeline/pipeline_config.hpp"
 #include "service/pipeline_defaults.hpp"
 
+#include <lightbox/ipc/error_codes.hpp>
+#include <lightbox/ipc/settings.hpp>
 #include <lightbox/ipc/version.hpp>
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include <fstream>
 #include <set>
 #include <thread>
+#include <type_traits>
 
 namespace lbx::engine::service {
 namespace {
@@ -21,11 +24,19 @@ static_assert(ipc::kFullResolution == kFullResolutionSize, "the protocol's size 
 // The largest image file a ThumbnailReply carries: the frame limit less room for the envelope.
 constexpr std::uintmax_t kMaxImageBytes = ipc::kMaxFrameSize - 64 * 1024;
 
-ipc::Reply error_reply(ipc::Status status, std::string domain, std::string code, std::string message) {
-    return ipc::ErrorReply{ipc::make_error(status, std::move(domain), std::move(code), std::move(message))};
+// An error for a handler to return: it converts to any handler's result.
+ipc::Unexpected<ipc::Error> error_reply(ipc::Status status, std::string domain, std::string code, std::string message) {
+    return ipc::unexpected(ipc::make_error(status, std::move(domain), std::move(code), std::move(message)));
 }
 
-ipc::Reply no_such_job(uint64_t id) {
+// A handler's result as the one reply on the wire: its success reply, or an ErrorReply.
+template <class Success>
+ipc::Reply to_reply(ipc::Expected<Success> result) {
+    if (!result) return ipc::ErrorReply{result.error()};
+    return std::move(*result);
+}
+
+ipc::Unexpected<ipc::Error> no_such_job(uint64_t id) {
     return error_reply(ipc::Status::not_found, "job", "no_such_job", "no job " + std::to_string(id));
 }
 
@@ -61,7 +72,7 @@ ipc::Expected<void> apply_override(PipelineConfig& config, const ipc::ParamOverr
         return ipc::unexpected(ipc::make_error(ipc::Status::bad_request, "config", "bad_override",
                                                "override '" + o.key + "=" + o.value + "': " + why));
     };
-    if (o.key == "thumbnails.sizes") {
+    if (o.key == ipc::settings::kThumbnailSizes) {
         const ParamInput value = param_input_of(o.value);
         std::vector<int64_t> sizes;
         if (const auto* one = std::get_if<int64_t>(&value)) sizes = {*one};
@@ -69,7 +80,9 @@ ipc::Expected<void> apply_override(PipelineConfig& config, const ipc::ParamOverr
         else return bad("expected sizes like 256,1024");
         config.thumbnail_sizes.clear();
         for (int64_t s : sizes) {
-            if (s < 16 || s > 8192) return bad("size " + std::to_string(s) + " is outside 16..8192");
+            if (!ipc::settings::is_thumbnail_size(s)) {
+                return bad("size " + std::to_string(s) + " is outside " + ipc::settings::thumbnail_size_range());
+            }
             config.thumbnail_sizes.push_back(static_cast<uint32_t>(s));
         }
         return {};
@@ -93,15 +106,15 @@ ipc::Expected<void> apply_override(PipelineConfig& config, const ipc::ParamOverr
 
 // An engine error (the catalog's) as a protocol error: a bad query is the client's, the rest the engine's.
 ipc::Error to_ipc(const Error& e) {
-    const ipc::Status status = e.code == "bad_query" ? ipc::Status::bad_request : ipc::Status::internal;
+    const ipc::Status status = e.code == ipc::codes::kBadQuery ? ipc::Status::bad_request : ipc::Status::internal;
     return ipc::make_error(status, e.domain, e.code, e.message, e.detail);
 }
 
-ipc::Reply catalog_error(const Error& e) { return ipc::ErrorReply{to_ipc(e)}; }
+ipc::Unexpected<ipc::Error> catalog_error(const Error& e) { return ipc::unexpected(to_ipc(e)); }
 
 uint32_t page_limit(uint32_t asked) { return asked == 0 || asked > ipc::kMaxQueryPage ? ipc::kMaxQueryPage : asked; }
 
-ipc::Reply no_such_photo(const std::string& id) {
+ipc::Unexpected<ipc::Error> no_such_photo(const std::string& id) {
     return error_reply(ipc::Status::not_found, "catalog", "no_such_photo", "no photo '" + id + "' in the library");
 }
 
@@ -160,18 +173,27 @@ ipc::PluginList plugin_list_of(const PluginRegistry& registry) {
 }
 
 ipc::Reply RequestHandlers::handle(const ipc::RequestEnvelope& envelope) {
-    if (const auto* hello = std::get_if<ipc::Hello>(&envelope.body)) return on(*hello);
+    if (const auto* hello = std::get_if<ipc::Hello>(&envelope.body)) return to_reply(on(*hello));
     if (state_.stopping || state_.shutdown_requested) {
-        return error_reply(ipc::Status::cancelled, "engine", "shutting_down", "the engine is shutting down");
+        return ipc::ErrorReply{ipc::make_error(ipc::Status::cancelled, "engine", "shutting_down", "the engine is shutting down")};
     }
     if (!state_.ready.load(std::memory_order_acquire)) {
-        return error_reply(ipc::Status::not_ready, "engine", "loading_plugins",
-                           "the engine is still loading its plugins: retry shortly");
+        return ipc::ErrorReply{ipc::make_error(ipc::Status::not_ready, "engine", "loading_plugins",
+                                               "the engine is still loading its plugins: retry shortly")};
     }
-    return std::visit([this](const auto& request) { return on(request); }, envelope.body);
+    return std::visit(
+        [this](const auto& request) -> ipc::Reply {
+            using Req = std::decay_t<decltype(request)>;
+            auto result = on(request);
+            // The handler chosen for `Req` answers with ReplyOf<Req> (replies.hpp pairs them): a handler
+            // declared with another reply, or a request without its own handler, does not compile.
+            static_assert(std::is_same_v<decltype(result), Result<Req>>, "the handler of a request returns its ReplyOf");
+            return to_reply(std::move(result));
+        },
+        envelope.body);
 }
 
-ipc::Reply RequestHandlers::on(const ipc::Hello&) {
+RequestHandlers::Result<ipc::Hello> RequestHandlers::on(const ipc::Hello&) {
     ipc::HelloReply reply;
     reply.protocol_version = ipc::kProtocolVersion;
     reply.engine_version = state_.options.engine_version;
@@ -181,7 +203,7 @@ ipc::Reply RequestHandlers::on(const ipc::Hello&) {
     return reply;
 }
 
-ipc::Reply RequestHandlers::on(const ipc::ListPlugins&) { return state_.plugin_list; }
+RequestHandlers::Result<ipc::ListPlugins> RequestHandlers::on(const ipc::ListPlugins&) { return state_.plugin_list; }
 
 ipc::Expected<ScanRequest> RequestHandlers::scan_request_of(const std::vector<std::string>& paths,
                                                            const std::string& pipeline,
@@ -206,14 +228,14 @@ ipc::Expected<ScanRequest> RequestHandlers::scan_request_of(const std::vector<st
     return scan;
 }
 
-ipc::Reply RequestHandlers::start(ipc::Expected<ScanRequest> scan) {
-    if (!scan) return ipc::ErrorReply{scan.error()};
+ipc::Expected<ipc::ScanStarted> RequestHandlers::start(ipc::Expected<ScanRequest> scan) {
+    if (!scan) return ipc::unexpected(scan.error());
     auto id = state_.jobs.start(std::move(*scan), state_.registry, state_.inbox);
-    if (!id) return ipc::ErrorReply{id.error()};
+    if (!id) return ipc::unexpected(id.error());
     return ipc::ScanStarted{*id};
 }
 
-ipc::Reply RequestHandlers::on(const ipc::StartScan& request) {
+RequestHandlers::Result<ipc::StartScan> RequestHandlers::on(const ipc::StartScan& request) {
     if (request.paths.empty()) return error_reply(ipc::Status::bad_request, "job", "no_paths", "StartScan needs at least one path");
     std::vector<std::string> paths;
     for (const std::string& path : request.paths) {
@@ -223,7 +245,7 @@ ipc::Reply RequestHandlers::on(const ipc::StartScan& request) {
                                "path '" + path + "' is relative: the engine has no working folder of the client's, send absolute paths");
         }
         std::error_code ec;
-        if (!std::filesystem::exists(p, ec)) return error_reply(ipc::Status::not_found, "io", "not_found", "no such file or folder '" + path + "'");
+        if (!std::filesystem::exists(p, ec)) return error_reply(ipc::Status::not_found, "io", ipc::codes::kNotFound, "no such file or folder '" + path + "'");
         const std::string normal = p.lexically_normal().string();
         const std::string trimmed = normal.size() > 1 && normal.back() == '/' ? normal.substr(0, normal.size() - 1) : normal;
         paths.push_back(trimmed);
@@ -236,7 +258,7 @@ ipc::Reply RequestHandlers::on(const ipc::StartScan& request) {
     return start(scan_request_of(paths, request.pipeline, request.overrides));
 }
 
-ipc::Reply RequestHandlers::on(const ipc::Rescan& request) {
+RequestHandlers::Result<ipc::Rescan> RequestHandlers::on(const ipc::Rescan& request) {
     auto roots = state_.catalog->roots();
     if (!roots) return catalog_error(roots.error());
     if (roots->empty()) {
@@ -258,7 +280,7 @@ ipc::Reply RequestHandlers::on(const ipc::Rescan& request) {
     return start(std::move(scan));
 }
 
-ipc::Reply RequestHandlers::on(const ipc::CancelJob& request) {
+RequestHandlers::Result<ipc::CancelJob> RequestHandlers::on(const ipc::CancelJob& request) {
     ScanJob* job = state_.jobs.find(request.job_id);
     if (job == nullptr) {
         if (auto gone = state_.jobs.snapshot_of(request.job_id)) return ipc::JobCancelled{request.job_id, gone->progress.state};
@@ -269,21 +291,21 @@ ipc::Reply RequestHandlers::on(const ipc::CancelJob& request) {
     return ipc::JobCancelled{request.job_id, state};
 }
 
-ipc::Reply RequestHandlers::on(const ipc::JobStatus& request) {
+RequestHandlers::Result<ipc::JobStatus> RequestHandlers::on(const ipc::JobStatus& request) {
     if (auto snapshot = state_.jobs.snapshot_of(request.job_id)) return ipc::JobStatusReply{*snapshot};
     return no_such_job(request.job_id);
 }
 
-ipc::Reply RequestHandlers::on(const ipc::ListJobs&) { return ipc::JobList{state_.jobs.snapshots()}; }
+RequestHandlers::Result<ipc::ListJobs> RequestHandlers::on(const ipc::ListJobs&) { return ipc::JobList{state_.jobs.snapshots()}; }
 
-ipc::Reply RequestHandlers::on(const ipc::GetPhoto& request) {
+RequestHandlers::Result<ipc::GetPhoto> RequestHandlers::on(const ipc::GetPhoto& request) {
     auto photo = state_.catalog->photo(request.photo_id);
     if (!photo) return catalog_error(photo.error());
     if (!*photo) return no_such_photo(request.photo_id);
     return ipc::PhotoReply{photo_info_of(**photo)};
 }
 
-ipc::Reply RequestHandlers::on(const ipc::GetThumbnail& request) {
+RequestHandlers::Result<ipc::GetThumbnail> RequestHandlers::on(const ipc::GetThumbnail& request) {
     auto found = state_.thumbnails->find(request.photo_id, request.size, catalog::now_us());
     if (!found) return catalog_error(found.error());
     if (!*found) {
@@ -291,12 +313,12 @@ ipc::Reply RequestHandlers::on(const ipc::GetThumbnail& request) {
         auto photo = state_.catalog->photo(request.photo_id);
         if (!photo) return catalog_error(photo.error());
         if (!*photo) return no_such_photo(request.photo_id);
-        if ((*photo)->status != "ok") {
-            return error_reply(ipc::Status::not_found, "thumbnail", "file_missing",
+        if ((*photo)->status != ipc::file_state::kOk) {
+            return error_reply(ipc::Status::not_found, "thumbnail", ipc::codes::kFileMissing,
                                "the file of photo '" + request.photo_id + "' (" + (*photo)->path + ") is missing");
         }
         state_.worker.request(request.photo_id, request.size);
-        return error_reply(ipc::Status::not_ready, "thumbnail", "thumbnail_pending",
+        return error_reply(ipc::Status::not_ready, "thumbnail", ipc::codes::kThumbnailPending,
                            "the thumbnail of '" + request.photo_id + "' is being made: thumb/ready follows");
     }
     const StoredThumbnail& thumb = **found;
@@ -320,12 +342,12 @@ ipc::Reply RequestHandlers::on(const ipc::GetThumbnail& request) {
     return reply;
 }
 
-ipc::Reply RequestHandlers::on(const ipc::Shutdown&) {
+RequestHandlers::Result<ipc::Shutdown> RequestHandlers::on(const ipc::Shutdown&) {
     state_.shutdown_requested = true;  // the loop stops after this reply has been sent
     return ipc::ShutdownReply{};
 }
 
-ipc::Reply RequestHandlers::on(const ipc::Query& request) {
+RequestHandlers::Result<ipc::Query> RequestHandlers::on(const ipc::Query& request) {
     catalog::QueryOptions options;
     options.sort = request.sort == ipc::QuerySort::path    ? catalog::SortOrder::path
                    : request.sort == ipc::QuerySort::added ? catalog::SortOrder::added
@@ -348,7 +370,7 @@ ipc::Reply RequestHandlers::on(const ipc::Query& request) {
     return reply;
 }
 
-ipc::Reply RequestHandlers::on(const ipc::Facets& request) {
+RequestHandlers::Result<ipc::Facets> RequestHandlers::on(const ipc::Facets& request) {
     auto facets = catalog::facets_of(*state_.catalog, request.query, request.per_facet == 0 ? 50 : request.per_facet);
     if (!facets) return catalog_error(facets.error());
     auto convert = [](const std::vector<catalog::FacetCount>& in) {
@@ -361,7 +383,7 @@ ipc::Reply RequestHandlers::on(const ipc::Facets& request) {
                             convert(facets->months)};
 }
 
-ipc::Reply RequestHandlers::on(const ipc::SetUserTags& request) {
+RequestHandlers::Result<ipc::SetUserTags> RequestHandlers::on(const ipc::SetUserTags& request) {
     auto photo = state_.catalog->photo(request.photo_id);
     if (!photo) return catalog_error(photo.error());
     if (!*photo) return no_such_photo(request.photo_id);
@@ -388,7 +410,7 @@ ipc::Reply RequestHandlers::on(const ipc::SetUserTags& request) {
     return ipc::UserTagsReply{request.photo_id, std::move(*tags)};
 }
 
-ipc::Reply RequestHandlers::on(const ipc::ListFailures& request) {
+RequestHandlers::Result<ipc::ListFailures> RequestHandlers::on(const ipc::ListFailures& request) {
     auto failures = state_.catalog->failures(static_cast<int64_t>(std::min<uint64_t>(request.offset, INT64_MAX)),
                                              page_limit(request.limit));
     if (!failures) return catalog_error(failures.error());
@@ -403,13 +425,13 @@ ipc::Reply RequestHandlers::on(const ipc::ListFailures& request) {
     return reply;
 }
 
-ipc::Reply RequestHandlers::on(const ipc::RemovePhotos& request) {
+RequestHandlers::Result<ipc::RemovePhotos> RequestHandlers::on(const ipc::RemovePhotos& request) {
     auto removed = state_.catalog->remove_photos(request.photo_ids);
     if (!removed) return catalog_error(removed.error());
     return ipc::PhotosRemoved{static_cast<uint64_t>(*removed)};
 }
 
-ipc::Reply RequestHandlers::library_info() {
+ipc::Expected<ipc::LibraryInfoReply> RequestHandlers::library_info() {
     auto stats = state_.catalog->stats();
     if (!stats) return catalog_error(stats.error());
     auto roots = state_.catalog->roots();
@@ -427,9 +449,9 @@ ipc::Reply RequestHandlers::library_info() {
     return reply;
 }
 
-ipc::Reply RequestHandlers::on(const ipc::LibraryInfo&) { return library_info(); }
+RequestHandlers::Result<ipc::LibraryInfo> RequestHandlers::on(const ipc::LibraryInfo&) { return library_info(); }
 
-ipc::Reply RequestHandlers::on(const ipc::OpenLibrary& request) {
+RequestHandlers::Result<ipc::OpenLibrary> RequestHandlers::on(const ipc::OpenLibrary& request) {
     const std::filesystem::path file(request.catalog);
     if (!file.is_absolute()) {
         return error_reply(ipc::Status::bad_request, "catalog", "relative_path",
@@ -450,27 +472,27 @@ ipc::Reply RequestHandlers::on(const ipc::OpenLibrary& request) {
     state_.catalog_file = file;
     state_.jobs.add_interrupted(*state_.catalog);
     state_.thumbnails = std::make_unique<catalog::ThumbnailCache>(*state_.catalog, state_.thumbnail_budget_bytes);
-    if (auto ok = refresh_defaults(state_); !ok) return ipc::ErrorReply{ok.error()};
+    if (auto ok = refresh_defaults(state_); !ok) return ipc::unexpected(ok.error());
     return library_info();
 }
 
-ipc::Reply RequestHandlers::settings_reply() const {
+ipc::SettingsReply RequestHandlers::settings_reply() const {
     const std::vector<uint32_t> sizes = state_.default_pipeline ? state_.default_pipeline->thumbnail_sizes : std::vector<uint32_t>{};
     return ipc::SettingsReply{state_.settings.list(sizes, state_.thumbnail_budget_bytes)};
 }
 
-ipc::Reply RequestHandlers::on(const ipc::GetSettings&) { return settings_reply(); }
+RequestHandlers::Result<ipc::GetSettings> RequestHandlers::on(const ipc::GetSettings&) { return settings_reply(); }
 
-ipc::Reply RequestHandlers::on(const ipc::SetSettings& request) {
+RequestHandlers::Result<ipc::SetSettings> RequestHandlers::on(const ipc::SetSettings& request) {
     auto next = state_.settings.with(request.settings);
-    if (!next) return ipc::ErrorReply{next.error()};
+    if (!next) return ipc::unexpected(next.error());
     const EngineSettings previous = state_.settings;
     const uint64_t previous_budget = state_.thumbnail_budget_bytes;
     state_.settings = std::move(*next);
     if (auto ok = refresh_defaults(state_); !ok) {
         state_.settings = previous;  // all or none: the new pipeline does not load
         (void)refresh_defaults(state_);
-        return ipc::ErrorReply{ipc::make_error(ipc::Status::bad_request, "config", "bad_setting", ok.error().message)};
+        return ipc::unexpected(ipc::make_error(ipc::Status::bad_request, "config", "bad_setting", ok.error().message));
     }
     if (state_.thumbnail_budget_bytes < previous_budget) {
         if (auto pruned = state_.thumbnails->prune(); !pruned) return catalog_error(pruned.error());

@@ -1,5 +1,6 @@
-// One handler per request type: each returns the request's one reply (its success reply or an
-// ErrorReply). The command server sends it; handlers never touch a socket.
+// One handler per request type: each returns the request's success reply (`ReplyOf<Req>`, checked at
+// compile time) or an error, which handle() turns into the one reply the command server sends. Handlers
+// never touch a socket.
 #pragma once
 
 #include "service/service_state.hpp"
@@ -15,32 +16,36 @@ public:
     ipc::Reply handle(const ipc::RequestEnvelope& request);
 
 private:
-    ipc::Reply on(const ipc::Hello& request);
-    ipc::Reply on(const ipc::ListPlugins& request);
-    ipc::Reply on(const ipc::StartScan& request);
-    ipc::Reply on(const ipc::CancelJob& request);
-    ipc::Reply on(const ipc::JobStatus& request);
-    ipc::Reply on(const ipc::ListJobs& request);
-    ipc::Reply on(const ipc::GetPhoto& request);
-    ipc::Reply on(const ipc::GetThumbnail& request);
-    ipc::Reply on(const ipc::Shutdown& request);
-    ipc::Reply on(const ipc::Query& request);
-    ipc::Reply on(const ipc::Facets& request);
-    ipc::Reply on(const ipc::SetUserTags& request);
-    ipc::Reply on(const ipc::ListFailures& request);
-    ipc::Reply on(const ipc::Rescan& request);
-    ipc::Reply on(const ipc::RemovePhotos& request);
-    ipc::Reply on(const ipc::LibraryInfo& request);
-    ipc::Reply on(const ipc::OpenLibrary& request);
-    ipc::Reply on(const ipc::GetSettings& request);
-    ipc::Reply on(const ipc::SetSettings& request);
+    // What the handler of `Req` returns: its success reply, or the error the client gets instead.
+    template <class Req>
+    using Result = ipc::Expected<ipc::ReplyOf<Req>>;
+
+    Result<ipc::Hello> on(const ipc::Hello& request);
+    Result<ipc::ListPlugins> on(const ipc::ListPlugins& request);
+    Result<ipc::StartScan> on(const ipc::StartScan& request);
+    Result<ipc::CancelJob> on(const ipc::CancelJob& request);
+    Result<ipc::JobStatus> on(const ipc::JobStatus& request);
+    Result<ipc::ListJobs> on(const ipc::ListJobs& request);
+    Result<ipc::GetPhoto> on(const ipc::GetPhoto& request);
+    Result<ipc::GetThumbnail> on(const ipc::GetThumbnail& request);
+    Result<ipc::Shutdown> on(const ipc::Shutdown& request);
+    Result<ipc::Query> on(const ipc::Query& request);
+    Result<ipc::Facets> on(const ipc::Facets& request);
+    Result<ipc::SetUserTags> on(const ipc::SetUserTags& request);
+    Result<ipc::ListFailures> on(const ipc::ListFailures& request);
+    Result<ipc::Rescan> on(const ipc::Rescan& request);
+    Result<ipc::RemovePhotos> on(const ipc::RemovePhotos& request);
+    Result<ipc::LibraryInfo> on(const ipc::LibraryInfo& request);
+    Result<ipc::OpenLibrary> on(const ipc::OpenLibrary& request);
+    Result<ipc::GetSettings> on(const ipc::GetSettings& request);
+    Result<ipc::SetSettings> on(const ipc::SetSettings& request);
 
     // A scan of `paths` (absolute, checked) with a pipeline name (empty: the `pipeline` setting).
     ipc::Expected<ScanRequest> scan_request_of(const std::vector<std::string>& paths, const std::string& pipeline,
                                                const std::vector<ipc::ParamOverride>& overrides) const;
-    ipc::Reply start(ipc::Expected<ScanRequest> scan);
-    ipc::Reply library_info();
-    ipc::Reply settings_reply() const;
+    ipc::Expected<ipc::ScanStarted> start(ipc::Expected<ScanRequest> scan);
+    ipc::Expected<ipc::LibraryInfoReply> library_info();
+    ipc::SettingsReply settings_reply() const;
 
     ServiceState& state_;
 };

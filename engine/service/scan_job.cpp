@@ -6,6 +6,8 @@
 #include "pipeline/batch_runner.hpp"
 #include "pipeline/pipeline.hpp"
 
+#include <lightbox/ipc/error_codes.hpp>
+
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -81,13 +83,19 @@ void ScanJob::report(ipc::JobState state, bool force) {
     inbox_.post(ipc::JobProgressEvent{progress});
 }
 
-void ScanJob::fail(const std::string& code, const std::string& message) {
+void ScanJob::fail(const std::string& domain, const std::string& message) {
+    const bool catalog = domain == "catalog";
+    fail(ipc::make_error(catalog ? ipc::Status::internal : ipc::Status::bad_request, domain,
+                         catalog ? ipc::codes::kCatalogError : ipc::codes::kBadPipeline, message));
+}
+
+void ScanJob::fail(ipc::Error error) {
+    const std::string log_line = "job " + std::to_string(id_) + " failed: " + error.message;
     {
         std::lock_guard lock(mutex_);
-        snapshot_.error = ipc::make_error(code == "catalog" ? ipc::Status::internal : ipc::Status::bad_request,
-                                          code, code == "catalog" ? "catalog_error" : "bad_pipeline", message);
+        snapshot_.error = std::move(error);  // as detected: its status and code are what clients act on
     }
-    inbox_.post(ipc::Log{ipc::LogLevel::error, "engine", "job " + std::to_string(id_) + " failed: " + message});
+    inbox_.post(ipc::Log{ipc::LogLevel::error, "engine", log_line});
     // Finished before the final state is visible: a client that sees it may at once do what running jobs
     // forbid (OpenLibrary).
     finished_.store(true);

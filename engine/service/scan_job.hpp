@@ -51,7 +51,12 @@ public:
 
 private:
     void run();
-    void fail(const std::string& code, const std::string& message);
+    // Ends the job as failed with `error` as given (status, domain, code, message, detail): clients see
+    // the error where it was detected ("crashed", "timeout", a catalog's code), never a rewritten one.
+    void fail(ipc::Error error);
+    // The job's own setup failures, named by where they came from: `domain` "config" (the pipeline does
+    // not build: bad_request, bad_pipeline) or "catalog" (internal, catalog_error).
+    void fail(const std::string& domain, const std::string& message);
     // Updates the snapshot and posts an event: always when `force`, else at most every 100 ms.
     void report(ipc::JobState state, bool force);
 

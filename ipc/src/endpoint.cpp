@@ -1,5 +1,7 @@
 // The per-user runtime directory, the default endpoints in it and the rules for explicit endpoints.
 #include "lightbox/ipc/endpoint.hpp"
+#include "lightbox/ipc/error_codes.hpp"
+#include "lightbox/ipc/xdg.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -44,9 +46,7 @@ bool is_loopback_host(std::string_view host) {
 }  // namespace
 
 std::filesystem::path default_runtime_dir() {
-    if (const char* xdg = std::getenv("XDG_RUNTIME_DIR"); xdg != nullptr && xdg[0] == '/') {
-        return std::filesystem::path(xdg) / "lightbox";
-    }
+    if (auto xdg = xdg_base_dir(XdgDir::runtime)) return *xdg / "lightbox";
     return std::filesystem::path("/tmp") / ("lightbox-" + std::to_string(::geteuid()));
 }
 
@@ -149,7 +149,7 @@ Expected<void> write_endpoints_file(const std::filesystem::path& file, const End
 
 Expected<EndpointPair> read_endpoints_file(const std::filesystem::path& file) {
     std::ifstream in(file);
-    if (!in) return unexpected(make_error(Status::not_found, "io", "not_found", "no engine endpoints file '" + file.string() + "'"));
+    if (!in) return unexpected(make_error(Status::not_found, "io", codes::kNotFound, "no engine endpoints file '" + file.string() + "'"));
     EndpointPair pair;
     // One "KEY ENDPOINT" per line; the endpoint is the rest of the line (an ipc:// path may hold spaces).
     std::string line;

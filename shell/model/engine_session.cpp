@@ -6,6 +6,7 @@
 
 #include <lightbox/ipc/client.hpp>
 #include <lightbox/ipc/endpoint.hpp>
+#include <lightbox/ipc/error_codes.hpp>
 #include <lightbox/ipc/event_subscriber.hpp>
 #include <lightbox/ipc/topics.hpp>
 #include <lightbox/ipc/version.hpp>
@@ -142,7 +143,7 @@ bool EngineSession::serve_thumbnail(Connection& connection, ThumbnailQueue& queu
     const ipc::Error& error = reply.error();
     if (error.status == ipc::Status::unavailable) {
         return false;  // asked again when the grid next paints
-    } else if (error.status == ipc::Status::not_ready && error.code == "thumbnail_pending") {
+    } else if (error.status == ipc::Status::not_ready && error.code == ipc::codes::kThumbnailPending) {
         queue.mark_pending(*key);  // thumb/ready follows
     } else if (error.status == ipc::Status::not_found || key->size == ipc::kFullResolution) {
         // The full-resolution image is asked for once, by the photo view: any failure is its answer.

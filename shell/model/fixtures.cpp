@@ -1,5 +1,7 @@
 #include "model/fixtures.hpp"
 
+#include <lightbox/ipc/settings.hpp>
+
 #include <cstdio>
 
 namespace lbx::shell {
@@ -66,7 +68,11 @@ State fixture_state(uint64_t photos) {
     plugins.rejected = {{"/home/ada/.local/share/lightbox/plugins/old.so", "plugin API 0.9 is older than the host's 1.x"}};
     s.plugins = plugins;
 
-    s.settings = {{"workers", "2"}, {"pipeline", "default"}, {"thumbnails.sizes", "256,1024"}, {"thumbnails.cache_budget_mb", "2048"}};
+    namespace keys = ipc::settings;
+    s.settings = {{keys::kWorkers, "2"},
+                  {keys::kPipeline, keys::kDefaultPipeline},
+                  {keys::kThumbnailSizes, keys::sizes_text(keys::kDefaultThumbnailSizes)},
+                  {keys::kCacheBudgetMb, std::to_string(keys::kDefaultCacheBudgetMb)}};
 
     OpenPhoto open;
     open.index = 3;

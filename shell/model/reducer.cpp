@@ -1,5 +1,6 @@
 #include "model/reducer.hpp"
 
+#include <lightbox/ipc/error_codes.hpp>
 #include <lightbox/ipc/topics.hpp>
 
 #include <algorithm>
@@ -286,14 +287,14 @@ struct Reducer {
             if (a.tag != s.results.generation) return;
             s.results.requested.erase(q->offset / ResultPages::kPageSize);
             s.refresh_in_flight = false;
-            if (error.code == "bad_query") {
+            if (error.code == ipc::codes::kBadQuery) {
                 s.query.error = error.message;
                 s.results.total = 0;
                 s.results.pages.clear();
                 return;
             }
         }
-        if (std::holds_alternative<ipc::Facets>(a.request) && error.code == "bad_query") return;  // shown once, by Query
+        if (std::holds_alternative<ipc::Facets>(a.request) && error.code == ipc::codes::kBadQuery) return;  // shown once, by Query
         if (std::holds_alternative<ipc::GetPhoto>(a.request) && s.open_photo) s.open_photo->error = error.message;
         s.last_error = std::string(ipc::name_of(a.request)) + ": " + error.message;
     }

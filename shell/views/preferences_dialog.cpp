@@ -7,9 +7,17 @@
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
 
-#include <thread>
+#include <lightbox/ipc/settings.hpp>
 
 namespace lbx::shell {
+namespace {
+
+namespace keys = ipc::settings;
+
+// What the fields show before the engine has sent its settings: the engine's own defaults.
+const std::string kDefaultSizes = keys::sizes_text(keys::kDefaultThumbnailSizes);
+
+}  // namespace
 
 std::string PreferencesDialog::setting(const std::string& key, const std::string& fallback) const {
     for (const auto& s : store_.state().settings) if (s.key == key) return s.value;
@@ -29,12 +37,12 @@ PreferencesDialog::PreferencesDialog(wxWindow* parent, Store& store)
         grid->Add(new wxStaticText(panel, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
         grid->Add(control, 1, wxEXPAND);
     };
-    sizes_ = new wxTextCtrl(panel, wxID_ANY, wxString::FromUTF8(setting("thumbnails.sizes", "256,1024")));
-    budget_ = new wxSpinCtrl(panel, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, wxSP_ARROW_KEYS, 16, 1 << 20,
-                             number("thumbnails.cache_budget_mb", 2048));
-    workers_ = new wxSpinCtrl(panel, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, wxSP_ARROW_KEYS, 1, 256,
-                              number("workers", static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))));
-    pipeline_ = new wxTextCtrl(panel, wxID_ANY, wxString::FromUTF8(setting("pipeline", "default")));
+    sizes_ = new wxTextCtrl(panel, wxID_ANY, wxString::FromUTF8(setting(keys::kThumbnailSizes, kDefaultSizes)));
+    budget_ = new wxSpinCtrl(panel, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, wxSP_ARROW_KEYS, static_cast<int>(keys::kMinCacheBudgetMb), 1 << 20,
+                             number(keys::kCacheBudgetMb, static_cast<int>(keys::kDefaultCacheBudgetMb)));
+    workers_ = new wxSpinCtrl(panel, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, wxSP_ARROW_KEYS, keys::kMinWorkers, keys::kMaxWorkers,
+                              number(keys::kWorkers, static_cast<int>(keys::default_workers())));
+    pipeline_ = new wxTextCtrl(panel, wxID_ANY, wxString::FromUTF8(setting(keys::kPipeline, keys::kDefaultPipeline)));
     row("Thumbnail sizes (long edge, px)", sizes_);
     row("Thumbnail cache budget (MiB)", budget_);
     row("Worker threads per scan", workers_);
@@ -61,10 +69,10 @@ PreferencesDialog::PreferencesDialog(wxWindow* parent, Store& store)
     });
     cancel->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { Close(); });
     ok->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
-        store_.dispatch(ApplySettings{{{"thumbnails.sizes", sizes_->GetValue().utf8_string()},
-                                       {"thumbnails.cache_budget_mb", std::to_string(budget_->GetValue())},
-                                       {"workers", std::to_string(workers_->GetValue())},
-                                       {"pipeline", pipeline_->GetValue().utf8_string()}}});
+        store_.dispatch(ApplySettings{{{keys::kThumbnailSizes, sizes_->GetValue().utf8_string()},
+                                       {keys::kCacheBudgetMb, std::to_string(budget_->GetValue())},
+                                       {keys::kWorkers, std::to_string(workers_->GetValue())},
+                                       {keys::kPipeline, pipeline_->GetValue().utf8_string()}}});
         Close();
     });
 }
@@ -73,10 +81,10 @@ void PreferencesDialog::render() {
     const auto& settings = store_.state().settings;
     if (edited_ || settings == shown_settings_) return;
     shown_settings_ = settings;
-    sizes_->ChangeValue(wxString::FromUTF8(setting("thumbnails.sizes", "256,1024")));
-    budget_->SetValue(number("thumbnails.cache_budget_mb", 2048));
-    workers_->SetValue(number("workers", static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))));
-    pipeline_->ChangeValue(wxString::FromUTF8(setting("pipeline", "default")));
+    sizes_->ChangeValue(wxString::FromUTF8(setting(keys::kThumbnailSizes, kDefaultSizes)));
+    budget_->SetValue(number(keys::kCacheBudgetMb, static_cast<int>(keys::kDefaultCacheBudgetMb)));
+    workers_->SetValue(number(keys::kWorkers, static_cast<int>(keys::default_workers())));
+    pipeline_->ChangeValue(wxString::FromUTF8(setting(keys::kPipeline, keys::kDefaultPipeline)));
 }
 
 }  // namespace lbx::shell

@@ -78,7 +78,7 @@ bool is_not_responding(const Action& a) {
 
 }  // namespace
 
-TEST_CASE("the session starts an engine, scans, queries, and restarts it after SIGKILL", "[shell][integration]") {
+TEST_CASE("the session starts an engine, scans, queries, and restarts it after SIGKILL", "[shell][integration][timing]") {
     test::TempDir dir;
     test::write_photo_set(dir / "photos", 12, 320, 240);
 
@@ -221,7 +221,7 @@ TEST_CASE("the inproc engine (--engine=inproc): the session runs the engine libr
     CHECK(std::filesystem::exists(dir.path() / "library.lbx"));
 }
 
-TEST_CASE("a hung engine is reported within the heartbeat watch even while commands and thumbnails wait", "[shell][integration]") {
+TEST_CASE("a hung engine is reported within the heartbeat watch even while commands and thumbnails wait", "[shell][integration][timing]") {
     test::TempDir dir;
     test::write_photo_set(dir / "photos", 8, 320, 240);
 
@@ -265,7 +265,7 @@ TEST_CASE("closing the session while its engine is still starting does not wait 
 }
 
 TEST_CASE("the session attaches to the engine already serving this user, leaves it running when closed, and starts its own when it dies",
-          "[shell][integration]") {
+          "[shell][integration][timing]") {
     test::ServedEngine running;  // started by someone else: a script, or another window's shell
     test::write_photo_set(running.home() / "photos", 4, 320, 240);
     test::TempDir dir;

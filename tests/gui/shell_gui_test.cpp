@@ -195,13 +195,17 @@ TEST_CASE("the app scans 24 photos, shows their cells, opens one, and survives a
         if (cells > 0 && cells == thumbs) break;
         std::this_thread::sleep_for(100ms);
     }
-    std::this_thread::sleep_for(500ms);  // the last paint reaches the X server
     const auto [cells, thumbs] = last_grid_line(log);
     CHECK(cells >= 12);      // the window shows at least two rows of the 24
     CHECK(cells <= 24);
     CHECK(thumbs == cells);
 
-    auto shot = test::take_screenshot(*screen, kArtifacts / "main-after-scan.png");
+    // The last paint reaches the X server some time after the log line: wait for it on the screen.
+    const int painted = cells;
+    const auto all_cells_shown = [painted](const test::Screenshot& s) {
+        return test::count_frames(s, kCellFrame) + test::count_frames(s, kFocusFrame) == painted;
+    };
+    auto shot = wait_screen(*screen, kArtifacts / "main-after-scan.png", all_cells_shown);
     REQUIRE(shot);
     CHECK(test::luminance_variance(*shot) > 100);
     // One frame per painted cell: the focused first one in the focus colour, the others in the cell colour.
@@ -220,8 +224,7 @@ TEST_CASE("the app scans 24 photos, shows their cells, opens one, and survives a
     REQUIRE(again);
     CHECK(std::stoi(*again) != first_pid);
     CHECK(library_photos(runtime) == 24);  // the new engine serves the same library
-    std::this_thread::sleep_for(1500ms);
-    auto recovered = test::take_screenshot(*screen, kArtifacts / "main-recovered.png");
+    auto recovered = wait_screen(*screen, kArtifacts / "main-recovered.png", all_cells_shown);
     REQUIRE(recovered);
     CHECK(test::count_frames(*recovered, kCellFrame) + test::count_frames(*recovered, kFocusFrame) == cells);
 
@@ -267,8 +270,10 @@ TEST_CASE("the open-first hook shows the photo view with its metadata", "[gui]")
     auto started = start_app(dir, *screen, {"--open-first"});
     test::ChildProcess& app = *started;
     REQUIRE(wait_scan_finished(runtime, 6));
-    std::this_thread::sleep_for(3s);
-    auto shot = test::take_screenshot(*screen, kArtifacts / "photo-view.png");
+    // The photo view, painted: something on the screen, and no grid cell.
+    auto shot = wait_screen(*screen, kArtifacts / "photo-view.png", [](const test::Screenshot& s) {
+        return test::luminance_variance(s) > 100 && test::count_frames(s, kCellFrame) == 0;
+    });
     REQUIRE(shot);
     CHECK(test::luminance_variance(*shot) > 100);
     CHECK(test::count_frames(*shot, kCellFrame) == 0);  // the grid is not shown: the photo is
@@ -288,8 +293,10 @@ TEST_CASE("100 % shows the photo at its own resolution, fetched from the engine"
     auto started = start_app(dir, *screen, {"--zoom-first"});
     test::ChildProcess& app = *started;
     REQUIRE(wait_scan_finished(runtime, 3));
-    std::this_thread::sleep_for(5s);
-    auto shot = test::take_screenshot(*screen, kArtifacts / "photo-view-100.png");
+    // The probe reports once the full-resolution image has arrived (or failed).
+    CHECK(app.wait_for_stderr("probe: full resolution", 30s));
+    auto shot = wait_screen(*screen, kArtifacts / "photo-view-100.png",
+                            [](const test::Screenshot& s) { return test::luminance_variance(s) > 100; });
     REQUIRE(shot);
     CHECK(test::luminance_variance(*shot) > 100);
     app.send_signal(SIGTERM);
@@ -354,9 +361,11 @@ TEST_CASE("real keys and clicks: focus, open, step, back, preview, Delete with K
 
     // Enter opens the photo view (no grid); Right steps to the next photo; Esc goes back, focused on it.
     key({"Return"});
-    CHECK(wait_screen(*screen, kArtifacts / "keys-photo-view.png", no_cells).has_value());
+    const auto photo_view = wait_screen(*screen, kArtifacts / "keys-photo-view.png", no_cells);
+    CHECK(photo_view.has_value());
     key({"Right"});
-    std::this_thread::sleep_for(300ms);
+    // The next photo is shown (the screen changes) before Esc goes back to the grid.
+    CHECK(wait_screen(*screen, png, [&](const test::Screenshot& s) { return !photo_view || s.rgb != photo_view->rgb; }).has_value());
     key({"Escape"});
     CHECK(wait_screen(*screen, png, focus_on(2)).has_value());
 
@@ -526,12 +535,14 @@ TEST_CASE("every gallery view renders something", "[gui]") {
     while (names >> view) {
         ++views;
         test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--gallery", view}, app_env(dir, *screen));
-        std::this_thread::sleep_for(2500ms);
-        auto shot = test::take_screenshot(*screen, kArtifacts / ("gallery-" + view + ".png"));
+        const bool has_grid = view == "grid" || view == "main";
+        auto shot = wait_screen(*screen, kArtifacts / ("gallery-" + view + ".png"), [&](const test::Screenshot& s) {
+            return test::luminance_variance(s) > 50 && (!has_grid || test::count_frames(s, kCellFrame) >= 10);
+        });
         INFO("view " << view << ": " << app.err());
         REQUIRE(shot);
         CHECK(test::luminance_variance(*shot) > 50);
-        if (view == "grid" || view == "main") CHECK(test::count_frames(*shot, kCellFrame) >= 10);
+        if (has_grid) CHECK(test::count_frames(*shot, kCellFrame) >= 10);
         app.send_signal(SIGTERM);
         CHECK(app.wait(10s).exit_code != -1);
     }

@@ -246,7 +246,7 @@ TEST_CASE("lazy pirate: a lost reply is retried on a fresh socket", "[ipc]") {
     CHECK(seen[0].identity != seen[1].identity);  // the retry came on a new socket
 }
 
-TEST_CASE("lazy pirate: a request that is not safe to repeat is sent once", "[ipc]") {
+TEST_CASE("lazy pirate: a request that is not safe to repeat is sent once", "[ipc][timing]") {
     CHECK_FALSE(ipc::is_safe_to_repeat(ipc::StartScan{}));
     CHECK_FALSE(ipc::is_safe_to_repeat(ipc::Shutdown{}));
     CHECK(ipc::is_safe_to_repeat(ipc::ListJobs{}));
@@ -266,9 +266,10 @@ TEST_CASE("lazy pirate: a request that is not safe to repeat is sent once", "[ip
     CHECK(reply.error().code == "not_responding");
     CHECK_THAT(reply.error().message, Catch::StartsWith("engine not responding at inproc://once"));
     CHECK_THAT(reply.error().detail, Catch::Contains("1 attempt(s)"));
-    // One attempt (three would take 3 x 400 ms): it waited for the timeout, and not for a second one.
+    // One attempt: it waited for the timeout, and not for the other two (3 x 400 ms). The bound leaves
+    // a loaded machine 800 ms; the router's count below is the exact check.
     CHECK(elapsed >= timeout - 50ms);
-    CHECK(elapsed < timeout * 2 + 300ms);
+    CHECK(elapsed < timeout * 3);
 
     REQUIRE(test::wait_until([&] { return !router.received().empty(); }));
     const auto seen = router.received();
@@ -276,7 +277,7 @@ TEST_CASE("lazy pirate: a request that is not safe to repeat is sent once", "[ip
     CHECK(std::holds_alternative<ipc::StartScan>(seen[0].envelope.body));
 }
 
-TEST_CASE("lazy pirate: with no server the client gives up after its retries", "[ipc]") {
+TEST_CASE("lazy pirate: with no server the client gives up after its retries", "[ipc][timing]") {
     zmq::context_t context;
     const auto timeout = 100ms;
     const int retries = 2;

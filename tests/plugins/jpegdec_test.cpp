@@ -297,7 +297,7 @@ std::map<std::string, std::string> vips_decode_results(const std::filesystem::pa
 
 }  // namespace
 
-TEST_CASE("the decoders read the valid images of the shared corpus that libvips reads", "[jpegdec][corpus]") {
+TEST_CASE("the decoders read the valid images of the shared corpus that libvips reads", "[jpegdec][corpus][slow]") {
     const std::filesystem::path corpus = lbx::test::shared_corpus_dir();
     if (corpus.empty() || !std::filesystem::is_directory(corpus / "good")) {
         WARN("skipped: no shared corpus beside the checkout (../shared/corpus/good)");

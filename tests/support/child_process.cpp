@@ -106,6 +106,15 @@ bool ChildProcess::wait_for_stdout_lines(std::size_t lines, std::chrono::millise
     return true;
 }
 
+bool ChildProcess::wait_for_stderr(const std::string& text, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (result_.err.find(text) == std::string::npos) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        if (!pump(std::chrono::milliseconds(50)) && err_fd_ < 0) return false;
+    }
+    return true;
+}
+
 void ChildProcess::send_signal(int signal) {
     if (pid_ > 0) kill(pid_, signal);
 }

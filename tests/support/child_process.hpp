@@ -29,6 +29,8 @@ public:
 
     // Reads output until stdout holds at least `lines` newlines or the timeout passes.
     bool wait_for_stdout_lines(std::size_t lines, std::chrono::milliseconds timeout);
+    // Reads output until stderr holds `text` or the timeout passes.
+    bool wait_for_stderr(const std::string& text, std::chrono::milliseconds timeout);
     void send_signal(int signal);
     pid_t pid() const { return pid_; }
     // What the child printed so far (filled by wait_for_stdout_lines and wait).

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -216,7 +217,9 @@ inline Status status_of(const Reply& reply) {
     return Status::ok;
 }
 
-// The success reply of each request, for typed calls in the client (`call<StartScan>() -> ScanStarted`).
+// The success reply of each request: the one place that pairs them. The client's typed calls
+// (`call(StartScan{}) -> Expected<ScanStarted>`) and the engine's handlers (`on(const StartScan&) ->
+// Expected<ReplyOf<StartScan>>`) both use it, so the two sides cannot disagree.
 template <class Req> struct ReplyOfT;
 template <> struct ReplyOfT<Hello> { using type = HelloReply; };
 template <> struct ReplyOfT<ListPlugins> { using type = PluginList; };
@@ -238,5 +241,19 @@ template <> struct ReplyOfT<OpenLibrary> { using type = LibraryInfoReply; };
 template <> struct ReplyOfT<GetSettings> { using type = SettingsReply; };
 template <> struct ReplyOfT<SetSettings> { using type = SettingsReply; };
 template <class Req> using ReplyOf = typename ReplyOfT<Req>::type;
+
+namespace detail {
+template <class T, class Variant> struct is_alternative_of;
+template <class T, class... Ts>
+struct is_alternative_of<T, std::variant<Ts...>> : std::bool_constant<(std::is_same_v<T, Ts> || ...)> {};
+template <class Requests> struct every_request_has_a_reply;
+template <class... Reqs>
+struct every_request_has_a_reply<std::variant<Reqs...>>
+    : std::bool_constant<(is_alternative_of<ReplyOf<Reqs>, Reply>::value && ...)> {};
+}  // namespace detail
+
+// A request appended to `Request` without its ReplyOfT above does not compile ("incomplete type
+// ReplyOfT<...>"), nor does one paired with a type that is not in `Reply`.
+static_assert(detail::every_request_has_a_reply<Request>::value, "every request's ReplyOf is one of Reply's alternatives");
 
 }  // namespace lbx::ipc
