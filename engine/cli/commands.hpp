@@ -91,6 +91,13 @@ int thumbs_command(const ThumbsOptions& options);
 // `report` is set.
 void load_plugins(PluginRegistry& registry, bool report);
 
+// `lightbox-engine plugins check LIB.so`: every stage of one plugin over hostile inputs, in workers.
+struct PluginsCheckOptions {
+    std::string library;
+    IsolationFlags isolation{"process", 10, 1024, 3};
+};
+int plugins_check_command(const PluginsCheckOptions& options);
+
 // `lightbox-engine worker`: started by a supervisor only (hidden from --help).
 int worker_command(const WorkerArguments& arguments);
 

@@ -47,6 +47,11 @@ int run_main(int argc, char** argv) {
     CLI::App* inspect_cmd = plugins_cmd->add_subcommand("inspect", "show one plugin's full metadata");
     inspect_cmd->add_option("id", plugins.inspect_id, "plugin id (or one of its stage ids)")->required();
     inspect_cmd->add_flag("--json", plugins.json, "JSON output");
+    PluginsCheckOptions check;
+    CLI::App* check_cmd = plugins_cmd->add_subcommand("check", "run every stage of a plugin over hostile inputs in workers and give a verdict per stage");
+    check_cmd->add_option("library", check.library, "the plugin's shared library (.so)")->required();
+    check_cmd->add_option("--file-timeout", check.isolation.file_timeout_s, "seconds per input before the worker is killed (default 10)")->check(CLI::Range(0.1, 3600.0));
+    check_cmd->add_option("--worker-memory-mb", check.isolation.worker_memory_mb, "memory cap of the worker in MiB (default 1024)")->check(CLI::Range(uint64_t{64}, uint64_t{1} << 24));
     CLI::App* reset_cmd = plugins_cmd->add_subcommand("reset", "lift the quarantine of a plugin (or of all)");
     reset_cmd->add_option("id", plugins.inspect_id, "plugin id (default: every quarantined plugin)");
 
@@ -115,6 +120,7 @@ int run_main(int argc, char** argv) {
         return run_command(run);
     }
     if (worker_cmd->parsed()) return worker_command(worker);
+    if (check_cmd->parsed()) return plugins_check_command(check);
     if (plugins_cmd->parsed()) {
         plugins.reset = reset_cmd->parsed();
         return plugins_command(plugins);

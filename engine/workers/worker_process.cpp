@@ -1,5 +1,7 @@
 #include "workers/worker_process.hpp"
 
+#include <lightbox/ipc/error_codes.hpp>
+
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -107,7 +109,7 @@ Expected<void> WorkerProcess::start() {
 
     if (!write_frame(channel_, encode(supervision_->setup))) {
         stop_worker(false);
-        return unexpected(make_error("worker", "crashed", "worker " + exe + " ended before its setup"));
+        return unexpected(make_error("worker", ipc::codes::kCrashed, "worker " + exe + " ended before its setup"));
     }
     const Wait w = wait_frame(Clock::now() + kStartTimeout, nullptr);
     if (w != Wait::frame) {
@@ -116,7 +118,7 @@ Expected<void> WorkerProcess::start() {
         std::string why = w == Wait::timeout ? "did not start within 120 s" : "ended while starting";
         if (death.reaped && WIFSIGNALED(death.status)) why += " (" + signal_text(WTERMSIG(death.status)) + ")";
         if (death.reaped && WIFEXITED(death.status)) why += " (exit status " + std::to_string(WEXITSTATUS(death.status)) + ")";
-        return unexpected(make_error("worker", "crashed", "worker " + exe + " " + why));
+        return unexpected(make_error("worker", ipc::codes::kCrashed, "worker " + exe + " " + why));
     }
     auto ready = decode_ready(frame_);
     if (!ready || !ready->ok) {
@@ -210,7 +212,7 @@ WorkerProcess::Wait WorkerProcess::wait_frame(Clock::time_point deadline, const 
     }
 }
 
-PhotoResult WorkerProcess::fault(PhotoResult r, const std::string& code, const std::string& what) {
+PhotoResult WorkerProcess::fault(PhotoResult r, const char* code, const std::string& what) {
     const RunningStage running = marker_ ? marker_->running() : RunningStage{};
     StageFailure f;
     f.stage = running.kind.empty() ? "worker" : running.kind;
@@ -273,12 +275,12 @@ PhotoResult WorkerProcess::process(const InputFile& file, const std::atomic<bool
             if (!outcome) {
                 ::kill(pid_, SIGKILL);
                 reap();
-                return finish(fault(std::move(r), "crashed", "worker sent a malformed result (" + outcome.error().message + ")"));
+                return finish(fault(std::move(r), ipc::codes::kCrashed, "worker sent a malformed result (" + outcome.error().message + ")"));
             }
             PhotoResult out = std::move(outcome->result);
             out.path = r.path;  // the supervisor's own copy: a worker cannot rename what it reports on
             // An allocation that failed leaves a worker's heap in an unknown state: start afresh.
-            if (out.failure && out.failure->code == "no_memory") stop_worker(true);
+            if (out.failure && out.failure->code == ipc::codes::kNoMemory) stop_worker(true);
             return finish(std::move(out));
         }
         case Wait::died: {
@@ -287,21 +289,21 @@ PhotoResult WorkerProcess::process(const InputFile& file, const std::atomic<bool
             if (d.reaped && WIFSIGNALED(d.status)) {
                 what = "worker killed by " + signal_text(WTERMSIG(d.status));
                 if (memory_cap_ > 0 && peak_resident_ >= kNearCap * memory_cap_)
-                    return finish(fault(std::move(r), "out_of_memory", what + " at its memory cap of " + std::to_string(memory_cap_ >> 20) + " MiB"));
+                    return finish(fault(std::move(r), ipc::codes::kOutOfMemory, what + " at its memory cap of " + std::to_string(memory_cap_ >> 20) + " MiB"));
             } else if (d.reaped && WIFEXITED(d.status)) {
                 what = "worker exited with status " + std::to_string(WEXITSTATUS(d.status));
             }
-            return finish(fault(std::move(r), "crashed", what));
+            return finish(fault(std::move(r), ipc::codes::kCrashed, what));
         }
         case Wait::timeout: {
             const auto limit_s = file_deadline(supervision_->options, r.file_size).count() / 1000;
-            PhotoResult out = fault(std::move(r), "timeout", "no result within " + std::to_string(limit_s) + " s (worker killed)");
+            PhotoResult out = fault(std::move(r), ipc::codes::kTimeout, "no result within " + std::to_string(limit_s) + " s (worker killed)");
             ::kill(pid_, SIGKILL);
             reap();
             return finish(std::move(out));
         }
         case Wait::memory: {
-            PhotoResult out = fault(std::move(r), "out_of_memory",
+            PhotoResult out = fault(std::move(r), ipc::codes::kOutOfMemory,
                                     "worker over its memory cap of " + std::to_string(memory_cap_ >> 20) + " MiB (killed)");
             ::kill(pid_, SIGKILL);
             reap();

@@ -35,7 +35,7 @@ private:
     // Waits for the next frame until `deadline`; watches memory and, when `stop` is given, the stop request.
     Wait wait_frame(std::chrono::steady_clock::time_point deadline, const std::atomic<bool>* stop);
     Death reap();
-    PhotoResult fault(PhotoResult r, const std::string& code, const std::string& what);
+    PhotoResult fault(PhotoResult r, const char* code, const std::string& what);
     uint64_t resident_bytes() const;
 
     std::shared_ptr<Supervision> supervision_;
