@@ -5,7 +5,7 @@
 namespace lbx::engine::catalog {
 
 std::optional<PhotoResult> ScanFilter::precheck(const InputFile& file) const {
-    if (!file.walk_error.empty()) return std::nullopt;
+    if (file.problem != WalkProblem::none) return std::nullopt;
     auto it = known_.find(file.path.string());
     if (it == known_.end()) return std::nullopt;
     struct stat st {};

@@ -113,6 +113,10 @@ int run_command(const RunOptions& options) {
         }
         progress.file_done(r.ok());
     };
+    callbacks.on_skipped = [&](const PhotoResult& r) {
+        progress.clear_line();
+        std::fprintf(stderr, "skipped %s: %s\n", r.path.c_str(), r.skip_reason.c_str());
+    };
     callbacks.on_tick = [&] { progress.tick(); };
 
     BatchSummary summary = run_batch(**pipeline, roots, std::cin, options.jobs, stop, counts, callbacks);
