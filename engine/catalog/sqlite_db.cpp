@@ -7,6 +7,15 @@ Error sql_error(sqlite3* db, std::string what) {
     return make_error("catalog", "sqlite", what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
 
+// A statement's error never quotes its SQL in the message: generated SQL (a query with many terms) can
+// be megabytes. The start of it goes to the detail, for bug reports.
+Error statement_error(sqlite3* db, const char* what, std::string_view sql) {
+    constexpr std::size_t kShown = 80;
+    Error e = sql_error(db, what);
+    e.detail = "sql: " + std::string(sql.substr(0, kShown)) + (sql.size() > kShown ? "..." : "");
+    return e;
+}
+
 }  // namespace
 
 Statement& Statement::bind(const std::vector<SqlValue>& values) {
@@ -31,7 +40,8 @@ Expected<bool> Statement::step() {
     const int rc = sqlite3_step(stmt_.get());
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    return unexpected(sql_error(db_, std::string("cannot run '") + sqlite3_sql(stmt_.get()) + "'"));
+    const char* sql = sqlite3_sql(stmt_.get());
+    return unexpected(statement_error(db_, "cannot run a catalog statement", sql ? sql : ""));
 }
 
 Expected<void> Statement::run(const std::vector<SqlValue>& values) {
@@ -80,7 +90,7 @@ Expected<Statement> Database::prepare(std::string_view sql) {
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
                            nullptr) != SQLITE_OK) {
-        return unexpected(sql_error(db_.get(), "cannot prepare '" + std::string(sql) + "'"));
+        return unexpected(statement_error(db_.get(), "cannot prepare a catalog statement", sql));
     }
     return Statement(db_.get(), stmt);
 }
