@@ -410,7 +410,7 @@ Expected<int64_t> Catalog::begin_job(const std::vector<std::string>& paths, int6
     auto stmt = db_->prepare("INSERT INTO jobs(started_at, state, paths) VALUES (?1, 'running', ?2)");
     if (!stmt) return unexpected(stmt.error());
     // A JSON array: paths may hold any character but NUL, so no separator would be safe.
-    LBX_TRY(stmt->run({started_at, nlohmann::json(paths).dump()}));
+    LBX_TRY(stmt->run({started_at, nlohmann::json(paths).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}));
     return db_->last_insert_rowid();
 }
 
