@@ -20,6 +20,12 @@ std::optional<PhotoResult> ScanFilter::precheck(const InputFile& file) const {
     r.hash = known.hash;
     r.file_size = known.size;
     r.mtime_ns = mtime_ns;
+    // Not read again, yet still failed: the result carries the recorded failure, so the run reports it
+    // as failed (and exits 1) rather than as a plain unchanged file.
+    if (known.status == "failed") {
+        r.failure = known.failure.value_or(
+            StageFailure{"read", "engine", "engine", "", "failed", "failed in an earlier scan (no recorded reason)"});
+    }
     return r;
 }
 
