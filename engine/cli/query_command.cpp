@@ -32,7 +32,7 @@ int query_command(const QueryCommandOptions& options) {
                      file.c_str());
         return kExitUsage;
     }
-    auto opened = catalog::Catalog::open(file);
+    auto opened = catalog::Catalog::open_read_only(file);
     if (!opened) {
         std::fprintf(stderr, "lightbox-engine: %s\n", opened.error().message.c_str());
         return kExitUsage;
