@@ -67,16 +67,42 @@ Expected<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& fi
     return std::make_unique<Catalog>(std::move(*db), policy);
 }
 
+Expected<std::unique_ptr<Catalog>> Catalog::open_read_only(const std::filesystem::path& file) {
+    auto db = Database::open(file, OpenMode::read_only);
+    if (!db) return unexpected(db.error());
+    LBX_TRY((*db)->exec("PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY"));
+    auto version = (*db)->query_int("PRAGMA user_version");
+    if (!version) return unexpected(version.error());
+    if (*version < kSchemaVersion) {
+        return unexpected(make_error("catalog", "too_old",
+                                     "catalog '" + file.string() + "' has schema version " + std::to_string(*version) +
+                                         ", older than this engine's " + std::to_string(kSchemaVersion) +
+                                         ", and this command only reads: a scan (lightbox-engine run --catalog) updates it"));
+    }
+    auto checked = migrate(**db);  // refuses a newer catalog; at the current version it writes nothing
+    if (!checked) return unexpected(checked.error());
+    return std::make_unique<Catalog>(std::move(*db), BatchPolicy{});
+}
+
 Expected<std::unordered_map<std::string, FileState>> Catalog::file_states() {
-    auto stmt = db_->prepare("SELECT path, coalesce(hash, ''), size, mtime_ns, status FROM files");
+    auto stmt = db_->prepare(
+        "SELECT f.path, coalesce(f.hash, ''), f.size, f.mtime_ns, f.status, x.path IS NOT NULL, x.stage, x.plugin, "
+        "x.plugin_version, x.code, x.message FROM files f LEFT JOIN failures x ON x.path = f.path AND f.status = 'failed'");
     if (!stmt) return unexpected(stmt.error());
     std::unordered_map<std::string, FileState> states;
     for (;;) {
         auto row = stmt->step();
         if (!row) return unexpected(row.error());
         if (!*row) break;
-        states.emplace(stmt->column_text(0), FileState{stmt->column_text(1), static_cast<uint64_t>(stmt->column_int(2)),
-                                                       stmt->column_int(3), stmt->column_text(4)});
+        FileState state{stmt->column_text(1), static_cast<uint64_t>(stmt->column_int(2)), stmt->column_int(3),
+                        stmt->column_text(4), std::nullopt};
+        if (stmt->column_int(5) != 0) {
+            // The ledger keeps the plugin id, not the stage id: the engine's own steps have "engine" for both.
+            std::string plugin = stmt->column_text(7);
+            state.failure = StageFailure{stmt->column_text(6), plugin == "engine" ? plugin : "", plugin,
+                                         stmt->column_text(8), stmt->column_text(9), stmt->column_text(10)};
+        }
+        states.emplace(stmt->column_text(0), std::move(state));
     }
     return states;
 }
@@ -99,6 +125,13 @@ Expected<void> Catalog::flush() {
     LBX_TRY(tx->commit());
     pending_.clear();
     return {};
+}
+
+std::vector<std::string> Catalog::drop_pending() {
+    std::vector<std::string> paths;
+    for (const auto& [result, seen_at] : pending_) paths.push_back(result.path);
+    pending_.clear();
+    return paths;
 }
 
 // The statements of write(), prepared once per catalog: a scan writes thousands of results, and
@@ -183,15 +216,19 @@ Expected<int64_t> Catalog::mark_missing(const std::vector<std::string>& roots, i
     LBX_TRY(flush());
     auto tx = Transaction::begin(*db_);
     if (!tx) return unexpected(tx.error());
-    // A root is a folder (its files are those below "root/") or one file (exactly that path).
+    // A root is a folder (its files are those below "root/") or one file (exactly that path). A folder
+    // this scan could not list (recorded by it as failed with kCodeUnreadableFolder) hid its files: they
+    // were not seen, yet are not known to be gone, so they stay as they were.
     auto stmt = db_->prepare(
         "UPDATE files SET status = 'missing' WHERE status != 'missing' AND seen_at < ?1 "
-        "AND (path = ?2 OR substr(path, 1, length(?3)) = ?3)");
+        "AND (path = ?2 OR substr(path, 1, length(?3)) = ?3) "
+        "AND NOT EXISTS (SELECT 1 FROM failures x JOIN files u ON u.path = x.path WHERE x.code = ?4 AND u.seen_at = ?1 "
+        "AND substr(files.path, 1, length(x.path) + 1) = x.path || '/')");
     if (!stmt) return unexpected(stmt.error());
     int64_t changed = 0;
     for (std::string root : roots) {
         while (root.size() > 1 && root.back() == '/') root.pop_back();
-        LBX_TRY(stmt->run({seen_at, root, root == "/" ? root : root + "/"}));
+        LBX_TRY(stmt->run({seen_at, root, root == "/" ? root : root + "/", std::string(kCodeUnreadableFolder)}));
         changed += sqlite3_changes(db_->handle());
     }
     LBX_TRY(tx->commit());
@@ -412,7 +449,7 @@ Expected<int64_t> Catalog::begin_job(const std::vector<std::string>& paths, int6
     auto stmt = db_->prepare("INSERT INTO jobs(started_at, state, paths) VALUES (?1, 'running', ?2)");
     if (!stmt) return unexpected(stmt.error());
     // A JSON array: paths may hold any character but NUL, so no separator would be safe.
-    LBX_TRY(stmt->run({started_at, nlohmann::json(paths).dump()}));
+    LBX_TRY(stmt->run({started_at, nlohmann::json(paths).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}));
     return db_->last_insert_rowid();
 }
 

@@ -27,6 +27,7 @@ struct FileState {
     uint64_t size = 0;
     int64_t mtime_ns = 0;
     std::string status;  // "ok", "failed", "missing"
+    std::optional<StageFailure> failure;  // status "failed": the failure the ledger recorded for it
 };
 
 struct CatalogStats {
@@ -67,6 +68,10 @@ class Catalog {
 public:
     // Opens or creates the file, sets WAL mode and brings the schema up to date.
     static Expected<std::unique_ptr<Catalog>> open(const std::filesystem::path& file, BatchPolicy policy = {});
+    // For commands that only read (`query`, `thumbs stats`): never writes, so a catalog on a read-only
+    // file, folder or mount can be read (OpenMode::read_only). One with an older schema is refused,
+    // since migrating it is a write.
+    static Expected<std::unique_ptr<Catalog>> open_read_only(const std::filesystem::path& file);
     ~Catalog();  // flushes what is queued (errors are lost here: call flush() to see them)
 
     // Every file the catalog knows, by path: what a scan compares against to skip unchanged files.
@@ -76,9 +81,13 @@ public:
     // `seen_at` identifies the scan (see mark_missing).
     Expected<void> record(const PhotoResult& result, int64_t seen_at);
     Expected<void> flush();
+    // After a failed write (a full disk): forgets the queued results, which the next scan redoes, and
+    // returns their paths, so the caller can name what was not stored.
+    std::vector<std::string> drop_pending();
 
     // After a complete walk of `roots` by the scan `seen_at`: their files that this scan did not see
-    // are marked missing (kept, with their photos and tags, for when the drive comes back).
+    // are marked missing (kept, with their photos and tags, for when the drive comes back). Files below a
+    // folder that this scan recorded as unreadable (kCodeUnreadableFolder) are left as they were.
     Expected<int64_t> mark_missing(const std::vector<std::string>& roots, int64_t seen_at);
 
     // User tags: kept apart from auto tags and never touched by a rescan.

@@ -1,5 +1,6 @@
 #include "catalog/query_parser.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <string_view>
@@ -151,8 +152,15 @@ private:
         const Token token = peek();
         ++next_;
         QueryNodePtr node;
+        if (token.kind != Token::Kind::open && ++terms_ > kMaxQueryTerms)
+            return fail(token.position, "too many terms (the limit is " + std::to_string(kMaxQueryTerms) + ")");
         if (token.kind == Token::Kind::open) {
+            // The parser recurses per level (and SQLite limits expression depth): a bound keeps a
+            // hostile query from overflowing the stack, of this process or of the service.
+            if (++depth_ > kMaxQueryDepth)
+                return fail(token.position, "parentheses nested too deeply (the limit is " + std::to_string(kMaxQueryDepth) + " levels)");
             node = parse_or();
+            --depth_;
             if (!node) return nullptr;
             if (peek().kind != Token::Kind::close) return fail(peek().position, "expected ')' to close the '(' at position " + std::to_string(token.position + 1));
             ++next_;
@@ -250,6 +258,8 @@ private:
     const std::string& text_;
     std::vector<Token> tokens_;
     std::size_t next_ = 0;
+    std::size_t depth_ = 0;  // parentheses open around the token being parsed
+    std::size_t terms_ = 0;
     QueryError error_;
 };
 
@@ -258,8 +268,15 @@ private:
 std::variant<std::optional<QueryNodePtr>, QueryError> parse_query(const std::string& text) { return Parser(text).run(); }
 
 std::string describe(const QueryError& error, const std::string& text) {
-    return "query error at position " + std::to_string(error.position + 1) + ": " + error.message + "\n  " + text + "\n  " +
-           std::string(std::min(error.position, text.size()), ' ') + "^";
+    // A window of the text around the error, so a huge query is not echoed back whole.
+    constexpr std::size_t kContext = 40;
+    const std::size_t at = std::min(error.position, text.size());
+    const std::size_t from = at > kContext ? at - kContext : 0;
+    const std::size_t to = std::min(text.size(), at + kContext);
+    const std::string before = from > 0 ? "..." : "";
+    const std::string after = to < text.size() ? "..." : "";
+    return "query error at position " + std::to_string(error.position + 1) + ": " + error.message + "\n  " + before +
+           text.substr(from, to - from) + after + "\n  " + std::string(before.size() + at - from, ' ') + "^";
 }
 
 }  // namespace lbx::engine::catalog

@@ -37,6 +37,14 @@ struct QueryError {
     std::string message;  // "unknown field 'cam' (known: tag, camera, ...)"
 };
 
+// Bounds on a query (sdk_docs/query.md): terms (words, quoted phrases, field:value) and parentheses
+// nested in one another. Past either, parsing fails with a positioned error. The depth is low because
+// SQLite's own parser (3.40, a fixed stack of 100 entries) fails with "parser stack overflow" at 7
+// levels of the deepest shape our SQL takes, `-(a OR b -(a OR b -(...)))` counted in a subquery:
+// catalog_query_test.cpp runs that shape at this limit.
+inline constexpr std::size_t kMaxQueryTerms = 256;
+inline constexpr std::size_t kMaxQueryDepth = 5;
+
 // An empty (or all-blank) query parses to nothing: it matches every live photo.
 std::variant<std::optional<QueryNodePtr>, QueryError> parse_query(const std::string& text);
 

@@ -7,7 +7,7 @@
 namespace lbx::engine::catalog {
 
 std::optional<PhotoResult> ScanFilter::precheck(const InputFile& file) const {
-    if (!file.walk_error.empty()) return std::nullopt;
+    if (file.problem != WalkProblem::none) return std::nullopt;
     auto it = known_.find(file.path.string());
     if (it == known_.end()) return std::nullopt;
     struct stat st {};
@@ -22,6 +22,12 @@ std::optional<PhotoResult> ScanFilter::precheck(const InputFile& file) const {
     r.hash = known.hash;
     r.file_size = known.size;
     r.mtime_ns = mtime_ns;
+    // Not read again, yet still failed: the result carries the recorded failure, so the run reports it
+    // as failed (and exits 1) rather than as a plain unchanged file.
+    if (known.status == "failed") {
+        r.failure = known.failure.value_or(
+            StageFailure{"read", "engine", "engine", "", "failed", "failed in an earlier scan (no recorded reason)"});
+    }
     return r;
 }
 

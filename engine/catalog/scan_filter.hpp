@@ -16,7 +16,8 @@ public:
     ScanFilter(std::unordered_map<std::string, FileState> known, bool retry_failed)
         : known_(std::move(known)), retry_failed_(retry_failed) {}
 
-    // An `unchanged` result for a file that needs no work; nothing for one to process. Thread-safe for
+    // An `unchanged` result for a file that needs no work; nothing for one to process. A file that failed
+    // before and did not change gets an `unchanged` result with its recorded `failure`. Thread-safe for
     // one caller (the walker): the map is only read.
     std::optional<PhotoResult> precheck(const InputFile& file) const;
 

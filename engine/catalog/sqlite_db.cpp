@@ -7,6 +7,15 @@ Error sql_error(sqlite3* db, std::string what) {
     return make_error("catalog", "sqlite", what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
 
+// A statement's error never quotes its SQL in the message: generated SQL (a query with many terms) can
+// be megabytes. The start of it goes to the detail, for bug reports.
+Error statement_error(sqlite3* db, const char* what, std::string_view sql) {
+    constexpr std::size_t kShown = 80;
+    Error e = sql_error(db, what);
+    e.detail = "sql: " + std::string(sql.substr(0, kShown)) + (sql.size() > kShown ? "..." : "");
+    return e;
+}
+
 }  // namespace
 
 Statement& Statement::bind(const std::vector<SqlValue>& values) {
@@ -31,7 +40,8 @@ Expected<bool> Statement::step() {
     const int rc = sqlite3_step(stmt_.get());
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    return unexpected(sql_error(db_, std::string("cannot run '") + sqlite3_sql(stmt_.get()) + "'"));
+    const char* sql = sqlite3_sql(stmt_.get());
+    return unexpected(statement_error(db_, "cannot run a catalog statement", sql ? sql : ""));
 }
 
 Expected<void> Statement::run(const std::vector<SqlValue>& values) {
@@ -57,14 +67,58 @@ std::string_view Statement::column_view(int i) const {
                 : std::string_view();
 }
 
-Expected<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file) {
+namespace {
+
+// An SQLite URI for `file` (https://sqlite.org/uri.html): '%', '?' and '#' are escaped, the rest kept.
+std::string uri_of(const std::filesystem::path& file, const char* query) {
+    std::string uri = "file:";
+    for (char c : std::filesystem::absolute(file).string()) {
+        if (c == '%') uri += "%25";
+        else if (c == '?') uri += "%3f";
+        else if (c == '#') uri += "%23";
+        else uri += c;
+    }
+    return uri + "?" + query;
+}
+
+Expected<std::unique_ptr<Database>> open_with(const std::filesystem::path& file, const std::string& name, int flags) {
     sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    const int rc = sqlite3_open_v2(name.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
     auto db = std::make_unique<Database>(raw, file);
     if (rc != SQLITE_OK) return unexpected(sql_error(raw, "cannot open catalog '" + file.string() + "'"));
     sqlite3_busy_timeout(raw, 5000);  // another engine or a reader holding a lock: wait, then fail clearly
     sqlite3_extended_result_codes(raw, 1);
     return db;
+}
+
+// True when the write-ahead log beside `file` holds changes not yet in the file itself.
+bool wal_has_changes(const std::filesystem::path& file) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file.string() + "-wal", ec);
+    return !ec && size > 0;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file, OpenMode mode) {
+    if (mode == OpenMode::read_write) return open_with(file, file.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+
+    auto db = open_with(file, file.string(), SQLITE_OPEN_READONLY);
+    if (!db) return db;
+    // SQLite opens lazily: the first read is what needs the WAL index.
+    auto probe = (*db)->query_int("PRAGMA user_version");
+    if (probe) return db;
+    if (wal_has_changes(file)) {
+        return unexpected(make_error("catalog", "read_only",
+                                     "cannot read catalog '" + file.string() + "': its write-ahead log ('" + file.string() +
+                                         "-wal') holds changes and its folder does not let them be read (" +
+                                         probe.error().message + "); open it once where it can be written"));
+    }
+    // No log to read: the file alone is the whole catalog, and `immutable` reads it without the index.
+    auto immutable = open_with(file, uri_of(file, "immutable=1"), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+    if (!immutable) return immutable;
+    if (auto ok = (*immutable)->query_int("PRAGMA user_version"); !ok) return unexpected(ok.error());
+    return immutable;
 }
 
 Expected<void> Database::exec(std::string_view sql) {
@@ -80,7 +134,7 @@ Expected<Statement> Database::prepare(std::string_view sql) {
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
                            nullptr) != SQLITE_OK) {
-        return unexpected(sql_error(db_.get(), "cannot prepare '" + std::string(sql) + "'"));
+        return unexpected(statement_error(db_.get(), "cannot prepare a catalog statement", sql));
     }
     return Statement(db_.get(), stmt);
 }
@@ -106,7 +160,11 @@ Expected<Transaction> Transaction::begin(Database& db) {
 
 Expected<void> Transaction::commit() {
     Database* db = std::exchange(db_, nullptr);
-    return db->exec("COMMIT");
+    auto ok = db->exec("COMMIT");
+    // A COMMIT that failed (a full disk) may leave the transaction open: end it, or every later write
+    // on this connection would fail with "cannot start a transaction within a transaction".
+    if (!ok && sqlite3_get_autocommit(db->handle()) == 0) (void)db->exec("ROLLBACK");
+    return ok;
 }
 
 Transaction::~Transaction() {

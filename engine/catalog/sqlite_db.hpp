@@ -50,14 +50,25 @@ private:
     std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt_;
 };
 
+enum class OpenMode {
+    read_write,  // created when missing
+    // Never writes, so that reading commands work on a catalog they may not write (a read-only file,
+    // folder or mount). The file must exist. In WAL mode a reader needs the -shm index beside the file:
+    // when the folder does not let SQLite create it and no -wal holds changes, the file is opened
+    // `immutable` (https://sqlite.org/wal.html#readonly, https://sqlite.org/uri.html#uriimmutable).
+    read_only,
+};
+
 class Database {
 public:
-    static Expected<std::unique_ptr<Database>> open(const std::filesystem::path& file);
+    static Expected<std::unique_ptr<Database>> open(const std::filesystem::path& file,
+                                                    OpenMode mode = OpenMode::read_write);
 
     Expected<void> exec(std::string_view sql);  // statements without parameters (schema, pragmas)
     Expected<Statement> prepare(std::string_view sql);
     Expected<int64_t> query_int(std::string_view sql);  // the first column of the first row
     const std::filesystem::path& file() const { return file_; }
+    bool read_only() { return sqlite3_db_readonly(db_.get(), "main") == 1; }
     sqlite3* handle() { return db_.get(); }
     int64_t changes() { return sqlite3_changes64(db_.get()); }  // rows changed by the last statement
     int64_t last_insert_rowid() { return sqlite3_last_insert_rowid(db_.get()); }

@@ -109,7 +109,9 @@ Expected<ThumbnailCache::Survey> ThumbnailCache::survey(bool collect_hashes, boo
         if (collect_present) s.present.insert(stmt->column_text(0) + "/" + std::to_string(stmt->column_int(1)));
     }
     stmt->reset();
-    if (!corrections.empty()) {
+    // A catalog opened read-only (`thumbs stats` on a read-only mount) keeps its stale sizes: the sums
+    // above come from the disk anyway.
+    if (!corrections.empty() && !db.read_only()) {
         auto tx = Transaction::begin(db);
         if (!tx) return unexpected(tx.error());
         auto update = db.prepare("UPDATE thumbnails SET bytes = ?3 WHERE hash = ?1 AND size = ?2");

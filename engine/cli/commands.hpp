@@ -1,5 +1,5 @@
 // The subcommands of lightbox-engine. Each returns the process exit code: 0 success, 1 some files
-// failed, 2 usage or configuration error, 130 interrupted.
+// failed, 2 usage or configuration error, 3 results not stored in the catalog, 130 interrupted.
 #pragma once
 
 #include "plugins/plugin_registry.hpp"
@@ -15,6 +15,8 @@ namespace lbx::engine::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitSomeFailed = 1;
 inline constexpr int kExitUsage = 2;
+// `run --catalog`: writing the catalog failed (a full disk): the run stopped and named what was not stored.
+inline constexpr int kExitNotStored = 3;
 inline constexpr int kExitInterrupted = 130;
 
 // --isolation, --file-timeout, --worker-memory-mb, --stop-grace: the same on run, serve and thumbs prewarm.

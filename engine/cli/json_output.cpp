@@ -1,6 +1,7 @@
 #include "cli/json_output.hpp"
 
 #include <lightbox/ipc/error_codes.hpp>
+#include <lightbox/ipc/json_path.hpp>
 
 #include <cmath>
 
@@ -29,7 +30,7 @@ json failure_json(const StageFailure& f) {
 
 json photo_json(const PhotoResult& r) {
     json j;
-    j["path"] = r.path;
+    ipc::put_path(j, "path", r.path);
     j["status"] = r.ok() ? ipc::file_state::kOk : ipc::file_state::kFailed;
     if (r.failure) j["error"] = failure_json(*r.failure);
     if (!r.warnings.empty()) {
@@ -50,16 +51,26 @@ json photo_json(const PhotoResult& r) {
         tags.push_back({{"name", t.name}, {"category", t.category}, {"confidence", t.confidence}, {"source", t.source}});
     j["tags"] = std::move(tags);
     json thumbs = json::array();
-    for (const StoredThumbnail& t : r.thumbnails)
-        thumbs.push_back({{"size", t.size}, {"path", t.path}, {"width", t.width}, {"height", t.height}});
+    for (const StoredThumbnail& t : r.thumbnails) {
+        json thumb{{"size", t.size}, {"width", t.width}, {"height", t.height}};
+        ipc::put_path(thumb, "path", t.path);
+        thumbs.push_back(std::move(thumb));
+    }
     j["thumbnails"] = std::move(thumbs);
     j["seconds"] = std::round(r.seconds * 1e4) / 1e4;
     return j;
 }
 
 json unchanged_json(const PhotoResult& r) {
-    return json{{"path", r.path}, {"status", "unchanged"}, {"hash", r.hash}, {"size", r.file_size}};
+    json j{{"status", "unchanged"}, {"hash", r.hash}, {"size", r.file_size}};
+    if (r.failure) {  // failed in an earlier scan and not changed since: still failed
+        j = json{{"status", "failed"}, {"unchanged", true}, {"size", r.file_size}, {"error", failure_json(*r.failure)}};
+    }
+    ipc::put_path(j, "path", r.path);
+    return j;
 }
+
+std::string json_line(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 namespace {
 

@@ -11,12 +11,18 @@
 namespace lbx::engine::cli {
 
 nlohmann::json photo_json(const PhotoResult& result);
-// {"path", "status": "unchanged", "hash", "size"}: a file the catalog already has, not read again.
+// {"path", "status": "unchanged", "hash", "size"}: a file the catalog already has, not read again; for
+// one that failed before, {"path", "status": "failed", "unchanged": true, "size", "error"}.
 nlohmann::json unchanged_json(const PhotoResult& result);
 nlohmann::json failure_json(const StageFailure& failure);  // error and warnings entries
 nlohmann::json exif_summary_json(const Metadata& metadata);
 nlohmann::json plugin_json(const LoadedPlugin& plugin, bool full);
 nlohmann::json rejected_json(const RejectedPlugin& rejected);
 std::string magic_hex(const lbx_format_desc& format);  // "ff d8 ff"
+
+// One JSON line for stdout. Paths are written by ipc::put_path (valid UTF-8, plus "path_b64" with the
+// exact bytes when the path is not UTF-8: sdk_docs/run-json.md); any other text that is not valid UTF-8
+// (an EXIF string, a message quoting a path) gets U+FFFD for its bad bytes instead of making dump() throw.
+std::string json_line(const nlohmann::json& j);
 
 }  // namespace lbx::engine::cli

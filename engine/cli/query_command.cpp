@@ -4,8 +4,10 @@
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_query.hpp"
 #include "cli/commands.hpp"
+#include "cli/json_output.hpp"
 
 #include <lightbox/ipc/error_codes.hpp>
+#include <lightbox/ipc/json_path.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -32,7 +34,7 @@ int query_command(const QueryCommandOptions& options) {
                      file.c_str());
         return kExitUsage;
     }
-    auto opened = catalog::Catalog::open(file);
+    auto opened = catalog::Catalog::open_read_only(file);
     if (!opened) {
         std::fprintf(stderr, "lightbox-engine: %s\n", opened.error().message.c_str());
         return kExitUsage;
@@ -53,7 +55,8 @@ int query_command(const QueryCommandOptions& options) {
     }
     for (const catalog::PhotoRow& r : *rows) {
         if (options.json) {
-            nlohmann::json j{{"path", r.path}, {"status", r.status}};
+            nlohmann::json j{{"status", r.status}};
+            ipc::put_path(j, "path", r.path);
             if (!r.hash.empty()) {
                 j["hash"] = r.hash;
                 j["format"] = r.format;
@@ -62,7 +65,7 @@ int query_command(const QueryCommandOptions& options) {
                 if (!r.taken_at.empty()) j["taken_at"] = r.taken_at;
                 if (!r.camera.empty()) j["camera"] = r.camera;
             }
-            std::cout << j.dump() << '\n';
+            std::cout << json_line(j) << '\n';
         } else {
             std::printf("%s  %s  %s\n", r.path.c_str(), r.taken_at.empty() ? "-" : r.taken_at.c_str(),
                         r.camera.empty() ? "-" : r.camera.c_str());
@@ -75,13 +78,12 @@ int query_command(const QueryCommandOptions& options) {
             return kExitSomeFailed;
         }
         if (options.json) {
-            std::cout << nlohmann::json{{"facets",
-                                         {{"tags", facet_json(facets->tags)},
-                                          {"cameras", facet_json(facets->cameras)},
-                                          {"years", facet_json(facets->years)},
-                                          {"months", facet_json(facets->months)},
-                                          {"places", facet_json(facets->places)}}}}
-                             .dump()
+            std::cout << json_line(nlohmann::json{{"facets",
+                                                   {{"tags", facet_json(facets->tags)},
+                                                    {"cameras", facet_json(facets->cameras)},
+                                                    {"years", facet_json(facets->years)},
+                                                    {"months", facet_json(facets->months)},
+                                                    {"places", facet_json(facets->places)}}}})
                       << '\n';
         } else {
             const std::pair<const char*, const std::vector<catalog::FacetCount>*> groups[] = {

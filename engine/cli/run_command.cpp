@@ -1,5 +1,6 @@
 // `lightbox-engine run`: the headless batch. Results on stdout (one JSON object per file with --json),
-// progress and the summary on stderr, exit code 0 / 1 (some files failed) / 2 (usage, config) / 130.
+// progress and the summary on stderr, exit code 0 / 1 (some files failed, now or unchanged since an
+// earlier scan) / 2 (usage, config) / 3 (results could not be stored in the catalog) / 130.
 #include "catalog/catalog.hpp"
 #include "catalog/scan_filter.hpp"
 #include "cli/commands.hpp"
@@ -27,8 +28,10 @@ int usage_error(const std::string& message) {
 void print_human(const PhotoResult& r) {
     if (!r.ok()) {
         const StageFailure& f = *r.failure;
-        std::printf("FAILED  %s: %s (%s): %s: %s\n", r.path.c_str(), f.stage.c_str(), f.stage_id.c_str(), f.code.c_str(),
-                    f.message.c_str());
+        // A failure recalled from the catalog (unchanged since) knows its plugin, not its stage id.
+        const std::string& where = f.stage_id.empty() ? f.plugin : f.stage_id;
+        std::printf("FAILED  %s: %s (%s): %s: %s%s\n", r.path.c_str(), f.stage.c_str(), where.c_str(), f.code.c_str(),
+                    f.message.c_str(), r.unchanged ? " (unchanged since an earlier scan)" : "");
         return;
     }
     std::string taken = r.metadata.get_text(LBX_FIELD_TAKEN_AT).value_or("-");
@@ -94,28 +97,51 @@ int run_command(const RunOptions& options) {
     BatchCounts counts;
     ProgressReporter progress(stderr, counts, options.progress);
     BatchCallbacks callbacks;
-    bool catalog_failed = false;
+    bool catalog_failed = false;      // results could not be stored
+    bool statistics_failed = false;
+    uint64_t still_failed = 0;          // failed in an earlier scan and unchanged since: failed again
+    std::vector<std::string> unlisted;  // folders that could not be listed
+    // A write that failed (a full disk) loses the queued results and every later one: name them, and
+    // stop, since whatever is read from here on could not be stored either.
+    auto catalog_write_failed = [&](const Error& error) {
+        catalog_failed = true;
+        stop.store(true);
+        progress.clear_line();
+        std::fprintf(stderr, "lightbox-engine: cannot store results in catalog '%s': %s; stopping\n", options.catalog.c_str(),
+                     error.message.c_str());
+        for (const std::string& path : library->drop_pending())
+            std::fprintf(stderr, "lightbox-engine: not stored in the catalog: %s\n", path.c_str());
+    };
     if (filter) callbacks.precheck = [&](const InputFile& f) { return filter->precheck(f); };
     callbacks.on_result = [&](const PhotoResult& r) {
         if (library && !catalog_failed) {
-            if (auto ok = library->record(r, scan_id); !ok) {
-                catalog_failed = true;  // reported once; the run goes on without storing
-                progress.clear_line();
-                std::fprintf(stderr, "lightbox-engine: %s\n", ok.error().message.c_str());
-            }
+            if (auto ok = library->record(r, scan_id); !ok) catalog_write_failed(ok.error());
+        } else if (library) {
+            progress.clear_line();
+            std::fprintf(stderr, "lightbox-engine: not stored in the catalog: %s\n", r.path.c_str());
         }
+        if (!r.ok() && r.failure->code == kCodeUnreadableFolder) unlisted.push_back(r.path);
+        if (r.unchanged && !r.ok()) ++still_failed;
+        progress.clear_line();
         if (r.unchanged) {
-            if (options.json) std::cout << unchanged_json(r).dump() << '\n' << std::flush;
-            progress.file_done(true);
+            if (options.json) std::cout << json_line(unchanged_json(r)) << '\n' << std::flush;
+            else if (!r.ok()) {
+                print_human(r);
+                std::fflush(stdout);
+            }
+            progress.file_done(r.ok());
             return;
         }
-        progress.clear_line();
-        if (options.json) std::cout << photo_json(r).dump() << '\n' << std::flush;
+        if (options.json) std::cout << json_line(photo_json(r)) << '\n' << std::flush;
         else {
             print_human(r);
             std::fflush(stdout);
         }
         progress.file_done(r.ok());
+    };
+    callbacks.on_skipped = [&](const PhotoResult& r) {
+        progress.clear_line();
+        std::fprintf(stderr, "skipped %s: %s\n", r.path.c_str(), r.skip_reason.c_str());
     };
     callbacks.on_tick = [&] { progress.tick(); };
 
@@ -143,15 +169,26 @@ int run_command(const RunOptions& options) {
     BatchSummary summary = run_batch(make_processor_factory(**pipeline, supervision), roots, std::cin, options.jobs, stop,
                                      counts, callbacks);
     if (library && !catalog_failed) {
-        // Only a complete walk may call what it did not see missing (not an interrupted one, nor stdin lists).
+        // Only a complete walk may call what it did not see missing (not an interrupted one, nor stdin
+        // lists); files below a folder it could not list are kept as they were (Catalog::mark_missing).
         const bool complete = !summary.interrupted && std::find(roots.begin(), roots.end(), "-") == roots.end();
         auto missing = complete ? library->mark_missing(roots, scan_id) : Expected<int64_t>(int64_t{0});
-        if (auto ok = library->update_statistics(); !ok || !missing) {
-            std::fprintf(stderr, "lightbox-engine: %s\n", (!ok ? ok.error() : missing.error()).message.c_str());
-            catalog_failed = true;
-        } else if (*missing > 0) {
-            std::fprintf(stderr, "lightbox-engine: %lld files no longer found, marked missing in the catalog\n",
-                         static_cast<long long>(*missing));
+        if (!missing) {
+            catalog_write_failed(missing.error());  // it writes what is still queued first
+        } else {
+            if (*missing > 0) {
+                std::fprintf(stderr, "lightbox-engine: %lld files no longer found, marked missing in the catalog\n",
+                             static_cast<long long>(*missing));
+            }
+            // The query planner's statistics only: every result is stored, so this is reported, not fatal.
+            if (auto ok = library->update_statistics(); !ok) {
+                std::fprintf(stderr, "lightbox-engine: %s\n", ok.error().message.c_str());
+                statistics_failed = true;
+            }
+        }
+        for (const std::string& folder : unlisted) {
+            std::fprintf(stderr, "lightbox-engine: warning: cannot list folder '%s': the catalog keeps its files as they were\n",
+                         folder.c_str());
         }
     }
     print_notices();
@@ -160,9 +197,14 @@ int run_command(const RunOptions& options) {
                      static_cast<unsigned long long>(summary.interrupted_files));
     }
     progress.finish(summary, (*pipeline)->makes_thumbnails() && summary.ok > 0 ? thumbs.string() : std::string());
+    if (still_failed > 0) {
+        std::fprintf(stderr, "lightbox-engine: %llu unchanged files are still failed (--retry-failed reads them again)\n",
+                     static_cast<unsigned long long>(still_failed));
+    }
+    if (catalog_failed) return kExitNotStored;
     if (summary.interrupted) return kExitInterrupted;
     if (summary.ok + summary.failed + summary.unchanged == 0) std::fputs("lightbox-engine: no photo files found\n", stderr);
-    return summary.failed > 0 || catalog_failed ? kExitSomeFailed : kExitOk;
+    return summary.failed > 0 || still_failed > 0 || statistics_failed ? kExitSomeFailed : kExitOk;
 }
 
 }  // namespace lbx::engine::cli

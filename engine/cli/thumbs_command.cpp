@@ -230,7 +230,8 @@ int thumbs_command(const ThumbsOptions& options) {
     if (!config) return fail(config.error().message);
     const uint64_t budget = options.budget_mb > 0 ? static_cast<uint64_t>(options.budget_mb) * 1024 * 1024 : config->thumbnail_budget_bytes;
 
-    auto opened = catalog::Catalog::open(file);
+    // `stats` only reads: it works on a catalog this user may not write (OpenMode::read_only).
+    auto opened = options.action == "stats" ? catalog::Catalog::open_read_only(file) : catalog::Catalog::open(file);
     if (!opened) return fail(opened.error().message);
     catalog::ThumbnailCache cache(**opened, budget);
     if (options.action == "stats") return stats_action(cache, options.json);

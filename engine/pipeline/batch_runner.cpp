@@ -86,8 +86,10 @@ BatchSummary run_batch(const ProcessorFactory& make_processor, const std::vector
             continue;
         }
         counts.processed.fetch_add(1);
-        if (r->skipped) ++summary.skipped;
-        else if (r->unchanged) {
+        if (r->skipped) {
+            ++summary.skipped;
+            if (callbacks.on_skipped && !r->skip_reason.empty()) callbacks.on_skipped(*r);
+        } else if (r->unchanged) {
             ++summary.unchanged;
             if (callbacks.on_result) callbacks.on_result(*r);
         } else {

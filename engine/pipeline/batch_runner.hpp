@@ -40,6 +40,9 @@ struct BatchSummary {
 
 struct BatchCallbacks {
     std::function<void(const PhotoResult&)> on_result;  // every processed or unchanged file, skipped ones excluded
+    // A skipped entry with a skip_reason (a FIFO, a socket, a broken symlink not named like a photo): worth
+    // a line, though not a result. Ordinary skips (notes.txt) are only counted.
+    std::function<void(const PhotoResult&)> on_skipped;
     std::function<void()> on_tick;                      // a few times per second, for progress
     // On the walker thread, before a file is queued: a result means the file needs no processing (it is
     // delivered as it is, with `unchanged` set, and never read). Unset: every file is processed.

@@ -11,6 +11,12 @@
 
 namespace lbx::engine {
 
+// Codes of the engine's own failures that other parts act on or tests look for: named once here.
+inline constexpr const char* kCodeNotRegularFile = "not_regular_file";  // a FIFO, socket or device: never read
+inline constexpr const char* kCodeBrokenLink = "broken_link";            // a dangling or looping symlink
+// A folder that could not be listed: the catalog keeps the files it knew below it as they were.
+inline constexpr const char* kCodeUnreadableFolder = "unreadable_folder";
+
 struct StageFailure {
     std::string stage;           // stage kind, or "read" / "sniff" for the engine's own steps
     std::string stage_id;        // "jpegdec"; "engine" for the engine's own steps
@@ -34,6 +40,9 @@ struct StoredThumbnail {
 struct PhotoResult {
     std::string path;
     bool skipped = false;  // found in a folder and not a photo (unknown content and extension): not reported
+    // Why a skipped entry deserves a line of its own (a FIFO, a socket, a broken symlink not named like
+    // a photo); empty for the ordinary skip of a file that is simply not a photo (notes.txt).
+    std::string skip_reason;
     // Not read: the catalog has this path with the same size and mtime (see BatchCallbacks::precheck).
     bool unchanged = false;
     // Stopped before it finished (a stop request, then the grace period ran out): neither stored nor

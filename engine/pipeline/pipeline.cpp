@@ -57,22 +57,29 @@ private:
 };
 
 // Reads a whole file with plain POSIX calls: one open, one fstat, sequential reads into one buffer.
+// It never blocks on what is not a regular file: open() of a FIFO waits for a writer forever (and a
+// service job could then never be cancelled), so the type is checked with stat() first, the open is
+// O_NONBLOCK, and fstat() checks the descriptor again (the path may have been replaced in between).
 class FileReader {
 public:
-    explicit FileReader(const std::filesystem::path& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
+    FileReader() = default;
     ~FileReader() {
         if (fd_ >= 0) ::close(fd_);
     }
     FileReader(const FileReader&) = delete;
     FileReader& operator=(const FileReader&) = delete;
 
-    bool is_open() const { return fd_ >= 0; }
-
-    std::optional<std::string> stat_regular(uint64_t& size, int64_t& mtime_ns) const {
+    // Opens `path` and reads its size and mtime; the failure when it is missing or not a regular file.
+    std::optional<StageFailure> open(const std::filesystem::path& path, uint64_t& size, int64_t& mtime_ns) {
         struct stat st {};
-        if (::fstat(fd_, &st) != 0) return std::string(std::strerror(errno));
-        if (S_ISDIR(st.st_mode)) return std::string("is a folder");
-        if (!S_ISREG(st.st_mode)) return std::string("not a regular file");
+        if (::stat(path.c_str(), &st) != 0) return open_failure(errno);
+        if (auto problem = not_regular(st)) return problem;
+        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd_ < 0) return open_failure(errno);
+        if (::fstat(fd_, &st) != 0) return engine_failure("read", "io", std::string("cannot read: ") + std::strerror(errno));
+        if (auto problem = not_regular(st)) return problem;
+        // Plain blocking reads from here: O_NONBLOCK was only for the open.
+        if (const int flags = ::fcntl(fd_, F_GETFL); flags >= 0) (void)::fcntl(fd_, F_SETFL, flags & ~O_NONBLOCK);
         size = static_cast<uint64_t>(st.st_size);
         mtime_ns = int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
         return std::nullopt;
@@ -93,7 +100,18 @@ public:
     }
 
 private:
-    int fd_;
+    static StageFailure open_failure(int error) {
+        return engine_failure("read", error == ENOENT ? "not_found" : "io", std::string("cannot open: ") + std::strerror(error));
+    }
+
+    static std::optional<StageFailure> not_regular(const struct stat& st) {
+        if (S_ISREG(st.st_mode)) return std::nullopt;
+        if (S_ISDIR(st.st_mode)) return engine_failure("read", "io", "cannot read: is a folder");
+        return engine_failure("read", kCodeNotRegularFile,
+                              "cannot read: " + file_type_text(st.st_mode) + ", not a regular file (not opened)");
+    }
+
+    int fd_ = -1;
 };
 
 }  // namespace
@@ -201,12 +219,31 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
     };
 
     // Read: one open, the head first (to sniff without reading a large non-photo), then the rest.
-    if (!file.walk_error.empty()) return finish(engine_failure("read", "io", file.walk_error));
-    FileReader reader(file.path);
-    if (!reader.is_open()) return finish(engine_failure("read", errno == ENOENT ? "not_found" : "io",
-                                                        std::string("cannot open: ") + std::strerror(errno)));
-    if (auto problem = reader.stat_regular(r.file_size, r.mtime_ns)) return finish(engine_failure("read", "io", "cannot read: " + *problem));
-    if (r.file_size == 0) return finish(engine_failure("sniff", "empty", "empty file (0 bytes)"));
+    // Something found in a folder that is not a photo is skipped: it has no photo extension and either
+    // holds no bytes or unknown ones (notes.txt, empty or not). Named by the user, it fails instead.
+    const bool skippable = !file.named_explicitly && !sniffer_.has_known_extension(file.path.filename().string());
+    switch (file.problem) {
+        case WalkProblem::none: break;
+        case WalkProblem::unlisted_folder: return finish(engine_failure("read", kCodeUnreadableFolder, file.walk_error));
+        case WalkProblem::special_file:
+            r.skipped = true;
+            r.skip_reason = file.walk_error + ", not a photo";
+            return finish();
+        case WalkProblem::broken_link:
+            if (!skippable) return finish(engine_failure("read", kCodeBrokenLink, file.walk_error));
+            r.skipped = true;
+            r.skip_reason = file.walk_error;
+            return finish();
+    }
+    FileReader reader;
+    if (auto problem = reader.open(file.path, r.file_size, r.mtime_ns)) return finish(std::move(*problem));
+    if (r.file_size == 0) {
+        if (skippable) {
+            r.skipped = true;
+            return finish();
+        }
+        return finish(engine_failure("sniff", "empty", "empty file (0 bytes)"));
+    }
     if (r.file_size > config_.max_file_bytes)
         return finish(engine_failure("read", "too_large", "file is " + size_text(r.file_size) + ", over the limit of " +
                                                               size_text(config_.max_file_bytes)));
@@ -218,7 +255,7 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
     const std::span<const uint8_t> head_bytes(head.data(), size);
     auto format = sniffer_.sniff(head_bytes);
     if (!format) {
-        if (!file.named_explicitly && !sniffer_.has_known_extension(file.path.filename().string())) {
+        if (skippable) {
             r.skipped = true;
             return finish();
         }

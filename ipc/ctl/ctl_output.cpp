@@ -12,12 +12,17 @@
 namespace lbx::ctl {
 
 int report(const ipc::Error& error, bool json) {
-    if (json) std::cout << nlohmann::json{{"error", to_json(error)}}.dump() << '\n';
+    if (json) print_json(nlohmann::json{{"error", to_json(error)}});
     std::fprintf(stderr, "lightbox-ctl: %s (%s/%s)\n", error.message.c_str(), error.domain.c_str(), error.code.c_str());
     return error.status == ipc::Status::unavailable ? kExitNotResponding : kExitError;
 }
 
-void print_json(const nlohmann::json& j) { std::cout << j.dump() << '\n' << std::flush; }
+// Paths go out through ipc::put_path (valid UTF-8 plus "path_b64"); any other text that is not valid
+// UTF-8 (a message quoting a path, an EXIF string) has its bad bytes replaced by U+FFFD, since dump()
+// would otherwise throw and abort the client.
+void print_json(const nlohmann::json& j) {
+    std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n' << std::flush;
+}
 
 std::string progress_line(const ipc::JobProgress& p) {
     char text[512];

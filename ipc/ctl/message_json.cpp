@@ -1,5 +1,6 @@
 #include "message_json.hpp"
 
+#include <lightbox/ipc/json_path.hpp>
 #include <lightbox/ipc/topics.hpp>
 
 namespace lbx::ctl {
@@ -13,9 +14,9 @@ json to_json(const ipc::Error& e) {
 }
 
 json to_json(const ipc::JobProgress& p) {
-    json j{{"job_id", p.job_id},   {"state", ipc::to_string(p.state)}, {"done", p.done},
-           {"total", p.total},     {"failed", p.failed},               {"current_path", p.current_path},
-           {"rate", p.rate},       {"sequence", p.sequence}};
+    json j{{"job_id", p.job_id}, {"state", ipc::to_string(p.state)}, {"done", p.done},   {"total", p.total},
+           {"failed", p.failed}, {"rate", p.rate},                   {"sequence", p.sequence}};
+    ipc::put_path(j, "current_path", p.current_path);
     j["eta_seconds"] = p.eta_seconds ? json(*p.eta_seconds) : json(nullptr);
     return j;
 }
@@ -44,11 +45,14 @@ json to_json(const ipc::PhotoInfo& p) {
     }
     json thumbs = json::array();
     for (const auto& t : p.thumbnails) {
-        thumbs.push_back({{"size", t.size}, {"width", t.width}, {"height", t.height}, {"path", t.path}});
+        json thumb{{"size", t.size}, {"width", t.width}, {"height", t.height}};
+        ipc::put_path(thumb, "path", t.path);
+        thumbs.push_back(std::move(thumb));
     }
-    return {{"id", p.id},         {"path", p.path},       {"format", p.format}, {"size", p.file_size},
-            {"width", p.width},   {"height", p.height},   {"metadata", metadata}, {"tags", tags},
-            {"thumbnails", thumbs}};
+    json j{{"id", p.id},       {"format", p.format}, {"size", p.file_size}, {"width", p.width},
+           {"height", p.height}, {"metadata", metadata}, {"tags", tags},       {"thumbnails", thumbs}};
+    ipc::put_path(j, "path", p.path);
+    return j;
 }
 
 namespace {
@@ -87,9 +91,10 @@ struct ReplyJson {
     json operator()(const ipc::QueryReply& r) const {
         json photos = json::array();
         for (const auto& p : r.photos) {
-            photos.push_back({{"id", p.id}, {"path", p.path}, {"format", p.format}, {"width", p.width},
-                              {"height", p.height}, {"taken_at", p.taken_at}, {"camera", p.camera},
-                              {"status", p.status}});
+            json photo{{"id", p.id},           {"format", p.format}, {"width", p.width}, {"height", p.height},
+                       {"taken_at", p.taken_at}, {"camera", p.camera}, {"status", p.status}};
+            ipc::put_path(photo, "path", p.path);
+            photos.push_back(std::move(photo));
         }
         return {{"photos", photos}, {"total", r.total}, {"offset", r.offset}};
     }
@@ -108,9 +113,11 @@ struct ReplyJson {
     json operator()(const ipc::FailureList& r) const {
         json failures = json::array();
         for (const auto& f : r.failures) {
-            failures.push_back({{"path", f.path}, {"stage", f.stage}, {"plugin_id", f.plugin_id},
-                                {"plugin_version", f.plugin_version}, {"code", f.code}, {"message", f.message},
-                                {"first_seen_us", f.first_seen_us}, {"last_seen_us", f.last_seen_us}});
+            json failure{{"stage", f.stage},     {"plugin_id", f.plugin_id},         {"plugin_version", f.plugin_version},
+                         {"code", f.code},       {"message", f.message},             {"first_seen_us", f.first_seen_us},
+                         {"last_seen_us", f.last_seen_us}};
+            ipc::put_path(failure, "path", f.path);
+            failures.push_back(std::move(failure));
         }
         return {{"failures", failures}, {"total", r.total}};
     }
@@ -134,12 +141,15 @@ struct ReplyJson {
 struct EventJson {
     json operator()(const ipc::JobProgressEvent& e) const { return {{"progress", to_json(e.progress)}}; }
     json operator()(const ipc::PhotoDone& e) const {
-        return {{"job_id", e.job_id}, {"photo_id", e.photo_id}, {"path", e.path}};
+        json j{{"job_id", e.job_id}, {"photo_id", e.photo_id}};
+        ipc::put_path(j, "path", e.path);
+        return j;
     }
     json operator()(const ipc::PhotoFailed& e) const {
-        return {{"job_id", e.job_id},       {"path", e.path},
-                {"stage", e.stage},         {"plugin_id", e.plugin_id},
-                {"plugin_version", e.plugin_version}, {"error", to_json(e.error)}};
+        json j{{"job_id", e.job_id},                 {"stage", e.stage}, {"plugin_id", e.plugin_id},
+               {"plugin_version", e.plugin_version}, {"error", to_json(e.error)}};
+        ipc::put_path(j, "path", e.path);
+        return j;
     }
     json operator()(const ipc::Heartbeat& e) const {
         return {{"uptime_ms", e.uptime_ms}, {"load", e.load}, {"running_jobs", e.running_jobs}, {"sequence", e.sequence}};

@@ -244,3 +244,89 @@ TEST_CASE("jobs are stored when they start and completed when they end", "[catal
     REQUIRE_FALSE(unknown);
     CHECK(unknown.error().code == "not_found");
 }
+
+TEST_CASE("files below a folder the scan could not list are not marked missing", "[catalog]") {
+    lbx::test::TempDir dir;
+    auto catalog = open_catalog(dir / "library.lbx");
+    const fs::path photos = dir / "photos";
+    REQUIRE(catalog->record(photo_result(photos / "a.jpg", "hash-a"), 1));
+    REQUIRE(catalog->record(photo_result(photos / "locked" / "b.jpg", "hash-b"), 1));
+    REQUIRE(catalog->record(photo_result(photos / "locked-not" / "c.jpg", "hash-c"), 1));
+    // Scan 2 sees a.jpg, cannot list photos/locked, and no longer finds photos/locked-not/c.jpg.
+    REQUIRE(catalog->record(photo_result(photos / "a.jpg", "hash-a"), 2));
+    PhotoResult unlisted;
+    unlisted.path = (photos / "locked").string();
+    unlisted.failure = StageFailure{"read", "engine", "engine", "", kCodeUnreadableFolder, "cannot list folder: Permission denied"};
+    REQUIRE(catalog->record(unlisted, 2));
+    auto marked = catalog->mark_missing({photos.string()}, 2);
+    REQUIRE(marked);
+    CHECK(*marked == 1);
+    auto states = catalog->file_states();
+    REQUIRE(states);
+    CHECK(states->at((photos / "locked" / "b.jpg").string()).status == "ok");
+    CHECK(states->at((photos / "locked-not" / "c.jpg").string()).status == "missing");
+
+    // The next scan lists the folder and does not see b.jpg: now it is missing.
+    REQUIRE(catalog->record(photo_result(photos / "a.jpg", "hash-a"), 3));
+    REQUIRE(catalog->mark_missing({photos.string()}, 3));
+    CHECK(catalog->file_states()->at((photos / "locked" / "b.jpg").string()).status == "missing");
+}
+
+TEST_CASE("file_states carries the recorded failure of a failed file", "[catalog]") {
+    lbx::test::TempDir dir;
+    auto catalog = open_catalog(dir / "library.lbx");
+    REQUIRE(catalog->record(failed_result(dir / "bad.jpg", "truncated"), 1));
+    REQUIRE(catalog->record(photo_result(dir / "good.jpg", "hash-g"), 1));
+    REQUIRE(catalog->flush());
+    auto states = catalog->file_states();
+    REQUIRE(states);
+    const FileState& bad = states->at((dir / "bad.jpg").string());
+    CHECK(bad.status == "failed");
+    REQUIRE(bad.failure);
+    CHECK(bad.failure->stage == "decode");
+    CHECK(bad.failure->plugin == "org.lightbox.jpegdec");
+    CHECK(bad.failure->plugin_version == "1.2.0");
+    CHECK(bad.failure->code == "truncated");
+    CHECK(bad.failure->message == "cannot decode: truncated");
+    CHECK_FALSE(states->at((dir / "good.jpg").string()).failure);
+}
+
+TEST_CASE("a write that fails leaves the queued results to be named, then forgotten", "[catalog]") {
+    lbx::test::TempDir dir;
+    auto catalog = open_catalog(dir / "library.lbx");
+    REQUIRE(catalog->record(photo_result(dir / "a.jpg", "hash-a"), 1));
+    REQUIRE(catalog->record(photo_result(dir / "b.jpg", "hash-b"), 1));
+    CHECK(catalog->drop_pending() == std::vector<std::string>{(dir / "a.jpg").string(), (dir / "b.jpg").string()});
+    CHECK(catalog->drop_pending().empty());
+    REQUIRE(catalog->flush());
+    CHECK(count(*catalog, "SELECT count(*) FROM files") == 0);
+}
+
+TEST_CASE("a catalog opened read-only is read without writing, and an old schema is refused", "[catalog]") {
+    lbx::test::TempDir dir;
+    const fs::path file = dir / "library.lbx";
+    {
+        auto catalog = open_catalog(file);
+        REQUIRE(catalog->record(photo_result(dir / "a.jpg", "hash-a"), 1));
+        REQUIRE(catalog->flush());
+    }
+    // A clean close checkpoints and removes the -wal and -shm files: the read-only open must do without them.
+    REQUIRE_FALSE(fs::exists(file.string() + "-wal"));
+    auto opened = Catalog::open_read_only(file);
+    if (!opened) FAIL(opened.error().message);
+    CHECK((*opened)->database().read_only());
+    CHECK(count(**opened, "SELECT count(*) FROM files") == 1);
+    auto write = (*opened)->database().exec("DELETE FROM files");
+    REQUIRE_FALSE(write);
+    opened->reset();
+
+    auto missing = Catalog::open_read_only(dir / "none.lbx");
+    REQUIRE_FALSE(missing);
+    CHECK_FALSE(fs::exists(dir / "none.lbx"));
+
+    const fs::path empty = dir / "empty.lbx";
+    lbx::test::write_file(empty, {});
+    auto old = Catalog::open_read_only(empty);
+    REQUIRE_FALSE(old);
+    CHECK(old.error().message.find("schema version 0, older than") != std::string::npos);
+}

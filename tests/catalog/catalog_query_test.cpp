@@ -2,6 +2,7 @@
 // language, combinations, live/missing/failed scope, sorting and paging, and values that look like SQL.
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_query.hpp"
+#include "catalog/query_parser.hpp"
 #include "support/test_files.hpp"
 
 #include <catch2/catch.hpp>
@@ -280,4 +281,32 @@ TEST_CASE("pages of one query slice the same ordered matches, and a change to th
     CHECK(count_query(f.catalog(), "tag:favourite").value() == 0);
     REQUIRE(f.catalog().add_user_tag("hash-city-2020.jpg", "favourite"));
     CHECK(count_query(f.catalog(), "tag:favourite").value() == 1);
+}
+
+TEST_CASE("queries at the parser's limits run in SQLite, and past them are bad_query", "[catalog][query]") {
+    QueryFixture f;
+    // The most terms, each a word (three bound values), half of them negated, in ORs and ANDs.
+    std::string most;
+    for (std::size_t i = 0; i + 1 < kMaxQueryTerms; ++i) most += (i % 3 ? "-w" : "w") + std::to_string(i) + (i % 2 ? " OR " : " ");
+    CHECK_FALSE(f.names(most + "beach").empty());
+    // The deepest nesting, in the shape whose SQL nests deepest (a negated OR of a word and an AND at
+    // every level, a negated failure term inside), counted (a subquery: one level more).
+    std::string deepest;
+    for (std::size_t i = 0; i < kMaxQueryDepth; ++i) deepest += "-(x" + std::to_string(i) + " OR y ";
+    deepest += "-failed:decode" + std::string(kMaxQueryDepth, ')');
+    auto deepest_count = count_query(f.catalog(), deepest);
+    if (!deepest_count) FAIL(deepest_count.error().message);
+
+    auto deep = run_query(f.catalog(), std::string(20000, '(') + "a" + std::string(20000, ')'));
+    REQUIRE_FALSE(deep);
+    CHECK(deep.error().code == "bad_query");
+    CHECK(deep.error().message.size() < 300);
+}
+
+TEST_CASE("an SQLite error names the problem without quoting the statement", "[catalog]") {
+    QueryFixture f;
+    auto bad = f.catalog().database().prepare("SELECT " + std::string(100000, '1') + " FROM no_such_table");
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().message == "cannot prepare a catalog statement: no such table: no_such_table");
+    CHECK(bad.error().detail.size() < 100);
 }

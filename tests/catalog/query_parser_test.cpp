@@ -104,3 +104,29 @@ TEST_CASE("bad queries are refused with the position of the problem", "[catalog]
     CHECK(shown.find("position 9") != std::string::npos);
     CHECK(shown.find("\n  tag:a (b\n          ^") != std::string::npos);
 }
+
+TEST_CASE("deep nesting and too many terms are positioned errors, never a crash", "[catalog][query]") {
+    // 20 000 nested parentheses used to overflow the parser's stack.
+    const std::string deep = std::string(20000, '(') + "a" + std::string(20000, ')');
+    const QueryError nested = error_of(deep);
+    CHECK(nested.position == kMaxQueryDepth);  // the first '(' past the limit
+    CHECK(nested.message == "parentheses nested too deeply (the limit is 5 levels)");
+    const std::string shown = describe(nested, deep);
+    CHECK(shown.size() < 300);                           // a window of the text, not the 40 000 characters
+    CHECK(shown.find("\n  ((((") != std::string::npos);  // the error is near the start: no cut there
+    CHECK(shown.find("(((...\n") != std::string::npos);  // the rest is cut
+
+    std::string many;
+    for (std::size_t i = 0; i <= kMaxQueryTerms; ++i) many += "w" + std::to_string(i) + " ";
+    const QueryError terms = error_of(many);
+    CHECK(terms.message == "too many terms (the limit is 256)");
+    CHECK(many.substr(terms.position, 5) == "w256 ");
+
+    // At the limits, a query still parses.
+    std::optional<QueryNodePtr> keep;
+    const std::string deepest = std::string(kMaxQueryDepth, '(') + "a" + std::string(kMaxQueryDepth, ')');
+    CHECK(parsed(deepest, keep).kind == QueryNode::Kind::term);
+    std::string most;
+    for (std::size_t i = 0; i + 1 < kMaxQueryTerms; ++i) most += "-w" + std::to_string(i) + (i % 2 ? " OR " : " ");
+    CHECK(parsed(most + "x", keep).kind == QueryNode::Kind::any_of);
+}

@@ -7,6 +7,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <cstring>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -33,6 +40,48 @@ TEST_CASE("folders are walked recursively in name order, hidden entries skipped"
         return true;
     });
     CHECK(seen == std::vector<std::string>{"a.jpg", "b.jpg", "sub/c.jpg", "sub/deeper/d.png"});
+}
+
+TEST_CASE("special files, broken and looping symlinks in a folder are reported, never dropped", "[pipeline]") {
+    lbx::test::TempDir dir;
+    lbx::test::write_file(dir / "a.jpg", {1});
+    REQUIRE(::mkfifo((dir / "fifo.jpg").c_str(), 0600) == 0);
+    const int sock = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    REQUIRE(sock >= 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", (dir / "sock").c_str());
+    REQUIRE(::bind(sock, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0);
+    ::close(sock);
+    std::filesystem::create_symlink(dir / "gone.jpg", dir / "dangling.jpg");
+    std::filesystem::create_symlink(dir / "loop2.jpg", dir / "loop1.jpg");
+    std::filesystem::create_symlink(dir / "loop1.jpg", dir / "loop2.jpg");
+    std::filesystem::create_symlink(dir / "fifo.jpg", dir / "to-fifo.jpg");
+    std::filesystem::create_symlink(dir / "a.jpg", dir / "to-a.jpg");
+    const bool device = ::mknod((dir / "null").c_str(), S_IFCHR | 0600, makedev(1, 3)) == 0;
+    if (!device) WARN("no device node tested: mknod is not allowed here (" << std::strerror(errno) << ")");
+
+    std::map<std::string, InputFile> seen;
+    std::istringstream none;
+    walk_inputs({dir.path().string()}, none, [&](InputFile f) {
+        seen[f.path.filename().string()] = f;
+        return true;
+    });
+    CHECK(seen.at("a.jpg").problem == WalkProblem::none);
+    CHECK(seen.at("to-a.jpg").problem == WalkProblem::none);
+    CHECK(seen.at("fifo.jpg").problem == WalkProblem::special_file);
+    CHECK(seen.at("fifo.jpg").walk_error == "a FIFO (named pipe)");
+    CHECK(seen.at("sock").problem == WalkProblem::special_file);
+    CHECK(seen.at("sock").walk_error == "a socket");
+    CHECK(seen.at("to-fifo.jpg").walk_error == "symlink to a FIFO (named pipe)");
+    CHECK(seen.at("dangling.jpg").problem == WalkProblem::broken_link);
+    CHECK(seen.at("dangling.jpg").walk_error ==
+          "dangling symlink to '" + (dir / "gone.jpg").string() + "' (no such file)");
+    CHECK(seen.at("loop1.jpg").problem == WalkProblem::broken_link);
+    CHECK(seen.at("loop1.jpg").walk_error.starts_with("symlink loop"));
+    if (device) CHECK(seen.at("null").walk_error == "a character device");
+    for (const auto& [name, f] : seen) CHECK_FALSE(f.named_explicitly);
+    CHECK(seen.size() == (device ? 9u : 8u));
 }
 
 TEST_CASE("'-' reads paths from a stream; explicit files are marked; stopping early works", "[pipeline]") {

@@ -8,6 +8,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <future>
+#include <sys/stat.h>
+#include <unistd.h>
+
 using namespace lbx::engine;
 
 namespace {
@@ -127,6 +132,58 @@ TEST_CASE("configs naming unknown stages or bad parameters fail to build with th
     auto q = Pipeline::build(registry(), *bad, "/tmp/unused");
     REQUIRE_FALSE(q);
     CHECK(q.error().message == "x.toml:1: parameter 'weight' of stage 'fake-tag': 11 is out of range 0..10");
+}
+
+TEST_CASE("an empty file is skipped in a folder unless named like a photo, and fails when named", "[pipeline]") {
+    lbx::test::TempDir dir;
+    auto pipeline = build("[[stage]]\nkind = \"metadata\"\n", dir / "thumbs");
+    lbx::test::write_file(dir / "notes.txt", {});
+    lbx::test::write_file(dir / "empty.jpg", {});
+    const PhotoResult found = pipeline->process(InputFile{dir / "notes.txt", false, {}});
+    CHECK(found.skipped);
+    CHECK(found.skip_reason.empty());  // an ordinary non-photo: counted, no line
+    const PhotoResult named = pipeline->process(InputFile{dir / "notes.txt", true, {}});
+    REQUIRE_FALSE(named.ok());
+    CHECK(named.failure->code == "empty");
+    const PhotoResult photo_name = pipeline->process(InputFile{dir / "empty.jpg", false, {}});
+    REQUIRE_FALSE(photo_name.ok());
+    CHECK(photo_name.failure->code == "empty");
+}
+
+TEST_CASE("a FIFO named as a path fails at once instead of blocking the read", "[pipeline]") {
+    lbx::test::TempDir dir;
+    auto pipeline = build("[[stage]]\nkind = \"metadata\"\n", dir / "thumbs");
+    const auto fifo = dir / "pipe.jpg";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    auto processed = std::async(std::launch::async, [&] { return pipeline->process(InputFile{fifo, true, {}}); });
+    if (processed.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+        const int writer = ::open(fifo.c_str(), O_WRONLY);  // lets the blocked open return, so the test ends
+        ::close(writer);
+        FAIL("process() blocked on a FIFO");
+    }
+    const PhotoResult r = processed.get();
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure->stage == "read");
+    CHECK(r.failure->code == kCodeNotRegularFile);
+    CHECK(r.failure->message == "cannot read: a FIFO (named pipe), not a regular file (not opened)");
+}
+
+TEST_CASE("what the walker found instead of a file gets a skip line or a failure", "[pipeline]") {
+    lbx::test::TempDir dir;
+    auto pipeline = build("[[stage]]\nkind = \"metadata\"\n", dir / "thumbs");
+    const PhotoResult fifo = pipeline->process(InputFile{dir / "pipe.jpg", false, "a FIFO (named pipe)", WalkProblem::special_file});
+    CHECK(fifo.skipped);
+    CHECK(fifo.skip_reason == "a FIFO (named pipe), not a photo");
+    const PhotoResult link = pipeline->process(InputFile{dir / "a.jpg", false, "dangling symlink to 'x' (no such file)", WalkProblem::broken_link});
+    REQUIRE_FALSE(link.ok());
+    CHECK(link.failure->code == kCodeBrokenLink);
+    CHECK(link.failure->message == "dangling symlink to 'x' (no such file)");
+    const PhotoResult other_link = pipeline->process(InputFile{dir / "a.txt", false, "symlink loop", WalkProblem::broken_link});
+    CHECK(other_link.skipped);
+    CHECK(other_link.skip_reason == "symlink loop");
+    const PhotoResult folder = pipeline->process(InputFile{dir.path(), true, "cannot list folder: Permission denied", WalkProblem::unlisted_folder});
+    REQUIRE_FALSE(folder.ok());
+    CHECK(folder.failure->code == kCodeUnreadableFolder);
 }
 
 TEST_CASE("unknown content is a sniff failure when named, and skipped when found in a folder", "[pipeline]") {
