@@ -143,7 +143,6 @@ int run_command(const RunOptions& options) {
         progress.clear_line();
         std::fprintf(stderr, "skipped %s: %s\n", r.path.c_str(), r.skip_reason.c_str());
     };
-    callbacks.on_tick = [&] { progress.tick(); };
 
     auto supervision = make_supervision(isolation_options(options.isolation), options.jobs, *config, thumbs,
                                         plugin_search_path(executable_dir()), registry, &quarantine);

@@ -1,5 +1,6 @@
 #include "workers/quarantine.hpp"
 
+#include <lightbox/ipc/xdg.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -104,14 +105,13 @@ bool stamp_matches(const json& p) {
 
 std::filesystem::path Quarantine::default_file() {
     if (const char* f = std::getenv("LIGHTBOX_QUARANTINE_FILE"); f && *f) return f;
-    std::filesystem::path state;
-    if (const char* s = std::getenv("XDG_STATE_HOME"); s && *s == '/') state = s;
-    else if (const char* home = std::getenv("HOME"); home && *home) state = std::filesystem::path(home) / ".local" / "state";
-    else state = "/tmp";
-    return state / "lightbox" / "quarantine.json";
+    // Without $HOME nor $XDG_STATE_HOME: no record (an empty path), rather than a folder anyone may write.
+    const auto state = ipc::xdg_base_dir(ipc::XdgDir::state);
+    return state ? *state / "lightbox" / "quarantine.json" : std::filesystem::path();
 }
 
 std::optional<QuarantineEntry> Quarantine::record(const PluginFault& fault) {
+    if (file_.empty()) return std::nullopt;  // nowhere to remember faults
     std::lock_guard guard(mutex_);
     FileLock lock(file_);
     json j = read_record(file_);
@@ -163,6 +163,7 @@ std::vector<QuarantineEntry> Quarantine::active() const {
 }
 
 std::size_t Quarantine::reset(const std::string& plugin_id) {
+    if (file_.empty()) return 0;
     std::lock_guard guard(mutex_);
     FileLock lock(file_);
     json j = read_record(file_);

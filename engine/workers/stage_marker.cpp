@@ -14,6 +14,7 @@ namespace lbx::engine {
 struct StageMarker::Page {
     std::atomic<uint32_t> stop;
     std::atomic<uint32_t> running;  // 1 while a stage call runs
+    std::atomic<uint64_t> size_at_death;
     char kind[16];
     char stage_id[64];
     char plugin[128];
@@ -107,11 +108,16 @@ RunningStage StageMarker::running() const {
                         read_field(page_->plugin_version)};
 }
 
+void StageMarker::set_size_at_death(uint64_t bytes) { page_->size_at_death.store(bytes, std::memory_order_release); }
+
+uint64_t StageMarker::size_at_death() const { return page_->size_at_death.load(std::memory_order_acquire); }
+
 void StageMarker::request_stop() { page_->stop.store(1, std::memory_order_release); }
 
 void StageMarker::reset() {
     page_->stop.store(0, std::memory_order_release);
     page_->running.store(0, std::memory_order_release);
+    page_->size_at_death.store(0, std::memory_order_release);
 }
 
 }  // namespace lbx::engine

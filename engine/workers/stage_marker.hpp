@@ -38,9 +38,14 @@ public:
     void set(const char* kind, const std::string& stage_id, const std::string& plugin, const std::string& version);
     void clear();
     bool stop_requested() const;
+    // Worker, from its fatal-signal handler (async-signal-safe): its address-space size when it died.
+    void set_size_at_death(uint64_t bytes);
+    // The page itself, for that handler, which can reach nothing else.
+    void* page() const { return page_; }
 
     // Supervisor: read after the worker died or was killed; reset before each file.
     RunningStage running() const;
+    uint64_t size_at_death() const;  // 0 when the worker did not die of a signal it could see
     void request_stop();
     void reset();
 

@@ -6,6 +6,7 @@
 #include "workers/worker_protocol.hpp"
 
 #include <csignal>
+#include <fcntl.h>
 #include <cstdio>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -47,6 +48,44 @@ void cap_memory(uint64_t bytes) {
 
 bool reply(int fd, const WorkerReady& ready) { return write_frame(fd, encode(ready)); }
 
+// The one process-wide variable of a worker, set once before any stage runs: where its fatal-signal
+// handler writes how large the process had grown. A signal handler can reach nothing else, and the size is
+// what lets the supervisor tell a stage that crashed from one that ran out of memory (a C stage that gets
+// NULL from malloc at the cap and dereferences it dies of SIGSEGV, like any other bug).
+StageMarker* g_marker_for_signals = nullptr;
+uint64_t g_page_size = 4096;
+
+void record_size_and_die(int sig) {  // async-signal-safe: open, read, close, an atomic store, raise
+    if (g_marker_for_signals != nullptr) {
+        const int fd = ::open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            char buf[64];
+            const ssize_t n = ::read(fd, buf, sizeof buf);
+            ::close(fd);
+            uint64_t pages = 0;
+            for (ssize_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; ++i) pages = pages * 10 + uint64_t(buf[i] - '0');
+            g_marker_for_signals->set_size_at_death(pages * g_page_size);
+        }
+    }
+    ::raise(sig);  // SA_RESETHAND restored the default action: the worker dies of this signal
+}
+
+void report_size_at_death(StageMarker& marker) {
+    g_marker_for_signals = &marker;
+    g_page_size = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+    // Its own stack: a stage that overflowed the thread's stack still gets its size reported.
+    static char alternate_stack[64 * 1024];
+    stack_t ss{};
+    ss.ss_sp = alternate_stack;
+    ss.ss_size = sizeof alternate_stack;
+    ::sigaltstack(&ss, nullptr);
+    struct sigaction sa {};
+    sa.sa_handler = record_size_and_die;
+    sa.sa_flags = SA_ONSTACK | SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    for (int sig : {SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE}) ::sigaction(sig, &sa, nullptr);
+}
+
 }  // namespace
 
 int run_worker(const WorkerArguments& args) {
@@ -62,6 +101,7 @@ int run_worker(const WorkerArguments& args) {
         std::fprintf(stderr, "lightbox-engine worker: %s\n", marker.error().message.c_str());
         return 2;
     }
+    report_size_at_death(*marker);
     auto setup_frame = read_frame(args.channel_fd);
     if (!setup_frame) return 0;
     auto setup = decode_setup(*setup_frame);
@@ -94,7 +134,10 @@ int run_worker(const WorkerArguments& args) {
     while (auto frame = read_frame(args.channel_fd)) {
         auto task = decode_task(*frame);
         if (!task) return 2;
-        WorkerOutcome outcome{(*pipeline)->process(InputFile{task->path, task->named_explicitly, task->walk_error}, context)};
+        InputFile file{task->path, task->named_explicitly, task->walk_error, WalkProblem::none};
+        if (task->problem >= 0 && task->problem <= static_cast<int32_t>(WalkProblem::broken_link))
+            file.problem = static_cast<WalkProblem>(task->problem);
+        WorkerOutcome outcome{(*pipeline)->process(file, context)};
         if (!write_frame(args.channel_fd, encode(outcome))) return 0;
     }
     return 0;

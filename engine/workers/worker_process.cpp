@@ -26,8 +26,11 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kStartTimeout = std::chrono::seconds(120);  // plugins load once per worker
 constexpr auto kPollSlice = std::chrono::milliseconds(50);
 constexpr auto kMemoryCheckEvery = std::chrono::milliseconds(100);
-// A worker killed by a signal while its resident memory was this close to the cap ran out of memory.
-constexpr double kNearCap = 0.9;
+// At a file's deadline the stop check turns true; a stage that polls it returns within this, else it is killed.
+constexpr auto kDeadlineGrace = std::chrono::milliseconds(1000);
+// A worker killed by a signal when its size (resident, or its address space at death as its signal handler
+// wrote it) was this close to the cap ran out of memory: the allocation that failed was at most the rest.
+constexpr double kNearCap = 0.85;
 
 std::string signal_text(int sig) {
     const char* abbrev = ::sigabbrev_np(sig);
@@ -195,7 +198,12 @@ WorkerProcess::Wait WorkerProcess::wait_frame(Clock::time_point deadline, const 
             case FrameReader::Result::pending: break;
         }
         const auto now = Clock::now();
-        if (now >= deadline) return Wait::timeout;
+        if (now >= deadline) {
+            if (stop == nullptr || deadline_passed_) return Wait::timeout;  // (while starting: no stage runs yet)
+            deadline_passed_ = true;
+            marker_->request_stop();
+            deadline = now + kDeadlineGrace;
+        }
         if (stop != nullptr && stop->load() && !grace_end) {
             marker_->request_stop();  // stages that poll the stop check (API 1.1) return early
             grace_end = now + std::chrono::milliseconds(static_cast<int64_t>(supervision_->options.stop_grace_seconds * 1000));
@@ -266,8 +274,9 @@ PhotoResult WorkerProcess::process(const InputFile& file, const std::atomic<bool
     }
     marker_->reset();
     peak_resident_ = 0;
+    deadline_passed_ = false;
     const auto deadline = Clock::now() + file_deadline(supervision_->options, r.file_size);
-    const bool sent = write_frame(channel_, encode(WorkerTask{r.path, file.named_explicitly, file.walk_error}));
+    const bool sent = write_frame(channel_, encode(WorkerTask{r.path, file.named_explicitly, file.walk_error, static_cast<int32_t>(file.problem)}));
     const Wait w = sent ? wait_frame(deadline, &stop) : Wait::died;
     switch (w) {
         case Wait::frame: {
@@ -279,6 +288,12 @@ PhotoResult WorkerProcess::process(const InputFile& file, const std::atomic<bool
             }
             PhotoResult out = std::move(outcome->result);
             out.path = r.path;  // the supervisor's own copy: a worker cannot rename what it reports on
+            if (deadline_passed_ && out.failure && out.failure->code == ipc::codes::kCancelled) {
+                // The stage heeded the stop check at the deadline: the file still took too long.
+                out.failure->code = ipc::codes::kTimeout;
+                out.failure->message = "no result within " + std::to_string(file_deadline(supervision_->options, r.file_size).count() / 1000) +
+                                       " s (the stage stopped when asked)";
+            }
             // An allocation that failed leaves a worker's heap in an unknown state: start afresh.
             if (out.failure && out.failure->code == ipc::codes::kNoMemory) stop_worker(true);
             return finish(std::move(out));
@@ -288,7 +303,8 @@ PhotoResult WorkerProcess::process(const InputFile& file, const std::atomic<bool
             std::string what = "worker ended";
             if (d.reaped && WIFSIGNALED(d.status)) {
                 what = "worker killed by " + signal_text(WTERMSIG(d.status));
-                if (memory_cap_ > 0 && peak_resident_ >= kNearCap * memory_cap_)
+                const uint64_t size = std::max(peak_resident_, marker_ ? marker_->size_at_death() : 0);
+                if (memory_cap_ > 0 && size >= kNearCap * memory_cap_)
                     return finish(fault(std::move(r), ipc::codes::kOutOfMemory, what + " at its memory cap of " + std::to_string(memory_cap_ >> 20) + " MiB"));
             } else if (d.reaped && WIFEXITED(d.status)) {
                 what = "worker exited with status " + std::to_string(WEXITSTATUS(d.status));

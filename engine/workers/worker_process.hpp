@@ -33,7 +33,7 @@ private:
     Expected<void> start();
     void stop_worker(bool graceful);
     // Waits for the next frame until `deadline`; watches memory and, when `stop` is given, the stop request.
-    Wait wait_frame(std::chrono::steady_clock::time_point deadline, const std::atomic<bool>* stop);
+    Wait wait_frame(std::chrono::steady_clock::time_point deadline, const std::atomic<bool>* stop);  // by value: extended at the deadline
     Death reap();
     PhotoResult fault(PhotoResult r, const char* code, const std::string& what);
     uint64_t resident_bytes() const;
@@ -47,6 +47,7 @@ private:
     std::vector<uint8_t> frame_;
     uint64_t generation_ = 0;
     uint64_t peak_resident_ = 0;  // of the file in flight
+    bool deadline_passed_ = false;  // the file in flight was asked to stop at its deadline
     std::string start_error_;     // why the last start failed, for the files that follow
 };
 

@@ -59,7 +59,7 @@ void serialize(Archive& ar, Tag& t) {
 
 template <class Archive>
 void serialize(Archive& ar, PhotoResult& r) {
-    ar(r.path, r.skipped, r.unchanged, r.mtime_ns, r.failure, r.warnings, r.format, r.file_size, r.width, r.height, r.hash,
+    ar(r.path, r.skipped, r.skip_reason, r.unchanged, r.mtime_ns, r.failure, r.warnings, r.format, r.file_size, r.width, r.height, r.hash,
        r.metadata, r.tags, r.thumbnails, r.seconds);
 }
 
@@ -73,7 +73,7 @@ void serialize(Archive& ar, WorkerReady& m) {
 }
 template <class Archive>
 void serialize(Archive& ar, WorkerTask& m) {
-    ar(m.path, m.named_explicitly, m.walk_error);
+    ar(m.path, m.named_explicitly, m.walk_error, m.problem);
 }
 template <class Archive>
 void serialize(Archive& ar, WorkerOutcome& m) {

@@ -37,6 +37,7 @@ struct WorkerTask {
     std::string path;
     bool named_explicitly = false;
     std::string walk_error;
+    int32_t problem = 0;  // a WalkProblem
 };
 
 struct WorkerOutcome {

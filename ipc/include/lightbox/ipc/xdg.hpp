@@ -1,6 +1,6 @@
 // The XDG base directories (freedesktop.org "XDG Base Directory Specification"), looked up in one place
 // for the engine's catalog and user plugins (data), its thumbnails (cache) and the service's sockets
-// (runtime), and for the clients that find them.
+// (runtime), the plugin quarantine (state), and for the clients that find them.
 #pragma once
 
 #include <filesystem>
@@ -12,6 +12,7 @@ enum class XdgDir {
     data,     // $XDG_DATA_HOME, else $HOME/.local/share
     cache,    // $XDG_CACHE_HOME, else $HOME/.cache
     runtime,  // $XDG_RUNTIME_DIR; the specification gives it no default under $HOME
+    state,    // $XDG_STATE_HOME, else $HOME/.local/state (the plugin quarantine record)
 };
 
 // The base directory (without "lightbox"). A variable counts only when it is an absolute path, as the
