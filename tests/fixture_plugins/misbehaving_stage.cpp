@@ -2,6 +2,9 @@
 // `trigger` it does `action` — segv (writes through NULL), abort, hang (loops forever, never polls the
 // stop check), alloc (asks for 20 GB at once), leak (allocates and touches 64 MiB a time until it dies),
 // exit (calls exit(0)), stdout (writes junk to stdout, then tags normally). Other files get one tag.
+// A second stage, the decoder `crashdec` of the made-up format "crsh" (magic "CRSH"), is what
+// `plugins check` must catch: it dereferences NULL on inputs of 8 bytes or less and loops forever on
+// inputs over 4 KiB; anything between is refused as corrupt.
 // Built twice, into folders of their own (misbehaving/ and misbehaving_copy/), so a test can quarantine
 // one copy and change the other.
 #include <lightbox/plugin.hpp>
@@ -63,6 +66,24 @@ private:
     std::string trigger_;
 };
 
+class CrashDecoder {
+public:
+    static constexpr lbx_stage_kind kind = LBX_STAGE_DECODE;
+    explicit CrashDecoder(const lbx::sdk::Params&) {}
+
+    lbx::sdk::Status decode(const lbx::sdk::DecodeRequest& request, lbx::sdk::ImageSink&) const {
+        const std::size_t size = request.source.bytes().size();
+        if (size <= 8) crash_now();
+        if (size > 4096) {
+            for (;;) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        return lbx::sdk::fail(LBX_E_CORRUPT, "not a real crsh file");
+    }
+};
+
+const lbx_format_desc kCrshFormats[] = {lbx::sdk::format("crsh", "image/x-crsh", "crsh", 0, "CRSH")};
+const lbx_stage_desc kCrashDecoder = lbx::sdk::make_stage<CrashDecoder>("crashdec", "crashes and hangs on purpose", 0, kCrshFormats, {});
+
 const lbx_param_desc kParams[] = {
     lbx::sdk::param_string("action", "none", "segv, abort, hang, alloc, leak, exit, stdout or none"),
     lbx::sdk::param_string("trigger", "", "the misbehaviour happens on files whose path contains this"),
@@ -71,4 +92,5 @@ const lbx_stage_desc kStage = lbx::sdk::make_stage<Misbehave>("misbehave", "misb
 
 }  // namespace
 
-LBX_PLUGIN("org.lightbox.test.misbehaving", "Misbehaving tagger", "0.1.0", "MIT", "a test plugin that crashes on purpose", &kStage)
+LBX_PLUGIN("org.lightbox.test.misbehaving", "Misbehaving tagger", "0.1.0", "MIT", "a test plugin that crashes on purpose", &kStage,
+           &kCrashDecoder)

@@ -344,3 +344,26 @@ TEST_CASE("a job running when its engine died shows as interrupted on the next s
     // The default pipeline has no misbehaving stage: the file the first job hung on is in the set now.
     CHECK(json::parse(ctl({"--json", "query"}).out).at("total") == 5);
 }
+
+TEST_CASE("plugins check names the stages that crash or hang on hostile inputs and passes the built-in ones", "[isolation][check]") {
+    lbx::test::TempDir dir;
+    const std::vector<std::string> env{"LIGHTBOX_QUARANTINE_FILE=" + (dir / "quarantine.json").string(),
+                                       "XDG_DATA_HOME=" + (dir / "data").string()};
+    const auto bad = lbx::test::run_engine({"plugins", "check", "--file-timeout", "1", (kFixture / "libfixture_misbehaving.so").string()}, env);
+    INFO(bad.out << bad.err);
+    CHECK(bad.exit_code == 1);
+    CHECK(bad.out.find("Stage crashdec (decode): FAIL") != std::string::npos);
+    CHECK(bad.out.find("PROBLEM: crashed") != std::string::npos);
+    CHECK(bad.out.find("PROBLEM: timeout") != std::string::npos);
+    CHECK(bad.out.find("Stage misbehave (tag): pass") != std::string::npos);
+    // A check never quarantines: it is how an author finds the faults before users do.
+    CHECK_FALSE(std::filesystem::exists(dir / "quarantine.json"));
+
+    const auto good = lbx::test::run_engine({"plugins", "check", std::string(LIGHTBOX_TEST_PLUGIN_DIR) + "/libjpegdec.so"}, env);
+    INFO(good.out << good.err);
+    CHECK(good.exit_code == 0);
+    CHECK(good.out.find("Stage jpegdec (decode): pass") != std::string::npos);
+    CHECK(good.out.find("every stage passed") != std::string::npos);
+
+    CHECK(lbx::test::run_engine({"plugins", "check", (dir / "nothing.so").string()}, env).exit_code == 2);
+}
