@@ -203,7 +203,17 @@ RequestHandlers::Result<ipc::Hello> RequestHandlers::on(const ipc::Hello&) {
     return reply;
 }
 
-RequestHandlers::Result<ipc::ListPlugins> RequestHandlers::on(const ipc::ListPlugins&) { return state_.plugin_list; }
+RequestHandlers::Result<ipc::ListPlugins> RequestHandlers::on(const ipc::ListPlugins&) {
+    // A plugin quarantined since the plugins were loaded (by a scan of this engine or another) is still
+    // loaded here, but its stages are skipped from now on: the list says so with the reason and last file.
+    ipc::PluginList list = state_.plugin_list;
+    for (const QuarantineEntry& q : state_.quarantine.active()) {
+        const bool listed = std::any_of(list.rejected.begin(), list.rejected.end(),
+                                        [&](const auto& r) { return r.path == q.library.string(); });
+        if (!listed) list.rejected.push_back({q.library.string(), quarantine_message(q)});
+    }
+    return list;
+}
 
 ipc::Expected<ScanRequest> RequestHandlers::scan_request_of(const std::vector<std::string>& paths,
                                                            const std::string& pipeline,

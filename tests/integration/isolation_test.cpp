@@ -212,6 +212,22 @@ TEST_CASE("a plugin that crashes on 3 files is quarantined until its file change
     }
 }
 
+TEST_CASE("a second Ctrl-C during a hang aborts at once", "[isolation]") {
+    Setup s("hang", 2, 1);
+    lbx::test::ChildProcess engine({LIGHTBOX_TEST_ENGINE_EXE, "run", "--json", "--no-progress", "--config", s.config.string(),
+                                    "--thumbs", (s.dir / "thumbs").string(), "--jobs", "1", "--file-timeout", "600",
+                                    "--stop-grace", "60", s.photos.string()},
+                                   s.env());
+    REQUIRE(engine.wait_for_stdout_lines(2, 60s));
+    engine.send_signal(SIGINT);
+    REQUIRE(engine.wait_for_stderr("stopping after the files in flight", 10s));
+    const auto start = std::chrono::steady_clock::now();
+    engine.send_signal(SIGINT);
+    const auto r = engine.wait(30s);
+    CHECK(r.exit_code == 130);
+    CHECK(std::chrono::steady_clock::now() - start < 5s);  // not the 60 s grace
+}
+
 TEST_CASE("Ctrl-C or SIGTERM during a hang ends within the grace period, the finished files kept", "[isolation]") {
     for (const int sig : {SIGINT, SIGTERM}) {
         DYNAMIC_SECTION("signal " << sig) {
@@ -269,16 +285,20 @@ std::vector<std::string> service_env(const Setup& s) {
 }  // namespace
 
 TEST_CASE("under serve a crashing plugin costs one file: the service answers, the ledger has it, no crash loop", "[isolation][service]") {
-    Setup s("segv", 5, 1);
+    Setup s("segv", 5, 3);
     lbx::test::ServedEngine engine({"--catalog", (s.dir / "lib.lbx").string(), "--jobs", "2"}, service_env(s));
     const Ctl ctl{engine};
     const auto scanned = ctl({"scan", s.photos.string(), "--pipeline", s.config.string(), "--wait"});
     INFO(scanned.err);
-    CHECK(scanned.exit_code == 1);  // one file failed
+    CHECK(scanned.exit_code == 1);  // three files failed
     CHECK(ctl({"hello"}).exit_code == 0);
     const auto failures = ctl({"failures"});
-    CHECK(failures.out.find("zbad-05.jpg") != std::string::npos);
+    for (const char* name : {"zbad-05.jpg", "zbad-06.jpg", "zbad-07.jpg"}) CHECK(failures.out.find(name) != std::string::npos);
     CHECK(failures.out.find("crashed") != std::string::npos);
+    // The third crash quarantined the plugin: the plugins list (and so the desktop app's dialog) says why.
+    const auto plugins = ctl({"plugins"});
+    CHECK(plugins.out.find("org.lightbox.test.misbehaving 0.1.0 is quarantined") != std::string::npos);
+    CHECK(plugins.out.find("last file") != std::string::npos);
     const json listed = json::parse(ctl({"--json", "query"}).out);
     CHECK(listed.at("total") == 5);
     // The rescan reads nothing that crashed before: it completes and the engine is still there.
@@ -345,7 +365,7 @@ TEST_CASE("a job running when its engine died shows as interrupted on the next s
     CHECK(json::parse(ctl({"--json", "query"}).out).at("total") == 5);
 }
 
-TEST_CASE("plugins check names the stages that crash or hang on hostile inputs and passes the built-in ones", "[isolation][check]") {
+TEST_CASE("plugins check names the stages that crash or hang on hostile inputs and passes every built-in plugin", "[isolation][check]") {
     lbx::test::TempDir dir;
     const std::vector<std::string> env{"LIGHTBOX_QUARANTINE_FILE=" + (dir / "quarantine.json").string(),
                                        "XDG_DATA_HOME=" + (dir / "data").string()};
@@ -359,11 +379,17 @@ TEST_CASE("plugins check names the stages that crash or hang on hostile inputs a
     // A check never quarantines: it is how an author finds the faults before users do.
     CHECK_FALSE(std::filesystem::exists(dir / "quarantine.json"));
 
-    const auto good = lbx::test::run_engine({"plugins", "check", std::string(LIGHTBOX_TEST_PLUGIN_DIR) + "/libjpegdec.so"}, env);
-    INFO(good.out << good.err);
-    CHECK(good.exit_code == 0);
-    CHECK(good.out.find("Stage jpegdec (decode): pass") != std::string::npos);
-    CHECK(good.out.find("every stage passed") != std::string::npos);
+    int built_in = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(LIGHTBOX_TEST_PLUGIN_DIR)) {
+        if (entry.path().extension() != ".so") continue;
+        ++built_in;
+        const auto good = lbx::test::run_engine({"plugins", "check", entry.path().string()}, env);
+        INFO(good.out << good.err);
+        CHECK(good.exit_code == 0);
+        CHECK(good.out.find(": pass") != std::string::npos);
+        CHECK(good.out.find("every stage passed") != std::string::npos);
+    }
+    CHECK(built_in >= 8);
 
     CHECK(lbx::test::run_engine({"plugins", "check", (dir / "nothing.so").string()}, env).exit_code == 2);
 }
