@@ -2,6 +2,8 @@
 
 #include "workers/worker_process.hpp"
 
+#include <lightbox/ipc/error_codes.hpp>
+
 namespace lbx::engine {
 
 namespace {
@@ -14,7 +16,10 @@ public:
     PhotoResult process(const InputFile& file, const std::atomic<bool>& stop) override {
         ProcessContext context;
         context.should_stop = [&stop] { return stop.load(); };
-        return pipeline_.process(file, context);
+        PhotoResult r = pipeline_.process(file, context);
+        // A stage that stopped because the user did has not failed on the file: the next scan does it.
+        if (stop.load() && r.failure && r.failure->code == ipc::codes::kCancelled) r.interrupted = true;
+        return r;
     }
 
 private:

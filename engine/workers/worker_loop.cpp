@@ -6,6 +6,7 @@
 #include "workers/worker_protocol.hpp"
 
 #include <csignal>
+#include <malloc.h>
 #include <fcntl.h>
 #include <cstdio>
 #include <sys/prctl.h>
@@ -47,6 +48,15 @@ void cap_memory(uint64_t bytes) {
 }
 
 bool reply(int fd, const WorkerReady& ready) { return write_frame(fd, encode(ready)); }
+
+// A worker is single-threaded, so glibc serves it from the main arena, which it trims after every file
+// and whose large blocks are fresh mmaps: each file faulted its pixel buffers in again (about 40 % more
+// page faults than the engine's own threads, whose arenas are not trimmed). Keeping freed memory for the
+// next file costs at most what one file needed, which the memory cap bounds anyway.
+void keep_freed_memory() {
+    ::mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    ::mallopt(M_TRIM_THRESHOLD, 256 << 20);
+}
 
 // The one process-wide variable of a worker, set once before any stage runs: where its fatal-signal
 // handler writes how large the process had grown. A signal handler can reach nothing else, and the size is
@@ -95,6 +105,7 @@ int run_worker(const WorkerArguments& args) {
     // Plugins that print to stdout must not mix with a `run --json` stream: the worker's stdout is stderr.
     ::dup2(STDERR_FILENO, STDOUT_FILENO);
     cap_memory(args.memory_cap_bytes);
+    keep_freed_memory();
 
     auto marker = StageMarker::attach(args.marker_fd);
     if (!marker) {
