@@ -15,10 +15,11 @@ What it does (see docs/models-groundwork.md and /work/shared/docs/MODELS.md):
   with group = C, per-channel constants -> [1,C,1,1], concat axes remapped; input and outputs are NCHW;
 - writes TensorFlow's SAME padding as explicit (possibly asymmetric) pads, since OpenCV and ONNX
   disagree on auto_pad.
-OpenCV 4.6 quirks honoured: its importer accepts Clip only with min/max as attributes (the opset-10
-form) and needs coordinate_transformation_mode on Resize. With --opset 11 (the default) Clip therefore
-keeps attributes, which the ONNX 11 schema does not know: onnx.checker is run with that one exception.
---opset 10 gives a model that is valid ONNX throughout (Resize-10 is always "asymmetric").
+OpenCV 4.6 quirks honoured, both checked: its importer accepts Clip only with min/max as attributes (the
+opset-10 form; the opset-11 form with inputs fails its one-input check), and it rejects Resize without
+coordinate_transformation_mode (an opset-10 Resize fails with "interpolation is linear"). So the model is
+opset 11 with an attribute-form Clip, which the ONNX 11 schema does not know: onnx.checker is run with
+that one exception.
 
 Needs Debian's python3-onnx and python3-numpy only; no TensorFlow.
 """
@@ -120,13 +121,14 @@ def split_input(name):
 # --- the converter ------------------------------------------------------------------------------
 
 NHWC_TO_NCHW_AXIS = {0: 0, 1: 2, 2: 3, 3: 1}
+OPSET = 11
 
 
 class Converter:
-    def __init__(self, model_json, weights, opset):
+    def __init__(self, model_json, weights):
         self.nodes = {n["name"]: n for n in model_json["modelTopology"]["node"]}
         self.weights = weights
-        self.opset = opset
+        self.opset = OPSET
         self.onnx_nodes = []
         self.initializers = []
         self.inputs = []
@@ -209,7 +211,7 @@ class Converter:
         graph = helper.make_graph(self.onnx_nodes, "tfjs_graph", self.inputs, graph_outputs, self.initializers)
         model = helper.make_model(graph, producer_name="lightbox tfjs_to_onnx.py",
                                   opset_imports=[helper.make_opsetid("", self.opset)])
-        model.ir_version = 6 if self.opset <= 11 else 7
+        model.ir_version = 6
         return model
 
     # ops: leaves
@@ -419,10 +421,7 @@ class Converter:
         p = np.asarray(self.const_of(ins[1])).reshape(4, 2)
         order = [0, 3, 1, 2]
         pads = [int(p[i, 0]) for i in order] + [int(p[i, 1]) for i in order]
-        if self.opset >= 11:
-            self.emit("Pad", [x, self.add_init(name + "/pads", np.array(pads, np.int64))], [name], name)
-        else:
-            self.emit("Pad", [x], [name], name, pads=pads)
+        self.emit("Pad", [x, self.add_init(name + "/pads", np.array(pads, np.int64))], [name], name)
         self.values[name] = ("tensor", name, tuple(int(shape[i] + p[i, 0] + p[i, 1]) for i in range(4)))
 
     def resize(self, node, mode):
@@ -432,17 +431,12 @@ class Converter:
         oh, ow = [int(v) for v in np.asarray(self.const_of(ins[1])).reshape(2)]
         scales = np.array([1, 1, oh / shape[1], ow / shape[2]], np.float32)
         align, half = attr_b(node, "align_corners"), attr_b(node, "half_pixel_centers")
-        if self.opset >= 11:
-            ctm = "align_corners" if align else ("half_pixel" if half else "asymmetric")
-            attrs = dict(mode=mode, coordinate_transformation_mode=ctm)
-            if mode == "nearest":
-                attrs["nearest_mode"] = "round_prefer_ceil" if half else "floor"
-            roi = self.add_init(name + "/roi", np.zeros(0, np.float32))
-            self.emit("Resize", [x, roi, self.add_init(name + "/scales", scales)], [name], name, **attrs)
-        else:
-            if align or half:
-                raise ConversionError(f"node '{name}': opset 10 Resize is asymmetric only; use --opset 11")
-            self.emit("Resize", [x, self.add_init(name + "/scales", scales)], [name], name, mode=mode)
+        ctm = "align_corners" if align else ("half_pixel" if half else "asymmetric")
+        attrs = dict(mode=mode, coordinate_transformation_mode=ctm)
+        if mode == "nearest":
+            attrs["nearest_mode"] = "round_prefer_ceil" if half else "floor"
+        roi = self.add_init(name + "/roi", np.zeros(0, np.float32))
+        self.emit("Resize", [x, roi, self.add_init(name + "/scales", scales)], [name], name, **attrs)
         self.values[name] = ("tensor", name, (shape[0], oh, ow, shape[3]))
 
     def op_ResizeBilinear(self, node):
@@ -452,11 +446,8 @@ class Converter:
         self.resize(node, "nearest")
 
 
-def check(model, opset):
-    """Run onnx.checker; at opset >= 11 the attribute-form Clip that OpenCV needs is the one allowed exception."""
-    if opset < 11:
-        onnx.checker.check_model(model)
-        return
+def check(model):
+    """Run onnx.checker; the attribute-form Clip that OpenCV 4.6 needs is the one allowed exception."""
     probe = onnx.ModelProto()
     probe.CopyFrom(model)
     for n in probe.graph.node:
@@ -478,7 +469,6 @@ def main():
     ap.add_argument("model_json", help="TF.js graph model.json; its weight shards lie beside it")
     ap.add_argument("output", help="ONNX file to write; OUTPUT.sha256 is written beside it")
     ap.add_argument("--outputs", help="comma-separated TF output names (default: the model's signature)")
-    ap.add_argument("--opset", type=int, default=11, choices=[10, 11])
     args = ap.parse_args()
     try:
         with open(args.model_json) as f:
@@ -490,8 +480,8 @@ def main():
                    else list(model_json.get("signature", {}).get("outputs", {}).keys()))
         if not outputs:
             raise ConversionError("no outputs named and the model has no signature")
-        model = Converter(model_json, weights, args.opset).convert(outputs)
-        check(model, args.opset)
+        model = Converter(model_json, weights).convert(outputs)
+        check(model)
     except (OSError, ValueError, KeyError) as e:
         print(f"tfjs_to_onnx: cannot convert '{args.model_json}': {e}", file=sys.stderr)
         return 1
@@ -505,7 +495,7 @@ def main():
     with open(args.output + ".sha256", "w") as f:
         f.write(f"{digest}  {os.path.basename(args.output)}\n")
     n_ops = len(model.graph.node)
-    print(f"tfjs_to_onnx: wrote {args.output} ({n_ops} nodes, opset {args.opset}, sha256 {digest})")
+    print(f"tfjs_to_onnx: wrote {args.output} ({n_ops} nodes, opset {OPSET}, sha256 {digest})")
     return 0
 
 
