@@ -5,7 +5,9 @@
 // Build it with:
 //   g++ -std=c++20 -O2 -Wno-deprecated-enum-enum-conversion -o build/check_models scripts/models/check_models.cpp $(pkg-config --cflags --libs opencv4)
 // Run it with (MODELS is what scripts/fetch-models.sh filled; photos default to Debian darknet's):
-//   build/check_models [--threshold T] MODELS [PHOTO...]
+//   build/check_models [--threshold T] [--dump DIR] MODELS [PHOTO...]
+// --dump DIR writes each photo's CenterNet input (NHWC) and OpenCV's outputs (NCHW) as raw float32 for
+// tfjs_reference.js, which compares them with TF.js (scripts/models/check_against_tfjs.sh).
 // Needs: libopencv-dev (4.6), darknet (for /usr/share/darknet/data/coco.names and the photos).
 
 #include <opencv2/core.hpp>
@@ -61,6 +63,20 @@ std::vector<Detection> nms(std::vector<Detection> dets, float max_iou) {
         if (!overlaps) kept.push_back(d);
     }
     return kept;
+}
+
+bool write_floats(const std::string& path, const cv::Mat& m) {
+    CV_Assert(m.isContinuous() && m.depth() == CV_32F);
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(m.ptr<float>()), static_cast<std::streamsize>(m.total() * m.elemSize()));
+    if (!out) std::fprintf(stderr, "check_models: cannot write '%s'\n", path.c_str());
+    return static_cast<bool>(out);
+}
+
+std::string stem_of(const std::string& path) {
+    const size_t slash = path.find_last_of('/');
+    const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+    return name.substr(0, name.find_last_of('.'));
 }
 
 std::vector<std::string> read_lines(const std::string& path) {
@@ -160,12 +176,21 @@ std::vector<Detection> decode_blazeface(const std::vector<cv::Mat>& outs, const 
 
 int main(int argc, char** argv) {
     int arg = 1;
-    if (arg + 1 < argc && std::string(argv[arg]) == "--threshold") {
-        object_threshold = std::stof(argv[arg + 1]);
+    std::string dump_dir;
+    while (arg + 1 < argc && std::string(argv[arg]).rfind("--", 0) == 0) {
+        const std::string option = argv[arg];
+        if (option == "--threshold") {
+            object_threshold = std::stof(argv[arg + 1]);
+        } else if (option == "--dump") {
+            dump_dir = argv[arg + 1];
+        } else {
+            std::fprintf(stderr, "check_models: unknown option '%s'\n", option.c_str());
+            return 2;
+        }
         arg += 2;
     }
     if (arg >= argc) {
-        std::fprintf(stderr, "usage: check_models [--threshold T] MODELS [PHOTO...]\n");
+        std::fprintf(stderr, "usage: check_models [--threshold T] [--dump DIR] MODELS [PHOTO...]\n");
         return 2;
     }
     const std::string models = argv[arg];
@@ -218,6 +243,20 @@ int main(int argc, char** argv) {
             forward.stop();
             objects = decode_centernet(outs[0], outs[1], bgr.size());
             total.stop();
+        }
+        if (!dump_dir.empty()) {
+            // TF.js wants the same values in NHWC: [1,3,512,512] -> [512,512,3].
+            cv::Mat blob = cv::dnn::blobFromImage(bgr, 1.0, {kCenterNetSize, kCenterNetSize}, cv::Scalar(), true, false,
+                                                  CV_32F);
+            std::vector<cv::Mat> planes;
+            for (int c = 0; c < 3; ++c)
+                planes.emplace_back(kCenterNetSize, kCenterNetSize, CV_32F, blob.ptr<float>(0, c));
+            cv::Mat nhwc;
+            cv::merge(planes, nhwc);
+            const std::string base = dump_dir + "/" + stem_of(path);
+            if (!write_floats(base + ".input.f32", nhwc) || !write_floats(base + ".keypoints.f32", outs[0]) ||
+                !write_floats(base + ".wh.f32", outs[1]))
+                ++failures;
         }
         std::printf("  objects: forward %.0f ms, with resize and decode %.0f ms\n", forward.getTimeMilli(),
                     total.getTimeMilli());
