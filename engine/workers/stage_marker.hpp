@@ -38,7 +38,7 @@ public:
     void set(const char* kind, const std::string& stage_id, const std::string& plugin, const std::string& version);
     void clear();
     bool stop_requested() const;
-    // Worker, from its fatal-signal handler (async-signal-safe): its address-space size when it died.
+    // Worker, from its fatal-signal handler (async-signal-safe): its resident memory when it died.
     void set_size_at_death(uint64_t bytes);
     // The page itself, for that handler, which can reach nothing else.
     void* page() const { return page_; }

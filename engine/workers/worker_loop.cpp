@@ -59,7 +59,7 @@ void keep_freed_memory() {
 }
 
 // The one process-wide variable of a worker, set once before any stage runs: where its fatal-signal
-// handler writes how large the process had grown. A signal handler can reach nothing else, and the size is
+// handler writes how large the process had grown (its resident memory). A signal handler can reach nothing else, and the size is
 // what lets the supervisor tell a stage that crashed from one that ran out of memory (a C stage that gets
 // NULL from malloc at the cap and dereferences it dies of SIGSEGV, like any other bug).
 StageMarker* g_marker_for_signals = nullptr;
@@ -72,8 +72,12 @@ void record_size_and_die(int sig) {  // async-signal-safe: open, read, close, an
             char buf[64];
             const ssize_t n = ::read(fd, buf, sizeof buf);
             ::close(fd);
+            // statm: "size resident shared ...": the resident pages (the address space of a sanitizer build
+            // is terabytes of reserved shadow, so only what is resident says how large the worker grew).
+            ssize_t i = 0;
+            while (i < n && buf[i] != ' ') ++i;
             uint64_t pages = 0;
-            for (ssize_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; ++i) pages = pages * 10 + uint64_t(buf[i] - '0');
+            for (++i; i < n && buf[i] >= '0' && buf[i] <= '9'; ++i) pages = pages * 10 + uint64_t(buf[i] - '0');
             g_marker_for_signals->set_size_at_death(pages * g_page_size);
         }
     }

@@ -28,8 +28,8 @@ constexpr auto kPollSlice = std::chrono::milliseconds(50);
 constexpr auto kMemoryCheckEvery = std::chrono::milliseconds(100);
 // At a file's deadline the stop check turns true; a stage that polls it returns within this, else it is killed.
 constexpr auto kDeadlineGrace = std::chrono::milliseconds(1000);
-// A worker killed by a signal when its size (resident, or its address space at death as its signal handler
-// wrote it) was this close to the cap ran out of memory: the allocation that failed was at most the rest.
+// A worker killed by a signal when its resident size (sampled, or at death as its signal handler wrote
+// it) was this close to the cap ran out of memory: the allocation that failed was at most the rest.
 constexpr double kNearCap = 0.85;
 
 std::string signal_text(int sig) {
