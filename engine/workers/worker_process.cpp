@@ -241,7 +241,7 @@ PhotoResult WorkerProcess::fault(PhotoResult r, const char* code, const std::str
             pf.stage_id = running.stage_id;
             pf.path = r.path;
             pf.code = code;
-            pf.message = what + " " + stage_words(running) + " on " + r.path;
+            pf.message = what + " " + stage_words(running);  // the file is named apart (last_file)
             if (auto entry = supervision_->quarantine->record(pf)) {
                 supervision_->generation.fetch_add(1);
                 if (supervision_->on_notice) supervision_->on_notice(quarantine_message(*entry));
