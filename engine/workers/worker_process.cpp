@@ -58,7 +58,7 @@ WorkerProcess::WorkerProcess(std::shared_ptr<Supervision> supervision) : supervi
 
 WorkerProcess::~WorkerProcess() { stop_worker(true); }
 
-Expected<void> WorkerProcess::start() {
+Expected<void> WorkerProcess::start(const std::atomic<bool>& stop) {
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
         return unexpected(make_error("worker", "internal", std::string("socketpair: ") + std::strerror(errno)));
@@ -114,7 +114,12 @@ Expected<void> WorkerProcess::start() {
         stop_worker(false);
         return unexpected(make_error("worker", ipc::codes::kCrashed, "worker " + exe + " ended before its setup"));
     }
-    const Wait w = wait_frame(Clock::now() + kStartTimeout, nullptr);
+    deadline_passed_ = false;
+    const Wait w = wait_frame(Clock::now() + kStartTimeout, &stop);
+    if (w == Wait::stopped) {
+        stop_worker(false);
+        return unexpected(make_error("worker", ipc::codes::kInterrupted, "stopped while the worker started"));
+    }
     if (w != Wait::frame) {
         const Death death = w == Wait::died ? reap() : Death{};
         stop_worker(false);
@@ -267,10 +272,21 @@ PhotoResult WorkerProcess::process(const InputFile& file, const std::atomic<bool
     }
     if (pid_ > 0 && generation_ != supervision_->generation.load()) stop_worker(true);  // a plugin was quarantined
     if (pid_ <= 0) {
-        if (auto ok = start(); !ok) {
+        if (start_failure_ && start_failure_generation_ == supervision_->generation.load()) {
+            r.failure = StageFailure{"worker", "engine", "engine", "", start_failure_->code, start_failure_->message};
+            return finish(std::move(r));
+        }
+        if (auto ok = start(stop); !ok) {
+            if (ok.error().code == ipc::codes::kInterrupted) {
+                r.interrupted = true;
+                return finish(std::move(r));
+            }
+            start_failure_ = ok.error();
+            start_failure_generation_ = supervision_->generation.load();
             r.failure = StageFailure{"worker", "engine", "engine", "", ok.error().code, ok.error().message};
             return finish(std::move(r));
         }
+        start_failure_.reset();
     }
     marker_->reset();
     peak_resident_ = 0;

@@ -30,7 +30,7 @@ private:
         bool reaped = false;
     };
 
-    Expected<void> start();
+    Expected<void> start(const std::atomic<bool>& stop);
     void stop_worker(bool graceful);
     // Waits for the next frame until `deadline`; watches memory and, when `stop` is given, the stop request.
     Wait wait_frame(std::chrono::steady_clock::time_point deadline, const std::atomic<bool>* stop);  // by value: extended at the deadline
@@ -48,7 +48,11 @@ private:
     uint64_t generation_ = 0;
     uint64_t peak_resident_ = 0;  // of the file in flight
     bool deadline_passed_ = false;  // the file in flight was asked to stop at its deadline
-    std::string start_error_;     // why the last start failed, for the files that follow
+    // Why the last start failed: the files that follow fail at once with it instead of each waiting for
+    // another start that fails the same way (a plugin that hangs or crashes while it loads), until a
+    // quarantine changes what the workers load.
+    std::optional<Error> start_failure_;
+    uint64_t start_failure_generation_ = 0;
 };
 
 }  // namespace lbx::engine
