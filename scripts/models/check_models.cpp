@@ -1,13 +1,20 @@
-// check_models: load the converted CenterNet and the shipped BlazeFace with OpenCV 4.6 DNN and run them on
-// a few photos, printing the COCO labels with scores and the number of faces. A groundwork check, not part of
-// the CMake build yet; the decoders follow /work/shared/docs/MODELS.md (see docs/models-groundwork.md).
+// check_models: load the converted CenterNet, the shipped BlazeFace and the converted face embedding (dlib
+// ResNet) with OpenCV 4.6 DNN and run them on a few photos, printing the COCO labels with scores, the faces,
+// and the Euclidean distances between the faces' embeddings. A groundwork check, not part of the CMake build
+// yet; the decoders follow /work/shared/docs/MODELS.md (see docs/models-groundwork.md).
 //
 // Build it with:
 //   g++ -std=c++20 -O2 -Wno-deprecated-enum-enum-conversion -o build/check_models scripts/models/check_models.cpp $(pkg-config --cflags --libs opencv4)
 // Run it with (MODELS is what scripts/fetch-models.sh filled; photos default to Debian darknet's):
 //   build/check_models [--threshold T] [--dump DIR] MODELS [PHOTO...]
 // --dump DIR writes each photo's CenterNet input (NHWC) and OpenCV's outputs (NCHW) as raw float32 for
-// tfjs_reference.js, which compares them with TF.js (scripts/models/check_against_tfjs.sh).
+// tfjs_reference.js, which compares them with TF.js (scripts/models/check_against_tfjs.sh); and each face
+// chip given to the embedding (150x150x3 RGB 0..255, plus the whole photo stretched to 150x150, so that every
+// photo gives one) with OpenCV's 128 floats, for face_embedding_reference.js.
+// Each face BlazeFace reports (confirmed or not) is embedded three times: from a chip aligned on its eyes (the
+// MODELS.md template), from the same with the face 8 % smaller and shifted by (4, 3) pixels, and from a plain
+// square crop around its box, so the distance table shows what a different crop of the same face costs.
+// Without MODELS/identity/face_embedding.onnx the identity part is skipped.
 // Needs: libopencv-dev (4.6), darknet (for /usr/share/darknet/data/coco.names and the photos).
 
 #include <opencv2/core.hpp>
@@ -19,6 +26,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -40,10 +48,18 @@ constexpr float kFaceNmsIou = 0.3f;
 constexpr float kFaceConfident = 0.8f;
 constexpr int kPersonLabel = 0;
 
+// Face embedding (dlib ResNet via face-api), MODELS.md: 150x150 RGB 0..255 NCHW in (our ONNX normalises),
+// 128 floats out; the image-left eye goes to (47.7, 47.1), the image-right eye to (100.3, 47.1).
+constexpr int kChipSize = 150;
+const cv::Point2f kChipLeftEye(47.7f, 47.1f), kChipRightEye(100.3f, 47.1f);
+constexpr float kBoxCropMargin = 0.1f;  // the plain crop: BlazeFace's box grown by 10 % on each side (about the
+                                         // template's scale)
+
 struct Detection {
     int label = 0;
     float score = 0;
     cv::Rect2f box;  // in image pixels
+    cv::Point2f eyes[2];  // BlazeFace only: keypoints 0 and 1 (the subject's right and left eye), image pixels
 };
 
 float iou(const cv::Rect2f& a, const cv::Rect2f& b) {
@@ -115,7 +131,7 @@ std::vector<Detection> decode_centernet(const cv::Mat& heat, const cv::Mat& wh, 
                 const float sy = static_cast<float>(image.height) / kCenterNetSize;
                 const cv::Rect2f box(x0 * sx, y0 * sy, (x1 - x0) * sx, (y1 - y0) * sy);
                 peaks.push_back({c, v, box & cv::Rect2f(0, 0, static_cast<float>(image.width),
-                                                         static_cast<float>(image.height))});
+                                                         static_cast<float>(image.height)), {}});
             }
         }
     }
@@ -166,11 +182,86 @@ std::vector<Detection> decode_blazeface(const std::vector<cv::Mat>& outs, const 
                     const float cx = (ax + v[0] / kFaceSize) * kFaceSize, cy = (ay + v[1] / kFaceSize) * kFaceSize;
                     const float w = v[2], h = v[3];  // (w, h)/256 of the unit square = pixels of the 256 input
                     const float x0 = (cx - w / 2 - lb.pad_x) / lb.scale, y0 = (cy - h / 2 - lb.pad_y) / lb.scale;
-                    faces.push_back({0, score, cv::Rect2f(x0, y0, w / lb.scale, h / lb.scale)});
+                    Detection face{0, score, cv::Rect2f(x0, y0, w / lb.scale, h / lb.scale), {}};
+                    for (int e = 0; e < 2; ++e)  // keypoints are offsets from the anchor, like the centre
+                        face.eyes[e] = {((ax + v[4 + 2 * e] / kFaceSize) * kFaceSize - lb.pad_x) / lb.scale,
+                                        ((ay + v[5 + 2 * e] / kFaceSize) * kFaceSize - lb.pad_y) / lb.scale};
+                    faces.push_back(face);
                 }
     }
     return nms(std::move(faces), kFaceNmsIou);
 }
+
+// The similarity transform that maps the image-left eye onto to_left and the image-right one onto to_right,
+// applied with INTER_AREA pre-shrinking so that big faces do not alias.
+cv::Mat aligned_chip(const cv::Mat& bgr, cv::Point2f left, cv::Point2f right, cv::Point2f to_left = kChipLeftEye,
+                     cv::Point2f to_right = kChipRightEye) {
+    if (left.x > right.x) std::swap(left, right);
+    const cv::Point2f src = right - left, dst = to_right - to_left;
+    float scale = std::hypot(dst.x, dst.y) / std::max(1e-3f, std::hypot(src.x, src.y));
+    cv::Mat image = bgr;
+    if (scale < 1.f) {  // shrink the photo first, then warp at (about) unit scale
+        cv::resize(bgr, image, {}, scale, scale, cv::INTER_AREA);
+        const float sx = static_cast<float>(image.cols) / bgr.cols, sy = static_cast<float>(image.rows) / bgr.rows;
+        left = {left.x * sx, left.y * sy};
+        right = {right.x * sx, right.y * sy};
+        const cv::Point2f s2 = right - left;
+        scale = std::hypot(dst.x, dst.y) / std::max(1e-3f, std::hypot(s2.x, s2.y));
+    }
+    const cv::Point2f s = right - left;
+    const float angle = std::atan2(dst.y, dst.x) - std::atan2(s.y, s.x);
+    const float a = scale * std::cos(angle), b = scale * std::sin(angle);
+    // x' = a x - b y + tx, y' = b x + a y + ty, with left -> to_left.
+    const cv::Matx23f m(a, -b, to_left.x - (a * left.x - b * left.y), b, a, to_left.y - (b * left.x + a * left.y));
+    cv::Mat chip;
+    cv::warpAffine(image, chip, m, {kChipSize, kChipSize}, cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar::all(0));
+    return chip;
+}
+
+// A square crop around the box, grown by kBoxCropMargin on each side, black outside the photo.
+cv::Mat box_chip(const cv::Mat& bgr, const cv::Rect2f& box) {
+    const float side = std::max(box.width, box.height) * (1 + 2 * kBoxCropMargin);
+    const cv::Point2f centre(box.x + box.width / 2, box.y + box.height / 2);
+    const cv::Rect square(cvRound(centre.x - side / 2), cvRound(centre.y - side / 2), cvRound(side), cvRound(side));
+    cv::Mat canvas(square.size(), bgr.type(), cv::Scalar::all(0));
+    const cv::Rect inside = square & cv::Rect(0, 0, bgr.cols, bgr.rows);
+    if (!inside.empty()) bgr(inside).copyTo(canvas(inside - square.tl()));
+    cv::Mat chip;
+    cv::resize(canvas, chip, {kChipSize, kChipSize}, 0, 0, side > kChipSize ? cv::INTER_AREA : cv::INTER_LINEAR);
+    return chip;
+}
+
+struct Embedded {
+    std::string label;
+    std::vector<float> embedding;
+};
+
+// chip: 150x150 BGR 8-bit. Returns the 128 floats; `rgb` receives the HWC float input (for --dump).
+std::vector<float> embed(cv::dnn::Net& net, const cv::Mat& chip, cv::Mat* rgb, double* forward_ms) {
+    const cv::Mat blob = cv::dnn::blobFromImage(chip, 1.0, {kChipSize, kChipSize}, cv::Scalar(), /*swapRB=*/true,
+                                                /*crop=*/false, CV_32F);
+    net.setInput(blob, "image");
+    cv::TickMeter forward;
+    forward.start();
+    const cv::Mat out = net.forward("embedding");
+    forward.stop();
+    if (forward_ms) *forward_ms = forward.getTimeMilli();
+    if (rgb) {
+        cv::Mat rgb8;
+        cv::cvtColor(chip, rgb8, cv::COLOR_BGR2RGB);
+        rgb8.convertTo(*rgb, CV_32FC3);
+    }
+    CV_Assert(out.total() == 128 && out.depth() == CV_32F);
+    return {out.ptr<float>(), out.ptr<float>() + out.total()};
+}
+
+float distance(const std::vector<float>& a, const std::vector<float>& b) {
+    double sum = 0;
+    for (size_t i = 0; i < a.size(); ++i) sum += (a[i] - b[i]) * double(a[i] - b[i]);
+    return static_cast<float>(std::sqrt(sum));
+}
+
+bool file_exists(const std::string& path) { return static_cast<bool>(std::ifstream(path)); }
 
 }  // namespace
 
@@ -216,6 +307,19 @@ int main(int argc, char** argv) {
     load.stop();
     std::printf("loaded centernet.onnx in %.0f ms, blazeface in %.0f ms (OpenCV %s, 1 thread)\n", centernet_load_ms,
                 load.getTimeMilli(), CV_VERSION);
+    const std::string embedding_path = models + "/identity/face_embedding.onnx";
+    cv::dnn::Net embedder;
+    if (file_exists(embedding_path)) {
+        load.reset();
+        load.start();
+        embedder = cv::dnn::readNetFromONNX(embedding_path);
+        load.stop();
+        std::printf("loaded face_embedding.onnx in %.0f ms\n", load.getTimeMilli());
+    } else {
+        std::printf("identity: no %s, skipped (run scripts/fetch-models.sh)\n", embedding_path.c_str());
+    }
+    std::vector<Embedded> embedded;
+    std::vector<double> embed_ms;
 
     int failures = 0;
     for (const std::string& path : photos) {
@@ -288,9 +392,80 @@ int main(int argc, char** argv) {
         const auto kept = std::count_if(faces.begin(), faces.end(), confirmed);
         std::printf("  faces: %zu over %.1f, %td confirmed (forward %.0f ms, end to end %.0f ms)\n", faces.size(),
                     kFaceThreshold, kept, forward.getTimeMilli(), total.getTimeMilli());
-        for (const Detection& f : faces)
-            std::printf("    face %.2f  [%.0f %.0f %.0f %.0f]%s\n", f.score, f.box.x, f.box.y, f.box.x + f.box.width,
-                        f.box.y + f.box.height, confirmed(f) ? "" : "  (no person around it: dropped)");
+        for (size_t i = 0; i < faces.size(); ++i) {
+            const Detection& f = faces[i];
+            std::printf("    face #%zu %.2f  [%.0f %.0f %.0f %.0f] eyes (%.0f %.0f) (%.0f %.0f)%s\n", i, f.score, f.box.x,
+                        f.box.y, f.box.x + f.box.width, f.box.y + f.box.height, f.eyes[0].x, f.eyes[0].y, f.eyes[1].x,
+                        f.eyes[1].y, confirmed(f) ? "" : "  (no person around it: dropped)");
+        }
+
+        // Identity: each face in the order listed, aligned, shifted and as a plain crop; with --dump also the
+        // whole photo.
+        if (embedder.empty()) continue;
+        std::vector<std::pair<std::string, cv::Mat>> chips;
+        const cv::Point2f centre(kChipSize / 2.f, kChipSize / 2.f), shift(4, 3);
+        for (size_t i = 0; i < faces.size(); ++i) {
+            const Detection& f = faces[i];
+            const std::string face = stem_of(path) + "#" + std::to_string(i);
+            chips.emplace_back(face + "/aligned", aligned_chip(bgr, f.eyes[0], f.eyes[1]));
+            chips.emplace_back(face + "/shifted", aligned_chip(bgr, f.eyes[0], f.eyes[1],
+                                                               centre + 0.92f * (kChipLeftEye - centre) + shift,
+                                                               centre + 0.92f * (kChipRightEye - centre) + shift));
+            chips.emplace_back(face + "/box", box_chip(bgr, f.box));
+        }
+        if (!dump_dir.empty()) {
+            cv::Mat whole;
+            cv::resize(bgr, whole, {kChipSize, kChipSize}, 0, 0, cv::INTER_AREA);
+            chips.emplace_back(stem_of(path) + "#photo", whole);
+        }
+        for (const auto& [label, chip] : chips) {
+            cv::Mat rgb;
+            double ms = 0;
+            if (embed_ms.empty()) embed(embedder, chip, nullptr, nullptr);  // the first run sets up the layers
+            std::vector<float> e = embed(embedder, chip, &rgb, &ms);
+            embed_ms.push_back(ms);
+            if (!dump_dir.empty()) {
+                std::string file = label;
+                std::replace(file.begin(), file.end(), '#', '.');
+                std::replace(file.begin(), file.end(), '/', '.');
+                const std::string base = dump_dir + "/" + file;
+                cv::imwrite(base + ".chip.png", chip);
+                if (!write_floats(base + ".chip.f32", rgb) ||
+                    !write_floats(base + ".embedding.f32", cv::Mat(1, static_cast<int>(e.size()), CV_32F, e.data())))
+                    ++failures;
+            }
+            if (label.find("#photo") == std::string::npos) embedded.push_back({label, std::move(e)});
+        }
+    }
+
+    if (!embed_ms.empty()) {
+        std::sort(embed_ms.begin(), embed_ms.end());
+        std::printf("identity: %zu chips, embedding forward %.1f ms median, %.1f ms max (1 thread)\n", embed_ms.size(),
+                    embed_ms[embed_ms.size() / 2], embed_ms.back());
+    }
+    if (embedded.size() >= 2) {
+        // Euclidean distances; MODELS.md: same person well below 0.5, different people above about 0.55.
+        // Listed: the crops of one face against each other, and different faces cropped the same way.
+        // Labels are PHOTO#FACE/CROP; different faces may still be the same person.
+        std::printf("identity: Euclidean distances between face embeddings\n");
+        std::map<std::string, std::vector<float>> groups;  // "same face, a vs b" or "different faces, crop"
+        for (size_t i = 0; i < embedded.size(); ++i)
+            for (size_t j = i + 1; j < embedded.size(); ++j) {
+                const std::string& a = embedded[i].label;
+                const std::string& b = embedded[j].label;
+                const size_t sa = a.find('/'), sb = b.find('/');
+                const bool same_face = a.compare(0, sa, b, 0, sb) == 0;
+                const std::string crop_a = a.substr(sa + 1), crop_b = b.substr(sb + 1);
+                if (!same_face && crop_a != crop_b) continue;
+                const float d = distance(embedded[i].embedding, embedded[j].embedding);
+                std::printf("  %.3f  %s  %s\n", d, a.c_str(), b.c_str());
+                groups[same_face ? "same face, " + crop_a + " vs " + crop_b : "different faces, " + crop_a].push_back(d);
+            }
+        for (auto& [group, ds] : groups) {
+            std::sort(ds.begin(), ds.end());
+            std::printf("identity: %s: %zu pairs, min %.3f, median %.3f, max %.3f\n", group.c_str(), ds.size(),
+                        ds.front(), ds[ds.size() / 2], ds.back());
+        }
     }
     return failures == 0 ? 0 : 1;
 }

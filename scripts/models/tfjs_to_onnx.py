@@ -80,8 +80,8 @@ def load_weights(model_json, model_dir):
                 value = raw.copy()
             elif q["dtype"] == "float16":
                 value = raw.astype(np.float32)
-            else:  # affine quantisation: q * scale + min
-                value = (raw.astype(np.float32) * np.float32(q["scale"]) + np.float32(q["min"]))
+            else:  # affine quantisation: q * scale + min, in double precision like TF.js's decodeWeights
+                value = raw.astype(np.float64) * float(q["scale"]) + float(q["min"])
                 value = value.astype(_DTYPES[dtype])
             weights[w["name"]] = value.reshape(shape)
         if offset != len(blob):
@@ -464,6 +464,17 @@ def sha256_of(path):
     return h.hexdigest()
 
 
+def save(model, output):
+    """Write the model (atomically) and OUTPUT.sha256 beside it in sha256sum's format; return the digest."""
+    tmp = output + ".tmp"
+    onnx.save(model, tmp)
+    os.replace(tmp, output)
+    digest = sha256_of(output)
+    with open(output + ".sha256", "w") as f:
+        f.write(f"{digest}  {os.path.basename(output)}\n")
+    return digest
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("model_json", help="TF.js graph model.json; its weight shards lie beside it")
@@ -488,12 +499,7 @@ def main():
     except ConversionError as e:
         print(f"tfjs_to_onnx: cannot convert '{args.model_json}': {e}", file=sys.stderr)
         return 1
-    tmp = args.output + ".tmp"
-    onnx.save(model, tmp)
-    os.replace(tmp, args.output)
-    digest = sha256_of(args.output)
-    with open(args.output + ".sha256", "w") as f:
-        f.write(f"{digest}  {os.path.basename(args.output)}\n")
+    digest = save(model, args.output)
     n_ops = len(model.graph.node)
     print(f"tfjs_to_onnx: wrote {args.output} ({n_ops} nodes, opset {OPSET}, sha256 {digest})")
     return 0
