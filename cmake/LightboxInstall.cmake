@@ -11,7 +11,7 @@ configure_package_config_file(cmake/LightboxPluginSDKConfig.cmake.in
   "${PROJECT_BINARY_DIR}/LightboxPluginSDKConfig.cmake"
   INSTALL_DESTINATION lib/cmake/LightboxPluginSDK)
 write_basic_package_version_file("${PROJECT_BINARY_DIR}/LightboxPluginSDKConfigVersion.cmake"
-  VERSION 1.1.0 COMPATIBILITY SameMajorVersion)
+  VERSION 1.2.0 COMPATIBILITY SameMajorVersion)
 install(FILES
   "${PROJECT_BINARY_DIR}/LightboxPluginSDKConfig.cmake"
   "${PROJECT_BINARY_DIR}/LightboxPluginSDKConfigVersion.cmake"

@@ -7,6 +7,7 @@
 #include "workers/quarantine.hpp"
 #include "workers/worker_loop.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,7 @@ struct RunOptions {
     bool progress = true;
     std::string catalog;          // empty: no catalog (every file is processed, nothing is stored)
     bool retry_failed = false;    // with a catalog: process unchanged files that failed before
+    std::string analysis;         // "on", "off"; empty: LIGHTBOX_ANALYSIS, else on
     IsolationFlags isolation;
     std::vector<std::string> paths;
 };
@@ -56,6 +58,7 @@ struct ServeOptions {
     unsigned jobs = 0;        // workers per job; 0: all cores
     unsigned max_jobs = 4;
     int nice = 10;
+    std::string analysis;     // "on", "off"; empty: LIGHTBOX_ANALYSIS, else on
     IsolationFlags isolation;
 };
 
@@ -83,6 +86,10 @@ struct ThumbsOptions {
 
 int run_main(int argc, char** argv);
 int run_command(const RunOptions& options);
+
+// Whether the analysis phase runs: the --analysis value, else the LIGHTBOX_ANALYSIS default; nullopt (after
+// an error on stderr) for a bad LIGHTBOX_ANALYSIS.
+std::optional<bool> analysis_enabled(const std::string& flag);
 int plugins_command(const PluginsOptions& options);
 int sample_command(const std::string& directory);
 int serve_command(const ServeOptions& options);

@@ -28,6 +28,32 @@ json failure_json(const StageFailure& f) {
     return j;
 }
 
+namespace {
+
+// Four decimals: a tenth of a pixel on a 10 000-pixel photo, and no 0.30000000000000004 in the output.
+double rounded(double v) { return std::round(v * 1e4) / 1e4; }
+
+}  // namespace
+
+json region_json(const Region& g) {
+    json j{{"kind", g.kind},
+           {"confidence", rounded(g.confidence)},
+           {"box", {rounded(g.x), rounded(g.y), rounded(g.width), rounded(g.height)}},
+           {"source", g.source}};
+    if (!g.label.empty()) j["label"] = g.label;
+    if (!g.points.empty()) {
+        json points = json::array();
+        for (std::size_t i = 0; i + 1 < g.points.size(); i += 2) points.push_back({rounded(g.points[i]), rounded(g.points[i + 1])});
+        j["points"] = std::move(points);
+    }
+    if (g.quality > 0) j["quality"] = rounded(g.quality);
+    if (!g.embedding.empty()) {
+        j["embedding_model"] = g.embedding_model;
+        j["embedding"] = g.embedding;
+    }
+    return j;
+}
+
 json photo_json(const PhotoResult& r) {
     json j;
     ipc::put_path(j, "path", r.path);
@@ -50,6 +76,9 @@ json photo_json(const PhotoResult& r) {
     for (const Tag& t : r.tags)
         tags.push_back({{"name", t.name}, {"category", t.category}, {"confidence", t.confidence}, {"source", t.source}});
     j["tags"] = std::move(tags);
+    json regions = json::array();
+    for (const Region& g : r.regions) regions.push_back(region_json(g));
+    j["regions"] = std::move(regions);
     json thumbs = json::array();
     for (const StoredThumbnail& t : r.thumbnails) {
         json thumb{{"size", t.size}, {"width", t.width}, {"height", t.height}};
@@ -117,6 +146,15 @@ json plugin_json(const LoadedPlugin& p, bool full) {
             json params = json::array();
             for (uint32_t i = 0; i < s.desc->param_count; ++i) params.push_back(param_json(s.desc->params[i]));
             st["params"] = std::move(params);
+            json models = json::array();
+            for (const lbx_model_desc* m : stage_models(s)) {
+                models.push_back({{"name", m->name ? m->name : ""},
+                                  {"file", m->file ? m->file : ""},
+                                  {"source", m->source ? m->source : ""},
+                                  {"license", m->license ? m->license : ""},
+                                  {"sha256", m->sha256 ? m->sha256 : ""}});
+            }
+            st["models"] = std::move(models);
         }
         stages.push_back(std::move(st));
     }

@@ -15,6 +15,9 @@ nlohmann::json photo_json(const PhotoResult& result);
 // one that failed before, {"path", "status": "failed", "unchanged": true, "size", "error"}.
 nlohmann::json unchanged_json(const PhotoResult& result);
 nlohmann::json failure_json(const StageFailure& failure);  // error and warnings entries
+// {"kind", "label"?, "confidence", "box": [x, y, w, h], "points"?, "quality"?, "embedding_model"?,
+// "embedding"?, "source"}: fractions of the upright image (sdk_docs/run-json.md).
+nlohmann::json region_json(const Region& region);
 nlohmann::json exif_summary_json(const Metadata& metadata);
 nlohmann::json plugin_json(const LoadedPlugin& plugin, bool full);
 nlohmann::json rejected_json(const RejectedPlugin& rejected);

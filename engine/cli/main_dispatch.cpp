@@ -33,11 +33,13 @@ int run_main(int argc, char** argv) {
     run_cmd->add_option("--jobs,-j", run.jobs, "worker threads (default: all cores)")->check(CLI::Range(1, 1024));
     run_cmd->add_option("--thumbs", run.thumbs, "thumbnail folder (default: $XDG_CACHE_HOME/lightbox/thumbs)");
     run_cmd->add_option("--sizes", run.sizes, "thumbnail long edges, e.g. 256,1024")->delimiter(',')->check(CLI::Range(ipc::settings::kMinThumbnailSize, ipc::settings::kMaxThumbnailSize))->allow_extra_args(false);
-    run_cmd->add_option("--only", run.only, "stage kinds to run: metadata,decode,tag,thumbnail")->delimiter(',')->allow_extra_args(false);
+    run_cmd->add_option("--only", run.only, "stage kinds or stage ids to run: metadata,decode,tag,thumbnail,objects,...")->delimiter(',')->allow_extra_args(false);
     run_cmd->add_flag("--json", run.json, "one JSON object per file on stdout");
     run_cmd->add_flag("!--no-progress", run.progress, "no progress on stderr (the summary is still printed)");
     run_cmd->add_option("--catalog", run.catalog, "store results in this catalog (SQLite) and skip files unchanged since the last scan");
     run_cmd->add_flag("--retry-failed", run.retry_failed, "with --catalog: process again unchanged files that failed before");
+    run_cmd->add_option("--analysis", run.analysis, "run the analysis stages (objects, faces): on (default) or off")
+        ->check(CLI::IsMember({"on", "off"}));
     add_isolation(run_cmd, run.isolation);
     run_cmd->add_option("paths", run.paths, "files and folders; '-' reads paths from stdin")->required();
 
@@ -66,6 +68,8 @@ int run_main(int argc, char** argv) {
     serve_cmd->add_option("--max-jobs", serve.max_jobs, "scans running at once; more get 'busy' (default 4)")->check(CLI::Range(1, 64));
     serve_cmd->add_option("--nice", serve.nice, "how much lower the scan workers' CPU priority is (default 10)")->check(CLI::Range(0, 19));
 
+    serve_cmd->add_option("--analysis", serve.analysis, "run the analysis stages (objects, faces) in scans: on (default) or off")
+        ->check(CLI::IsMember({"on", "off"}));
     add_isolation(serve_cmd, serve.isolation);
 
     QueryCommandOptions query;

@@ -45,6 +45,13 @@ void print_inspect(const LoadedPlugin& p) {
             std::printf("      %-14s %-8s default %s%s\n        %s\n", prm.name, param_type_name(prm.type), prm.default_value,
                         range.c_str(), prm.description ? prm.description : "");
         }
+        const auto models = stage_models(s);
+        if (!models.empty()) std::printf("    models:\n");
+        for (const lbx_model_desc* m : models) {
+            std::printf("      %s\n        file     %s\n        source   %s\n        license  %s\n        sha256   %s\n",
+                        m->name ? m->name : "", m->file ? m->file : "", m->source ? m->source : "",
+                        m->license ? m->license : "", m->sha256 ? m->sha256 : "(not checked)");
+        }
     }
 }
 

@@ -13,6 +13,7 @@
 #include "pipeline/pipeline_config.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <iostream>
 
@@ -49,6 +50,14 @@ void print_human(const PhotoResult& r) {
 
 }  // namespace
 
+std::optional<bool> analysis_enabled(const std::string& flag) {
+    if (!flag.empty()) return flag == "on";
+    const std::optional<bool> from_environment = analysis_default();
+    if (!from_environment)
+        std::fprintf(stderr, "lightbox-engine: LIGHTBOX_ANALYSIS must be 'on' or 'off', not '%s'\n", std::getenv("LIGHTBOX_ANALYSIS"));
+    return from_environment;
+}
+
 int run_command(const RunOptions& options) {
     std::atomic<bool> stop{false};
     // Before any thread starts, so that every thread inherits the blocked signals.
@@ -63,6 +72,9 @@ int run_command(const RunOptions& options) {
     const std::filesystem::path config_file = options.config.empty() ? default_config_file() : std::filesystem::path(options.config);
     auto config = load_pipeline_config(config_file);
     if (!config) return usage_error(config.error().message);
+    const std::optional<bool> analysis = analysis_enabled(options.analysis);
+    if (!analysis) return kExitUsage;
+    if (!*analysis) drop_analysis_stages(*config);
     if (!options.only.empty()) {
         if (auto ok = restrict_to_kinds(*config, options.only); !ok) return usage_error(ok.error().message);
     }
@@ -76,6 +88,9 @@ int run_command(const RunOptions& options) {
 
     auto pipeline = Pipeline::build(registry, *config, thumbs);
     if (!pipeline) return usage_error(pipeline.error().message);
+    for (const Pipeline::UnavailableStage& left_out : (*pipeline)->unavailable_stages())
+        std::fprintf(stderr, "lightbox-engine: warning: stage '%s' left out (%s): %s\n", left_out.stage_id.c_str(),
+                     left_out.where.c_str(), left_out.message.c_str());
 
     std::unique_ptr<catalog::Catalog> library;
     std::optional<catalog::ScanFilter> filter;

@@ -27,6 +27,9 @@ int serve_command(const ServeOptions& options) {
     service_options.max_jobs = options.max_jobs;
     service_options.worker_nice = options.nice;
     service_options.isolation = isolation_options(options.isolation);
+    const std::optional<bool> analysis = analysis_enabled(options.analysis);
+    if (!analysis) return kExitUsage;
+    service_options.analysis = *analysis;
     if (const char* delay = std::getenv("LIGHTBOX_TEST_PLUGIN_LOAD_DELAY_MS")) {
         service_options.plugin_load_delay = std::chrono::milliseconds(std::atoi(delay));
     }

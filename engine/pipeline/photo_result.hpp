@@ -60,6 +60,10 @@ struct PhotoResult {
     std::string hash;
     Metadata metadata;
     std::vector<Tag> tags;
+    std::vector<Region> regions;  // objects, faces: in the order the stages found them
+    // Plugin ids of the tag stages that ran on this photo: the catalog replaces their tags and regions and
+    // keeps those of stages that did not run this time.
+    std::vector<std::string> tag_sources;
     std::vector<StoredThumbnail> thumbnails;
     double seconds = 0;   // wall time spent on this file
 

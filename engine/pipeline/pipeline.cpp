@@ -17,6 +17,8 @@ namespace {
 
 // Pixel statistics for tags need little: when no thumbnail is asked for, decode small.
 constexpr uint32_t kTagOnlyLongEdge = 512;
+// What the analysis stages get at least (sdk_docs/analysis.md): enough for faces of 20-30 pixels.
+constexpr uint32_t kAnalysisLongEdge = 1024;
 
 StageFailure engine_failure(std::string stage, std::string code, std::string message) {
     return StageFailure{std::move(stage), "engine", "engine", "", std::move(code), std::move(message)};
@@ -38,6 +40,14 @@ std::string size_text(uint64_t bytes) {
     if (bytes >= 1024ull * 1024 * 1024) std::snprintf(b, sizeof b, "%.1f GiB", bytes / (1024.0 * 1024 * 1024));
     else std::snprintf(b, sizeof b, "%.1f MiB", bytes / (1024.0 * 1024));
     return b;
+}
+
+// The EXIF orientation still to apply to a decoded image to show it upright. HEIF decoders apply the
+// container's rotation: never turn such an image a second time.
+uint32_t orientation_to_apply(const Image& image, const Metadata& metadata) {
+    if (image.flags & LBX_IMAGE_UPRIGHT) return 1;
+    const double o = metadata.get_number(LBX_FIELD_ORIENTATION).value_or(1);
+    return o >= 1 && o <= 8 ? static_cast<uint32_t>(o) : 1;
 }
 
 // Tells the context's observer which stage runs, for as long as this object lives.
@@ -139,6 +149,13 @@ Expected<std::unique_ptr<Pipeline>> Pipeline::build(const PluginRegistry& regist
         step.kind = sc.kind;
         if (!sc.use.empty()) {
             const LoadedStage* stage = registry.find_stage(sc.use);
+            if (sc.optional && (stage == nullptr || stage->kind != sc.kind)) {
+                p->unavailable_.push_back(UnavailableStage{sc.use, sc.where,
+                                                           stage == nullptr ? "no loaded stage '" + sc.use + "'"
+                                                                            : "stage '" + sc.use + "' is a " +
+                                                                                  stage_kind_name(stage->kind) + " stage"});
+                continue;
+            }
             if (stage == nullptr || stage->kind != sc.kind) {
                 std::string known;
                 for (const LoadedStage* s : registry.stages_of_kind(sc.kind)) known += (known.empty() ? "" : ", ") + s->id;
@@ -149,6 +166,11 @@ Expected<std::unique_ptr<Pipeline>> Pipeline::build(const PluginRegistry& regist
                                                  " stages: " + (known.empty() ? "none" : known) + ")"));
             }
             auto instance = create(*stage, sc.params, sc.where);
+            if (!instance && sc.optional) {
+                // A model file missing or damaged costs this one stage, said once, not the whole pipeline.
+                p->unavailable_.push_back(UnavailableStage{sc.use, sc.where, instance.error().message});
+                continue;
+            }
             if (!instance) return unexpected(instance.error());
             step.fixed = *instance;
         } else {
@@ -180,6 +202,10 @@ Expected<std::unique_ptr<Pipeline>> Pipeline::build(const PluginRegistry& regist
     }
     if (p->makes_thumbnails() && !p->sizes_desc_.empty()) p->decode_long_edge_ = p->sizes_desc_.front();
     else if (tags) p->decode_long_edge_ = kTagOnlyLongEdge;
+    // Detectors see more than the smallest thumbnail: small faces vanish in a 256-pixel image.
+    const bool analyses = std::any_of(config.stages.begin(), config.stages.end(),
+                                      [](const StageConfig& s) { return s.analysis && s.kind == LBX_STAGE_TAG; });
+    if (analyses && p->decode_long_edge_ != 0) p->decode_long_edge_ = std::max(p->decode_long_edge_, kAnalysisLongEdge);
     return p;
 }
 
@@ -334,20 +360,19 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
             case LBX_STAGE_TAG: {
                 count(*stage);
                 const StageScope running(context, *stage);
-                auto tags = stage->tag(source, image ? &*image : nullptr, r.metadata, context);
+                auto tags = stage->tag(source, image ? &*image : nullptr, r.metadata, context,
+                                       image ? orientation_to_apply(*image, r.metadata) : 1, &r.regions);
                 if (!tags) return finish(stage_failure(*stage, tags.error()));
                 r.tags.insert(r.tags.end(), tags->begin(), tags->end());
+                const std::string& plugin_id = stage->stage().plugin->id;
+                if (std::find(r.tag_sources.begin(), r.tag_sources.end(), plugin_id) == r.tag_sources.end())
+                    r.tag_sources.push_back(plugin_id);
                 break;
             }
             case LBX_STAGE_THUMBNAIL: {
                 count(*stage);
                 const StageScope running(context, *stage);
-                // HEIF decoders apply the container's rotation: never turn such an image a second time.
-                uint32_t orientation = 1;
-                if (!(image->flags & LBX_IMAGE_UPRIGHT)) {
-                    double o = r.metadata.get_number(LBX_FIELD_ORIENTATION).value_or(1);
-                    if (o >= 1 && o <= 8) orientation = static_cast<uint32_t>(o);
-                }
+                const uint32_t orientation = orientation_to_apply(*image, r.metadata);
                 auto thumbs = stage->thumbnail(source, *image, r.metadata, orientation, sizes_desc_, context);
                 if (!thumbs) return finish(stage_failure(*stage, thumbs.error()));
                 for (const EncodedThumbnail& t : *thumbs) {

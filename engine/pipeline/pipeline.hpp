@@ -35,6 +35,14 @@ public:
     // How many times each stage id has run (tests use it to prove work is not repeated).
     std::map<std::string, uint64_t> stage_invocations() const;
 
+    // Optional stages (StageConfig::optional) the pipeline left out, and why: a model file missing, say.
+    struct UnavailableStage {
+        std::string stage_id;
+        std::string where;    // "default.toml:40"
+        std::string message;  // the stage's own error: names the file and the checksum expected
+    };
+    const std::vector<UnavailableStage>& unavailable_stages() const { return unavailable_; }
+
     // Use build(); public only so that std::make_unique can reach it.
     struct Token {};
     Pipeline(Token, const PipelineConfig& config, const PluginRegistry& registry, std::filesystem::path thumbnail_dir);
@@ -55,6 +63,7 @@ private:
     ThumbnailStore store_;
     std::vector<std::unique_ptr<StageInstance>> instances_;
     std::vector<Step> steps_;
+    std::vector<UnavailableStage> unavailable_;
     uint32_t decode_long_edge_ = 0;
     bool decodes_ = false;
     std::vector<uint32_t> sizes_desc_;

@@ -8,7 +8,9 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
+#include <string_view>
 #include <set>
 #include <sstream>
 
@@ -145,8 +147,17 @@ public:
                         if (!input) return unexpected(input.error());
                         stage.params.emplace(std::string(pk.str()), std::move(*input));
                     }
+                } else if (name == "phase") {
+                    auto p = v.value_exact<std::string>();
+                    if (!p || (*p != "browse" && *p != "analysis"))
+                        return error(&v, key + ".phase", "expected \"browse\" or \"analysis\"");
+                    stage.analysis = *p == "analysis";
+                } else if (name == "optional") {
+                    auto b = v.value_exact<bool>();
+                    if (!b) return error(&v, key + ".optional", "expected true or false");
+                    stage.optional = *b;
                 } else {
-                    return error(&v, key + "." + name, "unknown key (expected kind, use or params)");
+                    return error(&v, key + "." + name, "unknown key (expected kind, use, phase, optional or params)");
                 }
             }
             if (stage.kind == lbx_stage_kind{}) return error(&node, key + ".kind", "missing");
@@ -195,17 +206,39 @@ Expected<PipelineConfig> load_pipeline_config(const std::filesystem::path& file)
 
 Expected<void> restrict_to_kinds(PipelineConfig& config, const std::vector<std::string>& kinds) {
     std::set<lbx_stage_kind> keep;
+    std::set<std::string> keep_ids;
     for (const auto& name : kinds) {
-        auto kind = stage_kind_from_name(name);
-        if (!kind) return unexpected(make_error("usage", "invalid_kind", "unknown stage kind '" + name + "' (expected metadata, decode, tag or thumbnail)"));
-        keep.insert(*kind);
+        if (auto kind = stage_kind_from_name(name)) {
+            keep.insert(*kind);
+            continue;
+        }
+        const bool configured = std::any_of(config.stages.begin(), config.stages.end(),
+                                            [&](const StageConfig& s) { return s.use == name; });
+        if (!configured)
+            return unexpected(make_error("usage", "invalid_kind", "'" + name + "' is neither a stage kind (metadata, decode, tag, "
+                                                                           "thumbnail) nor a stage of the pipeline"));
+        keep_ids.insert(name);
     }
-    if (keep.count(LBX_STAGE_THUMBNAIL) && !keep.count(LBX_STAGE_DECODE))
+    auto kept = [&](const StageConfig& s) { return keep.count(s.kind) || keep_ids.count(s.use); };
+    const bool decodes = std::any_of(config.stages.begin(), config.stages.end(),
+                                     [&](const StageConfig& s) { return s.kind == LBX_STAGE_DECODE && kept(s); });
+    if (keep.count(LBX_STAGE_THUMBNAIL) && !decodes)
         return unexpected(make_error("usage", "invalid_kind", "'thumbnail' needs 'decode' too (--only decode,thumbnail)"));
-    std::erase_if(config.stages, [&](const StageConfig& s) { return !keep.count(s.kind); });
+    std::erase_if(config.stages, [&](const StageConfig& s) { return !kept(s); });
     if (config.stages.empty())
         return unexpected(make_error("usage", "invalid_kind", "the config has no stage of the kinds asked for"));
     return {};
+}
+
+void drop_analysis_stages(PipelineConfig& config) {
+    std::erase_if(config.stages, [](const StageConfig& s) { return s.analysis; });
+}
+
+std::optional<bool> analysis_default() {
+    const char* value = std::getenv("LIGHTBOX_ANALYSIS");
+    if (value == nullptr || *value == '\0' || std::string_view(value) == "on") return true;
+    if (std::string_view(value) == "off") return false;
+    return std::nullopt;
 }
 
 }  // namespace lbx::engine

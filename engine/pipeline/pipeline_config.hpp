@@ -23,6 +23,13 @@ struct StageConfig {
     std::string use;                           // a stage id; empty: chosen per file by format (decode, metadata)
     std::map<std::string, ParamInput> params;  // overrides of the stage's declared defaults
     std::string where;                         // "config/default.toml:12", for error messages
+    // A stage the pipeline can do without: when its plugin is not loaded or it cannot be created (a model
+    // file missing or damaged), the pipeline leaves it out with one warning instead of refusing to run.
+    bool optional = false;
+    // Which scan phase the stage belongs to: the first makes the library browsable (metadata, hash,
+    // thumbnails, rule tags); "analysis" stages (neural networks) are heavy and can be switched off
+    // (`--analysis off`) or, in the service, run after the first phase.
+    bool analysis = false;
 };
 
 struct PipelineConfig {
@@ -42,7 +49,16 @@ struct PipelineConfig {
 Expected<PipelineConfig> load_pipeline_config(const std::filesystem::path& file);
 Expected<PipelineConfig> parse_pipeline_config(const std::string& text, const std::filesystem::path& file);
 
-// Keeps only the stages of the named kinds ("metadata", "decode", ...), for `run --only`.
+// Keeps only the stages of the named kinds ("metadata", "decode", ...) or stage ids ("objects"), for
+// `run --only`.
 Expected<void> restrict_to_kinds(PipelineConfig& config, const std::vector<std::string>& kinds);
+
+// Leaves out the analysis-phase stages (`--analysis off`).
+void drop_analysis_stages(PipelineConfig& config);
+
+// The default of `--analysis`: on, unless the environment variable LIGHTBOX_ANALYSIS says "off" (the test
+// suite sets it, so that only the tests about analysis pay for neural networks). Anything else but "on"
+// in it is an error (nullopt).
+std::optional<bool> analysis_default();
 
 }  // namespace lbx::engine

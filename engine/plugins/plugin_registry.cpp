@@ -248,4 +248,15 @@ const char* param_type_name(lbx_param_type type) {
     return "unknown";
 }
 
+std::vector<const lbx_model_desc*> stage_models(const LoadedStage& stage) {
+    std::vector<const lbx_model_desc*> out;
+    // A descriptor built against API 1.0 or 1.1 ends before `models`: never read past its size.
+    if (!LBX_HAS_FIELD(stage.desc, lbx_stage_desc, model_count) || stage.desc->models == nullptr) return out;
+    for (uint32_t i = 0; i < stage.desc->model_count; ++i) {
+        const lbx_model_desc& m = stage.desc->models[i];
+        if (LBX_HAS_FIELD(&m, lbx_model_desc, sha256)) out.push_back(&m);
+    }
+    return out;
+}
+
 }  // namespace lbx::engine

@@ -26,6 +26,9 @@ struct LoadedStage {
     lbx_stage_kind kind{};
 };
 
+// The model files a stage declares (plugin API 1.2); empty for stages built against an older API.
+std::vector<const lbx_model_desc*> stage_models(const LoadedStage& stage);
+
 struct LoadedPlugin {
     std::filesystem::path file;
     const lbx_plugin_desc* desc = nullptr;

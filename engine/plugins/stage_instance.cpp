@@ -234,6 +234,11 @@ lbx_source make_source(const Source& source) {
 struct TagHost {
     std::vector<Tag> tags;
     std::string source;
+    std::size_t earlier_regions = 0;  // regions of earlier stages (the input view)
+    std::vector<Region> regions;      // found by this call
+    // Embeddings set on earlier regions, applied after the call: the stage may still be reading the
+    // input view that points into those regions.
+    std::vector<std::pair<uint32_t, std::pair<std::string, std::vector<float>>>> embeddings;
 };
 
 void tag_add(void* host, const char* name, const char* category, double confidence) noexcept {
@@ -244,6 +249,120 @@ void tag_add(void* host, const char* name, const char* category, double confiden
         h->tags.push_back(Tag{name, category ? category : "", std::clamp(confidence, 0.0, 1.0), h->source});
     } catch (...) {
     }
+}
+
+constexpr std::size_t kMaxRegionText = 128;
+
+// A lower-case word of at most kMaxRegionText bytes: kinds and model names are keys, not prose.
+bool is_region_key(const char* text) {
+    if (text == nullptr || text[0] == '\0') return false;
+    const std::size_t n = strnlen(text, kMaxRegionText + 1);
+    if (n > kMaxRegionText) return false;
+    return std::all_of(text, text + n, [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+    });
+}
+
+bool finite_all(const float* values, std::size_t count) {
+    return std::all_of(values, values + count, [](float v) { return std::isfinite(v); });
+}
+
+lbx_status refuse(lbx_error* error, lbx_status code, const std::string& message) {
+    set_error(error, code, message);
+    return code;
+}
+
+lbx_status check_embedding(const char* model, const float* values, uint32_t count, lbx_error* error) {
+    if (!is_region_key(model))
+        return refuse(error, LBX_E_INVALID_PARAM, "an embedding needs a model name (lower-case, at most 128 characters)");
+    if (values == nullptr || count == 0) return refuse(error, LBX_E_INVALID_PARAM, "empty embedding");
+    if (count > LBX_MAX_EMBEDDING_SIZE)
+        return refuse(error, LBX_E_TOO_LARGE, "embedding of " + std::to_string(count) + " values (at most " +
+                                                  std::to_string(LBX_MAX_EMBEDDING_SIZE) + ")");
+    if (!finite_all(values, count)) return refuse(error, LBX_E_INVALID_PARAM, "embedding holds a NaN or infinite value");
+    return LBX_OK;
+}
+
+lbx_status tag_add_region(void* host, const lbx_region* region, lbx_error* error) noexcept {
+    auto* h = static_cast<TagHost*>(host);
+    if (region == nullptr || !LBX_HAS_FIELD(region, lbx_region, embedding_model))
+        return refuse(error, LBX_E_INVALID_PARAM, "region struct too small");
+    if (!is_region_key(region->kind))
+        return refuse(error, LBX_E_INVALID_PARAM, "a region needs a kind (lower-case, at most 128 characters)");
+    if (h->earlier_regions + h->regions.size() >= LBX_MAX_REGIONS)
+        return refuse(error, LBX_E_TOO_LARGE, "more than " + std::to_string(LBX_MAX_REGIONS) + " regions in one file");
+    const double box[] = {region->x, region->y, region->width, region->height};
+    constexpr double kSlack = 1e-3;  // rounding of a box that touches the edge
+    if (!std::all_of(std::begin(box), std::end(box), [](double v) { return std::isfinite(v); }) || region->x < -kSlack ||
+        region->y < -kSlack || region->width <= 0 || region->height <= 0 || region->x + region->width > 1 + kSlack ||
+        region->y + region->height > 1 + kSlack)
+        return refuse(error, LBX_E_INVALID_PARAM, "region box outside the image (fractions in [0, 1], width and height above 0)");
+    if (region->point_count > LBX_MAX_REGION_POINTS)
+        return refuse(error, LBX_E_TOO_LARGE, std::to_string(region->point_count) + " keypoints (at most " +
+                                                  std::to_string(LBX_MAX_REGION_POINTS) + ")");
+    if (region->point_count > 0 && (region->points == nullptr || !finite_all(region->points, 2u * region->point_count)))
+        return refuse(error, LBX_E_INVALID_PARAM, "keypoints missing or not finite");
+    if (region->embedding != nullptr || region->embedding_size != 0) {
+        if (lbx_status s = check_embedding(region->embedding_model, region->embedding, region->embedding_size, error); s != LBX_OK)
+            return s;
+    }
+    try {
+        Region r;
+        r.kind = region->kind;
+        if (region->label != nullptr) r.label.assign(region->label, strnlen(region->label, kMaxRegionText));
+        r.confidence = std::isfinite(region->confidence) ? std::clamp(region->confidence, 0.0, 1.0) : 0.0;
+        r.x = std::clamp(region->x, 0.0, 1.0);
+        r.y = std::clamp(region->y, 0.0, 1.0);
+        r.width = std::min(region->width, 1.0 - r.x);
+        r.height = std::min(region->height, 1.0 - r.y);
+        r.points.reserve(2u * region->point_count);
+        for (uint32_t i = 0; i < 2u * region->point_count; ++i) r.points.push_back(std::clamp(region->points[i], 0.0f, 1.0f));
+        r.quality = std::isfinite(region->quality) ? std::clamp(region->quality, 0.0, 1.0) : 0.0;
+        if (region->embedding != nullptr && region->embedding_size > 0) {
+            r.embedding.assign(region->embedding, region->embedding + region->embedding_size);
+            r.embedding_model = region->embedding_model;
+        }
+        r.source = h->source;
+        h->regions.push_back(std::move(r));
+    } catch (const std::bad_alloc&) {
+        return refuse(error, LBX_E_NO_MEMORY, "out of memory");
+    }
+    return LBX_OK;
+}
+
+lbx_status tag_set_embedding(void* host, uint32_t region_index, const char* model, const float* values, uint32_t count,
+                             lbx_error* error) noexcept {
+    auto* h = static_cast<TagHost*>(host);
+    if (region_index >= h->earlier_regions)
+        return refuse(error, LBX_E_INVALID_PARAM, "no region " + std::to_string(region_index) + " in the input (it has " +
+                                                      std::to_string(h->earlier_regions) + ")");
+    if (lbx_status s = check_embedding(model, values, count, error); s != LBX_OK) return s;
+    try {
+        h->embeddings.push_back({region_index, {model, std::vector<float>(values, values + count)}});
+    } catch (const std::bad_alloc&) {
+        return refuse(error, LBX_E_NO_MEMORY, "out of memory");
+    }
+    return LBX_OK;
+}
+
+lbx_region region_view(const Region& r) {
+    lbx_region v{};
+    v.struct_size = sizeof(lbx_region);
+    v.kind = r.kind.c_str();
+    v.label = r.label.c_str();
+    v.confidence = r.confidence;
+    v.x = r.x;
+    v.y = r.y;
+    v.width = r.width;
+    v.height = r.height;
+    v.points = r.points.empty() ? nullptr : r.points.data();
+    v.point_count = static_cast<uint32_t>(r.points.size() / 2);
+    v.quality = r.quality;
+    v.embedding = r.embedding.empty() ? nullptr : r.embedding.data();
+    v.embedding_size = static_cast<uint32_t>(r.embedding.size());
+    v.embedding_model = r.embedding_model.empty() ? nullptr : r.embedding_model.c_str();
+    v.source = r.source.c_str();
+    return v;
 }
 
 // ------------------------------------------------------------------------------ thumbnail: sink
@@ -384,19 +503,35 @@ Expected<void> StageInstance::read_metadata_block(const Source& source, const Me
 }
 
 Expected<std::vector<Tag>> StageInstance::tag(const Source& source, const Image* image, const Metadata& metadata,
-                                              const ProcessContext& context) const {
-    TagHost host{{}, stage_->plugin->id};
+                                              const ProcessContext& context, uint32_t orientation,
+                                              std::vector<Region>* regions) const {
+    TagHost host{{}, stage_->plugin->id, regions ? regions->size() : 0, {}, {}};
     const ServicesHost services_host{stage_, &context};
     const lbx_host_services services = make_services(services_host);
-    lbx_tag_sink sink{sizeof(lbx_tag_sink), &host, &tag_add, &services};
+    lbx_tag_sink sink{sizeof(lbx_tag_sink), &host, &tag_add, &services, &tag_add_region, &tag_set_embedding};
     lbx_source src = make_source(source);
     lbx_metadata_view view = make_view(metadata);
     lbx_image img{};
     if (image != nullptr) img = image->view();
-    lbx_tag_input input{sizeof(lbx_tag_input), &src, image ? &img : nullptr, &view};
+    std::vector<lbx_region> earlier;
+    if (regions != nullptr) {
+        earlier.reserve(regions->size());
+        for (const Region& r : *regions) earlier.push_back(region_view(r));
+    }
+    lbx_tag_input input{sizeof(lbx_tag_input), &src, image ? &img : nullptr, &view,
+                        orientation >= 1 && orientation <= 8 ? orientation : 1, earlier.empty() ? nullptr : earlier.data(),
+                        static_cast<uint32_t>(earlier.size())};
     lbx_error error = empty_error();
     lbx_status s = stage_->desc->tag(instance_, &input, &sink, &error);
     if (s != LBX_OK) return unexpected(stage_error(error, s));
+    if (regions != nullptr) {
+        for (auto& [index, embedding] : host.embeddings) {
+            (*regions)[index].embedding_model = std::move(embedding.first);
+            (*regions)[index].embedding = std::move(embedding.second);
+        }
+        regions->insert(regions->end(), std::make_move_iterator(host.regions.begin()),
+                        std::make_move_iterator(host.regions.end()));
+    }
     return std::move(host.tags);
 }
 

@@ -32,8 +32,11 @@ public:
     Expected<Image> decode(const Source& source, uint32_t min_long_edge, const DecodeLimits& limits,
                            const ProcessContext& context = {}) const;
     Expected<void> read_metadata(const Source& source, Metadata& metadata, const ProcessContext& context = {}) const;
+    // `orientation` is what still turns `image` upright; `regions` (optional) holds what earlier stages
+    // found in this file: the stage sees them, may attach embeddings to them, and its own are appended.
     Expected<std::vector<Tag>> tag(const Source& source, const Image* image, const Metadata& metadata,
-                                   const ProcessContext& context = {}) const;
+                                   const ProcessContext& context = {}, uint32_t orientation = 1,
+                                   std::vector<Region>* regions = nullptr) const;
     Expected<std::vector<EncodedThumbnail>> thumbnail(const Source& source, const Image& image,
                                                       const Metadata& metadata, uint32_t orientation,
                                                       std::span<const uint32_t> sizes,

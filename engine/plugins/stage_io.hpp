@@ -62,6 +62,22 @@ struct Tag {
     std::string source;  // id of the plugin that made it
 };
 
+// Part of a photo a tag stage found something in (plugin API 1.2): a box in fractions of the upright
+// image, with optional keypoints and an embedding. See lbx_region in plugin_api.h.
+struct Region {
+    std::string kind;   // LBX_REGION_OBJECT, LBX_REGION_FACE, ...
+    std::string label;  // "dog"; empty for an unnamed face
+    double confidence = 0;
+    double x = 0, y = 0, width = 0, height = 0;
+    std::vector<float> points;  // (x, y) pairs
+    double quality = 0;
+    std::vector<float> embedding;
+    std::string embedding_model;  // required with an embedding
+    std::string source;           // id of the plugin that made it
+
+    bool operator==(const Region&) const = default;
+};
+
 struct EncodedThumbnail {
     uint32_t size = 0;  // long edge asked for
     uint32_t width = 0;

@@ -30,6 +30,7 @@ ipc::Expected<PipelineConfig> load_named_pipeline(const ServiceState& state, con
     auto config = load_pipeline_config(file);
     if (!config) return fail(ipc::Status::bad_request, config.error().code, config.error().message);
     if (state.settings.thumbnail_sizes) config->thumbnail_sizes = *state.settings.thumbnail_sizes;
+    if (!state.options.analysis) drop_analysis_stages(*config);
     return std::move(*config);
 }
 

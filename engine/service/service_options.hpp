@@ -21,6 +21,7 @@ struct ServiceOptions {
     unsigned max_jobs = 4;              // running at once; more get `busy`
     int worker_nice = 10;               // job threads run this much nicer than the command thread
     IsolationOptions isolation;         // where scans and on-demand thumbnails run their stages
+    bool analysis = true;               // scans run the pipeline's analysis stages (objects, faces)
     std::chrono::milliseconds heartbeat{1000};
     std::chrono::milliseconds plugin_load_delay{0};  // tests: widens the not_ready window
     std::string engine_version = "0.1.0";

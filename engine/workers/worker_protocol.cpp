@@ -21,7 +21,7 @@ namespace lbx::engine {
 template <class Archive>
 void serialize(Archive& ar, StageConfig& s) {
     auto kind = static_cast<int32_t>(s.kind);  // as a number: cereal's enum support needs archive pairing
-    ar(kind, s.use, s.params, s.where);
+    ar(kind, s.use, s.params, s.where, s.optional, s.analysis);
     s.kind = static_cast<lbx_stage_kind>(kind);
 }
 
@@ -58,9 +58,15 @@ void serialize(Archive& ar, Tag& t) {
 }
 
 template <class Archive>
+void serialize(Archive& ar, Region& g) {
+    ar(g.kind, g.label, g.confidence, g.x, g.y, g.width, g.height, g.points, g.quality, g.embedding, g.embedding_model,
+       g.source);
+}
+
+template <class Archive>
 void serialize(Archive& ar, PhotoResult& r) {
     ar(r.path, r.skipped, r.skip_reason, r.unchanged, r.mtime_ns, r.failure, r.warnings, r.format, r.file_size, r.width, r.height, r.hash,
-       r.metadata, r.tags, r.thumbnails, r.seconds);
+       r.metadata, r.tags, r.regions, r.tag_sources, r.thumbnails, r.seconds);
 }
 
 template <class Archive>

@@ -23,7 +23,7 @@ TEST_CASE("plugin API v1 struct layouts are pinned (x86-64 / aarch64 LP64)", "[a
     CHECK(offsetof(lbx_image_sink, services) == 32);  // 1.0 size: 32
     CHECK(offsetof(lbx_metadata_sink, services) == 40);  // 1.0 size: 40
     CHECK(sizeof(lbx_metadata_view) == 40);
-    CHECK(sizeof(lbx_tag_input) == 32);
+    CHECK(offsetof(lbx_tag_input, metadata) == 24);
     CHECK(sizeof(lbx_thumbnail_input) == 56);
     CHECK(offsetof(lbx_thumbnail_sink, services) == 24);  // 1.0 size: 24
     CHECK(offsetof(lbx_stage_desc, read_metadata_block) == 120);  // 1.0 size: 120
@@ -41,7 +41,7 @@ TEST_CASE("plugin API v1 struct layouts are pinned (x86-64 / aarch64 LP64)", "[a
 }
 
 TEST_CASE("plugin API 1.1 only appends: the 1.0 fields keep their offsets", "[abi]") {
-    CHECK(LBX_PLUGIN_API_VERSION_MINOR == 1);
+    CHECK(LBX_PLUGIN_API_VERSION_MINOR >= 1);
     // Host services, new in 1.1.
     CHECK(sizeof(lbx_host_services) == 40);
     CHECK(offsetof(lbx_host_services, host) == 8);
@@ -62,17 +62,32 @@ TEST_CASE("plugin API 1.1 only appends: the 1.0 fields keep their offsets", "[ab
     CHECK(offsetof(lbx_metadata_sink, services) == 40);
     CHECK(sizeof(lbx_metadata_sink) == 48);
     CHECK(offsetof(lbx_tag_sink, services) == 24);
-    CHECK(sizeof(lbx_tag_sink) == 32);
     CHECK(offsetof(lbx_thumbnail_sink, services) == 24);
     CHECK(sizeof(lbx_thumbnail_sink) == 32);
     // The stage descriptor: read_metadata_block after thumbnail, at the 1.0 size.
     CHECK(offsetof(lbx_stage_desc, read_metadata_block) == 120);
-    CHECK(sizeof(lbx_stage_desc) == 128);
     // Unchanged in 1.1.
     CHECK(sizeof(lbx_plugin_desc) == 64);
     CHECK(sizeof(lbx_decode_request) == 56);
-    CHECK(sizeof(lbx_tag_input) == 32);
+    CHECK(offsetof(lbx_tag_input, metadata) == 24);
     CHECK(sizeof(lbx_thumbnail_input) == 56);
+}
+
+TEST_CASE("plugin API 1.2 only appends: regions, the tag input's orientation and regions, models", "[abi]") {
+    CHECK(LBX_PLUGIN_API_VERSION_MINOR == 2);
+    // The 1.1 ends are where the 1.2 fields start.
+    CHECK(offsetof(lbx_tag_sink, add_region) == 32);
+    CHECK(offsetof(lbx_tag_sink, set_embedding) == 40);
+    CHECK(sizeof(lbx_tag_sink) == 48);
+    CHECK(offsetof(lbx_tag_input, orientation) == 32);
+    CHECK(offsetof(lbx_tag_input, regions) == 40);
+    CHECK(offsetof(lbx_tag_input, region_count) == 48);
+    CHECK(offsetof(lbx_stage_desc, models) == 128);
+    CHECK(offsetof(lbx_stage_desc, model_count) == 136);
+    CHECK(sizeof(lbx_model_desc) == 48);
+    CHECK(offsetof(lbx_region, confidence) == 24);
+    CHECK(offsetof(lbx_region, embedding_model) == 104);
+    CHECK(sizeof(lbx_region) == 120);
 }
 
 TEST_CASE("LBX_HAS_FIELD tells a 1.0-sized struct from a 1.1 one", "[abi]") {

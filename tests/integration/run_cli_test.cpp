@@ -256,7 +256,7 @@ TEST_CASE("usage and config errors exit 2 with a message naming the problem", "[
     CHECK(bad_config.err.find((dir / "bad.toml").string() + ":2: stage[1].kind: unknown kind") != std::string::npos);
     auto bad_kind = run_engine({"run", "--only", "colours", dir.path().string()});
     CHECK(bad_kind.exit_code == 2);
-    CHECK(bad_kind.err.find("unknown stage kind 'colours'") != std::string::npos);
+    CHECK(bad_kind.err.find("'colours' is neither a stage kind") != std::string::npos);
     CHECK(run_engine({"run"}).exit_code == 2);
     CHECK(run_engine({"frobnicate"}).exit_code == 2);
     auto missing = run_engine({"run", "--json", "/nonexistent/photo.jpg"});
@@ -274,7 +274,7 @@ TEST_CASE("plugins lists every built-in plugin and reports rejected files with r
                            "org.lightbox.webpdec", "org.lightbox.exif", "org.lightbox.autotag", "org.lightbox.thumbnail"})
         CHECK(ids.count(id) == 1);
     REQUIRE(j.at("rejected").size() == 1);
-    CHECK(j.at("rejected")[0].at("reason") == "built for plugin API 2.0, this engine has 1.1");
+    CHECK(j.at("rejected")[0].at("reason") == "built for plugin API 2.0, this engine has 1.2");
 
     auto inspect = run_engine({"plugins", "inspect", "org.lightbox.jpegdec", "--json"});
     REQUIRE(inspect.exit_code == 0);

@@ -16,6 +16,10 @@
 //       lbx::sdk::make_stage<HelloTagger>("hello", "tags every photo", 0, {}, kParams);
 //   LBX_PLUGIN("org.example.hello", "Hello tagger", "1.0.0", "MIT", "an example", &kStage)
 //
+// Regions (API 1.2): a tag stage reports boxes with TagSink::add_region(), sees earlier stages' regions in
+// TagInput::regions and the orientation still to apply in TagInput::orientation; make_stage() takes the
+// model files a stage loads (lbx_model_desc) for `plugins inspect`.
+//
 // Host services (API 1.1): every sink has host(), for log messages (host().info("...")), the stop
 // check of long stages (host().should_stop()) and the threads hint (host().threads_hint()). A decoder
 // hands the raw Exif/XMP of its container with ImageSink::add_metadata_block(); a metadata stage that
@@ -290,6 +294,22 @@ struct TagInput {
     Source source;
     std::optional<ImageView> image;
     MetadataView metadata;
+    // API 1.2: the EXIF orientation (1..8) still to apply to `image` to show it upright (1 from older
+    // hosts), and the regions earlier stages found in this file (empty from older hosts).
+    uint32_t orientation = 1;
+    std::span<const lbx_region> regions;
+};
+
+// A region to report (API 1.2): a box in fractions of the upright image, see lbx_region.
+struct Region {
+    std::string kind = LBX_REGION_OBJECT;
+    std::string label;
+    double confidence = 0;
+    double x = 0, y = 0, width = 0, height = 0;
+    std::vector<float> points;  // (x, y) pairs
+    double quality = 0;
+    std::vector<float> embedding;
+    std::string embedding_model;
 };
 
 class TagSink {
@@ -297,6 +317,37 @@ public:
     explicit TagSink(const lbx_tag_sink* sink) : sink_(sink) {}
     void add(const std::string& name, const std::string& category, double confidence) const {
         sink_->add_tag(sink_->host, name.c_str(), category.c_str(), confidence);
+    }
+    // False on a host older than API 1.2: there is nowhere to put regions.
+    bool takes_regions() const { return LBX_HAS_FIELD(sink_, lbx_tag_sink, set_embedding) && sink_->add_region != nullptr; }
+    Status add_region(const Region& region) const {
+        if (!takes_regions()) return fail(LBX_E_UNSUPPORTED, "the host takes no regions (plugin API before 1.2)");
+        lbx_region r{};
+        r.struct_size = sizeof(lbx_region);
+        r.kind = region.kind.c_str();
+        r.label = region.label.c_str();
+        r.confidence = region.confidence;
+        r.x = region.x;
+        r.y = region.y;
+        r.width = region.width;
+        r.height = region.height;
+        r.points = region.points.empty() ? nullptr : region.points.data();
+        r.point_count = static_cast<uint32_t>(region.points.size() / 2);
+        r.quality = region.quality;
+        r.embedding = region.embedding.empty() ? nullptr : region.embedding.data();
+        r.embedding_size = static_cast<uint32_t>(region.embedding.size());
+        r.embedding_model = region.embedding_model.empty() ? nullptr : region.embedding_model.c_str();
+        lbx_error error{sizeof(lbx_error), LBX_OK, {}};
+        lbx_status s = sink_->add_region(sink_->host, &r, &error);
+        return s == LBX_OK ? ok() : fail(s, error.message);
+    }
+    // Attaches an embedding to TagInput::regions[index], a region an earlier stage found.
+    Status set_embedding(uint32_t index, const std::string& model, std::span<const float> values) const {
+        if (!takes_regions()) return fail(LBX_E_UNSUPPORTED, "the host takes no regions (plugin API before 1.2)");
+        lbx_error error{sizeof(lbx_error), LBX_OK, {}};
+        lbx_status s = sink_->set_embedding(sink_->host, index, model.c_str(), values.data(),
+                                            static_cast<uint32_t>(values.size()), &error);
+        return s == LBX_OK ? ok() : fail(s, error.message);
     }
     Host host() const { return Host(detail::services_of(sink_)); }
 
@@ -412,8 +463,12 @@ lbx_status tag(void* instance, const lbx_tag_input* input, const lbx_tag_sink* s
         TagSink tag_sink(sink);
         std::optional<ImageView> image;
         if (input->image != nullptr) image.emplace(*input->image);
-        return static_cast<const T*>(instance)->tag(TagInput{Source(*input->source), image, MetadataView(input->metadata)},
-                                                     tag_sink);
+        TagInput in{Source(*input->source), image, MetadataView(input->metadata)};
+        if (LBX_HAS_FIELD(input, lbx_tag_input, region_count)) {
+            if (input->orientation >= 1 && input->orientation <= 8) in.orientation = input->orientation;
+            if (input->regions != nullptr) in.regions = std::span<const lbx_region>(input->regions, input->region_count);
+        }
+        return static_cast<const T*>(instance)->tag(in, tag_sink);
     });
 }
 
@@ -438,7 +493,8 @@ lbx_status thumbnail(void* instance, const lbx_thumbnail_input* input, const lbx
 // `formats` and `params` must be arrays with static storage: the descriptor points into them.
 template <typename T>
 lbx_stage_desc make_stage(const char* id, const char* description, int32_t priority,
-                          std::span<const lbx_format_desc> formats, std::span<const lbx_param_desc> params) {
+                          std::span<const lbx_format_desc> formats, std::span<const lbx_param_desc> params,
+                          std::span<const lbx_model_desc> models = {}) {
     lbx_stage_desc d{};
     d.struct_size = sizeof(lbx_stage_desc);
     d.id = id;
@@ -449,6 +505,8 @@ lbx_stage_desc make_stage(const char* id, const char* description, int32_t prior
     d.format_count = static_cast<uint32_t>(formats.size());
     d.params = params.empty() ? nullptr : params.data();
     d.param_count = static_cast<uint32_t>(params.size());
+    d.models = models.empty() ? nullptr : models.data();
+    d.model_count = static_cast<uint32_t>(models.size());
     d.create = &detail::create<T>;
     d.destroy = &detail::destroy<T>;
     if constexpr (T::kind == LBX_STAGE_DECODE) d.decode = &detail::decode<T>;

@@ -1,5 +1,5 @@
 /*
- * Lightbox plugin API, version 1.1 — the binary boundary between the engine and a plugin.
+ * Lightbox plugin API, version 1.2 — the binary boundary between the engine and a plugin.
  *
  * Plain C on purpose: no STL type, exception or ownership crosses it, so a plugin built with another
  * compiler or standard library still loads. Every struct starts with `struct_size` and only ever grows at
@@ -24,6 +24,12 @@
  * (lbx_image_sink.add_metadata_block). A 1.0 plugin never reads those fields and keeps working; a plugin
  * reading them checks the struct_size first (LBX_HAS_FIELD), as for every field added after 1.0.
  *
+ * Since 1.2 a tag stage can report regions (lbx_region: a box with a kind, a label, a confidence,
+ * optional keypoints and an embedding) besides tags, sees the regions earlier stages reported for the same
+ * file and the orientation still to apply to the image (lbx_tag_input), and can attach an embedding to an
+ * earlier stage's region (lbx_tag_sink.set_embedding). A stage can name the model files it needs
+ * (lbx_stage_desc.models), which `plugins inspect` shows with their source and licence.
+ *
  * See sdk_docs/plugin-api.md for the reference and sdk_docs/tutorial.md for a walk-through.
  */
 #ifndef LIGHTBOX_PLUGIN_API_H
@@ -37,7 +43,7 @@ extern "C" {
 #endif
 
 #define LBX_PLUGIN_API_VERSION_MAJOR 1
-#define LBX_PLUGIN_API_VERSION_MINOR 1
+#define LBX_PLUGIN_API_VERSION_MINOR 2
 
 /* The one symbol a plugin exports. */
 #define LBX_PLUGIN_ENTRY lbx_plugin_describe
@@ -276,11 +282,51 @@ typedef struct lbx_metadata_view {
     const char* (*get_entry)(void* host, const char* key);             /* raw entry or NULL */
 } lbx_metadata_view;
 
+/* ------------------------------------------------------------------------------- regions (1.2) */
+
+/* Kinds of region. Other lower-case kinds are allowed; these two are the ones Lightbox searches and draws. */
+#define LBX_REGION_OBJECT "object" /* a thing with a label: "dog", "car" (COCO names for the built-in stage) */
+#define LBX_REGION_FACE "face"     /* a human face; label empty, or a person's name set by the user */
+
+/* Limits the host enforces (a larger region is refused with LBX_E_TOO_LARGE). */
+#define LBX_MAX_REGION_POINTS 64      /* keypoints per region */
+#define LBX_MAX_EMBEDDING_SIZE 4096   /* floats per embedding */
+#define LBX_MAX_REGIONS 1000          /* regions per file, all stages together */
+
+/* Part of a photo a stage found something in. Coordinates are fractions of the *upright* image (the EXIF
+ * orientation applied, see lbx_tag_input.orientation): x and width of its width, y and height of its
+ * height, each in [0, 1], origin top-left. So boxes stay right whatever size the host decoded at. */
+typedef struct lbx_region {
+    uint32_t struct_size;
+    const char* kind;       /* LBX_REGION_OBJECT, LBX_REGION_FACE, or another lower-case kind */
+    const char* label;      /* lower-case label ("dog"); NULL or "" when none */
+    double confidence;      /* [0, 1] */
+    double x, y, width, height;
+    const float* points;    /* optional keypoints: point_count (x, y) pairs in the same fractions */
+    uint32_t point_count;   /* faces from the built-in stage: 6 (eyes, nose, mouth, ears) */
+    double quality;         /* optional, [0, 1]: how usable the region is (a sharp, frontal, large face
+                               is near 1); 0 when the stage does not say */
+    const float* embedding; /* optional vector describing the content (a face's identity); NULL when none */
+    uint32_t embedding_size;
+    const char* embedding_model; /* names the embedding's space ("dlib-resnet-128"): only embeddings of
+                                    the same model are ever compared; required with an embedding */
+    const char* source;     /* in lbx_tag_input.regions: the id of the plugin that made it; ignored in add_region */
+} lbx_region;
+
 typedef struct lbx_tag_input {
     uint32_t struct_size;
     const lbx_source* source; /* never NULL */
     const lbx_image* image; /* NULL when the pipeline runs without a decode stage */
     const lbx_metadata_view* metadata;
+    /* 1.2 */
+    /* The EXIF orientation (1..8) still to apply to `image` to show it upright (1 when it already is).
+     * Regions are reported in upright coordinates: a stage that finds things in the stored pixels maps its
+     * boxes through this orientation (or turns the image first, as detectors usually want). */
+    uint32_t orientation;
+    /* The regions earlier stages reported for this file, in order; index i is the region_index of
+     * lbx_tag_sink.set_embedding. */
+    const lbx_region* regions;
+    uint32_t region_count;
 } lbx_tag_input;
 
 typedef struct lbx_tag_sink {
@@ -290,6 +336,14 @@ typedef struct lbx_tag_sink {
     void (*add_tag)(void* host, const char* name, const char* category, double confidence);
     /* 1.1 */
     const lbx_host_services* services;
+    /* 1.2 */
+    /* Reports a region; the host copies it. LBX_E_INVALID_PARAM for a missing kind, a box outside [0, 1]
+     * or an embedding without a model; LBX_E_TOO_LARGE past the limits above. */
+    lbx_status (*add_region)(void* host, const lbx_region* region, lbx_error* error);
+    /* Attaches (or replaces) the embedding of the region lbx_tag_input.regions[region_index], one an
+     * earlier stage found: a face-identity stage describes the faces a detector found. */
+    lbx_status (*set_embedding)(void* host, uint32_t region_index, const char* model, const float* values,
+                                uint32_t count, lbx_error* error);
 } lbx_tag_sink;
 
 typedef struct lbx_thumbnail_input {
@@ -314,6 +368,16 @@ typedef struct lbx_thumbnail_sink {
     /* 1.1 */
     const lbx_host_services* services;
 } lbx_thumbnail_sink;
+
+/* A model file a stage loads (API 1.2), shown by `plugins inspect`. */
+typedef struct lbx_model_desc {
+    uint32_t struct_size;
+    const char* name;    /* "CenterNet MobileNetV3, COCO-80" */
+    const char* file;    /* relative to the stage's model folder: "objects/centernet.onnx" */
+    const char* source;  /* where it comes from: "npm @vladmandic/human@3.3.6, converted to ONNX" */
+    const char* license; /* SPDX identifier or a short phrase */
+    const char* sha256;  /* the checksum the stage expects, lower-case hex; NULL when not checked */
+} lbx_model_desc;
 
 typedef struct lbx_stage_desc {
     uint32_t struct_size;
@@ -344,6 +408,11 @@ typedef struct lbx_stage_desc {
      * (lbx_image_sink.add_metadata_block) into the same sink and summary fields as read_metadata. */
     lbx_status (*read_metadata_block)(void* instance, const lbx_metadata_block* block,
                                       const lbx_metadata_sink* sink, lbx_error* error);
+
+    /* 1.2, optional: the model or data files the stage loads, for `plugins inspect` (what, from where,
+     * under which licence). Informative: the stage itself checks its files when it is created. */
+    const struct lbx_model_desc* models;
+    uint32_t model_count;
 } lbx_stage_desc;
 
 typedef struct lbx_plugin_desc {
