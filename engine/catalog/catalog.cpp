@@ -11,12 +11,29 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
+#include <map>
 
 namespace lbx::engine::catalog {
 namespace {
 
 SqlValue text_or_null(const std::optional<std::string>& v) { return v ? SqlValue{*v} : SqlValue{}; }
 SqlValue number_or_null(const std::optional<double>& v) { return v ? SqlValue{*v} : SqlValue{}; }
+
+// Keypoints and embeddings: little-endian float32, as x86 and ARM hold them.
+SqlValue floats_or_null(const std::vector<float>& v) {
+    if (v.empty()) return SqlValue{};
+    SqlBlob blob;
+    blob.bytes.resize(v.size() * sizeof(float));
+    std::memcpy(blob.bytes.data(), v.data(), blob.bytes.size());
+    return SqlValue{std::move(blob)};
+}
+
+std::vector<float> floats_of(const std::vector<uint8_t>& bytes) {
+    std::vector<float> v(bytes.size() / sizeof(float));
+    std::memcpy(v.data(), bytes.data(), v.size() * sizeof(float));
+    return v;
+}
 
 // A thumbnail file's size; 0 ("unknown") when it cannot be read, and the cache stats it again later.
 int64_t file_bytes(const std::string& path) {
@@ -138,7 +155,7 @@ std::vector<std::string> Catalog::drop_pending() {
 // preparing eleven statements for each cost more than running them.
 struct Catalog::WriteStatements {
     Statement touch, failed_file, failure, photo, clear_metadata, add_metadata, clear_tags, add_tag, add_thumb, file,
-        clear_failure;
+        clear_failure, clear_regions, add_region;
 
     static Expected<std::unique_ptr<WriteStatements>> prepare(Database& db) {
         const std::string_view sql[] = {
@@ -158,13 +175,16 @@ struct Catalog::WriteStatements {
             "gps_lon = ?15, updated_at = ?16",
             "DELETE FROM metadata WHERE hash = ?1",
             "INSERT OR REPLACE INTO metadata(hash, key, value) VALUES (?1, ?2, ?3)",
-            "DELETE FROM auto_tags WHERE hash = ?1",
+            "DELETE FROM auto_tags WHERE hash = ?1 AND source = ?2",
             "INSERT OR REPLACE INTO auto_tags(hash, name, category, source, confidence) VALUES (?1, ?2, ?3, ?4, ?5)",
             "INSERT OR REPLACE INTO thumbnails(hash, size, width, height, path, bytes, last_used) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             "INSERT INTO files(path, hash, size, mtime_ns, status, seen_at) VALUES (?1, ?2, ?3, ?4, 'ok', ?5) "
             "ON CONFLICT(path) DO UPDATE SET hash = ?2, size = ?3, mtime_ns = ?4, status = 'ok', seen_at = ?5",
             "DELETE FROM failures WHERE path = ?1",
+            "DELETE FROM regions WHERE hash = ?1 AND source = ?2",
+            "INSERT OR REPLACE INTO regions(hash, source, idx, kind, label, confidence, x, y, w, h, points, quality, "
+            "embedding, embedding_model) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         };
         std::vector<Statement> prepared;
         for (std::string_view q : sql) {
@@ -173,7 +193,7 @@ struct Catalog::WriteStatements {
             prepared.push_back(std::move(*stmt));
         }
         auto at = [&](std::size_t i) { return std::move(prepared[i]); };
-        return std::make_unique<WriteStatements>(at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7), at(8), at(9), at(10));
+        return std::make_unique<WriteStatements>(at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7), at(8), at(9), at(10), at(11), at(12));
     }
 };
 
@@ -203,8 +223,19 @@ Expected<void> Catalog::write(const PhotoResult& r, int64_t seen_at) {
                          number_or_null(m.get_number(LBX_FIELD_GPS_LON)), now}));
     LBX_TRY(w.clear_metadata.run({r.hash}));
     for (const auto& [key, value] : m.entries) LBX_TRY(w.add_metadata.run({r.hash, key, value}));
-    LBX_TRY(w.clear_tags.run({r.hash}));  // auto tags only: user_tags are never touched here
+    // Auto tags and regions of the tag stages that ran replace theirs; those of a stage that did not run
+    // this time (`--analysis off`, `--only`) stay. User tags are never touched here.
+    for (const std::string& source : r.tag_sources) {
+        LBX_TRY(w.clear_tags.run({r.hash, source}));
+        LBX_TRY(w.clear_regions.run({r.hash, source}));
+    }
     for (const Tag& t : r.tags) LBX_TRY(w.add_tag.run({r.hash, t.name, t.category, t.source, t.confidence}));
+    std::map<std::string, int64_t> next_index;  // per source
+    for (const Region& g : r.regions) {
+        LBX_TRY(w.add_region.run({r.hash, g.source, next_index[g.source]++, g.kind, g.label, g.confidence, g.x, g.y, g.width,
+                                  g.height, floats_or_null(g.points), g.quality, floats_or_null(g.embedding),
+                                  g.embedding.empty() ? SqlValue{} : SqlValue{g.embedding_model}}));
+    }
     // A thumbnail just made counts as just used: a new import is what the user looks at next.
     for (const StoredThumbnail& t : r.thumbnails)
         LBX_TRY(w.add_thumb.run({r.hash, int64_t{t.size}, int64_t{t.width}, int64_t{t.height}, t.path, file_bytes(t.path), now}));
@@ -322,7 +353,8 @@ Expected<int64_t> Catalog::remove_photos(const std::vector<std::string>& hashes)
     const std::string_view deletes[] = {
         "DELETE FROM files WHERE hash = ?1",     "DELETE FROM metadata WHERE hash = ?1",
         "DELETE FROM auto_tags WHERE hash = ?1", "DELETE FROM user_tags WHERE hash = ?1",
-        "DELETE FROM thumbnails WHERE hash = ?1", "DELETE FROM photos WHERE hash = ?1",
+        "DELETE FROM thumbnails WHERE hash = ?1", "DELETE FROM regions WHERE hash = ?1",
+        "DELETE FROM photos WHERE hash = ?1",
     };
     std::vector<Statement> statements;
     for (std::string_view sql : deletes) {
@@ -422,6 +454,31 @@ Expected<std::optional<PhotoDetails>> Catalog::photo(const std::string& hash) {
             if (!row) return unexpected(row.error());
             if (!*row) break;
             d.auto_tags.push_back(Tag{stmt->column_text(0), stmt->column_text(1), stmt->column_double(2), stmt->column_text(3)});
+        }
+    }
+    {
+        auto stmt = db_->prepare("SELECT kind, label, confidence, x, y, w, h, points, quality, embedding, embedding_model, source "
+                                 "FROM regions WHERE hash = ?1 ORDER BY source, idx");
+        if (!stmt) return unexpected(stmt.error());
+        stmt->bind({hash});
+        for (;;) {
+            auto row = stmt->step();
+            if (!row) return unexpected(row.error());
+            if (!*row) break;
+            Region g;
+            g.kind = stmt->column_text(0);
+            g.label = stmt->column_text(1);
+            g.confidence = stmt->column_double(2);
+            g.x = stmt->column_double(3);
+            g.y = stmt->column_double(4);
+            g.width = stmt->column_double(5);
+            g.height = stmt->column_double(6);
+            g.points = floats_of(stmt->column_blob(7));
+            g.quality = stmt->column_double(8);
+            g.embedding = floats_of(stmt->column_blob(9));
+            g.embedding_model = stmt->column_text(10);
+            g.source = stmt->column_text(11);
+            d.regions.push_back(std::move(g));
         }
     }
     auto user = user_tags(hash);

@@ -57,6 +57,7 @@ struct PhotoDetails {
     std::vector<Tag> auto_tags;                                 // with the plugin that made each (source)
     std::vector<std::string> user_tags;
     std::vector<StoredThumbnail> thumbnails;                    // by size
+    std::vector<Region> regions;                                // objects, faces: by plugin, in the order found
 };
 
 struct BatchPolicy {

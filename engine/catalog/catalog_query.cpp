@@ -125,8 +125,28 @@ void term_sql(const Term& t, SqlCondition& out) {
             }
             return;
         }
+        case Field::label:
+        case Field::group:
+            // Labels and groups are auto tags of their own categories (the objects stage makes them).
+            out.sql += "f.hash IN (SELECT hash FROM auto_tags WHERE category = ? AND name = ? COLLATE NOCASE)";
+            add(p, t.field == Field::label ? "label" : "group", t.value);
+            return;
+        case Field::faces: {
+            // A count of face regions; `faces:0` and `faces:<2` include photos without any.
+            const std::string count = "(SELECT count(*) FROM regions r WHERE r.hash = f.hash AND r.kind = 'face')";
+            if (t.compare == Compare::range) {
+                out.sql += count + " BETWEEN ? AND ?";
+                add(p, std::strtod(t.value.c_str(), nullptr), std::strtod(t.high.c_str(), nullptr));
+            } else {
+                out.sql += count + " " + operator_of(t.compare) + " ?";
+                add(p, std::strtod(t.value.c_str(), nullptr));
+            }
+            return;
+        }
         case Field::has:
-            if (t.value == "gps") out.sql += "(p.gps_lat IS NOT NULL AND p.gps_lon IS NOT NULL)";
+            if (t.value == "faces") out.sql += "f.hash IN (SELECT hash FROM regions WHERE kind = 'face')";
+            else if (t.value == "objects") out.sql += "f.hash IN (SELECT hash FROM regions WHERE kind = 'object')";
+            else if (t.value == "gps") out.sql += "(p.gps_lat IS NOT NULL AND p.gps_lon IS NOT NULL)";
             else if (t.value == "tags") out.sql += "EXISTS (SELECT 1 FROM auto_tags t WHERE t.hash = f.hash)";
             else if (t.value == "usertags") out.sql += "EXISTS (SELECT 1 FROM user_tags u WHERE u.hash = f.hash)";
             else out.sql += "EXISTS (SELECT 1 FROM thumbnails th WHERE th.hash = f.hash)";

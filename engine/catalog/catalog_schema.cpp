@@ -138,7 +138,32 @@ PRAGMA analysis_limit = 1000;
 ANALYZE;
 )sql";
 
-constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kVersion1, kVersion2, kVersion3};
+// Version 4: regions (plugin API 1.2): objects and faces found in a photo, by the plugin that found them
+// (`source`, so that a rescan without a stage keeps what it found before). Boxes are fractions of the
+// upright image; keypoints and embeddings are little-endian float32 arrays.
+constexpr std::string_view kVersion4 = R"sql(
+CREATE TABLE regions (
+    hash TEXT NOT NULL,
+    source TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    label TEXT NOT NULL DEFAULT '',
+    confidence REAL NOT NULL,
+    x REAL NOT NULL,
+    y REAL NOT NULL,
+    w REAL NOT NULL,
+    h REAL NOT NULL,
+    points BLOB,
+    quality REAL NOT NULL DEFAULT 0,
+    embedding BLOB,
+    embedding_model TEXT,
+    PRIMARY KEY (hash, source, idx)
+) WITHOUT ROWID;
+CREATE INDEX regions_kind ON regions(kind, label COLLATE NOCASE);
+CREATE INDEX auto_tags_category ON auto_tags(category, name COLLATE NOCASE);
+)sql";
+
+constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4};
 
 }  // namespace
 

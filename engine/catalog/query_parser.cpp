@@ -24,6 +24,7 @@ constexpr std::array kFields{
     FieldName{"place", Field::place},   FieldName{"year", Field::year},     FieldName{"date", Field::date},
     FieldName{"iso", Field::iso},       FieldName{"focal", Field::focal},   FieldName{"f", Field::aperture},
     FieldName{"has", Field::has},       FieldName{"failed", Field::failed}, FieldName{"path", Field::path},
+    FieldName{"label", Field::label},   FieldName{"group", Field::group},   FieldName{"faces", Field::faces},
 };
 
 class Parser {
@@ -205,7 +206,7 @@ private:
         if (value.empty() && term.field != Field::failed) return fail(value_at, "'" + name + ":' needs a value");
 
         const bool numeric = term.field == Field::iso || term.field == Field::focal || term.field == Field::aperture ||
-                             term.field == Field::year;
+                             term.field == Field::year || term.field == Field::faces;
         if (numeric || term.field == Field::date) {
             static constexpr std::pair<std::string_view, Compare> kOps[] = {
                 {">=", Compare::greater_equal}, {"<=", Compare::less_equal}, {">", Compare::greater},
@@ -232,8 +233,9 @@ private:
             }
             if (value.empty()) return fail(value_at, "'" + name + ":' needs a value after the comparison");
         }
-        if (term.field == Field::has && value != "gps" && value != "tags" && value != "usertags" && value != "thumbnail") {
-            return fail(value_at, "unknown 'has:" + value + "' (known: gps, tags, usertags, thumbnail)");
+        if (term.field == Field::has && value != "gps" && value != "tags" && value != "usertags" && value != "thumbnail" &&
+            value != "faces" && value != "objects") {
+            return fail(value_at, "unknown 'has:" + value + "' (known: gps, tags, usertags, thumbnail, faces, objects)");
         }
         term.value = std::move(value);
         return node;

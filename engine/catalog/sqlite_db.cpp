@@ -29,11 +29,19 @@ Statement& Statement::bind(const std::vector<SqlValue>& values) {
                 if constexpr (std::is_same_v<T, std::monostate>) sqlite3_bind_null(stmt_.get(), index);
                 else if constexpr (std::is_same_v<T, int64_t>) sqlite3_bind_int64(stmt_.get(), index, v);
                 else if constexpr (std::is_same_v<T, double>) sqlite3_bind_double(stmt_.get(), index, v);
+                else if constexpr (std::is_same_v<T, SqlBlob>)
+                    sqlite3_bind_blob(stmt_.get(), index, v.bytes.data(), static_cast<int>(v.bytes.size()), SQLITE_TRANSIENT);
                 else sqlite3_bind_text(stmt_.get(), index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
             },
             values[i]);
     }
     return *this;
+}
+
+std::vector<uint8_t> Statement::column_blob(int i) const {
+    const auto* data = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_.get(), i));
+    const int size = sqlite3_column_bytes(stmt_.get(), i);
+    return data == nullptr || size <= 0 ? std::vector<uint8_t>() : std::vector<uint8_t>(data, data + size);
 }
 
 Expected<bool> Statement::step() {

@@ -17,7 +17,12 @@
 
 namespace lbx::engine::catalog {
 
-using SqlValue = std::variant<std::monostate, int64_t, double, std::string>;
+// Bytes stored as a BLOB (float vectors: keypoints, embeddings).
+struct SqlBlob {
+    std::vector<uint8_t> bytes;
+};
+
+using SqlValue = std::variant<std::monostate, int64_t, double, std::string, SqlBlob>;
 
 class Statement {
 public:
@@ -42,6 +47,7 @@ public:
     double column_double(int i) const { return sqlite3_column_double(stmt_.get(), i); }
     bool column_is_null(int i) const { return sqlite3_column_type(stmt_.get(), i) == SQLITE_NULL; }
     std::string column_text(int i) const;
+    std::vector<uint8_t> column_blob(int i) const;
     // The text without a copy: valid until the next step, reset or column call on this column.
     std::string_view column_view(int i) const;
 

@@ -93,7 +93,7 @@ TEST_CASE("bad queries are refused with the position of the problem", "[catalog]
     CHECK(error_of("iso:>abc").message.find("not a number") != std::string::npos);
     CHECK(error_of("date:2019-5").message.find("not a date") != std::string::npos);
     CHECK(error_of("date:2019..").message.find("both ends") != std::string::npos);
-    CHECK(error_of("has:faces").message.find("unknown 'has:faces'") != std::string::npos);
+    CHECK(error_of("has:pets").message.find("unknown 'has:pets'") != std::string::npos);
     CHECK(error_of("a OR").message.find("'OR' needs a term") != std::string::npos);
     CHECK(error_of("AND a").message.find("'AND' needs a term") != std::string::npos);
     CHECK(error_of("()").message == "empty parentheses");
