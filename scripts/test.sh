@@ -9,6 +9,8 @@ jobs=$(nproc)
 
 cmake --preset default >/dev/null
 cmake --build --preset default --parallel "$jobs"
+# The analysis models for the tests that run them (tests/integration/analysis_test.cpp).
+bash scripts/fetch-models.sh build/share/lightbox/models
 ctest --preset default --parallel "$jobs" "$@"
 
 if [ "${LIGHTBOX_SKIP_SANITIZER:-0}" != 1 ]; then

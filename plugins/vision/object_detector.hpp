@@ -1,0 +1,30 @@
+// CenterNet (MobileNetV3 backbone, COCO-80) from @vladmandic/human, converted to ONNX at install time
+// (scripts/models/tfjs_to_onnx.py). Facts: ../../docs/models-groundwork.md and sdk_docs/analysis.md.
+#pragma once
+
+#include "detection.hpp"
+#include "net_pool.hpp"
+
+#include <string_view>
+
+namespace lbx::plugins::vision {
+
+// The COCO-80 class names in the model's output order, spelt as COCO does ("motorcycle", "airplane",
+// "couch", "tv"; Debian darknet's coco.names has the same order with a few older spellings).
+std::string_view coco_label(int index);
+constexpr int kCocoClasses = 80;
+constexpr int kCocoPerson = 0;
+
+class ObjectDetector {
+public:
+    ObjectDetector(NetPool& nets, float threshold) : nets_(nets), threshold_(threshold) {}
+
+    // Objects in an upright RGB image, best first, boxes in its pixels.
+    std::vector<Detection> detect(const cv::Mat& rgb) const;
+
+private:
+    NetPool& nets_;
+    float threshold_;
+};
+
+}  // namespace lbx::plugins::vision

@@ -1,0 +1,47 @@
+// The built-in content-analysis plugin: stage "objects" (COCO objects, label and group tags) and stage
+// "faces" (human faces with keypoints), neural networks run with OpenCV's DNN module. Declarations only;
+// the work is in objects_stage.cpp, faces_stage.cpp and the detectors. See sdk_docs/analysis.md.
+#include "faces_stage.hpp"
+#include "models.hpp"
+#include "objects_stage.hpp"
+
+#include <lightbox/plugin.hpp>
+
+namespace {
+
+using lbx::plugins::vision::kFaceModel;
+using lbx::plugins::vision::kObjectModel;
+
+constexpr const char* kModelsHelp =
+    "the folder scripts/fetch-models.sh filled (relative to the config's folder: ../models is "
+    "<build or install>/share/lightbox/models)";
+
+const lbx_param_desc kObjectParams[] = {
+    lbx::sdk::param_path("models", "../models", kModelsHelp),
+    lbx::sdk::param_double("threshold", "0.35", 0.05, 0.99,
+                           "the lowest confidence reported (0.3 already names a sheep on an alpine meadow)"),
+    lbx::sdk::param_path("groups", "label_groups.toml", "the groups of labels (TOML; format at the top of the default file)"),
+};
+const lbx_model_desc kObjectModels[] = {kObjectModel};
+
+const lbx_param_desc kFaceParams[] = {
+    lbx::sdk::param_path("models", "../models", kModelsHelp),
+    lbx::sdk::param_double("threshold", "0.6", 0.05, 0.99, "the lowest face score considered"),
+    lbx::sdk::param_double("confident", "0.8", 0.05, 1.0,
+                           "a face scoring below this counts only inside a person found by the objects stage "
+                           "(the detector also fires on some animals' faces)"),
+};
+const lbx_model_desc kFaceModels[] = {kFaceModel};
+
+const lbx_stage_desc kObjectsStage = lbx::sdk::make_stage<lbx::plugins::vision::ObjectsStage>(
+    "objects", "objects of 80 kinds (COCO) with boxes; a tag per label and per group of labels (people, animals, ...)",
+    0, {}, kObjectParams, kObjectModels);
+
+const lbx_stage_desc kFacesStage = lbx::sdk::make_stage<lbx::plugins::vision::FacesStage>(
+    "faces", "human faces with boxes, six keypoints and a quality score", 0, {}, kFaceParams, kFaceModels);
+
+}  // namespace
+
+LBX_PLUGIN("org.lightbox.vision", "Objects and faces", "1.0.0", "MIT",
+           "content analysis with neural networks (OpenCV DNN): COCO objects and their groups, human faces",
+           &kObjectsStage, &kFacesStage)

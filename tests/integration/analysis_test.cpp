@@ -1,0 +1,301 @@
+// The analysis phase end to end with the real engine, the real models (scripts/fetch-models.sh into the
+// build tree, as scripts/test.sh does) and real photos of known content from Debian's darknet package:
+// labels, groups, boxes in upright coordinates, faces, what the catalog stores and finds, and a missing
+// or damaged model costing one stage with one clear message.
+#include "catalog/catalog.hpp"
+#include "plugins/stage_io.hpp"
+#include "sample/exif_writer.hpp"
+#include "sample/image_encoders.hpp"
+#include "sample/rgb_image.hpp"
+#include "support/child_process.hpp"
+#include "support/plugin_harness.hpp"
+#include "support/test_files.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+using namespace lbx;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kDarknet = "/usr/share/darknet/data";
+const fs::path kModels = fs::path(LIGHTBOX_TEST_DATA_DIR) / "models";
+
+void require_models_and_photos() {
+    INFO("the models are fetched by scripts/fetch-models.sh " << kModels.string() << " (scripts/test.sh runs it)");
+    REQUIRE(fs::exists(kModels / "objects" / "centernet.onnx"));
+    REQUIRE(fs::exists(kModels / "faces" / "face_detection_back_256x256_barracuda.onnx"));
+    INFO("the photos of known content come with Debian's darknet package (scripts/install-deps.sh)");
+    REQUIRE(fs::exists(kDarknet / "dog.jpg"));
+}
+
+std::map<std::string, json> run_json(const std::vector<std::string>& paths, const std::vector<std::string>& extra = {}) {
+    static const test::TempDir thumbs;
+    std::vector<std::string> args{"run", "--json", "--no-progress", "--analysis", "on", "--sizes", "256", "--thumbs",
+                                  thumbs.path().string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.insert(args.end(), paths.begin(), paths.end());
+    const test::ProcessResult r = test::run_engine(args);
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("left out") == std::string::npos);  // every analysis stage ran
+    std::map<std::string, json> by_name;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+        json j = json::parse(line);
+        const std::string name = fs::path(j.at("path").get<std::string>()).filename().string();
+        by_name[name] = std::move(j);
+    }
+    return by_name;
+}
+
+std::set<std::string> tags_of(const json& photo, const std::string& category) {
+    std::set<std::string> out;
+    for (const json& t : photo.at("tags"))
+        if (t.at("category") == category) out.insert(t.at("name").get<std::string>());
+    return out;
+}
+
+std::vector<json> regions_of(const json& photo, const std::string& kind, const std::string& label = "") {
+    std::vector<json> out;
+    for (const json& g : photo.at("regions"))
+        if (g.at("kind") == kind && (label.empty() || g.value("label", "") == label)) out.push_back(g);
+    return out;
+}
+
+// The decoded pixels of a JPEG, through the built jpegdec stage.
+sample::RgbImage decode(const fs::path& file) {
+    const std::vector<uint8_t> bytes = test::read_file(file);
+    auto image = test::make_stage("jpegdec").decode(test::source_of(bytes, "jpeg"), 0, engine::DecodeLimits{});
+    REQUIRE(image);
+    sample::RgbImage out(image->width, image->height);
+    for (uint32_t y = 0; y < image->height; ++y)
+        std::copy_n(image->pixels.data() + std::size_t(y) * image->stride, std::size_t(image->width) * 3,
+                    out.pixels.data() + std::size_t(y) * image->width * 3);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("real photos of known content get their labels, groups and boxes", "[analysis]") {
+    require_models_and_photos();
+    test::TempDir dir;
+    std::vector<std::string> paths;
+    for (const char* name : {"dog.jpg", "person.jpg", "horses.jpg", "kite.jpg", "eagle.jpg", "giraffe.jpg"}) {
+        fs::copy_file(kDarknet / name, dir / name);
+        paths.push_back((dir / name).string());
+    }
+    auto photos = run_json(paths);
+    REQUIRE(photos.size() == 6);
+    for (const auto& [name, photo] : photos) {
+        INFO(name << ": " << photo.dump());
+        CHECK(photo.at("status") == "ok");
+    }
+    // The groups taggr shows for each, from the labels (config/label_groups.toml).
+    const std::map<std::string, std::set<std::string>> expected_groups{
+        {"dog.jpg", {"animals", "vehicles"}}, {"person.jpg", {"people", "animals"}}, {"horses.jpg", {"animals"}},
+        {"kite.jpg", {"people", "sports"}},   {"eagle.jpg", {"animals"}},            {"giraffe.jpg", {"animals"}}};
+    for (const auto& [name, groups] : expected_groups) {
+        INFO(name << ": " << photos[name].at("tags").dump());
+        CHECK(tags_of(photos[name], "group") == groups);
+    }
+    CHECK(tags_of(photos["dog.jpg"], "label").count("dog"));
+    CHECK(tags_of(photos["dog.jpg"], "label").count("bicycle"));
+    CHECK(tags_of(photos["horses.jpg"], "label") == std::set<std::string>{"horse"});
+    CHECK(tags_of(photos["person.jpg"], "label").count("person"));
+    CHECK(tags_of(photos["giraffe.jpg"], "label").count("giraffe"));
+    CHECK(tags_of(photos["eagle.jpg"], "label") == std::set<std::string>{"bird"});
+    CHECK(regions_of(photos["horses.jpg"], "object", "horse").size() >= 2);
+
+    // The dog in dog.jpg (768x576) sits lower left: about x 124-313, y 207-543 in pixels.
+    const auto dogs = regions_of(photos["dog.jpg"], "object", "dog");
+    REQUIRE(dogs.size() == 1);
+    const json& box = dogs[0].at("box");
+    CHECK(box[0].get<double>() == Approx(124.0 / 768).margin(0.05));
+    CHECK(box[1].get<double>() == Approx(207.0 / 576).margin(0.05));
+    CHECK(box[2].get<double>() == Approx((313.0 - 124) / 768).margin(0.05));
+    CHECK(box[3].get<double>() == Approx((543.0 - 207) / 576).margin(0.05));
+    CHECK(dogs[0].at("source") == "org.lightbox.vision");
+    CHECK(dogs[0].at("confidence").get<double>() >= 0.35);
+    // BlazeFace sees the dog's face in dog.jpg; without a person around it, it is not a human face.
+    CHECK(regions_of(photos["dog.jpg"], "face").empty());
+}
+
+TEST_CASE("boxes are in upright coordinates for a photo turned by its EXIF orientation", "[analysis]") {
+    require_models_and_photos();
+    test::TempDir dir;
+    const sample::RgbImage upright = decode(kDarknet / "dog.jpg");
+    for (int orientation : {6, 3, 8}) {
+        DYNAMIC_SECTION("orientation " << orientation) {
+            const sample::RgbImage stored = sample::store_for_orientation(upright, orientation);
+            sample::ExifSpec spec;
+            spec.orientation = orientation;
+            const fs::path file = dir / ("dog-" + std::to_string(orientation) + ".jpg");
+            test::write_file(file, sample::with_exif(sample::encode_jpeg(stored, 92), spec));
+            auto photos = run_json({file.string()});
+            const json& photo = photos.begin()->second;
+            const auto dogs = regions_of(photo, "object", "dog");
+            INFO(photo.dump());
+            REQUIRE(dogs.size() == 1);
+            const json& box = dogs[0].at("box");
+            CHECK(box[0].get<double>() == Approx(124.0 / 768).margin(0.06));
+            CHECK(box[1].get<double>() == Approx(207.0 / 576).margin(0.06));
+            CHECK(box[2].get<double>() == Approx((313.0 - 124) / 768).margin(0.06));
+            CHECK(box[3].get<double>() == Approx((543.0 - 207) / 576).margin(0.06));
+        }
+    }
+}
+
+TEST_CASE("photos with nothing in them: no labels, no faces, no error", "[analysis]") {
+    require_models_and_photos();
+    test::TempDir dir;
+    test::write_file(dir / "grey.jpg", sample::encode_jpeg(sample::make_solid(640, 480, {128, 128, 128})));
+    test::write_file(dir / "tiny.png", sample::encode_png(sample::make_solid(3, 2, {10, 200, 30})));
+    test::write_file(dir / "scene.webp", sample::encode_webp(sample::make_scene(1200, 300, 7)));
+    auto photos = run_json({(dir / "grey.jpg").string(), (dir / "tiny.png").string(), (dir / "scene.webp").string()});
+    REQUIRE(photos.size() == 3);
+    for (const auto& [name, photo] : photos) {
+        INFO(name << ": " << photo.dump());
+        CHECK(photo.at("status") == "ok");
+        CHECK(regions_of(photo, "face").empty());
+        CHECK(tags_of(photo, "group").empty());
+    }
+}
+
+TEST_CASE("the catalog stores regions, finds labels, groups and faces, and keeps them when analysis is off", "[analysis]") {
+    require_models_and_photos();
+    test::TempDir dir;
+    fs::create_directories(dir / "photos");
+    for (const char* name : {"dog.jpg", "horses.jpg", "kite.jpg"}) fs::copy_file(kDarknet / name, dir / "photos" / name);
+    const std::string library = (dir / "library.lbx").string();
+    const auto run = [&](const std::string& analysis) {
+        const test::ProcessResult r = test::run_engine({"run", "--no-progress", "--analysis", analysis, "--sizes", "256", "--thumbs", (dir / "thumbs").string(),
+                                                        "--catalog", library, (dir / "photos").string()});
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+    };
+    const auto query = [&](const std::string& q) {
+        const test::ProcessResult r = test::run_engine({"query", "--catalog", library, q});
+        INFO(q << ": " << r.err);
+        REQUIRE(r.exit_code == 0);
+        std::set<std::string> names;
+        std::istringstream lines(r.out);
+        for (std::string line; std::getline(lines, line);)
+            names.insert(fs::path(line.substr(0, line.find("  "))).filename().string());
+        return names;
+    };
+    run("on");
+    CHECK(query("dog") == std::set<std::string>{"dog.jpg"});
+    CHECK(query("label:horse") == std::set<std::string>{"horses.jpg"});
+    CHECK(query("group:animals") == std::set<std::string>{"dog.jpg", "horses.jpg"});
+    CHECK(query("animals -vehicles") == std::set<std::string>{"horses.jpg"});
+    CHECK(query("group:sports") == std::set<std::string>{"kite.jpg"});
+    CHECK(query("has:objects").size() == 3);
+    CHECK(query("faces:0").size() == 3);
+    CHECK(query("has:faces").empty());
+
+    auto opened = engine::catalog::Catalog::open(library);
+    REQUIRE(opened);
+    const auto hash = json::parse(test::run_engine({"run", "--json", "--only", "metadata", (dir / "photos" / "dog.jpg").string()}).out)
+                          .at("hash")
+                          .get<std::string>();
+    auto details = (*opened)->photo(hash);
+    REQUIRE(details);
+    REQUIRE(details->has_value());
+    const auto& regions = (**details).regions;
+    CHECK(std::count_if(regions.begin(), regions.end(), [](const engine::Region& g) { return g.label == "dog"; }) == 1);
+    opened->reset();
+
+    // The same photo at a new path, scanned with analysis off: its labels stay (nothing stored is lost).
+    fs::rename(dir / "photos" / "dog.jpg", dir / "photos" / "dog-moved.jpg");
+    run("off");
+    CHECK(query("label:dog") == std::set<std::string>{"dog-moved.jpg"});
+    CHECK(query("has:objects").size() == 3);
+}
+
+TEST_CASE("a missing or damaged model costs its stage, once, with the file and the checksum named", "[analysis]") {
+    require_models_and_photos();
+    test::TempDir dir;
+    // A model folder with the face model intact and the object model missing, then damaged.
+    fs::create_directories(dir / "models" / "faces");
+    fs::copy(kModels / "faces", dir / "models" / "faces", fs::copy_options::recursive);
+    fs::create_directories(dir / "models" / "objects");
+    const std::string config = R"(
+[[stage]]
+kind = "metadata"
+[[stage]]
+kind = "decode"
+[[stage]]
+kind = "tag"
+use = "objects"
+phase = "analysis"
+optional = true
+[stage.params]
+models = "models"
+groups = "GROUPS"
+[[stage]]
+kind = "tag"
+use = "faces"
+phase = "analysis"
+optional = true
+[stage.params]
+models = "models"
+)";
+    std::string text = config;
+    text.replace(text.find("GROUPS"), 6, (fs::path(LIGHTBOX_TEST_DATA_DIR) / "config" / "label_groups.toml").string());
+    std::ofstream(dir / "pipeline.toml") << text;
+    fs::copy_file(kDarknet / "dog.jpg", dir / "dog.jpg");
+    fs::copy_file(kDarknet / "horses.jpg", dir / "horses.jpg");
+    const auto run = [&] {
+        return test::run_engine({"run", "--json", "--no-progress", "--analysis", "on", "--thumbs", (dir / "thumbs").string(), "--config", (dir / "pipeline.toml").string(),
+                                 (dir / "dog.jpg").string(), (dir / "horses.jpg").string()});
+    };
+
+    test::ProcessResult missing = run();
+    INFO(missing.err);
+    CHECK(missing.exit_code == 0);
+    const std::string model_file = (dir / "models" / "objects" / "centernet.onnx").string();
+    CHECK(missing.err.find("stage 'objects' left out") != std::string::npos);
+    CHECK(missing.err.find("model file '" + model_file + "' not found") != std::string::npos);
+    CHECK(missing.err.find("scripts/fetch-models.sh") != std::string::npos);
+    // Said once, not once per file or per worker.
+    CHECK(missing.err.find("left out") == missing.err.rfind("left out"));
+    std::istringstream lines(missing.out);
+    int photos = 0;
+    for (std::string line; std::getline(lines, line); ++photos) CHECK(json::parse(line).at("status") == "ok");
+    CHECK(photos == 2);
+
+    // Damaged: the right name, other bytes.
+    std::vector<uint8_t> bytes = test::read_file(kModels / "objects" / "centernet.onnx");
+    bytes.resize(bytes.size() / 2);
+    test::write_file(model_file, bytes);
+    test::ProcessResult damaged = run();
+    INFO(damaged.err);
+    CHECK(damaged.exit_code == 0);
+    CHECK(damaged.err.find("has SHA-256") != std::string::npos);
+    CHECK(damaged.err.find("expected 517b70580cdaf7daab579fc678c214113f985d0f35af18479e92474cf17b4a29") != std::string::npos);
+
+    // `plugins inspect` names each model, where it comes from and its licence.
+    const test::ProcessResult inspect = test::run_engine({"plugins", "inspect", "objects", "--json"});
+    REQUIRE(inspect.exit_code == 0);
+    const json plugin = json::parse(inspect.out);
+    bool found = false;
+    for (const json& stage : plugin.at("stages")) {
+        for (const json& m : stage.value("models", json::array())) {
+            if (m.at("file") != "objects/centernet.onnx") continue;
+            found = true;
+            CHECK(m.at("source").get<std::string>().find("@vladmandic/human@3.3.6") != std::string::npos);
+            CHECK(m.at("license").get<std::string>().find("MIT") != std::string::npos);
+            CHECK(m.at("sha256") == "517b70580cdaf7daab579fc678c214113f985d0f35af18479e92474cf17b4a29");
+        }
+    }
+    CHECK(found);
+}
