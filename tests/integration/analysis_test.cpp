@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <set>
@@ -152,6 +153,34 @@ TEST_CASE("boxes are in upright coordinates for a photo turned by its EXIF orien
             CHECK(box[3].get<double>() == Approx((543.0 - 207) / 576).margin(0.06));
         }
     }
+}
+
+TEST_CASE("faces in a real group photo get keypoints and a 128-D identity embedding", "[analysis][corpus]") {
+    require_models_and_photos();
+    REQUIRE(fs::exists(kModels / "identity" / "face_embedding.onnx"));
+    const fs::path corpus = test::shared_corpus_dir();
+    if (corpus.empty()) {
+        WARN("../shared/corpus is absent: the real-face check is skipped");
+        return;
+    }
+    // Two people facing the camera (labelled in bench/analysis/corpus_labels.tsv).
+    const fs::path photo = corpus / "good" / "drewnoakes-metadata-extractor-images" / "jpg" / "Canon_EOS_D60.jpg";
+    auto photos = run_json({photo.string()});
+    const auto faces = regions_of(photos.begin()->second, "face");
+    INFO(photos.begin()->second.dump());
+    REQUIRE(faces.size() == 2);
+    for (const json& face : faces) {
+        CHECK(face.at("points").size() == 6);
+        CHECK(face.at("embedding_model") == "dlib-resnet-128");
+        REQUIRE(face.at("embedding").size() == 128);
+    }
+    // Two different people: their embeddings are far apart (dlib: about 0.5-0.55 separates people).
+    double distance = 0;
+    for (std::size_t i = 0; i < 128; ++i) {
+        const double d = faces[0].at("embedding")[i].get<double>() - faces[1].at("embedding")[i].get<double>();
+        distance += d * d;
+    }
+    CHECK(std::sqrt(distance) > 0.55);
 }
 
 TEST_CASE("photos with nothing in them: no labels, no faces, no error", "[analysis]") {
