@@ -155,7 +155,7 @@ std::vector<std::string> Catalog::drop_pending() {
 // preparing eleven statements for each cost more than running them.
 struct Catalog::WriteStatements {
     Statement touch, failed_file, failure, photo, clear_metadata, add_metadata, clear_tags, add_tag, add_thumb, file,
-        clear_failure, clear_regions, add_region;
+        clear_failure, clear_regions, add_region, clear_marks, add_mark, photo_exists;
 
     static Expected<std::unique_ptr<WriteStatements>> prepare(Database& db) {
         const std::string_view sql[] = {
@@ -185,6 +185,10 @@ struct Catalog::WriteStatements {
             "DELETE FROM regions WHERE hash = ?1 AND source = ?2",
             "INSERT OR REPLACE INTO regions(hash, source, idx, kind, label, confidence, x, y, w, h, points, quality, "
             "embedding, embedding_model) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            "DELETE FROM analyses WHERE hash = ?1 AND plugin = ?2",
+            "INSERT OR REPLACE INTO analyses(hash, stage, plugin, plugin_version, analysed_at, error) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "SELECT 1 FROM photos WHERE hash = ?1",
         };
         std::vector<Statement> prepared;
         for (std::string_view q : sql) {
@@ -193,7 +197,8 @@ struct Catalog::WriteStatements {
             prepared.push_back(std::move(*stmt));
         }
         auto at = [&](std::size_t i) { return std::move(prepared[i]); };
-        return std::make_unique<WriteStatements>(at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7), at(8), at(9), at(10), at(11), at(12));
+        return std::make_unique<WriteStatements>(at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7), at(8), at(9), at(10), at(11), at(12),
+                                                at(13), at(14), at(15));
     }
 };
 
@@ -206,6 +211,19 @@ Expected<void> Catalog::write(const PhotoResult& r, int64_t seen_at) {
     WriteStatements& w = *write_statements_;
     if (r.unchanged) return w.touch.run({seen_at, r.path});
     const int64_t now = now_us();
+    if (r.analysis_only) {
+        // The photo may have left the library since it was picked (RemovePhotos): nothing to attach to.
+        auto exists = w.photo_exists.bind({r.hash}).step();
+        if (!exists) return unexpected(exists.error());
+        w.photo_exists.reset();
+        if (!*exists) return {};
+    }
+    if (!r.ok() && r.analysis_only) {
+        // The worker died or hung on it: the marks (with the error) keep it from being retried in a loop.
+        for (const AnalysisMark& mark : r.analysed)
+            LBX_TRY(w.add_mark.run({r.hash, mark.stage_id, mark.plugin, mark.plugin_version, now, mark.error}));
+        return {};
+    }
     if (!r.ok()) {
         const StageFailure& f = *r.failure;
         LBX_TRY(w.failed_file.run({r.path, static_cast<int64_t>(r.file_size), r.mtime_ns, seen_at}));
@@ -213,6 +231,35 @@ Expected<void> Catalog::write(const PhotoResult& r, int64_t seen_at) {
                               f.code, f.message, now});
     }
 
+    if (!r.analysis_only) LBX_TRY(write_photo(r, now));
+    // Auto tags, regions and ledger marks of the tag stages that ran replace theirs; those of a stage that
+    // did not run this time (`--analysis off`, `--only`) stay. User tags are never touched here. A plugin
+    // that ran clears its marks too: a stage of it left out this time is then due again, since the
+    // regions it made were just cleared with the plugin's.
+    for (const std::string& source : r.tag_sources) {
+        LBX_TRY(w.clear_tags.run({r.hash, source}));
+        LBX_TRY(w.clear_regions.run({r.hash, source}));
+        LBX_TRY(w.clear_marks.run({r.hash, source}));
+    }
+    for (const Tag& t : r.tags) LBX_TRY(w.add_tag.run({r.hash, t.name, t.category, t.source, t.confidence}));
+    std::map<std::string, int64_t> next_index;  // per source
+    for (const Region& g : r.regions) {
+        LBX_TRY(w.add_region.run({r.hash, g.source, next_index[g.source]++, g.kind, g.label, g.confidence, g.x, g.y, g.width,
+                                  g.height, floats_or_null(g.points), g.quality, floats_or_null(g.embedding),
+                                  g.embedding.empty() ? SqlValue{} : SqlValue{g.embedding_model}}));
+    }
+    for (const AnalysisMark& mark : r.analysed)
+        LBX_TRY(w.add_mark.run({r.hash, mark.stage_id, mark.plugin, mark.plugin_version, now, mark.error}));
+    if (r.analysis_only) return {};
+    // A thumbnail just made counts as just used: a new import is what the user looks at next.
+    for (const StoredThumbnail& t : r.thumbnails)
+        LBX_TRY(w.add_thumb.run({r.hash, int64_t{t.size}, int64_t{t.width}, int64_t{t.height}, t.path, file_bytes(t.path), now}));
+    LBX_TRY(w.file.run({r.path, r.hash, static_cast<int64_t>(r.file_size), r.mtime_ns, seen_at}));
+    return w.clear_failure.run({r.path});
+}
+
+Expected<void> Catalog::write_photo(const PhotoResult& r, int64_t now) {
+    WriteStatements& w = *write_statements_;
     const Metadata& m = r.metadata;
     LBX_TRY(w.photo.run({r.hash, r.format, static_cast<int64_t>(r.file_size), int64_t{r.width}, int64_t{r.height},
                          text_or_null(m.get_text(LBX_FIELD_TAKEN_AT)), text_or_null(m.get_text(LBX_FIELD_MAKE)),
@@ -223,24 +270,7 @@ Expected<void> Catalog::write(const PhotoResult& r, int64_t seen_at) {
                          number_or_null(m.get_number(LBX_FIELD_GPS_LON)), now}));
     LBX_TRY(w.clear_metadata.run({r.hash}));
     for (const auto& [key, value] : m.entries) LBX_TRY(w.add_metadata.run({r.hash, key, value}));
-    // Auto tags and regions of the tag stages that ran replace theirs; those of a stage that did not run
-    // this time (`--analysis off`, `--only`) stay. User tags are never touched here.
-    for (const std::string& source : r.tag_sources) {
-        LBX_TRY(w.clear_tags.run({r.hash, source}));
-        LBX_TRY(w.clear_regions.run({r.hash, source}));
-    }
-    for (const Tag& t : r.tags) LBX_TRY(w.add_tag.run({r.hash, t.name, t.category, t.source, t.confidence}));
-    std::map<std::string, int64_t> next_index;  // per source
-    for (const Region& g : r.regions) {
-        LBX_TRY(w.add_region.run({r.hash, g.source, next_index[g.source]++, g.kind, g.label, g.confidence, g.x, g.y, g.width,
-                                  g.height, floats_or_null(g.points), g.quality, floats_or_null(g.embedding),
-                                  g.embedding.empty() ? SqlValue{} : SqlValue{g.embedding_model}}));
-    }
-    // A thumbnail just made counts as just used: a new import is what the user looks at next.
-    for (const StoredThumbnail& t : r.thumbnails)
-        LBX_TRY(w.add_thumb.run({r.hash, int64_t{t.size}, int64_t{t.width}, int64_t{t.height}, t.path, file_bytes(t.path), now}));
-    LBX_TRY(w.file.run({r.path, r.hash, static_cast<int64_t>(r.file_size), r.mtime_ns, seen_at}));
-    return w.clear_failure.run({r.path});
+    return {};
 }
 
 Expected<int64_t> Catalog::mark_missing(const std::vector<std::string>& roots, int64_t seen_at) {
@@ -354,6 +384,7 @@ Expected<int64_t> Catalog::remove_photos(const std::vector<std::string>& hashes)
         "DELETE FROM files WHERE hash = ?1",     "DELETE FROM metadata WHERE hash = ?1",
         "DELETE FROM auto_tags WHERE hash = ?1", "DELETE FROM user_tags WHERE hash = ?1",
         "DELETE FROM thumbnails WHERE hash = ?1", "DELETE FROM regions WHERE hash = ?1",
+        "DELETE FROM analyses WHERE hash = ?1",
         "DELETE FROM photos WHERE hash = ?1",
     };
     std::vector<Statement> statements;
@@ -401,6 +432,22 @@ Expected<std::vector<FailureRecord>> Catalog::failures(int64_t offset, int64_t l
         out.push_back({stmt->column_text(0), stmt->column_text(1), stmt->column_text(2), stmt->column_text(3),
                        stmt->column_text(4), stmt->column_text(5), stmt->column_int(6), stmt->column_int(7)});
     }
+}
+
+Expected<std::optional<std::string>> Catalog::state_value(const std::string& key) {
+    auto stmt = db_->prepare("SELECT value FROM library_state WHERE key = ?1");
+    if (!stmt) return unexpected(stmt.error());
+    auto row = stmt->bind({key}).step();
+    if (!row) return unexpected(row.error());
+    if (!*row) return std::optional<std::string>{};
+    return std::optional<std::string>{stmt->column_text(0)};
+}
+
+Expected<void> Catalog::set_state_value(const std::string& key, const std::string& value) {
+    LBX_TRY(flush());
+    auto stmt = db_->prepare("INSERT INTO library_state(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2");
+    if (!stmt) return unexpected(stmt.error());
+    return stmt->run({key, value});
 }
 
 Expected<int64_t> Catalog::failure_count() {

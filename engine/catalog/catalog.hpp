@@ -138,6 +138,10 @@ public:
     // for 100 000 photos). Called after each scan: without them a tag query may walk every file.
     Expected<void> update_statistics();
 
+    // Small values the library keeps across engines (library_state): `analysis_paused` = "1".
+    Expected<std::optional<std::string>> state_value(const std::string& key);
+    Expected<void> set_state_value(const std::string& key, const std::string& value);
+
     Expected<CatalogStats> stats();
     Expected<std::string> integrity_check();  // "ok" when sound
     Database& database() { return *db_; }
@@ -151,6 +155,7 @@ private:
     struct WriteStatements;  // prepared once, on the first write (catalog.cpp)
 
     Expected<void> write(const PhotoResult& result, int64_t seen_at);
+    Expected<void> write_photo(const PhotoResult& result, int64_t now);  // the photos row and its metadata
 
     std::unique_ptr<Database> db_;  // declared first: destroyed last, after the statements prepared on it
     std::unique_ptr<WriteStatements> write_statements_;

@@ -163,7 +163,29 @@ CREATE INDEX regions_kind ON regions(kind, label COLLATE NOCASE);
 CREATE INDEX auto_tags_category ON auto_tags(category, name COLLATE NOCASE);
 )sql";
 
-constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4};
+// Version 5: the analysis ledger. One row per photo and analysis-phase stage that ran on it, with the
+// plugin version: the analysis phase picks the photos without a row for today's stage and version, so a
+// photo is analysed again only when its content (a new hash) or the analysing plugin changed. `error` is
+// empty when the stage succeeded ("code: message" otherwise: not retried until the plugin changes).
+// library_state: what the library remembers across engines (`analysis_paused`).
+constexpr std::string_view kVersion5 = R"sql(
+CREATE TABLE analyses (
+    hash TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    plugin TEXT NOT NULL,
+    plugin_version TEXT NOT NULL,
+    analysed_at INTEGER NOT NULL,
+    error TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (hash, stage)
+) WITHOUT ROWID;
+
+CREATE TABLE library_state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
 
 }  // namespace
 

@@ -73,13 +73,15 @@ Expected<void> FacetIndex::rebuild(Database& db) {
                            });
     if (!photos) return photos;
 
-    std::vector<std::pair<uint32_t, uint32_t>> tag_pairs, place_pairs;
+    std::vector<std::pair<uint32_t, uint32_t>> tag_pairs, place_pairs, group_pairs, label_pairs;
     auto add_tag = [&](Statement& s, bool automatic) {
         key.assign(s.column_view(0));
         const auto found = photo_of_hash_.find(key);
         if (found == photo_of_hash_.end()) return;
         const std::string_view category = automatic ? s.column_view(2) : std::string_view("user");
         if (category == "place") place_pairs.emplace_back(found->second, intern(s.column_view(1)));
+        else if (category == "group") group_pairs.emplace_back(found->second, intern(s.column_view(1)));
+        else if (category == "label") label_pairs.emplace_back(found->second, intern(s.column_view(1)));
         else if (category != "date" && category != "camera" && category != "lens" && category != "country")
             tag_pairs.emplace_back(found->second, intern(s.column_view(1)));
     };
@@ -94,13 +96,21 @@ Expected<void> FacetIndex::rebuild(Database& db) {
         photos_[photo].places_begin = begin;
         photos_[photo].places_end = end;
     });
+    to_ranges(group_pairs, groups_, photos_.size(), [&](uint32_t photo, uint32_t begin, uint32_t end) {
+        photos_[photo].groups_begin = begin;
+        photos_[photo].groups_end = end;
+    });
+    to_ranges(label_pairs, labels_, photos_.size(), [&](uint32_t photo, uint32_t begin, uint32_t end) {
+        photos_[photo].labels_begin = begin;
+        photos_[photo].labels_end = end;
+    });
     return {};
 }
 
 Expected<Facets> FacetIndex::count(Database& db, const std::vector<std::string>& hashes, int64_t per_facet) {
     if (auto ok = refresh(db); !ok) return unexpected(ok.error());
     std::vector<int64_t> tags(names_.size()), cameras(names_.size()), years(names_.size()), months(names_.size()),
-        places(names_.size());
+        places(names_.size()), groups(names_.size()), labels(names_.size());
     std::vector<bool> counted(photos_.size());
     for (const std::string& hash : hashes) {
         const auto found = photo_of_hash_.find(hash);
@@ -112,6 +122,8 @@ Expected<Facets> FacetIndex::count(Database& db, const std::vector<std::string>&
         if (p.month != kNone) ++months[p.month];
         for (uint32_t i = p.tags_begin; i < p.tags_end; ++i) ++tags[tags_[i]];
         for (uint32_t i = p.places_begin; i < p.places_end; ++i) ++places[places_[i]];
+        for (uint32_t i = p.groups_begin; i < p.groups_end; ++i) ++groups[groups_[i]];
+        for (uint32_t i = p.labels_begin; i < p.labels_end; ++i) ++labels[labels_[i]];
     }
     auto largest = [&](const std::vector<int64_t>& counts) {
         std::vector<FacetCount> out;
@@ -125,7 +137,8 @@ Expected<Facets> FacetIndex::count(Database& db, const std::vector<std::string>&
         out.resize(keep);
         return out;
     };
-    return Facets{largest(tags), largest(cameras), largest(years), largest(months), largest(places)};
+    return Facets{largest(tags),   largest(cameras), largest(years), largest(months),
+                  largest(places), largest(groups),  largest(labels), {}};
 }
 
 }  // namespace lbx::engine::catalog

@@ -1,6 +1,7 @@
 // `lightbox-engine run`: the headless batch. Results on stdout (one JSON object per file with --json),
 // progress and the summary on stderr, exit code 0 / 1 (some files failed, now or unchanged since an
 // earlier scan) / 2 (usage, config) / 3 (results could not be stored in the catalog) / 130.
+#include "catalog/analysis_ledger.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/scan_filter.hpp"
 #include "cli/commands.hpp"
@@ -15,6 +16,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <sstream>
+#include <unordered_map>
 #include <iostream>
 
 namespace lbx::engine::cli {
@@ -46,6 +49,84 @@ void print_human(const PhotoResult& r) {
     }
     if (!r.thumbnails.empty()) std::printf("  thumbnail %s", r.thumbnails.back().path.c_str());
     std::printf("\n");
+}
+
+// The second phase for photos the catalog already had: those unchanged since an earlier scan that
+// today's analysis stages have not seen (scanned with `--analysis off`, or by an older plugin version).
+// New and changed files were analysed on their first pass. Returns false when it stopped early (Ctrl-C)
+// or could not store its results.
+struct CatchUp {
+    uint64_t analysed = 0;
+    uint64_t failed = 0;  // a stage failed on it (recorded; not retried until the plugin changes)
+    bool interrupted = false;
+    bool not_stored = false;
+};
+
+CatchUp analyse_earlier_photos(const RunOptions& options, const PipelineConfig& full_config, const Pipeline& full_pipeline,
+                               const PluginRegistry& registry, Quarantine& quarantine, const std::filesystem::path& thumbs,
+                               catalog::Catalog& library, const std::vector<std::string>& roots, std::atomic<bool>& stop) {
+    CatchUp outcome;
+    const std::vector<AnalysisMark> stages = full_pipeline.analysis_stages();
+    auto pending = catalog::pending_analysis(library, stages, roots);
+    if (!pending) {
+        std::fprintf(stderr, "lightbox-engine: cannot list the photos still to analyse: %s\n", pending.error().message.c_str());
+        outcome.not_stored = true;
+        return outcome;
+    }
+    if (pending->empty()) return outcome;
+    std::fprintf(stderr, "lightbox-engine: analysing %zu photos scanned earlier without today's analysis stages\n",
+                 pending->size());
+    PipelineConfig config = full_config;
+    keep_analysis_phase(config);
+    auto pipeline = Pipeline::build(registry, config, thumbs);
+    if (!pipeline) {
+        std::fprintf(stderr, "lightbox-engine: %s\n", pipeline.error().message.c_str());
+        outcome.not_stored = true;
+        return outcome;
+    }
+    std::unordered_map<std::string, std::string> expected_hash;  // by path
+    std::vector<std::string> paths;
+    for (catalog::PendingPhoto& p : *pending) {
+        paths.push_back(p.path);
+        expected_hash.emplace(std::move(p.path), std::move(p.hash));
+    }
+    BatchCounts counts;
+    ProgressReporter progress(stderr, counts, options.progress);
+    BatchCallbacks callbacks;
+    callbacks.on_result = [&](const PhotoResult& r) {
+        progress.file_done(r.ok());
+        auto it = expected_hash.find(r.path);
+        if (it == expected_hash.end() || outcome.not_stored) return;
+        std::optional<PhotoResult> result = catalog::analysis_result(r, it->second, stages);
+        if (!result) return;
+        ++outcome.analysed;
+        const bool stage_failed = !result->ok() || std::any_of(result->analysed.begin(), result->analysed.end(),
+                                                               [](const AnalysisMark& m) { return !m.error.empty(); });
+        if (stage_failed) ++outcome.failed;
+        if (auto ok = library.record(*result, catalog::now_us()); !ok) {
+            outcome.not_stored = true;
+            stop.store(true);
+            progress.clear_line();
+            std::fprintf(stderr, "lightbox-engine: cannot store analysis results: %s\n", ok.error().message.c_str());
+        }
+    };
+    callbacks.on_tick = [&] { progress.tick(); };
+    auto supervision = make_supervision(isolation_options(options.isolation), options.jobs, config, thumbs,
+                                        plugin_search_path(executable_dir()), registry, &quarantine);
+    std::istringstream no_list;
+    const BatchSummary summary =
+        run_batch(make_processor_factory(**pipeline, supervision), paths, no_list, options.jobs, stop, counts, callbacks);
+    progress.clear_line();
+    if (auto ok = library.flush(); !ok && !outcome.not_stored) {
+        outcome.not_stored = true;
+        std::fprintf(stderr, "lightbox-engine: cannot store analysis results: %s\n", ok.error().message.c_str());
+    }
+    outcome.interrupted = summary.interrupted;
+    std::fprintf(stderr, "lightbox-engine: analysed %llu earlier photos in %.1f s%s%s\n",
+                 static_cast<unsigned long long>(outcome.analysed), summary.seconds,
+                 outcome.failed > 0 ? (", an analysis stage failed on " + std::to_string(outcome.failed)).c_str() : "",
+                 summary.interrupted ? " (stopped: the rest is analysed by the next run)" : "");
+    return outcome;
 }
 
 }  // namespace
@@ -211,12 +292,17 @@ int run_command(const RunOptions& options) {
                      static_cast<unsigned long long>(summary.interrupted_files));
     }
     progress.finish(summary, (*pipeline)->makes_thumbnails() && summary.ok > 0 ? thumbs.string() : std::string());
+    CatchUp catch_up;
+    const bool from_stdin = std::find(roots.begin(), roots.end(), "-") != roots.end();
+    if (library && !catalog_failed && !summary.interrupted && !from_stdin && !(*pipeline)->analysis_stages().empty()) {
+        catch_up = analyse_earlier_photos(options, *config, **pipeline, registry, quarantine, thumbs, *library, roots, stop);
+    }
     if (still_failed > 0) {
         std::fprintf(stderr, "lightbox-engine: %llu unchanged files are still failed (--retry-failed reads them again)\n",
                      static_cast<unsigned long long>(still_failed));
     }
-    if (catalog_failed) return kExitNotStored;
-    if (summary.interrupted) return kExitInterrupted;
+    if (catalog_failed || catch_up.not_stored) return kExitNotStored;
+    if (summary.interrupted || catch_up.interrupted) return kExitInterrupted;
     if (summary.ok + summary.failed + summary.unchanged == 0) std::fputs("lightbox-engine: no photo files found\n", stderr);
     return summary.failed > 0 || still_failed > 0 || statistics_failed ? kExitSomeFailed : kExitOk;
 }

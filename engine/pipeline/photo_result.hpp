@@ -37,6 +37,16 @@ struct StoredThumbnail {
     uint32_t height = 0;
 };
 
+// One analysis-phase stage that ran on a photo (the analysis ledger): the photo is analysed again only
+// when its content or that stage's plugin version changes. `error` is empty when the stage succeeded,
+// else "code: message" (a failed analysis is not retried until the plugin changes).
+struct AnalysisMark {
+    std::string stage_id;
+    std::string plugin;
+    std::string plugin_version;
+    std::string error;
+};
+
 struct PhotoResult {
     std::string path;
     bool skipped = false;  // found in a folder and not a photo (unknown content and extension): not reported
@@ -64,6 +74,10 @@ struct PhotoResult {
     // Plugin ids of the tag stages that ran on this photo: the catalog replaces their tags and regions and
     // keeps those of stages that did not run this time.
     std::vector<std::string> tag_sources;
+    std::vector<AnalysisMark> analysed;  // the analysis-phase stages that ran (their failures are warnings)
+    // A result of the analysis phase alone (a photo already in the catalog): only its tags, regions and
+    // ledger marks are stored; the file's row, metadata and thumbnails stay as the first phase left them.
+    bool analysis_only = false;
     std::vector<StoredThumbnail> thumbnails;
     double seconds = 0;   // wall time spent on this file
 

@@ -147,6 +147,7 @@ Expected<std::unique_ptr<Pipeline>> Pipeline::build(const PluginRegistry& regist
     for (const StageConfig& sc : config.stages) {
         Step step;
         step.kind = sc.kind;
+        step.analysis = sc.analysis && sc.kind == LBX_STAGE_TAG;
         if (!sc.use.empty()) {
             const LoadedStage* stage = registry.find_stage(sc.use);
             if (sc.optional && (stage == nullptr || stage->kind != sc.kind)) {
@@ -207,6 +208,16 @@ Expected<std::unique_ptr<Pipeline>> Pipeline::build(const PluginRegistry& regist
                                       [](const StageConfig& s) { return s.analysis && s.kind == LBX_STAGE_TAG; });
     if (analyses && p->decode_long_edge_ != 0) p->decode_long_edge_ = std::max(p->decode_long_edge_, kAnalysisLongEdge);
     return p;
+}
+
+std::vector<AnalysisMark> Pipeline::analysis_stages() const {
+    std::vector<AnalysisMark> out;
+    for (const Step& s : steps_) {
+        if (!s.analysis || s.fixed == nullptr) continue;
+        const LoadedStage& stage = s.fixed->stage();
+        out.push_back(AnalysisMark{stage.id, stage.plugin->id, stage.plugin->version, {}});
+    }
+    return out;
 }
 
 bool Pipeline::makes_thumbnails() const {
@@ -362,9 +373,20 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
                 const StageScope running(context, *stage);
                 auto tags = stage->tag(source, image ? &*image : nullptr, r.metadata, context,
                                        image ? orientation_to_apply(*image, r.metadata) : 1, &r.regions);
+                const LoadedStage& loaded = stage->stage();
+                if (step.analysis) {
+                    // A failed analysis must not cost the browsable photo: a warning, recorded in the
+                    // ledger so that it is not retried until the plugin changes.
+                    r.analysed.push_back(AnalysisMark{loaded.id, loaded.plugin->id, loaded.plugin->version,
+                                                      tags ? std::string() : tags.error().code + ": " + tags.error().message});
+                    if (!tags) {
+                        r.warnings.push_back(stage_failure(*stage, tags.error()));
+                        break;
+                    }
+                }
                 if (!tags) return finish(stage_failure(*stage, tags.error()));
                 r.tags.insert(r.tags.end(), tags->begin(), tags->end());
-                const std::string& plugin_id = stage->stage().plugin->id;
+                const std::string& plugin_id = loaded.plugin->id;
                 if (std::find(r.tag_sources.begin(), r.tag_sources.end(), plugin_id) == r.tag_sources.end())
                     r.tag_sources.push_back(plugin_id);
                 break;

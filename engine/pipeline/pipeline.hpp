@@ -43,6 +43,10 @@ public:
     };
     const std::vector<UnavailableStage>& unavailable_stages() const { return unavailable_; }
 
+    // The analysis-phase stages the pipeline runs, with their plugin and version (no error): what the
+    // analysis ledger compares against to find photos still to analyse.
+    std::vector<AnalysisMark> analysis_stages() const;
+
     // Use build(); public only so that std::make_unique can reach it.
     struct Token {};
     Pipeline(Token, const PipelineConfig& config, const PluginRegistry& registry, std::filesystem::path thumbnail_dir);
@@ -51,6 +55,7 @@ private:
     // One configured step. For decode and metadata without `use`, `by_format` picks the stage per file.
     struct Step {
         lbx_stage_kind kind{};
+        bool analysis = false;  // an analysis-phase stage: its failure is a warning, its run a ledger mark
         const StageInstance* fixed = nullptr;
         std::map<std::string, const StageInstance*> by_format;
     };

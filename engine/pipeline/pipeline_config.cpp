@@ -234,6 +234,12 @@ void drop_analysis_stages(PipelineConfig& config) {
     std::erase_if(config.stages, [](const StageConfig& s) { return s.analysis; });
 }
 
+void keep_analysis_phase(PipelineConfig& config) {
+    std::erase_if(config.stages, [](const StageConfig& s) {
+        return !(s.analysis || s.kind == LBX_STAGE_METADATA || s.kind == LBX_STAGE_DECODE);
+    });
+}
+
 std::optional<bool> analysis_default() {
     const char* value = std::getenv("LIGHTBOX_ANALYSIS");
     if (value == nullptr || *value == '\0' || std::string_view(value) == "on") return true;

@@ -53,8 +53,11 @@ Expected<PipelineConfig> parse_pipeline_config(const std::string& text, const st
 // `run --only`.
 Expected<void> restrict_to_kinds(PipelineConfig& config, const std::vector<std::string>& kinds);
 
-// Leaves out the analysis-phase stages (`--analysis off`).
+// Leaves out the analysis-phase stages (`--analysis off`, and the service's first phase).
 void drop_analysis_stages(PipelineConfig& config);
+// What the analysis phase runs on a photo already in the catalog: the metadata stages (the EXIF
+// orientation the boxes are upright by), the decoders and the analysis stages; no thumbnails, no rule tags.
+void keep_analysis_phase(PipelineConfig& config);
 
 // The default of `--analysis`: on, unless the environment variable LIGHTBOX_ANALYSIS says "off" (the test
 // suite sets it, so that only the tests about analysis pay for neural networks). Anything else but "on"

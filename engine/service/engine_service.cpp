@@ -1,6 +1,7 @@
 #include "service/engine_service.hpp"
 
 #include "catalog/catalog_query.hpp"
+#include "service/analysis_scheduler.hpp"
 #include "service/pipeline_defaults.hpp"
 
 #include <lightbox/ipc/token.hpp>
@@ -182,6 +183,7 @@ void EngineService::run(const std::atomic<bool>& stop, const std::function<void(
             if (std::chrono::steady_clock::now() >= *close_at + std::chrono::seconds(2)) break;
         }
         state_.jobs.prune();
+        schedule_analysis(state_);
     }
     if (loader_.joinable()) loader_.join();
     publish_inbox();  // the last events of the cancelled jobs

@@ -3,9 +3,9 @@
 namespace lbx::engine::service {
 
 ipc::Expected<uint64_t> JobTable::start(ScanRequest request, const PluginRegistry& registry, EventInbox& inbox) {
-    if (running() >= max_running_) {
+    if (running(request.kind) >= max_running_) {
         return ipc::unexpected(ipc::make_error(ipc::Status::busy, "job", "too_many_jobs",
-                                               std::to_string(running()) + " jobs are running, the limit is " +
+                                               std::to_string(running(request.kind)) + " jobs are running, the limit is " +
                                                    std::to_string(max_running_) + ": retry when one has ended"));
     }
     const uint64_t id = next_id_++;
@@ -56,6 +56,26 @@ unsigned JobTable::running() const {
     unsigned n = 0;
     for (const auto& [id, job] : jobs_) n += job->finished() ? 0 : 1;
     return n;
+}
+
+unsigned JobTable::running(ipc::JobKind kind) const {
+    unsigned n = 0;
+    for (const auto& [id, job] : jobs_) n += !job->finished() && job->kind() == kind ? 1 : 0;
+    return n;
+}
+
+ScanJob* JobTable::running_job(ipc::JobKind kind) {
+    for (const auto& [id, job] : jobs_)
+        if (!job->finished() && job->kind() == kind) return job.get();
+    return nullptr;
+}
+
+void JobTable::stop_and_wait(ipc::JobKind kind) {
+    for (auto& [id, job] : jobs_) {
+        if (job->finished() || job->kind() != kind) continue;
+        job->cancel();
+        job->wait();
+    }
 }
 
 void JobTable::cancel_all() {

@@ -3,6 +3,7 @@
 #include "catalog/catalog_query.hpp"
 #include "catalog/thumbnail_cache.hpp"
 #include "pipeline/pipeline_config.hpp"
+#include "service/analysis_scheduler.hpp"
 #include "service/pipeline_defaults.hpp"
 
 #include <lightbox/ipc/error_codes.hpp>
@@ -10,6 +11,7 @@
 #include <lightbox/ipc/version.hpp>
 
 #include <algorithm>
+#include <map>
 #include <charconv>
 #include <fstream>
 #include <set>
@@ -140,6 +142,22 @@ ipc::PhotoInfo photo_info_of(const catalog::PhotoDetails& d) {
     for (const Tag& t : d.auto_tags) info.tags.push_back({t.name, t.category, t.confidence, t.source});
     for (const std::string& t : d.user_tags) info.tags.push_back({t, "user", 1.0, "user"});
     for (const StoredThumbnail& t : d.thumbnails) info.thumbnails.push_back({t.size, t.width, t.height, t.path});
+    std::map<std::string, uint32_t> next_index;  // per source: the catalog lists them by source, then index
+    for (const Region& g : d.regions) {
+        ipc::PhotoRegion region;
+        region.source = g.source;
+        region.index = next_index[g.source]++;
+        region.kind = g.kind;
+        region.label = g.label;
+        region.confidence = g.confidence;
+        region.x = g.x;
+        region.y = g.y;
+        region.width = g.width;
+        region.height = g.height;
+        region.quality = g.quality;
+        region.has_embedding = !g.embedding.empty();
+        info.regions.push_back(std::move(region));
+    }
     return info;
 }
 
@@ -223,6 +241,8 @@ ipc::Expected<ScanRequest> RequestHandlers::scan_request_of(const std::vector<st
     for (const ipc::ParamOverride& o : overrides) {
         if (auto ok = apply_override(*config, o); !ok) return ipc::unexpected(ok.error());
     }
+    // The first phase only: the analysis phase follows as a job of its own (analysis_scheduler.hpp).
+    drop_analysis_stages(*config);
     ScanRequest scan;
     scan.paths = paths;
     scan.pipeline_name = pipeline.empty() ? state_.settings.pipeline : pipeline;
@@ -240,6 +260,7 @@ ipc::Expected<ScanRequest> RequestHandlers::scan_request_of(const std::vector<st
 
 ipc::Expected<ipc::ScanStarted> RequestHandlers::start(ipc::Expected<ScanRequest> scan) {
     if (!scan) return ipc::unexpected(scan.error());
+    yield_analysis_to_scan(state_);
     auto id = state_.jobs.start(std::move(*scan), state_.registry, state_.inbox);
     if (!id) return ipc::unexpected(id.error());
     return ipc::ScanStarted{*id};
@@ -389,8 +410,9 @@ RequestHandlers::Result<ipc::Facets> RequestHandlers::on(const ipc::Facets& requ
         for (const auto& c : in) out.push_back({c.value, static_cast<uint64_t>(c.count)});
         return out;
     };
-    return ipc::FacetsReply{convert(facets->tags), convert(facets->cameras), convert(facets->years), convert(facets->places),
-                            convert(facets->months)};
+    return ipc::FacetsReply{convert(facets->tags),   convert(facets->cameras), convert(facets->years),
+                            convert(facets->places), convert(facets->months),  convert(facets->groups),
+                            convert(facets->labels), convert(facets->people)};
 }
 
 RequestHandlers::Result<ipc::SetUserTags> RequestHandlers::on(const ipc::SetUserTags& request) {
@@ -468,10 +490,14 @@ RequestHandlers::Result<ipc::OpenLibrary> RequestHandlers::on(const ipc::OpenLib
                            "catalog '" + request.catalog + "' is a relative path: send an absolute one");
     }
     if (file == state_.catalog_file) return library_info();
-    if (state_.jobs.running() > 0) {
+    if (state_.jobs.running(ipc::JobKind::scan) > 0) {
         return error_reply(ipc::Status::busy, "catalog", "jobs_running",
-                           std::to_string(state_.jobs.running()) + " jobs are running on the current library: cancel them or wait");
+                           std::to_string(state_.jobs.running(ipc::JobKind::scan)) +
+                               " jobs are running on the current library: cancel them or wait");
     }
+    // The background analysis does not hold the library: it stops (its files in flight are kept) and
+    // starts again on the library opened.
+    state_.jobs.stop_and_wait(ipc::JobKind::analysis);
     std::error_code ec;
     std::filesystem::create_directories(file.parent_path(), ec);
     auto opened = catalog::Catalog::open(file);
@@ -482,6 +508,9 @@ RequestHandlers::Result<ipc::OpenLibrary> RequestHandlers::on(const ipc::OpenLib
     state_.catalog_file = file;
     state_.jobs.add_interrupted(*state_.catalog);
     state_.thumbnails = std::make_unique<catalog::ThumbnailCache>(*state_.catalog, state_.thumbnail_budget_bytes);
+    state_.analysis_due = true;
+    state_.analysis_job = 0;
+    state_.analysis_unavailable.clear();
     if (auto ok = refresh_defaults(state_); !ok) return ipc::unexpected(ok.error());
     return library_info();
 }
@@ -507,6 +536,7 @@ RequestHandlers::Result<ipc::SetSettings> RequestHandlers::on(const ipc::SetSett
     if (state_.thumbnail_budget_bytes < previous_budget) {
         if (auto pruned = state_.thumbnails->prune(); !pruned) return catalog_error(pruned.error());
     }
+    state_.analysis_due = true;  // another pipeline may analyse with other stages
     return settings_reply();
 }
 

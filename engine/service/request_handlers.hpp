@@ -39,6 +39,14 @@ private:
     Result<ipc::OpenLibrary> on(const ipc::OpenLibrary& request);
     Result<ipc::GetSettings> on(const ipc::GetSettings& request);
     Result<ipc::SetSettings> on(const ipc::SetSettings& request);
+    // analysis_handlers.cpp
+    Result<ipc::GetAnalysis> on(const ipc::GetAnalysis& request);
+    Result<ipc::SetAnalysisPaused> on(const ipc::SetAnalysisPaused& request);
+    // people_handlers.cpp
+    Result<ipc::ListPersons> on(const ipc::ListPersons& request);
+    Result<ipc::RenamePerson> on(const ipc::RenamePerson& request);
+    Result<ipc::MergePersons> on(const ipc::MergePersons& request);
+    Result<ipc::RemoveFace> on(const ipc::RemoveFace& request);
 
     // A scan of `paths` (absolute, checked) with a pipeline name (empty: the `pipeline` setting).
     ipc::Expected<ScanRequest> scan_request_of(const std::vector<std::string>& paths, const std::string& pipeline,

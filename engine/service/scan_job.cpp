@@ -1,5 +1,6 @@
 #include "service/scan_job.hpp"
 
+#include "catalog/analysis_ledger.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/scan_filter.hpp"
 #include "catalog/thumbnail_cache.hpp"
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include <sstream>
+#include <unordered_map>
 
 namespace lbx::engine::service {
 namespace {
@@ -42,6 +44,7 @@ ScanJob::ScanJob(uint64_t id, ScanRequest request, const PluginRegistry& registr
       start_(std::chrono::steady_clock::now()) {
     snapshot_.progress.job_id = id_;
     snapshot_.progress.state = ipc::JobState::started;
+    snapshot_.progress.kind = request_.kind;
     snapshot_.pipeline = request_.pipeline_name;
     snapshot_.catalog = request_.catalog_file.string();
     thread_ = std::jthread([this] { run(); });
@@ -50,6 +53,11 @@ ScanJob::ScanJob(uint64_t id, ScanRequest request, const PluginRegistry& registr
 ScanJob::~ScanJob() {
     stop_.store(true);
     if (thread_.joinable()) thread_.join();
+}
+
+std::vector<std::string> ScanJob::unavailable_stages() const {
+    std::lock_guard lock(mutex_);
+    return unavailable_;
 }
 
 ipc::JobSnapshot ScanJob::snapshot() const {
@@ -63,6 +71,7 @@ void ScanJob::report(ipc::JobState state, bool force) {
     last_report_ = now;
     ipc::JobProgress progress;
     progress.job_id = id_;
+    progress.kind = request_.kind;
     progress.state = state;
     progress.done = done_.load();
     progress.total = std::max(total_.load(), progress.done);
@@ -104,6 +113,7 @@ void ScanJob::fail(ipc::Error error) {
 
 void ScanJob::run() {
     lower_this_thread_priority(request_.worker_nice);
+    if (request_.kind == ipc::JobKind::analysis) return run_analysis();
     report(ipc::JobState::started, true);
     inbox_.post(ipc::Log{ipc::LogLevel::info, "engine", "job " + std::to_string(id_) + " started"});
 
@@ -206,6 +216,84 @@ void ScanJob::run() {
     inbox_.post(ipc::Log{ipc::LogLevel::info, "engine", line});
     finished_.store(true);  // before the final state, as in fail()
     report(summary.interrupted ? ipc::JobState::cancelled : ipc::JobState::completed, true);
+}
+
+}  // namespace lbx::engine::service
+
+namespace lbx::engine::service {
+
+void ScanJob::run_analysis() {
+    report(ipc::JobState::started, true);
+    auto pipeline = Pipeline::build(registry_, request_.config, request_.thumbnail_dir);
+    if (!pipeline) return fail("config", pipeline.error().message);
+    {
+        std::lock_guard lock(mutex_);
+        for (const Pipeline::UnavailableStage& s : (*pipeline)->unavailable_stages()) {
+            unavailable_.push_back(s.stage_id + ": " + s.message);
+            inbox_.post(ipc::Log{ipc::LogLevel::warning, "engine", "analysis: stage '" + s.stage_id + "' left out: " + s.message});
+        }
+    }
+    const std::vector<AnalysisMark> stages = (*pipeline)->analysis_stages();
+    auto opened = catalog::Catalog::open(request_.catalog_file);
+    if (!opened) return fail("catalog", opened.error().message);
+    catalog::Catalog& library = **opened;
+    auto pending = catalog::pending_analysis(library, stages);
+    if (!pending) return fail("catalog", pending.error().message);
+    total_.store(pending->size());
+    inbox_.post(ipc::Log{ipc::LogLevel::info, "engine",
+                         "job " + std::to_string(id_) + ": analysing " + std::to_string(pending->size()) + " photos"});
+    std::unordered_map<std::string, std::string> expected_hash;  // by path
+    std::vector<std::string> paths;
+    for (catalog::PendingPhoto& p : *pending) {
+        paths.push_back(p.path);
+        expected_hash.emplace(std::move(p.path), std::move(p.hash));
+    }
+
+    BatchSummary summary;
+    std::optional<Error> catalog_error;
+    if (!paths.empty()) {
+        auto supervision = make_supervision(request_.isolation, request_.workers, request_.config, request_.thumbnail_dir,
+                                            request_.plugin_dirs, registry_, request_.quarantine);
+        supervision->on_notice = [this](const std::string& message) {
+            inbox_.post(ipc::Log{ipc::LogLevel::warning, "engine", message});
+        };
+        BatchCounts counts;
+        BatchCallbacks callbacks;
+        callbacks.on_result = [&](const PhotoResult& r) {
+            current_path_ = r.path;
+            done_.fetch_add(1);
+            auto it = expected_hash.find(r.path);
+            if (it == expected_hash.end() || catalog_error) return;
+            std::optional<PhotoResult> result = catalog::analysis_result(r, it->second, stages);
+            if (!result) return;
+            const bool stage_failed = !result->ok() || std::any_of(result->analysed.begin(), result->analysed.end(),
+                                                                   [](const AnalysisMark& m) { return !m.error.empty(); });
+            if (stage_failed) failed_.fetch_add(1);
+            if (auto ok = library.record(*result, catalog::now_us()); !ok) {
+                catalog_error = ok.error();
+                stop_.store(true);
+                return;
+            }
+            // photo/updated: the photo's labels and faces changed (PhotoDone, as for a scan).
+            inbox_.post(ipc::PhotoDone{id_, result->hash, result->path});
+        };
+        callbacks.on_tick = [&] { report(ipc::JobState::running, false); };
+        std::istringstream no_stdin;
+        summary = run_batch(make_processor_factory(**pipeline, supervision), paths, no_stdin, request_.workers, stop_, counts,
+                            callbacks);
+        if (!catalog_error) {
+            if (auto ok = library.flush(); !ok) catalog_error = ok.error();
+        }
+    }
+    if (catalog_error) return fail("catalog", "cannot store analysis results in " + request_.catalog_file.string() + ": " + catalog_error->message);
+    (void)library.update_statistics();
+    const bool paused = paused_.load() && summary.interrupted;
+    inbox_.post(ipc::Log{ipc::LogLevel::info, "engine",
+                         "job " + std::to_string(id_) + (paused ? " paused: " : summary.interrupted ? " cancelled: " : " completed: ") +
+                             std::to_string(done_.load()) + " of " + std::to_string(paths.size()) + " photos analysed, " +
+                             std::to_string(failed_.load()) + " with a failed stage"});
+    finished_.store(true);
+    report(paused ? ipc::JobState::paused : summary.interrupted ? ipc::JobState::cancelled : ipc::JobState::completed, true);
 }
 
 }  // namespace lbx::engine::service

@@ -2,6 +2,9 @@
 // CPU priority than the command thread (so a scan never delays JobStatus), records every result in the
 // catalog through a connection of its own (files unchanged since the last scan are not read), and posts
 // progress (throttled, the final one always) and photo events to the inbox.
+// The same class runs the analysis phase (kind `analysis`): the photos of the library that today's
+// analysis stages have not seen (the analysis ledger), at the lowest priority; it stores their tags,
+// regions and ledger marks only, and can be paused (a later job goes on with what is left).
 #pragma once
 
 #include "pipeline/pipeline_config.hpp"
@@ -23,7 +26,8 @@
 namespace lbx::engine::service {
 
 struct ScanRequest {
-    std::vector<std::string> paths;  // absolute
+    ipc::JobKind kind = ipc::JobKind::scan;
+    std::vector<std::string> paths;  // absolute; for an analysis job: unused (the ledger says which photos)
     PipelineConfig config;           // overrides applied
     std::string pipeline_name;       // as the client gave it, for snapshots
     std::filesystem::path thumbnail_dir;
@@ -46,11 +50,24 @@ public:
 
     uint64_t id() const { return id_; }
     void cancel() { stop_.store(true); }
+    // Stops like cancel(), and ends as `paused` (analysis jobs).
+    void pause() {
+        paused_.store(true);
+        stop_.store(true);
+    }
+    ipc::JobKind kind() const { return request_.kind; }
+    // Blocks until the job's thread has ended (after cancel() or pause(): the files in flight finish).
+    void wait() {
+        if (thread_.joinable()) thread_.join();
+    }
+    // Analysis jobs: the stages the pipeline left out, each "id: why" (a model missing); set once built.
+    std::vector<std::string> unavailable_stages() const;
     bool finished() const { return finished_.load(); }
     ipc::JobSnapshot snapshot() const;
 
 private:
     void run();
+    void run_analysis();
     // Ends the job as failed with `error` as given (status, domain, code, message, detail): clients see
     // the error where it was detected ("crashed", "timeout", a catalog's code), never a rewritten one.
     void fail(ipc::Error error);
@@ -66,6 +83,7 @@ private:
     EventInbox& inbox_;
 
     std::atomic<bool> stop_{false};
+    std::atomic<bool> paused_{false};
     std::atomic<bool> finished_{false};
     std::atomic<uint64_t> done_{0};
     std::atomic<uint64_t> total_{0};
@@ -76,6 +94,7 @@ private:
 
     mutable std::mutex mutex_;
     ipc::JobSnapshot snapshot_;
+    std::vector<std::string> unavailable_;
 
     std::jthread thread_;  // last: started after everything it uses exists
 };

@@ -51,6 +51,13 @@ struct ServiceState {
     uint64_t thumbnail_budget_bytes = catalog::kDefaultThumbnailBudget;
     std::unique_ptr<catalog::ThumbnailCache> thumbnails;  // over `catalog`, with the budget; never null once created
 
+    // The analysis phase (analysis_scheduler.hpp): due when photos may be waiting for it (the engine
+    // started, a scan began, analysis was resumed, the library or pipeline changed); the running or last
+    // analysis job, and the stages its pipeline left out (a model missing), each "id: why".
+    bool analysis_due = true;
+    uint64_t analysis_job = 0;
+    std::vector<std::string> analysis_unavailable;
+
     EventInbox inbox;
     ThumbnailWorker worker;
     JobTable jobs;  // last: destroyed first, since jobs use the members above

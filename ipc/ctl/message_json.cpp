@@ -15,7 +15,8 @@ json to_json(const ipc::Error& e) {
 
 json to_json(const ipc::JobProgress& p) {
     json j{{"job_id", p.job_id}, {"state", ipc::to_string(p.state)}, {"done", p.done},   {"total", p.total},
-           {"failed", p.failed}, {"rate", p.rate},                   {"sequence", p.sequence}};
+           {"failed", p.failed}, {"rate", p.rate},                   {"sequence", p.sequence},
+           {"kind", ipc::to_string(p.kind)}};
     ipc::put_path(j, "current_path", p.current_path);
     j["eta_seconds"] = p.eta_seconds ? json(*p.eta_seconds) : json(nullptr);
     return j;
@@ -49,10 +50,31 @@ json to_json(const ipc::PhotoInfo& p) {
         ipc::put_path(thumb, "path", t.path);
         thumbs.push_back(std::move(thumb));
     }
+    json regions = json::array();
+    for (const auto& g : p.regions) {
+        json region{{"source", g.source}, {"index", g.index},   {"kind", g.kind},
+                    {"confidence", g.confidence}, {"box", {g.x, g.y, g.width, g.height}}};
+        if (!g.label.empty()) region["label"] = g.label;
+        if (g.kind == "face") {
+            region["quality"] = g.quality;
+            region["has_embedding"] = g.has_embedding;
+        }
+        if (g.person_id != 0) region["person"] = {{"id", g.person_id}, {"name", g.person_name}};
+        regions.push_back(std::move(region));
+    }
     json j{{"id", p.id},       {"format", p.format}, {"size", p.file_size}, {"width", p.width},
-           {"height", p.height}, {"metadata", metadata}, {"tags", tags},       {"thumbnails", thumbs}};
+           {"height", p.height}, {"metadata", metadata}, {"tags", tags},       {"thumbnails", thumbs},
+           {"regions", regions}};
     ipc::put_path(j, "path", p.path);
     return j;
+}
+
+json to_json(const ipc::Person& p) {
+    return {{"id", p.id},
+            {"name", p.name},
+            {"faces", p.faces},
+            {"photos", p.photos},
+            {"cover", {{"photo_id", p.cover_photo_id}, {"box", {p.cover_x, p.cover_y, p.cover_width, p.cover_height}}}}};
 }
 
 namespace {
@@ -105,7 +127,8 @@ struct ReplyJson {
             return out;
         };
         return {{"tags", counts(r.tags)}, {"cameras", counts(r.cameras)}, {"years", counts(r.years)}, {"months", counts(r.months)},
-                {"places", counts(r.places)}};
+                {"places", counts(r.places)}, {"groups", counts(r.groups)}, {"labels", counts(r.labels)},
+                {"people", counts(r.people)}};
     }
     json operator()(const ipc::UserTagsReply& r) const {
         return {{"photo_id", r.photo_id}, {"user_tags", r.user_tags}};
@@ -136,6 +159,16 @@ struct ReplyJson {
         for (const auto& s : r.settings) settings[s.key] = s.value;
         return {{"settings", settings}};
     }
+    json operator()(const ipc::AnalysisReply& r) const {
+        return {{"enabled", r.enabled}, {"paused", r.paused}, {"pending", r.pending},
+                {"job_id", r.job_id},   {"stages", r.stages}, {"unavailable", r.unavailable}};
+    }
+    json operator()(const ipc::PersonList& r) const {
+        json persons = json::array();
+        for (const auto& p : r.persons) persons.push_back(to_json(p));
+        return {{"persons", persons}, {"total", r.total}};
+    }
+    json operator()(const ipc::PersonReply& r) const { return {{"person", to_json(r.person)}}; }
 };
 
 struct EventJson {

@@ -13,6 +13,7 @@ nlohmann::json to_json(const ipc::JobProgress& progress);
 nlohmann::json to_json(const ipc::JobSnapshot& job);
 nlohmann::json to_json(const ipc::PluginInfo& plugin);
 nlohmann::json to_json(const ipc::PhotoInfo& photo);
+nlohmann::json to_json(const ipc::Person& person);
 nlohmann::json to_json(const ipc::Reply& reply);  // {"reply": name, ...fields}
 nlohmann::json to_json(const ipc::Event& event);  // {"event": name, ...fields}
 

@@ -37,6 +37,15 @@ std::string_view to_string(JobState state) {
         case JobState::cancelled: return "cancelled";
         case JobState::failed: return "failed";
         case JobState::interrupted: return "interrupted";
+        case JobState::paused: return "paused";
+    }
+    return "unknown";
+}
+
+std::string_view to_string(JobKind kind) {
+    switch (kind) {
+        case JobKind::scan: return "scan";
+        case JobKind::analysis: return "analysis";
     }
     return "unknown";
 }

@@ -73,8 +73,8 @@ TEST_CASE("a version 1 catalog is migrated to the current version with its rows 
     if (!opened) FAIL(opened.error().message);
     Catalog& catalog = **opened;
     Database& db = catalog.database();
-    CHECK(kSchemaVersion == 4);
-    CHECK(db.query_int("PRAGMA user_version").value() == 4);
+    CHECK(kSchemaVersion == 5);
+    CHECK(db.query_int("PRAGMA user_version").value() == kSchemaVersion);
 
     auto stats = catalog.stats();
     REQUIRE(stats);
@@ -115,7 +115,7 @@ TEST_CASE("a version 1 catalog is migrated to the current version with its rows 
     opened->reset();
     auto again = Catalog::open(file);
     REQUIRE(again);
-    CHECK((*again)->database().query_int("PRAGMA user_version").value() == 4);
+    CHECK((*again)->database().query_int("PRAGMA user_version").value() == kSchemaVersion);
     CHECK((*again)->roots().value().size() == 1);
 }
 
@@ -139,7 +139,7 @@ TEST_CASE("a version 2 catalog gains the query indexes and keeps its rows", "[ca
     if (!opened) FAIL(opened.error().message);
     Catalog& catalog = **opened;
     Database& db = catalog.database();
-    CHECK(db.query_int("PRAGMA user_version").value() == 4);
+    CHECK(db.query_int("PRAGMA user_version").value() == kSchemaVersion);
     check_version_3_indexes(db);
     CHECK(db.query_int("SELECT bytes FROM thumbnails WHERE hash = 'h1'").value() == 900);
     CHECK(catalog.roots().value() == std::vector<std::string>{"/photos"});

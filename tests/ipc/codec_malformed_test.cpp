@@ -158,11 +158,11 @@ TEST_CASE("frames of the wrong kind, trailing bytes and bad field values are bad
     }
     SECTION("an out-of-range enum value") {
         auto frame = ipc::encode(test::envelope_of(ipc::Reply{ipc::JobCancelled{3, ipc::JobState::failed}}, 1));
-        frame.back() = 6;  // JobState has 6 values: 0..5
+        frame.back() = 7;  // JobState has 7 values: 0..6
         auto decoded = ipc::decode_reply(frame);
         REQUIRE_FALSE(decoded);
         CHECK(decoded.error().error.code == "malformed");
-        CHECK(decoded.error().error.detail == "enum value 6 out of range 0..5");
+        CHECK(decoded.error().error.detail == "enum value 7 out of range 0..6");
     }
     SECTION("a bool that is neither 0 nor 1") {
         auto frame = ipc::encode(test::envelope_of(ipc::Reply{ipc::HelloReply{1, "", true, {}}}, 1));

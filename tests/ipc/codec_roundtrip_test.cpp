@@ -129,6 +129,7 @@ TEST_CASE("every job state round-trips in progress, snapshots and cancel replies
     CHECK(ipc::is_final(ipc::JobState::completed));
     CHECK(ipc::is_final(ipc::JobState::cancelled));
     CHECK(ipc::is_final(ipc::JobState::failed));
+    CHECK(ipc::is_final(ipc::JobState::paused));
     CHECK_FALSE(ipc::is_final(ipc::JobState::started));
     CHECK_FALSE(ipc::is_final(ipc::JobState::running));
 }

@@ -215,7 +215,8 @@ TEST_CASE("the tracker is finished on every final state and only on those", "[ip
         REQUIRE(tracker.apply_event(progress(1, 1, state)));
         INFO(ipc::to_string(state));
         CHECK(tracker.finished() == (state == ipc::JobState::completed || state == ipc::JobState::cancelled ||
-                                     state == ipc::JobState::failed || state == ipc::JobState::interrupted));
+                                     state == ipc::JobState::failed || state == ipc::JobState::interrupted ||
+                                     state == ipc::JobState::paused));
     }
 }
 

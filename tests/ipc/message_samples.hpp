@@ -9,7 +9,7 @@
 namespace lbx::test {
 
 inline ipc::JobProgress sample_progress(ipc::JobState state = ipc::JobState::running) {
-    return ipc::JobProgress{42, state, 17, 120, 3, "/photos/2023/IMG_0042.jpg", 12.5, 8.25, 99};
+    return ipc::JobProgress{42, state, 17, 120, 3, "/photos/2023/IMG_0042.jpg", 12.5, 8.25, 99, ipc::JobKind::analysis};
 }
 
 inline ipc::Error sample_error(ipc::Status status = ipc::Status::not_found) {
@@ -47,6 +47,12 @@ inline std::vector<ipc::Request> sample_requests() {
         ipc::OpenLibrary{"/home/ana/Pictures/holiday.lbx"},
         ipc::GetSettings{},
         ipc::SetSettings{{{"workers", "4"}, {"thumbnails.sizes", "256,1024"}}},
+        ipc::GetAnalysis{},
+        ipc::SetAnalysisPaused{false},
+        ipc::ListPersons{20, 100},
+        ipc::RenamePerson{7, "Ana Müller"},
+        ipc::MergePersons{9, 7},
+        ipc::RemoveFace{"16132fa22a5cf57cd039841441ed1883", "org.lightbox.vision", 2},
     };
 }
 
@@ -59,7 +65,10 @@ inline std::vector<ipc::Reply> sample_replies() {
                          960,
                          {{"exif.model", "Pixel 7"}, {"exif.iso", "200"}},
                          {{"Bern", "place", 0.997026115457967, "org.lightbox.autotag"}},
-                         {{256, 256, 171, "/cache/thumbs/256/16/16.jpg"}, {1024, 960, 640, "/cache/1024.jpg"}}};
+                         {{256, 256, 171, "/cache/thumbs/256/16/16.jpg"}, {1024, 960, 640, "/cache/1024.jpg"}},
+                         {{"org.lightbox.vision", 0, "object", "dog", 0.875, 0.125, 0.25, 0.5, 0.625, 0.0, false, 0, ""},
+                          {"org.lightbox.vision", 1, "face", "", 0.96875, 0.5, 0.0625, 0.125, 0.1875, 0.75, true, 7, "Ana"}}};
+    const ipc::Person ana{7, "Ana", 12, 9, "16132fa22a5cf57cd039841441ed1883", 0.5, 0.0625, 0.125, 0.1875};
     std::vector<uint8_t> thumb(3000);
     for (std::size_t i = 0; i < thumb.size(); ++i) thumb[i] = static_cast<uint8_t>(i * 7);
     ipc::JobSnapshot failed{sample_progress(ipc::JobState::failed), "default", "main",
@@ -82,7 +91,8 @@ inline std::vector<ipc::Reply> sample_replies() {
                          {"", "/photos/bad.heic", "heif", 0, 0, "", "", "failed"}},
                         1234,
                         200},
-        ipc::FacetsReply{{{"beach", 120}, {"Bern", 3}}, {{"Google Pixel 7", 99}}, {{"2019", 120}}, {{"Bern", 3}}},
+        ipc::FacetsReply{{{"beach", 120}, {"Bern", 3}}, {{"Google Pixel 7", 99}}, {{"2019", 120}}, {{"Bern", 3}},
+                         {{"2019-05", 4}},                   {{"animals", 8}},         {{"dog", 5}},     {{"Ana", 9}}},
         ipc::UserTagsReply{"16132fa22a5cf57cd039841441ed1883", {"family", "ünïcode"}},
         ipc::FailureList{{{"/photos/b.heic", "decode", "org.lightbox.heifdec", "1.0.0", "truncated",
                            "truncated HEIF", 1'700'000'000'000'000, 1'700'000'100'000'000}},
@@ -91,6 +101,9 @@ inline std::vector<ipc::Reply> sample_replies() {
         ipc::LibraryInfoReply{"/home/ana/.local/share/lightbox/library.lbx", {"/photos/2023", "/photos/2024"}, 100'000,
                               12, 3, 1'500'000'000, 2ull << 30},
         ipc::SettingsReply{{{"workers", "4"}, {"thumbnails.cache_budget_mb", "2048"}}},
+        ipc::AnalysisReply{true, true, 1234, 9, {"objects", "faces", "identity"}, {"identity: model file missing"}},
+        ipc::PersonList{{ana, ipc::Person{8, "", 3, 3, "a2", 0.25, 0.25, 0.125, 0.125}}, 2},
+        ipc::PersonReply{ana},
     };
 }
 

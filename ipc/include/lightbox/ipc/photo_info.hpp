@@ -41,6 +41,27 @@ struct ThumbnailRef {
     friend bool operator==(const ThumbnailRef&, const ThumbnailRef&) = default;
 };
 
+// An object or face found in the photo (protocol 5). The box is in fractions of the upright image (EXIF
+// orientation applied): x, y of its top-left corner, width, height, all in [0, 1].
+struct PhotoRegion {
+    std::string source;  // plugin id
+    uint32_t index = 0;  // its place among the regions of that source: (photo, source, index) names it
+    std::string kind;    // "object", "face", or a plugin's own kind
+    std::string label;   // "dog" for an object; empty for a face
+    double confidence = 0;
+    double x = 0, y = 0, width = 0, height = 0;
+    double quality = 0;          // faces: how usable for recognition, 0..1
+    bool has_embedding = false;  // faces: an identity vector was computed
+    uint64_t person_id = 0;      // faces: the person it belongs to; 0: none
+    std::string person_name;     // that person's name; empty while unnamed
+
+    template <class Archive>
+    void serialize(Archive& ar) {
+        ar(source, index, kind, label, confidence, x, y, width, height, quality, has_embedding, person_id, person_name);
+    }
+    friend bool operator==(const PhotoRegion&, const PhotoRegion&) = default;
+};
+
 struct PhotoInfo {
     std::string id;  // content hash
     std::string path;
@@ -51,9 +72,10 @@ struct PhotoInfo {
     std::vector<MetadataEntry> metadata;
     std::vector<PhotoTag> tags;
     std::vector<ThumbnailRef> thumbnails;
+    std::vector<PhotoRegion> regions;  // protocol 5
 
     template <class Archive>
-    void serialize(Archive& ar) { ar(id, path, format, file_size, width, height, metadata, tags, thumbnails); }
+    void serialize(Archive& ar) { ar(id, path, format, file_size, width, height, metadata, tags, thumbnails, regions); }
     friend bool operator==(const PhotoInfo&, const PhotoInfo&) = default;
 };
 

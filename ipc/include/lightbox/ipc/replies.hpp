@@ -6,6 +6,7 @@
 #include "lightbox/ipc/error.hpp"
 #include "lightbox/ipc/job.hpp"
 #include "lightbox/ipc/library.hpp"
+#include "lightbox/ipc/person.hpp"
 #include "lightbox/ipc/photo_info.hpp"
 #include "lightbox/ipc/plugin_info.hpp"
 #include "lightbox/ipc/requests.hpp"
@@ -142,9 +143,13 @@ struct FacetsReply {
     std::vector<FacetCount> years;
     std::vector<FacetCount> places;
     std::vector<FacetCount> months;  // "2019-05" (protocol version 2)
+    // Protocol 5: the content-analysis groups ("animals"), object labels ("dog") and named people.
+    std::vector<FacetCount> groups;
+    std::vector<FacetCount> labels;
+    std::vector<FacetCount> people;
 
     template <class Archive>
-    void serialize(Archive& ar) { ar(tags, cameras, years, places, months); }
+    void serialize(Archive& ar) { ar(tags, cameras, years, places, months, groups, labels, people); }
     friend bool operator==(const FacetsReply&, const FacetsReply&) = default;
 };
 
@@ -203,9 +208,46 @@ struct SettingsReply {
     friend bool operator==(const SettingsReply&, const SettingsReply&) = default;
 };
 
+// The analysis phase's state (GetAnalysis, SetAnalysisPaused; protocol 5).
+struct AnalysisReply {
+    static constexpr std::string_view name = "AnalysisReply";
+    bool enabled = false;   // the engine runs analysis stages at all (`serve --analysis`, and they loaded)
+    bool paused = false;    // kept across restarts of the engine
+    uint64_t pending = 0;   // photos of the library still to analyse with today's analysis stages
+    uint64_t job_id = 0;    // the running analysis job; 0: none
+    std::vector<std::string> stages;       // the analysis stages in use ("objects", "faces", ...)
+    std::vector<std::string> unavailable;  // stages left out, each with why ("faces: model ... missing")
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(enabled, paused, pending, job_id, stages, unavailable); }
+    friend bool operator==(const AnalysisReply&, const AnalysisReply&) = default;
+};
+
+struct PersonList {
+    static constexpr std::string_view name = "PersonList";
+    std::vector<Person> persons;
+    uint64_t total = 0;  // persons in the library
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(persons, total); }
+    friend bool operator==(const PersonList&, const PersonList&) = default;
+};
+
+// The person after the change: renamed, merged into, or the one a face was taken from (faces 0: it was
+// deleted with its last face).
+struct PersonReply {
+    static constexpr std::string_view name = "PersonReply";
+    Person person;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(person); }
+    friend bool operator==(const PersonReply&, const PersonReply&) = default;
+};
+
 using Reply = std::variant<ErrorReply, HelloReply, PluginList, ScanStarted, JobCancelled, JobStatusReply,
                            JobList, PhotoReply, ThumbnailReply, ShutdownReply, QueryReply, FacetsReply,
-                           UserTagsReply, FailureList, PhotosRemoved, LibraryInfoReply, SettingsReply>;
+                           UserTagsReply, FailureList, PhotosRemoved, LibraryInfoReply, SettingsReply,
+                           AnalysisReply, PersonList, PersonReply>;
 
 inline std::string_view name_of(const Reply& reply) {
     return std::visit([](const auto& r) -> std::string_view { return r.name; }, reply);
@@ -240,6 +282,12 @@ template <> struct ReplyOfT<LibraryInfo> { using type = LibraryInfoReply; };
 template <> struct ReplyOfT<OpenLibrary> { using type = LibraryInfoReply; };
 template <> struct ReplyOfT<GetSettings> { using type = SettingsReply; };
 template <> struct ReplyOfT<SetSettings> { using type = SettingsReply; };
+template <> struct ReplyOfT<GetAnalysis> { using type = AnalysisReply; };
+template <> struct ReplyOfT<SetAnalysisPaused> { using type = AnalysisReply; };
+template <> struct ReplyOfT<ListPersons> { using type = PersonList; };
+template <> struct ReplyOfT<RenamePerson> { using type = PersonReply; };
+template <> struct ReplyOfT<MergePersons> { using type = PersonReply; };
+template <> struct ReplyOfT<RemoveFace> { using type = PersonReply; };
 template <class Req> using ReplyOf = typename ReplyOfT<Req>::type;
 
 namespace detail {

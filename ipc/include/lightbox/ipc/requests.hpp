@@ -215,9 +215,75 @@ struct SetSettings {
     friend bool operator==(const SetSettings&, const SetSettings&) = default;
 };
 
+// The analysis phase (protocol 5): its state, and pausing or resuming it. Paused stays paused across
+// restarts of the engine; resuming goes on with the photos not analysed yet.
+struct GetAnalysis {
+    static constexpr std::string_view name = "GetAnalysis";
+    template <class Archive>
+    void serialize(Archive&) {}
+    friend bool operator==(const GetAnalysis&, const GetAnalysis&) = default;
+};
+
+struct SetAnalysisPaused {
+    static constexpr std::string_view name = "SetAnalysisPaused";
+    bool paused = true;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(paused); }
+    friend bool operator==(const SetAnalysisPaused&, const SetAnalysisPaused&) = default;
+};
+
+// People (protocol 5). Persons are listed most faces first, then by id.
+struct ListPersons {
+    static constexpr std::string_view name = "ListPersons";
+    uint64_t offset = 0;
+    uint64_t limit = 200;  // at most kMaxListLimit
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(offset, limit); }
+    friend bool operator==(const ListPersons&, const ListPersons&) = default;
+};
+
+// Names a person (an empty name makes it unnamed again). Names are kept across rescans.
+struct RenamePerson {
+    static constexpr std::string_view name = "RenamePerson";
+    uint64_t person_id = 0;
+    std::string new_name;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(person_id, new_name); }
+    friend bool operator==(const RenamePerson&, const RenamePerson&) = default;
+};
+
+// Moves every face of `from_id` to `into_id` and deletes `from_id`; `into_id` keeps its name (or takes
+// from_id's when it had none).
+struct MergePersons {
+    static constexpr std::string_view name = "MergePersons";
+    uint64_t from_id = 0;
+    uint64_t into_id = 0;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(from_id, into_id); }
+    friend bool operator==(const MergePersons&, const MergePersons&) = default;
+};
+
+// Takes one face (a region of a photo: PhotoRegion's source and index) out of its person: "this is not
+// them". The face is never put back into a person by the engine; a person left without faces is deleted.
+struct RemoveFace {
+    static constexpr std::string_view name = "RemoveFace";
+    std::string photo_id;
+    std::string source;
+    uint32_t index = 0;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(photo_id, source, index); }
+    friend bool operator==(const RemoveFace&, const RemoveFace&) = default;
+};
+
 using Request = std::variant<Hello, ListPlugins, StartScan, CancelJob, JobStatus, ListJobs, GetPhoto,
                              GetThumbnail, Shutdown, Query, Facets, SetUserTags, ListFailures, Rescan,
-                             RemovePhotos, LibraryInfo, OpenLibrary, GetSettings, SetSettings>;
+                             RemovePhotos, LibraryInfo, OpenLibrary, GetSettings, SetSettings, GetAnalysis,
+                             SetAnalysisPaused, ListPersons, RenamePerson, MergePersons, RemoveFace>;
 
 inline std::string_view name_of(const Request& request) {
     return std::visit([](const auto& r) -> std::string_view { return r.name; }, request);

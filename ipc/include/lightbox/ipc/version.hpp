@@ -9,8 +9,9 @@ namespace lbx::ipc {
 // Bumped whenever a frame of the previous version could be misread.
 // 2: FacetsReply counts months. 3: GetThumbnail of size kFullResolution (a version 2 engine would answer
 // it with the largest thumbnail, and the client would take that for the original's pixels). 4: JobState
-// `interrupted` (a version 3 client cannot read it).
-inline constexpr uint32_t kProtocolVersion = 4;
+// `interrupted` (a version 3 client cannot read it). 5: content analysis: JobKind and JobState `paused`
+// in progress, regions in PhotoInfo, groups/labels/people facets, GetAnalysis/SetAnalysisPaused, persons.
+inline constexpr uint32_t kProtocolVersion = 5;
 
 // Frames above this size are rejected by their size alone, before any byte is parsed.
 inline constexpr std::size_t kMaxFrameSize = 16u * 1024u * 1024u;
