@@ -31,12 +31,8 @@ bool left_out(const ServiceState& state, const std::string& stage_id) {
 std::vector<AnalysisMark> configured_analysis_stages(const ServiceState& state) {
     std::vector<AnalysisMark> out;
     if (!state.options.analysis || !state.default_pipeline) return out;
-    for (const StageConfig& sc : state.default_pipeline->stages) {
-        if (!sc.analysis || sc.kind != LBX_STAGE_TAG || sc.use.empty()) continue;
-        const LoadedStage* stage = state.registry.find_stage(sc.use);
-        if (stage == nullptr || left_out(state, sc.use)) continue;
-        out.push_back(AnalysisMark{stage->id, stage->plugin->id, stage->plugin->version, {}});
-    }
+    for (AnalysisMark& mark : configured_analysis_stages(*state.default_pipeline, state.registry))
+        if (!left_out(state, mark.stage_id)) out.push_back(std::move(mark));
     return out;
 }
 

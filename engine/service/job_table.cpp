@@ -20,7 +20,7 @@ ScanJob* JobTable::find(uint64_t id) {
 }
 
 std::optional<ipc::JobSnapshot> JobTable::snapshot_of(uint64_t id) const {
-    if (auto it = jobs_.find(id); it != jobs_.end()) return it->second->snapshot();
+    if (auto it = jobs_.find(id); it != jobs_.end() && !it->second->silent()) return it->second->snapshot();
     if (auto it = interrupted_.find(id); it != interrupted_.end()) return it->second;
     return std::nullopt;
 }
@@ -48,7 +48,8 @@ std::vector<ipc::JobSnapshot> JobTable::snapshots() const {
     std::vector<ipc::JobSnapshot> out;
     out.reserve(jobs_.size() + interrupted_.size());
     for (const auto& [id, s] : interrupted_) out.push_back(s);
-    for (const auto& [id, job] : jobs_) out.push_back(job->snapshot());
+    for (const auto& [id, job] : jobs_)
+        if (!job->silent()) out.push_back(job->snapshot());
     return out;
 }
 
@@ -83,6 +84,7 @@ void JobTable::cancel_all() {
 }
 
 void JobTable::prune() {
+    std::erase_if(jobs_, [](const auto& entry) { return entry.second->silent(); });
     std::size_t finished = jobs_.size() - running();
     for (auto it = jobs_.begin(); it != jobs_.end() && finished > keep_finished_;) {
         if (it->second->finished()) {

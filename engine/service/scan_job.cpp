@@ -222,23 +222,45 @@ void ScanJob::run() {
 
 namespace lbx::engine::service {
 
-void ScanJob::run_analysis() {
-    report(ipc::JobState::started, true);
-    auto pipeline = Pipeline::build(registry_, request_.config, request_.thumbnail_dir);
-    if (!pipeline) return fail("config", pipeline.error().message);
-    {
-        std::lock_guard lock(mutex_);
-        for (const Pipeline::UnavailableStage& s : (*pipeline)->unavailable_stages()) {
-            unavailable_.push_back(s.stage_id + ": " + s.message);
-            inbox_.post(ipc::Log{ipc::LogLevel::warning, "engine", "analysis: stage '" + s.stage_id + "' left out: " + s.message});
-        }
+std::vector<AnalysisMark> configured_analysis_stages(const PipelineConfig& config, const PluginRegistry& registry) {
+    std::vector<AnalysisMark> out;
+    for (const StageConfig& sc : config.stages) {
+        if (!sc.analysis || sc.kind != LBX_STAGE_TAG || sc.use.empty()) continue;
+        if (const LoadedStage* stage = registry.find_stage(sc.use))
+            out.push_back(AnalysisMark{stage->id, stage->plugin->id, stage->plugin->version, {}});
     }
-    const std::vector<AnalysisMark> stages = (*pipeline)->analysis_stages();
+    return out;
+}
+
+void ScanJob::end_silently() {
+    silent_.store(true);
+    finished_.store(true);
+}
+
+void ScanJob::run_analysis() {
     auto opened = catalog::Catalog::open(request_.catalog_file);
     if (!opened) return fail("catalog", opened.error().message);
     catalog::Catalog& library = **opened;
-    auto pending = catalog::pending_analysis(library, stages);
+    // Nothing to do is the common case (every scan ends by asking): then the job stays silent, with no
+    // event and no entry in ListJobs, and no model is loaded to find that out.
+    auto pending = catalog::pending_analysis(library, configured_analysis_stages(request_.config, registry_));
     if (!pending) return fail("catalog", pending.error().message);
+    if (pending->empty()) return end_silently();
+    auto pipeline = Pipeline::build(registry_, request_.config, request_.thumbnail_dir);
+    if (!pipeline) return fail("config", pipeline.error().message);
+    const std::vector<AnalysisMark> stages = (*pipeline)->analysis_stages();
+    if (!(*pipeline)->unavailable_stages().empty()) {  // a stage left out (a model missing): what is left for the others?
+        pending = catalog::pending_analysis(library, stages);
+        if (!pending) return fail("catalog", pending.error().message);
+    }
+    {
+        std::lock_guard lock(mutex_);
+        for (const Pipeline::UnavailableStage& s : (*pipeline)->unavailable_stages()) unavailable_.push_back(s.stage_id + ": " + s.message);
+    }
+    if (pending->empty()) return end_silently();
+    report(ipc::JobState::started, true);
+    for (const std::string& why : unavailable_stages())
+        inbox_.post(ipc::Log{ipc::LogLevel::warning, "engine", "analysis: stage left out: " + why});
     total_.store(pending->size());
     inbox_.post(ipc::Log{ipc::LogLevel::info, "engine",
                          "job " + std::to_string(id_) + ": analysing " + std::to_string(pending->size()) + " photos"});

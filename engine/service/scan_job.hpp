@@ -7,6 +7,7 @@
 // regions and ledger marks only, and can be paused (a later job goes on with what is left).
 #pragma once
 
+#include "pipeline/photo_result.hpp"
 #include "pipeline/pipeline_config.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "service/event_inbox.hpp"
@@ -41,6 +42,10 @@ struct ScanRequest {
     Quarantine* quarantine = nullptr;                // faults are recorded there; quarantined stages skipped
 };
 
+// The analysis-phase stages of `config` with the plugin version each would run at, from the loaded
+// plugins alone (no stage is created, no model loaded).
+std::vector<AnalysisMark> configured_analysis_stages(const PipelineConfig& config, const PluginRegistry& registry);
+
 class ScanJob {
 public:
     ScanJob(uint64_t id, ScanRequest request, const PluginRegistry& registry, EventInbox& inbox);
@@ -63,11 +68,14 @@ public:
     // Analysis jobs: the stages the pipeline left out, each "id: why" (a model missing); set once built.
     std::vector<std::string> unavailable_stages() const;
     bool finished() const { return finished_.load(); }
+    // An analysis job that found nothing to analyse: it ended without an event and is not listed.
+    bool silent() const { return silent_.load(); }
     ipc::JobSnapshot snapshot() const;
 
 private:
     void run();
     void run_analysis();
+    void end_silently();  // an analysis job that found nothing to do
     // Ends the job as failed with `error` as given (status, domain, code, message, detail): clients see
     // the error where it was detected ("crashed", "timeout", a catalog's code), never a rewritten one.
     void fail(ipc::Error error);
@@ -84,6 +92,7 @@ private:
 
     std::atomic<bool> stop_{false};
     std::atomic<bool> paused_{false};
+    std::atomic<bool> silent_{false};
     std::atomic<bool> finished_{false};
     std::atomic<uint64_t> done_{0};
     std::atomic<uint64_t> total_{0};
