@@ -94,11 +94,14 @@ ipc::Expected<ipc::AnalysisReply> set_analysis_paused(ServiceState& state, bool 
         return ipc::unexpected(catalog_ipc_error(ok.error()));
     if (paused) {
         if (ScanJob* job = state.jobs.running_job(ipc::JobKind::analysis)) job->pause();
-    } else {
-        state.analysis_due = true;
-        schedule_analysis(state);
+        return analysis_state(state);
     }
-    return analysis_state(state);
+    auto reply = analysis_state(state);
+    if (!reply || reply->pending == 0) return reply;  // nothing to resume: no job
+    state.analysis_due = true;
+    schedule_analysis(state);
+    if (ScanJob* job = state.jobs.running_job(ipc::JobKind::analysis)) reply->job_id = job->id();
+    return reply;
 }
 
 }  // namespace lbx::engine::service

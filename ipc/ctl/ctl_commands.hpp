@@ -67,5 +67,6 @@ int rescan(CtlContext& ctx, bool retry_failed, bool wait);
 int remove(CtlContext& ctx, const std::vector<std::string>& photo_ids);
 int library(CtlContext& ctx, const std::string& open);  // open: empty = describe the current one
 int settings(CtlContext& ctx, const std::vector<std::string>& changes);  // none: list
+int analysis(CtlContext& ctx, const std::string& action);                // "", "pause" or "resume"
 
 }  // namespace lbx::ctl

@@ -133,4 +133,21 @@ int settings(CtlContext& ctx, const std::vector<std::string>& changes) {
     return kExitOk;
 }
 
+int analysis(CtlContext& ctx, const std::string& action) {
+    auto reply = action.empty() ? ctx.client.call(ipc::GetAnalysis{}) : ctx.client.call(ipc::SetAnalysisPaused{action == "pause"});
+    if (!reply) return report(reply.error(), ctx.json);
+    if (ctx.json) {
+        print_json(to_json(ipc::Reply{*reply}));
+        return kExitOk;
+    }
+    const char* state = !reply->enabled ? "off" : reply->paused ? "paused" : reply->job_id != 0 ? "running" : "idle";
+    std::printf("analysis   %s\npending    %llu photos\n", state, static_cast<unsigned long long>(reply->pending));
+    if (reply->job_id != 0) std::printf("job        %llu\n", static_cast<unsigned long long>(reply->job_id));
+    std::string stages;
+    for (const std::string& s : reply->stages) stages += (stages.empty() ? "" : ", ") + s;
+    std::printf("stages     %s\n", stages.empty() ? "none" : stages.c_str());
+    for (const std::string& why : reply->unavailable) std::printf("left out   %s\n", why.c_str());
+    return kExitOk;
+}
+
 }  // namespace lbx::ctl

@@ -90,6 +90,10 @@ int main(int argc, char** argv) {
     std::vector<std::string> setting_changes;
     CLI::App* settings_cmd = app.add_subcommand("settings", "list the engine's settings, or change some: KEY=VALUE...");
     settings_cmd->add_option("changes", setting_changes, "workers=4, pipeline=NAME, thumbnails.sizes=256,1024, thumbnails.cache_budget_mb=2048");
+    std::string analysis_action;
+    CLI::App* analysis_cmd = app.add_subcommand("analysis", "the analysis phase: its state, or pause / resume it");
+    analysis_cmd->add_option("action", analysis_action, "pause or resume (none: show the state)")
+        ->check(CLI::IsMember({"pause", "resume"}));
 
     try {
         app.parse(argc, argv);
@@ -145,6 +149,7 @@ int main(int argc, char** argv) {
         else if (name == "remove") code = ctl::remove(ctx, remove_ids);
         else if (name == "library") code = ctl::library(ctx, open_library);
         else if (name == "settings") code = ctl::settings(ctx, setting_changes);
+        else if (name == "analysis") code = ctl::analysis(ctx, analysis_action);
     }
     return code;
 }
