@@ -35,6 +35,7 @@ struct RunOptions {
     std::string thumbs;           // empty: config, then $XDG_CACHE_HOME/lightbox/thumbs
     std::vector<int> sizes;       // empty: from config
     std::vector<std::string> only;
+    bool hash = false;            // the content hash even when nothing needs it (`--only metadata`)
     bool json = false;
     bool progress = true;
     std::string catalog;          // empty: no catalog (every file is processed, nothing is stored)

@@ -34,6 +34,7 @@ int run_main(int argc, char** argv) {
     run_cmd->add_option("--thumbs", run.thumbs, "thumbnail folder (default: $XDG_CACHE_HOME/lightbox/thumbs)");
     run_cmd->add_option("--sizes", run.sizes, "thumbnail long edges, e.g. 256,1024")->delimiter(',')->check(CLI::Range(ipc::settings::kMinThumbnailSize, ipc::settings::kMaxThumbnailSize))->allow_extra_args(false);
     run_cmd->add_option("--only", run.only, "stage kinds or stage ids to run: metadata,decode,tag,thumbnail,objects,...")->delimiter(',')->allow_extra_args(false);
+    run_cmd->add_flag("--hash", run.hash, "compute the content hash even with --only metadata (read every byte)");
     run_cmd->add_flag("--json", run.json, "one JSON object per file on stdout");
     run_cmd->add_flag("!--no-progress", run.progress, "no progress on stderr (the summary is still printed)");
     run_cmd->add_option("--catalog", run.catalog, "store results in this catalog (SQLite) and skip files unchanged since the last scan");

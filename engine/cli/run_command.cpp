@@ -160,6 +160,8 @@ int run_command(const RunOptions& options) {
         if (auto ok = restrict_to_kinds(*config, options.only); !ok) return usage_error(ok.error().message);
     }
     if (!options.sizes.empty()) config->thumbnail_sizes.assign(options.sizes.begin(), options.sizes.end());
+    // The catalog keys photos by it; otherwise only `--hash` asks for it when nothing else needs every byte.
+    config->content_hash = options.hash || !options.catalog.empty();
     for (const std::string& note : skip_quarantined_stages(*config, quarantine.active()))
         std::fprintf(stderr, "lightbox-engine: %s\n", note.c_str());
     std::filesystem::path thumbs = !options.thumbs.empty() ? std::filesystem::path(options.thumbs)

@@ -3,6 +3,7 @@
 #include "pipeline/content_hash.hpp"
 
 #include <algorithm>
+#include <span>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -65,6 +66,34 @@ public:
 private:
     const ProcessContext& context_;
 };
+
+// How much of a large JPEG a headers-only read takes first: Exif (at most 64 KiB), XMP and ICC
+// segments of camera and phone files fit many times over.
+constexpr uint64_t kJpegHeaderRead = 256 * 1024;
+
+// Whether the JPEG segments in `bytes` reach the start of scan (SOS): everything a metadata reader looks
+// at is before it. False when the segments run past the end of `bytes` or the markers make no sense.
+bool jpeg_scan_start(std::span<const uint8_t> bytes) {
+    if (bytes.size() < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8) return false;
+    std::size_t at = 2;
+    while (at + 4 <= bytes.size()) {
+        if (bytes[at] != 0xFF) return false;
+        const uint8_t marker = bytes[at + 1];
+        if (marker == 0xFF) {  // fill byte
+            ++at;
+            continue;
+        }
+        if (marker == 0xDA) return true;
+        if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) {  // markers without a length
+            at += 2;
+            continue;
+        }
+        const std::size_t length = (std::size_t{bytes[at + 2]} << 8) | bytes[at + 3];
+        if (length < 2) return false;
+        at += 2 + length;
+    }
+    return false;
+}
 
 // Reads a whole file with plain POSIX calls: one open, one fstat, sequential reads into one buffer.
 // It never blocks on what is not a regular file: open() of a FIFO waits for a writer forever (and a
@@ -201,6 +230,9 @@ Expected<std::unique_ptr<Pipeline>> Pipeline::build(const PluginRegistry& regist
         tags = tags || s.kind == LBX_STAGE_TAG;
         p->decodes_ = p->decodes_ || s.kind == LBX_STAGE_DECODE;
     }
+    p->headers_only_ = !config.content_hash && std::all_of(p->steps_.begin(), p->steps_.end(), [](const Step& s) {
+        return s.kind == LBX_STAGE_METADATA;
+    });
     if (p->makes_thumbnails() && !p->sizes_desc_.empty()) p->decode_long_edge_ = p->sizes_desc_.front();
     else if (tags) p->decode_long_edge_ = kTagOnlyLongEdge;
     // Detectors see more than the smallest thumbnail: small faces vanish in a 256-pixel image.
@@ -298,19 +330,38 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
         }
         return finish(engine_failure("sniff", "unsupported", "unknown format (first bytes " + hex_prefix(head_bytes) + ")"));
     }
-    // One buffer for the whole file, not zero-filled first: it is about to be overwritten.
-    std::unique_ptr<uint8_t[]> bytes;
-    try {
-        bytes = std::make_unique_for_overwrite<uint8_t[]>(r.file_size);
-    } catch (const std::bad_alloc&) {
-        return finish(engine_failure("read", "no_memory", "out of memory for a " + size_text(r.file_size) + " file"));
-    }
-    std::copy(head.begin(), head.begin() + size, bytes.get());
     r.format = *format;
-    if (auto problem = reader.read_into(bytes.get() + size, r.file_size - size, size))
-        return finish(engine_failure("read", "io", "cannot read: " + *problem));
-    r.file_size = size;
-    r.hash = content_hash(std::span<const uint8_t>(bytes.get(), size));
+    // Metadata alone, without the content hash: a JPEG's metadata is all in the segments before its
+    // scan data, which is most of the file, so only the part before the start of scan is read (a
+    // bounded first read; the whole file when its segments go on past it).
+    uint64_t to_read = r.file_size;
+    std::unique_ptr<uint8_t[]> bytes;
+    if (headers_only_ && r.format == "jpeg" && r.file_size > kJpegHeaderRead) {
+        bytes = std::make_unique_for_overwrite<uint8_t[]>(kJpegHeaderRead);
+        std::copy(head.begin(), head.begin() + size, bytes.get());
+        if (auto problem = reader.read_into(bytes.get() + size, kJpegHeaderRead - size, size))
+            return finish(engine_failure("read", "io", "cannot read: " + *problem));
+        if (jpeg_scan_start(std::span<const uint8_t>(bytes.get(), size))) to_read = size;
+    }
+    if (to_read > size) {
+        // One buffer for the whole file, not zero-filled first: it is about to be overwritten.
+        std::unique_ptr<uint8_t[]> whole;
+        try {
+            whole = std::make_unique_for_overwrite<uint8_t[]>(r.file_size);
+        } catch (const std::bad_alloc&) {
+            return finish(engine_failure("read", "no_memory", "out of memory for a " + size_text(r.file_size) + " file"));
+        }
+        std::copy(bytes ? bytes.get() : head.data(), (bytes ? bytes.get() : head.data()) + size, whole.get());
+        bytes = std::move(whole);
+        if (auto problem = reader.read_into(bytes.get() + size, r.file_size - size, size))
+            return finish(engine_failure("read", "io", "cannot read: " + *problem));
+        r.file_size = size;
+    }
+    if (!bytes) {  // the whole file was the head
+        bytes = std::make_unique_for_overwrite<uint8_t[]>(size);
+        std::copy(head.begin(), head.begin() + size, bytes.get());
+    }
+    if (config_.content_hash || !headers_only_) r.hash = content_hash(std::span<const uint8_t>(bytes.get(), size));
 
     const Source source{std::span<const uint8_t>(bytes.get(), size), r.path, r.format};
     std::optional<Image> image;

@@ -71,6 +71,7 @@ private:
     std::vector<UnavailableStage> unavailable_;
     uint32_t decode_long_edge_ = 0;
     bool decodes_ = false;
+    bool headers_only_ = false;  // metadata stages only and no content hash: a JPEG's headers suffice
     std::vector<uint32_t> sizes_desc_;
     mutable std::map<const StageInstance*, std::unique_ptr<std::atomic<uint64_t>>> invocations_;
 };

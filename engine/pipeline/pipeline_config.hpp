@@ -43,6 +43,9 @@ struct PipelineConfig {
     uint64_t thumbnail_budget_bytes = ipc::settings::kDefaultCacheBudgetMb * ipc::settings::kMebibyte;
     uint64_t max_pixels = 250'000'000;
     uint64_t max_file_bytes = uint64_t(1024) * 1024 * 1024;
+    // The full-content hash (the catalog's key). A metadata-only run without a catalog can do without it
+    // (`run --only metadata` without `--hash`): then only the headers of a JPEG are read.
+    bool content_hash = true;
 };
 
 // Errors name the file, the line and the key: "default.toml:14: stage[2].kind: unknown kind 'tags'".

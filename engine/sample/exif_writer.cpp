@@ -138,6 +138,7 @@ void fill_exif(Exiv2::ExifData& exif, const ExifSpec& spec) {
 }
 
 void fill_xmp(Exiv2::XmpData& xmp, const ExifSpec& spec) {
+    if (spec.xmp_date_time_original) xmp["Xmp.exif.DateTimeOriginal"] = *spec.xmp_date_time_original;
     if (!spec.xmp_subject) return;
     const Exiv2::XmpKey key("Xmp.dc.subject");
     auto old = xmp.findKey(key);

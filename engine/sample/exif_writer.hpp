@@ -22,6 +22,7 @@ struct ExifSpec {
     std::optional<double> gps_lat, gps_lon;             // signed decimal degrees (south and west negative)
     std::optional<double> gps_alt;                      // metres, negative below sea level
     std::optional<std::string> xmp_subject;             // Xmp.dc.subject; "a, b" gives two keywords
+    std::optional<std::string> xmp_date_time_original;  // Xmp.exif.DateTimeOriginal, "2019-06-01T08:00:00"
 };
 
 // `image_bytes` (JPEG, PNG, TIFF or WebP) with the EXIF of `spec` (and its XMP subject) added; tags the

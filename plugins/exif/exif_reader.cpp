@@ -36,6 +36,10 @@ namespace {
 
 // Exiv2's process-wide setup. XmpParser::initialize() is not thread-safe itself and must run before
 // any thread parses XMP; the lock it is given serialises the XMP toolkit's namespace registry after.
+// Decoding XMP is not thread-safe either in Exiv2 0.27 (two threads decoding packets at once read
+// each other's properties: `run --isolation none --jobs 2` gave a photo another date now and then),
+// so every parse that may decode XMP holds the same lock. Workers parse one file at a time, so it only
+// ever waits with stages on threads.
 std::recursive_mutex xmp_mutex;
 
 void xmp_lock(void* data, bool lock) {
@@ -167,6 +171,7 @@ struct Parsed {
 Parsed read_with_exiv2(const Exiv2::byte* data, long size) {
     Exiv2::Image::AutoPtr image = Exiv2::ImageFactory::open(data, size);
     if (image.get() == nullptr) throw Exiv2::Error(Exiv2::kerMemoryContainsUnknownImageType);
+    const std::lock_guard hold(xmp_mutex);  // readMetadata() decodes the XMP packet
     image->readMetadata();
     Parsed p;
     p.exif = image->exifData();
@@ -319,6 +324,7 @@ lbx::sdk::Status ExifReader::read_metadata_block(const lbx::sdk::MetadataBlock& 
     } else if (block.kind == LBX_METADATA_BLOCK_XMP) {
         status = guarded(what, bytes.size(), [&] {
             const std::string packet(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+            const std::lock_guard hold(xmp_mutex);
             // decode() returns non-zero for a packet the XMP toolkit cannot parse, without throwing.
             if (Exiv2::XmpParser::decode(parsed.xmp, packet) != 0) throw std::runtime_error("malformed XMP packet");
         });
