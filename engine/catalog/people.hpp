@@ -16,17 +16,19 @@
 namespace lbx::engine::catalog {
 
 // Euclidean distance between a face's embedding (dlib's ResNet, 128-D) and a person's centroid below
-// which the face joins the person. dlib quotes 0.6 for pairs of faces; measured on our pipeline (faces
-// of 19 real photos of ../shared/corpus/good, one person each, against variations of one photo):
-// different people came as near as 0.54 once the faces below kMinFaceQuality are left out (0.43 with
-// them), and a running-mean centroid at 0.55 or 0.6 pulled two different people together; the same
-// face cropped, mirrored, resized or darkened stayed within 0.46 of itself. 0.5 kept every person apart
-// and every variation together. bench/analysis/face_distances.py re-measures it.
+// which the face joins the person. dlib quotes 0.6 for pairs of faces; measured on our pipeline
+// (bench/analysis/face_distances.py: the faces of 22 real corpus photos, each face a different person, and 14
+// faces of variations of Canon_EOS_D60.jpg, four players cropped, mirrored, resized, brightened): with
+// the faces below kMinFaceQuality left out, different people came as near as 0.52 and the same face
+// stayed within 0.46 of itself. Grouped as the engine groups them, 0.5 made 22 persons, none holding two
+// people and no one split; 0.55 put two players of one photo in one person, 0.6 four persons held
+// several people each (the running mean drifts towards its neighbours).
 inline constexpr double kSamePersonDistance = 0.5;
 
 // Faces below this quality (the faces stage's score x size x frontal, 0..1) are not grouped: profile,
-// tiny or doubtful faces give embeddings that land near anyone (every pair of different people nearer
-// than 0.5 in the measurement above had a face below 0.3).
+// small or doubtful faces give embeddings that land near anyone (in the measurement above, every pair of
+// different people nearer than 0.5 had a face below 0.3; with the faces from 0.2 up, 0.5 put two pairs
+// of different people together).
 inline constexpr double kMinFaceQuality = 0.3;
 
 // A person's name: trimmed, 1..100 characters (UTF-8 code points), no control characters; empty to unname.
