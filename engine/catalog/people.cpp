@@ -55,10 +55,13 @@ Expected<int64_t> group_some_faces(Database& db, GroupingSummary& summary) {
     // Read inside the transaction: a rename or merge committed just before is seen.
     auto persons = load_persons(db);
     if (!persons) return unexpected(persons.error());
+    // INDEXED BY: the partial index holds only the faces still to group; left to itself, the planner
+    // (statistics taken when most faces were still ungrouped) walks every face of the library instead.
     auto faces = db.prepare(
         "SELECT r.hash, r.source, r.idx, r.quality, r.embedding, coalesce(r.embedding_model, ''), "
         "EXISTS (SELECT 1 FROM face_persons a WHERE a.hash = r.hash AND a.source = r.source AND a.idx = r.idx) "
-        "FROM regions r WHERE r.kind = 'face' AND r.grouped = 0 ORDER BY r.quality DESC, r.hash, r.source, r.idx LIMIT ?1");
+        "FROM regions r INDEXED BY regions_ungrouped WHERE r.kind = 'face' AND r.grouped = 0 "
+        "ORDER BY r.quality DESC, r.hash, r.source, r.idx LIMIT ?1");
     if (!faces) return unexpected(faces.error());
     auto mark = db.prepare("UPDATE regions SET grouped = 1 WHERE hash = ?1 AND source = ?2 AND idx = ?3");
     if (!mark) return unexpected(mark.error());
