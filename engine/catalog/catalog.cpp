@@ -1,7 +1,9 @@
 #include "catalog/catalog.hpp"
 
 #include "catalog/catalog_schema.hpp"
+#include "catalog/face_assignments.hpp"
 #include "catalog/facet_index.hpp"
+#include "catalog/float_blob.hpp"
 #include "catalog/match_list.hpp"
 
 #include <lightbox/ipc/error_codes.hpp>
@@ -11,7 +13,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <cstring>
 #include <map>
 
 namespace lbx::engine::catalog {
@@ -19,21 +20,6 @@ namespace {
 
 SqlValue text_or_null(const std::optional<std::string>& v) { return v ? SqlValue{*v} : SqlValue{}; }
 SqlValue number_or_null(const std::optional<double>& v) { return v ? SqlValue{*v} : SqlValue{}; }
-
-// Keypoints and embeddings: little-endian float32, as x86 and ARM hold them.
-SqlValue floats_or_null(const std::vector<float>& v) {
-    if (v.empty()) return SqlValue{};
-    SqlBlob blob;
-    blob.bytes.resize(v.size() * sizeof(float));
-    std::memcpy(blob.bytes.data(), v.data(), blob.bytes.size());
-    return SqlValue{std::move(blob)};
-}
-
-std::vector<float> floats_of(const std::vector<uint8_t>& bytes) {
-    std::vector<float> v(bytes.size() / sizeof(float));
-    std::memcpy(v.data(), bytes.data(), v.size() * sizeof(float));
-    return v;
-}
 
 // A thumbnail file's size; 0 ("unknown") when it cannot be read, and the cache stats it again later.
 int64_t file_bytes(const std::string& path) {
@@ -156,6 +142,7 @@ std::vector<std::string> Catalog::drop_pending() {
 struct Catalog::WriteStatements {
     Statement touch, failed_file, failure, photo, clear_metadata, add_metadata, clear_tags, add_tag, add_thumb, file,
         clear_failure, clear_regions, add_region, clear_marks, add_mark, photo_exists;
+    std::unique_ptr<FaceCarryOver> faces;  // face assignments across a rewrite of the regions
 
     static Expected<std::unique_ptr<WriteStatements>> prepare(Database& db) {
         const std::string_view sql[] = {
@@ -196,9 +183,11 @@ struct Catalog::WriteStatements {
             if (!stmt) return unexpected(stmt.error());
             prepared.push_back(std::move(*stmt));
         }
+        auto faces = FaceCarryOver::prepare(db);
+        if (!faces) return unexpected(faces.error());
         auto at = [&](std::size_t i) { return std::move(prepared[i]); };
         return std::make_unique<WriteStatements>(at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7), at(8), at(9), at(10), at(11), at(12),
-                                                at(13), at(14), at(15));
+                                                at(13), at(14), at(15), std::move(*faces));
     }
 };
 
@@ -235,8 +224,10 @@ Expected<void> Catalog::write(const PhotoResult& r, int64_t seen_at) {
     // Auto tags, regions and ledger marks of the tag stages that ran replace theirs; those of a stage that
     // did not run this time (`--analysis off`, `--only`) stay. User tags are never touched here. A plugin
     // that ran clears its marks too: a stage of it left out this time is then due again, since the
-    // regions it made were just cleared with the plugin's.
+    // regions it made were just cleared with the plugin's. The faces' persons follow them to the new
+    // regions (face_assignments.hpp).
     for (const std::string& source : r.tag_sources) {
+        LBX_TRY(w.faces->hold(r.hash, source));
         LBX_TRY(w.clear_tags.run({r.hash, source}));
         LBX_TRY(w.clear_regions.run({r.hash, source}));
         LBX_TRY(w.clear_marks.run({r.hash, source}));
@@ -245,9 +236,10 @@ Expected<void> Catalog::write(const PhotoResult& r, int64_t seen_at) {
     std::map<std::string, int64_t> next_index;  // per source
     for (const Region& g : r.regions) {
         LBX_TRY(w.add_region.run({r.hash, g.source, next_index[g.source]++, g.kind, g.label, g.confidence, g.x, g.y, g.width,
-                                  g.height, floats_or_null(g.points), g.quality, floats_or_null(g.embedding),
+                                  g.height, float_blob(g.points), g.quality, float_blob(g.embedding),
                                   g.embedding.empty() ? SqlValue{} : SqlValue{g.embedding_model}}));
     }
+    LBX_TRY(w.faces->carry(r.hash, r.regions));
     for (const AnalysisMark& mark : r.analysed)
         LBX_TRY(w.add_mark.run({r.hash, mark.stage_id, mark.plugin, mark.plugin_version, now, mark.error}));
     if (r.analysis_only) return {};
@@ -379,7 +371,8 @@ Expected<int64_t> Catalog::remove_photos(const std::vector<std::string>& hashes)
     if (!tx) return unexpected(tx.error());
     auto thumbs = db_->prepare("SELECT path FROM thumbnails WHERE hash = ?1");
     if (!thumbs) return unexpected(thumbs.error());
-    // The photo row last, so that its change count is the one read below.
+    // Faces leave their persons before their regions go (the centroids need their embeddings); the
+    // photo row last, so that its change count is the one read below.
     const std::string_view deletes[] = {
         "DELETE FROM files WHERE hash = ?1",     "DELETE FROM metadata WHERE hash = ?1",
         "DELETE FROM auto_tags WHERE hash = ?1", "DELETE FROM user_tags WHERE hash = ?1",
@@ -403,9 +396,11 @@ Expected<int64_t> Catalog::remove_photos(const std::vector<std::string>& hashes)
             if (!*row) break;
             thumbnail_files.push_back(thumbs->column_text(0));
         }
+        LBX_TRY(forget_photo_faces(*db_, hash));
         for (Statement& stmt : statements) LBX_TRY(stmt.run({hash}));
         removed += db_->changes();
     }
+    LBX_TRY(drop_unnamed_empty_persons(*db_));
     // Files go before the commit: should the commit fail, rows that point at deleted thumbnails are
     // harmless (the cache reports them missing and they are made again), whereas files left behind by
     // a crash after the commit would fill the disk unseen by the budget.

@@ -103,7 +103,8 @@ public:
     Expected<std::vector<std::string>> roots();  // by path
 
     // Takes photos out of the library, never off the disk: their files rows, metadata, auto and user
-    // tags and thumbnails (rows and thumbnail files). Returns how many photos were removed; unknown
+    // tags, regions, ledger marks, thumbnails (rows and thumbnail files) and their faces' places in persons
+    // (a person left without faces is deleted, unless named). Returns how many photos were removed; unknown
     // hashes are ignored. A later scan of a folder that still holds the file adds it back.
     Expected<int64_t> remove_photos(const std::vector<std::string>& hashes);
 

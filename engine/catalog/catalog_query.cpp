@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <unordered_map>
 
 namespace lbx::engine::catalog {
@@ -38,6 +39,16 @@ std::string like_escaped(const std::string& v) {
 constexpr const char* kAnyTag =
     "f.hash IN (SELECT hash FROM auto_tags WHERE name = ? COLLATE NOCASE UNION ALL "
     "SELECT hash FROM user_tags WHERE name = ? COLLATE NOCASE)";
+// The photos of the persons of a name (several persons may share one), by the persons_name index.
+constexpr const char* kPersonNamed =
+    "f.hash IN (SELECT a.hash FROM persons n JOIN face_persons a ON a.person_id = n.id WHERE n.name = ? COLLATE NOCASE)";
+
+// `person:#12`: the person of that id (unnamed ones too: what a people view lists); nullopt for a name.
+std::optional<int64_t> person_id_of(const std::string& value) {
+    if (value.size() < 2 || value.front() != '#' || value.size() > 19) return std::nullopt;
+    if (!std::all_of(value.begin() + 1, value.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
+    return std::strtoll(value.c_str() + 1, nullptr, 10);
+}
 
 // Past the last ISO 8601 text that starts with a prefix: every character of a date ('0'-'9', '-', 'T',
 // ':', '.', '+', 'Z') sorts before '~'. Comparisons stay plain, so the taken_at index bounds them.
@@ -66,9 +77,9 @@ void term_sql(const Term& t, SqlCondition& out) {
     auto& p = out.params;
     switch (t.field) {
         case Field::word: {
-            // A word: a tag (auto or user), a place, or part of the file's path.
-            out.sql += std::string("(") + kAnyTag + " OR f.path LIKE ? ESCAPE '\\')";
-            add(p, t.value, t.value, "%" + like_escaped(t.value) + "%");
+            // A word: a tag (auto or user), a place, a person's name, or part of the file's path.
+            out.sql += std::string("(") + kAnyTag + " OR " + kPersonNamed + " OR f.path LIKE ? ESCAPE '\\')";
+            add(p, t.value, t.value, t.value, "%" + like_escaped(t.value) + "%");
             return;
         }
         case Field::tag:
@@ -143,6 +154,15 @@ void term_sql(const Term& t, SqlCondition& out) {
             }
             return;
         }
+        case Field::person:
+            if (const auto id = person_id_of(t.value)) {
+                out.sql += "f.hash IN (SELECT hash FROM face_persons WHERE person_id = ?)";
+                add(p, *id);
+            } else {
+                out.sql += kPersonNamed;
+                add(p, t.value);
+            }
+            return;
         case Field::has:
             if (t.value == "faces") out.sql += "f.hash IN (SELECT hash FROM regions WHERE kind = 'face')";
             else if (t.value == "objects") out.sql += "f.hash IN (SELECT hash FROM regions WHERE kind = 'object')";

@@ -185,7 +185,47 @@ CREATE TABLE library_state (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
+// Version 6: people (engine/catalog/people.hpp, sdk_docs/analysis.md#people). Faces with an identity
+// embedding are grouped into persons; the user names, merges and corrects them.
+// - persons: a centroid (little-endian float32, the mean of its faces' embeddings, all of one
+//   embedding_model) and a name ('' while unnamed). How many faces a person has is counted from
+//   face_persons, never stored twice. A person whose faces all went (their photos removed or analysed
+//   again) is kept while it has a name, so that its faces, when they come back, join it again by its
+//   centroid; an unnamed one is deleted by the next grouping.
+// - face_persons: one row per face the grouping placed, keyed like its region (hash, source, idx).
+//   person_id NULL: the user took the face out of its person (RemoveFace), and it is never grouped again.
+//   Deleting a person deletes its faces' rows (a merge moves them first).
+// - regions.grouped: 1 once the grouping has looked at the face (placed it, or skipped it: no embedding,
+//   quality too low, taken out by the user). Catalog::write replaces a photo's regions when its
+//   analysis runs again (a new plugin version, the file moved): the new rows start at 0, and the partial
+//   index lists exactly the faces still to group, so a grouping pass reads nothing else.
+// - Across such a rewrite a face keeps its row: Catalog::write moves each row to the new face whose box
+//   overlaps the old one most (face_assignments.hpp), so names, merges and the user's removals survive
+//   re-analysis; a face with no counterpart leaves its person and the new faces are grouped afresh.
+constexpr std::string_view kVersion6 = R"sql(
+ALTER TABLE regions ADD COLUMN grouped INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX regions_ungrouped ON regions(quality) WHERE kind = 'face' AND grouped = 0;
+
+CREATE TABLE persons (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL DEFAULT '',
+    centroid BLOB NOT NULL,
+    embedding_model TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX persons_name ON persons(name COLLATE NOCASE);
+
+CREATE TABLE face_persons (
+    hash TEXT NOT NULL,
+    source TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    person_id INTEGER REFERENCES persons(id) ON DELETE CASCADE,
+    PRIMARY KEY (hash, source, idx)
+) WITHOUT ROWID;
+CREATE INDEX face_persons_person ON face_persons(person_id, hash);
+)sql";
+
+constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6};
 
 }  // namespace
 

@@ -88,6 +88,16 @@ Expected<void> FacetIndex::rebuild(Database& db) {
     if (auto ok = each_row(db, "SELECT hash, name, category FROM auto_tags", [&](Statement& s) { add_tag(s, true); }); !ok) return ok;
     if (auto ok = each_row(db, "SELECT hash, name FROM user_tags", [&](Statement& s) { add_tag(s, false); }); !ok) return ok;
 
+    // People by name: the named persons of each photo's faces (unnamed ones have no facet value).
+    std::vector<std::pair<uint32_t, uint32_t>> person_pairs;
+    auto people = each_row(db, "SELECT a.hash, p.name FROM face_persons a JOIN persons p ON p.id = a.person_id WHERE p.name != ''",
+                           [&](Statement& s) {
+                               key.assign(s.column_view(0));
+                               const auto found = photo_of_hash_.find(key);
+                               if (found != photo_of_hash_.end()) person_pairs.emplace_back(found->second, intern(s.column_view(1)));
+                           });
+    if (!people) return people;
+
     to_ranges(tag_pairs, tags_, photos_.size(), [&](uint32_t photo, uint32_t begin, uint32_t end) {
         photos_[photo].tags_begin = begin;
         photos_[photo].tags_end = end;
@@ -104,13 +114,17 @@ Expected<void> FacetIndex::rebuild(Database& db) {
         photos_[photo].labels_begin = begin;
         photos_[photo].labels_end = end;
     });
+    to_ranges(person_pairs, people_, photos_.size(), [&](uint32_t photo, uint32_t begin, uint32_t end) {
+        photos_[photo].people_begin = begin;
+        photos_[photo].people_end = end;
+    });
     return {};
 }
 
 Expected<Facets> FacetIndex::count(Database& db, const std::vector<std::string>& hashes, int64_t per_facet) {
     if (auto ok = refresh(db); !ok) return unexpected(ok.error());
     std::vector<int64_t> tags(names_.size()), cameras(names_.size()), years(names_.size()), months(names_.size()),
-        places(names_.size()), groups(names_.size()), labels(names_.size());
+        places(names_.size()), groups(names_.size()), labels(names_.size()), people(names_.size());
     std::vector<bool> counted(photos_.size());
     for (const std::string& hash : hashes) {
         const auto found = photo_of_hash_.find(hash);
@@ -124,6 +138,7 @@ Expected<Facets> FacetIndex::count(Database& db, const std::vector<std::string>&
         for (uint32_t i = p.places_begin; i < p.places_end; ++i) ++places[places_[i]];
         for (uint32_t i = p.groups_begin; i < p.groups_end; ++i) ++groups[groups_[i]];
         for (uint32_t i = p.labels_begin; i < p.labels_end; ++i) ++labels[labels_[i]];
+        for (uint32_t i = p.people_begin; i < p.people_end; ++i) ++people[people_[i]];
     }
     auto largest = [&](const std::vector<int64_t>& counts) {
         std::vector<FacetCount> out;
@@ -138,7 +153,7 @@ Expected<Facets> FacetIndex::count(Database& db, const std::vector<std::string>&
         return out;
     };
     return Facets{largest(tags),   largest(cameras), largest(years), largest(months),
-                  largest(places), largest(groups),  largest(labels), {}};
+                  largest(places), largest(groups),  largest(labels), largest(people)};
 }
 
 }  // namespace lbx::engine::catalog

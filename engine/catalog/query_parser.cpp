@@ -25,6 +25,7 @@ constexpr std::array kFields{
     FieldName{"iso", Field::iso},       FieldName{"focal", Field::focal},   FieldName{"f", Field::aperture},
     FieldName{"has", Field::has},       FieldName{"failed", Field::failed}, FieldName{"path", Field::path},
     FieldName{"label", Field::label},   FieldName{"group", Field::group},   FieldName{"faces", Field::faces},
+    FieldName{"person", Field::person},
 };
 
 class Parser {

@@ -12,7 +12,7 @@
 
 namespace lbx::engine::catalog {
 
-enum class Field { word, tag, camera, lens, place, year, date, iso, focal, aperture, has, failed, path, label, group, faces };
+enum class Field { word, tag, camera, lens, place, year, date, iso, focal, aperture, has, failed, path, label, group, faces, person };
 enum class Compare { equal, less, less_equal, greater, greater_equal, range };
 
 struct Term {

@@ -83,12 +83,16 @@ int query_command(const QueryCommandOptions& options) {
                                                     {"cameras", facet_json(facets->cameras)},
                                                     {"years", facet_json(facets->years)},
                                                     {"months", facet_json(facets->months)},
-                                                    {"places", facet_json(facets->places)}}}})
+                                                    {"places", facet_json(facets->places)},
+                                                    {"groups", facet_json(facets->groups)},
+                                                    {"labels", facet_json(facets->labels)},
+                                                    {"people", facet_json(facets->people)}}}})
                       << '\n';
         } else {
             const std::pair<const char*, const std::vector<catalog::FacetCount>*> groups[] = {
                 {"tags", &facets->tags}, {"cameras", &facets->cameras}, {"years", &facets->years}, {"months", &facets->months},
-                {"places", &facets->places}};
+                {"places", &facets->places}, {"groups", &facets->groups}, {"labels", &facets->labels},
+                {"people", &facets->people}};
             for (const auto& [name, counts] : groups) {
                 std::string line;
                 for (const auto& c : *counts) line += (line.empty() ? "" : ", ") + c.value + " (" + std::to_string(c.count) + ")";

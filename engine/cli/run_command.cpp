@@ -3,6 +3,7 @@
 // earlier scan) / 2 (usage, config) / 3 (results could not be stored in the catalog) / 130.
 #include "catalog/analysis_ledger.hpp"
 #include "catalog/catalog.hpp"
+#include "catalog/people.hpp"
 #include "catalog/scan_filter.hpp"
 #include "cli/commands.hpp"
 #include "cli/engine_paths.hpp"
@@ -127,6 +128,22 @@ CatchUp analyse_earlier_photos(const RunOptions& options, const PipelineConfig& 
                  outcome.failed > 0 ? (", an analysis stage failed on " + std::to_string(outcome.failed)).c_str() : "",
                  summary.interrupted ? " (stopped: the rest is analysed by the next run)" : "");
     return outcome;
+}
+
+// Groups the faces just stored into persons (catalog/people.hpp), so that a run leaves its persons made.
+// False when the catalog could not be written: the run then exits like any write that failed.
+bool group_faces(catalog::Catalog& library) {
+    auto grouped = catalog::group_new_faces(library);
+    if (!grouped) {
+        std::fprintf(stderr, "lightbox-engine: cannot group faces into persons: %s\n", grouped.error().message.c_str());
+        return false;
+    }
+    if (grouped->joined + grouped->new_persons > 0) {
+        std::fprintf(stderr, "lightbox-engine: %lld faces grouped: %lld joined a person, %lld started one\n",
+                     static_cast<long long>(grouped->joined + grouped->new_persons), static_cast<long long>(grouped->joined),
+                     static_cast<long long>(grouped->new_persons));
+    }
+    return true;
 }
 
 }  // namespace
@@ -294,16 +311,20 @@ int run_command(const RunOptions& options) {
                      static_cast<unsigned long long>(summary.interrupted_files));
     }
     progress.finish(summary, (*pipeline)->makes_thumbnails() && summary.ok > 0 ? thumbs.string() : std::string());
+    // Persons are made after each phase: those of the new photos first, then those of the catch-up.
+    bool grouping_failed = library && !catalog_failed && !group_faces(*library);
     CatchUp catch_up;
     const bool from_stdin = std::find(roots.begin(), roots.end(), "-") != roots.end();
-    if (library && !catalog_failed && !summary.interrupted && !from_stdin && !(*pipeline)->analysis_stages().empty()) {
+    if (library && !catalog_failed && !grouping_failed && !summary.interrupted && !from_stdin &&
+        !(*pipeline)->analysis_stages().empty()) {
         catch_up = analyse_earlier_photos(options, *config, **pipeline, registry, quarantine, thumbs, *library, roots, stop);
+        if (catch_up.analysed > 0 && !catch_up.not_stored) grouping_failed = !group_faces(*library);
     }
     if (still_failed > 0) {
         std::fprintf(stderr, "lightbox-engine: %llu unchanged files are still failed (--retry-failed reads them again)\n",
                      static_cast<unsigned long long>(still_failed));
     }
-    if (catalog_failed || catch_up.not_stored) return kExitNotStored;
+    if (catalog_failed || catch_up.not_stored || grouping_failed) return kExitNotStored;
     if (summary.interrupted || catch_up.interrupted) return kExitInterrupted;
     if (summary.ok + summary.failed + summary.unchanged == 0) std::fputs("lightbox-engine: no photo files found\n", stderr);
     return summary.failed > 0 || still_failed > 0 || statistics_failed ? kExitSomeFailed : kExitOk;

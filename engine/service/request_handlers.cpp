@@ -1,6 +1,7 @@
 #include "service/request_handlers.hpp"
 
 #include "catalog/catalog_query.hpp"
+#include "catalog/people.hpp"
 #include "catalog/thumbnail_cache.hpp"
 #include "pipeline/pipeline_config.hpp"
 #include "service/analysis_scheduler.hpp"
@@ -130,7 +131,8 @@ std::optional<std::string> clean_tag(const std::string& raw) {
     return tag;
 }
 
-ipc::PhotoInfo photo_info_of(const catalog::PhotoDetails& d) {
+// `persons`: the persons of the photo's faces (catalog::persons_of_photo).
+ipc::PhotoInfo photo_info_of(const catalog::PhotoDetails& d, const std::vector<catalog::FacePerson>& persons) {
     ipc::PhotoInfo info;
     info.id = d.hash;
     info.path = d.path;
@@ -156,6 +158,12 @@ ipc::PhotoInfo photo_info_of(const catalog::PhotoDetails& d) {
         region.height = g.height;
         region.quality = g.quality;
         region.has_embedding = !g.embedding.empty();
+        for (const catalog::FacePerson& p : persons) {
+            if (p.source == region.source && p.index == static_cast<int64_t>(region.index)) {
+                region.person_id = static_cast<uint64_t>(p.person_id);
+                region.person_name = p.name;
+            }
+        }
         info.regions.push_back(std::move(region));
     }
     return info;
@@ -333,7 +341,9 @@ RequestHandlers::Result<ipc::GetPhoto> RequestHandlers::on(const ipc::GetPhoto& 
     auto photo = state_.catalog->photo(request.photo_id);
     if (!photo) return catalog_error(photo.error());
     if (!*photo) return no_such_photo(request.photo_id);
-    return ipc::PhotoReply{photo_info_of(**photo)};
+    auto persons = catalog::persons_of_photo(*state_.catalog, request.photo_id);
+    if (!persons) return catalog_error(persons.error());
+    return ipc::PhotoReply{photo_info_of(**photo, *persons)};
 }
 
 RequestHandlers::Result<ipc::GetThumbnail> RequestHandlers::on(const ipc::GetThumbnail& request) {

@@ -2,6 +2,7 @@
 
 #include "catalog/analysis_ledger.hpp"
 #include "catalog/catalog.hpp"
+#include "catalog/people.hpp"
 #include "catalog/scan_filter.hpp"
 #include "catalog/thumbnail_cache.hpp"
 #include "pipeline/batch_runner.hpp"
@@ -20,6 +21,9 @@ namespace lbx::engine::service {
 namespace {
 
 constexpr auto kProgressInterval = std::chrono::milliseconds(100);
+// How often the analysis job stores what it has and groups the new faces into persons while it runs,
+// so that persons appear as the analysis goes (a grouping pass over a few new faces takes milliseconds).
+constexpr auto kGroupingInterval = std::chrono::seconds(2);
 
 // Linux keeps a nice value per thread, and threads inherit it from the thread that creates them: the
 // walker and the workers of run_batch all run at this priority.
@@ -241,6 +245,9 @@ void ScanJob::run_analysis() {
     auto opened = catalog::Catalog::open(request_.catalog_file);
     if (!opened) return fail("catalog", opened.error().message);
     catalog::Catalog& library = **opened;
+    // Faces stored but never grouped (an engine stopped between the two, a catalog of schema 5) first.
+    auto grouped = catalog::group_new_faces(library);
+    if (!grouped) return fail("catalog", "cannot group faces into persons in " + request_.catalog_file.string() + ": " + grouped.error().message);
     // Nothing to do is the common case (every scan ends by asking): then the job stays silent, with no
     // event and no entry in ListJobs, and no model is loaded to find that out.
     auto pending = catalog::pending_analysis(library, configured_analysis_stages(request_.config, registry_));
@@ -299,12 +306,21 @@ void ScanJob::run_analysis() {
             // photo/updated: the photo's labels and faces changed (PhotoDone, as for a scan).
             inbox_.post(ipc::PhotoDone{id_, result->hash, result->path});
         };
-        callbacks.on_tick = [&] { report(ipc::JobState::running, false); };
+        auto last_grouped = std::chrono::steady_clock::now();
+        callbacks.on_tick = [&] {
+            report(ipc::JobState::running, false);
+            if (catalog_error || std::chrono::steady_clock::now() - last_grouped < kGroupingInterval) return;
+            last_grouped = std::chrono::steady_clock::now();
+            if (auto ok = catalog::group_new_faces(library); !ok) {  // flushes first
+                catalog_error = ok.error();
+                stop_.store(true);
+            }
+        };
         std::istringstream no_stdin;
         summary = run_batch(make_processor_factory(**pipeline, supervision), paths, no_stdin, request_.workers, stop_, counts,
                             callbacks);
         if (!catalog_error) {
-            if (auto ok = library.flush(); !ok) catalog_error = ok.error();
+            if (auto ok = catalog::group_new_faces(library); !ok) catalog_error = ok.error();
         }
     }
     if (catalog_error) return fail("catalog", "cannot store analysis results in " + request_.catalog_file.string() + ": " + catalog_error->message);

@@ -4,7 +4,8 @@
 // progress (throttled, the final one always) and photo events to the inbox.
 // The same class runs the analysis phase (kind `analysis`): the photos of the library that today's
 // analysis stages have not seen (the analysis ledger), at the lowest priority; it stores their tags,
-// regions and ledger marks only, and can be paused (a later job goes on with what is left).
+// regions and ledger marks only, groups the new faces into persons as it goes (every 2 s and at the end:
+// catalog/people.hpp), and can be paused (a later job goes on with what is left).
 #pragma once
 
 #include "pipeline/photo_result.hpp"

@@ -149,6 +149,14 @@ int photo(CtlContext& ctx, const std::string& photo_id) {
                 p.width, p.height, static_cast<unsigned long long>(p.file_size));
     for (const auto& t : p.tags) std::printf("  tag     %s (%s, %.2f, %s)\n", t.name.c_str(), t.category.c_str(), t.confidence, t.source.c_str());
     for (const auto& t : p.thumbnails) std::printf("  thumb   %u: %ux%u %s\n", t.size, t.width, t.height, t.path.c_str());
+    // Source and index name a region (face-remove takes them).
+    for (const auto& g : p.regions) {
+        std::printf("  region  %s %u %s%s%s (%.2f) [%.3f %.3f %.3f %.3f]", g.source.c_str(), g.index, g.kind.c_str(),
+                    g.label.empty() ? "" : " ", g.label.c_str(), g.confidence, g.x, g.y, g.width, g.height);
+        if (g.person_id != 0)
+            std::printf(" person %llu %s", static_cast<unsigned long long>(g.person_id), g.person_name.empty() ? "(unnamed)" : g.person_name.c_str());
+        std::printf("\n");
+    }
     for (const auto& m : p.metadata) std::printf("  %-30s %s\n", m.key.c_str(), m.value.c_str());
     return kExitOk;
 }

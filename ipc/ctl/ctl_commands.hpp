@@ -69,4 +69,10 @@ int library(CtlContext& ctx, const std::string& open);  // open: empty = describ
 int settings(CtlContext& ctx, const std::vector<std::string>& changes);  // none: list
 int analysis(CtlContext& ctx, const std::string& action);                // "", "pause" or "resume"
 
+// People (ctl_people_commands.cpp).
+int persons(CtlContext& ctx, uint64_t offset, uint64_t limit);
+int person_rename(CtlContext& ctx, uint64_t person_id, const std::string& name);  // empty name: unnamed
+int person_merge(CtlContext& ctx, uint64_t from_id, uint64_t into_id);
+int face_remove(CtlContext& ctx, const std::string& photo_id, const std::string& source, uint32_t index);
+
 }  // namespace lbx::ctl

@@ -45,6 +45,9 @@ int facets(CtlContext& ctx, const std::string& query_text) {
     print("years", reply->years);
     print("months", reply->months);
     print("places", reply->places);
+    print("groups", reply->groups);
+    print("labels", reply->labels);
+    print("people", reply->people);
     return kExitOk;
 }
 

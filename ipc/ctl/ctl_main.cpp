@@ -94,6 +94,24 @@ int main(int argc, char** argv) {
     CLI::App* analysis_cmd = app.add_subcommand("analysis", "the analysis phase: its state, or pause / resume it");
     analysis_cmd->add_option("action", analysis_action, "pause or resume (none: show the state)")
         ->check(CLI::IsMember({"pause", "resume"}));
+    uint64_t persons_offset = 0, persons_limit = 200;
+    CLI::App* persons_cmd = app.add_subcommand("persons", "the persons faces were grouped into, most faces first");
+    persons_cmd->add_option("--offset", persons_offset, "skip this many persons first");
+    persons_cmd->add_option("--limit", persons_limit, "at most this many (default 200, maximum 10000)");
+    uint64_t person_id = 0, into_id = 0;
+    std::string person_name;
+    CLI::App* rename_cmd = app.add_subcommand("person-rename", "name a person (an empty name unnames it)");
+    rename_cmd->add_option("id", person_id, "person id")->required();
+    rename_cmd->add_option("name", person_name, "the name: 1 to 100 characters, or \"\"")->required();
+    CLI::App* merge_cmd = app.add_subcommand("person-merge", "move every face of person FROM to person INTO");
+    merge_cmd->add_option("from", person_id, "person id, deleted once merged")->required();
+    merge_cmd->add_option("into", into_id, "person id, keeps its name (or takes FROM's)")->required();
+    std::string face_source;
+    uint32_t face_index = 0;
+    CLI::App* face_cmd = app.add_subcommand("face-remove", "take a wrong face out of its person for good (lightbox-ctl photo lists faces)");
+    face_cmd->add_option("photo", photo_id, "photo id (content hash)")->required();
+    face_cmd->add_option("source", face_source, "the plugin that found the face (org.lightbox.vision)")->required();
+    face_cmd->add_option("index", face_index, "the face's index among that plugin's regions")->required();
 
     try {
         app.parse(argc, argv);
@@ -150,6 +168,10 @@ int main(int argc, char** argv) {
         else if (name == "library") code = ctl::library(ctx, open_library);
         else if (name == "settings") code = ctl::settings(ctx, setting_changes);
         else if (name == "analysis") code = ctl::analysis(ctx, analysis_action);
+        else if (name == "persons") code = ctl::persons(ctx, persons_offset, persons_limit);
+        else if (name == "person-rename") code = ctl::person_rename(ctx, person_id, person_name);
+        else if (name == "person-merge") code = ctl::person_merge(ctx, person_id, into_id);
+        else if (name == "face-remove") code = ctl::face_remove(ctx, photo_id, face_source, face_index);
     }
     return code;
 }

@@ -73,7 +73,7 @@ TEST_CASE("a version 1 catalog is migrated to the current version with its rows 
     if (!opened) FAIL(opened.error().message);
     Catalog& catalog = **opened;
     Database& db = catalog.database();
-    CHECK(kSchemaVersion == 5);
+    CHECK(kSchemaVersion == 6);
     CHECK(db.query_int("PRAGMA user_version").value() == kSchemaVersion);
 
     auto stats = catalog.stats();
@@ -159,11 +159,14 @@ TEST_CASE("an empty file becomes a catalog of the current version", "[catalog][s
     Database& db = (*opened)->database();
     CHECK(db.query_int("PRAGMA user_version").value() == kSchemaVersion);
     const auto tables = names_of(db, "SELECT name FROM sqlite_master WHERE type = 'table'");
-    for (const char* t : {"photos", "files", "metadata", "auto_tags", "user_tags", "thumbnails", "failures", "jobs", "roots"}) {
+    for (const char* t : {"photos", "files", "metadata", "auto_tags", "user_tags", "thumbnails", "failures", "jobs", "roots",
+                          "regions", "analyses", "library_state", "persons", "face_persons"}) {
         INFO(t);
         CHECK(tables.count(t));
     }
     CHECK(columns(db, "thumbnails").count("last_used"));
+    CHECK(columns(db, "regions").count("grouped"));  // version 6
+    CHECK(index_sql(db, "regions_ungrouped").find("grouped = 0") != std::string::npos);
 }
 
 TEST_CASE("migrate_to goes up to the version asked and never down", "[catalog][schema]") {

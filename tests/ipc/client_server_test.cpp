@@ -249,6 +249,9 @@ TEST_CASE("lazy pirate: a lost reply is retried on a fresh socket", "[ipc]") {
 TEST_CASE("lazy pirate: a request that is not safe to repeat is sent once", "[ipc][timing]") {
     CHECK_FALSE(ipc::is_safe_to_repeat(ipc::StartScan{}));
     CHECK_FALSE(ipc::is_safe_to_repeat(ipc::Shutdown{}));
+    CHECK_FALSE(ipc::is_safe_to_repeat(ipc::MergePersons{1, 2}));  // done once, a second one is not_found
+    CHECK_FALSE(ipc::is_safe_to_repeat(ipc::RemoveFace{}));
+    CHECK(ipc::is_safe_to_repeat(ipc::RenamePerson{1, "Anna"}));
     CHECK(ipc::is_safe_to_repeat(ipc::ListJobs{}));
     CHECK(ipc::is_safe_to_repeat(ipc::JobStatus{1}));
     CHECK(ipc::is_safe_to_repeat(ipc::Hello{}));

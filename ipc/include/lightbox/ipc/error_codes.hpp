@@ -17,6 +17,13 @@ inline constexpr char kNotFound[] = "not_found";                  // a file or f
 inline constexpr char kFileMissing[] = "file_missing";            // the photo's file is gone: no thumbnail can be made
 inline constexpr char kCatalogError[] = "catalog_error";          // the catalog could not be read or written
 inline constexpr char kBadPipeline[] = "bad_pipeline";            // the job's pipeline does not build
+// People (RenamePerson, MergePersons, RemoveFace)
+inline constexpr char kNoSuchPerson[] = "no_such_person";  // no person of that id (not_found)
+inline constexpr char kNoSuchFace[] = "no_such_face";      // the photo has no face of that source and index (not_found)
+inline constexpr char kNoPerson[] = "no_person";           // the face belongs to no person (not_found)
+inline constexpr char kBadName[] = "bad_name";             // a name too long or with control characters (bad_request)
+inline constexpr char kSamePerson[] = "same_person";       // a person merged into itself (bad_request)
+inline constexpr char kOtherModel[] = "other_model";       // persons of two embedding models cannot merge (bad_request)
 
 // --- Why a stage failed a file: the plugin API's LBX_E_* and the engine's own read and sniff steps ---
 inline constexpr char kUnsupported[] = "unsupported";

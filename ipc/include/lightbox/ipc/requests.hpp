@@ -234,10 +234,12 @@ struct SetAnalysisPaused {
 };
 
 // People (protocol 5). Persons are listed most faces first, then by id.
+// The most persons one PersonList carries (about 150 bytes each: far below the frame limit).
+inline constexpr uint64_t kMaxListLimit = 10'000;
 struct ListPersons {
     static constexpr std::string_view name = "ListPersons";
     uint64_t offset = 0;
-    uint64_t limit = 200;  // at most kMaxListLimit
+    uint64_t limit = 200;  // 0 or more than kMaxListLimit: kMaxListLimit
 
     template <class Archive>
     void serialize(Archive& ar) { ar(offset, limit); }
