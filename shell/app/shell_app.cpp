@@ -24,8 +24,10 @@ const char* kLastLibraryKey = "/Library/LastCatalog";
 const char* kThumbnailSizeKey = "/View/ThumbnailSize";
 const char* kSortKey = "/View/Sort";
 const char* kDescendingKey = "/View/Descending";
+const char* kShowRegionsKey = "/View/ShowRegions";
 
-// The grid's size and sort as the user left them; anything unreadable keeps the defaults.
+// The grid's size and sort, and the photo view's boxes, as the user left them; anything unreadable keeps
+// the defaults.
 void restore_view(State& state) {
     wxConfigBase* config = wxConfigBase::Get();
     long size = 0;
@@ -38,6 +40,8 @@ void restore_view(State& state) {
     }
     bool descending = false;
     if (config->Read(kDescendingKey, &descending)) state.query.descending = descending;
+    bool regions = false;
+    if (config->Read(kShowRegionsKey, &regions)) state.show_regions = regions;
 }
 
 void remember_view(const State& state) {
@@ -46,6 +50,7 @@ void remember_view(const State& state) {
     config->Write(kThumbnailSizeKey, static_cast<long>(state.thumbnail_size));
     config->Write(kSortKey, state.query.sort == ipc::QuerySort::path ? "path" : state.query.sort == ipc::QuerySort::added ? "added" : "taken");
     config->Write(kDescendingKey, state.query.descending);
+    config->Write(kShowRegionsKey, state.show_regions);
     config->Flush();  // now, not at exit: a session killed later keeps them
 }
 

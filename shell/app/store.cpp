@@ -16,6 +16,9 @@ void Store::dispatch(const Action& action) {
     }
     state_ = reduce(std::move(state_), action);
     if (full_resolution_ && (!state_.open_photo || state_.open_photo->id != full_resolution_->first.photo_id)) full_resolution_.reset();
+    if (on_command_) {
+        for (const auto& command : state_.outbox) on_command_(command);
+    }
     if (session_) {
         for (auto& command : state_.outbox) session_->send(std::move(command));
     }

@@ -20,7 +20,7 @@ namespace lbx::shell {
 
 // Who wants thumbnails: each view says what it shows; the session gets them all, the photo view and the
 // grid's preview first.
-enum class ThumbSlot { photo_view, preview, grid, count_ };
+enum class ThumbSlot { photo_view, preview, grid, people, count_ };
 
 class Store {
 public:
@@ -31,6 +31,8 @@ public:
     void attach(std::unique_ptr<EngineSession> session) { session_ = std::move(session); }
     void detach() { session_.reset(); }  // joins the session's thread
     bool has_engine() const { return session_ != nullptr; }
+    // Sees every command the reducer decided on (the gallery, which has no engine, prints them).
+    void on_command(std::function<void(const Command&)> hook) { on_command_ = std::move(hook); }
 
     // A view re-renders from state() here. Returns nothing to unsubscribe: views live as long as the store's frame.
     void subscribe(std::function<void()> listener) { listeners_.push_back(std::move(listener)); }
@@ -48,6 +50,7 @@ private:
     std::optional<std::pair<ThumbKey, wxBitmap>> full_resolution_;
     std::array<std::vector<ThumbKey>, static_cast<std::size_t>(ThumbSlot::count_)> wanted_;
     std::vector<std::function<void()>> listeners_;
+    std::function<void(const Command&)> on_command_;
 };
 
 // The grid asks for this size (the engine's thumbnails are 256 and 1024 by default; it answers with the

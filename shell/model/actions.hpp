@@ -19,8 +19,9 @@ namespace lbx::shell {
 
 // --- from the user ---------------------------------------------------------------------------------
 struct QueryEdited { std::string text; };  // the search box, after the debounce
-enum class FacetKind { tag, camera, year, month, place };
-struct FacetChosen { FacetKind kind; std::string value; };  // adds `tag:x` etc. to the query
+enum class FacetKind { tag, camera, year, month, place, group, label, person };
+// Adds `tag:x` etc. to the query, or takes it out when the query has it already.
+struct FacetChosen { FacetKind kind; std::string value; };
 struct SortChanged { ipc::QuerySort sort = ipc::QuerySort::taken; bool descending = false; };
 struct PageNeeded { uint64_t page = 0; };   // the grid shows cells of a page not loaded yet
 enum class SelectMode { replace, toggle, extend };  // a click; Ctrl+click; Shift+click or Shift+arrow
@@ -36,10 +37,21 @@ struct TogglePreview {};                    // Space in the grid: the focused ph
 struct ClosePhoto {};
 struct StepPhoto { int delta = 1; };        // previous / next in the photo view
 struct ToggleZoom {};
+struct ToggleRegions {};                    // B: face and object boxes over the photo
 struct ThumbnailSizeChanged { uint32_t size = 160; };
 struct AddFolders { std::vector<std::string> paths; };  // absolute
 struct RescanRequested {};
 struct CancelJobRequested { uint64_t job_id = 0; };
+struct PauseAnalysisRequested { bool paused = true; };  // the job bar's Pause / Resume
+// People (the People page): shown or not; its pages as its cells show; a click on a named person shows
+// their photos in the grid; a click on an unnamed one, or Ctrl+click, chooses persons to rename or merge.
+struct ShowPeople { bool shown = true; };
+struct PersonsPageNeeded { uint64_t page = 0; };
+struct RefreshPersons {};
+struct ChoosePerson { uint64_t person_id = 0; SelectMode mode = SelectMode::replace; };
+struct ShowPersonPhotos { uint64_t person_id = 0; };  // the grid's query becomes `person:"Name"`
+struct RenamePersonRequested { uint64_t person_id = 0; std::string name; };  // empty: unnamed again
+struct MergeChosenInto { uint64_t into_id = 0; };  // every other chosen person's faces move into this one
 struct RemoveSelectedConfirmed {};          // after the confirmation dialog
 struct EditUserTags { std::vector<std::string> add; std::vector<std::string> remove; };
 struct ApplySettings { std::vector<ipc::Setting> settings; };
@@ -63,8 +75,10 @@ struct ThumbnailArrived {
 };
 
 using Action = std::variant<QueryEdited, FacetChosen, SortChanged, PageNeeded, FocusIndex, MoveFocus, OpenFocused,
-                            TogglePreview, ClosePhoto, StepPhoto, ToggleZoom, ThumbnailSizeChanged, AddFolders, RescanRequested,
-                            CancelJobRequested, RemoveSelectedConfirmed, EditUserTags, ApplySettings, RefreshFailures,
+                            TogglePreview, ClosePhoto, StepPhoto, ToggleZoom, ToggleRegions, ThumbnailSizeChanged, AddFolders,
+                            RescanRequested, CancelJobRequested, PauseAnalysisRequested, ShowPeople, PersonsPageNeeded,
+                            RefreshPersons, ChoosePerson, ShowPersonPhotos, RenamePersonRequested, MergeChosenInto,
+                            RemoveSelectedConfirmed, EditUserTags, ApplySettings, RefreshFailures,
                             RefreshPlugins, DesktopLaunchFailed, EngineStatusChanged, EngineConnected, ReplyArrived, EventArrived,
                             ThumbnailArrived>;
 

@@ -3,6 +3,7 @@
 #include <lightbox/ipc/settings.hpp>
 
 #include <cstdio>
+#include <string>
 
 namespace lbx::shell {
 
@@ -39,6 +40,9 @@ State fixture_state(uint64_t photos) {
     facets.years = {{"2019", 120}, {"2018", 40}, {"2017", 20}};
     facets.months = {{"2019-07", 70}, {"2019-08", 50}};
     facets.places = {{"Brighton", 70}, {"Lisbon", 50}, {"Portugal", 50}};
+    facets.groups = {{"people", 64}, {"animals", 18}, {"vehicles", 9}, {"food", 4}};
+    facets.labels = {{"person", 64}, {"dog", 12}, {"umbrella", 11}, {"sports ball", 6}, {"car", 5}};
+    facets.people = {{"Anna", 31}, {"Ben", 17}, {"Chloé Martin", 5}};
     s.facets = facets;
 
     ipc::JobProgress job;
@@ -52,6 +56,45 @@ State fixture_state(uint64_t photos) {
     job.eta_seconds = 72;
     job.sequence = 40;
     s.jobs[7] = JobView{job, std::nullopt};
+
+    // The analysis phase behind it (it runs when no scan does; here an earlier one, shown apart).
+    ipc::JobProgress analysis;
+    analysis.job_id = 8;
+    analysis.kind = ipc::JobKind::analysis;
+    analysis.state = ipc::JobState::running;
+    analysis.done = 120;
+    analysis.total = 718;
+    analysis.rate = 3.9;
+    analysis.eta_seconds = 153;
+    analysis.sequence = 120;
+    analysis.current_path = "/home/ada/Pictures/2019/holiday/IMG_0121.jpg";
+    s.jobs[8] = JobView{analysis, std::nullopt};
+    ipc::AnalysisReply phase;
+    phase.enabled = true;
+    phase.pending = 598;
+    phase.job_id = 8;
+    phase.stages = {"objects", "faces", "identity"};
+    s.analysis = phase;
+
+    // Persons, most faces first; their covers are drawn by the gallery (fixture_face_photo_id).
+    const auto person = [](uint64_t id, std::string name, uint64_t faces, uint64_t in_photos, double x, double y, double w, double h) {
+        ipc::Person p;
+        p.id = id;
+        p.name = std::move(name);
+        p.faces = faces;
+        p.photos = in_photos;
+        p.cover_photo_id = fixture_face_photo_id(id);
+        p.cover_x = x;
+        p.cover_y = y;
+        p.cover_width = w;
+        p.cover_height = h;
+        return p;
+    };
+    s.people.total = 7;
+    s.people.pages[0] = {person(1, "Anna", 48, 31, 0.38, 0.22, 0.3, 0.42), person(2, "Ben", 21, 17, 0.12, 0.3, 0.2, 0.28),
+                         person(7, "", 9, 9, 0.55, 0.18, 0.24, 0.34), person(3, "Chloé Martin", 5, 5, 0.4, 0.35, 0.16, 0.22),
+                         person(9, "", 3, 2, 0.3, 0.25, 0.35, 0.5), person(11, "", 2, 2, 0.5, 0.4, 0.1, 0.14),
+                         person(12, "", 1, 1, 0.2, 0.2, 0.4, 0.55)};
 
     s.failures = {
         {"/home/ada/Pictures/broken.jpg", "decode", "org.lightbox.jpegdec", "1.0.0", "truncated", "truncated at byte 40960 of 81920", 0, 0},
@@ -89,6 +132,28 @@ State fixture_state(uint64_t photos) {
                      {"exif.focal_length", "35"}, {"exif.gps", "50.8225, -0.1372"}};
     info.tags = {{"beach", "scene", 0.92, "org.lightbox.autotag"}, {"2019", "date", 1.0, "org.lightbox.autotag"},
                  {"Brighton", "place", 1.0, "org.lightbox.autotag"}, {"favourite", "user", 1.0, "user"}};
+    // Two faces (one named), three objects; boxes in fractions of the upright photo.
+    const auto region = [](std::string kind, std::string label, double confidence, double x, double y, double w, double h,
+                           uint64_t person_id = 0, std::string person_name = {}) {
+        ipc::PhotoRegion r;
+        r.source = "org.lightbox.vision";
+        r.kind = std::move(kind);
+        r.label = std::move(label);
+        r.confidence = confidence;
+        r.x = x;
+        r.y = y;
+        r.width = w;
+        r.height = h;
+        r.person_id = person_id;
+        r.person_name = std::move(person_name);
+        r.quality = r.kind == "face" ? 0.8 : 0;
+        r.has_embedding = r.kind == "face";
+        return r;
+    };
+    info.regions = {region("object", "person", 0.91, 0.30, 0.32, 0.14, 0.55), region("object", "person", 0.84, 0.58, 0.36, 0.13, 0.5),
+                    region("object", "dog", 0.87, 0.74, 0.66, 0.16, 0.18), region("object", "umbrella", 0.64, 0.05, 0.40, 0.2, 0.3),
+                    region("face", "", 0.97, 0.33, 0.34, 0.07, 0.1, 1, "Anna"), region("face", "", 0.9, 0.61, 0.38, 0.06, 0.09, 7)};
+    for (uint32_t i = 0; i < info.regions.size(); ++i) info.regions[i].index = i;
     open.info = info;
     open.user_tags = {"favourite"};
     s.open_photo = open;
@@ -96,5 +161,17 @@ State fixture_state(uint64_t photos) {
 }
 
 bool is_fixture_photo(const std::string& photo_id) { return photo_id.rfind("fixture-", 0) == 0; }
+
+std::string fixture_face_photo_id(uint64_t person_id) { return "fixture-face-" + std::to_string(person_id); }
+
+std::string describe(const ipc::Request& request) {
+    std::string text(ipc::name_of(request));
+    if (const auto* r = std::get_if<ipc::RenamePerson>(&request)) text += " " + std::to_string(r->person_id) + " \"" + r->new_name + "\"";
+    if (const auto* r = std::get_if<ipc::MergePersons>(&request)) text += " " + std::to_string(r->from_id) + " into " + std::to_string(r->into_id);
+    if (const auto* r = std::get_if<ipc::SetAnalysisPaused>(&request)) text += r->paused ? " paused" : " resumed";
+    if (const auto* r = std::get_if<ipc::Query>(&request)) text += " \"" + r->query + "\"";
+    if (const auto* r = std::get_if<ipc::ListPersons>(&request)) text += " " + std::to_string(r->offset) + " " + std::to_string(r->limit);
+    return text;
+}
 
 }  // namespace lbx::shell

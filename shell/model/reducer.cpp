@@ -14,6 +14,14 @@ void send(State& s, ipc::Request request, uint64_t tag = 0) {
     s.outbox.push_back(Command{std::move(request), tag});
 }
 
+// Once per action: the jobs of one ListJobs reply that all ended re-read the library once, not once each.
+void send_once(State& s, ipc::Request request) {
+    for (const auto& c : s.outbox) {
+        if (c.request == request) return;
+    }
+    send(s, std::move(request));
+}
+
 ipc::Query page_query(const State& s, uint64_t page) {
     ipc::Query q;
     q.query = s.query.text;
@@ -100,24 +108,82 @@ void start_scan(State& s, std::vector<std::string> paths) {
     send(s, std::move(scan));
 }
 
+void request_persons(State& s, uint64_t page) {
+    if (!connected(s) || s.people.requested.count(page)) return;
+    s.people.requested.insert(page);
+    send(s, ipc::ListPersons{page * PeopleState::kPageSize, PeopleState::kPageSize});
+}
+
+// The People page's loaded pages (at least the first) read again, while it is shown: after a rename or
+// merge, and as analysis groups new faces. A page still on its way is not asked twice: the engine answers
+// in order, so its answer already follows any change sent before.
+void refresh_persons(State& s) {
+    if (!connected(s) || !s.people.shown) return;
+    std::set<uint64_t> pages{0};
+    for (const auto& [page, persons] : s.people.pages) pages.insert(page);
+    for (uint64_t page : pages) request_persons(s, page);
+}
+
+// Analysis labels and groups photos already shown: every twentieth of the job (at least 25 photos) the
+// results, facets and people are read again, not on every photo.
+bool analysis_step_reached(State& s, const ipc::JobProgress& p) {
+    auto& [job, done] = s.analysis_refreshed;
+    if (job != p.job_id) {
+        job = p.job_id;
+        done = 0;
+    }
+    if (p.done < done + std::max<uint64_t>(25, p.total / 20)) return false;
+    done = p.done;
+    return true;
+}
+
+// Analysis found faces and objects: the people, and the open photo's boxes, read again.
+void analysis_changed_photos(State& s) {
+    refresh_persons(s);
+    if (s.open_photo && connected(s)) send_once(s, ipc::GetPhoto{s.open_photo->id});
+}
+
 void apply_progress(State& s, const ipc::JobProgress& p, const std::optional<ipc::Error>& error) {
     auto it = s.jobs.find(p.job_id);
-    const bool was_final = it != s.jobs.end() && ipc::is_final(it->second.progress.state);
-    if (it != s.jobs.end() && p.sequence < it->second.progress.sequence) return;  // older than what we show
-    const uint64_t done_before = it == s.jobs.end() ? 0 : it->second.progress.done;
+    const bool known = it != s.jobs.end();
+    const bool was_final = known && ipc::is_final(it->second.progress.state);
+    if (known && p.sequence < it->second.progress.sequence) return;  // older than what we show
+    const uint64_t done_before = known ? it->second.progress.done : 0;
     s.jobs[p.job_id] = JobView{p, error};
+    const bool analysis = p.kind == ipc::JobKind::analysis;
     if (ipc::is_final(p.state) && !was_final) {
-        // The scan's photos are all in the catalog now: the truth, read again.
+        // The scan's photos are all in the catalog now (or the analysis's labels): the truth, read again.
         s.refresh_in_flight = false;
         refresh_results(s);
         if (connected(s)) {
             send(s, ipc::Facets{s.query.text, 0}, s.results.generation);
-            send(s, ipc::LibraryInfo{});
-            send(s, ipc::ListFailures{0, 0});
+            send_once(s, ipc::LibraryInfo{});
+            send_once(s, ipc::ListFailures{0, 0});
+            // A scan adds photos to analyse; an analysis job ends, or pauses: what is left, and paused or not.
+            send_once(s, ipc::GetAnalysis{});
+        }
+        if (analysis) analysis_changed_photos(s);
+    } else if (analysis) {
+        if (!known && connected(s)) send_once(s, ipc::GetAnalysis{});  // a new analysis job: running again
+        if (analysis_step_reached(s, p)) {
+            refresh_results(s);
+            if (connected(s)) send(s, ipc::Facets{s.query.text, 0}, s.results.generation);
+            analysis_changed_photos(s);
         }
     } else if (p.done > done_before) {
         refresh_results(s);  // thumbnails appear while the scan runs
     }
+}
+
+bool is_people_request(const ipc::Request& r) {
+    return std::holds_alternative<ipc::ListPersons>(r) || std::holds_alternative<ipc::RenamePerson>(r) ||
+           std::holds_alternative<ipc::MergePersons>(r) || std::holds_alternative<ipc::RemoveFace>(r);
+}
+
+std::string trimmed(const std::string& text) {
+    const auto first = text.find_first_not_of(" \t\n");
+    if (first == std::string::npos) return {};
+    return text.substr(first, text.find_last_not_of(" \t\n") - first + 1);
 }
 
 std::string quoted(const std::string& value) {
@@ -132,7 +198,10 @@ struct Reducer {
         s.query.text = a.text;
         restart_query(s);
     }
-    void operator()(const FacetChosen& a) { (*this)(QueryEdited{with_facet(s.query.text, a.kind, a.value)}); }
+    void operator()(const FacetChosen& a) {
+        const std::string& q = s.query.text;
+        (*this)(QueryEdited{has_facet(q, a.kind, a.value) ? without_facet(q, a.kind, a.value) : with_facet(q, a.kind, a.value)});
+    }
     void operator()(const SortChanged& a) {
         s.query.sort = a.sort;
         s.query.descending = a.descending;
@@ -195,6 +264,11 @@ struct Reducer {
     void operator()(const ToggleZoom&) {
         if (s.open_photo) s.open_photo->zoom_100 = !s.open_photo->zoom_100;
     }
+    void operator()(const ToggleRegions&) {
+        s.show_regions = !s.show_regions;
+        // The open photo's regions as they are now: analysis may have reached it since it was opened.
+        if (s.show_regions && s.open_photo && connected(s)) send(s, ipc::GetPhoto{s.open_photo->id});
+    }
     void operator()(const ThumbnailSizeChanged& a) { s.thumbnail_size = std::clamp<uint32_t>(a.size, 64, 512); }
     void operator()(const AddFolders& a) { start_scan(s, a.paths); }
     void operator()(const RescanRequested&) {
@@ -202,6 +276,55 @@ struct Reducer {
     }
     void operator()(const CancelJobRequested& a) {
         if (connected(s)) send(s, ipc::CancelJob{a.job_id});
+    }
+    void operator()(const PauseAnalysisRequested& a) {
+        if (!connected(s) || s.analysis_pause_sent) return;  // one at a time: the button waits for the answer
+        s.analysis_pause_sent = true;
+        send(s, ipc::SetAnalysisPaused{a.paused});
+    }
+    void operator()(const ShowPeople& a) {
+        s.people.shown = a.shown;
+        if (!a.shown) return;
+        s.open_photo.reset();  // the page is shown instead of the photo
+        s.previewing = false;
+        s.people.error.reset();
+        refresh_persons(s);
+    }
+    void operator()(const PersonsPageNeeded& a) {
+        if (!s.people.pages.count(a.page)) request_persons(s, a.page);
+    }
+    void operator()(const RefreshPersons&) {
+        s.people.error.reset();
+        refresh_persons(s);
+    }
+    void operator()(const ChoosePerson& a) {
+        auto& chosen = s.people.selected;
+        if (a.mode == SelectMode::replace) chosen = {a.person_id};
+        else if (!chosen.erase(a.person_id)) chosen.insert(a.person_id);
+    }
+    void operator()(const ShowPersonPhotos& a) {
+        const ipc::Person* person = s.people.find(a.person_id);
+        const std::optional<std::string> query = person ? person_query(*person) : std::nullopt;
+        if (!query) return;  // unnamed: the page says to name them first
+        s.people.shown = false;
+        (*this)(QueryEdited{*query});
+    }
+    void operator()(const RenamePersonRequested& a) {
+        const std::string name = trimmed(a.name);
+        if (name.find('"') != std::string::npos) {
+            // The query language has no escape for it: `person:` could never find them.
+            s.people.error = "a name cannot hold a double quote: the search could not find it";
+            return;
+        }
+        s.people.error.reset();
+        if (connected(s)) send(s, ipc::RenamePerson{a.person_id, name});
+    }
+    void operator()(const MergeChosenInto& a) {
+        s.people.error.reset();
+        if (!connected(s)) return;
+        for (uint64_t from : s.people.selected) {
+            if (from != a.into_id) send(s, ipc::MergePersons{from, a.into_id});
+        }
     }
     void operator()(const RemoveSelectedConfirmed&) {
         std::vector<std::string> ids = selected_ids(s);
@@ -230,6 +353,8 @@ struct Reducer {
         if (a.status != EngineStatus::connected) {
             s.results.requested.clear();  // those replies will not come
             s.refresh_in_flight = false;
+            s.people.requested.clear();
+            s.analysis_pause_sent = false;
         }
     }
     void operator()(const EngineConnected& a) {
@@ -243,6 +368,10 @@ struct Reducer {
         send(s, ipc::ListJobs{});
         send(s, ipc::GetSettings{});
         send(s, ipc::ListFailures{0, 0});
+        send(s, ipc::GetAnalysis{});
+        s.analysis_pause_sent = false;
+        s.people.requested.clear();
+        refresh_persons(s);
         if (s.results.total) {
             // A restarted engine serves the same library (another one is switched with OpenLibrary, which
             // restarts the query): keep what the grid shows and the focus, and read the pages again.
@@ -295,6 +424,16 @@ struct Reducer {
             }
         }
         if (std::holds_alternative<ipc::Facets>(a.request) && error.code == ipc::codes::kBadQuery) return;  // shown once, by Query
+        if (std::holds_alternative<ipc::SetAnalysisPaused>(a.request)) s.analysis_pause_sent = false;
+        if (const auto* l = std::get_if<ipc::ListPersons>(&a.request)) s.people.requested.erase(l->offset / PeopleState::kPageSize);
+        if (is_people_request(a.request)) {
+            if (error.code == ipc::codes::kUnsupported) {
+                // An engine that does not group faces: the People page says so, once, instead of an error.
+                s.people.unsupported = error.message;
+                return;
+            }
+            s.people.error = error.message;
+        }
         if (std::holds_alternative<ipc::GetPhoto>(a.request) && s.open_photo) s.open_photo->error = error.message;
         s.last_error = std::string(ipc::name_of(a.request)) + ": " + error.message;
     }
@@ -367,6 +506,34 @@ struct Reducer {
         s.failures_total = r.total;
     }
     void replied(const ReplyArrived&, const ipc::PluginList& r) { s.plugins = r; }
+    void replied(const ReplyArrived& a, const ipc::AnalysisReply& r) {
+        s.analysis = r;
+        if (std::holds_alternative<ipc::SetAnalysisPaused>(a.request)) s.analysis_pause_sent = false;
+    }
+    void replied(const ReplyArrived& a, const ipc::PersonList& r) {
+        const auto* l = std::get_if<ipc::ListPersons>(&a.request);
+        if (!l) return;
+        auto& people = s.people;
+        const uint64_t page = l->offset / PeopleState::kPageSize;
+        people.requested.erase(page);
+        people.unsupported.reset();
+        if (people.total && r.total < *people.total) {
+            // Persons merged or gone: pages beyond the new end are stale.
+            people.pages.erase(people.pages.upper_bound(r.total / PeopleState::kPageSize), people.pages.end());
+        }
+        people.total = r.total;
+        people.pages[page] = r.persons;
+    }
+    void replied(const ReplyArrived& a, const ipc::PersonReply&) {
+        s.people.unsupported.reset();
+        s.people.error.reset();
+        if (const auto* m = std::get_if<ipc::MergePersons>(&a.request)) s.people.selected.erase(m->from_id);
+        refresh_persons(s);
+        if (!connected(s)) return;
+        // Names show in the people facet and over the open photo's faces.
+        send(s, ipc::Facets{s.query.text, 0}, s.results.generation);
+        if (s.open_photo) send(s, ipc::GetPhoto{s.open_photo->id});
+    }
     void replied(const ReplyArrived&, const ipc::ErrorReply& r) { s.last_error = r.error.message; }
     template <class Other>
     void replied(const ReplyArrived& a, const Other&) {
@@ -382,27 +549,56 @@ State reduce(State state, const Action& action) {
     if (const auto* r = std::get_if<ReplyArrived>(&action); r && r->reply && std::holds_alternative<ipc::OpenLibrary>(r->request)) {
         std::visit(Reducer{state}, action);
         restart_query(state);
+        // Its people and its analysis too.
+        PeopleState people;
+        people.shown = state.people.shown;
+        state.people = std::move(people);
+        refresh_persons(state);
+        if (connected(state)) send_once(state, ipc::GetAnalysis{});
         return state;
     }
     std::visit(Reducer{state}, action);
     return state;
 }
 
-std::string with_facet(const std::string& query, FacetKind kind, const std::string& value) {
-    std::string term;
+std::string facet_term(FacetKind kind, const std::string& value) {
     switch (kind) {
-        case FacetKind::tag: term = "tag:" + quoted(value); break;
-        case FacetKind::camera: term = "camera:" + quoted(value); break;
-        case FacetKind::year: term = "year:" + value; break;
-        case FacetKind::month: term = "date:" + value; break;
-        case FacetKind::place: term = "place:" + quoted(value); break;
+        case FacetKind::tag: return "tag:" + quoted(value);
+        case FacetKind::camera: return "camera:" + quoted(value);
+        case FacetKind::year: return "year:" + value;
+        case FacetKind::month: return "date:" + value;
+        case FacetKind::place: return "place:" + quoted(value);
+        case FacetKind::group: return "group:" + quoted(value);
+        case FacetKind::label: return "label:" + quoted(value);
+        case FacetKind::person: return "person:" + quoted(value);
     }
+    return value;
+}
+
+bool has_facet(const std::string& query, FacetKind kind, const std::string& value) {
+    return (" " + query + " ").find(" " + facet_term(kind, value) + " ") != std::string::npos;
+}
+
+std::string with_facet(const std::string& query, FacetKind kind, const std::string& value) {
     // Already there as a whole term: nothing to add.
-    const std::string padded = " " + query + " ";
-    if (padded.find(" " + term + " ") != std::string::npos) return query;
+    if (has_facet(query, kind, value)) return query;
+    const std::string term = facet_term(kind, value);
     std::string trimmed = query;
     while (!trimmed.empty() && trimmed.back() == ' ') trimmed.pop_back();
     return trimmed.empty() ? term : trimmed + " " + term;
+}
+
+std::string without_facet(const std::string& query, FacetKind kind, const std::string& value) {
+    const std::string term = " " + facet_term(kind, value);
+    std::string padded = " " + query + " ";
+    // Every whole occurrence with the blank before it; the blank after it stays between its neighbours.
+    for (std::size_t at; (at = padded.find(term + " ")) != std::string::npos;) padded.erase(at, term.size());
+    return trimmed(padded);
+}
+
+std::optional<std::string> person_query(const ipc::Person& person) {
+    if (person.name.empty() || person.name.find('"') != std::string::npos) return std::nullopt;
+    return facet_term(FacetKind::person, person.name);
 }
 
 }  // namespace lbx::shell

@@ -5,12 +5,23 @@
 #include "model/actions.hpp"
 #include "model/state.hpp"
 
+#include <optional>
+#include <string>
+
 namespace lbx::shell {
 
 State reduce(State state, const Action& action);
 
-// The query text with a facet term added (`tag:beach`, `camera:"EOS R6"`, `year:2019`, `place:paris`),
-// unless the query already has it.
+// A facet's term: `tag:beach`, `camera:"EOS R6"`, `year:2019`, `date:2019-05`, `place:paris`,
+// `group:animals`, `label:"sports ball"`, `person:"Chloé Martin"` (values quoted when they hold a blank).
+std::string facet_term(FacetKind kind, const std::string& value);
+// The query text with a facet term added, unless the query already has it.
 std::string with_facet(const std::string& query, FacetKind kind, const std::string& value);
+// Whether the query has the facet's term (as a whole term), and the query without it.
+bool has_facet(const std::string& query, FacetKind kind, const std::string& value);
+std::string without_facet(const std::string& query, FacetKind kind, const std::string& value);
+// The query that shows a person's photos: `person:Anna`; nothing for an unnamed person, or a name the
+// query language cannot hold (it has no escape for a double quote).
+std::optional<std::string> person_query(const ipc::Person& person);
 
 }  // namespace lbx::shell

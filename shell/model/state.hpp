@@ -58,6 +58,22 @@ struct OpenPhoto {
     std::optional<std::string> full_resolution_error;
 };
 
+// The People page (ListPersons): persons fetched a page at a time as its cells show, most faces first.
+struct PeopleState {
+    static constexpr uint64_t kPageSize = 200;
+    bool shown = false;                       // the page is in front of the grid
+    std::optional<uint64_t> total;            // unknown until the first page arrives
+    std::map<uint64_t, std::vector<ipc::Person>> pages;  // by page number
+    std::set<uint64_t> requested;             // pages asked for and not answered yet
+    std::set<uint64_t> selected;              // person ids chosen (click on an unnamed one, Ctrl+click) to rename or merge
+    std::optional<std::string> unsupported;   // the engine does not group faces into persons: its message
+    std::optional<std::string> error;         // the last people request that failed
+
+    const ipc::Person* at(uint64_t index) const;
+    const ipc::Person* find(uint64_t id) const;
+    uint64_t count() const { return total.value_or(0); }
+};
+
 struct JobView {
     ipc::JobProgress progress;
     std::optional<ipc::Error> error;
@@ -89,20 +105,28 @@ struct State {
     std::set<std::string> missing_thumbnails;  // the engine could not make them
 
     std::map<uint64_t, JobView> jobs;
+    std::optional<ipc::AnalysisReply> analysis;  // GetAnalysis / SetAnalysisPaused: paused, photos waiting
+    bool analysis_pause_sent = false;            // a SetAnalysisPaused not answered yet (the button waits)
+    // The analysis job and its `done` when results, facets and people were last read again for it:
+    // analysis changes them photo by photo, and they are re-read every few percent of the job.
+    std::pair<uint64_t, uint64_t> analysis_refreshed{0, 0};
+    PeopleState people;
     std::vector<std::vector<std::string>> pending_scans;  // folders to scan once connected
     std::vector<ipc::FailureEntry> failures;
     uint64_t failures_total = 0;
     std::optional<ipc::PluginList> plugins;
     std::vector<ipc::Setting> settings;
     uint32_t thumbnail_size = 160;  // grid cell size in pixels
+    bool show_regions = false;      // the photo view draws face and object boxes (B)
     std::string last_error;         // the last failed command, for the status bar
 
     // Commands reduce() decided to send; the store drains it after every action.
     std::vector<Command> outbox;
 };
 
-// Jobs that have not ended.
+// Jobs that have not ended, of one kind (the job bar shows scans and the analysis apart).
 std::vector<const JobView*> running_jobs(const State& state);
+std::vector<const JobView*> running_jobs(const State& state, ipc::JobKind kind);
 const ipc::PhotoSummary* focused_photo(const State& state);
 // What Delete removes: the selection, else the focused photo; empty while a range is still loading.
 std::vector<std::string> selected_ids(const State& state);

@@ -5,6 +5,8 @@
 #include <wx/log.h>
 #include <wx/mstream.h>
 
+#include <algorithm>
+
 namespace lbx::shell {
 
 std::shared_ptr<const DecodedThumbnail> decode_thumbnail(const std::string& mime, const std::vector<uint8_t>& bytes) {
@@ -22,7 +24,9 @@ std::shared_ptr<const DecodedThumbnail> decode_thumbnail(const std::string& mime
     return decoded;
 }
 
-wxBitmap fixture_picture(int seed, int width, int height) {
+wxBitmap fixture_picture(int seed, int width, int height) { return fixture_picture(seed, width, height, {}); }
+
+wxBitmap fixture_picture(int seed, int width, int height, const std::vector<FixtureFigure>& figures) {
     wxBitmap bitmap(width, height);
     wxMemoryDC dc(bitmap);
     const int hue = (seed * 37) % 100;
@@ -35,6 +39,25 @@ wxBitmap fixture_picture(int seed, int width, int height) {
     dc.DrawRectangle(0, height * 7 / 10, width, height * 3 / 10 + 1);
     dc.SetBrush(wxBrush(wxColour(255, 220, 90)));
     dc.DrawCircle(width * (20 + (seed * 13) % 60) / 100, height / 4, height / 9 + 1);
+    for (const auto& f : figures) {
+        const int x = static_cast<int>(f.x * width), y = static_cast<int>(f.y * height);
+        const int w = std::max(4, static_cast<int>(f.width * width)), h = std::max(4, static_cast<int>(f.height * height));
+        if (f.face) {
+            // Hair, a face, eyes and a mouth: enough to read as a face when cropped.
+            dc.SetBrush(wxBrush(wxColour(70 + (seed * 29) % 80, 45, 25)));
+            dc.DrawEllipse(x - w / 10, y - h / 12, w + w / 5, h * 3 / 4);
+            dc.SetBrush(wxBrush(wxColour(236 - (seed * 17) % 70, 190 - (seed * 11) % 60, 160 - (seed * 7) % 50)));
+            dc.DrawEllipse(x, y + h / 10, w, h * 9 / 10);
+            dc.SetBrush(wxBrush(wxColour(40, 40, 50)));
+            dc.DrawCircle(x + w * 3 / 10, y + h * 45 / 100, std::max(1, w / 14));
+            dc.DrawCircle(x + w * 7 / 10, y + h * 45 / 100, std::max(1, w / 14));
+            dc.SetBrush(wxBrush(wxColour(170, 60, 60)));
+            dc.DrawEllipse(x + w * 35 / 100, y + h * 72 / 100, w * 30 / 100, std::max(2, h / 12));
+        } else {
+            dc.SetBrush(wxBrush(wxColour(120 + (seed * 31) % 100, 80, 60 + (seed * 19) % 120)));
+            dc.DrawRoundedRectangle(x + w / 8, y + h / 8, w * 3 / 4, h * 3 / 4, std::min(w, h) / 5);
+        }
+    }
     dc.SelectObject(wxNullBitmap);
     return bitmap;
 }

@@ -7,6 +7,8 @@
 #include <wx/bitmap.h>
 #include <wx/colour.h>
 
+#include <vector>
+
 namespace lbx::shell::theme {
 
 inline const wxColour kBackground(0x26, 0x28, 0x2b);
@@ -16,6 +18,10 @@ inline const wxColour kSelection(0x8a, 0xb4, 0xf8);   // chosen cells beyond the
 inline const wxColour kPlaceholder(0x44, 0x47, 0x4c);
 inline const wxColour kCaption(0xd0, 0xd0, 0xd0);
 inline const wxColour kError(0xc0, 0x20, 0x20);
+inline const wxColour kPersonFrame(0x2e, 0x9e, 0x6a);  // every People cell; GUI tests count these frames
+inline const wxColour kFaceBox(0xff, 0xd4, 0x00);      // boxes over the photo: faces
+inline const wxColour kObjectBox(0x00, 0xc8, 0xff);    // and objects (GUI tests count both)
+inline const wxColour kBoxShade(0x14, 0x14, 0x14);     // the dark edge around a box and behind its caption
 
 }  // namespace lbx::shell::theme
 
@@ -26,5 +32,8 @@ std::shared_ptr<const DecodedThumbnail> decode_thumbnail(const std::string& mime
 
 // A made-up picture (sky, sea, sand, a sun) for the gallery's fixture photos.
 wxBitmap fixture_picture(int seed, int width, int height);
+// The same with a made-up face (or a dog, or an umbrella) in each of `regions`' boxes (fractions).
+struct FixtureFigure { bool face; double x, y, width, height; };
+wxBitmap fixture_picture(int seed, int width, int height, const std::vector<FixtureFigure>& figures);
 
 }  // namespace lbx::shell

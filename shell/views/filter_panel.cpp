@@ -1,14 +1,18 @@
 #include "views/filter_panel.hpp"
 
+#include "model/reducer.hpp"
 #include "views/bitmaps.hpp"
 
 #include <wx/checkbox.h>
 #include <wx/choice.h>
 #include <wx/listbox.h>
 #include <wx/sizer.h>
+#include <wx/scrolwin.h>
 #include <wx/slider.h>
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
+
+#include <utility>
 
 namespace lbx::shell {
 
@@ -44,20 +48,34 @@ FilterPanel::FilterPanel(wxWindow* parent, Store& store) : wxPanel(parent, wxID_
     size_row->Add(size_, 1);
     sizer->Add(size_row, 0, wxEXPAND | wxLEFT | wxRIGHT, 6);
 
-    const auto list = [&](const char* title) {
-        heading(title);
-        auto* box = new wxListBox(this, wxID_ANY);
-        // A fixed minimum: GTK's best size of a list box grows with its rows, and five lists of many
-        // tags or places would then ask for more than the window has and overlap. They share the rest.
-        box->SetMinSize(wxSize(120, 48));
-        sizer->Add(box, 1, wxEXPAND | wxLEFT | wxRIGHT, 6);
-        return box;
+    // The facet lists scroll together below the search, so that eight of them stay usable in a short window.
+    facets_ = new wxScrolledWindow(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxVSCROLL);
+    facets_->SetScrollRate(0, 12);
+    auto* facet_sizer = new wxBoxSizer(wxVERTICAL);
+    const auto section = [&](const char* title, FacetKind kind, std::vector<ipc::FacetCount> ipc::FacetsReply::*counts,
+                             bool hidden_when_empty) {
+        auto* label = new wxStaticText(facets_, wxID_ANY, title);
+        label->SetFont(label->GetFont().Bold());
+        facet_sizer->Add(label, 0, wxLEFT | wxRIGHT | wxTOP, 6);
+        auto* box = new wxListBox(facets_, wxID_ANY);
+        // A fixed minimum of about three rows: GTK's best size of a list box grows with its rows, and
+        // lists of many tags or places would then ask for more than the window has. They share the rest,
+        // and scroll together below that.
+        box->SetMinSize(wxSize(120, 80));
+        facet_sizer->Add(box, 1, wxEXPAND | wxLEFT | wxRIGHT, 6);
+        sections_.push_back(Section{kind, counts, hidden_when_empty, label, box});
     };
-    tags_ = list("Tags");
-    years_ = list("Years");
-    months_ = list("Months");
-    cameras_ = list("Cameras");
-    places_ = list("Places");
+    section("People", FacetKind::person, &ipc::FacetsReply::people, true);
+    section("Groups", FacetKind::group, &ipc::FacetsReply::groups, true);
+    section("Labels", FacetKind::label, &ipc::FacetsReply::labels, true);
+    section("Tags", FacetKind::tag, &ipc::FacetsReply::tags, false);
+    section("Years", FacetKind::year, &ipc::FacetsReply::years, false);
+    section("Months", FacetKind::month, &ipc::FacetsReply::months, false);
+    section("Cameras", FacetKind::camera, &ipc::FacetsReply::cameras, false);
+    section("Places", FacetKind::place, &ipc::FacetsReply::places, false);
+    facet_sizer->AddSpacer(6);
+    facets_->SetSizer(facet_sizer);
+    sizer->Add(facets_, 1, wxEXPAND | wxTOP, 4);
     SetSizer(sizer);
     SetMinSize(wxSize(230, -1));
 
@@ -75,26 +93,36 @@ FilterPanel::FilterPanel(wxWindow* parent, Store& store) : wxPanel(parent, wxID_
     sort_->Bind(wxEVT_CHOICE, sort_changed);
     descending_->Bind(wxEVT_CHECKBOX, sort_changed);
     size_->Bind(wxEVT_SLIDER, [this](wxCommandEvent&) { store_.dispatch(ThumbnailSizeChanged{static_cast<uint32_t>(size_->GetValue())}); });
-    tags_->Bind(wxEVT_LISTBOX, [this](wxCommandEvent&) { chosen(tags_, FacetKind::tag, shown_facets_ ? &shown_facets_->tags : nullptr); });
-    years_->Bind(wxEVT_LISTBOX, [this](wxCommandEvent&) { chosen(years_, FacetKind::year, shown_facets_ ? &shown_facets_->years : nullptr); });
-    months_->Bind(wxEVT_LISTBOX, [this](wxCommandEvent&) { chosen(months_, FacetKind::month, shown_facets_ ? &shown_facets_->months : nullptr); });
-    cameras_->Bind(wxEVT_LISTBOX, [this](wxCommandEvent&) { chosen(cameras_, FacetKind::camera, shown_facets_ ? &shown_facets_->cameras : nullptr); });
-    places_->Bind(wxEVT_LISTBOX, [this](wxCommandEvent&) { chosen(places_, FacetKind::place, shown_facets_ ? &shown_facets_->places : nullptr); });
+    for (std::size_t i = 0; i < sections_.size(); ++i) {
+        sections_[i].list->Bind(wxEVT_LISTBOX, [this, i](wxCommandEvent&) { chosen(sections_[i]); });
+    }
     render();
 }
 
-void FilterPanel::chosen(wxListBox* list, FacetKind kind, const std::vector<ipc::FacetCount>* counts) {
-    const int i = list->GetSelection();
-    if (!counts || i < 0 || static_cast<std::size_t>(i) >= counts->size()) return;
-    const std::string value = (*counts)[static_cast<std::size_t>(i)].value;
-    list->SetSelection(wxNOT_FOUND);
-    store_.dispatch(FacetChosen{kind, value});
+void FilterPanel::chosen(const Section& section) {
+    const int i = section.list->GetSelection();
+    section.list->SetSelection(wxNOT_FOUND);
+    if (!shown_facets_ || i < 0) return;
+    const std::vector<ipc::FacetCount>& counts = (*shown_facets_).*section.counts;
+    if (static_cast<std::size_t>(i) >= counts.size()) return;
+    store_.dispatch(FacetChosen{section.kind, counts[static_cast<std::size_t>(i)].value});
 }
 
-void FilterPanel::fill(wxListBox* list, const std::vector<ipc::FacetCount>& counts) {
+void FilterPanel::fill(Section& section, const std::vector<ipc::FacetCount>& counts) {
+    // Ticked: the query has the term, and a click takes it out.
+    const std::string& query = store_.state().query.text;
     wxArrayString items;
-    for (const auto& c : counts) items.Add(wxString::FromUTF8(c.value) + wxString::Format(" (%llu)", static_cast<unsigned long long>(c.count)));
-    list->Set(items);
+    for (const auto& c : counts) {
+        items.Add((has_facet(query, section.kind, c.value) ? wxString::FromUTF8("\u2713 ") : wxString()) + wxString::FromUTF8(c.value) +
+                  wxString::Format(" (%llu)", static_cast<unsigned long long>(c.count)));
+    }
+    if (section.list->GetStrings() != items) section.list->Set(items);
+    const bool shown = !(section.hidden_when_empty && counts.empty());
+    if (section.list->IsShown() != shown) {
+        section.heading->Show(shown);
+        section.list->Show(shown);
+        layout_needed_ = true;
+    }
 }
 
 void FilterPanel::render() {
@@ -114,15 +142,16 @@ void FilterPanel::render() {
         error_->Wrap(std::max(GetClientSize().GetWidth() - 12, 100));
         Layout();
     }
-    if (s.facets != shown_facets_) {
+    if (s.facets != shown_facets_ || s.query.text != shown_facets_query_) {
         shown_facets_ = s.facets;
+        shown_facets_query_ = s.query.text;
         const ipc::FacetsReply empty;
         const ipc::FacetsReply& f = s.facets ? *s.facets : empty;
-        fill(tags_, f.tags);
-        fill(years_, f.years);
-        fill(months_, f.months);
-        fill(cameras_, f.cameras);
-        fill(places_, f.places);
+        for (auto& section : sections_) fill(section, f.*section.counts);
+        if (std::exchange(layout_needed_, false)) {
+            facets_->FitInside();
+            Layout();
+        }
     }
 }
 

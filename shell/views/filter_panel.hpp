@@ -1,6 +1,8 @@
 // The side panel: the search box (the query language, sdk_docs/query.md) with its error shown inline
 // under it, updated as you type after a 150 ms pause (a timer, never a wait), the sort, and facet
-// lists (tags, years, cameras, places with counts) whose entries add a term to the query.
+// lists with counts (people, content groups and object labels found by analysis, tags, years, months,
+// cameras, places) whose entries add their term to the query, or take it out when it is there (such
+// entries are ticked). The people, groups and labels lists hide while they are empty (no analysis).
 #pragma once
 
 #include "app/store.hpp"
@@ -14,6 +16,7 @@ class wxListBox;
 class wxChoice;
 class wxCheckBox;
 class wxSlider;
+class wxScrolledWindow;
 
 namespace lbx::shell {
 
@@ -23,8 +26,15 @@ public:
     void render();
 
 private:
-    void fill(wxListBox* list, const std::vector<ipc::FacetCount>& counts);
-    void chosen(wxListBox* list, FacetKind kind, const std::vector<ipc::FacetCount>* counts);
+    struct Section {
+        FacetKind kind;
+        std::vector<ipc::FacetCount> ipc::FacetsReply::*counts;
+        bool hidden_when_empty;
+        wxStaticText* heading;
+        wxListBox* list;
+    };
+    void fill(Section& section, const std::vector<ipc::FacetCount>& counts);
+    void chosen(const Section& section);
 
     Store& store_;
     wxTextCtrl* search_;
@@ -32,15 +42,13 @@ private:
     wxChoice* sort_;
     wxCheckBox* descending_;
     wxSlider* size_;
-    wxListBox* tags_;
-    wxListBox* years_;
-    wxListBox* months_;
-    wxListBox* cameras_;
-    wxListBox* places_;
+    wxScrolledWindow* facets_;
+    std::vector<Section> sections_;
     wxTimer debounce_;
-    const ipc::FacetsReply* rendered_facets_ = nullptr;
     std::optional<ipc::FacetsReply> shown_facets_;
+    std::string shown_facets_query_ = "\n";  // the query the ticks were drawn for (none yet)
     std::string rendered_query_;
+    bool layout_needed_ = false;
 };
 
 }  // namespace lbx::shell

@@ -1,30 +1,54 @@
-// The job bar: the running scan's count, rate and ETA with a Cancel button; hidden when nothing runs.
+// The job bar: the running scan's count, rate and ETA with a Cancel button; apart from it, the analysis
+// phase that runs after scans ("Analysing 120 of 718 photos · 3.9/s · ETA 2:33" with Pause, or "Analysis
+// paused · 718 photos waiting" with Resume; the button sends SetAnalysisPaused and waits for the answer).
+// Each row shows only when it has something to say; the bar hides when neither has.
 #pragma once
 
 #include "app/store.hpp"
 
 #include <wx/panel.h>
 
+#include <optional>
+#include <string>
+
 class wxGauge;
 class wxStaticText;
 class wxButton;
+class wxSizer;
 
 namespace lbx::shell {
 
 class JobBar : public wxPanel {
 public:
     JobBar(wxWindow* parent, Store& store);
-    void render();  // returns with IsShown() telling whether a job runs
-    wxRect cancel_button_rect() const;  // on the screen: the GUI test clicks it
+    void render();  // returns with IsShown() telling whether it has anything to show
+    // On the screen, or empty while hidden: the GUI tests click them.
+    wxRect cancel_button_rect() const;
+    wxRect pause_button_rect() const;
+    bool pause_button_resumes() const { return !pause_pauses_; }
 
 private:
     Store& store_;
+    wxSizer* scan_row_;
     wxGauge* gauge_;
     wxStaticText* label_;
     wxButton* cancel_;
+    wxSizer* analysis_row_;
+    wxGauge* analysis_gauge_;
+    wxStaticText* analysis_label_;
+    wxButton* pause_;
     uint64_t job_id_ = 0;
+    bool pause_pauses_ = true;  // what the button does now: pause, or resume
 };
 
 std::string job_line(const ipc::JobProgress& progress, std::size_t running);
+
+// The analysis row: its text, whether its button pauses (else it resumes), and how far (0..1) it is.
+struct AnalysisLine {
+    std::string text;
+    bool pauses = true;
+    double fraction = 0;
+};
+std::optional<AnalysisLine> analysis_line(const State& state);
 
 }  // namespace lbx::shell

@@ -5,6 +5,7 @@
 #include "views/failures_view.hpp"
 #include "views/filter_panel.hpp"
 #include "views/job_bar.hpp"
+#include "views/people_view.hpp"
 #include "views/photo_view.hpp"
 #include "views/plugins_dialog.hpp"
 #include "views/preferences_dialog.hpp"
@@ -25,7 +26,13 @@
 namespace lbx::shell {
 namespace {
 
-enum MenuId { id_rescan = wxID_HIGHEST + 1, id_failures, id_plugins, id_small, id_medium, id_large, id_full_screen };
+enum MenuId {
+    id_rescan = wxID_HIGHEST + 1, id_failures, id_plugins, id_small, id_medium, id_large, id_full_screen, id_people, id_boxes,
+    id_cancel_scan, id_pause_analysis
+};
+
+// Where a button is on the screen, for the status log (GUI tests click it there).
+std::string centre_of(const wxRect& r) { return std::to_string(r.x + r.width / 2) + "," + std::to_string(r.y + r.height / 2); }
 
 // Folders dropped on the window are scanned (files: their folder).
 class FolderDrop : public wxFileDropTarget {
@@ -59,8 +66,15 @@ MainFrame::MainFrame(Store& store)
     view->Append(id_medium, "&Medium thumbnails\tCtrl+2");
     view->Append(id_large, "&Large thumbnails\tCtrl+3");
     view->AppendSeparator();
+    view->AppendCheckItem(id_people, "&People\tCtrl+P", "One face per person: see their photos, name and merge them");
+    // No accelerator: a plain B would be taken from the search box. The photo view handles the key.
+    view->AppendCheckItem(id_boxes, "Face and Object &Boxes (B in the photo view)", "Draw what analysis found over the photo");
+    view->AppendSeparator();
     view->Append(id_full_screen, "&Full Screen\tF11");
     auto* library = new wxMenu;
+    library->Append(id_cancel_scan, "&Cancel Scan", "Stop the running scan; what it did is kept");
+    library->Append(id_pause_analysis, "&Pause Analysis", "Stop finding faces and objects for now, or go on");
+    library->AppendSeparator();
     library->Append(id_failures, "&Files that failed...");
     library->Append(id_plugins, "&Plugins...");
     auto* help = new wxMenu;
@@ -75,6 +89,8 @@ MainFrame::MainFrame(Store& store)
     wxToolBar* tools = CreateToolBar(wxTB_HORIZONTAL | wxTB_TEXT);
     tools->AddTool(wxID_OPEN, "Add Folder", wxArtProvider::GetBitmap(wxART_FOLDER_OPEN, wxART_TOOLBAR), "Add a folder to the library");
     tools->AddTool(id_rescan, "Rescan", wxArtProvider::GetBitmap(wxART_REDO, wxART_TOOLBAR), "Scan the library's folders again");
+    tools->AddCheckTool(id_people, "People", wxArtProvider::GetBitmap(wxART_REPORT_VIEW, wxART_TOOLBAR), wxNullBitmap,
+                        "One face per person (Ctrl+P)");
     tools->Realize();
 
     auto* panel = new wxPanel(this);
@@ -83,8 +99,10 @@ MainFrame::MainFrame(Store& store)
     book_ = new wxSimplebook(panel);
     grid_ = new ThumbnailGrid(book_, store_);
     photo_ = new PhotoView(book_, store_);
+    people_ = new PeopleView(book_, store_);
     book_->AddPage(grid_, "grid");
     book_->AddPage(photo_, "photo");
+    book_->AddPage(people_, "people");
     columns->Add(filters_, 0, wxEXPAND);
     columns->Add(book_, 1, wxEXPAND);
     auto* rows = new wxBoxSizer(wxVERTICAL);
@@ -98,6 +116,7 @@ MainFrame::MainFrame(Store& store)
     grid_->on_painted = [this](std::size_t cells, std::size_t thumbnails) {
         status_->log("grid: " + std::to_string(cells) + " cells, " + std::to_string(thumbnails) + " thumbnails");
     };
+    people_->set_on_painted([this](const std::string& line) { status_->log(line); });
 
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { add_folder(); }, wxID_OPEN);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(RescanRequested{}); }, id_rescan);
@@ -108,6 +127,18 @@ MainFrame::MainFrame(Store& store)
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(RefreshFailures{}); show_window(failures_); }, id_failures);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(RefreshPlugins{}); show_window(plugins_); }, id_plugins);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { ShowFullScreen(!IsFullScreen()); }, id_full_screen);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        const State& s = store_.state();
+        store_.dispatch(ShowPeople{!s.people.shown || s.open_photo.has_value()});  // shown in front, or hidden
+    }, id_people);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(ToggleRegions{}); }, id_boxes);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        const auto scans = running_jobs(store_.state(), ipc::JobKind::scan);
+        if (!scans.empty()) store_.dispatch(CancelJobRequested{scans.front()->progress.job_id});
+    }, id_cancel_scan);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        if (const auto line = analysis_line(store_.state())) store_.dispatch(PauseAnalysisRequested{line->pauses});
+    }, id_pause_analysis);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { show_window(preferences_); }, wxID_PREFERENCES);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { show_about(this, store_.state().engine.version); }, wxID_ABOUT);
 
@@ -140,25 +171,50 @@ void MainFrame::render() {
         SetTitle(catalog.empty() ? wxString("Lightbox") : "Lightbox - " + wxString::FromUTF8(std::filesystem::path(catalog).stem().string()));
     }
     const bool photo = s.open_photo.has_value();
-    if (photo != photo_shown_) {
-        photo_shown_ = photo;
-        book_->SetSelection(photo ? 1 : 0);
-        (photo ? static_cast<wxWindow*>(photo_) : grid_)->SetFocus();
+    const int page = photo ? 1 : s.people.shown ? 2 : 0;
+    if (page != page_shown_) {
+        page_shown_ = page;
+        book_->SetSelection(static_cast<std::size_t>(page));
+        if (page == 2) people_->focus_cells();
+        else (photo ? static_cast<wxWindow*>(photo_) : grid_)->SetFocus();
+        status_->log(page == 1 ? "view: photo" : page == 2 ? "view: people" : "view: grid");
+    }
+    GetMenuBar()->Check(id_people, page == 2);
+    GetMenuBar()->Check(id_boxes, s.show_regions);
+    // The job bar's buttons, for the keyboard.
+    GetMenuBar()->Enable(id_cancel_scan, !running_jobs(s, ipc::JobKind::scan).empty());
+    const auto analysis = analysis_line(s);
+    const wxString pause_label = analysis && !analysis->pauses ? "&Resume Analysis" : "&Pause Analysis";
+    if (GetMenuBar()->GetLabel(id_pause_analysis) != pause_label) GetMenuBar()->SetLabel(id_pause_analysis, pause_label);
+    GetMenuBar()->Enable(id_pause_analysis, analysis && !s.analysis_pause_sent);
+    if (GetToolBar()->GetToolState(id_people) != (page == 2)) GetToolBar()->ToggleTool(id_people, page == 2);
+    if (s.query.text != logged_query_) {
+        logged_query_ = s.query.text;
+        status_->log("query: " + s.query.text);
     }
     filters_->render();
     photo_->render();  // also says it wants no preview once closed
-    if (!photo) grid_->render();
+    if (page == 0) grid_->render();
+    if (page == 2) people_->render();
+    else store_.want_thumbnails(ThumbSlot::people, {});
     const bool bar_was = job_bar_->IsShown();
     job_bar_->render();
     if (bar_was != job_bar_->IsShown()) job_bar_->GetParent()->Layout();
     // For the status log: where Cancel is, so that a test can click the real button.
     const wxRect cancel = job_bar_->cancel_button_rect();
-    const std::string cancel_line = job_bar_->IsShown() && cancel.width > 0
-        ? "job bar: cancel at " + std::to_string(cancel.x + cancel.width / 2) + "," + std::to_string(cancel.y + cancel.height / 2)
-        : "job bar: hidden";
+    const std::string cancel_line = cancel.width > 0 ? "job bar: cancel at " + centre_of(cancel)
+                                    : job_bar_->IsShown() ? "job bar: no scan" : "job bar: hidden";
     if (cancel_line != logged_cancel_button_) {
         logged_cancel_button_ = cancel_line;
         status_->log(cancel_line);
+    }
+    const wxRect pause = job_bar_->pause_button_rect();
+    const std::string pause_line = pause.width > 0
+        ? (job_bar_->pause_button_resumes() ? "job bar: resume at " : "job bar: pause at ") + centre_of(pause)
+        : "job bar: no analysis";
+    if (pause_line != logged_pause_button_) {
+        logged_pause_button_ = pause_line;
+        status_->log(pause_line);
     }
     status_->render();
     if (failures_) failures_->render();

@@ -1,5 +1,5 @@
 // The main window: menus (File, View, Library, Help), a toolbar, the filter panel beside a book of the
-// grid and the photo view, the job bar and the status bar. Folders dropped on it are scanned. Its
+// grid, the photo view and the People page (Ctrl+P), the job bar and the status bar. Folders dropped on it are scanned. Its
 // geometry is remembered with wxPersistenceManager.
 #pragma once
 
@@ -14,6 +14,7 @@ namespace lbx::shell {
 class ThumbnailGrid;
 class FilterPanel;
 class PhotoView;
+class PeopleView;
 class JobBar;
 class StatusBar;
 class FailuresView;
@@ -36,14 +37,17 @@ private:
     wxSimplebook* book_;
     ThumbnailGrid* grid_;
     PhotoView* photo_;
+    PeopleView* people_;
     JobBar* job_bar_;
     StatusBar* status_;
     FailuresView* failures_ = nullptr;
     PluginsDialog* plugins_ = nullptr;
     PreferencesDialog* preferences_ = nullptr;
-    bool photo_shown_ = false;
+    int page_shown_ = 0;  // the book's page: 0 grid, 1 photo, 2 people
     std::string title_catalog_ = "-";
-    std::string logged_cancel_button_;  // the status log's last "job bar:" line
+    std::string logged_cancel_button_;  // the status log's last "job bar:" lines, of Cancel and of Pause/Resume
+    std::string logged_pause_button_;
+    std::string logged_query_ = "\n";  // the status log's last "query:" line (nothing logged yet)
 };
 
 }  // namespace lbx::shell

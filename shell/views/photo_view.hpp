@@ -1,5 +1,6 @@
 // One photo: a large preview (the largest thumbnail scaled to the window; at 100 % the photo at its own
-// resolution, asked for from the engine then, and dragged to pan; double-click zooms there), the EXIF
+// resolution, asked for from the engine then, and dragged to pan; double-click zooms there), with B or
+// the "Boxes" button the faces and objects analysis found drawn over it (State::show_regions), the EXIF
 // table from GetPhoto's metadata, tags with their source, add/remove user tags, previous/next, full
 // screen, "Show in folder" (the desktop's file manager) and "Open with" (a menu of the desktop's
 // applications for the photo's type, the default first; see desktop/desktop_apps.hpp).
@@ -14,6 +15,8 @@
 #include <string>
 
 class wxButton;
+class wxDC;
+class wxToggleButton;
 class wxListCtrl;
 class wxMouseEvent;
 class wxWindowDC;
@@ -30,6 +33,8 @@ public:
 
 private:
     void paint_preview(wxWindowDC& dc);
+    // The regions' boxes and captions over the photo drawn at `image` (the preview's coordinates).
+    void paint_regions(wxDC& dc, const wxRect& image, const std::vector<ipc::PhotoRegion>& regions);
     const std::string* open_path() const;
     void show_open_with_menu(wxButton* under);
     void launch_default(const std::string& path);
@@ -41,6 +46,7 @@ private:
     Store& store_;
     wxPanel* preview_;
     wxButton* zoom_button_ = nullptr;
+    wxToggleButton* boxes_button_ = nullptr;
     // The point of the photo (fractions of its width and height) at the centre of the 100 % view; which
     // photo it is for, so another photo starts centred. View state: nothing else needs it.
     wxPoint2DDouble centre_{0.5, 0.5};

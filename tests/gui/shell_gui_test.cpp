@@ -19,6 +19,7 @@
 #include <csignal>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -29,6 +30,9 @@ namespace {
 
 constexpr uint32_t kCellFrame = 0x3c78d8;   // shell/views/bitmaps.hpp
 constexpr uint32_t kFocusFrame = 0xffa500;
+constexpr uint32_t kPersonFrame = 0x2e9e6a;
+constexpr uint32_t kFaceBox = 0xffd400;
+constexpr uint32_t kObjectBox = 0x00c8ff;
 const std::filesystem::path kArtifacts = LIGHTBOX_TEST_GUI_ARTIFACTS;
 
 std::string read_text(const std::filesystem::path& file) {
@@ -142,6 +146,24 @@ bool focus_window(const test::VirtualScreen& screen, const std::string& title) {
     return xdotool(screen, {"windowfocus", "--sync", id}).exit_code == 0;
 }
 
+// The last match of `pattern` in the status log: its two groups as an xdotool position ("X", "Y").
+std::optional<std::pair<std::string, std::string>> last_position(const std::filesystem::path& log, const std::string& pattern) {
+    const std::string text = read_text(log);
+    const std::regex re(pattern);
+    std::optional<std::pair<std::string, std::string>> found;
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it) found = {(*it)[1], (*it)[2]};
+    return found;
+}
+
+// A click, with a modifier key held when one is given ("ctrl").
+test::ProcessResult click_at(const test::VirtualScreen& screen, int x, int y, const std::string& modifier = {}) {
+    std::vector<std::string> args{"mousemove", std::to_string(x), std::to_string(y)};
+    if (!modifier.empty()) args.insert(args.end(), {"keydown", modifier});
+    args.insert(args.end(), {"click", "1"});
+    if (!modifier.empty()) args.insert(args.end(), {"keyup", modifier});
+    return xdotool(screen, args);
+}
+
 // Every cell frame on the screen (the focused one included), top to bottom, left to right.
 std::vector<std::pair<int, int>> cell_corners(const test::Screenshot& shot) {
     auto cells = test::frame_corners(shot, kCellFrame);
@@ -163,6 +185,14 @@ std::optional<test::Screenshot> wait_screen(const test::VirtualScreen& screen, c
         std::this_thread::sleep_for(100ms);
     } while (std::chrono::steady_clock::now() < deadline);
     return shot;
+}
+
+// Whether the screen came to satisfy `pred` within the timeout (wait_screen returns its last shot either way).
+template <class Pred>
+bool screen_shows(const test::VirtualScreen& screen, const std::filesystem::path& png, Pred pred,
+                  std::chrono::milliseconds timeout = 10s) {
+    const auto shot = wait_screen(screen, png, pred, timeout);
+    return shot && pred(*shot);
 }
 
 }  // namespace
@@ -236,6 +266,7 @@ TEST_CASE("the app scans 24 photos, shows their cells, opens one, and survives a
     const std::string config = read_text(dir.path() / ".lightbox");
     INFO("config:\n" << config);
     CHECK(config.find("LastCatalog=" + (dir / "library.lbx").string()) != std::string::npos);
+    CHECK(config.find("ShowRegions=0") != std::string::npos);
     REQUIRE(config.find("ThumbnailSize=160") != std::string::npos);
     REQUIRE(config.find("Sort=taken") != std::string::npos);
 
@@ -244,6 +275,7 @@ TEST_CASE("the app scans 24 photos, shows their cells, opens one, and survives a
     std::string edited = config;
     edited.replace(edited.find("ThumbnailSize=160"), 17, "ThumbnailSize=256");
     edited.replace(edited.find("Sort=taken"), 10, "Sort=path");
+    edited.replace(edited.find("ShowRegions=0"), 13, "ShowRegions=1");
     test::write_file(dir.path() / ".lightbox", std::vector<uint8_t>(edited.begin(), edited.end()));
     const std::size_t second_run = read_text(log).size();
     test::ChildProcess again_app({LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", runtime.string()}, app_env(dir, *screen));
@@ -256,6 +288,7 @@ TEST_CASE("the app scans 24 photos, shows their cells, opens one, and survives a
     INFO("config after the second run:\n" << config_again);
     CHECK(config_again.find("ThumbnailSize=256") != std::string::npos);
     CHECK(config_again.find("Sort=path") != std::string::npos);
+    CHECK(config_again.find("ShowRegions=1") != std::string::npos);
 }
 
 TEST_CASE("the open-first hook shows the photo view with its metadata", "[gui]") {
@@ -349,31 +382,31 @@ TEST_CASE("real keys and clicks: focus, open, step, back, preview, Delete with K
     auto click = centre(1);
     click.insert(click.end(), {"click", "1"});
     REQUIRE(xdotool(*screen, click).exit_code == 0);
-    CHECK(wait_screen(*screen, png, focus_on(1)).has_value());
+    CHECK(screen_shows(*screen, png, focus_on(1)));
     key({"Right"});
-    CHECK(wait_screen(*screen, png, focus_on(2)).has_value());
+    CHECK(screen_shows(*screen, png, focus_on(2)));
     key({"End"});
-    CHECK(wait_screen(*screen, png, focus_on(5)).has_value());
+    CHECK(screen_shows(*screen, png, focus_on(5)));
     key({"Home"});
-    CHECK(wait_screen(*screen, png, focus_on(0)).has_value());
+    CHECK(screen_shows(*screen, png, focus_on(0)));
     key({"Right"});
-    CHECK(wait_screen(*screen, png, focus_on(1)).has_value());
+    CHECK(screen_shows(*screen, png, focus_on(1)));
 
     // Enter opens the photo view (no grid); Right steps to the next photo; Esc goes back, focused on it.
     key({"Return"});
     const auto photo_view = wait_screen(*screen, kArtifacts / "keys-photo-view.png", no_cells);
-    CHECK(photo_view.has_value());
+    CHECK((photo_view && no_cells(*photo_view)));
     key({"Right"});
     // The next photo is shown (the screen changes) before Esc goes back to the grid.
-    CHECK(wait_screen(*screen, png, [&](const test::Screenshot& s) { return !photo_view || s.rgb != photo_view->rgb; }).has_value());
+    CHECK(screen_shows(*screen, png, [&](const test::Screenshot& s) { return !photo_view || s.rgb != photo_view->rgb; }));
     key({"Escape"});
-    CHECK(wait_screen(*screen, png, focus_on(2)).has_value());
+    CHECK(screen_shows(*screen, png, focus_on(2)));
 
     // Space previews over the grid (its frames darkened) and closes the preview again.
     key({"space"});
-    CHECK(wait_screen(*screen, kArtifacts / "keys-preview.png", no_cells).has_value());
+    CHECK(screen_shows(*screen, kArtifacts / "keys-preview.png", no_cells));
     key({"space"});
-    CHECK(wait_screen(*screen, png, focus_on(2)).has_value());
+    CHECK(screen_shows(*screen, png, focus_on(2)));
 
     // Delete asks first; Esc keeps the photo.
     key({"Delete"});
@@ -381,7 +414,7 @@ TEST_CASE("real keys and clicks: focus, open, step, back, preview, Delete with K
     test::take_screenshot(*screen, kArtifacts / "keys-delete-confirmation.png");
     REQUIRE(focus_window(*screen, "Remove from library"));
     REQUIRE(xdotool(*screen, {"key", "Escape"}).exit_code == 0);
-    CHECK(wait_screen(*screen, png, focus_on(2)).has_value());
+    CHECK(screen_shows(*screen, png, focus_on(2)));
     CHECK(library_photos(runtime) == 6);
 
     // Delete again, then the dialog's other button: the photo leaves the library, and only the library.
@@ -422,7 +455,7 @@ TEST_CASE("real keys and clicks: focus, open, step, back, preview, Delete with K
     auto double_click = centre(0);
     double_click.insert(double_click.end(), {"click", "--repeat", "2", "--delay", "80", "1"});
     REQUIRE(xdotool(*screen, double_click).exit_code == 0);
-    CHECK(wait_screen(*screen, png, no_cells).has_value());
+    CHECK(screen_shows(*screen, png, no_cells));
     key({"ctrl+q"});
     const auto quit = app.wait(20s);
     CHECK_FALSE(quit.timed_out);
@@ -488,7 +521,7 @@ TEST_CASE("the job bar Cancel button stops the running scan, Ctrl+3 and F1 reach
     const std::string main_window = "^Lightbox - library$";
     REQUIRE(focus_window(*screen, main_window));
     REQUIRE(xdotool(*screen, {"key", "ctrl+3"}).exit_code == 0);
-    CHECK(wait_screen(*screen, kArtifacts / "keys.png", [&](const test::Screenshot& s) { return spacing(s) > small_spacing; }).has_value());
+    CHECK(screen_shows(*screen, kArtifacts / "keys.png", [&](const test::Screenshot& s) { return spacing(s) > small_spacing; }));
 
     // Ctrl+, opens Preferences; F1 the About box (closed again with Esc).
     REQUIRE(xdotool(*screen, {"key", "ctrl+comma"}).exit_code == 0);
@@ -548,4 +581,246 @@ TEST_CASE("every gallery view renders something", "[gui]") {
     }
     CHECK(views >= 8);
     CHECK(test::run_process({LIGHTBOX_TEST_SHELL_EXE, "--gallery", "nope"}).exit_code == 2);
+}
+
+TEST_CASE("the People page: a face per person with name and count, a click on a named person filters the grid, F2 names an unnamed one", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen || test::find_program("xdotool").empty()) {
+        WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    const auto log = dir.path() / "status.log";
+    // The main window on the People page, with the fixture's seven persons (no engine: the commands the
+    // views would send are printed on stderr).
+    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--gallery", "main-people"}, app_env(dir, *screen));
+    std::string text;
+    const auto painted = wait_log(log, "people: (\\d+ cells, \\d+ faces: [^\\n]*)", 20s, 0, &text);
+    INFO("status log:\n" << text << "\napp stderr: " << app.err());
+    REQUIRE(painted);
+    // Most faces first; the names, or Unnamed, and the counts drawn under each face.
+    CHECK(*painted == "7 cells, 7 faces: Anna 48, Ben 21, Unnamed 9, Chlo\u00e9 Martin 5, Unnamed 3, Unnamed 2, Unnamed 1");
+    const auto shot = wait_screen(*screen, kArtifacts / "people.png",
+                                  [](const test::Screenshot& s) { return test::count_frames(s, kPersonFrame) == 7; });
+    REQUIRE(shot);
+    CHECK(test::count_frames(*shot, kPersonFrame) == 7);
+    CHECK(test::count_frames(*shot, kFocusFrame) == 0);  // nobody chosen
+    CHECK(test::count_frames(*shot, kCellFrame) == 0);   // the grid is behind the page
+    const auto cells = test::frame_corners(*shot, kPersonFrame);
+    REQUIRE(cells.size() == 7);
+    // Each cell shows a face cropped from its cover photo: skin between hair and eyes, not one flat colour.
+    for (const auto& [x, y] : cells) {
+        std::set<uint32_t> colours;
+        for (int dy = 8; dy < 120; dy += 8)
+            for (int dx = 8; dx < 120; dx += 8) colours.insert(shot->pixel(x + 2 + dx, y + 2 + dy));
+        CHECK(colours.size() > 4);
+    }
+
+    // A click on an unnamed person chooses them (their frame in the focus colour) and sends nothing.
+    REQUIRE(click_at(*screen, cells[2].first + 60, cells[2].second + 60).exit_code == 0);
+    CHECK(screen_shows(*screen, kArtifacts / "people-chosen.png", [&](const test::Screenshot& s) {
+        const auto f = test::frame_corners(s, kFocusFrame);
+        return f.size() == 1 && f[0] == cells[2] && test::count_frames(s, kPersonFrame) == 6;
+    }));
+    // F2 asks for their name; typed and Enter: RenamePerson with it.
+    REQUIRE(focus_window(*screen, "^Lightbox - library$"));
+    REQUIRE(xdotool(*screen, {"key", "F2"}).exit_code == 0);
+    REQUIRE(xdotool(*screen, {"search", "--sync", "--onlyvisible", "--name", "Rename person"}).exit_code == 0);
+    REQUIRE(focus_window(*screen, "Rename person"));
+    REQUIRE(xdotool(*screen, {"type", "--delay", "40", "Dora"}).exit_code == 0);
+    test::take_screenshot(*screen, kArtifacts / "people-rename.png");
+    REQUIRE(xdotool(*screen, {"key", "Return"}).exit_code == 0);
+    CHECK(app.wait_for_stderr("gallery: sends RenamePerson 7 \"Dora\"", 10s));
+
+    // A click on a named person: the grid again, its query their name.
+    const std::size_t before = read_text(log).size();
+    REQUIRE(click_at(*screen, cells[3].first + 60, cells[3].second + 60).exit_code == 0);
+    CHECK(wait_log(log, "query: person:\"Chlo\u00e9 Martin\"", 10s, before));
+    CHECK(wait_log(log, "view: grid", 10s, before));
+    CHECK(app.wait_for_stderr("gallery: sends Query \"person:\"Chlo\u00e9 Martin\"\"", 10s));
+    // (The gallery has no engine to answer the query: the grid is empty, the People list ticks her.)
+    const auto grid = wait_screen(*screen, kArtifacts / "people-filtered.png",
+                                  [](const test::Screenshot& s) { return test::count_frames(s, kPersonFrame) == 0; });
+    REQUIRE(grid);
+    CHECK(test::count_frames(*grid, kPersonFrame) == 0);
+
+    // Ctrl+P: the People page again.
+    const std::size_t back = read_text(log).size();
+    REQUIRE(focus_window(*screen, "^Lightbox - library$"));
+    REQUIRE(xdotool(*screen, {"key", "ctrl+p"}).exit_code == 0);
+    CHECK(wait_log(log, "view: people", 10s, back));
+    CHECK(screen_shows(*screen, kArtifacts / "people-again.png", [](const test::Screenshot& s) {
+        return test::count_frames(s, kPersonFrame) + test::count_frames(s, kFocusFrame) == 7;  // the chosen one still chosen
+    }));
+    app.send_signal(SIGTERM);
+    CHECK(app.wait(10s).exit_code != -1);
+}
+
+TEST_CASE("B draws the boxes of faces and objects over the photo and takes them away again, the analysis Pause button sends SetAnalysisPaused", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen || test::find_program("xdotool").empty()) {
+        WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    {
+        // The fixture photo has two faces and four objects (shell/model/fixtures.cpp).
+        test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--gallery", "photo-view"}, app_env(dir, *screen));
+        const auto none = [](const test::Screenshot& s) {
+            return test::luminance_variance(s) > 50 && test::count_frames(s, kFaceBox) == 0 && test::count_frames(s, kObjectBox) == 0;
+        };
+        REQUIRE(screen_shows(*screen, kArtifacts / "photo-view-no-boxes.png", none));
+        REQUIRE(focus_window(*screen, "photo-view"));
+        REQUIRE(xdotool(*screen, {"key", "b"}).exit_code == 0);
+        const auto boxes = wait_screen(*screen, kArtifacts / "photo-view-boxes.png", [](const test::Screenshot& s) {
+            return test::count_frames(s, kFaceBox) == 2 && test::count_frames(s, kObjectBox) == 4;
+        });
+        INFO("app stderr: " << app.err());
+        REQUIRE(boxes);
+        CHECK(test::count_frames(*boxes, kFaceBox) == 2);
+        CHECK(test::count_frames(*boxes, kObjectBox) == 4);
+        REQUIRE(xdotool(*screen, {"key", "b"}).exit_code == 0);
+        CHECK(screen_shows(*screen, kArtifacts / "photo-view-no-boxes.png", none));
+        app.send_signal(SIGTERM);
+        CHECK(app.wait(10s).exit_code != -1);
+    }
+    {
+        // The main window's job bar: a scan, and the analysis apart with its Pause button.
+        const auto log = dir.path() / "status.log";
+        test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--gallery", "main"}, app_env(dir, *screen));
+        std::string text;
+        const bool shown = wait_log(log, "job bar: pause at \\d+,\\d+", 20s, 0, &text).has_value();
+        INFO("status log:\n" << text << "\napp stderr: " << app.err());
+        REQUIRE(shown);
+        std::this_thread::sleep_for(500ms);  // the layout settles
+        const auto pause = last_position(log, "job bar: pause at (\\d+),(\\d+)");
+        REQUIRE(pause);
+        CHECK(last_position(log, "job bar: cancel at (\\d+),(\\d+)"));  // the scan's row too
+        test::take_screenshot(*screen, kArtifacts / "job-bar-analysis.png");
+        REQUIRE(xdotool(*screen, {"mousemove", pause->first, pause->second, "click", "1"}).exit_code == 0);
+        CHECK(app.wait_for_stderr("gallery: sends SetAnalysisPaused paused", 10s));
+        app.send_signal(SIGTERM);
+        CHECK(app.wait(10s).exit_code != -1);
+    }
+}
+
+TEST_CASE("analysis with a real engine: Pause and Resume in the job bar reach the engine, B boxes the objects found, the People page answers", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen || test::find_program("xdotool").empty()) {
+        WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
+        return;
+    }
+    const std::filesystem::path models = std::filesystem::path(LIGHTBOX_TEST_DATA_DIR) / "models";
+    const std::filesystem::path darknet = "/usr/share/darknet/data";
+    if (!std::filesystem::exists(models / "objects" / "centernet.onnx") || !std::filesystem::exists(darknet / "kite.jpg")) {
+        WARN("no models in " << models.string() << " (scripts/fetch-models.sh) or no darknet photos: analysis GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    // Enough photos that analysis runs for a while; real ones with people, kites and a dog first (by date).
+    constexpr int kGenerated = 240;
+    write_distinct_photos(dir / "photos", kGenerated, 640, 480);
+    for (const char* name : {"kite.jpg", "person.jpg", "dog.jpg"}) std::filesystem::copy_file(darknet / name, dir / "photos" / name);
+    const uint64_t photos = kGenerated + 3;
+    const auto log = dir.path() / "status.log";
+    const auto runtime = dir.path() / "runtime";
+    auto env = app_env(dir, *screen);
+    env.push_back("LIGHTBOX_ANALYSIS=on");
+    std::vector<std::string> args{LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", runtime.string(), "--catalog", (dir / "library.lbx").string(),
+                                  "--open-first", (dir / "photos").string()};
+    test::ChildProcess app(args, env);
+
+    std::string text;
+    REQUIRE(wait_log(log, "engine: Engine connected", 60s, 0, &text));
+    for (int i = 0; i < 600 && library_photos(runtime) != static_cast<long>(photos); ++i) std::this_thread::sleep_for(100ms);
+    REQUIRE(library_photos(runtime) == static_cast<long>(photos));
+    auto endpoints = ipc::read_endpoints_file(ipc::endpoints_file(runtime));
+    REQUIRE(endpoints);
+    zmq::context_t context;
+    ipc::Client client(context, ipc::ClientOptions{endpoints->commands, "", 3000ms, 1});
+    const auto analysis_running = [&] {
+        auto jobs = client.call(ipc::ListJobs{});
+        if (!jobs) return false;
+        for (const auto& j : jobs->jobs) {
+            if (j.progress.kind == ipc::JobKind::analysis && !ipc::is_final(j.progress.state) && j.progress.total > 0) return true;
+        }
+        return false;
+    };
+    bool running = false;
+    for (int i = 0; i < 300 && !(running = analysis_running()); ++i) std::this_thread::sleep_for(100ms);
+    INFO("status log:\n" << read_text(log) << "\napp stderr: " << app.err());
+    REQUIRE(running);
+    REQUIRE(wait_log(log, "job bar: pause at \\d+,\\d+", 20s));
+    std::this_thread::sleep_for(500ms);  // the layout settles
+    const auto pause = last_position(log, "job bar: pause at (\\d+),(\\d+)");
+    REQUIRE(pause);
+    test::take_screenshot(*screen, kArtifacts / "analysis-running.png");
+    const std::size_t before_pause = read_text(log).size();
+    REQUIRE(xdotool(*screen, {"mousemove", pause->first, pause->second, "click", "1"}).exit_code == 0);
+
+    // The engine is paused, its job ends as paused, and the bar offers Resume with the photos waiting.
+    std::optional<ipc::AnalysisReply> state;
+    for (int i = 0; i < 100; ++i) {
+        auto reply = client.call(ipc::GetAnalysis{});
+        if (reply && reply->paused) {
+            state = *reply;
+            break;
+        }
+        std::this_thread::sleep_for(100ms);
+    }
+    REQUIRE(state);
+    CHECK(state->pending > 0);
+    REQUIRE(wait_log(log, "job bar: resume at \\d+,\\d+", 20s, before_pause));
+    std::this_thread::sleep_for(500ms);
+    test::take_screenshot(*screen, kArtifacts / "analysis-paused.png");
+    // Its job stops once the photos in flight are done.
+    bool stopped = false;
+    for (int i = 0; i < 100 && !(stopped = !analysis_running()); ++i) std::this_thread::sleep_for(100ms);
+    CHECK(stopped);
+    const auto resume = last_position(log, "job bar: resume at (\\d+),(\\d+)");
+    REQUIRE(resume);
+    REQUIRE(xdotool(*screen, {"mousemove", resume->first, resume->second, "click", "1"}).exit_code == 0);
+    bool resumed = false;
+    for (int i = 0; i < 100 && !resumed; ++i) {
+        auto reply = client.call(ipc::GetAnalysis{});
+        resumed = reply && !reply->paused;
+        if (!resumed) std::this_thread::sleep_for(100ms);
+    }
+    CHECK(resumed);
+
+    // To the end: nothing waiting, the bar's analysis row gone.
+    bool finished = false;
+    for (int i = 0; i < 2400 && !finished; ++i) {
+        auto reply = client.call(ipc::GetAnalysis{});
+        finished = reply && !reply->paused && reply->pending == 0 && reply->job_id == 0;
+        if (!finished) std::this_thread::sleep_for(100ms);
+    }
+    REQUIRE(finished);
+    CHECK(wait_log(log, "job bar: no analysis", 20s, before_pause));
+
+    // The earliest photo (kite.jpg: people and kites; --open-first opened whichever came first while the
+    // scan ran): B draws the objects the engine found.
+    REQUIRE(wait_log(log, "view: photo", 5s));
+    REQUIRE(focus_window(*screen, "^Lightbox - library$"));
+    const std::size_t before_open = read_text(log).size();
+    REQUIRE(xdotool(*screen, {"key", "--delay", "300", "Escape", "Home", "Return"}).exit_code == 0);
+    REQUIRE(wait_log(log, "view: photo", 10s, before_open));
+    REQUIRE(xdotool(*screen, {"key", "b"}).exit_code == 0);
+    const auto boxes = wait_screen(*screen, kArtifacts / "analysis-boxes.png",
+                                   [](const test::Screenshot& s) { return test::count_frames(s, kObjectBox) >= 1; });
+    REQUIRE(boxes);
+    CHECK(test::count_frames(*boxes, kObjectBox) >= 1);
+    REQUIRE(xdotool(*screen, {"key", "b"}).exit_code == 0);
+    CHECK(screen_shows(*screen, kArtifacts / "analysis-no-boxes.png", [](const test::Screenshot& s) { return test::count_frames(s, kObjectBox) == 0; }));
+
+    // Ctrl+P: the People page answers: persons, or the engine's word that it does not group them.
+    const std::size_t before_people = read_text(log).size();
+    REQUIRE(xdotool(*screen, {"key", "ctrl+p"}).exit_code == 0);
+    CHECK(wait_log(log, "view: people", 10s, before_people));
+    CHECK(wait_log(log, "people: \\d+ cells", 10s, before_people));
+    test::take_screenshot(*screen, kArtifacts / "analysis-people.png");
+    app.send_signal(SIGTERM);
+    const auto closed = app.wait(30s);
+    CHECK_FALSE(closed.timed_out);
+    CHECK(closed.exit_code == 0);
 }

@@ -1,6 +1,8 @@
 // The shell's reducer: actions in, state and the commands it decides on out (no engine, no window).
 #include "model/reducer.hpp"
 
+#include <lightbox/ipc/error_codes.hpp>
+
 #include <catch2/catch.hpp>
 
 using namespace lbx;
@@ -426,4 +428,377 @@ TEST_CASE("a Shift range over pages not loaded asks for them and is chosen when 
     CHECK(s.selection.ids.count("id1600"));
     CHECK_FALSE(s.selection.ids.count("id1601"));
     CHECK(selected_ids(s).size() == 1591);
+}
+
+namespace {
+
+ipc::Person person(uint64_t id, std::string name, uint64_t faces) {
+    ipc::Person p;
+    p.id = id;
+    p.name = std::move(name);
+    p.faces = faces;
+    p.photos = faces;
+    p.cover_photo_id = "cover" + std::to_string(id);
+    return p;
+}
+
+// The reply to a ListPersons command: `persons` from its offset, out of `total`.
+ReplyArrived persons_reply(const Command& command, std::vector<ipc::Person> persons, uint64_t total) {
+    return ReplyArrived{command.request, command.tag, ipc::Reply{ipc::PersonList{std::move(persons), total}}};
+}
+
+// Connected, the People page shown and its first page answered with Anna, an unnamed person and Ben.
+State with_people() {
+    State s = with_results(3);
+    s.outbox.clear();
+    s = reduce(std::move(s), ShowPeople{true});
+    auto lists = commands_of<ipc::ListPersons>(s);
+    REQUIRE(lists.size() == 1);
+    s.outbox.clear();
+    return reduce(std::move(s), persons_reply(lists[0], {person(1, "Anna", 40), person(5, "", 9), person(2, "Ben Ali", 3)}, 3));
+}
+
+ipc::JobProgress analysis_progress(uint64_t id, ipc::JobState state, uint64_t done, uint64_t total, uint64_t sequence) {
+    ipc::JobProgress p;
+    p.job_id = id;
+    p.kind = ipc::JobKind::analysis;
+    p.state = state;
+    p.done = done;
+    p.total = total;
+    p.sequence = sequence;
+    return p;
+}
+
+ReplyArrived analysis_reply(const ipc::Request& request, bool paused, uint64_t pending, uint64_t job_id) {
+    ipc::AnalysisReply r;
+    r.enabled = true;
+    r.paused = paused;
+    r.pending = pending;
+    r.job_id = job_id;
+    return ReplyArrived{request, 0, ipc::Reply{r}};
+}
+
+}  // namespace
+
+TEST_CASE("group, label and person facets add their terms, quoted when they hold a blank, and a second click takes them out", "[shell]") {
+    CHECK(facet_term(FacetKind::group, "animals") == "group:animals");
+    CHECK(facet_term(FacetKind::label, "sports ball") == "label:\"sports ball\"");
+    CHECK(facet_term(FacetKind::person, "Anna") == "person:Anna");
+    CHECK(facet_term(FacetKind::person, "Chloé Martin") == "person:\"Chloé Martin\"");
+    CHECK(with_facet("beach", FacetKind::label, "dog") == "beach label:dog");
+    CHECK(has_facet("beach label:dog year:2019", FacetKind::label, "dog"));
+    CHECK_FALSE(has_facet("beach label:doggy", FacetKind::label, "dog"));
+    CHECK(without_facet("beach label:dog year:2019", FacetKind::label, "dog") == "beach year:2019");
+    CHECK(without_facet("label:dog", FacetKind::label, "dog").empty());
+    CHECK(without_facet("person:\"Ben Ali\" beach", FacetKind::person, "Ben Ali") == "beach");
+    CHECK(without_facet("label:doggy", FacetKind::label, "dog") == "label:doggy");  // not a whole term
+
+    State s = connected_state();
+    s = reduce(std::move(s), QueryEdited{"beach"});
+    s.outbox.clear();
+    s = reduce(std::move(s), FacetChosen{FacetKind::group, "animals"});
+    CHECK(s.query.text == "beach group:animals");
+    s = reduce(std::move(s), FacetChosen{FacetKind::person, "Ben Ali"});
+    CHECK(s.query.text == "beach group:animals person:\"Ben Ali\"");
+    s.outbox.clear();
+    s = reduce(std::move(s), FacetChosen{FacetKind::group, "animals"});  // chosen again: out
+    CHECK(s.query.text == "beach person:\"Ben Ali\"");
+    const auto queries = commands_of<ipc::Query>(s);
+    REQUIRE(queries.size() == 1);
+    CHECK(std::get<ipc::Query>(queries[0].request).query == "beach person:\"Ben Ali\"");
+    CHECK(commands_of<ipc::Facets>(s).size() == 1);
+}
+
+TEST_CASE("B shows and hides the boxes over the photo", "[shell]") {
+    State s = with_results(3);
+    CHECK_FALSE(s.show_regions);
+    s = reduce(std::move(s), ToggleRegions{});
+    CHECK(s.show_regions);
+    s = reduce(std::move(s), ToggleRegions{});
+    CHECK_FALSE(s.show_regions);
+    CHECK(s.outbox.empty());  // a view option: nothing for the engine
+
+    // With a photo open, showing the boxes reads its regions again (analysis may have reached it since).
+    s = reduce(std::move(s), FocusIndex{2});
+    s = reduce(std::move(s), OpenFocused{});
+    s.outbox.clear();
+    s = reduce(std::move(s), ToggleRegions{});
+    auto gets = commands_of<ipc::GetPhoto>(s);
+    REQUIRE(gets.size() == 1);
+    CHECK(std::get<ipc::GetPhoto>(gets[0].request).photo_id == "id2");
+    s.outbox.clear();
+    s = reduce(std::move(s), ToggleRegions{});
+    CHECK(s.outbox.empty());
+
+    // An analysis job that ends reads the open photo again too.
+    ipc::JobProgress done;
+    done.job_id = 3;
+    done.kind = ipc::JobKind::analysis;
+    done.state = ipc::JobState::completed;
+    done.sequence = 1;
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::JobProgressEvent{done}}});
+    CHECK(commands_of<ipc::GetPhoto>(s).size() == 1);
+}
+
+TEST_CASE("the analysis state is asked for on connecting, on a new analysis job and when one ends; Pause and Resume wait for the answer", "[shell]") {
+    State s;
+    s = reduce(std::move(s), EngineConnected{"0.1.0", 1});
+    auto gets = commands_of<ipc::GetAnalysis>(s);
+    REQUIRE(gets.size() == 1);
+    s.outbox.clear();
+    s = reduce(std::move(s), analysis_reply(gets[0].request, false, 718, 0));
+    REQUIRE(s.analysis);
+    CHECK(s.analysis->pending == 718);
+
+    // A new analysis job: asked once; its progress events after that do not ask again.
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::JobProgressEvent{analysis_progress(9, ipc::JobState::running, 1, 718, 1)}}});
+    CHECK(commands_of<ipc::GetAnalysis>(s).size() == 1);
+    CHECK(running_jobs(s, ipc::JobKind::analysis).size() == 1);
+    CHECK(running_jobs(s, ipc::JobKind::scan).empty());
+    s.outbox.clear();
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::JobProgressEvent{analysis_progress(9, ipc::JobState::running, 2, 718, 2)}}});
+    CHECK(commands_of<ipc::GetAnalysis>(s).empty());
+    CHECK(commands_of<ipc::Query>(s).empty());  // one photo analysed: nothing read again yet
+
+    // Pause: one request until it is answered (a second click is not sent twice).
+    s = reduce(std::move(s), PauseAnalysisRequested{true});
+    auto pauses = commands_of<ipc::SetAnalysisPaused>(s);
+    REQUIRE(pauses.size() == 1);
+    CHECK(std::get<ipc::SetAnalysisPaused>(pauses[0].request).paused);
+    CHECK(s.analysis_pause_sent);
+    s.outbox.clear();
+    s = reduce(std::move(s), PauseAnalysisRequested{true});
+    CHECK(s.outbox.empty());
+    s = reduce(std::move(s), analysis_reply(pauses[0].request, true, 716, 0));
+    CHECK_FALSE(s.analysis_pause_sent);
+    CHECK(s.analysis->paused);
+    // The job ends as paused: the state is asked for again, and the results and facets are read again.
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::JobProgressEvent{analysis_progress(9, ipc::JobState::paused, 2, 718, 3)}}});
+    CHECK(running_jobs(s).empty());
+    CHECK(commands_of<ipc::GetAnalysis>(s).size() == 1);
+    CHECK(commands_of<ipc::Facets>(s).size() == 1);
+
+    // Resume; a failed answer frees the button again and is reported.
+    s.outbox.clear();
+    s = reduce(std::move(s), PauseAnalysisRequested{false});
+    pauses = commands_of<ipc::SetAnalysisPaused>(s);
+    REQUIRE(pauses.size() == 1);
+    CHECK_FALSE(std::get<ipc::SetAnalysisPaused>(pauses[0].request).paused);
+    s = reduce(std::move(s), ReplyArrived{pauses[0].request, 0, ipc::unexpected(ipc::make_error(ipc::Status::internal, "engine", "internal", "boom"))});
+    CHECK_FALSE(s.analysis_pause_sent);
+    CHECK(s.last_error.find("boom") != std::string::npos);
+    CHECK(s.analysis->paused);  // what the engine said last
+
+    // Disconnected: the button does nothing and a request in flight is forgotten.
+    s = reduce(std::move(s), PauseAnalysisRequested{false});
+    CHECK(s.analysis_pause_sent);
+    s = reduce(std::move(s), EngineStatusChanged{EngineStatus::not_responding, ""});
+    CHECK_FALSE(s.analysis_pause_sent);
+    s.outbox.clear();
+    s = reduce(std::move(s), PauseAnalysisRequested{false});
+    CHECK(s.outbox.empty());
+}
+
+TEST_CASE("a scan's end asks for the analysis state too, once for every job of a ListJobs", "[shell]") {
+    State s = with_results(0);
+    s.outbox.clear();
+    ipc::JobList list;
+    for (uint64_t id : {1, 2, 3}) {
+        ipc::JobSnapshot job;
+        job.progress = ipc::JobProgress{id, ipc::JobState::completed, 5, 5, 0, "", 0, std::nullopt, 4};
+        list.jobs.push_back(job);
+    }
+    s = reduce(std::move(s), ReplyArrived{ipc::ListJobs{}, 0, ipc::Reply{list}});
+    CHECK(commands_of<ipc::GetAnalysis>(s).size() == 1);
+    CHECK(commands_of<ipc::LibraryInfo>(s).size() == 1);
+    CHECK(commands_of<ipc::ListFailures>(s).size() == 1);
+}
+
+TEST_CASE("analysis progress reads the results, facets and people again every twentieth of the job", "[shell]") {
+    State s = with_people();
+    uint64_t sequence = 1;
+    const auto progress = [&](uint64_t done) {
+        s.outbox.clear();
+        s = reduce(std::move(s), EventArrived{ipc::Event{ipc::JobProgressEvent{analysis_progress(4, ipc::JobState::running, done, 1000, sequence++)}}});
+    };
+    progress(10);
+    CHECK(commands_of<ipc::ListPersons>(s).empty());
+    progress(49);
+    CHECK(commands_of<ipc::ListPersons>(s).empty());
+    progress(50);  // 1000 / 20
+    REQUIRE(commands_of<ipc::ListPersons>(s).size() == 1);
+    CHECK(commands_of<ipc::Facets>(s).size() == 1);
+    CHECK(commands_of<ipc::Query>(s).size() == 1);
+    const auto list = commands_of<ipc::ListPersons>(s)[0];
+    progress(99);
+    CHECK(commands_of<ipc::ListPersons>(s).empty());
+    CHECK(commands_of<ipc::Facets>(s).empty());
+    s = reduce(std::move(s), persons_reply(list, {person(1, "Anna", 41)}, 1));
+    progress(100);
+    CHECK(commands_of<ipc::ListPersons>(s).size() == 1);
+
+    // The page hidden: people are not read; the results and facets still are.
+    s = reduce(std::move(s), ShowPeople{false});
+    s.people.requested.clear();
+    progress(150);
+    CHECK(commands_of<ipc::ListPersons>(s).empty());
+    CHECK(commands_of<ipc::Facets>(s).size() == 1);
+}
+
+TEST_CASE("the People page lists persons when shown, page by page, and the engine restarting reads them again", "[shell]") {
+    State s = with_results(3);
+    s.outbox.clear();
+    s = reduce(std::move(s), FocusIndex{1});
+    s = reduce(std::move(s), OpenFocused{});
+    s.outbox.clear();
+    s = reduce(std::move(s), ShowPeople{true});
+    CHECK(s.people.shown);
+    CHECK_FALSE(s.open_photo);  // the page replaces the photo
+    auto lists = commands_of<ipc::ListPersons>(s);
+    REQUIRE(lists.size() == 1);
+    CHECK(std::get<ipc::ListPersons>(lists[0].request).offset == 0);
+    CHECK(std::get<ipc::ListPersons>(lists[0].request).limit == PeopleState::kPageSize);
+    s.outbox.clear();
+    s = reduce(std::move(s), ShowPeople{true});  // asked already: not again
+    CHECK(commands_of<ipc::ListPersons>(s).empty());
+
+    std::vector<ipc::Person> first;
+    for (uint64_t i = 0; i < PeopleState::kPageSize; ++i) first.push_back(person(i + 1, "", 300 - i));
+    s = reduce(std::move(s), persons_reply(lists[0], first, 250));
+    CHECK(s.people.count() == 250);
+    CHECK(s.people.at(0)->id == 1);
+    CHECK(s.people.at(PeopleState::kPageSize) == nullptr);
+    s = reduce(std::move(s), PersonsPageNeeded{1});
+    lists = commands_of<ipc::ListPersons>(s);
+    REQUIRE(lists.size() == 1);
+    CHECK(std::get<ipc::ListPersons>(lists[0].request).offset == PeopleState::kPageSize);
+    s = reduce(std::move(s), persons_reply(lists[0], {person(900, "Zoe", 1)}, 250));
+    CHECK(s.people.find(900)->name == "Zoe");
+
+    // A restarted engine: both loaded pages again.
+    s.outbox.clear();
+    s = reduce(std::move(s), EngineStatusChanged{EngineStatus::not_responding, ""});
+    s = reduce(std::move(s), EngineConnected{"0.1.0", 2});
+    CHECK(commands_of<ipc::ListPersons>(s).size() == 2);
+
+    // Hidden, then the engine restarts: nothing is listed until the page shows again.
+    s = reduce(std::move(s), ShowPeople{false});
+    s.outbox.clear();
+    s = reduce(std::move(s), EngineConnected{"0.1.0", 3});
+    CHECK(commands_of<ipc::ListPersons>(s).empty());
+}
+
+TEST_CASE("an engine that cannot group people makes the page say so, not the status bar", "[shell]") {
+    State s = with_results(3);
+    s = reduce(std::move(s), ShowPeople{true});
+    auto lists = commands_of<ipc::ListPersons>(s);
+    REQUIRE(lists.size() == 1);
+    const auto unsupported = ipc::make_error(ipc::Status::bad_request, "engine", ipc::codes::kUnsupported,
+                                             "ListPersons: people are not grouped by this engine yet");
+    s = reduce(std::move(s), ReplyArrived{lists[0].request, 0, ipc::unexpected(unsupported)});
+    REQUIRE(s.people.unsupported);
+    CHECK(s.people.unsupported->find("not grouped") != std::string::npos);
+    CHECK(s.last_error.empty());
+    CHECK(s.people.requested.empty());  // Refresh may ask again (an engine updated meanwhile)
+    s.outbox.clear();
+    s = reduce(std::move(s), RefreshPersons{});
+    lists = commands_of<ipc::ListPersons>(s);
+    REQUIRE(lists.size() == 1);
+    s = reduce(std::move(s), persons_reply(lists[0], {}, 0));
+    CHECK_FALSE(s.people.unsupported);
+
+    // Another failure is an error of the page and of the status bar.
+    s = reduce(std::move(s), RenamePersonRequested{4, "Dora"});
+    const auto renames = commands_of<ipc::RenamePerson>(s);
+    REQUIRE(renames.size() == 1);
+    s = reduce(std::move(s), ReplyArrived{renames[0].request, 0, ipc::unexpected(ipc::make_error(ipc::Status::not_found, "catalog", "not_found", "no person 4"))});
+    CHECK(s.people.error == "no person 4");
+    CHECK(s.last_error.find("no person 4") != std::string::npos);
+}
+
+TEST_CASE("a click on a named person shows their photos; an unnamed one is chosen to be named", "[shell]") {
+    State s = with_people();
+    s = reduce(std::move(s), ShowPersonPhotos{5});  // unnamed: no query can find them
+    CHECK(s.people.shown);
+    CHECK(s.outbox.empty());
+    s = reduce(std::move(s), ChoosePerson{5});
+    CHECK(s.people.selected == std::set<uint64_t>{5});
+
+    s = reduce(std::move(s), ShowPersonPhotos{2});
+    CHECK_FALSE(s.people.shown);  // the grid again
+    CHECK(s.query.text == "person:\"Ben Ali\"");
+    const auto queries = commands_of<ipc::Query>(s);
+    REQUIRE(queries.size() == 1);
+    CHECK(std::get<ipc::Query>(queries[0].request).query == "person:\"Ben Ali\"");
+
+    CHECK(person_query(person(1, "Anna", 1)) == "person:Anna");
+    CHECK_FALSE(person_query(person(1, "", 1)));
+    CHECK_FALSE(person_query(person(1, "The \"Boss\"", 1)));  // the query language cannot hold it
+}
+
+TEST_CASE("rename sends the trimmed name and reads the people, the facets and the open photo again", "[shell]") {
+    State s = with_people();
+    s = reduce(std::move(s), ChoosePerson{5});
+    s = reduce(std::move(s), RenamePersonRequested{5, "  Dora  "});
+    auto renames = commands_of<ipc::RenamePerson>(s);
+    REQUIRE(renames.size() == 1);
+    CHECK(std::get<ipc::RenamePerson>(renames[0].request).person_id == 5);
+    CHECK(std::get<ipc::RenamePerson>(renames[0].request).new_name == "Dora");
+    s.outbox.clear();
+    s.open_photo = OpenPhoto{};  // a photo open meanwhile: its faces' names change
+    s.open_photo->id = "id0";
+    ipc::Person dora = person(5, "Dora", 9);
+    s = reduce(std::move(s), ReplyArrived{renames[0].request, 0, ipc::Reply{ipc::PersonReply{dora}}});
+    CHECK(commands_of<ipc::ListPersons>(s).size() == 1);
+    CHECK(commands_of<ipc::Facets>(s).size() == 1);
+    CHECK(commands_of<ipc::GetPhoto>(s).size() == 1);
+    CHECK(s.people.selected == std::set<uint64_t>{5});  // still chosen
+
+    // A name with a double quote is refused before it is sent.
+    s.outbox.clear();
+    s = reduce(std::move(s), RenamePersonRequested{5, "The \"Boss\""});
+    CHECK(s.outbox.empty());
+    REQUIRE(s.people.error);
+    CHECK(s.people.error->find("double quote") != std::string::npos);
+    // An empty name makes them unnamed again.
+    s = reduce(std::move(s), RenamePersonRequested{5, " "});
+    renames = commands_of<ipc::RenamePerson>(s);
+    REQUIRE(renames.size() == 1);
+    CHECK(std::get<ipc::RenamePerson>(renames[0].request).new_name.empty());
+    CHECK_FALSE(s.people.error);
+}
+
+TEST_CASE("merge moves every other chosen person into the one kept; the list shrinks when read again", "[shell]") {
+    State s = with_people();
+    s = reduce(std::move(s), ChoosePerson{1});
+    s = reduce(std::move(s), ChoosePerson{5, SelectMode::toggle});
+    s = reduce(std::move(s), ChoosePerson{2, SelectMode::toggle});
+    s = reduce(std::move(s), ChoosePerson{2, SelectMode::toggle});  // Ctrl+click again: out
+    CHECK(s.people.selected == std::set<uint64_t>{1, 5});
+    s = reduce(std::move(s), MergeChosenInto{1});
+    auto merges = commands_of<ipc::MergePersons>(s);
+    REQUIRE(merges.size() == 1);
+    CHECK(std::get<ipc::MergePersons>(merges[0].request).from_id == 5);
+    CHECK(std::get<ipc::MergePersons>(merges[0].request).into_id == 1);
+    s.outbox.clear();
+    s = reduce(std::move(s), ReplyArrived{merges[0].request, 0, ipc::Reply{ipc::PersonReply{person(1, "Anna", 49)}}});
+    CHECK(s.people.selected == std::set<uint64_t>{1});
+    auto lists = commands_of<ipc::ListPersons>(s);
+    REQUIRE(lists.size() == 1);
+    s = reduce(std::move(s), persons_reply(lists[0], {person(1, "Anna", 49), person(2, "Ben Ali", 3)}, 2));
+    CHECK(s.people.count() == 2);
+    CHECK(s.people.find(5) == nullptr);
+    CHECK(s.people.at(0)->faces == 49);
+}
+
+TEST_CASE("opening another library forgets its people and asks for its analysis state", "[shell]") {
+    State s = with_people();
+    s.outbox.clear();
+    ipc::LibraryInfoReply info;
+    info.catalog = "/other.lbx";
+    s = reduce(std::move(s), ReplyArrived{ipc::OpenLibrary{"/other.lbx"}, 0, ipc::Reply{info}});
+    CHECK(s.people.shown);
+    CHECK(s.people.count() == 0);
+    CHECK(commands_of<ipc::ListPersons>(s).size() == 1);
+    CHECK(commands_of<ipc::GetAnalysis>(s).size() == 1);
 }
