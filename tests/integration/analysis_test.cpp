@@ -233,7 +233,7 @@ TEST_CASE("the catalog stores regions, finds labels, groups and faces, and keeps
 
     auto opened = engine::catalog::Catalog::open(library);
     REQUIRE(opened);
-    const auto hash = json::parse(test::run_engine({"run", "--json", "--only", "metadata", (dir / "photos" / "dog.jpg").string()}).out)
+    const auto hash = json::parse(test::run_engine({"run", "--json", "--only", "metadata", "--hash", (dir / "photos" / "dog.jpg").string()}).out)
                           .at("hash")
                           .get<std::string>();
     auto details = (*opened)->photo(hash);
