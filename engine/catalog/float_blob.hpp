@@ -21,6 +21,7 @@ inline SqlValue float_blob(const std::vector<float>& v) {
 // A NULL or empty BLOB gives an empty vector; trailing bytes short of a float are ignored.
 inline std::vector<float> floats_of(const std::vector<uint8_t>& bytes) {
     std::vector<float> v(bytes.size() / sizeof(float));
+    if (v.empty()) return v;  // memcpy from a null data() is undefined even for 0 bytes
     std::memcpy(v.data(), bytes.data(), v.size() * sizeof(float));
     return v;
 }

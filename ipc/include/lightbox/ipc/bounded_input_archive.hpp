@@ -33,6 +33,7 @@ public:
 
     template <std::size_t DataSize>
     void loadBinary(void* data, std::size_t size) {
+        if (size == 0) return;  // an empty vector's data() may be null, and memcpy must not see it
         if (size > remaining()) {
             throw TruncatedFrame("needed " + std::to_string(size) + " bytes at offset " + std::to_string(pos_) +
                                  ", frame has " + std::to_string(bytes_.size()));
