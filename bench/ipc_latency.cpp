@@ -11,7 +11,9 @@
 //         codec); then paced rows (one call every millisecond, engine and bare taking turns);
 //   scan: the same while a StartScan of the photo folder runs (restarted whenever it ends), and meanwhile
 //         an EventSubscriber in its own thread counts the progress events (job/<id>/progress), whether
-//         every job's final one arrived, and gaps in their sequence numbers.
+//         every job's final one arrived, and gaps in their sequence numbers;
+//   or, with --load analysis, the same while the background analysis job (objects, faces, identities)
+//         runs over the scanned folder: its JobStatus is asked; the target is then p99 under 5 ms.
 // The echo loop is this program run as `--echo-server ENDPOINT` in a child process.
 // Output: a table, CPU use, the ratios, one "met"/"NOT met" line per target (client vs bare under 2x,
 // median, idle; client p99 under a scan under 1 ms; both for the default engine). Exit 0 whether targets
@@ -82,6 +84,7 @@ struct Options {
     // Engines to run, in order: nothing for the default priority, N for --nice N.
     std::vector<std::optional<int>> nices{std::nullopt, 0};
     bool keep = false;  // keep the work folder
+    bool analysis = false;  // --load analysis: measure while the analysis job runs, not a scan
     fs::path samples;   // write every round trip here (CSV), for plots and analysis
 };
 
@@ -99,6 +102,9 @@ void usage(FILE* out) {
         "  --photo-size WxH     their size (default 2400x1600)\n"
         "  --scan-repeat N      each StartScan lists the folder N times (default 4)\n"
         "  --jobs N             serve --jobs (default: the engine's, all cores)\n"
+"  --load scan|analysis what runs during the loaded rows: a scan (default, restarted when it ends) or\n"
+        "                       the background analysis job after one scan (needs the analysis models, and\n"
+        "                       photos enough to outlast the rows)\n"
         "  --nices LIST         engines to run, in order: 'default' (no --nice) or N for --nice N (default: "
         "default,0)\n"
         "  --samples FILE       write every measured round trip to FILE (CSV: engine,load,path,start_us,latency_us)\n"
@@ -163,6 +169,10 @@ std::optional<Options> parse_options(int argc, char** argv) {
                     o.nices.push_back(positive(a, item));
             }
             if (o.nices.empty()) throw std::invalid_argument("--nices: empty list");
+        } else if (a == "--load") {
+            const std::string v = value(i);
+            if (v != "scan" && v != "analysis") throw std::invalid_argument("--load: expected scan or analysis, got '" + v + "'");
+            o.analysis = v == "analysis";
         } else if (a == "--samples") {
             o.samples = value(i);
         } else if (a == "--keep") {
@@ -695,13 +705,15 @@ public:
         result_.idle_cpu = CpuWindow::between(idle0, CpuWindow::mark(engine_.pid, echo_pid_));
         measure_paced(client, first_job, result_.paced_client_idle, result_.paced_bare_idle, nullptr);
 
-        // ---- under a scan
-        uint64_t job = start_scan(client, scan_paths);
+        // ---- under load: a scan, or the analysis job that follows one
+        uint64_t job = options_.analysis ? start_analysis(client, scan_paths) : start_scan(client, scan_paths);
         wait_for(client, job, 60s, "finish two photos",  // the workers are busy then
                  [](const ipc::JobProgress& p) { return p.done >= 2 || ipc::is_final(p.state); });
         uint64_t done_before = 0;
         auto restart_when_done = [&](const ipc::JobSnapshot& s) {
             if (!ipc::is_final(s.progress.state)) return job;
+            // Analysing the same photos again would find nothing to do: the rows need a longer job.
+            if (options_.analysis) fail("the analysis job ended during the measured rows: give the bench more photos");
             result_.photos_done += s.progress.done - done_before;
             done_before = 0;
             job = start_scan(client, scan_paths);  // untimed: between two measured calls
@@ -748,8 +760,17 @@ public:
 private:
     void start_engine() {
         const std::string tag = nice_ ? "nice" + std::to_string(*nice_) : "default";
-        std::vector<std::string> args{options_.engine.string(),         "serve",    "--runtime-dir",
-                                      (work_ / ("rt-" + tag)).string(), "--thumbs", (work_ / "thumbs").string()};
+        // A library of the bench's own (never the user's), and analysis only when it is the load measured.
+        std::vector<std::string> args{options_.engine.string(),
+                                      "serve",
+                                      "--runtime-dir",
+                                      (work_ / ("rt-" + tag)).string(),
+                                      "--thumbs",
+                                      (work_ / "thumbs").string(),
+                                      "--catalog",
+                                      (work_ / ("library-" + tag + ".lbx")).string(),
+                                      "--analysis",
+                                      options_.analysis ? "on" : "off"};
         if (options_.jobs) args.insert(args.end(), {"--jobs", std::to_string(options_.jobs)});
         if (nice_) args.insert(args.end(), {"--nice", std::to_string(*nice_)});
         engine_ = spawn("lightbox-engine serve", args, work_ / ("engine-" + tag + ".log"));
@@ -770,6 +791,8 @@ private:
         }
     }
 
+    const char* load_name() const { return options_.analysis ? "analysis" : "scan"; }
+
     uint64_t start_scan(ipc::Client& client, const std::vector<std::string>& paths) {
         ipc::StartScan scan;
         scan.paths = paths;
@@ -777,6 +800,30 @@ private:
         if (!started) fail("StartScan: " + started.error().message);
         jobs_.push_back(started->job_id);
         return started->job_id;
+    }
+
+    // Scans `paths` (untimed), then returns the analysis job the engine starts once the scan has ended.
+    uint64_t start_analysis(ipc::Client& client, const std::vector<std::string>& paths) {
+        const uint64_t scan = start_scan(client, paths);
+        wait_for(client, scan, 1800s, "end", [](const ipc::JobProgress& p) { return ipc::is_final(p.state); });
+        const auto deadline = Clock::now() + 60s;
+        for (;;) {
+            check_interrupt();
+            auto analysis = client.call(ipc::GetAnalysis{});
+            if (!analysis) fail("GetAnalysis: " + analysis.error().message);
+            if (!analysis->enabled || analysis->stages.empty()) {
+                std::string why;
+                for (const std::string& u : analysis->unavailable) why += "; " + u;
+                fail("the engine runs no analysis stages (bash scripts/fetch-models.sh build/share/lightbox/models)" + why);
+            }
+            if (analysis->job_id != 0) {
+                jobs_.push_back(analysis->job_id);
+                return analysis->job_id;
+            }
+            if (analysis->pending == 0) fail("the scan left nothing to analyse");
+            if (Clock::now() > deadline) fail("no analysis job started within 60 s of the scan's end");
+            std::this_thread::sleep_for(5ms);
+        }
     }
 
     // Asks for the job's status every 5 ms until `ready` says so; fails after `timeout`.
@@ -856,7 +903,7 @@ private:
                 bare_ns.add(a, Clock::now());
             }
         }
-        const char* load = after_call ? "scan" : "idle";
+        const char* load = after_call ? load_name() : "idle";
         g_samples.write(result_.label, load, "client-engine", client_ns);
         g_samples.write(result_.label, load, "client-echo", echo_ns);
         g_samples.write(result_.label, load, "bare", bare_ns);
@@ -889,7 +936,7 @@ private:
             bare_ns.add(a, Clock::now());
             if (Clock::now() > next + 100 * interval) next = Clock::now();  // fell far behind: no burst to catch up
         }
-        const char* load = after_call ? "scan-paced" : "idle-paced";
+        const char* load = after_call ? (options_.analysis ? "analysis-paced" : "scan-paced") : "idle-paced";
         g_samples.write(result_.label, load, "client-engine", client_ns);
         g_samples.write(result_.label, load, "bare", bare_ns);
         client_stats = stats_of(client_ns);
@@ -1010,12 +1057,13 @@ std::string cpu_model() {
 
 void print_row(const std::string& engine, const std::string& load, const std::string& path, const Stats& s) {
     if (s.n == 0) return;
-    std::printf("%-18s %-6s %-27s %9.1f %9.1f %9.1f %9.1f %9.1f %7zu\n", engine.c_str(), load.c_str(), path.c_str(),
+    std::printf("%-18s %-8s %-27s %9.1f %9.1f %9.1f %9.1f %9.1f %7zu\n", engine.c_str(), load.c_str(), path.c_str(),
                 s.median, s.p99, s.p999, s.max, s.mean, s.n);
 }
 
 void report(const Options& o, const std::vector<PhaseResult>& results, double seconds, const std::string& load_before,
             const std::string& photos) {
+    const std::string loaded = o.analysis ? "analysis" : "scan";  // what ran during the loaded rows
     std::time_t now = std::time(nullptr);
     char date[64];
     std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
@@ -1046,9 +1094,9 @@ void report(const Options& o, const std::vector<PhaseResult>& results, double se
             "rows)\n",
             results[0].codec_us);
     }
-    std::printf("\n%-18s %-6s %-27s %9s %9s %9s %9s %9s %7s\n", "engine", "load", "round trip", "median", "p99",
+    std::printf("\n%-18s %-8s %-27s %9s %9s %9s %9s %9s %7s\n", "engine", "load", "round trip", "median", "p99",
                 "p99.9", "max", "mean", "calls");
-    std::printf("%-18s %-6s %-27s %9s %9s %9s %9s %9s %7s\n", "", "", "", "us", "us", "us", "us", "us", "");
+    std::printf("%-18s %-8s %-27s %9s %9s %9s %9s %9s %7s\n", "", "", "", "us", "us", "us", "us", "us", "");
     for (const PhaseResult& r : results) {
         const std::string paced = "paced: ";
         print_row(r.label, "idle", "client -> engine", r.client_idle);
@@ -1056,11 +1104,11 @@ void report(const Options& o, const std::vector<PhaseResult>& results, double se
         print_row("", "idle", "bare DEALER/ROUTER", r.bare_idle);
         print_row("", "idle", paced + "client -> engine", r.paced_client_idle);
         print_row("", "idle", paced + "bare", r.paced_bare_idle);
-        print_row("", "scan", "client -> engine", r.client_scan);
-        print_row("", "scan", "client -> echo", r.echo_scan);
-        print_row("", "scan", "bare DEALER/ROUTER", r.bare_scan);
-        print_row("", "scan", paced + "client -> engine", r.paced_client_scan);
-        print_row("", "scan", paced + "bare", r.paced_bare_scan);
+        print_row("", loaded, "client -> engine", r.client_scan);
+        print_row("", loaded, "client -> echo", r.echo_scan);
+        print_row("", loaded, "bare DEALER/ROUTER", r.bare_scan);
+        print_row("", loaded, paced + "client -> engine", r.paced_client_scan);
+        print_row("", loaded, paced + "bare", r.paced_bare_scan);
     }
     std::printf("\nCPU during the rows (cores: CPU seconds per second; others: every other process of the machine):\n");
     auto cpu_line = [](const std::string& label, const char* phase, const CpuWindow& w) {
@@ -1071,8 +1119,8 @@ void report(const Options& o, const std::vector<PhaseResult>& results, double se
     };
     for (const PhaseResult& r : results) {
         cpu_line(r.label, "idle", r.idle_cpu);
-        cpu_line("", "scan", r.scan_cpu);
-        if (r.paced_scan_cpu.seconds > 0) cpu_line("", "scan, paced", r.paced_scan_cpu);
+        cpu_line("", loaded.c_str(), r.scan_cpu);
+        if (r.paced_scan_cpu.seconds > 0) cpu_line("", (loaded + ", paced").c_str(), r.paced_scan_cpu);
     }
     std::printf("\nscans and progress events (topic job/<id>/progress) during all the scan rows:\n");
     for (const PhaseResult& r : results) {
@@ -1102,10 +1150,10 @@ void report(const Options& o, const std::vector<PhaseResult>& results, double se
     };
     for (const PhaseResult& r : results) {
         ratio_line(r.label, "idle", r.client_idle, r.echo_idle, r.bare_idle);
-        ratio_line("", "scan", r.client_scan, r.echo_scan, r.bare_scan);
+        ratio_line("", loaded.c_str(), r.client_scan, r.echo_scan, r.bare_scan);
         if (r.paced_client_scan.n) {
             ratio_line("", "idle, paced", r.paced_client_idle, Stats{}, r.paced_bare_idle);
-            ratio_line("", "scan, paced", r.paced_client_scan, Stats{}, r.paced_bare_scan);
+            ratio_line("", (loaded + ", paced").c_str(), r.paced_client_scan, Stats{}, r.paced_bare_scan);
         }
     }
     std::printf("\n");
@@ -1122,12 +1170,20 @@ void report(const Options& o, const std::vector<PhaseResult>& results, double se
     const double ratio = d.client_idle.median / d.bare_idle.median;
     std::printf("target: client vs bare round trip, median, idle, %-18s %7.2fx    (< 2x)      %s\n", d.label.c_str(),
                 ratio, ratio < 2.0 ? "met" : "NOT met");
-    std::printf("target: client p99 under a scan, %-18s                %7.0f us (< 1000 us) %s\n", d.label.c_str(),
-                d.client_scan.p99, d.client_scan.p99 < 1000.0 ? "met" : "NOT met");
+    if (o.analysis) {
+        // Issue 14: a command answered within 5 ms while analysis runs, asked back-to-back or paced.
+        const double p99 = std::max(d.client_scan.p99, d.paced_client_scan.p99);
+        std::printf("target: client p99 during analysis, %-18s             %7.0f us (< 5000 us) %s\n", d.label.c_str(),
+                    p99, p99 < 5000.0 ? "met" : "NOT met");
+    } else {
+        std::printf("target: client p99 under a scan, %-18s                %7.0f us (< 1000 us) %s\n", d.label.c_str(),
+                    d.client_scan.p99, d.client_scan.p99 < 1000.0 ? "met" : "NOT met");
+    }
     for (std::size_t i = 0; i < results.size(); ++i) {
         const PhaseResult& r = results[i];
-        std::printf("        %-18s client vs bare idle %.2fx; client p99 under a scan %.0f us back-to-back",
-                    r.label.c_str(), r.client_idle.median / r.bare_idle.median, r.client_scan.p99);
+        std::printf("        %-18s client vs bare idle %.2fx; client p99 under %s %.0f us back-to-back",
+                    r.label.c_str(), r.client_idle.median / r.bare_idle.median, o.analysis ? "analysis" : "a scan",
+                    r.client_scan.p99);
         if (r.paced_client_scan.n) std::printf(", %.0f us paced", r.paced_client_scan.p99);
         std::printf("\n");
     }

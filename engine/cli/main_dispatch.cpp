@@ -69,7 +69,7 @@ int run_main(int argc, char** argv) {
     serve_cmd->add_option("--max-jobs", serve.max_jobs, "scans running at once; more get 'busy' (default 4)")->check(CLI::Range(1, 64));
     serve_cmd->add_option("--nice", serve.nice, "how much lower the scan workers' CPU priority is (default 10)")->check(CLI::Range(0, 19));
 
-    serve_cmd->add_option("--analysis", serve.analysis, "run the analysis stages (objects, faces) in scans: on (default) or off")
+    serve_cmd->add_option("--analysis", serve.analysis, "run the analysis stages (objects, faces) as a background job after scans: on (default) or off")
         ->check(CLI::IsMember({"on", "off"}));
     add_isolation(serve_cmd, serve.isolation);
 
