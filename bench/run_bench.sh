@@ -3,6 +3,8 @@
 # same parallelism: photos per second for
 #   lightbox run --only decode,thumbnail --sizes 256   vs  vipsthumbnail -s 256     (target >= 1.8x)
 #   lightbox run (default config: all stages)          vs  vipsthumbnail -s 256     (target >= 1.0x)
+#   lightbox run --catalog (phase 1: a browsable library) vs vipsthumbnail -s 256   (target >= 1.5x)
+#   (analysis off in all of these: bench/run_analysis_bench.sh measures the analysis phase)
 #   both again with --isolation none (stages on threads) beside the default --isolation process: what the
 #   supervised worker processes cost (target: process >= 0.95x none, i.e. at most 5 %)
 #   lightbox run --only metadata                       vs  exiftool -j              (target >= 25x)
@@ -180,13 +182,15 @@ for ((round = 1; round <= BENCH_REPEAT; round++)); do
   run_lightbox lb_thumbs "decode,thumbnail" "--sizes=256" "${JPEGS[@]}"
   run_vipsthumbnail vips "${JPEGS[@]}"
   run_lightbox lb_thumbs_none "decode,thumbnail" "--sizes=256 --isolation=none" "${JPEGS[@]}"
-  run_lightbox lb_full "" "" "${JPEGS[@]}"
-  run_lightbox lb_full_none "" "--isolation=none" "${JPEGS[@]}"
+  run_lightbox lb_full "" "--analysis=off" "${JPEGS[@]}"
+  run_lightbox lb_full_none "" "--analysis=off --isolation=none" "${JPEGS[@]}"
+  # Phase 1 as the service scans: a new catalog (content hash, rows, tags) and the configured thumbnails.
+  run_lightbox lb_phase1 "" "--analysis=off --catalog=$WORK/phase1-$round.lbx" "${JPEGS[@]}"
   run_lightbox lb_meta "metadata" "" "${JPEGS[@]}"
   run_exiftool exiftool "${JPEGS[@]}"
-  run_lightbox lb_heic "" "" "${HEICS[@]}"
+  run_lightbox lb_heic "" "--analysis=off" "${HEICS[@]}"
   run_vipsthumbnail vips_heic "${HEICS[@]}"
-  run_lightbox lb_png "" "" "${PNGS[@]}"
+  run_lightbox lb_png "" "--analysis=off" "${PNGS[@]}"
   run_vipsthumbnail vips_png "${PNGS[@]}"
 done
 
@@ -209,6 +213,7 @@ row vips "vipsthumbnail -s 256" "$nJ"
 row lb_thumbs_none "  the same, --isolation none" "$nJ"
 row lb_full "lightbox run (default config: all stages)" "$nJ"
 row lb_full_none "  the same, --isolation none" "$nJ"
+row lb_phase1 "lightbox run --catalog NEW (phase 1)" "$nJ"
 row lb_meta "lightbox --only metadata" "$nJ"
 row exiftool "exiftool -j" "$nJ"
 row lb_heic "HEIC: lightbox run (default config)" "$nH"
@@ -258,6 +263,7 @@ compare "HEIC: lightbox full vs vipsthumbnail" lb_heic vips_heic ""
 compare "PNG: lightbox full vs vipsthumbnail" lb_png vips_png ""
 compare "thumbnails only vs vipsthumbnail" lb_thumbs vips 1.8
 compare "full pipeline vs vipsthumbnail" lb_full vips 1.0
+compare "phase 1 (catalog) vs vipsthumbnail" lb_phase1 vips 1.5
 compare "thumbnails only: process vs none" lb_thumbs lb_thumbs_none 0.95
 compare "full pipeline: process vs none" lb_full lb_full_none 0.95
 compare "metadata only vs exiftool" lb_meta exiftool 25
