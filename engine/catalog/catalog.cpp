@@ -242,10 +242,11 @@ Expected<void> Catalog::write(const PhotoResult& r, int64_t seen_at) {
     LBX_TRY(w.faces->carry(r.hash, r.regions));
     for (const AnalysisMark& mark : r.analysed)
         LBX_TRY(w.add_mark.run({r.hash, mark.stage_id, mark.plugin, mark.plugin_version, now, mark.error}));
-    if (r.analysis_only) return {};
-    // A thumbnail just made counts as just used: a new import is what the user looks at next.
+    // A thumbnail just made counts as just used: a new import is what the user looks at next. The analysis
+    // phase makes the previews the first phase left (keep_analysis_phase).
     for (const StoredThumbnail& t : r.thumbnails)
         LBX_TRY(w.add_thumb.run({r.hash, int64_t{t.size}, int64_t{t.width}, int64_t{t.height}, t.path, file_bytes(t.path), now}));
+    if (r.analysis_only) return {};
     LBX_TRY(w.file.run({r.path, r.hash, static_cast<int64_t>(r.file_size), r.mtime_ns, seen_at}));
     return w.clear_failure.run({r.path});
 }

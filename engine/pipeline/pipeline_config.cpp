@@ -235,9 +235,18 @@ void drop_analysis_stages(PipelineConfig& config) {
 }
 
 void keep_analysis_phase(PipelineConfig& config) {
-    std::erase_if(config.stages, [](const StageConfig& s) {
-        return !(s.analysis || s.kind == LBX_STAGE_METADATA || s.kind == LBX_STAGE_DECODE);
+    std::vector<uint32_t>& sizes = config.thumbnail_sizes;
+    if (!sizes.empty()) std::erase(sizes, *std::min_element(sizes.begin(), sizes.end()));
+    const bool previews = !sizes.empty();
+    std::erase_if(config.stages, [&](const StageConfig& s) {
+        return !(s.analysis || s.kind == LBX_STAGE_METADATA || s.kind == LBX_STAGE_DECODE ||
+                 (previews && s.kind == LBX_STAGE_THUMBNAIL));
     });
+}
+
+void keep_grid_thumbnails(PipelineConfig& config) {
+    std::vector<uint32_t>& sizes = config.thumbnail_sizes;
+    if (sizes.size() > 1) sizes = {*std::min_element(sizes.begin(), sizes.end())};
 }
 
 std::optional<bool> analysis_default() {

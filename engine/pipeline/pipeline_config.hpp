@@ -59,8 +59,14 @@ Expected<void> restrict_to_kinds(PipelineConfig& config, const std::vector<std::
 // Leaves out the analysis-phase stages (`--analysis off`, and the service's first phase).
 void drop_analysis_stages(PipelineConfig& config);
 // What the analysis phase runs on a photo already in the catalog: the metadata stages (the EXIF
-// orientation the boxes are upright by), the decoders and the analysis stages; no thumbnails, no rule tags.
+// orientation the boxes are upright by), the decoders, the analysis stages, and the thumbnail stages for
+// the sizes above the smallest (keep_grid_thumbnails left them to this phase: it decodes at that size
+// anyway); no rule tags.
 void keep_analysis_phase(PipelineConfig& config);
+// The service's first phase when an analysis phase follows: the smallest thumbnail size only (the grid's),
+// so that the library is browsable sooner; the larger previews come with the analysis phase, or on demand
+// when a client asks for one first.
+void keep_grid_thumbnails(PipelineConfig& config);
 
 // The default of `--analysis`: on, unless the environment variable LIGHTBOX_ANALYSIS says "off" (the test
 // suite sets it, so that only the tests about analysis pay for neural networks). Anything else but "on"

@@ -251,6 +251,12 @@ ipc::Expected<ScanRequest> RequestHandlers::scan_request_of(const std::vector<st
     }
     // The first phase only: the analysis phase follows as a job of its own (analysis_scheduler.hpp).
     drop_analysis_stages(*config);
+    // And, when that phase will run with this pipeline's sizes, only the grid's thumbnails: the analysis
+    // phase makes the larger previews as it decodes at that size anyway (keep_analysis_phase).
+    const bool sizes_asked = std::any_of(overrides.begin(), overrides.end(),
+                                         [](const ipc::ParamOverride& o) { return o.key == ipc::settings::kThumbnailSizes; });
+    const bool default_pipeline = pipeline.empty() || pipeline == state_.settings.pipeline;
+    if (default_pipeline && !sizes_asked && !configured_analysis_stages(state_).empty()) keep_grid_thumbnails(*config);
     ScanRequest scan;
     scan.paths = paths;
     scan.pipeline_name = pipeline.empty() ? state_.settings.pipeline : pipeline;

@@ -1,5 +1,8 @@
 // Config errors name the file, the line and the key.
 #include "pipeline/pipeline_config.hpp"
+#include "plugins/plugin_registry.hpp"
+
+#include <algorithm>
 
 #include <catch2/catch.hpp>
 
@@ -77,4 +80,39 @@ TEST_CASE("a missing config file is a clear error", "[config]") {
     auto c = load_pipeline_config("/nonexistent/pipeline.toml");
     REQUIRE_FALSE(c);
     CHECK(c.error().message == "cannot read config '/nonexistent/pipeline.toml'");
+}
+
+TEST_CASE("the first phase makes the grid's thumbnails, the analysis phase the larger previews", "[config]") {
+    auto c = parse_pipeline_config(std::string(kGood) + R"(
+[[stage]]
+kind = "tag"
+use = "autotag"
+[[stage]]
+kind = "tag"
+use = "objects"
+phase = "analysis"
+)",
+                                   "/cfg/pipeline.toml");
+    REQUIRE(c);
+    auto first = *c;
+    drop_analysis_stages(first);
+    keep_grid_thumbnails(first);
+    CHECK(first.thumbnail_sizes == std::vector<uint32_t>{128});
+    CHECK(first.stages.size() == 4);  // metadata, decode, thumbnail, autotag
+
+    auto second = *c;
+    keep_analysis_phase(second);
+    CHECK(second.thumbnail_sizes == std::vector<uint32_t>{512});
+    std::vector<std::string> kept;
+    for (const StageConfig& s : second.stages) kept.push_back(s.use.empty() ? stage_kind_name(s.kind) : s.use);
+    CHECK(kept == std::vector<std::string>{"metadata", "decode", "thumbnail", "objects"});
+
+    // One size only: no preview is left for the analysis phase, so it makes no thumbnail at all.
+    auto one = *c;
+    one.thumbnail_sizes = {256};
+    keep_grid_thumbnails(one);
+    CHECK(one.thumbnail_sizes == std::vector<uint32_t>{256});
+    keep_analysis_phase(one);
+    CHECK(one.thumbnail_sizes.empty());
+    CHECK(std::none_of(one.stages.begin(), one.stages.end(), [](const StageConfig& s) { return s.kind == LBX_STAGE_THUMBNAIL; }));
 }

@@ -83,6 +83,12 @@ uint64_t wait_analysis_job(ipc::Client& client, const std::set<uint64_t>& not_th
     }
 }
 
+std::vector<uint32_t> thumbnail_sizes(const ipc::PhotoInfo& photo) {
+    std::vector<uint32_t> sizes;
+    for (const ipc::ThumbnailRef& t : photo.thumbnails) sizes.push_back(t.size);
+    return sizes;
+}
+
 bool has_analysis_job(ipc::Client& client) {
     auto jobs = client.call(ipc::ListJobs{});
     REQUIRE(jobs);
@@ -165,6 +171,10 @@ TEST_CASE("the service scans first, then analyses in a job of its own that pause
         auto all = client.call(ipc::Query{"", ipc::QuerySort::path, false, 0, 0});
         REQUIRE(all);
         CHECK(all->total == 24);
+        // The first phase made the grid's thumbnails only; the larger previews come with the analysis.
+        auto first = client.call(ipc::GetPhoto{all->photos.front().id});
+        REQUIRE(first);
+        CHECK(thumbnail_sizes(first->photo) == std::vector<uint32_t>{256});
         auto dogs = client.call(ipc::Query{"label:dog", ipc::QuerySort::path, false, 0, 0});
         REQUIRE(dogs);
         CHECK(dogs->total == 0);
@@ -243,6 +253,7 @@ TEST_CASE("the service scans first, then analyses in a job of its own that pause
         CHECK(dogs->total == 25);
         auto photo = client.call(ipc::GetPhoto{dogs->photos.front().id});
         REQUIRE(photo);
+        CHECK(thumbnail_sizes(photo->photo) == std::vector<uint32_t>{256, 1024});
         const auto& regions = photo->photo.regions;
         CHECK(std::any_of(regions.begin(), regions.end(), [](const ipc::PhotoRegion& g) {
             return g.kind == "object" && g.label == "dog" && g.width > 0.2 && g.source == "org.lightbox.vision";
