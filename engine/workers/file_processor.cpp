@@ -4,6 +4,9 @@
 
 #include <lightbox/ipc/error_codes.hpp>
 
+#include <algorithm>
+#include <set>
+
 namespace lbx::engine {
 
 namespace {
@@ -34,6 +37,25 @@ std::filesystem::path engine_beside_this_program() {
 
 }  // namespace
 
+std::vector<std::string> unneeded_plugin_files(const PluginRegistry& registry, const PipelineConfig& config) {
+    std::set<std::string> named;             // stage ids the config names with `use`
+    std::set<lbx_stage_kind> any_of_kind;    // steps without `use` take every stage of their kind
+    for (const StageConfig& sc : config.stages) {
+        if (sc.use.empty()) any_of_kind.insert(sc.kind);
+        else named.insert(sc.use);
+    }
+    std::vector<std::string> out;
+    for (const auto& plugin : registry.plugins()) {
+        const bool needed = std::any_of(plugin->stages.begin(), plugin->stages.end(), [&](const LoadedStage& s) {
+            // Decoders and metadata stages declare the signatures every file is sniffed by.
+            return s.kind == LBX_STAGE_DECODE || s.kind == LBX_STAGE_METADATA || named.count(s.id) > 0 ||
+                   any_of_kind.count(s.kind) > 0;
+        });
+        if (!needed) out.push_back(plugin->file.string());
+    }
+    return out;
+}
+
 std::shared_ptr<Supervision> make_supervision(IsolationOptions options, unsigned workers, const PipelineConfig& config,
                                               const std::filesystem::path& thumbnail_dir,
                                               const std::vector<std::filesystem::path>& plugin_dirs,
@@ -45,6 +67,7 @@ std::shared_ptr<Supervision> make_supervision(IsolationOptions options, unsigned
     s->setup.thumbnail_dir = thumbnail_dir.string();
     for (const auto& dir : plugin_dirs) s->setup.plugin_dirs.push_back(dir.string());
     s->setup.quarantine_file = quarantine != nullptr ? quarantine->file().string() : std::string();
+    s->setup.unneeded_plugin_files = unneeded_plugin_files(registry, config);
     s->registry = &registry;
     s->quarantine = quarantine;
     return s;

@@ -38,6 +38,10 @@ struct Supervision {
 
 // A batch's supervision: the setup every worker builds (the pipeline config, thumbnail folder, plugin
 // folders, quarantine record) and the options, with the memory cap sized for `workers` when it is 0.
+// The loaded plugin files a worker for `config` need not load: those whose stages are all tag or
+// thumbnail stages that the config does not use.
+std::vector<std::string> unneeded_plugin_files(const PluginRegistry& registry, const PipelineConfig& config);
+
 std::shared_ptr<Supervision> make_supervision(IsolationOptions options, unsigned workers, const PipelineConfig& config,
                                               const std::filesystem::path& thumbnail_dir,
                                               const std::vector<std::filesystem::path>& plugin_dirs,

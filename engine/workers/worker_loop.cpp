@@ -6,6 +6,7 @@
 #include "workers/worker_protocol.hpp"
 
 #include <csignal>
+#include <set>
 #include <malloc.h>
 #include <fcntl.h>
 #include <cstdio>
@@ -128,7 +129,12 @@ int run_worker(const WorkerArguments& args) {
     const Quarantine quarantine(setup->quarantine_file);
     PluginRegistry registry;
     std::vector<std::filesystem::path> dirs(setup->plugin_dirs.begin(), setup->plugin_dirs.end());
-    registry.load_directories(dirs, quarantine_refusal(quarantine));
+    const PluginRegistry::Refusal quarantined = quarantine_refusal(quarantine);
+    const std::set<std::filesystem::path> unneeded(setup->unneeded_plugin_files.begin(), setup->unneeded_plugin_files.end());
+    registry.load_directories(dirs, [&](const std::filesystem::path& file) -> std::optional<std::string> {
+        if (unneeded.count(file) > 0) return "not used by this pipeline";
+        return quarantined(file);
+    });
     PipelineConfig config = setup->config;
     (void)skip_quarantined_stages(config, quarantine.active());  // the supervisor reports them
     auto pipeline = Pipeline::build(registry, config, setup->thumbnail_dir);

@@ -76,7 +76,7 @@ void serialize(Archive& ar, PhotoResult& r) {
 
 template <class Archive>
 void serialize(Archive& ar, WorkerSetup& m) {
-    ar(m.config, m.thumbnail_dir, m.plugin_dirs, m.quarantine_file);
+    ar(m.config, m.thumbnail_dir, m.plugin_dirs, m.quarantine_file, m.unneeded_plugin_files);
 }
 template <class Archive>
 void serialize(Archive& ar, WorkerReady& m) {

@@ -25,6 +25,9 @@ struct WorkerSetup {
     std::string thumbnail_dir;
     std::vector<std::string> plugin_dirs;  // searched in order, as the supervisor did
     std::string quarantine_file;           // quarantined plugins are not loaded
+    // Plugin files the pipeline has no use for (tag or thumbnail stages it does not name): not loaded, so a
+    // worker of a scan without analysis never maps the neural-network libraries.
+    std::vector<std::string> unneeded_plugin_files;
 };
 
 struct WorkerReady {

@@ -59,17 +59,6 @@ std::set<std::string> query_names(const std::string& library, const std::string&
     return names;
 }
 
-ipc::JobSnapshot wait_final(ipc::Client& client, uint64_t job_id) {
-    const auto deadline = std::chrono::steady_clock::now() + 180s;
-    for (;;) {
-        auto status = client.call(ipc::JobStatus{job_id});
-        REQUIRE(status);
-        if (ipc::is_final(status->job.progress.state)) return status->job;
-        REQUIRE(std::chrono::steady_clock::now() < deadline);
-        std::this_thread::sleep_for(20ms);  // polling interval
-    }
-}
-
 // The analysis job the engine starts on its own (ListJobs), waited for until it appears.
 uint64_t wait_analysis_job(ipc::Client& client, const std::set<uint64_t>& not_these = {}) {
     const auto deadline = std::chrono::steady_clock::now() + 60s;
@@ -164,7 +153,7 @@ TEST_CASE("the service scans first, then analyses in a job of its own that pause
 
         auto started = client.call(ipc::StartScan{{(dir / "dogs").string()}, "", {}, ""});
         REQUIRE(started);
-        const ipc::JobSnapshot scan = wait_final(client, started->job_id);
+        const ipc::JobSnapshot scan = test::wait_for_job(client, started->job_id, 180s);
         CHECK(scan.progress.state == ipc::JobState::completed);
         CHECK(scan.progress.kind == ipc::JobKind::scan);
         // Browsable at once; no labels yet, and no analysis job while paused.
@@ -219,7 +208,7 @@ TEST_CASE("the service scans first, then analyses in a job of its own that pause
             if (const auto* done = std::get_if<ipc::PhotoDone>(&(*e)->event)) analysed = done->job_id == first_job;
         }
         REQUIRE(client.call(ipc::SetAnalysisPaused{true}));
-        const ipc::JobSnapshot stopped = wait_final(client, first_job);
+        const ipc::JobSnapshot stopped = test::wait_for_job(client, first_job, 180s);
         CHECK(stopped.progress.state == ipc::JobState::paused);
         CHECK(stopped.progress.kind == ipc::JobKind::analysis);
         state = client.call(ipc::GetAnalysis{});
@@ -239,11 +228,11 @@ TEST_CASE("the service scans first, then analyses in a job of its own that pause
         write_dogs(dir / "more", 1, 24);
         auto started = client.call(ipc::StartScan{{(dir / "more").string()}, "", {}, ""});
         REQUIRE(started);
-        CHECK(wait_final(client, started->job_id).progress.state == ipc::JobState::completed);
-        const ipc::JobSnapshot yielded = wait_final(client, second_job);
+        CHECK(test::wait_for_job(client, started->job_id, 180s).progress.state == ipc::JobState::completed);
+        const ipc::JobSnapshot yielded = test::wait_for_job(client, second_job, 180s);
         CHECK((yielded.progress.state == ipc::JobState::cancelled || yielded.progress.state == ipc::JobState::completed));
         const uint64_t third_job = wait_analysis_job(client, {first_job, second_job});
-        const ipc::JobSnapshot last = wait_final(client, third_job);
+        const ipc::JobSnapshot last = test::wait_for_job(client, third_job, 180s);
         CHECK(last.progress.state == ipc::JobState::completed);
         state = client.call(ipc::GetAnalysis{});
         REQUIRE(state);

@@ -72,18 +72,6 @@ std::vector<json> regions_of(const json& photo, const std::string& kind, const s
     return out;
 }
 
-// The decoded pixels of a JPEG, through the built jpegdec stage.
-sample::RgbImage decode(const fs::path& file) {
-    const std::vector<uint8_t> bytes = test::read_file(file);
-    auto image = test::make_stage("jpegdec").decode(test::source_of(bytes, "jpeg"), 0, engine::DecodeLimits{});
-    REQUIRE(image);
-    sample::RgbImage out(image->width, image->height);
-    for (uint32_t y = 0; y < image->height; ++y)
-        std::copy_n(image->pixels.data() + std::size_t(y) * image->stride, std::size_t(image->width) * 3,
-                    out.pixels.data() + std::size_t(y) * image->width * 3);
-    return out;
-}
-
 }  // namespace
 
 TEST_CASE("real photos of known content get their labels, groups and boxes", "[analysis]") {
@@ -133,7 +121,7 @@ TEST_CASE("real photos of known content get their labels, groups and boxes", "[a
 TEST_CASE("boxes are in upright coordinates for a photo turned by its EXIF orientation", "[analysis]") {
     require_models_and_photos();
     test::TempDir dir;
-    const sample::RgbImage upright = decode(kDarknet / "dog.jpg");
+    const sample::RgbImage upright = test::decode_jpeg(kDarknet / "dog.jpg");
     for (int orientation : {6, 3, 8}) {
         DYNAMIC_SECTION("orientation " << orientation) {
             const sample::RgbImage stored = sample::store_for_orientation(upright, orientation);

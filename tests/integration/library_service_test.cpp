@@ -49,22 +49,11 @@ void write_distinct_photos(const std::filesystem::path& dir, int count, uint32_t
     }
 }
 
-ipc::JobSnapshot wait_for_job(ipc::Client& client, uint64_t job_id) {
-    const auto deadline = std::chrono::steady_clock::now() + 120s;
-    for (;;) {
-        auto status = client.call(ipc::JobStatus{job_id});
-        REQUIRE(status);
-        if (ipc::is_final(status->job.progress.state)) return status->job;
-        REQUIRE(std::chrono::steady_clock::now() < deadline);
-        std::this_thread::sleep_for(20ms);  // polling interval
-    }
-}
-
 ipc::JobSnapshot scan(ipc::Client& client, const std::filesystem::path& dir) {
     auto started = client.call(ipc::StartScan{{dir.string()}, "", {}, ""});
     INFO((started ? std::string() : started.error().message));
     REQUIRE(started);
-    auto job = wait_for_job(client, started->job_id);
+    auto job = test::wait_for_job(client, started->job_id);
     REQUIRE(job.progress.state == ipc::JobState::completed);
     return job;
 }
@@ -194,7 +183,7 @@ TEST_CASE("scans fill the served catalog: Query, Facets, GetPhoto, LibraryInfo, 
     wait_until_subscribed(events);
     auto rescan = client.call(ipc::Rescan{false});
     REQUIRE(rescan);
-    const auto job = wait_for_job(client, rescan->job_id);
+    const auto job = test::wait_for_job(client, rescan->job_id);
     CHECK(job.progress.state == ipc::JobState::completed);
     CHECK(job.progress.done == 12);
     int photo_done = 0;
@@ -216,7 +205,7 @@ TEST_CASE("user tags, removal from the library, the failures ledger and a second
     ipc::Client client(context, engine.client_options());
     auto started = client.call(ipc::StartScan{{photos.string()}, "", {}, ""});
     REQUIRE(started);
-    const auto job = wait_for_job(client, started->job_id);
+    const auto job = test::wait_for_job(client, started->job_id);
     CHECK(job.progress.failed == 1);
 
     const auto all = query(client, "");
@@ -237,7 +226,7 @@ TEST_CASE("user tags, removal from the library, the failures ledger and a second
     // The tag survives a rescan, which never touches user tags.
     auto rescan = client.call(ipc::Rescan{false});
     REQUIRE(rescan);
-    wait_for_job(client, rescan->job_id);
+    test::wait_for_job(client, rescan->job_id);
     auto photo = client.call(ipc::GetPhoto{id});
     REQUIRE(photo);
     const bool has_user_tag = std::any_of(photo->photo.tags.begin(), photo->photo.tags.end(), [](const ipc::PhotoTag& t) {
@@ -365,7 +354,7 @@ TEST_CASE("a deleted thumbnail is made again on demand, newest request first", "
     std::filesystem::remove(all.photos[0].path);
     auto rescan = client.call(ipc::Rescan{false});
     REQUIRE(rescan);
-    wait_for_job(client, rescan->job_id);
+    test::wait_for_job(client, rescan->job_id);
     std::filesystem::remove_all(engine.thumbs_dir());
     auto gone = client.call(ipc::GetThumbnail{all.photos[0].id, 256});
     REQUIRE_FALSE(gone);
@@ -426,7 +415,7 @@ TEST_CASE("the full resolution is made on demand, upright, kept apart from the t
     std::filesystem::remove(photos / "rotated.jpg");
     auto rescan = client.call(ipc::Rescan{false});
     REQUIRE(rescan);
-    wait_for_job(client, rescan->job_id);
+    test::wait_for_job(client, rescan->job_id);
     std::filesystem::remove_all(engine.thumbs_dir() / "full");
     auto gone = client.call(ipc::GetThumbnail{id, ipc::kFullResolution});
     REQUIRE_FALSE(gone);
@@ -559,7 +548,7 @@ TEST_CASE("SIGKILL of the served engine mid-scan leaves a sound catalog that a R
     ipc::Client client(context, engine.client_options());
     auto rescan = client.call(ipc::Rescan{false});  // the folder was recorded by the first, killed scan
     REQUIRE(rescan);
-    CHECK(wait_for_job(client, rescan->job_id).progress.state == ipc::JobState::completed);
+    CHECK(test::wait_for_job(client, rescan->job_id).progress.state == ipc::JobState::completed);
     CHECK(query(client, "").total == 60);  // every photo once
     auto info = client.call(ipc::LibraryInfo{});
     REQUIRE(info);

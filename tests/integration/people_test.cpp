@@ -53,17 +53,6 @@ fs::path face_photo() {
     return corpus / "good" / "drewnoakes-metadata-extractor-images" / "jpg" / "Canon_EOS_D60.jpg";
 }
 
-sample::RgbImage decode(const fs::path& file) {
-    const std::vector<uint8_t> bytes = test::read_file(file);
-    auto image = test::make_stage("jpegdec").decode(test::source_of(bytes, "jpeg"), 0, engine::DecodeLimits{});
-    REQUIRE(image);
-    sample::RgbImage out(image->width, image->height);
-    for (uint32_t y = 0; y < image->height; ++y)
-        std::copy_n(image->pixels.data() + std::size_t(y) * image->stride, std::size_t(image->width) * 3,
-                    out.pixels.data() + std::size_t(y) * image->width * 3);
-    return out;
-}
-
 sample::RgbImage crop(const sample::RgbImage& in, uint32_t x, uint32_t y, uint32_t w, uint32_t h) {
     sample::RgbImage out(w, h);
     for (uint32_t j = 0; j < h; ++j)
@@ -113,7 +102,7 @@ const std::vector<std::string> kAnna{"whole.jpg", "a-crop.jpg", "a-mirror.jpg", 
 
 void write_photos(const fs::path& source, const fs::path& dir) {
     fs::create_directories(dir);
-    const sample::RgbImage photo = decode(source);  // 1772x1181
+    const sample::RgbImage photo = test::decode_jpeg(source);  // 1772x1181
     REQUIRE(photo.width == 1772);
     const sample::RgbImage front = crop(photo, 150, 120, 620, 830);
     const std::map<std::string, sample::RgbImage> photos{

@@ -52,17 +52,6 @@ uint64_t start_scan(ipc::Client& client, const std::filesystem::path& photos) {
     return started->job_id;
 }
 
-ipc::JobSnapshot wait_for_job(ipc::Client& client, uint64_t job_id, std::chrono::seconds limit = 120s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    for (;;) {
-        auto status = client.call(ipc::JobStatus{job_id});
-        REQUIRE(status);
-        if (ipc::is_final(status->job.progress.state)) return status->job;
-        REQUIRE(std::chrono::steady_clock::now() < deadline);
-        std::this_thread::sleep_for(20ms);  // polling interval, not a race dodge
-    }
-}
-
 // Sends one raw frame on a fresh DEALER and collects every reply that arrives within `quiet` after
 // the first (there must be exactly one).
 std::vector<std::vector<uint8_t>> raw_exchange(zmq::context_t& context, const std::string& endpoint,
@@ -434,7 +423,7 @@ TEST_CASE("StartScan checks its paths, pipeline and overrides before a job start
     // An override the stage's schema refuses fails the job, with the reason in its snapshot.
     auto bad_quality = client.call(ipc::StartScan{{photos}, "", {{"thumbnail.quality", "500"}}, ""});
     REQUIRE(bad_quality);
-    ipc::JobSnapshot failed = wait_for_job(client, bad_quality->job_id);
+    ipc::JobSnapshot failed = test::wait_for_job(client, bad_quality->job_id);
     CHECK(failed.progress.state == ipc::JobState::failed);
     REQUIRE(failed.error);
     CHECK(failed.error->message.find("quality") != std::string::npos);
@@ -446,7 +435,7 @@ TEST_CASE("StartScan checks its paths, pipeline and overrides before a job start
     REQUIRE_FALSE(second);
     CHECK(second.error().status == ipc::Status::busy);
     REQUIRE(client.call(ipc::CancelJob{first->job_id}));
-    CHECK(wait_for_job(client, first->job_id).progress.state == ipc::JobState::cancelled);
+    CHECK(test::wait_for_job(client, first->job_id).progress.state == ipc::JobState::cancelled);
 }
 
 TEST_CASE("Shutdown and SIGTERM cancel running jobs, publish their final event and exit 0", "[integration][serve]") {

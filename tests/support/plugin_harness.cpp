@@ -1,6 +1,10 @@
 #include "support/plugin_harness.hpp"
 
+#include "support/test_files.hpp"
+
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 
 namespace lbx::test {
 
@@ -29,6 +33,18 @@ engine::StageInstance make_stage(std::string_view stage_id,
 
 engine::Source source_of(const std::vector<uint8_t>& bytes, std::string format, std::string path) {
     return engine::Source{std::span<const uint8_t>(bytes.data(), bytes.size()), std::move(path), std::move(format)};
+}
+
+sample::RgbImage decode_jpeg(const std::filesystem::path& file) {
+    const std::vector<uint8_t> bytes = read_file(file);
+    auto image = make_stage("jpegdec").decode(source_of(bytes, "jpeg", file.string()), 0, engine::DecodeLimits{});
+    INFO(file.string());
+    REQUIRE(image);
+    sample::RgbImage out(image->width, image->height);
+    for (uint32_t y = 0; y < image->height; ++y)
+        std::copy_n(image->pixels.data() + std::size_t(y) * image->stride, std::size_t(image->width) * 3,
+                    out.pixels.data() + std::size_t(y) * image->width * 3);
+    return out;
 }
 
 }  // namespace lbx::test

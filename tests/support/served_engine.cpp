@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <thread>
 #include <sstream>
 
 namespace lbx::test {
@@ -60,6 +61,17 @@ ProcessResult run_ctl(const std::vector<std::string>& args, const std::vector<st
     std::vector<std::string> argv{LIGHTBOX_TEST_CTL_EXE};
     argv.insert(argv.end(), args.begin(), args.end());
     return run_process(argv, extra_env);
+}
+
+ipc::JobSnapshot wait_for_job(ipc::Client& client, uint64_t job_id, std::chrono::seconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+        auto status = client.call(ipc::JobStatus{job_id});
+        REQUIRE(status);
+        if (ipc::is_final(status->job.progress.state)) return status->job;
+        REQUIRE(std::chrono::steady_clock::now() < deadline);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling interval, not a race dodge
+    }
 }
 
 }  // namespace lbx::test

@@ -45,6 +45,9 @@ private:
     std::string token_file_;
 };
 
+// Asks JobStatus every 20 ms until the job is final and returns its snapshot; fails the test after `limit`.
+ipc::JobSnapshot wait_for_job(ipc::Client& client, uint64_t job_id, std::chrono::seconds limit = std::chrono::seconds(120));
+
 // `count` JPEG files of width x height in `dir` (a few distinct pictures, copied), named photo-NNNN.jpg.
 void write_photo_set(const std::filesystem::path& dir, int count, uint32_t width = 800, uint32_t height = 600);
 
