@@ -67,9 +67,10 @@ private:
     const ProcessContext& context_;
 };
 
-// How much of a large JPEG a headers-only read takes first: Exif (at most 64 KiB), XMP and ICC
-// segments of camera and phone files fit many times over.
-constexpr uint64_t kJpegHeaderRead = 256 * 1024;
+// How much of a large JPEG a headers-only read takes: first 64 KiB (the segments of most camera and
+// phone files end well before), then up to 256 KiB (an Exif block of 64 KiB with XMP and ICC after
+// it), then the whole file. Copying 256 KiB from the page cache for every file was a fifth of the time.
+constexpr uint64_t kJpegHeaderReads[] = {64 * 1024, 256 * 1024};
 
 // Whether the JPEG segments in `bytes` reach the start of scan (SOS): everything a metadata reader looks
 // at is before it. False when the segments run past the end of `bytes` or the markers make no sense.
@@ -336,12 +337,19 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
     // bounded first read; the whole file when its segments go on past it).
     uint64_t to_read = r.file_size;
     std::unique_ptr<uint8_t[]> bytes;
-    if (headers_only_ && r.format == "jpeg" && r.file_size > kJpegHeaderRead) {
-        bytes = std::make_unique_for_overwrite<uint8_t[]>(kJpegHeaderRead);
-        std::copy(head.begin(), head.begin() + size, bytes.get());
-        if (auto problem = reader.read_into(bytes.get() + size, kJpegHeaderRead - size, size))
-            return finish(engine_failure("read", "io", "cannot read: " + *problem));
-        if (jpeg_scan_start(std::span<const uint8_t>(bytes.get(), size))) to_read = size;
+    if (headers_only_ && r.format == "jpeg") {
+        for (const uint64_t step : kJpegHeaderReads) {
+            if (r.file_size <= step) break;
+            auto grown = std::make_unique_for_overwrite<uint8_t[]>(step);
+            std::copy(bytes ? bytes.get() : head.data(), (bytes ? bytes.get() : head.data()) + size, grown.get());
+            bytes = std::move(grown);
+            if (auto problem = reader.read_into(bytes.get() + size, step - size, size))
+                return finish(engine_failure("read", "io", "cannot read: " + *problem));
+            if (jpeg_scan_start(std::span<const uint8_t>(bytes.get(), size))) {
+                to_read = size;
+                break;
+            }
+        }
     }
     if (to_read > size) {
         // One buffer for the whole file, not zero-filled first: it is about to be overwritten.
