@@ -82,7 +82,8 @@ ipc::Expected<ipc::AnalysisReply> analysis_state(ServiceState& state) {
     reply.paused = is_paused(state);
     for (const AnalysisMark& s : stages) reply.stages.push_back(s.stage_id);
     reply.unavailable = state.analysis_unavailable;
-    if (ScanJob* job = state.jobs.running_job(ipc::JobKind::analysis)) reply.job_id = job->id();
+    if (ScanJob* job = state.jobs.running_job(ipc::JobKind::analysis); job != nullptr && job->announced())
+        reply.job_id = job->id();
     auto pending = catalog::pending_analysis(*state.catalog, stages);
     if (!pending) return ipc::unexpected(catalog_ipc_error(pending.error()));
     reply.pending = pending->size();

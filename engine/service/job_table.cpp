@@ -48,8 +48,10 @@ std::vector<ipc::JobSnapshot> JobTable::snapshots() const {
     std::vector<ipc::JobSnapshot> out;
     out.reserve(jobs_.size() + interrupted_.size());
     for (const auto& [id, s] : interrupted_) out.push_back(s);
-    for (const auto& [id, job] : jobs_)
-        if (!job->silent()) out.push_back(job->snapshot());
+    for (const auto& [id, job] : jobs_) {
+        const bool quiet = job->silent() || (job->kind() == ipc::JobKind::analysis && !job->announced());
+        if (!quiet) out.push_back(job->snapshot());
+    }
     return out;
 }
 

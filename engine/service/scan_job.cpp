@@ -236,6 +236,11 @@ std::vector<AnalysisMark> configured_analysis_stages(const PipelineConfig& confi
     return out;
 }
 
+bool ScanJob::announced() const {
+    std::lock_guard lock(mutex_);
+    return snapshot_.progress.sequence > 0;
+}
+
 void ScanJob::end_silently() {
     silent_.store(true);
     finished_.store(true);

@@ -71,6 +71,10 @@ public:
     bool finished() const { return finished_.load(); }
     // An analysis job that found nothing to analyse: it ended without an event and is not listed.
     bool silent() const { return silent_.load(); }
+    // Whether the job has sent its first event. An analysis job does so only once it knows it has photos
+    // to analyse; until then it may still end silently, so it is neither listed nor named by GetAnalysis
+    // (a client told of it would wait for events that never come).
+    bool announced() const;
     ipc::JobSnapshot snapshot() const;
 
 private:

@@ -151,14 +151,20 @@ TEST_CASE("faces in a real group photo get keypoints and a 128-D identity embedd
         WARN("../shared/corpus is absent: the real-face check is skipped");
         return;
     }
-    // Two people facing the camera (labelled in bench/analysis/corpus_labels.tsv).
+    // Kayak players: 3 clear faces and 4 hard ones (small, in profile), labelled in
+    // bench/analysis/corpus_labels.tsv; the two best-scoring face the camera.
     const fs::path photo = corpus / "good" / "drewnoakes-metadata-extractor-images" / "jpg" / "Canon_EOS_D60.jpg";
     auto photos = run_json({photo.string()});
-    const auto faces = regions_of(photos.begin()->second, "face");
+    std::vector<json> faces = regions_of(photos.begin()->second, "face");
     INFO(photos.begin()->second.dump());
-    REQUIRE(faces.size() == 2);
+    REQUIRE(faces.size() >= 2);
+    CHECK(faces.size() <= 7);
+    for (const json& face : faces) CHECK(face.at("points").size() == 6);
+    std::sort(faces.begin(), faces.end(), [](const json& a, const json& b) {
+        return a.at("confidence").get<double>() > b.at("confidence").get<double>();
+    });
+    faces.resize(2);
     for (const json& face : faces) {
-        CHECK(face.at("points").size() == 6);
         CHECK(face.at("embedding_model") == "dlib-resnet-128");
         REQUIRE(face.at("embedding").size() == 128);
     }
