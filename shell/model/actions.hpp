@@ -42,6 +42,10 @@ struct ThumbnailSizeChanged { uint32_t size = 160; };
 struct AddFolders { std::vector<std::string> paths; };  // absolute
 struct RescanRequested {};
 struct CancelJobRequested { uint64_t job_id = 0; };
+// The job bar's Resume on a scan that a dead engine left interrupted: a rescan of the library's folders
+// (they hold the job's; the engine's snapshot names only its first one). Unchanged files are skipped
+// without being read, so what the job did is not done again.
+struct ResumeInterruptedScans {};
 struct PauseAnalysisRequested { bool paused = true; };  // the job bar's Pause / Resume
 // People (the People page): shown or not; its pages as its cells show; a click on a named person shows
 // their photos in the grid; a click on an unnamed one, or Ctrl+click, chooses persons to rename or merge.
@@ -76,7 +80,7 @@ struct ThumbnailArrived {
 
 using Action = std::variant<QueryEdited, FacetChosen, SortChanged, PageNeeded, FocusIndex, MoveFocus, OpenFocused,
                             TogglePreview, ClosePhoto, StepPhoto, ToggleZoom, ToggleRegions, ThumbnailSizeChanged, AddFolders,
-                            RescanRequested, CancelJobRequested, PauseAnalysisRequested, ShowPeople, PersonsPageNeeded,
+                            RescanRequested, CancelJobRequested, ResumeInterruptedScans, PauseAnalysisRequested, ShowPeople, PersonsPageNeeded,
                             RefreshPersons, ChoosePerson, ShowPersonPhotos, RenamePersonRequested, MergeChosenInto,
                             RemoveSelectedConfirmed, EditUserTags, ApplySettings, RefreshFailures,
                             RefreshPlugins, DesktopLaunchFailed, EngineStatusChanged, EngineConnected, ReplyArrived, EventArrived,

@@ -277,6 +277,11 @@ struct Reducer {
     void operator()(const CancelJobRequested& a) {
         if (connected(s)) send(s, ipc::CancelJob{a.job_id});
     }
+    void operator()(const ResumeInterruptedScans&) {
+        if (!connected(s) || s.resume_sent || interrupted_scans(s).empty()) return;
+        s.resume_sent = true;
+        send(s, ipc::Rescan{false});
+    }
     void operator()(const PauseAnalysisRequested& a) {
         if (!connected(s) || s.analysis_pause_sent) return;  // one at a time: the button waits for the answer
         s.analysis_pause_sent = true;
@@ -355,6 +360,7 @@ struct Reducer {
             s.refresh_in_flight = false;
             s.people.requested.clear();
             s.analysis_pause_sent = false;
+            s.resume_sent = false;
         }
     }
     void operator()(const EngineConnected& a) {
@@ -364,6 +370,11 @@ struct Reducer {
         s.engine.pid = a.pid;
         s.open_library_sent = false;
         // A new (or restarted) engine: read the truth again (events are hints; we missed some).
+        // Job ids are the engine's: the last engine's jobs are gone with it (a scan it ran shows again, as
+        // interrupted, in the ListJobs answer), and its ids may name other jobs of the new one.
+        s.jobs.clear();
+        s.analysis_refreshed = {0, 0};
+        s.resume_sent = false;
         send(s, ipc::LibraryInfo{});
         send(s, ipc::ListJobs{});
         send(s, ipc::GetSettings{});
@@ -425,6 +436,7 @@ struct Reducer {
         }
         if (std::holds_alternative<ipc::Facets>(a.request) && error.code == ipc::codes::kBadQuery) return;  // shown once, by Query
         if (std::holds_alternative<ipc::SetAnalysisPaused>(a.request)) s.analysis_pause_sent = false;
+        if (std::holds_alternative<ipc::Rescan>(a.request)) s.resume_sent = false;
         if (const auto* l = std::get_if<ipc::ListPersons>(&a.request)) s.people.requested.erase(l->offset / PeopleState::kPageSize);
         if (is_people_request(a.request)) {
             if (error.code == ipc::codes::kUnsupported) {
@@ -480,8 +492,15 @@ struct Reducer {
         for (const auto& job : r.jobs) apply_progress(s, job.progress, job.error);
     }
     void replied(const ReplyArrived&, const ipc::JobStatusReply& r) { apply_progress(s, r.job.progress, r.job.error); }
-    void replied(const ReplyArrived&, const ipc::ScanStarted& r) {
+    void replied(const ReplyArrived& a, const ipc::ScanStarted& r) {
         if (!s.jobs.count(r.job_id)) s.jobs[r.job_id] = JobView{ipc::JobProgress{r.job_id}, std::nullopt};
+        if (std::holds_alternative<ipc::Rescan>(a.request)) {
+            // A rescan walks every folder of the library: it finishes what the interrupted scans left.
+            s.resume_sent = false;
+            std::erase_if(s.jobs, [](const auto& job) {
+                return job.second.progress.state == ipc::JobState::interrupted && job.second.progress.kind == ipc::JobKind::scan;
+            });
+        }
     }
     void replied(const ReplyArrived&, const ipc::LibraryInfoReply& r) {
         s.library = r;

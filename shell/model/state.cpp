@@ -43,6 +43,14 @@ std::vector<const JobView*> running_jobs(const State& state) {
     return jobs;
 }
 
+std::vector<const JobView*> interrupted_scans(const State& state) {
+    std::vector<const JobView*> jobs;
+    for (const auto& [id, job] : state.jobs) {
+        if (job.progress.state == ipc::JobState::interrupted && job.progress.kind == ipc::JobKind::scan) jobs.push_back(&job);
+    }
+    return jobs;
+}
+
 const ipc::PhotoSummary* focused_photo(const State& state) {
     return state.focused ? state.results.at(*state.focused) : nullptr;
 }

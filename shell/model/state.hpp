@@ -104,7 +104,10 @@ struct State {
     bool previewing = false;          // the focused photo shown large over the grid; follows the focus
     std::set<std::string> missing_thumbnails;  // the engine could not make them
 
+    // The jobs of the engine connected now, by its ids (a new engine numbers its own: the last one's are
+    // forgotten when it connects, and its ListJobs says what is left, interrupted scans included).
     std::map<uint64_t, JobView> jobs;
+    bool resume_sent = false;  // a Rescan for the interrupted scans not answered yet (the button waits)
     std::optional<ipc::AnalysisReply> analysis;  // GetAnalysis / SetAnalysisPaused: paused, photos waiting
     bool analysis_pause_sent = false;            // a SetAnalysisPaused not answered yet (the button waits)
     // The analysis job and its `done` when results, facets and people were last read again for it:
@@ -127,6 +130,8 @@ struct State {
 // Jobs that have not ended, of one kind (the job bar shows scans and the analysis apart).
 std::vector<const JobView*> running_jobs(const State& state);
 std::vector<const JobView*> running_jobs(const State& state, ipc::JobKind kind);
+// Scans a dead engine left unfinished (JobState::interrupted), until a rescan takes them over.
+std::vector<const JobView*> interrupted_scans(const State& state);
 const ipc::PhotoSummary* focused_photo(const State& state);
 // What Delete removes: the selection, else the focused photo; empty while a range is still loading.
 std::vector<std::string> selected_ids(const State& state);

@@ -135,6 +135,7 @@ MainFrame::MainFrame(Store& store)
     Bind(wxEVT_MENU, [this](wxCommandEvent&) {
         const auto scans = running_jobs(store_.state(), ipc::JobKind::scan);
         if (!scans.empty()) store_.dispatch(CancelJobRequested{scans.front()->progress.job_id});
+        else store_.dispatch(ResumeInterruptedScans{});
     }, id_cancel_scan);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) {
         if (const auto line = analysis_line(store_.state())) store_.dispatch(PauseAnalysisRequested{line->pauses});
@@ -182,7 +183,11 @@ void MainFrame::render() {
     GetMenuBar()->Check(id_people, page == 2);
     GetMenuBar()->Check(id_boxes, s.show_regions);
     // The job bar's buttons, for the keyboard.
-    GetMenuBar()->Enable(id_cancel_scan, !running_jobs(s, ipc::JobKind::scan).empty());
+    const bool scanning = !running_jobs(s, ipc::JobKind::scan).empty();
+    const bool resumable = !scanning && !interrupted_scans(s).empty();
+    const wxString scan_label = resumable ? "&Resume Interrupted Scan" : "&Cancel Scan";
+    if (GetMenuBar()->GetLabel(id_cancel_scan) != scan_label) GetMenuBar()->SetLabel(id_cancel_scan, scan_label);
+    GetMenuBar()->Enable(id_cancel_scan, scanning || (resumable && !s.resume_sent));
     const auto analysis = analysis_line(s);
     const wxString pause_label = analysis && !analysis->pauses ? "&Resume Analysis" : "&Pause Analysis";
     if (GetMenuBar()->GetLabel(id_pause_analysis) != pause_label) GetMenuBar()->SetLabel(id_pause_analysis, pause_label);
@@ -202,11 +207,17 @@ void MainFrame::render() {
     if (bar_was != job_bar_->IsShown()) job_bar_->GetParent()->Layout();
     // For the status log: where Cancel is, so that a test can click the real button.
     const wxRect cancel = job_bar_->cancel_button_rect();
-    const std::string cancel_line = cancel.width > 0 ? "job bar: cancel at " + centre_of(cancel)
+    const std::string cancel_line = cancel.width > 0 ? (job_bar_->scan_button_resumes() ? "job bar: resume scan at " : "job bar: cancel at ") + centre_of(cancel)
                                     : job_bar_->IsShown() ? "job bar: no scan" : "job bar: hidden";
     if (cancel_line != logged_cancel_button_) {
         logged_cancel_button_ = cancel_line;
         status_->log(cancel_line);
+    }
+    // What an interrupted scan's row says (a running scan's changes with every photo: not logged).
+    const std::string interrupted_line = job_bar_->scan_button_resumes() ? "job bar: " + job_bar_->scan_text() : "";
+    if (interrupted_line != logged_interrupted_) {
+        logged_interrupted_ = interrupted_line;
+        if (!interrupted_line.empty()) status_->log(interrupted_line);
     }
     const wxRect pause = job_bar_->pause_button_rect();
     const std::string pause_line = pause.width > 0

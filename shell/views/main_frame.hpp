@@ -47,6 +47,7 @@ private:
     std::string title_catalog_ = "-";
     std::string logged_cancel_button_;  // the status log's last "job bar:" lines, of Cancel and of Pause/Resume
     std::string logged_pause_button_;
+    std::string logged_interrupted_;  // the interrupted scan's row, as last logged
     std::string logged_query_ = "\n";  // the status log's last "query:" line (nothing logged yet)
 };
 

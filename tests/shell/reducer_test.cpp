@@ -276,6 +276,65 @@ TEST_CASE("engine down and up: status follows, nothing is sent while down, every
     CHECK_FALSE(s.refresh_in_flight);
 }
 
+TEST_CASE("a scan of an engine killed mid-scan shows as interrupted once the new engine answers; Resume rescans and it goes", "[shell]") {
+    State s = with_results(10);
+    s.outbox.clear();
+    // Job 1 of the first engine, 158 of 1468 done, when the engine is killed.
+    ipc::JobProgress p{1, ipc::JobState::running, 158, 1468, 0, "/photos/a.jpg", 20.0, 60.0, 40};
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::JobProgressEvent{p}}});
+    REQUIRE(running_jobs(s, ipc::JobKind::scan).size() == 1);
+    s = reduce(std::move(s), EngineStatusChanged{EngineStatus::not_responding, "no heartbeat for 3 s"});
+    s = reduce(std::move(s), ResumeInterruptedScans{});  // nothing to resume yet, and no engine
+    s = reduce(std::move(s), EngineStatusChanged{EngineStatus::restarting, ""});
+    s.outbox.clear();
+
+    // The new engine: the dead engine's job is forgotten at once (its id is the new engine's to give).
+    s = reduce(std::move(s), EngineConnected{"0.1.0", 456});
+    CHECK(s.jobs.empty());
+    CHECK(running_jobs(s).empty());
+    auto list = commands_of<ipc::ListJobs>(s);
+    REQUIRE(list.size() == 1);
+    s.outbox.clear();
+    // Its ListJobs: the scan as interrupted, under an id of its own (1 again), at an earlier sequence.
+    ipc::JobSnapshot interrupted;
+    interrupted.progress = ipc::JobProgress{1, ipc::JobState::interrupted, 158, 158, 0, "/photos", 0.0, 0.0, 0};
+    interrupted.error = ipc::make_error(ipc::Status::internal, "job", "interrupted", "the engine stopped while this scan ran");
+    s = reduce(std::move(s), ReplyArrived{list[0].request, 0, ipc::Reply{ipc::JobList{{interrupted}}}});
+    CHECK(running_jobs(s).empty());  // the bar no longer shows it running
+    REQUIRE(interrupted_scans(s).size() == 1);
+    CHECK(interrupted_scans(s).front()->progress.done == 158);
+    CHECK(commands_of<ipc::LibraryInfo>(s).size() == 1);  // it ended: what it did is read again
+
+    // Resume: one Rescan, the button waits for its answer.
+    s.outbox.clear();
+    s = reduce(std::move(s), ResumeInterruptedScans{});
+    auto rescans = commands_of<ipc::Rescan>(s);
+    REQUIRE(rescans.size() == 1);
+    CHECK(s.resume_sent);
+    s = reduce(std::move(s), ResumeInterruptedScans{});
+    CHECK(commands_of<ipc::Rescan>(s).size() == 1);  // not twice
+    // Refused (the folders are gone): the error shows and Resume can be clicked again.
+    s = reduce(std::move(s), ReplyArrived{rescans[0].request, 0,
+                                          ipc::unexpected(ipc::make_error(ipc::Status::not_found, "catalog", "folders_missing", "none of the library's 1 folders exists now (first: /photos)"))});
+    CHECK_FALSE(s.resume_sent);
+    CHECK(s.last_error.find("folders_missing") == std::string::npos);
+    CHECK(s.last_error.find("none of the library") != std::string::npos);
+    REQUIRE(interrupted_scans(s).size() == 1);
+    s.outbox.clear();
+    s = reduce(std::move(s), ResumeInterruptedScans{});
+    rescans = commands_of<ipc::Rescan>(s);
+    REQUIRE(rescans.size() == 1);
+    // Started: the rescan takes the interrupted scan's place in the bar, until it completes.
+    s = reduce(std::move(s), ReplyArrived{rescans[0].request, 0, ipc::Reply{ipc::ScanStarted{2}}});
+    CHECK_FALSE(s.resume_sent);
+    CHECK(interrupted_scans(s).empty());
+    CHECK(running_jobs(s, ipc::JobKind::scan).size() == 1);
+    ipc::JobProgress done{2, ipc::JobState::completed, 1468, 1468, 0, "", 0.0, 0.0, 30};
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::JobProgressEvent{done}}});
+    CHECK(running_jobs(s).empty());
+    CHECK(interrupted_scans(s).empty());
+}
+
 TEST_CASE("facets add terms to the query once", "[shell]") {
     CHECK(with_facet("", FacetKind::tag, "beach") == "tag:beach");
     CHECK(with_facet("sea ", FacetKind::tag, "black and white") == "sea tag:\"black and white\"");
