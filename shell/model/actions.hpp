@@ -39,6 +39,8 @@ struct StepPhoto { int delta = 1; };        // previous / next in the photo view
 struct ToggleZoom {};
 struct ToggleRegions {};                    // B: face and object boxes over the photo
 struct ThumbnailSizeChanged { uint32_t size = 160; };
+// F11, and Esc while in full screen: the page shown (the photo, the grid, People) alone on the screen.
+struct SetFullScreen { bool on = true; };
 struct AddFolders { std::vector<std::string> paths; };  // absolute
 struct RescanRequested {};
 struct CancelJobRequested { uint64_t job_id = 0; };
@@ -79,7 +81,7 @@ struct ThumbnailArrived {
 };
 
 using Action = std::variant<QueryEdited, FacetChosen, SortChanged, PageNeeded, FocusIndex, MoveFocus, OpenFocused,
-                            TogglePreview, ClosePhoto, StepPhoto, ToggleZoom, ToggleRegions, ThumbnailSizeChanged, AddFolders,
+                            TogglePreview, ClosePhoto, StepPhoto, ToggleZoom, ToggleRegions, ThumbnailSizeChanged, SetFullScreen, AddFolders,
                             RescanRequested, CancelJobRequested, ResumeInterruptedScans, PauseAnalysisRequested, ShowPeople, PersonsPageNeeded,
                             RefreshPersons, ChoosePerson, ShowPersonPhotos, RenamePersonRequested, MergeChosenInto,
                             RemoveSelectedConfirmed, EditUserTags, ApplySettings, RefreshFailures,

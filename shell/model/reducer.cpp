@@ -270,6 +270,7 @@ struct Reducer {
         if (s.show_regions && s.open_photo && connected(s)) send(s, ipc::GetPhoto{s.open_photo->id});
     }
     void operator()(const ThumbnailSizeChanged& a) { s.thumbnail_size = std::clamp<uint32_t>(a.size, 64, 512); }
+    void operator()(const SetFullScreen& a) { s.full_screen = a.on; }
     void operator()(const AddFolders& a) { start_scan(s, a.paths); }
     void operator()(const RescanRequested&) {
         if (connected(s)) send(s, ipc::Rescan{false});

@@ -121,6 +121,7 @@ struct State {
     std::vector<ipc::Setting> settings;
     uint32_t thumbnail_size = 160;  // grid cell size in pixels
     bool show_regions = false;      // the photo view draws face and object boxes (B)
+    bool full_screen = false;       // the page shown fills the screen: no filter panel, job bar, bars or side panels
     std::string last_error;         // the last failed command, for the status bar
 
     // Commands reduce() decided to send; the store drains it after every action.

@@ -982,3 +982,44 @@ TEST_CASE("an engine hung (SIGSTOP) and replaced: the cells that came into view 
     CHECK_FALSE(closed.timed_out);
     CHECK(closed.exit_code == 0);
 }
+
+TEST_CASE("full screen shows the page alone; Esc leaves full screen first, then closes the photo", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen || test::find_program("xdotool").empty()) {
+        WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    const auto log = dir.path() / "status.log";
+    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--gallery", "main"}, app_env(dir, *screen));
+    std::string text;
+    const bool shown = wait_log(log, "grid: \\d+ cells", 20s, 0, &text).has_value();
+    INFO("status log:\n" << text << "\napp stderr: " << app.err());
+    REQUIRE(shown);
+    // The filter panel's search box (white) is where the full screen page has the grid or photo.
+    const auto panel_shown = [](const test::Screenshot& s) { return s.pixel(200, 130) == 0xffffff; };
+    REQUIRE(screen_shows(*screen, kArtifacts / "full-screen-before.png", panel_shown));
+
+    const auto key = [&](const char* name) {
+        REQUIRE(focus_window(*screen, "^Lightbox - library$"));
+        REQUIRE(xdotool(*screen, {"key", name}).exit_code == 0);
+    };
+    std::size_t from = read_text(log).size();
+    key("Return");
+    REQUIRE(wait_log(log, "view: photo", 10s, from));
+    from = read_text(log).size();
+    key("F11");
+    REQUIRE(wait_log(log, "full screen: on", 10s, from));
+    CHECK(screen_shows(*screen, kArtifacts / "full-screen-photo.png",
+                       [&](const test::Screenshot& s) { return !panel_shown(s) && test::count_frames(s, kCellFrame) == 0; }));
+    // Esc: out of full screen, the photo still open; Esc again: back to the grid.
+    from = read_text(log).size();
+    key("Escape");
+    REQUIRE(wait_log(log, "full screen: off", 10s, from));
+    CHECK(screen_shows(*screen, kArtifacts / "full-screen-left.png", panel_shown));
+    CHECK(read_text(log).find("view: grid", from) == std::string::npos);
+    key("Escape");
+    CHECK(wait_log(log, "view: grid", 10s, from));
+    app.send_signal(SIGTERM);
+    CHECK(app.wait(10s).exit_code != -1);
+}

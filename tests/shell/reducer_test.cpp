@@ -335,6 +335,21 @@ TEST_CASE("a scan of an engine killed mid-scan shows as interrupted once the new
     CHECK(interrupted_scans(s).empty());
 }
 
+TEST_CASE("full screen is state the views render: on and off, the open photo kept", "[shell]") {
+    State s = with_results(10);
+    s = reduce(std::move(s), FocusIndex{2});
+    s = reduce(std::move(s), OpenFocused{});
+    REQUIRE(s.open_photo);
+    s.outbox.clear();
+    s = reduce(std::move(s), SetFullScreen{true});
+    CHECK(s.full_screen);
+    CHECK(s.open_photo);
+    CHECK(s.outbox.empty());  // nothing for the engine
+    s = reduce(std::move(s), SetFullScreen{false});  // Esc leaves full screen first ...
+    CHECK_FALSE(s.full_screen);
+    CHECK(s.open_photo);                             // ... the photo stays open
+}
+
 TEST_CASE("facets add terms to the query once", "[shell]") {
     CHECK(with_facet("", FacetKind::tag, "beach") == "tag:beach");
     CHECK(with_facet("sea ", FacetKind::tag, "black and white") == "sea tag:\"black and white\"");
