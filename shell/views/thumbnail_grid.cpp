@@ -4,7 +4,9 @@
 
 #include <wx/dcbuffer.h>
 #include <wx/graphics.h>
+#include <wx/control.h>
 #include <wx/msgdlg.h>
+#include <wx/tooltip.h>
 
 #include <filesystem>
 #include <set>
@@ -24,6 +26,15 @@ ThumbnailGrid::ThumbnailGrid(wxWindow* parent, Store& store)
     Bind(wxEVT_KEY_DOWN, &ThumbnailGrid::on_key, this);
     Bind(wxEVT_LEFT_DOWN, [this](wxMouseEvent& e) { on_click(e, false); });
     Bind(wxEVT_LEFT_DCLICK, [this](wxMouseEvent& e) { on_click(e, true); });
+    Bind(wxEVT_MOTION, [this](wxMouseEvent& e) {
+        // The file name of the cell under the pointer, whole (the caption may be cut to the cell).
+        const auto index = hit(e.GetPosition());
+        const ipc::PhotoSummary* photo = index ? store_.state().results.at(*index) : nullptr;
+        const wxString name = photo ? wxString::FromUTF8(std::filesystem::path(photo->path).filename().string()) : wxString();
+        if (name.empty()) UnsetToolTip();
+        else if (!GetToolTip() || GetToolTipText() != name) SetToolTip(name);
+        e.Skip();
+    });
     Bind(wxEVT_SIZE, [this](wxSizeEvent& e) {
         rendered_total_ = ~0ull;  // columns change with the width
         render();
@@ -137,8 +148,11 @@ void ThumbnailGrid::on_paint(wxPaintEvent&) {
                 gc->SetBrush(wxBrush(wxColour(theme::kSelection.Red(), theme::kSelection.Green(), theme::kSelection.Blue(), 90)));
                 gc->DrawRectangle(x + 1.5, y + 1.5, size - 3, size - 3);
             }
-            const std::string name = std::filesystem::path(photo->path).filename().string();
-            dc.DrawLabel(wxString::FromUTF8(name), wxRect(x, y + size + 2, size, kCaption), wxALIGN_CENTER_HORIZONTAL | wxALIGN_TOP);
+            // Cut in the middle to the cell's width (the start and the extension stay readable), never over
+            // the neighbours; the whole name is the cell's tooltip.
+            const wxString name = wxString::FromUTF8(std::filesystem::path(photo->path).filename().string());
+            dc.DrawLabel(wxControl::Ellipsize(name, dc, wxELLIPSIZE_MIDDLE, size), wxRect(x, y + size + 2, size, kCaption),
+                         wxALIGN_CENTER_HORIZONTAL | wxALIGN_TOP);
         }
     }
     store_.want_thumbnails(ThumbSlot::grid, std::move(wanted));
