@@ -457,6 +457,10 @@ struct Reducer {
         const uint64_t page = q->offset / ResultPages::kPageSize;
         s.results.requested.erase(page);
         if (s.results.requested.empty()) s.refresh_in_flight = false;
+        // A scan adds photos before the focused one (sorted by date): the focus and the open photo stay on
+        // their photo, not on their index.
+        const ipc::PhotoSummary* focused_before = focused_photo(s);
+        const std::string focused_id = focused_before ? focused_before->id : std::string();
         s.query.error.reset();
         if (s.results.total && r.total < *s.results.total) {
             // Photos went away (removed, marked missing): pages beyond the new end are stale.
@@ -464,6 +468,10 @@ struct Reducer {
         }
         s.results.total = r.total;
         s.results.pages[page] = r.photos;
+        if (const auto moved = s.results.index_of(focused_id)) s.focused = *moved;
+        if (s.open_photo) {
+            if (const auto moved = s.results.index_of(s.open_photo->id)) s.open_photo->index = *moved;
+        }
         if (s.focused && *s.focused >= r.total) s.focused = r.total == 0 ? std::nullopt : std::optional<uint64_t>(r.total - 1);
         if (const auto range = s.selection.pending_range) select_range(s, range->first, range->second);
     }

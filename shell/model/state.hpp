@@ -27,6 +27,8 @@ struct ResultPages {
     std::set<uint64_t> requested;   // pages asked for and not answered yet
 
     const ipc::PhotoSummary* at(uint64_t index) const;
+    // Where the photo is among the loaded pages (a scan moves photos as it adds others before them).
+    std::optional<uint64_t> index_of(const std::string& photo_id) const;
     uint64_t count() const { return total.value_or(0); }
 };
 
@@ -134,6 +136,13 @@ std::vector<const JobView*> running_jobs(const State& state, ipc::JobKind kind);
 // Scans a dead engine left unfinished (JobState::interrupted), until a rescan takes them over.
 std::vector<const JobView*> interrupted_scans(const State& state);
 const ipc::PhotoSummary* focused_photo(const State& state);
+// The status bar's count: "1 468 photos" for the whole library, "22 of 1 468 photos" for a search, and
+// while a scan runs (the library's count is read when it ends) "22 photos match so far". Empty until the
+// first page arrives.
+std::string photo_count_line(const State& state);
+// What the grid says when it has no cell: nothing matched the search (quoting it), no photos yet, or
+// photos still on their way from a scan; nothing while the first page is on its way.
+std::optional<std::string> empty_results_message(const State& state);
 // What Delete removes: the selection, else the focused photo; empty while a range is still loading.
 std::vector<std::string> selected_ids(const State& state);
 

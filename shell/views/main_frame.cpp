@@ -140,7 +140,9 @@ MainFrame::MainFrame(Store& store)
     SetStatusBar(status_);
     SetDropTarget(new FolderDrop(store_));
     grid_->on_painted = [this](std::size_t cells, std::size_t thumbnails) {
-        status_->log("grid: " + std::to_string(cells) + " cells, " + std::to_string(thumbnails) + " thumbnails");
+        const auto message = empty_results_message(store_.state());
+        status_->log("grid: " + std::to_string(cells) + " cells, " + std::to_string(thumbnails) + " thumbnails" +
+                     (message ? ": " + *message : std::string()));
     };
     people_->set_on_painted([this](const std::string& line) { status_->log(line); });
 

@@ -67,6 +67,10 @@ void ThumbnailGrid::render() {
         const std::size_t first = GetVisibleRowsBegin();
         SetRowCount(static_cast<std::size_t>((total + columns() - 1) / columns()));
         if (!new_query && first < GetRowCount()) ScrollToRow(first);
+        if (new_query) top_photo_id_.clear();
+    }
+    if (const auto top = s.results.index_of(top_photo_id_); top && *top / columns() != GetVisibleRowsBegin()) {
+        ScrollToRow(static_cast<std::size_t>(*top / columns()));
     }
     if (s.focused != rendered_focus_) {
         rendered_focus_ = s.focused;
@@ -109,6 +113,8 @@ void ThumbnailGrid::on_paint(wxPaintEvent&) {
     painted_thumbnails_ = 0;
     const std::size_t begin = GetVisibleRowsBegin();
     const std::size_t end = GetVisibleRowsEnd();
+    const ipc::PhotoSummary* top = s.results.at(begin * cols);
+    top_photo_id_ = top ? top->id : std::string();
     const int x0 = (GetClientSize().GetWidth() - static_cast<int>(cols) * cw) / 2;
     for (std::size_t row = begin; row < end; ++row) {
         for (uint32_t c = 0; c < cols; ++c) {
@@ -154,6 +160,11 @@ void ThumbnailGrid::on_paint(wxPaintEvent&) {
             dc.DrawLabel(wxControl::Ellipsize(name, dc, wxELLIPSIZE_MIDDLE, size), wxRect(x, y + size + 2, size, kCaption),
                          wxALIGN_CENTER_HORIZONTAL | wxALIGN_TOP);
         }
+    }
+    if (const auto message = empty_results_message(s)) {
+        // No cell: say why in words, where the cells would be.
+        dc.SetFont(GetFont());
+        dc.DrawLabel(wxString::FromUTF8(*message), wxRect(GetClientSize()).Deflate(24), wxALIGN_CENTER);
     }
     store_.want_thumbnails(ThumbSlot::grid, std::move(wanted));
     paint_preview(dc, gc.get(), request);

@@ -350,6 +350,87 @@ TEST_CASE("full screen is state the views render: on and off, the open photo kep
     CHECK(s.open_photo);                             // ... the photo stays open
 }
 
+TEST_CASE("the status bar's count makes sense during a scan; an empty grid says why", "[shell]") {
+    State s = connected_state();
+    CHECK(photo_count_line(s).empty());        // nothing answered yet
+    CHECK_FALSE(empty_results_message(s));
+    s = reduce(std::move(s), QueryEdited{""});
+    auto queries = commands_of<ipc::Query>(s);
+    REQUIRE(queries.size() == 1);
+    s = reduce(std::move(s), query_reply(queries[0], 0));
+    REQUIRE(empty_results_message(s));
+    CHECK(empty_results_message(s)->find("No photos yet. Add a folder") == 0);
+    ipc::LibraryInfoReply library;
+    library.photos = 0;
+    s = reduce(std::move(s), ReplyArrived{ipc::LibraryInfo{}, 0, ipc::Reply{library}});
+
+    // A first scan: photos arrive, the library's count (read at the scan's end) is still 0.
+    ipc::JobProgress p{1, ipc::JobState::running, 0, 300, 0, "", 0.0, std::nullopt, 1};
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::JobProgressEvent{p}}});
+    CHECK(empty_results_message(s)->find("the scan has just started") != std::string::npos);
+    s.outbox.clear();
+    p.done = 22;
+    p.sequence = 2;
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::JobProgressEvent{p}}});
+    queries = commands_of<ipc::Query>(s);
+    REQUIRE(queries.size() == 1);
+    s = reduce(std::move(s), query_reply(queries[0], 22));
+    CHECK(photo_count_line(s) == "22 photos");  // not "22 photos of 0"
+    CHECK_FALSE(empty_results_message(s));
+
+    // A search during the scan: how many match so far; nothing matched says so with the query.
+    s.outbox.clear();
+    s = reduce(std::move(s), QueryEdited{"tag:beach"});
+    queries = commands_of<ipc::Query>(s);
+    REQUIRE(queries.size() == 1);
+    s = reduce(std::move(s), query_reply(queries[0], 1));
+    CHECK(photo_count_line(s) == "1 photo matches so far");
+    s.outbox.clear();
+    s = reduce(std::move(s), QueryEdited{"tag:zebra"});
+    queries = commands_of<ipc::Query>(s);
+    s = reduce(std::move(s), query_reply(queries[0], 0));
+    CHECK(*empty_results_message(s) == "Nothing matched \xe2\x80\x9ctag:zebra\xe2\x80\x9d yet: the scan goes on");
+
+    // The scan ends and the library is read again: "N of M".
+    p.state = ipc::JobState::completed;
+    p.done = 300;
+    p.sequence = 3;
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::JobProgressEvent{p}}});
+    library.photos = 300;
+    s = reduce(std::move(s), ReplyArrived{ipc::LibraryInfo{}, 0, ipc::Reply{library}});
+    CHECK(*empty_results_message(s) == "Nothing matched \xe2\x80\x9ctag:zebra\xe2\x80\x9d. Empty the search to see every photo.");
+    s.outbox.clear();
+    s = reduce(std::move(s), QueryEdited{"tag:beach"});
+    queries = commands_of<ipc::Query>(s);
+    s = reduce(std::move(s), query_reply(queries[0], 40));
+    CHECK(photo_count_line(s) == "40 of 300 photos");
+}
+
+TEST_CASE("photos a scan adds before the focused and the open one do not move the focus to another photo", "[shell]") {
+    State s = with_results(10);
+    s = reduce(std::move(s), FocusIndex{4});
+    s = reduce(std::move(s), OpenFocused{});
+    REQUIRE(s.open_photo);
+    CHECK(s.open_photo->id == "id4");
+    s.outbox.clear();
+    ipc::JobProgress p{1, ipc::JobState::running, 12, 300, 0, "", 0.0, std::nullopt, 1};
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::JobProgressEvent{p}}});
+    auto queries = commands_of<ipc::Query>(s);
+    REQUIRE(queries.size() == 1);
+    // Two photos taken earlier came in first: every photo moved two places on.
+    ipc::QueryReply r;
+    r.total = 12;
+    r.photos = {photo(100), photo(101)};
+    for (uint64_t i = 0; i < 10; ++i) r.photos.push_back(photo(i));
+    s = reduce(std::move(s), ReplyArrived{queries[0].request, queries[0].tag, ipc::Reply{r}});
+    REQUIRE(s.focused);
+    CHECK(*s.focused == 6);
+    CHECK(focused_photo(s)->id == "id4");
+    CHECK(s.open_photo->index == 6);
+    s = reduce(std::move(s), StepPhoto{+1});
+    CHECK(s.open_photo->id == "id5");  // the next photo is the one after it, as shown
+}
+
 TEST_CASE("facets add terms to the query once", "[shell]") {
     CHECK(with_facet("", FacetKind::tag, "beach") == "tag:beach");
     CHECK(with_facet("sea ", FacetKind::tag, "black and white") == "sea tag:\"black and white\"");
