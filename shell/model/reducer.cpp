@@ -4,6 +4,7 @@
 #include <lightbox/ipc/topics.hpp>
 
 #include <algorithm>
+#include <cctype>
 
 namespace lbx::shell {
 namespace {
@@ -622,6 +623,20 @@ std::string without_facet(const std::string& query, FacetKind kind, const std::s
     // Every whole occurrence with the blank before it; the blank after it stays between its neighbours.
     for (std::size_t at; (at = padded.find(term + " ")) != std::string::npos;) padded.erase(at, term.size());
     return trimmed(padded);
+}
+
+std::string camera_label(const std::string& make_model) {
+    const auto blank = make_model.find(' ');
+    if (blank == std::string::npos || blank == 0) return make_model;
+    const std::string make = make_model.substr(0, blank);
+    const std::string rest = make_model.substr(blank + 1);
+    const auto lower = [](std::string text) {
+        for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return text;
+    };
+    // "Canon Canon EOS 7D": the model starts with the make, as a whole word.
+    const bool repeated = lower(rest).rfind(lower(make), 0) == 0 && (rest.size() == make.size() || rest[make.size()] == ' ');
+    return repeated ? rest : make_model;
 }
 
 std::optional<std::string> person_query(const ipc::Person& person) {

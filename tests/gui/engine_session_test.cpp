@@ -221,7 +221,7 @@ TEST_CASE("the inproc engine (--engine=inproc): the session runs the engine libr
     CHECK(std::filesystem::exists(dir.path() / "library.lbx"));
 }
 
-TEST_CASE("a hung engine is reported within the heartbeat watch even while commands and thumbnails wait; the new engine is asked for them", "[shell][integration][timing]") {
+TEST_CASE("a hung engine is reported within the heartbeat watch even while commands and thumbnails wait, and the new engine is asked for them", "[shell][integration][timing]") {
     test::TempDir dir;
     test::write_photo_set(dir / "photos", 8, 320, 240);
 

@@ -983,7 +983,7 @@ TEST_CASE("an engine hung (SIGSTOP) and replaced: the cells that came into view 
     CHECK(closed.exit_code == 0);
 }
 
-TEST_CASE("full screen shows the page alone; Esc leaves full screen first, then closes the photo", "[gui]") {
+TEST_CASE("full screen shows the page alone, Esc leaves full screen first, then closes the photo", "[gui]") {
     auto screen = test::VirtualScreen::start();
     if (!screen || test::find_program("xdotool").empty()) {
         WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
@@ -1020,6 +1020,30 @@ TEST_CASE("full screen shows the page alone; Esc leaves full screen first, then 
     CHECK(read_text(log).find("view: grid", from) == std::string::npos);
     key("Escape");
     CHECK(wait_log(log, "view: grid", 10s, from));
+    app.send_signal(SIGTERM);
+    CHECK(app.wait(10s).exit_code != -1);
+}
+
+TEST_CASE("Esc in the search box empties it and shows every photo", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen || test::find_program("xdotool").empty()) {
+        WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    const auto log = dir.path() / "status.log";
+    // The fixture's query is "beach year:2019"; no engine: the Query the box sends is printed.
+    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--gallery", "main"}, app_env(dir, *screen));
+    std::string text;
+    const bool shown = wait_log(log, "grid: \\d+ cells", 20s, 0, &text).has_value();
+    INFO("status log:\n" << text << "\napp stderr: " << app.err());
+    REQUIRE(shown);
+    const std::size_t from = read_text(log).size();
+    REQUIRE(click_at(*screen, 100, 130).exit_code == 0);  // into the search box
+    REQUIRE(xdotool(*screen, {"key", "Escape"}).exit_code == 0);
+    CHECK(wait_log(log, "query: \\n", 10s, from));
+    CHECK(app.wait_for_stderr("gallery: sends Query \"\"", 10s));
+    test::take_screenshot(*screen, kArtifacts / "search-emptied.png");
     app.send_signal(SIGTERM);
     CHECK(app.wait(10s).exit_code != -1);
 }

@@ -276,7 +276,7 @@ TEST_CASE("engine down and up: status follows, nothing is sent while down, every
     CHECK_FALSE(s.refresh_in_flight);
 }
 
-TEST_CASE("a scan of an engine killed mid-scan shows as interrupted once the new engine answers; Resume rescans and it goes", "[shell]") {
+TEST_CASE("a scan of an engine killed mid-scan shows as interrupted once the new engine answers, and Resume rescans and it goes", "[shell]") {
     State s = with_results(10);
     s.outbox.clear();
     // Job 1 of the first engine, 158 of 1468 done, when the engine is killed.
@@ -350,7 +350,7 @@ TEST_CASE("full screen is state the views render: on and off, the open photo kep
     CHECK(s.open_photo);                             // ... the photo stays open
 }
 
-TEST_CASE("the status bar's count makes sense during a scan; an empty grid says why", "[shell]") {
+TEST_CASE("the status bar's count makes sense during a scan, and an empty grid says why", "[shell]") {
     State s = connected_state();
     CHECK(photo_count_line(s).empty());        // nothing answered yet
     CHECK_FALSE(empty_results_message(s));
@@ -429,6 +429,17 @@ TEST_CASE("photos a scan adds before the focused and the open one do not move th
     CHECK(s.open_photo->index == 6);
     s = reduce(std::move(s), StepPhoto{+1});
     CHECK(s.open_photo->id == "id5");  // the next photo is the one after it, as shown
+}
+
+TEST_CASE("a camera's make is said once when its model starts with it, and the query term keeps the engine's value", "[shell]") {
+    CHECK(camera_label("Canon Canon EOS 7D") == "Canon EOS 7D");
+    CHECK(camera_label("Canon Canon") == "Canon");
+    CHECK(camera_label("SONY ILCE-7M3") == "SONY ILCE-7M3");
+    CHECK(camera_label("Apple iPhone 12") == "Apple iPhone 12");
+    CHECK(camera_label("Canonical Canon X") == "Canonical Canon X");
+    CHECK(camera_label("Canon CanonX 1") == "Canon CanonX 1");  // a whole word only
+    CHECK(camera_label("") == "");
+    CHECK(facet_term(FacetKind::camera, "Canon Canon EOS 7D") == "camera:\"Canon Canon EOS 7D\"");
 }
 
 TEST_CASE("facets add terms to the query once", "[shell]") {
