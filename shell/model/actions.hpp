@@ -39,9 +39,15 @@ struct StepPhoto { int delta = 1; };        // previous / next in the photo view
 struct ToggleZoom {};
 struct ToggleRegions {};                    // B: face and object boxes over the photo
 struct ThumbnailSizeChanged { uint32_t size = 160; };
+// F11, and Esc while in full screen: the page shown (the photo, the grid, People) alone on the screen.
+struct SetFullScreen { bool on = true; };
 struct AddFolders { std::vector<std::string> paths; };  // absolute
 struct RescanRequested {};
 struct CancelJobRequested { uint64_t job_id = 0; };
+// The job bar's Resume on a scan that a dead engine left interrupted: a rescan of the library's folders
+// (they hold the job's; the engine's snapshot names only its first one). Unchanged files are skipped
+// without being read, so what the job did is not done again.
+struct ResumeInterruptedScans {};
 struct PauseAnalysisRequested { bool paused = true; };  // the job bar's Pause / Resume
 // People (the People page): shown or not; its pages as its cells show; a click on a named person shows
 // their photos in the grid; a click on an unnamed one, or Ctrl+click, chooses persons to rename or merge.
@@ -75,8 +81,8 @@ struct ThumbnailArrived {
 };
 
 using Action = std::variant<QueryEdited, FacetChosen, SortChanged, PageNeeded, FocusIndex, MoveFocus, OpenFocused,
-                            TogglePreview, ClosePhoto, StepPhoto, ToggleZoom, ToggleRegions, ThumbnailSizeChanged, AddFolders,
-                            RescanRequested, CancelJobRequested, PauseAnalysisRequested, ShowPeople, PersonsPageNeeded,
+                            TogglePreview, ClosePhoto, StepPhoto, ToggleZoom, ToggleRegions, ThumbnailSizeChanged, SetFullScreen, AddFolders,
+                            RescanRequested, CancelJobRequested, ResumeInterruptedScans, PauseAnalysisRequested, ShowPeople, PersonsPageNeeded,
                             RefreshPersons, ChoosePerson, ShowPersonPhotos, RenamePersonRequested, MergeChosenInto,
                             RemoveSelectedConfirmed, EditUserTags, ApplySettings, RefreshFailures,
                             RefreshPlugins, DesktopLaunchFailed, EngineStatusChanged, EngineConnected, ReplyArrived, EventArrived,

@@ -58,6 +58,7 @@ void EngineSession::send(Command command) {
 void EngineSession::want_thumbnails(std::vector<ThumbKey> latest_first) {
     {
         std::lock_guard lock(mutex_);
+        latest_wanted_ = latest_first;
         wanted_ = std::move(latest_first);
     }
     wake_.notify_all();
@@ -142,7 +143,9 @@ bool EngineSession::serve_thumbnail(Connection& connection, ThumbnailQueue& queu
     }
     const ipc::Error& error = reply.error();
     if (error.status == ipc::Status::unavailable) {
-        return false;  // asked again when the grid next paints
+        // No answer in time: asked again next round, or of the next engine if this one is lost.
+        queue.retry(*key);
+        return false;
     } else if (error.status == ipc::Status::not_ready && error.code == ipc::codes::kThumbnailPending) {
         queue.mark_pending(*key);  // thumb/ready follows
     } else if (error.status == ipc::Status::not_found || key->size == ipc::kFullResolution) {
@@ -184,6 +187,12 @@ bool EngineSession::engine_lost(Connection& connection, ThumbnailQueue& queue, C
 
 bool EngineSession::serve(Connection& connection) {
     ThumbnailQueue thumbnails;
+    {
+        // A new engine knows nothing of what the last one was asked or promised (thumb/ready): the visible
+        // cells are asked again. Their views would not say so themselves: their list has not changed.
+        std::lock_guard lock(mutex_);
+        wanted_ = latest_wanted_;
+    }
     auto last_heartbeat = Clock::now();  // connecting counts as one
     while (!stop_) {
         bool busy;

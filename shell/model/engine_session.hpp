@@ -76,7 +76,10 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Command> commands_;
-    std::optional<std::vector<ThumbKey>> wanted_;
+    std::optional<std::vector<ThumbKey>> wanted_;  // a new list, not yet taken by the session's queue
+    // The last list the UI gave, taken or not. A new engine's queue starts from it: the views say their
+    // list again only when it changes, and the cells still grey after a restart wait on the new engine.
+    std::vector<ThumbKey> latest_wanted_;
     std::optional<Command> background_;  // the latest Facets
     std::atomic<bool> stop_{false};
     std::thread thread_;  // last: started after everything it uses exists

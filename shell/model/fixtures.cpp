@@ -27,6 +27,8 @@ State fixture_state(uint64_t photos) {
     for (uint64_t i = 0; i < photos; ++i) {
         char name[96], taken[32];
         std::snprintf(name, sizeof name, "/home/ada/Pictures/2019/holiday/IMG_%04llu.jpg", static_cast<unsigned long long>(i + 1));
+        // A name far wider than its cell: cut to fit in the grid, whole in its tooltip.
+        if (i == 1) std::snprintf(name, sizeof name, "/home/ada/Pictures/2019/holiday/IMG_0002 sunset over Brighton pier, edited.jpg");
         std::snprintf(taken, sizeof taken, "2019-05-%02lluT10:11:12", static_cast<unsigned long long>(1 + i % 28));
         ipc::PhotoSummary p{"fixture-" + std::to_string(i), name, "jpeg", 4000, 3000, taken, cameras[i % 3], "ok"};
         s.results.pages[i / ResultPages::kPageSize].push_back(std::move(p));

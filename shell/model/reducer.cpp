@@ -4,6 +4,7 @@
 #include <lightbox/ipc/topics.hpp>
 
 #include <algorithm>
+#include <cctype>
 
 namespace lbx::shell {
 namespace {
@@ -270,12 +271,18 @@ struct Reducer {
         if (s.show_regions && s.open_photo && connected(s)) send(s, ipc::GetPhoto{s.open_photo->id});
     }
     void operator()(const ThumbnailSizeChanged& a) { s.thumbnail_size = std::clamp<uint32_t>(a.size, 64, 512); }
+    void operator()(const SetFullScreen& a) { s.full_screen = a.on; }
     void operator()(const AddFolders& a) { start_scan(s, a.paths); }
     void operator()(const RescanRequested&) {
         if (connected(s)) send(s, ipc::Rescan{false});
     }
     void operator()(const CancelJobRequested& a) {
         if (connected(s)) send(s, ipc::CancelJob{a.job_id});
+    }
+    void operator()(const ResumeInterruptedScans&) {
+        if (!connected(s) || s.resume_sent || interrupted_scans(s).empty()) return;
+        s.resume_sent = true;
+        send(s, ipc::Rescan{false});
     }
     void operator()(const PauseAnalysisRequested& a) {
         if (!connected(s) || s.analysis_pause_sent) return;  // one at a time: the button waits for the answer
@@ -355,6 +362,7 @@ struct Reducer {
             s.refresh_in_flight = false;
             s.people.requested.clear();
             s.analysis_pause_sent = false;
+            s.resume_sent = false;
         }
     }
     void operator()(const EngineConnected& a) {
@@ -364,6 +372,11 @@ struct Reducer {
         s.engine.pid = a.pid;
         s.open_library_sent = false;
         // A new (or restarted) engine: read the truth again (events are hints; we missed some).
+        // Job ids are the engine's: the last engine's jobs are gone with it (a scan it ran shows again, as
+        // interrupted, in the ListJobs answer), and its ids may name other jobs of the new one.
+        s.jobs.clear();
+        s.analysis_refreshed = {0, 0};
+        s.resume_sent = false;
         send(s, ipc::LibraryInfo{});
         send(s, ipc::ListJobs{});
         send(s, ipc::GetSettings{});
@@ -425,6 +438,7 @@ struct Reducer {
         }
         if (std::holds_alternative<ipc::Facets>(a.request) && error.code == ipc::codes::kBadQuery) return;  // shown once, by Query
         if (std::holds_alternative<ipc::SetAnalysisPaused>(a.request)) s.analysis_pause_sent = false;
+        if (std::holds_alternative<ipc::Rescan>(a.request)) s.resume_sent = false;
         if (const auto* l = std::get_if<ipc::ListPersons>(&a.request)) s.people.requested.erase(l->offset / PeopleState::kPageSize);
         if (is_people_request(a.request)) {
             if (error.code == ipc::codes::kUnsupported) {
@@ -444,6 +458,10 @@ struct Reducer {
         const uint64_t page = q->offset / ResultPages::kPageSize;
         s.results.requested.erase(page);
         if (s.results.requested.empty()) s.refresh_in_flight = false;
+        // A scan adds photos before the focused one (sorted by date): the focus and the open photo stay on
+        // their photo, not on their index.
+        const ipc::PhotoSummary* focused_before = focused_photo(s);
+        const std::string focused_id = focused_before ? focused_before->id : std::string();
         s.query.error.reset();
         if (s.results.total && r.total < *s.results.total) {
             // Photos went away (removed, marked missing): pages beyond the new end are stale.
@@ -451,6 +469,10 @@ struct Reducer {
         }
         s.results.total = r.total;
         s.results.pages[page] = r.photos;
+        if (const auto moved = s.results.index_of(focused_id)) s.focused = *moved;
+        if (s.open_photo) {
+            if (const auto moved = s.results.index_of(s.open_photo->id)) s.open_photo->index = *moved;
+        }
         if (s.focused && *s.focused >= r.total) s.focused = r.total == 0 ? std::nullopt : std::optional<uint64_t>(r.total - 1);
         if (const auto range = s.selection.pending_range) select_range(s, range->first, range->second);
     }
@@ -480,8 +502,15 @@ struct Reducer {
         for (const auto& job : r.jobs) apply_progress(s, job.progress, job.error);
     }
     void replied(const ReplyArrived&, const ipc::JobStatusReply& r) { apply_progress(s, r.job.progress, r.job.error); }
-    void replied(const ReplyArrived&, const ipc::ScanStarted& r) {
+    void replied(const ReplyArrived& a, const ipc::ScanStarted& r) {
         if (!s.jobs.count(r.job_id)) s.jobs[r.job_id] = JobView{ipc::JobProgress{r.job_id}, std::nullopt};
+        if (std::holds_alternative<ipc::Rescan>(a.request)) {
+            // A rescan walks every folder of the library: it finishes what the interrupted scans left.
+            s.resume_sent = false;
+            std::erase_if(s.jobs, [](const auto& job) {
+                return job.second.progress.state == ipc::JobState::interrupted && job.second.progress.kind == ipc::JobKind::scan;
+            });
+        }
     }
     void replied(const ReplyArrived&, const ipc::LibraryInfoReply& r) {
         s.library = r;
@@ -594,6 +623,20 @@ std::string without_facet(const std::string& query, FacetKind kind, const std::s
     // Every whole occurrence with the blank before it; the blank after it stays between its neighbours.
     for (std::size_t at; (at = padded.find(term + " ")) != std::string::npos;) padded.erase(at, term.size());
     return trimmed(padded);
+}
+
+std::string camera_label(const std::string& make_model) {
+    const auto blank = make_model.find(' ');
+    if (blank == std::string::npos || blank == 0) return make_model;
+    const std::string make = make_model.substr(0, blank);
+    const std::string rest = make_model.substr(blank + 1);
+    const auto lower = [](std::string text) {
+        for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return text;
+    };
+    // "Canon Canon EOS 7D": the model starts with the make, as a whole word.
+    const bool repeated = lower(rest).rfind(lower(make), 0) == 0 && (rest.size() == make.size() || rest[make.size()] == ' ');
+    return repeated ? rest : make_model;
 }
 
 std::optional<std::string> person_query(const ipc::Person& person) {

@@ -23,5 +23,9 @@ std::string without_facet(const std::string& query, FacetKind kind, const std::s
 // The query that shows a person's photos: `person:Anna`; nothing for an unnamed person, or a name the
 // query language cannot hold (it has no escape for a double quote).
 std::optional<std::string> person_query(const ipc::Person& person);
+// A camera as the filter panel shows it: the engine's value is "make model", and many models already
+// start with their make ("Canon" + "Canon EOS 7D"): the make is then said once. The value itself, which
+// the camera: term matches, is left as it is.
+std::string camera_label(const std::string& make_model);
 
 }  // namespace lbx::shell

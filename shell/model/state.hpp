@@ -27,6 +27,8 @@ struct ResultPages {
     std::set<uint64_t> requested;   // pages asked for and not answered yet
 
     const ipc::PhotoSummary* at(uint64_t index) const;
+    // Where the photo is among the loaded pages (a scan moves photos as it adds others before them).
+    std::optional<uint64_t> index_of(const std::string& photo_id) const;
     uint64_t count() const { return total.value_or(0); }
 };
 
@@ -104,7 +106,10 @@ struct State {
     bool previewing = false;          // the focused photo shown large over the grid; follows the focus
     std::set<std::string> missing_thumbnails;  // the engine could not make them
 
+    // The jobs of the engine connected now, by its ids (a new engine numbers its own: the last one's are
+    // forgotten when it connects, and its ListJobs says what is left, interrupted scans included).
     std::map<uint64_t, JobView> jobs;
+    bool resume_sent = false;  // a Rescan for the interrupted scans not answered yet (the button waits)
     std::optional<ipc::AnalysisReply> analysis;  // GetAnalysis / SetAnalysisPaused: paused, photos waiting
     bool analysis_pause_sent = false;            // a SetAnalysisPaused not answered yet (the button waits)
     // The analysis job and its `done` when results, facets and people were last read again for it:
@@ -118,6 +123,7 @@ struct State {
     std::vector<ipc::Setting> settings;
     uint32_t thumbnail_size = 160;  // grid cell size in pixels
     bool show_regions = false;      // the photo view draws face and object boxes (B)
+    bool full_screen = false;       // the page shown fills the screen: no filter panel, job bar, bars or side panels
     std::string last_error;         // the last failed command, for the status bar
 
     // Commands reduce() decided to send; the store drains it after every action.
@@ -127,7 +133,16 @@ struct State {
 // Jobs that have not ended, of one kind (the job bar shows scans and the analysis apart).
 std::vector<const JobView*> running_jobs(const State& state);
 std::vector<const JobView*> running_jobs(const State& state, ipc::JobKind kind);
+// Scans a dead engine left unfinished (JobState::interrupted), until a rescan takes them over.
+std::vector<const JobView*> interrupted_scans(const State& state);
 const ipc::PhotoSummary* focused_photo(const State& state);
+// The status bar's count: "1 468 photos" for the whole library, "22 of 1 468 photos" for a search, and
+// while a scan runs (the library's count is read when it ends) "22 photos match so far". Empty until the
+// first page arrives.
+std::string photo_count_line(const State& state);
+// What the grid says when it has no cell: nothing matched the search (quoting it), no photos yet, or
+// photos still on their way from a scan; nothing while the first page is on its way.
+std::optional<std::string> empty_results_message(const State& state);
 // What Delete removes: the selection, else the focused photo; empty while a range is still loading.
 std::vector<std::string> selected_ids(const State& state);
 

@@ -21,6 +21,10 @@ std::optional<ThumbKey> ThumbnailQueue::next() {
     return key;
 }
 
+void ThumbnailQueue::retry(const ThumbKey& key) {
+    if (wanted_.count(key) && !pending_.count(key)) queue_.push_front(key);
+}
+
 void ThumbnailQueue::mark_pending(const ThumbKey& key) {
     if (wanted_.count(key)) pending_.insert(key);
 }

@@ -19,6 +19,8 @@ public:
     void set_wanted(std::vector<ThumbKey> wanted);
     // The next thumbnail to ask for (it leaves the queue).
     std::optional<ThumbKey> next();
+    // It was asked for and no answer came in time: asked again first, if it is still wanted.
+    void retry(const ThumbKey& key);
     // The engine answered thumbnail_pending: wait for thumb/ready.
     void mark_pending(const ThumbKey& key);
     // thumb/ready for (photo, size): ask again, first, if the cell is still wanted.

@@ -3,6 +3,7 @@
 #include "model/reducer.hpp"
 #include "views/bitmaps.hpp"
 
+#include <wx/button.h>
 #include <wx/checkbox.h>
 #include <wx/choice.h>
 #include <wx/listbox.h>
@@ -24,9 +25,14 @@ FilterPanel::FilterPanel(wxWindow* parent, Store& store) : wxPanel(parent, wxID_
         sizer->Add(label, 0, wxLEFT | wxRIGHT | wxTOP, 6);
     };
     heading("Search");
+    auto* search_row = new wxBoxSizer(wxHORIZONTAL);
     search_ = new wxTextCtrl(this, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, wxTE_PROCESS_ENTER);
     search_->SetHint("beach year:2019 -tag:blurry");
-    sizer->Add(search_, 0, wxEXPAND | wxALL, 6);
+    clear_ = new wxButton(this, wxID_ANY, wxString::FromUTF8("\u2715"), wxDefaultPosition, wxDefaultSize, wxBU_EXACTFIT);
+    clear_->SetToolTip("Empty the search (Esc in the search box)");
+    search_row->Add(search_, 1, wxALIGN_CENTER_VERTICAL);
+    search_row->Add(clear_, 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 4);
+    sizer->Add(search_row, 0, wxEXPAND | wxALL, 6);
     error_ = new wxStaticText(this, wxID_ANY, "");
     error_->SetForegroundColour(theme::kError);
     sizer->Add(error_, 0, wxEXPAND | wxLEFT | wxRIGHT, 6);
@@ -86,6 +92,12 @@ FilterPanel::FilterPanel(wxWindow* parent, Store& store) : wxPanel(parent, wxID_
         store_.dispatch(QueryEdited{search_->GetValue().utf8_string()});
     });
     Bind(wxEVT_TIMER, [this](wxTimerEvent&) { store_.dispatch(QueryEdited{search_->GetValue().utf8_string()}); });
+    clear_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { clear_search(); });
+    // Esc in the box empties it (when it is empty already, Esc goes on to the window: full screen, ...).
+    search_->Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
+        if (e.GetKeyCode() == WXK_ESCAPE && !e.HasAnyModifiers() && !search_->IsEmpty()) clear_search();
+        else e.Skip();
+    });
     const auto sort_changed = [this](wxCommandEvent&) {
         static constexpr ipc::QuerySort sorts[] = {ipc::QuerySort::taken, ipc::QuerySort::path, ipc::QuerySort::added};
         store_.dispatch(SortChanged{sorts[std::max(0, sort_->GetSelection())], descending_->GetValue()});
@@ -97,6 +109,12 @@ FilterPanel::FilterPanel(wxWindow* parent, Store& store) : wxPanel(parent, wxID_
         sections_[i].list->Bind(wxEVT_LISTBOX, [this, i](wxCommandEvent&) { chosen(sections_[i]); });
     }
     render();
+}
+
+void FilterPanel::clear_search() {
+    debounce_.Stop();
+    search_->ChangeValue("");
+    store_.dispatch(QueryEdited{""});
 }
 
 void FilterPanel::chosen(const Section& section) {
@@ -113,7 +131,8 @@ void FilterPanel::fill(Section& section, const std::vector<ipc::FacetCount>& cou
     const std::string& query = store_.state().query.text;
     wxArrayString items;
     for (const auto& c : counts) {
-        items.Add((has_facet(query, section.kind, c.value) ? wxString::FromUTF8("\u2713 ") : wxString()) + wxString::FromUTF8(c.value) +
+        const std::string label = section.kind == FacetKind::camera ? camera_label(c.value) : c.value;
+        items.Add((has_facet(query, section.kind, c.value) ? wxString::FromUTF8("\u2713 ") : wxString()) + wxString::FromUTF8(label) +
                   wxString::Format(" (%llu)", static_cast<unsigned long long>(c.count)));
     }
     if (section.list->GetStrings() != items) section.list->Set(items);
@@ -132,6 +151,7 @@ void FilterPanel::render() {
         rendered_query_ = s.query.text;
         if (search_->GetValue().utf8_string() != s.query.text && !debounce_.IsRunning()) search_->ChangeValue(wxString::FromUTF8(s.query.text));
     }
+    clear_->Enable(!s.query.text.empty() || !search_->IsEmpty());
     if (size_->GetValue() != static_cast<int>(s.thumbnail_size)) size_->SetValue(static_cast<int>(s.thumbnail_size));
     const int sort_index = s.query.sort == ipc::QuerySort::path ? 1 : s.query.sort == ipc::QuerySort::added ? 2 : 0;
     if (sort_->GetSelection() != sort_index) sort_->SetSelection(sort_index);

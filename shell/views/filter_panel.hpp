@@ -1,4 +1,5 @@
-// The side panel: the search box (the query language, sdk_docs/query.md) with its error shown inline
+// The side panel: the search box (the query language, sdk_docs/query.md; Esc or its clear button empty
+// it) with its error shown inline
 // under it, updated as you type after a 150 ms pause (a timer, never a wait), the sort, and facet
 // lists with counts (people, content groups and object labels found by analysis, tags, years, months,
 // cameras, places) whose entries add their term to the query, or take it out when it is there (such
@@ -10,6 +11,7 @@
 #include <wx/panel.h>
 #include <wx/timer.h>
 
+class wxButton;
 class wxTextCtrl;
 class wxStaticText;
 class wxListBox;
@@ -35,9 +37,11 @@ private:
     };
     void fill(Section& section, const std::vector<ipc::FacetCount>& counts);
     void chosen(const Section& section);
+    void clear_search();  // the box emptied: every photo
 
     Store& store_;
     wxTextCtrl* search_;
+    wxButton* clear_;
     wxStaticText* error_;
     wxChoice* sort_;
     wxCheckBox* descending_;

@@ -26,7 +26,7 @@ namespace lbx::shell {
 
 std::vector<std::string> gallery_views() {
     return {"main",       "grid",          "grid-preview", "filter-panel", "photo-view", "photo-view-boxes",
-            "job-bar",    "job-bar-paused", "people",       "people-unsupported", "main-people",
+            "job-bar",    "job-bar-paused", "job-bar-interrupted", "people",       "people-unsupported", "main-people",
             "failures",   "plugins",       "preferences",  "status-bar"};
 }
 
@@ -115,6 +115,17 @@ wxFrame* show_gallery(const std::string& view, Store& store) {
         ended.state = ipc::JobState::paused;
         ++ended.sequence;
         store.dispatch(EventArrived{ipc::Event{ipc::JobProgressEvent{ended}}});
+        return host<JobBar>(store, view, wxSize(900, 110));
+    }
+    if (view == "job-bar-interrupted") {
+        // The engine was killed mid-scan: the next one lists the scan as interrupted (under its own id).
+        ipc::JobSnapshot interrupted;
+        interrupted.progress.job_id = 1;
+        interrupted.progress.state = ipc::JobState::interrupted;
+        interrupted.progress.done = interrupted.progress.total = 158;
+        interrupted.progress.current_path = "/home/ada/Pictures";
+        store.dispatch(EngineConnected{"0.1.0", 4343});
+        store.dispatch(ReplyArrived{ipc::ListJobs{}, 0, ipc::Reply{ipc::JobList{{interrupted}}}});
         return host<JobBar>(store, view, wxSize(900, 110));
     }
     if (view == "people" || view == "people-unsupported") {

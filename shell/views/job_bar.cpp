@@ -36,6 +36,14 @@ std::string job_line(const ipc::JobProgress& p, std::size_t running) {
     return text;
 }
 
+std::string interrupted_line(const ipc::JobProgress& p, std::size_t interrupted) {
+    // The new engine knows how far the job came, not how many photos its folders hold.
+    std::string line = "Scan interrupted: the engine stopped after " + std::to_string(p.done) + (p.done == 1 ? " photo" : " photos");
+    if (p.failed) line += " (" + std::to_string(p.failed) + " failed)";
+    if (interrupted > 1) line += " (+" + std::to_string(interrupted - 1) + " more scans)";
+    return line;
+}
+
 std::optional<AnalysisLine> analysis_line(const State& s) {
     // Paused (the engine's word, kept across its restarts) wins over a job whose last event is still coming.
     if (s.analysis && s.analysis->paused) {
@@ -60,7 +68,10 @@ JobBar::JobBar(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY), stor
     scan_row_ = new wxBoxSizer(wxHORIZONTAL);
     label_ = new wxStaticText(this, wxID_ANY, "");
     gauge_ = new wxGauge(this, wxID_ANY, 1000, wxDefaultPosition, wxSize(240, -1));
-    cancel_ = new wxButton(this, wxID_CANCEL, "Cancel");
+    // Wide enough for either word: the button resumes an interrupted scan.
+    cancel_ = new wxButton(this, wxID_ANY, "Resume");
+    cancel_->SetMinSize(cancel_->GetBestSize());
+    cancel_->SetLabel("Cancel");
     scan_row_->Add(gauge_, 0, wxALIGN_CENTER_VERTICAL | wxALL, 6);
     scan_row_->Add(label_, 1, wxALIGN_CENTER_VERTICAL | wxALL, 6);
     scan_row_->Add(cancel_, 0, wxALIGN_CENTER_VERTICAL | wxALL, 4);
@@ -83,7 +94,8 @@ JobBar::JobBar(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY), stor
     cancel_->SetCanFocus(false);
     pause_->SetCanFocus(false);
     cancel_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
-        if (job_id_) store_.dispatch(CancelJobRequested{job_id_});
+        if (scan_resumes_) store_.dispatch(ResumeInterruptedScans{});
+        else if (job_id_) store_.dispatch(CancelJobRequested{job_id_});
     });
     pause_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { store_.dispatch(PauseAnalysisRequested{pause_pauses_}); });
     render();
@@ -91,15 +103,25 @@ JobBar::JobBar(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY), stor
 
 void JobBar::render() {
     const State& s = store_.state();
-    const auto scans = running_jobs(s, ipc::JobKind::scan);
+    const auto running = running_jobs(s, ipc::JobKind::scan);
+    // A running scan first (Cancel); else one a dead engine left (Resume).
+    const auto interrupted = running.empty() ? interrupted_scans(s) : std::vector<const JobView*>{};
+    const auto& scans = running.empty() ? interrupted : running;
     const std::optional<AnalysisLine> analysis = analysis_line(s);
     const bool scan_was = GetSizer()->IsShown(scan_row_), analysis_was = GetSizer()->IsShown(analysis_row_);
     job_id_ = scans.empty() ? 0 : scans.front()->progress.job_id;
+    scan_resumes_ = running.empty() && !interrupted.empty();
     if (!scans.empty()) {
         const ipc::JobProgress& p = scans.front()->progress;
-        gauge_->SetValue(p.total ? static_cast<int>(1000 * p.done / p.total) : 0);
-        const wxString line = job_line(p, scans.size());
+        // An interrupted scan's total is only what it had done: no progress to show.
+        gauge_->SetValue(p.total && !scan_resumes_ ? static_cast<int>(1000 * p.done / p.total) : 0);
+        const wxString line = wxString::FromUTF8(scan_resumes_ ? interrupted_line(p, interrupted.size()) : job_line(p, running.size()));
         if (label_->GetLabel() != line) label_->SetLabel(line);
+        const wxString word = scan_resumes_ ? "Resume" : "Cancel";
+        if (cancel_->GetLabel() != word) cancel_->SetLabel(word);
+        cancel_->SetToolTip(scan_resumes_ ? "Scan the library's folders again to finish it: the photos already done are skipped"
+                                          : "Stop the scan; the photos it did are kept");
+        cancel_->Enable(s.engine.status == EngineStatus::connected && !(scan_resumes_ && s.resume_sent));
     }
     if (analysis) {
         if (analysis->pauses) analysis_gauge_->SetValue(gauge_value(analysis->fraction));

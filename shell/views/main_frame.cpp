@@ -15,6 +15,7 @@
 #include <wx/artprov.h>
 #include <wx/dirdlg.h>
 #include <wx/dnd.h>
+#include <wx/eventfilter.h>
 #include <wx/menu.h>
 #include <wx/persist/toplevel.h>
 #include <wx/simplebook.h>
@@ -50,6 +51,31 @@ private:
 };
 
 }  // namespace
+
+// Esc leaves full screen before the focused view sees it (the photo view and the grid take Esc on their
+// own: close the photo, the preview), and F11 works while the menu bar and its accelerators are hidden.
+// An event filter, because the views handle wxEVT_CHAR_HOOK before it reaches the frame.
+class MainFrame::FullScreenKeys : public wxEventFilter {
+public:
+    FullScreenKeys(MainFrame& frame, Store& store) : frame_(frame), store_(store) { wxEvtHandler::AddFilter(this); }
+    ~FullScreenKeys() override { wxEvtHandler::RemoveFilter(this); }
+    FullScreenKeys(const FullScreenKeys&) = delete;
+    FullScreenKeys& operator=(const FullScreenKeys&) = delete;
+
+    int FilterEvent(wxEvent& event) override {
+        if (event.GetEventType() != wxEVT_CHAR_HOOK || !store_.state().full_screen) return Event_Skip;
+        const auto& key = static_cast<wxKeyEvent&>(event);
+        if ((key.GetKeyCode() != WXK_ESCAPE && key.GetKeyCode() != WXK_F11) || key.HasAnyModifiers()) return Event_Skip;
+        auto* window = dynamic_cast<wxWindow*>(event.GetEventObject());
+        if (!window || wxGetTopLevelParent(window) != &frame_) return Event_Skip;  // a dialog's Esc is its own
+        store_.dispatch(SetFullScreen{false});
+        return Event_Processed;
+    }
+
+private:
+    MainFrame& frame_;
+    Store& store_;
+};
 
 MainFrame::MainFrame(Store& store)
     : wxFrame(nullptr, wxID_ANY, "Lightbox", wxDefaultPosition, wxSize(1200, 760)), store_(store) {
@@ -114,7 +140,9 @@ MainFrame::MainFrame(Store& store)
     SetStatusBar(status_);
     SetDropTarget(new FolderDrop(store_));
     grid_->on_painted = [this](std::size_t cells, std::size_t thumbnails) {
-        status_->log("grid: " + std::to_string(cells) + " cells, " + std::to_string(thumbnails) + " thumbnails");
+        const auto message = empty_results_message(store_.state());
+        status_->log("grid: " + std::to_string(cells) + " cells, " + std::to_string(thumbnails) + " thumbnails" +
+                     (message ? ": " + *message : std::string()));
     };
     people_->set_on_painted([this](const std::string& line) { status_->log(line); });
 
@@ -126,7 +154,8 @@ MainFrame::MainFrame(Store& store)
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(ThumbnailSizeChanged{256}); }, id_large);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(RefreshFailures{}); show_window(failures_); }, id_failures);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(RefreshPlugins{}); show_window(plugins_); }, id_plugins);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { ShowFullScreen(!IsFullScreen()); }, id_full_screen);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(SetFullScreen{!store_.state().full_screen}); }, id_full_screen);
+    full_screen_keys_ = std::make_unique<FullScreenKeys>(*this, store_);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) {
         const State& s = store_.state();
         store_.dispatch(ShowPeople{!s.people.shown || s.open_photo.has_value()});  // shown in front, or hidden
@@ -135,6 +164,7 @@ MainFrame::MainFrame(Store& store)
     Bind(wxEVT_MENU, [this](wxCommandEvent&) {
         const auto scans = running_jobs(store_.state(), ipc::JobKind::scan);
         if (!scans.empty()) store_.dispatch(CancelJobRequested{scans.front()->progress.job_id});
+        else store_.dispatch(ResumeInterruptedScans{});
     }, id_cancel_scan);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) {
         if (const auto line = analysis_line(store_.state())) store_.dispatch(PauseAnalysisRequested{line->pauses});
@@ -144,6 +174,14 @@ MainFrame::MainFrame(Store& store)
 
     wxPersistentRegisterAndRestore(this, "main");
     grid_->SetFocus();
+}
+
+MainFrame::~MainFrame() = default;
+
+bool MainFrame::ShowFullScreen(bool show, long) {
+    // Whoever asks (the photo view's button too), the state decides and render() shows it.
+    store_.dispatch(SetFullScreen{show});
+    return true;
 }
 
 template <class Window>
@@ -182,7 +220,11 @@ void MainFrame::render() {
     GetMenuBar()->Check(id_people, page == 2);
     GetMenuBar()->Check(id_boxes, s.show_regions);
     // The job bar's buttons, for the keyboard.
-    GetMenuBar()->Enable(id_cancel_scan, !running_jobs(s, ipc::JobKind::scan).empty());
+    const bool scanning = !running_jobs(s, ipc::JobKind::scan).empty();
+    const bool resumable = !scanning && !interrupted_scans(s).empty();
+    const wxString scan_label = resumable ? "&Resume Interrupted Scan" : "&Cancel Scan";
+    if (GetMenuBar()->GetLabel(id_cancel_scan) != scan_label) GetMenuBar()->SetLabel(id_cancel_scan, scan_label);
+    GetMenuBar()->Enable(id_cancel_scan, scanning || (resumable && !s.resume_sent));
     const auto analysis = analysis_line(s);
     const wxString pause_label = analysis && !analysis->pauses ? "&Resume Analysis" : "&Pause Analysis";
     if (GetMenuBar()->GetLabel(id_pause_analysis) != pause_label) GetMenuBar()->SetLabel(id_pause_analysis, pause_label);
@@ -197,16 +239,29 @@ void MainFrame::render() {
     if (page == 0) grid_->render();
     if (page == 2) people_->render();
     else store_.want_thumbnails(ThumbSlot::people, {});
-    const bool bar_was = job_bar_->IsShown();
+    const bool bar_was = job_bar_->IsShown(), filters_were = filters_->IsShown();
     job_bar_->render();
-    if (bar_was != job_bar_->IsShown()) job_bar_->GetParent()->Layout();
+    // Full screen: the page alone (the bar's buttons are in the Library menu when it comes back).
+    if (s.full_screen) job_bar_->Hide();
+    filters_->Show(!s.full_screen);
+    if (bar_was != job_bar_->IsShown() || filters_were != filters_->IsShown()) job_bar_->GetParent()->Layout();
+    if (IsFullScreen() != s.full_screen) {
+        wxFrame::ShowFullScreen(s.full_screen);
+        status_->log(s.full_screen ? "full screen: on" : "full screen: off");
+    }
     // For the status log: where Cancel is, so that a test can click the real button.
     const wxRect cancel = job_bar_->cancel_button_rect();
-    const std::string cancel_line = cancel.width > 0 ? "job bar: cancel at " + centre_of(cancel)
+    const std::string cancel_line = cancel.width > 0 ? (job_bar_->scan_button_resumes() ? "job bar: resume scan at " : "job bar: cancel at ") + centre_of(cancel)
                                     : job_bar_->IsShown() ? "job bar: no scan" : "job bar: hidden";
     if (cancel_line != logged_cancel_button_) {
         logged_cancel_button_ = cancel_line;
         status_->log(cancel_line);
+    }
+    // What an interrupted scan's row says (a running scan's changes with every photo: not logged).
+    const std::string interrupted_line = job_bar_->scan_button_resumes() ? "job bar: " + job_bar_->scan_text() : "";
+    if (interrupted_line != logged_interrupted_) {
+        logged_interrupted_ = interrupted_line;
+        if (!interrupted_line.empty()) status_->log(interrupted_line);
     }
     const wxRect pause = job_bar_->pause_button_rect();
     const std::string pause_line = pause.width > 0

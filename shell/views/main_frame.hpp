@@ -7,6 +7,8 @@
 
 #include <wx/frame.h>
 
+#include <memory>
+
 class wxSimplebook;
 
 namespace lbx::shell {
@@ -24,7 +26,10 @@ class PreferencesDialog;
 class MainFrame : public wxFrame {
 public:
     explicit MainFrame(Store& store);
+    ~MainFrame() override;
     void render();
+    // Goes through the store (State::full_screen): the page alone, without the filter panel and job bar.
+    bool ShowFullScreen(bool show, long style = wxFULLSCREEN_ALL) override;
     ThumbnailGrid& grid() { return *grid_; }
 
 private:
@@ -32,7 +37,10 @@ private:
     template <class Window>
     void show_window(Window*& window);
 
+    class FullScreenKeys;
+
     Store& store_;
+    std::unique_ptr<FullScreenKeys> full_screen_keys_;
     FilterPanel* filters_;
     wxSimplebook* book_;
     ThumbnailGrid* grid_;
@@ -47,6 +55,7 @@ private:
     std::string title_catalog_ = "-";
     std::string logged_cancel_button_;  // the status log's last "job bar:" lines, of Cancel and of Pause/Resume
     std::string logged_pause_button_;
+    std::string logged_interrupted_;  // the interrupted scan's row, as last logged
     std::string logged_query_ = "\n";  // the status log's last "query:" line (nothing logged yet)
 };
 

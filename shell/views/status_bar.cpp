@@ -34,8 +34,7 @@ void StatusBar::log(const std::string& line) {
 void StatusBar::render() {
     const State& s = store_.state();
     set(0, engine_line(s.engine));
-    std::string count = s.results.total ? std::to_string(*s.results.total) + " photos" : "";
-    if (s.library && s.results.total && *s.results.total != s.library->photos) count += " of " + std::to_string(s.library->photos);
+    std::string count = photo_count_line(s);
     if (s.selection.pending_range) count += ", selecting...";
     else if (s.selection.ids.size() > 1) count += ", " + std::to_string(s.selection.ids.size()) + " selected";
     set(1, count);

@@ -4,7 +4,9 @@
 
 #include <wx/dcbuffer.h>
 #include <wx/graphics.h>
+#include <wx/control.h>
 #include <wx/msgdlg.h>
+#include <wx/tooltip.h>
 
 #include <filesystem>
 #include <set>
@@ -24,6 +26,15 @@ ThumbnailGrid::ThumbnailGrid(wxWindow* parent, Store& store)
     Bind(wxEVT_KEY_DOWN, &ThumbnailGrid::on_key, this);
     Bind(wxEVT_LEFT_DOWN, [this](wxMouseEvent& e) { on_click(e, false); });
     Bind(wxEVT_LEFT_DCLICK, [this](wxMouseEvent& e) { on_click(e, true); });
+    Bind(wxEVT_MOTION, [this](wxMouseEvent& e) {
+        // The file name of the cell under the pointer, whole (the caption may be cut to the cell).
+        const auto index = hit(e.GetPosition());
+        const ipc::PhotoSummary* photo = index ? store_.state().results.at(*index) : nullptr;
+        const wxString name = photo ? wxString::FromUTF8(std::filesystem::path(photo->path).filename().string()) : wxString();
+        if (name.empty()) UnsetToolTip();
+        else if (!GetToolTip() || GetToolTipText() != name) SetToolTip(name);
+        e.Skip();
+    });
     Bind(wxEVT_SIZE, [this](wxSizeEvent& e) {
         rendered_total_ = ~0ull;  // columns change with the width
         render();
@@ -56,6 +67,10 @@ void ThumbnailGrid::render() {
         const std::size_t first = GetVisibleRowsBegin();
         SetRowCount(static_cast<std::size_t>((total + columns() - 1) / columns()));
         if (!new_query && first < GetRowCount()) ScrollToRow(first);
+        if (new_query) top_photo_id_.clear();
+    }
+    if (const auto top = s.results.index_of(top_photo_id_); top && *top / columns() != GetVisibleRowsBegin()) {
+        ScrollToRow(static_cast<std::size_t>(*top / columns()));
     }
     if (s.focused != rendered_focus_) {
         rendered_focus_ = s.focused;
@@ -98,6 +113,8 @@ void ThumbnailGrid::on_paint(wxPaintEvent&) {
     painted_thumbnails_ = 0;
     const std::size_t begin = GetVisibleRowsBegin();
     const std::size_t end = GetVisibleRowsEnd();
+    const ipc::PhotoSummary* top = s.results.at(begin * cols);
+    top_photo_id_ = top ? top->id : std::string();
     const int x0 = (GetClientSize().GetWidth() - static_cast<int>(cols) * cw) / 2;
     for (std::size_t row = begin; row < end; ++row) {
         for (uint32_t c = 0; c < cols; ++c) {
@@ -137,9 +154,17 @@ void ThumbnailGrid::on_paint(wxPaintEvent&) {
                 gc->SetBrush(wxBrush(wxColour(theme::kSelection.Red(), theme::kSelection.Green(), theme::kSelection.Blue(), 90)));
                 gc->DrawRectangle(x + 1.5, y + 1.5, size - 3, size - 3);
             }
-            const std::string name = std::filesystem::path(photo->path).filename().string();
-            dc.DrawLabel(wxString::FromUTF8(name), wxRect(x, y + size + 2, size, kCaption), wxALIGN_CENTER_HORIZONTAL | wxALIGN_TOP);
+            // Cut in the middle to the cell's width (the start and the extension stay readable), never over
+            // the neighbours; the whole name is the cell's tooltip.
+            const wxString name = wxString::FromUTF8(std::filesystem::path(photo->path).filename().string());
+            dc.DrawLabel(wxControl::Ellipsize(name, dc, wxELLIPSIZE_MIDDLE, size), wxRect(x, y + size + 2, size, kCaption),
+                         wxALIGN_CENTER_HORIZONTAL | wxALIGN_TOP);
         }
+    }
+    if (const auto message = empty_results_message(s)) {
+        // No cell: say why in words, where the cells would be.
+        dc.SetFont(GetFont());
+        dc.DrawLabel(wxString::FromUTF8(*message), wxRect(GetClientSize()).Deflate(24), wxALIGN_CENTER);
     }
     store_.want_thumbnails(ThumbSlot::grid, std::move(wanted));
     paint_preview(dc, gc.get(), request);

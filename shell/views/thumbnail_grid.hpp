@@ -48,6 +48,9 @@ private:
     uint64_t rendered_total_ = ~0ull;
     uint32_t rendered_size_ = 0;
     std::optional<uint64_t> rendered_focus_;
+    // The photo in the first visible cell at the last paint: a scan that adds photos before it moves it
+    // down, and the grid scrolls with it, so that what is on the screen stays there.
+    std::string top_photo_id_;
     std::size_t painted_cells_ = 0;
     std::size_t painted_thumbnails_ = 0;
 };

@@ -221,7 +221,7 @@ TEST_CASE("the inproc engine (--engine=inproc): the session runs the engine libr
     CHECK(std::filesystem::exists(dir.path() / "library.lbx"));
 }
 
-TEST_CASE("a hung engine is reported within the heartbeat watch even while commands and thumbnails wait", "[shell][integration][timing]") {
+TEST_CASE("a hung engine is reported within the heartbeat watch even while commands and thumbnails wait, and the new engine is asked for them", "[shell][integration][timing]") {
     test::TempDir dir;
     test::write_photo_set(dir / "photos", 8, 320, 240);
 
@@ -247,6 +247,16 @@ TEST_CASE("a hung engine is reported within the heartbeat watch even while comma
     auto again = inbox.wait_for(is_connected, 30s, *down);
     REQUIRE(again);
     CHECK(std::get<EngineConnected>(inbox.at(*again)).pid != pid);
+
+    // The thumbnails still wanted are asked of the new engine without being wanted again (the grid says
+    // its list only when it changes): each gets its answer, here that no such photo exists.
+    for (const char* id : {"a", "b", "c", "d", "e", "f"}) {
+        INFO("thumbnail " << id);
+        CHECK(inbox.wait_for([id](const Action& a) {
+            const auto* t = std::get_if<ThumbnailArrived>(&a);
+            return t && t->key.photo_id == id && !t->image;
+        }, 10s, *again));
+    }
 }
 
 TEST_CASE("closing the session while its engine is still starting does not wait for the start", "[shell][integration]") {

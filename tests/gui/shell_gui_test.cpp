@@ -824,3 +824,226 @@ TEST_CASE("analysis with a real engine: Pause and Resume in the job bar reach th
     CHECK_FALSE(closed.timed_out);
     CHECK(closed.exit_code == 0);
 }
+
+TEST_CASE("an engine killed mid-scan: the job bar shows the scan interrupted with Resume once the new engine answers, and Resume finishes it", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen || test::find_program("xdotool").empty()) {
+        WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    test::write_photo_set(dir / "photos", 600, 1600, 1200);  // 4 pictures in 600 files, each file read and decoded
+    const auto log = dir.path() / "status.log";
+    const auto runtime = dir.path() / "runtime";
+    auto started = start_app(dir, *screen);
+    test::ChildProcess& app = *started;
+
+    std::string text;
+    const auto connected = wait_log(log, "engine: Engine connected \\(pid (\\d+)\\)", 60s, 0, &text);
+    INFO("status log:\n" << text << "\napp stderr: " << app.err());
+    REQUIRE(connected);
+    const int first_pid = std::stoi(*connected);
+    REQUIRE(wait_log(log, "job bar: cancel at \\d+,\\d+", 60s));
+
+    // Mid-scan: some photos done, most not.
+    auto endpoints = ipc::read_endpoints_file(ipc::endpoints_file(runtime));
+    REQUIRE(endpoints);
+    uint64_t done = 0;
+    {
+        zmq::context_t context;
+        ipc::Client client(context, ipc::ClientOptions{endpoints->commands, "", 2000ms, 1});
+        for (int i = 0; i < 600 && done < 20; ++i) {
+            auto jobs = client.call(ipc::ListJobs{});
+            for (const auto& j : jobs ? jobs->jobs : std::vector<ipc::JobSnapshot>{}) {
+                if (j.progress.kind == ipc::JobKind::scan && !ipc::is_final(j.progress.state)) done = j.progress.done;
+            }
+            if (done < 20) std::this_thread::sleep_for(50ms);
+        }
+    }
+    REQUIRE(done >= 20);
+    const std::size_t before = read_text(log).size();
+    REQUIRE(::kill(first_pid, SIGKILL) == 0);
+
+    // A new engine; as soon as it answers, the bar offers Resume for the interrupted scan (no Cancel of a
+    // job that is gone), with the grid still there.
+    const auto again = wait_log(log, "engine: Engine connected \\(pid (\\d+)\\)", 30s, before, &text);
+    REQUIRE(again);
+    CHECK(std::stoi(*again) != first_pid);
+    const auto connected_at = std::chrono::steady_clock::now();
+    REQUIRE(wait_log(log, "job bar: resume scan at \\d+,\\d+", 20s, before, &text));
+    CHECK(std::chrono::steady_clock::now() - connected_at < 10s);
+    CHECK(wait_log(log, "job bar: Scan interrupted: the engine stopped after \\d+ photos", 5s, before));
+    std::this_thread::sleep_for(500ms);  // the layout settles
+    const auto resume = last_position(log, "job bar: resume scan at (\\d+),(\\d+)");
+    REQUIRE(resume);
+    const int rx = std::stoi(resume->first), ry = std::stoi(resume->second);
+    // The button is drawn where the log says, with its word on it (more than a flat colour).
+    const auto shows_button = [&](const test::Screenshot& s) {
+        std::set<uint32_t> colours;
+        for (int dx = -20; dx <= 20; dx += 2) colours.insert(s.pixel(rx + dx, ry));
+        return colours.size() >= 3;
+    };
+    CHECK(screen_shows(*screen, kArtifacts / "job-bar-interrupted.png", shows_button));
+
+    // Resume: a rescan runs and completes; the bar goes away.
+    const std::size_t before_resume = read_text(log).size();
+    REQUIRE(xdotool(*screen, {"mousemove", resume->first, resume->second, "click", "1"}).exit_code == 0);
+    CHECK(wait_log(log, "job bar: (cancel at \\d+,\\d+|hidden)", 20s, before_resume));
+    endpoints = ipc::read_endpoints_file(ipc::endpoints_file(runtime));
+    REQUIRE(endpoints);
+    zmq::context_t context;
+    ipc::Client client(context, ipc::ClientOptions{endpoints->commands, "", 2000ms, 1});
+    std::optional<ipc::JobProgress> rescan;
+    for (int i = 0; i < 1200 && !rescan; ++i) {
+        if (auto jobs = client.call(ipc::ListJobs{})) {
+            for (const auto& j : jobs->jobs) {
+                if (j.progress.kind == ipc::JobKind::scan && j.progress.state == ipc::JobState::completed) rescan = j.progress;
+            }
+        }
+        if (!rescan) std::this_thread::sleep_for(100ms);
+    }
+    INFO("status log:\n" << read_text(log));
+    REQUIRE(rescan);
+    CHECK(rescan->total == 600);
+    CHECK(rescan->done == 600);
+    CHECK(library_photos(runtime) == 4);
+    CHECK(wait_log(log, "job bar: hidden", 20s, before_resume));
+    test::take_screenshot(*screen, kArtifacts / "job-bar-resumed.png");
+
+    app.send_signal(SIGTERM);
+    const auto closed = app.wait(20s);
+    CHECK_FALSE(closed.timed_out);
+    CHECK(closed.exit_code == 0);
+}
+
+TEST_CASE("an engine hung (SIGSTOP) and replaced: the cells that came into view meanwhile get their thumbnails without a scroll", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen || test::find_program("xdotool").empty()) {
+        WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    write_distinct_photos(dir / "photos", 72, 640, 480);  // more than one screen of cells
+    const auto log = dir.path() / "status.log";
+    const auto runtime = dir.path() / "runtime";
+    auto started = start_app(dir, *screen);
+    test::ChildProcess& app = *started;
+
+    std::string text;
+    const auto connected = wait_log(log, "engine: Engine connected \\(pid (\\d+)\\)", 60s, 0, &text);
+    INFO("status log:\n" << text << "\napp stderr: " << app.err());
+    REQUIRE(connected);
+    const int pid = std::stoi(*connected);
+    REQUIRE(wait_scan_finished(runtime, 72));
+    REQUIRE(wait_log(log, "photos: 72 photos", 20s));
+    // The first screen painted with its thumbnails.
+    std::pair<int, int> grid{-1, -1};
+    for (int i = 0; i < 400 && !(grid.first > 0 && grid.first == grid.second); ++i) {
+        grid = last_grid_line(log);
+        if (grid.first != grid.second || grid.first <= 0) std::this_thread::sleep_for(50ms);
+    }
+    REQUIRE(grid.first > 0);
+    REQUIRE(grid.first == grid.second);
+    REQUIRE(grid.first < 72);  // the end of the grid is out of view
+
+    // The engine hangs; End brings cells into view that it was never asked for.
+    const std::size_t before = read_text(log).size();
+    REQUIRE(::kill(pid, SIGSTOP) == 0);
+    REQUIRE(focus_window(*screen, "^Lightbox - library$"));
+    REQUIRE(xdotool(*screen, {"key", "End"}).exit_code == 0);
+    const auto down = wait_log(log, "engine: Engine not responding", 10s, before);
+    ::kill(pid, SIGKILL);  // the session kills a hung engine it started; make sure of it
+    REQUIRE(down);
+    test::take_screenshot(*screen, kArtifacts / "main-engine-hung.png");
+    const auto again = wait_log(log, "engine: Engine connected \\(pid (\\d+)\\)", 30s, before);
+    REQUIRE(again);
+    CHECK(std::stoi(*again) != pid);
+    const std::size_t connected_at = read_text(log).find("engine: Engine connected (pid " + *again + ")", before);
+    REQUIRE(connected_at != std::string::npos);
+
+    // No input since End: every cell on the screen gets its thumbnail from the new engine.
+    const auto painted = wait_log(log, "grid: ([1-9]\\d*) cells, \\1 thumbnails", 20s, connected_at);
+    INFO("status log:\n" << read_text(log));
+    REQUIRE(painted);
+    const int cells = std::stoi(*painted);
+    // On the screen: the focus on the last photo, and no cell left grey (its centre shows the picture).
+    const auto no_grey_cell = [cells](const test::Screenshot& s) {
+        const auto corners = cell_corners(s);
+        if (static_cast<int>(corners.size()) != cells || test::count_frames(s, kFocusFrame) != 1) return false;
+        for (const auto& [x, y] : corners) {
+            if (s.pixel(x + 2 + 80, y + 2 + 80) == 0x44474c) return false;  // theme::kPlaceholder, medium cells (160)
+        }
+        return true;
+    };
+    CHECK(screen_shows(*screen, kArtifacts / "main-engine-replaced.png", no_grey_cell, 20s));
+
+    app.send_signal(SIGTERM);
+    const auto closed = app.wait(20s);
+    CHECK_FALSE(closed.timed_out);
+    CHECK(closed.exit_code == 0);
+}
+
+TEST_CASE("full screen shows the page alone, Esc leaves full screen first, then closes the photo", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen || test::find_program("xdotool").empty()) {
+        WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    const auto log = dir.path() / "status.log";
+    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--gallery", "main"}, app_env(dir, *screen));
+    std::string text;
+    const bool shown = wait_log(log, "grid: \\d+ cells", 20s, 0, &text).has_value();
+    INFO("status log:\n" << text << "\napp stderr: " << app.err());
+    REQUIRE(shown);
+    // The filter panel's search box (white) is where the full screen page has the grid or photo.
+    const auto panel_shown = [](const test::Screenshot& s) { return s.pixel(200, 130) == 0xffffff; };
+    REQUIRE(screen_shows(*screen, kArtifacts / "full-screen-before.png", panel_shown));
+
+    const auto key = [&](const char* name) {
+        REQUIRE(focus_window(*screen, "^Lightbox - library$"));
+        REQUIRE(xdotool(*screen, {"key", name}).exit_code == 0);
+    };
+    std::size_t from = read_text(log).size();
+    key("Return");
+    REQUIRE(wait_log(log, "view: photo", 10s, from));
+    from = read_text(log).size();
+    key("F11");
+    REQUIRE(wait_log(log, "full screen: on", 10s, from));
+    CHECK(screen_shows(*screen, kArtifacts / "full-screen-photo.png",
+                       [&](const test::Screenshot& s) { return !panel_shown(s) && test::count_frames(s, kCellFrame) == 0; }));
+    // Esc: out of full screen, the photo still open; Esc again: back to the grid.
+    from = read_text(log).size();
+    key("Escape");
+    REQUIRE(wait_log(log, "full screen: off", 10s, from));
+    CHECK(screen_shows(*screen, kArtifacts / "full-screen-left.png", panel_shown));
+    CHECK(read_text(log).find("view: grid", from) == std::string::npos);
+    key("Escape");
+    CHECK(wait_log(log, "view: grid", 10s, from));
+    app.send_signal(SIGTERM);
+    CHECK(app.wait(10s).exit_code != -1);
+}
+
+TEST_CASE("Esc in the search box empties it and shows every photo", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen || test::find_program("xdotool").empty()) {
+        WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    const auto log = dir.path() / "status.log";
+    // The fixture's query is "beach year:2019"; no engine: the Query the box sends is printed.
+    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--gallery", "main"}, app_env(dir, *screen));
+    std::string text;
+    const bool shown = wait_log(log, "grid: \\d+ cells", 20s, 0, &text).has_value();
+    INFO("status log:\n" << text << "\napp stderr: " << app.err());
+    REQUIRE(shown);
+    const std::size_t from = read_text(log).size();
+    REQUIRE(click_at(*screen, 100, 130).exit_code == 0);  // into the search box
+    REQUIRE(xdotool(*screen, {"key", "Escape"}).exit_code == 0);
+    CHECK(wait_log(log, "query: \\n", 10s, from));
+    CHECK(app.wait_for_stderr("gallery: sends Query \"\"", 10s));
+    test::take_screenshot(*screen, kArtifacts / "search-emptied.png");
+    app.send_signal(SIGTERM);
+    CHECK(app.wait(10s).exit_code != -1);
+}

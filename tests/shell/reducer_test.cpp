@@ -276,6 +276,172 @@ TEST_CASE("engine down and up: status follows, nothing is sent while down, every
     CHECK_FALSE(s.refresh_in_flight);
 }
 
+TEST_CASE("a scan of an engine killed mid-scan shows as interrupted once the new engine answers, and Resume rescans and it goes", "[shell]") {
+    State s = with_results(10);
+    s.outbox.clear();
+    // Job 1 of the first engine, 158 of 1468 done, when the engine is killed.
+    ipc::JobProgress p{1, ipc::JobState::running, 158, 1468, 0, "/photos/a.jpg", 20.0, 60.0, 40};
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::JobProgressEvent{p}}});
+    REQUIRE(running_jobs(s, ipc::JobKind::scan).size() == 1);
+    s = reduce(std::move(s), EngineStatusChanged{EngineStatus::not_responding, "no heartbeat for 3 s"});
+    s = reduce(std::move(s), ResumeInterruptedScans{});  // nothing to resume yet, and no engine
+    s = reduce(std::move(s), EngineStatusChanged{EngineStatus::restarting, ""});
+    s.outbox.clear();
+
+    // The new engine: the dead engine's job is forgotten at once (its id is the new engine's to give).
+    s = reduce(std::move(s), EngineConnected{"0.1.0", 456});
+    CHECK(s.jobs.empty());
+    CHECK(running_jobs(s).empty());
+    auto list = commands_of<ipc::ListJobs>(s);
+    REQUIRE(list.size() == 1);
+    s.outbox.clear();
+    // Its ListJobs: the scan as interrupted, under an id of its own (1 again), at an earlier sequence.
+    ipc::JobSnapshot interrupted;
+    interrupted.progress = ipc::JobProgress{1, ipc::JobState::interrupted, 158, 158, 0, "/photos", 0.0, 0.0, 0};
+    interrupted.error = ipc::make_error(ipc::Status::internal, "job", "interrupted", "the engine stopped while this scan ran");
+    s = reduce(std::move(s), ReplyArrived{list[0].request, 0, ipc::Reply{ipc::JobList{{interrupted}}}});
+    CHECK(running_jobs(s).empty());  // the bar no longer shows it running
+    REQUIRE(interrupted_scans(s).size() == 1);
+    CHECK(interrupted_scans(s).front()->progress.done == 158);
+    CHECK(commands_of<ipc::LibraryInfo>(s).size() == 1);  // it ended: what it did is read again
+
+    // Resume: one Rescan, the button waits for its answer.
+    s.outbox.clear();
+    s = reduce(std::move(s), ResumeInterruptedScans{});
+    auto rescans = commands_of<ipc::Rescan>(s);
+    REQUIRE(rescans.size() == 1);
+    CHECK(s.resume_sent);
+    s = reduce(std::move(s), ResumeInterruptedScans{});
+    CHECK(commands_of<ipc::Rescan>(s).size() == 1);  // not twice
+    // Refused (the folders are gone): the error shows and Resume can be clicked again.
+    s = reduce(std::move(s), ReplyArrived{rescans[0].request, 0,
+                                          ipc::unexpected(ipc::make_error(ipc::Status::not_found, "catalog", "folders_missing", "none of the library's 1 folders exists now (first: /photos)"))});
+    CHECK_FALSE(s.resume_sent);
+    CHECK(s.last_error.find("folders_missing") == std::string::npos);
+    CHECK(s.last_error.find("none of the library") != std::string::npos);
+    REQUIRE(interrupted_scans(s).size() == 1);
+    s.outbox.clear();
+    s = reduce(std::move(s), ResumeInterruptedScans{});
+    rescans = commands_of<ipc::Rescan>(s);
+    REQUIRE(rescans.size() == 1);
+    // Started: the rescan takes the interrupted scan's place in the bar, until it completes.
+    s = reduce(std::move(s), ReplyArrived{rescans[0].request, 0, ipc::Reply{ipc::ScanStarted{2}}});
+    CHECK_FALSE(s.resume_sent);
+    CHECK(interrupted_scans(s).empty());
+    CHECK(running_jobs(s, ipc::JobKind::scan).size() == 1);
+    ipc::JobProgress done{2, ipc::JobState::completed, 1468, 1468, 0, "", 0.0, 0.0, 30};
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::JobProgressEvent{done}}});
+    CHECK(running_jobs(s).empty());
+    CHECK(interrupted_scans(s).empty());
+}
+
+TEST_CASE("full screen is state the views render: on and off, the open photo kept", "[shell]") {
+    State s = with_results(10);
+    s = reduce(std::move(s), FocusIndex{2});
+    s = reduce(std::move(s), OpenFocused{});
+    REQUIRE(s.open_photo);
+    s.outbox.clear();
+    s = reduce(std::move(s), SetFullScreen{true});
+    CHECK(s.full_screen);
+    CHECK(s.open_photo);
+    CHECK(s.outbox.empty());  // nothing for the engine
+    s = reduce(std::move(s), SetFullScreen{false});  // Esc leaves full screen first ...
+    CHECK_FALSE(s.full_screen);
+    CHECK(s.open_photo);                             // ... the photo stays open
+}
+
+TEST_CASE("the status bar's count makes sense during a scan, and an empty grid says why", "[shell]") {
+    State s = connected_state();
+    CHECK(photo_count_line(s).empty());        // nothing answered yet
+    CHECK_FALSE(empty_results_message(s));
+    s = reduce(std::move(s), QueryEdited{""});
+    auto queries = commands_of<ipc::Query>(s);
+    REQUIRE(queries.size() == 1);
+    s = reduce(std::move(s), query_reply(queries[0], 0));
+    REQUIRE(empty_results_message(s));
+    CHECK(empty_results_message(s)->find("No photos yet. Add a folder") == 0);
+    ipc::LibraryInfoReply library;
+    library.photos = 0;
+    s = reduce(std::move(s), ReplyArrived{ipc::LibraryInfo{}, 0, ipc::Reply{library}});
+
+    // A first scan: photos arrive, the library's count (read at the scan's end) is still 0.
+    ipc::JobProgress p{1, ipc::JobState::running, 0, 300, 0, "", 0.0, std::nullopt, 1};
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::JobProgressEvent{p}}});
+    CHECK(empty_results_message(s)->find("the scan has just started") != std::string::npos);
+    s.outbox.clear();
+    p.done = 22;
+    p.sequence = 2;
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::JobProgressEvent{p}}});
+    queries = commands_of<ipc::Query>(s);
+    REQUIRE(queries.size() == 1);
+    s = reduce(std::move(s), query_reply(queries[0], 22));
+    CHECK(photo_count_line(s) == "22 photos");  // not "22 photos of 0"
+    CHECK_FALSE(empty_results_message(s));
+
+    // A search during the scan: how many match so far; nothing matched says so with the query.
+    s.outbox.clear();
+    s = reduce(std::move(s), QueryEdited{"tag:beach"});
+    queries = commands_of<ipc::Query>(s);
+    REQUIRE(queries.size() == 1);
+    s = reduce(std::move(s), query_reply(queries[0], 1));
+    CHECK(photo_count_line(s) == "1 photo matches so far");
+    s.outbox.clear();
+    s = reduce(std::move(s), QueryEdited{"tag:zebra"});
+    queries = commands_of<ipc::Query>(s);
+    s = reduce(std::move(s), query_reply(queries[0], 0));
+    CHECK(*empty_results_message(s) == "Nothing matched \xe2\x80\x9ctag:zebra\xe2\x80\x9d yet: the scan goes on");
+
+    // The scan ends and the library is read again: "N of M".
+    p.state = ipc::JobState::completed;
+    p.done = 300;
+    p.sequence = 3;
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::JobProgressEvent{p}}});
+    library.photos = 300;
+    s = reduce(std::move(s), ReplyArrived{ipc::LibraryInfo{}, 0, ipc::Reply{library}});
+    CHECK(*empty_results_message(s) == "Nothing matched \xe2\x80\x9ctag:zebra\xe2\x80\x9d. Empty the search to see every photo.");
+    s.outbox.clear();
+    s = reduce(std::move(s), QueryEdited{"tag:beach"});
+    queries = commands_of<ipc::Query>(s);
+    s = reduce(std::move(s), query_reply(queries[0], 40));
+    CHECK(photo_count_line(s) == "40 of 300 photos");
+}
+
+TEST_CASE("photos a scan adds before the focused and the open one do not move the focus to another photo", "[shell]") {
+    State s = with_results(10);
+    s = reduce(std::move(s), FocusIndex{4});
+    s = reduce(std::move(s), OpenFocused{});
+    REQUIRE(s.open_photo);
+    CHECK(s.open_photo->id == "id4");
+    s.outbox.clear();
+    ipc::JobProgress p{1, ipc::JobState::running, 12, 300, 0, "", 0.0, std::nullopt, 1};
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::JobProgressEvent{p}}});
+    auto queries = commands_of<ipc::Query>(s);
+    REQUIRE(queries.size() == 1);
+    // Two photos taken earlier came in first: every photo moved two places on.
+    ipc::QueryReply r;
+    r.total = 12;
+    r.photos = {photo(100), photo(101)};
+    for (uint64_t i = 0; i < 10; ++i) r.photos.push_back(photo(i));
+    s = reduce(std::move(s), ReplyArrived{queries[0].request, queries[0].tag, ipc::Reply{r}});
+    REQUIRE(s.focused);
+    CHECK(*s.focused == 6);
+    CHECK(focused_photo(s)->id == "id4");
+    CHECK(s.open_photo->index == 6);
+    s = reduce(std::move(s), StepPhoto{+1});
+    CHECK(s.open_photo->id == "id5");  // the next photo is the one after it, as shown
+}
+
+TEST_CASE("a camera's make is said once when its model starts with it, and the query term keeps the engine's value", "[shell]") {
+    CHECK(camera_label("Canon Canon EOS 7D") == "Canon EOS 7D");
+    CHECK(camera_label("Canon Canon") == "Canon");
+    CHECK(camera_label("SONY ILCE-7M3") == "SONY ILCE-7M3");
+    CHECK(camera_label("Apple iPhone 12") == "Apple iPhone 12");
+    CHECK(camera_label("Canonical Canon X") == "Canonical Canon X");
+    CHECK(camera_label("Canon CanonX 1") == "Canon CanonX 1");  // a whole word only
+    CHECK(camera_label("") == "");
+    CHECK(facet_term(FacetKind::camera, "Canon Canon EOS 7D") == "camera:\"Canon Canon EOS 7D\"");
+}
+
 TEST_CASE("facets add terms to the query once", "[shell]") {
     CHECK(with_facet("", FacetKind::tag, "beach") == "tag:beach");
     CHECK(with_facet("sea ", FacetKind::tag, "black and white") == "sea tag:\"black and white\"");

@@ -63,3 +63,16 @@ TEST_CASE("a pending thumbnail waits for thumb/ready, then goes first if still w
     q.requeue_pending();  // a new engine will not send the old one's events
     CHECK(q.next()->photo_id == "k");
 }
+
+TEST_CASE("a thumbnail asked for and not answered in time is asked again first, if still wanted", "[shell]") {
+    ThumbnailQueue q;
+    q.set_wanted({{"a", 256}, {"b", 256}});
+    auto a = *q.next();
+    q.retry(a);  // the engine did not answer
+    CHECK(q.next()->photo_id == "a");
+    CHECK(q.next()->photo_id == "b");
+    q.set_wanted({{"c", 256}});
+    q.retry(a);  // scrolled away meanwhile: not asked again
+    CHECK(q.next()->photo_id == "c");
+    CHECK_FALSE(q.next());
+}
