@@ -11,6 +11,7 @@
 #include "exif_reader.hpp"
 
 #include "heif_items.hpp"
+#include "maker_note.hpp"
 #include "summary.hpp"
 
 #include <exiv2/bmffimage.hpp>
@@ -223,12 +224,14 @@ void emit(const Summary& s, lbx::sdk::MetadataSink& sink) {
 }
 
 // Reports what Exiv2 read: raw entries (when asked for) and the summary. Everything is read before
-// anything is reported: a failure leaves the sink untouched.
-lbx::sdk::Status report(const Parsed& parsed, const std::string& what, std::size_t size, bool raw_entries,
+// anything is reported: a failure leaves the sink untouched. A maker note Exiv2 left as bytes is
+// decoded again first (maker_note.hpp), so its lens and ISO reach the summary and its tags the entries.
+lbx::sdk::Status report(Parsed& parsed, const std::string& what, std::size_t size, bool raw_entries,
                         std::size_t max_value_length, lbx::sdk::MetadataSink& sink) {
     Entries entries;
     Summary summary;
     lbx::sdk::Status status = guarded(what, size, [&] {
+        decode_stray_maker_note(parsed.exif);
         if (raw_entries) {
             collect_exif(parsed.exif, max_value_length, entries);
             collect_iptc(parsed.iptc, max_value_length, entries);
