@@ -215,6 +215,38 @@ TEST_CASE("exif reads every summary field and raw entries of a JPEG", "[exif]") 
     CHECK(entry(m, "Xmp.dc.subject") == "holiday, beach");
 }
 
+TEST_CASE("exif reports how people read the values: Exiv2's interpreted printing", "[exif]") {
+    ExifSpec spec = full_spec();
+    spec.exposure_time = 1.0 / 125;
+    spec.f_number = 11;
+    spec.focal_length = 70;
+    spec.iso = 100;
+    std::vector<uint8_t> bytes = lbx::sample::with_exif(jpeg(64, 48), spec);
+    bytes = edited(bytes, [](Exiv2::ExifData& exif, Exiv2::XmpData&) { exif["Exif.Photo.Flash"] = uint16_t{1}; });
+    Metadata m = read_ok(bytes, "jpeg");
+    const auto printed = [&](const std::string& key) {
+        auto it = m.printed.find(key);
+        return it == m.printed.end() ? std::string("<none>") : it->second;
+    };
+    // Raw values stay as they are; the printed ones are what exiftool shows.
+    CHECK(entry(m, "Exif.Photo.FNumber") == "11/1");
+    CHECK(printed("Exif.Photo.FNumber") == "F11");
+    CHECK(entry(m, "Exif.Photo.ExposureTime") == "1/125");
+    CHECK(printed("Exif.Photo.ExposureTime") == "1/125 s");
+    CHECK(printed("Exif.Photo.FocalLength") == "70.0 mm");
+    CHECK(entry(m, "Exif.Photo.Flash") == "1");
+    CHECK(printed("Exif.Photo.Flash") == "Fired");
+    CHECK(printed("Exif.GPSInfo.GPSLatitudeRef") == "North");
+    // Nothing said twice: a value that prints as itself has no printed value.
+    CHECK(printed("Exif.Image.Make") == "<none>");
+    CHECK(printed("Exif.Photo.ISOSpeedRatings") == "<none>");
+    // The summary, from the same file.
+    CHECK(m.get_number(LBX_FIELD_EXPOSURE_TIME) == 1.0 / 125);
+    CHECK(m.get_number(LBX_FIELD_F_NUMBER) == 11);
+    CHECK(m.get_number(LBX_FIELD_ISO) == 100);
+    CHECK(m.get_number(LBX_FIELD_FOCAL_LENGTH) == 70);
+}
+
 TEST_CASE("exif decodes a maker note that Exiv2 left as bytes, and Kodak's ISO", "[exif]") {
     // A Canon note (an IFD: LensModel as text, offsets from the TIFF's start) kept little-endian inside
     // big-endian Exif, as an editor that rewrote the Exif leaves it: Exiv2 alone reads it in the Exif's
