@@ -117,6 +117,7 @@ MainFrame::MainFrame(Store& store)
         status_->log("grid: " + std::to_string(cells) + " cells, " + std::to_string(thumbnails) + " thumbnails");
     };
     people_->set_on_painted([this](const std::string& line) { status_->log(line); });
+    photo_->set_on_summary([this](const std::string& line) { status_->log(line); });
 
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { add_folder(); }, wxID_OPEN);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(RescanRequested{}); }, id_rescan);
