@@ -161,7 +161,7 @@ struct Catalog::WriteStatements {
             "model = ?8, lens = ?9, iso = ?10, f_number = ?11, exposure_time = ?12, focal_length = ?13, gps_lat = ?14, "
             "gps_lon = ?15, updated_at = ?16",
             "DELETE FROM metadata WHERE hash = ?1",
-            "INSERT OR REPLACE INTO metadata(hash, key, value) VALUES (?1, ?2, ?3)",
+            "INSERT OR REPLACE INTO metadata(hash, key, value, printed) VALUES (?1, ?2, ?3, ?4)",
             "DELETE FROM auto_tags WHERE hash = ?1 AND source = ?2",
             "INSERT OR REPLACE INTO auto_tags(hash, name, category, source, confidence) VALUES (?1, ?2, ?3, ?4, ?5)",
             "INSERT OR REPLACE INTO thumbnails(hash, size, width, height, path, bytes, last_used) "
@@ -262,7 +262,10 @@ Expected<void> Catalog::write_photo(const PhotoResult& r, int64_t now) {
                          number_or_null(m.get_number(LBX_FIELD_FOCAL_LENGTH)), number_or_null(m.get_number(LBX_FIELD_GPS_LAT)),
                          number_or_null(m.get_number(LBX_FIELD_GPS_LON)), now}));
     LBX_TRY(w.clear_metadata.run({r.hash}));
-    for (const auto& [key, value] : m.entries) LBX_TRY(w.add_metadata.run({r.hash, key, value}));
+    for (const auto& [key, value] : m.entries) {
+        const auto printed = m.printed.find(key);
+        LBX_TRY(w.add_metadata.run({r.hash, key, value, printed == m.printed.end() ? std::string() : printed->second}));
+    }
     return {};
 }
 
@@ -455,7 +458,9 @@ Expected<std::optional<PhotoDetails>> Catalog::photo(const std::string& hash) {
     LBX_TRY(flush());
     PhotoDetails d;
     {
-        auto stmt = db_->prepare("SELECT format, file_size, width, height FROM photos WHERE hash = ?1");
+        auto stmt = db_->prepare(
+            "SELECT format, file_size, width, height, taken_at, make, model, lens, iso, f_number, exposure_time, focal_length, "
+            "gps_lat, gps_lon FROM photos WHERE hash = ?1");
         if (!stmt) return unexpected(stmt.error());
         stmt->bind({hash});
         auto row = stmt->step();
@@ -466,6 +471,14 @@ Expected<std::optional<PhotoDetails>> Catalog::photo(const std::string& hash) {
         d.file_size = static_cast<uint64_t>(stmt->column_int(1));
         d.width = static_cast<uint32_t>(stmt->column_int(2));
         d.height = static_cast<uint32_t>(stmt->column_int(3));
+        // The metadata stage's summary, as scanned (LBX_FIELD_* names; NULL columns were not in the file).
+        const char* texts[] = {LBX_FIELD_TAKEN_AT, LBX_FIELD_MAKE, LBX_FIELD_MODEL, LBX_FIELD_LENS};
+        for (int i = 0; i < 4; ++i)
+            if (!stmt->column_is_null(4 + i)) d.summary_text[texts[i]] = stmt->column_text(4 + i);
+        const char* numbers[] = {LBX_FIELD_ISO, LBX_FIELD_F_NUMBER, LBX_FIELD_EXPOSURE_TIME, LBX_FIELD_FOCAL_LENGTH,
+                                 LBX_FIELD_GPS_LAT, LBX_FIELD_GPS_LON};
+        for (int i = 0; i < 6; ++i)
+            if (!stmt->column_is_null(8 + i)) d.summary_numbers[numbers[i]] = stmt->column_double(8 + i);
     }
     {  // a live path first; else the one seen last (where the photo was when its drive went away)
         auto stmt = db_->prepare(
@@ -478,14 +491,14 @@ Expected<std::optional<PhotoDetails>> Catalog::photo(const std::string& hash) {
         d.status = *row && stmt->column_text(1) == ipc::file_state::kOk ? ipc::file_state::kOk : ipc::file_state::kMissing;
     }
     {
-        auto stmt = db_->prepare("SELECT key, value FROM metadata WHERE hash = ?1 ORDER BY key");
+        auto stmt = db_->prepare("SELECT key, value, printed FROM metadata WHERE hash = ?1 ORDER BY key");
         if (!stmt) return unexpected(stmt.error());
         stmt->bind({hash});
         for (;;) {
             auto row = stmt->step();
             if (!row) return unexpected(row.error());
             if (!*row) break;
-            d.metadata.emplace_back(stmt->column_text(0), stmt->column_text(1));
+            d.metadata.push_back({stmt->column_text(0), stmt->column_text(1), stmt->column_text(2)});
         }
     }
     {

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,13 @@ struct FailureRecord {
 };
 
 // Everything the catalog knows about one photo (the shell's detail view).
+// A metadata entry as stored: the raw value and how people read it (empty when the stage gave none).
+struct StoredEntry {
+    std::string key;
+    std::string value;
+    std::string printed;
+};
+
 struct PhotoDetails {
     std::string hash;
     std::string path;    // one live path, or the last known one when every file of the photo is missing
@@ -53,7 +61,9 @@ struct PhotoDetails {
     std::string status;  // "ok" (some file of it is live) or "missing"
     uint64_t file_size = 0;
     uint32_t width = 0, height = 0;
-    std::vector<std::pair<std::string, std::string>> metadata;  // by key
+    std::vector<StoredEntry> metadata;                           // by key
+    std::map<std::string, std::string> summary_text;            // LBX_FIELD_* -> value: taken_at, make, model, lens
+    std::map<std::string, double> summary_numbers;              // iso, f_number, exposure_time, focal_length, gps_lat, gps_lon
     std::vector<Tag> auto_tags;                                 // with the plugin that made each (source)
     std::vector<std::string> user_tags;
     std::vector<StoredThumbnail> thumbnails;                    // by size

@@ -1,5 +1,8 @@
 #include "catalog/catalog_query.hpp"
 
+#include "catalog/text_match.hpp"
+#include "catalog/word_matches.hpp"
+
 #include <lightbox/ipc/error_codes.hpp>
 
 #include <nlohmann/json.hpp>
@@ -25,20 +28,17 @@ void add(std::vector<SqlValue>& params, Values&&... values) {
     (params.emplace_back(std::forward<Values>(values)), ...);
 }
 
-std::string like_escaped(const std::string& v) {
-    std::string out;
-    for (char c : v) {
-        if (c == '%' || c == '_' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out;
-}
-
 // A membership test rather than a correlated EXISTS: SQLite reads the tag's photos once from the NOCASE
 // name indexes and, for a plain tag query, drives the whole query from them instead of visiting every file.
 constexpr const char* kAnyTag =
     "f.hash IN (SELECT hash FROM auto_tags WHERE name = ? COLLATE NOCASE UNION ALL "
     "SELECT hash FROM user_tags WHERE name = ? COLLATE NOCASE)";
+// Text fields compared by containment (LIKE, escaped by contains_pattern), each with one parameter.
+const std::string kCameraLike = std::string(kCameraText) + " LIKE ? ESCAPE '\\'";
+constexpr const char* kLensLike = "p.lens LIKE ? ESCAPE '\\'";
+const std::string kPlaceLike = std::string("EXISTS (SELECT 1 FROM auto_tags t WHERE t.hash = f.hash AND t.category IN ") +
+                               kPlaceCategories + " AND t.name LIKE ? ESCAPE '\\')";
+constexpr const char* kPathLike = "f.path LIKE ? ESCAPE '\\'";
 // The photos of the persons of a name (several persons may share one), by the persons_name index.
 constexpr const char* kPersonNamed =
     "f.hash IN (SELECT a.hash FROM persons n JOIN face_persons a ON a.person_id = n.id WHERE n.name = ? COLLATE NOCASE)";
@@ -77,9 +77,12 @@ void term_sql(const Term& t, SqlCondition& out) {
     auto& p = out.params;
     switch (t.field) {
         case Field::word: {
-            // A word: a tag (auto or user), a place, a person's name, or part of the file's path.
-            out.sql += std::string("(") + kAnyTag + " OR " + kPersonNamed + " OR f.path LIKE ? ESCAPE '\\')";
-            add(p, t.value, t.value, t.value, "%" + like_escaped(t.value) + "%");
+            // A word: a tag, label or group (auto or user tag, the whole name), a person's name, or part of
+            // the camera, the lens, a place or the path. word_matches.cpp says which, with the same tests.
+            const std::string like = contains_pattern(t.value);
+            out.sql += std::string("(") + kAnyTag + " OR " + kPersonNamed + " OR " + kCameraLike + " OR " + kLensLike + " OR " +
+                       kPlaceLike + " OR " + kPathLike + ")";
+            add(p, t.value, t.value, t.value, like, like, like, like);
             return;
         }
         case Field::tag:
@@ -87,21 +90,20 @@ void term_sql(const Term& t, SqlCondition& out) {
             add(p, t.value, t.value);
             return;
         case Field::camera:
-            out.sql += "(coalesce(p.make, '') || ' ' || coalesce(p.model, '')) LIKE ? ESCAPE '\\'";
-            add(p, "%" + like_escaped(t.value) + "%");
+            out.sql += kCameraLike;
+            add(p, contains_pattern(t.value));
             return;
         case Field::lens:
-            out.sql += "p.lens LIKE ? ESCAPE '\\'";
-            add(p, "%" + like_escaped(t.value) + "%");
+            out.sql += kLensLike;
+            add(p, contains_pattern(t.value));
             return;
         case Field::place:
-            out.sql += "EXISTS (SELECT 1 FROM auto_tags t WHERE t.hash = f.hash AND t.category IN ('place', 'country') "
-                       "AND t.name LIKE ? ESCAPE '\\')";
-            add(p, "%" + like_escaped(t.value) + "%");
+            out.sql += kPlaceLike;
+            add(p, contains_pattern(t.value));
             return;
         case Field::path:
-            out.sql += "f.path LIKE ? ESCAPE '\\'";
-            add(p, "%" + like_escaped(t.value) + "%");
+            out.sql += kPathLike;
+            add(p, contains_pattern(t.value));
             return;
         case Field::year:
         case Field::date: {
@@ -268,7 +270,7 @@ Expected<std::vector<PhotoRow>> first_page(Catalog& catalog, const std::string& 
         if (!*row) return rows;
         rows.push_back(PhotoRow{stmt->column_text(0), stmt->column_text(1), stmt->column_text(2),
                                 static_cast<uint32_t>(stmt->column_int(3)), static_cast<uint32_t>(stmt->column_int(4)),
-                                stmt->column_text(5), stmt->column_text(6), stmt->column_text(7)});
+                                stmt->column_text(5), stmt->column_text(6), stmt->column_text(7), ""});
     }
 }
 
@@ -277,9 +279,38 @@ bool is_listed(Catalog& catalog, const std::string& query, const ChangeStamp& st
     return last.stamp == stamp && last.query == query;
 }
 
+// Says in each row where the query's plain words matched it (PhotoRow::matched).
+Expected<void> describe_matches(Catalog& catalog, const std::string& query, std::vector<PhotoRow>& rows) {
+    auto parsed = parse_query(query);
+    auto* root = std::get_if<std::optional<QueryNodePtr>>(&parsed);
+    if (root == nullptr || !*root) return {};
+    const std::vector<std::string> words = plain_words(***root);
+    if (words.empty()) return {};
+    std::vector<std::string> hashes;
+    for (const PhotoRow& row : rows)
+        if (!row.hash.empty()) hashes.push_back(row.hash);
+    auto described = describe_word_matches(catalog.database(), words, hashes);
+    if (!described) return unexpected(described.error());
+    for (PhotoRow& row : rows) {
+        if (auto it = described->find(row.hash); it != described->end()) row.matched = it->second;
+    }
+    return {};
+}
+
+Expected<std::vector<PhotoRow>> page_of(Catalog& catalog, const std::string& query, const QueryOptions& options);
+
 }  // namespace
 
 Expected<std::vector<PhotoRow>> run_query(Catalog& catalog, const std::string& query, const QueryOptions& options) {
+    auto rows = page_of(catalog, query, options);
+    if (!rows) return rows;
+    if (auto ok = describe_matches(catalog, query, *rows); !ok) return unexpected(ok.error());
+    return rows;
+}
+
+namespace {
+
+Expected<std::vector<PhotoRow>> page_of(Catalog& catalog, const std::string& query, const QueryOptions& options) {
     if (auto ok = catalog.flush(); !ok) return unexpected(ok.error());
     auto stamp = change_stamp(catalog.database());
     if (!stamp) return unexpected(stamp.error());
@@ -320,7 +351,7 @@ Expected<std::vector<PhotoRow>> run_query(Catalog& catalog, const std::string& q
     rows.reserve(end - begin);
     for (std::size_t i = begin; i < end; ++i) {
         const MatchList::Match& m = matches[i];
-        PhotoRow row{m.hash, m.path, "", 0, 0, "", "", m.status};
+        PhotoRow row{m.hash, m.path, "", 0, 0, "", "", m.status, ""};
         if (auto found = columns.find(m.hash); found != columns.end()) {
             row.format = found->second.format;
             row.width = found->second.width;
@@ -332,6 +363,8 @@ Expected<std::vector<PhotoRow>> run_query(Catalog& catalog, const std::string& q
     }
     return rows;
 }
+
+}  // namespace
 
 Expected<int64_t> count_query(Catalog& catalog, const std::string& query) {
     if (auto ok = catalog.flush(); !ok) return unexpected(ok.error());

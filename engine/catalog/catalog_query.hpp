@@ -30,6 +30,7 @@ struct PhotoRow {
     std::string taken_at;
     std::string camera;  // "make model"
     std::string status;  // "ok" or "failed"
+    std::string matched;  // where the query's plain words matched: "camera: Apple iPhone 8; path: /p/a.jpg" (word_matches.hpp)
 };
 
 // Errors: a query error (status bad_request; code "bad_query", the message from describe()) or SQLite's.

@@ -225,7 +225,15 @@ CREATE TABLE face_persons (
 CREATE INDEX face_persons_person ON face_persons(person_id, hash);
 )sql";
 
-constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6};
+// Version 7: how people read a metadata value (plugin API 1.3: "F2.8" for "14/5", "Fired" for "1"), for
+// the photo view's table. Empty when the stage gave none (rows from before: a rescan that reads the file
+// again fills it).
+constexpr std::string_view kVersion7 = R"sql(
+ALTER TABLE metadata ADD COLUMN printed TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4,
+                                                                  kVersion5, kVersion6, kVersion7};
 
 }  // namespace
 

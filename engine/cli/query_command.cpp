@@ -64,11 +64,13 @@ int query_command(const QueryCommandOptions& options) {
                 j["height"] = r.height;
                 if (!r.taken_at.empty()) j["taken_at"] = r.taken_at;
                 if (!r.camera.empty()) j["camera"] = r.camera;
+                if (!r.matched.empty()) j["matched"] = r.matched;
             }
             std::cout << json_line(j) << '\n';
         } else {
-            std::printf("%s  %s  %s\n", r.path.c_str(), r.taken_at.empty() ? "-" : r.taken_at.c_str(),
-                        r.camera.empty() ? "-" : r.camera.c_str());
+            std::printf("%s  %s  %s%s%s\n", r.path.c_str(), r.taken_at.empty() ? "-" : r.taken_at.c_str(),
+                        r.camera.empty() ? "-" : r.camera.c_str(), r.matched.empty() ? "" : "  matched ",
+                        r.matched.c_str());
         }
     }
     if (options.facets) {

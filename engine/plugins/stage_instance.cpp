@@ -181,6 +181,14 @@ void meta_add_entry(void* host, const char* key, const char* value) noexcept {
     }
 }
 
+void meta_set_printed(void* host, const char* key, const char* printed) noexcept {
+    if (key == nullptr || printed == nullptr) return;
+    try {
+        static_cast<Metadata*>(host)->printed[key] = printed;
+    } catch (...) {
+    }
+}
+
 void meta_set_text(void* host, const char* field, const char* value) noexcept {
     if (field == nullptr || value == nullptr) return;
     try {
@@ -470,7 +478,7 @@ Expected<void> StageInstance::read_metadata(const Source& source, Metadata& meta
     const ServicesHost services_host{stage_, &context};
     const lbx_host_services services = make_services(services_host);
     lbx_metadata_sink sink{sizeof(lbx_metadata_sink), &metadata, &meta_add_entry, &meta_set_text, &meta_set_number,
-                           &services};
+                           &services, &meta_set_printed};
     lbx_source src = make_source(source);
     lbx_error error = empty_error();
     lbx_status s = stage_->desc->read_metadata(instance_, &src, &sink, &error);
@@ -494,7 +502,7 @@ Expected<void> StageInstance::read_metadata_block(const Source& source, const Me
     const ServicesHost services_host{stage_, &context};
     const lbx_host_services services = make_services(services_host);
     lbx_metadata_sink sink{sizeof(lbx_metadata_sink), &metadata, &meta_add_entry, &meta_set_text, &meta_set_number,
-                           &services};
+                           &services, &meta_set_printed};
     const lbx_metadata_block b{sizeof(lbx_metadata_block), block.kind.c_str(), block.data.data(), block.data.size()};
     lbx_error error = empty_error();
     lbx_status s = stage_->desc->read_metadata_block(instance_, &b, &sink, &error);

@@ -37,8 +37,11 @@ const std::string* Metadata::get_entry(const std::string& key) const {
 void Metadata::fill_missing_from(const Metadata& other) {
     std::set<std::string> present;  // keys held before: a key repeated in `other` keeps all its values
     for (const auto& entry : entries) present.insert(entry.first);
-    for (const auto& [key, value] : other.entries)
-        if (!present.contains(key)) entries.emplace_back(key, value);
+    for (const auto& [key, value] : other.entries) {
+        if (present.contains(key)) continue;
+        entries.emplace_back(key, value);
+        if (auto it = other.printed.find(key); it != other.printed.end()) printed.insert(*it);
+    }
     text.insert(other.text.begin(), other.text.end());  // insert keeps existing keys
     numbers.insert(other.numbers.begin(), other.numbers.end());
 }

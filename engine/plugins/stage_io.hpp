@@ -40,9 +40,10 @@ struct Image {
     lbx_image view() const;
 };
 
-// Raw key/values in the order the stage reported them, and the normalized summary.
+// Raw key/values in the order the stage reported them, how people read them, and the normalized summary.
 struct Metadata {
     std::vector<std::pair<std::string, std::string>> entries;
+    std::map<std::string, std::string> printed;  // key -> "F2.8" for "14/5" (plugin API 1.3), when the stage said
     std::map<std::string, std::string> text;
     std::map<std::string, double> numbers;
 

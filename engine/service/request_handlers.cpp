@@ -140,7 +140,18 @@ ipc::PhotoInfo photo_info_of(const catalog::PhotoDetails& d, const std::vector<c
     info.file_size = d.file_size;
     info.width = d.width;
     info.height = d.height;
-    for (const auto& [key, value] : d.metadata) info.metadata.push_back({key, value});
+    for (const catalog::StoredEntry& m : d.metadata) info.metadata.push_back({m.key, m.value, m.printed});
+    const auto text = [&](const char* field) {
+        auto it = d.summary_text.find(field);
+        return it == d.summary_text.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+    const auto number = [&](const char* field) {
+        auto it = d.summary_numbers.find(field);
+        return it == d.summary_numbers.end() ? std::nullopt : std::optional<double>(it->second);
+    };
+    info.capture = {text(LBX_FIELD_TAKEN_AT), text(LBX_FIELD_MAKE), text(LBX_FIELD_MODEL), text(LBX_FIELD_LENS),
+                    number(LBX_FIELD_EXPOSURE_TIME), number(LBX_FIELD_F_NUMBER), number(LBX_FIELD_ISO),
+                    number(LBX_FIELD_FOCAL_LENGTH), number(LBX_FIELD_GPS_LAT), number(LBX_FIELD_GPS_LON)};
     for (const Tag& t : d.auto_tags) info.tags.push_back({t.name, t.category, t.confidence, t.source});
     for (const std::string& t : d.user_tags) info.tags.push_back({t, "user", 1.0, "user"});
     for (const StoredThumbnail& t : d.thumbnails) info.thumbnails.push_back({t.size, t.width, t.height, t.path});
@@ -412,7 +423,7 @@ RequestHandlers::Result<ipc::Query> RequestHandlers::on(const ipc::Query& reques
     reply.photos.reserve(rows->size());
     for (catalog::PhotoRow& r : *rows) {
         reply.photos.push_back({std::move(r.hash), std::move(r.path), std::move(r.format), r.width, r.height,
-                                std::move(r.taken_at), std::move(r.camera), std::move(r.status)});
+                                std::move(r.taken_at), std::move(r.camera), std::move(r.status), std::move(r.matched)});
     }
     return reply;
 }

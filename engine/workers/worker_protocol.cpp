@@ -49,7 +49,7 @@ void serialize(Archive& ar, StoredThumbnail& t) {
 
 template <class Archive>
 void serialize(Archive& ar, Metadata& m) {
-    ar(m.entries, m.text, m.numbers);
+    ar(m.entries, m.printed, m.text, m.numbers);
 }
 
 template <class Archive>

@@ -157,7 +157,10 @@ int photo(CtlContext& ctx, const std::string& photo_id) {
             std::printf(" person %llu %s", static_cast<unsigned long long>(g.person_id), g.person_name.empty() ? "(unnamed)" : g.person_name.c_str());
         std::printf("\n");
     }
-    for (const auto& m : p.metadata) std::printf("  %-30s %s\n", m.key.c_str(), m.value.c_str());
+    for (const auto& m : p.metadata) {
+        std::printf("  %-30s %s%s%s%s\n", m.key.c_str(), m.value.c_str(), m.printed.empty() ? "" : "  (",
+                    m.printed.c_str(), m.printed.empty() ? "" : ")");
+    }
     return kExitOk;
 }
 

@@ -20,8 +20,8 @@ int query(CtlContext& ctx, const QueryOptions& options) {
         return kExitOk;
     }
     for (const auto& p : reply->photos) {
-        std::printf("%s  %-19s  %-24s  %s\n", p.id.empty() ? "(failed)" : p.id.c_str(), p.taken_at.c_str(),
-                    p.camera.c_str(), p.path.c_str());
+        std::printf("%s  %-19s  %-24s  %s%s%s\n", p.id.empty() ? "(failed)" : p.id.c_str(), p.taken_at.c_str(),
+                    p.camera.c_str(), p.path.c_str(), p.matched.empty() ? "" : "  matched ", p.matched.c_str());
     }
     std::fprintf(stderr, "%zu of %llu photos (from %llu)\n", reply->photos.size(),
                  static_cast<unsigned long long>(reply->total), static_cast<unsigned long long>(reply->offset));

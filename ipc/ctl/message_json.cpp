@@ -39,7 +39,11 @@ json to_json(const ipc::PluginInfo& p) {
 
 json to_json(const ipc::PhotoInfo& p) {
     json metadata = json::object();
-    for (const auto& m : p.metadata) metadata[m.key] = m.value;
+    json printed = json::object();  // protocol 6: how people read the values that need it
+    for (const auto& m : p.metadata) {
+        metadata[m.key] = m.value;
+        if (!m.printed.empty()) printed[m.key] = m.printed;
+    }
     json tags = json::array();
     for (const auto& t : p.tags) {
         tags.push_back({{"name", t.name}, {"category", t.category}, {"confidence", t.confidence}, {"source", t.source}});
@@ -65,6 +69,22 @@ json to_json(const ipc::PhotoInfo& p) {
     json j{{"id", p.id},       {"format", p.format}, {"size", p.file_size}, {"width", p.width},
            {"height", p.height}, {"metadata", metadata}, {"tags", tags},       {"thumbnails", thumbs},
            {"regions", regions}};
+    if (!printed.empty()) j["printed"] = printed;
+    json capture = json::object();
+    const auto put = [&](const char* name, const auto& value) {
+        if (value) capture[name] = *value;
+    };
+    put("taken_at", p.capture.taken_at);
+    put("make", p.capture.make);
+    put("model", p.capture.model);
+    put("lens", p.capture.lens);
+    put("exposure_time", p.capture.exposure_time);
+    put("f_number", p.capture.f_number);
+    put("iso", p.capture.iso);
+    put("focal_length", p.capture.focal_length);
+    put("gps_lat", p.capture.gps_lat);
+    put("gps_lon", p.capture.gps_lon);
+    j["capture"] = capture;
     ipc::put_path(j, "path", p.path);
     return j;
 }
@@ -115,6 +135,7 @@ struct ReplyJson {
         for (const auto& p : r.photos) {
             json photo{{"id", p.id},           {"format", p.format}, {"width", p.width}, {"height", p.height},
                        {"taken_at", p.taken_at}, {"camera", p.camera}, {"status", p.status}};
+            if (!p.matched.empty()) photo["matched"] = p.matched;
             ipc::put_path(photo, "path", p.path);
             photos.push_back(std::move(photo));
         }

@@ -11,6 +11,7 @@
 #include "exif_reader.hpp"
 
 #include "heif_items.hpp"
+#include "maker_note.hpp"
 #include "summary.hpp"
 
 #include <exiv2/bmffimage.hpp>
@@ -130,7 +131,26 @@ lbx_status exiv2_status(int code) {
 // not worth a text entry.
 constexpr long kMaxBinaryEntry = 64;
 
-using Entries = std::vector<std::pair<std::string, std::string>>;
+// A datum: its key, its raw value, and how people read it (Exiv2's print(): "F2.8" for "14/5"; empty when
+// the same as the raw value).
+struct Entry {
+    std::string key;
+    std::string value;
+    std::string printed;
+};
+using Entries = std::vector<Entry>;
+
+// Exiv2's interpreted value of an Exif datum, when it says more than the raw one. print() looks up
+// other tags of `exif` (a Canon lens name needs the focal range) and may throw on odd values.
+std::string printed_exif(const Exiv2::Exifdatum& d, const Exiv2::ExifData& exif, const std::string& raw, std::size_t max_len) {
+    std::string printed;
+    try {
+        printed = trimmed_text(d.print(&exif), max_len);
+    } catch (const std::exception&) {
+        return {};
+    }
+    return printed == raw ? std::string() : printed;
+}
 
 void collect_exif(const Exiv2::ExifData& exif, std::size_t max_len, Entries& out) {
     for (const Exiv2::Exifdatum& d : exif) {
@@ -140,23 +160,32 @@ void collect_exif(const Exiv2::ExifData& exif, std::size_t max_len, Entries& out
             // A user comment is text behind an 8-byte charset header, often padded to hundreds of bytes.
             if (const auto* comment = dynamic_cast<const Exiv2::CommentValue*>(&d.value())) {
                 std::string text = trimmed_text(comment->comment(), max_len);
-                if (!text.empty()) out.emplace_back(d.key(), std::move(text));
+                if (!text.empty()) out.push_back({d.key(), std::move(text), {}});
             }
             continue;
         }
-        out.emplace_back(d.key(), clean_text(d.toString(), max_len));
+        std::string raw = clean_text(d.toString(), max_len);
+        std::string printed = printed_exif(d, exif, raw, max_len);
+        out.push_back({d.key(), std::move(raw), std::move(printed)});
     }
 }
 
 void collect_iptc(const Exiv2::IptcData& iptc, std::size_t max_len, Entries& out) {
     for (const Exiv2::Iptcdatum& d : iptc) {
         if (d.typeId() == Exiv2::undefined && d.size() > kMaxBinaryEntry) continue;
-        out.emplace_back(d.key(), clean_text(d.toString(), max_len));
+        out.push_back({d.key(), clean_text(d.toString(), max_len), {}});
     }
 }
 
 void collect_xmp(const Exiv2::XmpData& xmp, std::size_t max_len, Entries& out) {
-    for (const Exiv2::Xmpdatum& d : xmp) out.emplace_back(d.key(), clean_text(d.toString(), max_len));
+    // XMP values are text already; an alternative-language value prints as `lang="x-default" text`, its
+    // first item reads better.
+    for (const Exiv2::Xmpdatum& d : xmp) {
+        std::string raw = clean_text(d.toString(), max_len);
+        std::string printed;
+        if (d.typeId() == Exiv2::langAlt && d.count() > 0) printed = clean_text(d.toString(0), max_len);
+        out.push_back({d.key(), std::move(raw), printed == raw ? std::string() : std::move(printed)});
+    }
 }
 
 // What Exiv2 read, copied out of its Image.
@@ -223,12 +252,14 @@ void emit(const Summary& s, lbx::sdk::MetadataSink& sink) {
 }
 
 // Reports what Exiv2 read: raw entries (when asked for) and the summary. Everything is read before
-// anything is reported: a failure leaves the sink untouched.
-lbx::sdk::Status report(const Parsed& parsed, const std::string& what, std::size_t size, bool raw_entries,
+// anything is reported: a failure leaves the sink untouched. A maker note Exiv2 left as bytes is
+// decoded again first (maker_note.hpp), so its lens and ISO reach the summary and its tags the entries.
+lbx::sdk::Status report(Parsed& parsed, const std::string& what, std::size_t size, bool raw_entries,
                         std::size_t max_value_length, lbx::sdk::MetadataSink& sink) {
     Entries entries;
     Summary summary;
     lbx::sdk::Status status = guarded(what, size, [&] {
+        decode_stray_maker_note(parsed.exif);
         if (raw_entries) {
             collect_exif(parsed.exif, max_value_length, entries);
             collect_iptc(parsed.iptc, max_value_length, entries);
@@ -237,7 +268,10 @@ lbx::sdk::Status report(const Parsed& parsed, const std::string& what, std::size
         summary = summarize(parsed.exif, parsed.xmp, parsed.iptc, parsed.width, parsed.height);
     });
     if (!status.ok()) return status;
-    for (const auto& [key, value] : entries) sink.entry(key, value);
+    for (const Entry& e : entries) {
+        sink.entry(e.key, e.value);
+        if (!e.printed.empty()) sink.printed(e.key, e.printed);
+    }
     emit(summary, sink);
     return lbx::sdk::ok();
 }

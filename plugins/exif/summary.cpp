@@ -8,6 +8,8 @@
 // degrees leave the field out.
 #include "summary.hpp"
 
+#include "maker_note.hpp"
+
 #include <exiv2/easyaccess.hpp>
 #include <exiv2/exif.hpp>
 #include <exiv2/iptc.hpp>
@@ -411,8 +413,11 @@ std::optional<double> iso(const Exiv2::ExifData& exif, const Exiv2::XmpData& xmp
         return canon_iso(exif);
     // Other maker notes (Nikon, Minolta, Pentax, ...): Exiv2 prints their ISO as a number when it is one.
     auto it = Exiv2::isoSpeed(exif);
-    if (it == exif.end()) return std::nullopt;
-    return positive(parse_double(it->print(&exif)));
+    if (it != exif.end()) {
+        if (auto n = positive(parse_double(it->print(&exif)))) return n;
+    }
+    // Kodak's binary maker notes, which Exiv2 has no table for.
+    return kodak_iso(exif);
 }
 
 std::optional<double> orientation(const Exiv2::ExifData& exif, const Exiv2::XmpData& xmp) {

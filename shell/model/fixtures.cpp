@@ -129,9 +129,31 @@ State fixture_state(uint64_t photos) {
     info.file_size = 6'123'456;
     info.width = 4000;
     info.height = 3000;
-    info.metadata = {{"exif.make", "Canon"}, {"exif.model", "EOS R6"}, {"exif.taken_at", "2019-05-04T10:11:12"},
-                     {"exif.iso", "400"}, {"exif.f_number", "2.8"}, {"exif.exposure_time", "1/250"},
-                     {"exif.focal_length", "35"}, {"exif.gps", "50.8225, -0.1372"}};
+    // As the exif stage reports them: raw values, and how people read them where that differs.
+    info.metadata = {{"Exif.Image.Make", "Canon", ""},
+                     {"Exif.Image.Model", "Canon EOS R6", ""},
+                     {"Exif.Photo.DateTimeOriginal", "2019:05:04 10:11:12", ""},
+                     {"Exif.Photo.ExposureTime", "1/250", "1/250 s"},
+                     {"Exif.Photo.FNumber", "14/5", "F2.8"},
+                     {"Exif.Photo.ISOSpeedRatings", "400", ""},
+                     {"Exif.Photo.Flash", "16", "No, compulsory"},
+                     {"Exif.Photo.FocalLength", "35/1", "35.0 mm"},
+                     {"Exif.Photo.FocalLengthIn35mmFilm", "35", "35.0 mm"},
+                     {"Exif.Photo.LensModel", "RF24-105mm F4 L IS USM", ""},
+                     {"Exif.GPSInfo.GPSLatitudeRef", "N", "North"},
+                     {"Exif.GPSInfo.GPSLatitude", "50/1 49/1 2100/100", "50deg 49' 21\""},
+                     {"Exif.CanonCs.LensType", "61182", "Canon RF 24-105mm F4L IS USM"},
+                     {"Xmp.dc.subject", "beach, summer", ""}};
+    info.capture.taken_at = "2019-05-04T10:11:12+01:00";
+    info.capture.make = "Canon";
+    info.capture.model = "Canon EOS R6";
+    info.capture.lens = "RF24-105mm F4 L IS USM";
+    info.capture.exposure_time = 1.0 / 250;
+    info.capture.f_number = 2.8;
+    info.capture.iso = 400;
+    info.capture.focal_length = 35;
+    info.capture.gps_lat = 50.8225;
+    info.capture.gps_lon = -0.1372;
     info.tags = {{"beach", "scene", 0.92, "org.lightbox.autotag"}, {"2019", "date", 1.0, "org.lightbox.autotag"},
                  {"Brighton", "place", 1.0, "org.lightbox.autotag"}, {"favourite", "user", 1.0, "user"}};
     // Two faces (one named), three objects; boxes in fractions of the upright photo.

@@ -145,6 +145,7 @@ MainFrame::MainFrame(Store& store)
                      (message ? ": " + *message : std::string()));
     };
     people_->set_on_painted([this](const std::string& line) { status_->log(line); });
+    photo_->set_on_summary([this](const std::string& line) { status_->log(line); });
 
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { add_folder(); }, wxID_OPEN);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(RescanRequested{}); }, id_rescan);

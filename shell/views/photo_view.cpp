@@ -1,6 +1,7 @@
 #include "views/photo_view.hpp"
 
 #include "desktop/desktop_apps.hpp"
+#include "model/photo_metadata.hpp"
 #include "model/regions.hpp"
 #include "views/bitmaps.hpp"
 
@@ -11,6 +12,7 @@
 #include <wx/listbox.h>
 #include <wx/listctrl.h>
 #include <wx/menu.h>
+#include <wx/settings.h>
 #include <wx/sizer.h>
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
@@ -69,16 +71,20 @@ PhotoView::PhotoView(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY)
     sizer->Add(left, 1, wxEXPAND);
 
     auto* right = new wxBoxSizer(wxVERTICAL);
-    exif_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, wxSize(300, -1), wxLC_REPORT | wxLC_SINGLE_SEL);
-    exif_->AppendColumn("Field", wxLIST_FORMAT_LEFT, 130);
-    exif_->AppendColumn("Value", wxLIST_FORMAT_LEFT, 160);
+    summary_ = new wxPanel(this, wxID_ANY);
+    summary_->SetName("photo_summary");
+    summary_->SetSizer(new wxFlexGridSizer(2, wxSize(8, 2)));
+    right->Add(summary_, 0, wxEXPAND | wxALL, 4);
+    exif_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, wxSize(340, -1), wxLC_REPORT | wxLC_SINGLE_SEL);
+    exif_->AppendColumn("Field", wxLIST_FORMAT_LEFT, 150);
+    exif_->AppendColumn("Value", wxLIST_FORMAT_LEFT, 180);
     right->Add(new wxStaticText(this, wxID_ANY, "Metadata"), 0, wxALL, 4);
     right->Add(exif_, 2, wxEXPAND | wxLEFT | wxRIGHT, 4);
     right->Add(new wxStaticText(this, wxID_ANY, "Tags"), 0, wxALL, 4);
     tags_ = new wxListBox(this, wxID_ANY);
     // A fixed minimum width: GTK's best width of a list box is its longest row, and a long lens name
     // would widen the column and push the preview's buttons out of the window.
-    tags_->SetMinSize(wxSize(300, 60));
+    tags_->SetMinSize(wxSize(340, 60));
     right->Add(tags_, 1, wxEXPAND | wxLEFT | wxRIGHT, 4);
     auto* tag_row = new wxBoxSizer(wxHORIZONTAL);
     new_tag_ = new wxTextCtrl(this, wxID_ANY, "", wxDefaultPosition, wxDefaultSize, wxTE_PROCESS_ENTER);
@@ -103,8 +109,12 @@ PhotoView::PhotoView(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY)
     remove->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
         const int i = tags_->GetSelection();
         const State& s = store_.state();
-        if (i < 0 || !s.open_photo || !s.open_photo->info) return;
-        const auto& tag = s.open_photo->info->tags.at(static_cast<std::size_t>(i));
+        if (i < 0 || static_cast<std::size_t>(i) >= tag_rows_.size() || !tag_rows_[static_cast<std::size_t>(i)] ||
+            !s.open_photo || !s.open_photo->info)
+            return;
+        const std::size_t index = *tag_rows_[static_cast<std::size_t>(i)];
+        if (index >= s.open_photo->info->tags.size()) return;
+        const auto& tag = s.open_photo->info->tags[index];
         if (tag.source != "user") return;  // auto tags come from plugins; only user tags are the user's to remove
         store_.dispatch(EditUserTags{{}, {tag.name}});
     });
@@ -321,6 +331,50 @@ void PhotoView::on_preview_mouse(wxMouseEvent& e) {
     }
 }
 
+void PhotoView::show_metadata(const ipc::PhotoInfo& info) {
+    // The summary: a bold label and its text per line.
+    std::string logged = "photo summary:";
+    auto* grid = summary_->GetSizer();
+    for (const SummaryLine& line : readable_summary(info)) {
+        auto* label = new wxStaticText(summary_, wxID_ANY, wxString::FromUTF8(line.label));
+        label->SetFont(label->GetFont().Bold());
+        auto* text = new wxStaticText(summary_, wxID_ANY, wxString::FromUTF8(line.text));
+        text->SetToolTip(wxString::FromUTF8(line.text));  // a long lens or place name is cut at the panel's edge
+        grid->Add(label, 0, wxALIGN_TOP);
+        grid->Add(text, 0, wxALIGN_TOP);
+        logged += " " + line.label + "=" + line.text + ";";
+    }
+    summary_->Layout();
+
+    // The full table: a heading row per source, then its entries; both columns as wide as their widest
+    // text, so that no name is cut (the list scrolls sideways instead).
+    const wxColour heading_background = wxSystemSettings::GetColour(wxSYS_COLOUR_BTNFACE);
+    for (const MetadataGroup& group : metadata_groups(info.metadata)) {
+        const long heading = exif_->InsertItem(exif_->GetItemCount(), wxString::FromUTF8(group.title));
+        exif_->SetItemFont(heading, exif_->GetFont().Bold());
+        exif_->SetItemBackgroundColour(heading, heading_background);
+        for (const MetadataRow& row : group.rows) {
+            const long item = exif_->InsertItem(exif_->GetItemCount(), wxString::FromUTF8(row.name));
+            exif_->SetItem(item, 1, wxString::FromUTF8(row.value));
+        }
+    }
+    for (int column = 0; column < 2; ++column) {
+        exif_->SetColumnWidth(column, wxLIST_AUTOSIZE);
+        exif_->SetColumnWidth(column, std::max(exif_->GetColumnWidth(column), column == 0 ? 150 : 180));
+    }
+
+    // Tags by kind: "Objects (org.lightbox.vision)", then its tags indented; rows keep their tag's index.
+    for (const TagGroup& group : tag_groups(info.tags)) {
+        tags_->Append(wxString::FromUTF8(group.title + (group.sources.empty() ? "" : "  (" + group.sources + ")")));
+        tag_rows_.push_back(std::nullopt);
+        for (std::size_t i = 0; i < group.items.size(); ++i) {
+            tags_->Append(wxString::FromUTF8("    " + group.items[i]));
+            tag_rows_.push_back(group.tags[i]);
+        }
+    }
+    if (on_summary_) on_summary_(logged);
+}
+
 void PhotoView::render() {
     const State& s = store_.state();
     if (!s.open_photo) {
@@ -345,18 +399,11 @@ void PhotoView::render() {
         shown_ = s.open_photo->info;
         exif_->DeleteAllItems();
         tags_->Clear();
+        tag_rows_.clear();
+        summary_->DestroyChildren();
         if (shown_) {
-            const double bytes = static_cast<double>(shown_->file_size);
-            const wxString size = bytes >= 1e6 ? wxString::Format("%.1f MB", bytes / 1e6) : wxString::Format("%.0f KB", std::ceil(bytes / 1e3));
-            title_->SetLabel(wxString::FromUTF8(shown_->path) + wxString::Format("   %u x %u, ", shown_->width, shown_->height) + size);
-            for (const auto& m : shown_->metadata) {
-                const long row = exif_->InsertItem(exif_->GetItemCount(), wxString::FromUTF8(m.key));
-                exif_->SetItem(row, 1, wxString::FromUTF8(m.value));
-            }
-            for (const auto& t : shown_->tags) {
-                tags_->Append(wxString::FromUTF8(t.name) + "   (" + wxString::FromUTF8(t.source) +
-                              (t.source == "user" ? wxString() : wxString::Format(", %.0f %%", t.confidence * 100)) + ")");
-            }
+            title_->SetLabel(wxString::FromUTF8(shown_->path));
+            show_metadata(*shown_);
         } else {
             title_->SetLabel(s.open_photo->error ? wxString::FromUTF8(*s.open_photo->error) : wxString("loading..."));
         }

@@ -1,7 +1,8 @@
 // One photo: a large preview (the largest thumbnail scaled to the window; at 100 % the photo at its own
 // resolution, asked for from the engine then, and dragged to pan; double-click zooms there), with B or
-// the "Boxes" button the faces and objects analysis found drawn over it (State::show_regions), the EXIF
-// table from GetPhoto's metadata, tags with their source, add/remove user tags, previous/next, full
+// the "Boxes" button the faces and objects analysis found drawn over it (State::show_regions), the
+// metadata panel (model/photo_metadata.hpp: a readable summary, then every entry grouped by source with
+// printed values), tags grouped by kind with their source once, add/remove user tags, previous/next, full
 // screen, "Show in folder" (the desktop's file manager) and "Open with" (a menu of the desktop's
 // applications for the photo's type, the default first; see desktop/desktop_apps.hpp).
 #pragma once
@@ -11,6 +12,7 @@
 #include <wx/geometry.h>
 #include <wx/panel.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -30,6 +32,8 @@ class PhotoView : public wxPanel {
 public:
     PhotoView(wxWindow* parent, Store& store);
     void render();
+    // When a photo's metadata is shown: "photo summary: Taken=...; Camera=...; ..." (the status log for GUI tests).
+    void set_on_summary(std::function<void(const std::string&)> on_summary) { on_summary_ = std::move(on_summary); }
 
 private:
     void paint_preview(wxWindowDC& dc);
@@ -39,6 +43,7 @@ private:
     void show_open_with_menu(wxButton* under);
     void launch_default(const std::string& path);
     void on_preview_mouse(wxMouseEvent& e);
+    void show_metadata(const ipc::PhotoInfo& info);
 
     // Where the image goes in the preview area at `scale`, with the 100 % view's centre applied.
     wxRect image_rect(const wxSize& image, double scale) const;
@@ -53,8 +58,11 @@ private:
     std::string centre_for_;
     std::optional<wxPoint> drag_from_;
     wxStaticText* title_;
+    wxPanel* summary_;  // label and text per line, rebuilt for each photo
     wxListCtrl* exif_;
     wxListBox* tags_;
+    std::vector<std::optional<std::size_t>> tag_rows_;  // per row of tags_: the PhotoInfo::tags index (none: a heading)
+    std::function<void(const std::string&)> on_summary_;
     wxTextCtrl* new_tag_;
     std::optional<ipc::PhotoInfo> shown_;
     std::vector<std::string> shown_user_tags_;

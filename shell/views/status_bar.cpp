@@ -37,6 +37,9 @@ void StatusBar::render() {
     std::string count = photo_count_line(s);
     if (s.selection.pending_range) count += ", selecting...";
     else if (s.selection.ids.size() > 1) count += ", " + std::to_string(s.selection.ids.size()) + " selected";
+    // Where the search box's plain words matched the focused photo ("camera: Apple iPhone 8").
+    if (const ipc::PhotoSummary* focused = focused_photo(s); focused && !focused->matched.empty())
+        count += " · matched " + focused->matched;
     set(1, count);
     set(2, s.last_error);
 }

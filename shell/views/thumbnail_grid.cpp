@@ -26,14 +26,17 @@ ThumbnailGrid::ThumbnailGrid(wxWindow* parent, Store& store)
     Bind(wxEVT_KEY_DOWN, &ThumbnailGrid::on_key, this);
     Bind(wxEVT_LEFT_DOWN, [this](wxMouseEvent& e) { on_click(e, false); });
     Bind(wxEVT_LEFT_DCLICK, [this](wxMouseEvent& e) { on_click(e, true); });
+    // The cell under the pointer: its path, and where the search's plain words matched it.
     Bind(wxEVT_MOTION, [this](wxMouseEvent& e) {
-        // The file name of the cell under the pointer, whole (the caption may be cut to the cell).
+        e.Skip();
         const auto index = hit(e.GetPosition());
         const ipc::PhotoSummary* photo = index ? store_.state().results.at(*index) : nullptr;
-        const wxString name = photo ? wxString::FromUTF8(std::filesystem::path(photo->path).filename().string()) : wxString();
-        if (name.empty()) UnsetToolTip();
-        else if (!GetToolTip() || GetToolTipText() != name) SetToolTip(name);
-        e.Skip();
+        const std::string tip = photo ? photo->path + (photo->matched.empty() ? "" : "\nmatched " + photo->matched) : std::string();
+        if (tip != tooltip_) {
+            tooltip_ = tip;
+            if (tip.empty()) UnsetToolTip();
+            else SetToolTip(wxString::FromUTF8(tip));
+        }
     });
     Bind(wxEVT_SIZE, [this](wxSizeEvent& e) {
         rendered_total_ = ~0ull;  // columns change with the width

@@ -44,6 +44,7 @@ private:
     std::optional<uint64_t> hit(wxPoint point) const;
 
     Store& store_;
+    std::string tooltip_;  // the one set, so that moving within a cell does not reset it
     uint64_t rendered_generation_ = ~0ull;
     uint64_t rendered_total_ = ~0ull;
     uint32_t rendered_size_ = 0;

@@ -43,6 +43,7 @@ PhotoResult photo_result(const fs::path& path, const std::string& hash) {
     r.height = 3000;
     r.metadata.text[LBX_FIELD_MODEL] = "ILCE-7M3";
     r.metadata.entries = {{"Exif.Image.Model", "ILCE-7M3"}, {"Exif.Image.Make", "SONY"}};
+    r.metadata.printed = {{"Exif.Image.Model", "ILCE-7M3 (Sony A7 III)"}};
     r.tags = {{"beach", "scene", 0.75, "org.lightbox.autotag"}, {"SONY ILCE-7M3", "camera", 1.0, "org.lightbox.autotag"}};
     return r;
 }
@@ -162,8 +163,17 @@ TEST_CASE("a photo's details: path, status, metadata, auto tags with their sourc
     CHECK(d.file_size == 1234);
     CHECK(d.width == 4000);
     CHECK(d.height == 3000);
-    using Pairs = std::vector<std::pair<std::string, std::string>>;
-    CHECK(d.metadata == Pairs{{"Exif.Image.Make", "SONY"}, {"Exif.Image.Model", "ILCE-7M3"}});
+    // By key, with how people read a value when the stage said (schema 7), and the stage's summary.
+    REQUIRE(d.metadata.size() == 2);
+    CHECK(d.metadata[0].key == "Exif.Image.Make");
+    CHECK(d.metadata[0].value == "SONY");
+    CHECK(d.metadata[0].printed.empty());
+    CHECK(d.metadata[1].key == "Exif.Image.Model");
+    CHECK(d.metadata[1].value == "ILCE-7M3");
+    CHECK(d.metadata[1].printed == "ILCE-7M3 (Sony A7 III)");
+    CHECK(d.summary_text.at(LBX_FIELD_MODEL) == "ILCE-7M3");
+    CHECK(d.summary_text.count(LBX_FIELD_MAKE) == 0);
+    CHECK(d.summary_numbers.count(LBX_FIELD_ISO) == 0);
     REQUIRE(d.auto_tags.size() == 2);
     CHECK(d.auto_tags[0].name == "SONY ILCE-7M3");  // by category: camera before scene
     CHECK(d.auto_tags[1].name == "beach");

@@ -60,7 +60,7 @@ TEST_CASE("plugin API 1.1 only appends: the 1.0 fields keep their offsets", "[ab
     CHECK(offsetof(lbx_image_sink, add_metadata_block) == 40);
     CHECK(sizeof(lbx_image_sink) == 48);
     CHECK(offsetof(lbx_metadata_sink, services) == 40);
-    CHECK(sizeof(lbx_metadata_sink) == 48);
+    CHECK(offsetof(lbx_metadata_sink, set_printed) == 48);  // 1.1 size: 48
     CHECK(offsetof(lbx_tag_sink, services) == 24);
     CHECK(offsetof(lbx_thumbnail_sink, services) == 24);
     CHECK(sizeof(lbx_thumbnail_sink) == 32);
@@ -74,7 +74,7 @@ TEST_CASE("plugin API 1.1 only appends: the 1.0 fields keep their offsets", "[ab
 }
 
 TEST_CASE("plugin API 1.2 only appends: regions, the tag input's orientation and regions, models", "[abi]") {
-    CHECK(LBX_PLUGIN_API_VERSION_MINOR == 2);
+    CHECK(LBX_PLUGIN_API_VERSION_MINOR >= 2);
     // The 1.1 ends are where the 1.2 fields start.
     CHECK(offsetof(lbx_tag_sink, add_region) == 32);
     CHECK(offsetof(lbx_tag_sink, set_embedding) == 40);
@@ -88,6 +88,18 @@ TEST_CASE("plugin API 1.2 only appends: regions, the tag input's orientation and
     CHECK(offsetof(lbx_region, confidence) == 24);
     CHECK(offsetof(lbx_region, embedding_model) == 104);
     CHECK(sizeof(lbx_region) == 120);
+}
+
+TEST_CASE("plugin API 1.3 only appends: the metadata sink's printed values", "[abi]") {
+    CHECK(LBX_PLUGIN_API_VERSION_MINOR == 3);
+    CHECK(offsetof(lbx_metadata_sink, set_printed) == 48);  // the 1.1 end
+    CHECK(sizeof(lbx_metadata_sink) == 56);
+    // A 1.1-sized sink (an older host) has no set_printed: a plugin must not call it.
+    lbx_metadata_sink old{};
+    old.struct_size = 48;
+    CHECK_FALSE(LBX_HAS_FIELD(&old, lbx_metadata_sink, set_printed));
+    old.struct_size = sizeof(lbx_metadata_sink);
+    CHECK(LBX_HAS_FIELD(&old, lbx_metadata_sink, set_printed));
 }
 
 TEST_CASE("LBX_HAS_FIELD tells a 1.0-sized struct from a 1.1 one", "[abi]") {

@@ -5,6 +5,7 @@
 // ImageMagick (or, for the input test, xdotool) is missing.
 #include "screen.hpp"
 
+#include "sample/exif_writer.hpp"
 #include "sample/image_encoders.hpp"
 #include "sample/rgb_image.hpp"
 #include "support/served_engine.hpp"
@@ -310,6 +311,50 @@ TEST_CASE("the open-first hook shows the photo view with its metadata", "[gui]")
     REQUIRE(shot);
     CHECK(test::luminance_variance(*shot) > 100);
     CHECK(test::count_frames(*shot, kCellFrame) == 0);  // the grid is not shown: the photo is
+    app.send_signal(SIGTERM);
+    app.wait(20s);
+}
+
+TEST_CASE("the photo view's metadata panel shows the readable summary of a photo with known EXIF", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen) {
+        WARN("Xvfb or ImageMagick not found: GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    std::filesystem::create_directories(dir / "photos");
+    sample::ExifSpec spec;
+    spec.make = "Canon";
+    spec.model = "Canon EOS 7D";
+    spec.lens = "EF70-200mm f/4L USM";
+    spec.date_time_original = "2023:06:01 08:00:00";
+    spec.offset_time_original = "+02:00";
+    spec.exposure_time = 1.0 / 125;
+    spec.f_number = 11;
+    spec.iso = 100;
+    spec.focal_length = 70;
+    const auto bytes = sample::with_exif(sample::encode_jpeg(sample::make_scene(1200, 800, 7)), spec);
+    test::write_file(dir / "photos" / "known.jpg", bytes);
+    const auto runtime = dir.path() / "runtime";
+    const auto log = dir.path() / "status.log";
+    auto started = start_app(dir, *screen, {"--open-first"});
+    test::ChildProcess& app = *started;
+    REQUIRE(wait_scan_finished(runtime, 1));
+    // The panel said what it shows (the status log): every line of the summary, as the model makes it.
+    std::string text;
+    const auto summary = wait_log(log, "photo summary:([^\n]*)", 20s, 0, &text);
+    INFO("status log:\n" << text);
+    REQUIRE(summary);
+    CHECK(summary->find("Taken=1 Jun 2023, 08:00:00 UTC+02:00;") != std::string::npos);
+    CHECK(summary->find("Camera=Canon EOS 7D;") != std::string::npos);
+    CHECK(summary->find("Lens=EF70-200mm f/4L USM;") != std::string::npos);
+    CHECK(summary->find("Exposure=1/125 s · f/11 · ISO 100 · 70 mm;") != std::string::npos);
+    CHECK(summary->find("Size=1200 × 800 (1 MP);") != std::string::npos);
+    CHECK(summary->find("File=") != std::string::npos);
+    auto shot = wait_screen(*screen, kArtifacts / "photo-view-metadata.png",
+                            [](const test::Screenshot& s) { return test::luminance_variance(s) > 100; });
+    REQUIRE(shot);
+    CHECK(test::count_frames(*shot, kCellFrame) == 0);  // the photo view, not the grid
     app.send_signal(SIGTERM);
     app.wait(20s);
 }

@@ -274,7 +274,7 @@ TEST_CASE("plugins lists every built-in plugin and reports rejected files with r
                            "org.lightbox.webpdec", "org.lightbox.exif", "org.lightbox.autotag", "org.lightbox.thumbnail"})
         CHECK(ids.count(id) == 1);
     REQUIRE(j.at("rejected").size() == 1);
-    CHECK(j.at("rejected")[0].at("reason") == "built for plugin API 2.0, this engine has 1.2");
+    CHECK(j.at("rejected")[0].at("reason") == "built for plugin API 2.0, this engine has 1.3");
 
     auto inspect = run_engine({"plugins", "inspect", "org.lightbox.jpegdec", "--json"});
     REQUIRE(inspect.exit_code == 0);

@@ -120,6 +120,23 @@ std::vector<uint8_t> edited(const std::vector<uint8_t>& bytes,
     return {buf.pData_, buf.pData_ + buf.size_};
 }
 
+// Adds a maker note's bytes as they are (Exif.Photo.MakerNote), the Exif written in `order`.
+std::vector<uint8_t> with_maker_note(const std::vector<uint8_t>& bytes, const std::vector<uint8_t>& note, Exiv2::ByteOrder order) {
+    auto image = Exiv2::ImageFactory::open(bytes.data(), static_cast<long>(bytes.size()));
+    REQUIRE(image.get() != nullptr);
+    image->readMetadata();
+    Exiv2::DataValue value(Exiv2::undefined);
+    value.read(note.data(), static_cast<long>(note.size()), Exiv2::littleEndian);
+    image->exifData()["Exif.Photo.MakerNote"] = value;
+    image->setByteOrder(order);
+    image->writeMetadata();
+    Exiv2::BasicIo& io = image->io();
+    REQUIRE(io.open() == 0);
+    Exiv2::DataBuf buf = io.read(io.size());
+    io.close();
+    return {buf.pData_, buf.pData_ + buf.size_};
+}
+
 // Adds IPTC "date created" and "time created", as news photos carry them.
 std::vector<uint8_t> with_iptc_date(const std::vector<uint8_t>& bytes, const std::string& date, const std::string& time) {
     auto image = Exiv2::ImageFactory::open(bytes.data(), static_cast<long>(bytes.size()));
@@ -196,6 +213,106 @@ TEST_CASE("exif reads every summary field and raw entries of a JPEG", "[exif]") 
     CHECK(entry(m, "Exif.GPSInfo.GPSAltitudeRef") == "0");
     CHECK(entry(m, "Exif.GPSInfo.GPSAltitude") == "141/4");
     CHECK(entry(m, "Xmp.dc.subject") == "holiday, beach");
+}
+
+TEST_CASE("exif reports how people read the values: Exiv2's interpreted printing", "[exif]") {
+    ExifSpec spec = full_spec();
+    spec.exposure_time = 1.0 / 125;
+    spec.f_number = 11;
+    spec.focal_length = 70;
+    spec.iso = 100;
+    std::vector<uint8_t> bytes = lbx::sample::with_exif(jpeg(64, 48), spec);
+    bytes = edited(bytes, [](Exiv2::ExifData& exif, Exiv2::XmpData&) { exif["Exif.Photo.Flash"] = uint16_t{1}; });
+    Metadata m = read_ok(bytes, "jpeg");
+    const auto printed = [&](const std::string& key) {
+        auto it = m.printed.find(key);
+        return it == m.printed.end() ? std::string("<none>") : it->second;
+    };
+    // Raw values stay as they are; the printed ones are what exiftool shows.
+    CHECK(entry(m, "Exif.Photo.FNumber") == "11/1");
+    CHECK(printed("Exif.Photo.FNumber") == "F11");
+    CHECK(entry(m, "Exif.Photo.ExposureTime") == "1/125");
+    CHECK(printed("Exif.Photo.ExposureTime") == "1/125 s");
+    CHECK(printed("Exif.Photo.FocalLength") == "70.0 mm");
+    CHECK(entry(m, "Exif.Photo.Flash") == "1");
+    CHECK(printed("Exif.Photo.Flash") == "Fired");
+    CHECK(printed("Exif.GPSInfo.GPSLatitudeRef") == "North");
+    // Nothing said twice: a value that prints as itself has no printed value.
+    CHECK(printed("Exif.Image.Make") == "<none>");
+    CHECK(printed("Exif.Photo.ISOSpeedRatings") == "<none>");
+    // The summary, from the same file.
+    CHECK(m.get_number(LBX_FIELD_EXPOSURE_TIME) == 1.0 / 125);
+    CHECK(m.get_number(LBX_FIELD_F_NUMBER) == 11);
+    CHECK(m.get_number(LBX_FIELD_ISO) == 100);
+    CHECK(m.get_number(LBX_FIELD_FOCAL_LENGTH) == 70);
+}
+
+TEST_CASE("exif decodes a maker note that Exiv2 left as bytes, and Kodak's ISO", "[exif]") {
+    // A Canon note (an IFD: LensModel as text, offsets from the TIFF's start) kept little-endian inside
+    // big-endian Exif, as an editor that rewrote the Exif leaves it: Exiv2 alone reads it in the Exif's
+    // byte order, finds 256 entries, and keeps the note as bytes.
+    const std::string lens = "EF-S18-55mm f/3.5-5.6 IS II";
+    const std::string make = "Canon";
+    std::vector<uint8_t> tiff;
+    const auto be16 = [&](uint32_t v) { tiff.push_back(static_cast<uint8_t>(v >> 8)); tiff.push_back(static_cast<uint8_t>(v)); };
+    const auto be32 = [&](uint32_t v) { be16(v >> 16); be16(v & 0xFFFF); };
+    const auto le16 = [&](uint32_t v) { tiff.push_back(static_cast<uint8_t>(v)); tiff.push_back(static_cast<uint8_t>(v >> 8)); };
+    const auto le32 = [&](uint32_t v) { le16(v & 0xFFFF); le16(v >> 16); };
+    const uint32_t make_at = 8 + 2 + 2 * 12 + 4, exif_ifd = make_at + 6, note_at = exif_ifd + 2 + 12 + 4;
+    const uint32_t note_size = 2 + 12 + 4 + static_cast<uint32_t>(lens.size() + 1);
+    tiff.insert(tiff.end(), {'M', 'M', 0, 42});
+    be32(8);
+    be16(2);                                                      // IFD0: Make, the Exif IFD
+    be16(0x010f); be16(2); be32(static_cast<uint32_t>(make.size() + 1)); be32(make_at);
+    be16(0x8769); be16(4); be32(1); be32(exif_ifd);
+    be32(0);
+    tiff.insert(tiff.end(), make.begin(), make.end());
+    tiff.push_back(0);
+    be16(1);                                                      // Exif IFD: the maker note
+    be16(0x927c); be16(7); be32(note_size); be32(note_at);
+    be32(0);
+    le16(1);                                                      // the note, little-endian: LensModel
+    le16(0x0095); le16(2); le32(static_cast<uint32_t>(lens.size() + 1)); le32(note_at + 18);
+    le32(0);
+    tiff.insert(tiff.end(), lens.begin(), lens.end());
+    tiff.push_back(0);
+    // A JPEG with that Exif: SOI, APP1 "Exif\0\0" + TIFF, then the rest of a generated JPEG.
+    const std::vector<uint8_t> pixels = jpeg();
+    std::vector<uint8_t> bytes = {0xFF, 0xD8, 0xFF, 0xE1};
+    const std::size_t app1 = 2 + 6 + tiff.size();
+    bytes.push_back(static_cast<uint8_t>(app1 >> 8));
+    bytes.push_back(static_cast<uint8_t>(app1));
+    bytes.insert(bytes.end(), {'E', 'x', 'i', 'f', 0, 0});
+    bytes.insert(bytes.end(), tiff.begin(), tiff.end());
+    bytes.insert(bytes.end(), pixels.begin() + 2, pixels.end());
+
+    Metadata m = read_ok(bytes, "jpeg");
+    CHECK(m.get_text(LBX_FIELD_LENS) == lens);
+    CHECK(entry(m, "Exif.Canon.LensModel") == lens);
+    CHECK(entry(m, "Exif.Photo.MakerNote") == "<absent>");  // replaced by what it holds
+
+    // Kodak's "KDK" record: the ISO at 0x60 behind an 8-byte header, little-endian after "KDK0001".
+    std::vector<uint8_t> kodak(8 + 0x62, 0);
+    std::memcpy(kodak.data(), "KDK0001I", 8);
+    kodak[8 + 0x60] = 200;
+    ExifSpec kodak_spec;
+    kodak_spec.make = "EASTMAN KODAK COMPANY";
+    kodak_spec.model = "KODAK DX4330 DIGITAL CAMERA";
+    std::vector<uint8_t> kodak_bytes = with_maker_note(lbx::sample::with_exif(jpeg(), kodak_spec), kodak, Exiv2::bigEndian);
+    CHECK(read_ok(kodak_bytes, "jpeg").get_number(LBX_FIELD_ISO) == 200);
+    // An ISO of 0 or 65535 (unknown), or a record too short, is no ISO; no note of any content crashes.
+    std::vector<uint8_t> short_record(20, 0);
+    std::memcpy(short_record.data(), "KDK0001I", 8);
+    for (const std::vector<uint8_t>& junk : {std::vector<uint8_t>(300, 0), std::vector<uint8_t>(300, 0xFF), short_record}) {
+        std::vector<uint8_t> junk_bytes = with_maker_note(lbx::sample::with_exif(jpeg(), kodak_spec), junk, Exiv2::littleEndian);
+        CHECK_FALSE(read_ok(junk_bytes, "jpeg").get_number(LBX_FIELD_ISO));
+    }
+    for (uint8_t fill : {uint8_t{0x00}, uint8_t{0x01}, uint8_t{0x25}, uint8_t{0xFF}}) {
+        ExifSpec canon;
+        canon.make = "Canon";
+        std::vector<uint8_t> junk(200, fill);
+        CHECK(read(with_maker_note(lbx::sample::with_exif(jpeg(), canon), junk, Exiv2::bigEndian), "jpeg").ok);
+    }
 }
 
 TEST_CASE("exif reads the same fields from PNG, TIFF and WebP", "[exif]") {

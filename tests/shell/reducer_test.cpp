@@ -18,7 +18,7 @@ State connected_state() {
 }
 
 ipc::PhotoSummary photo(uint64_t i) {
-    return ipc::PhotoSummary{"id" + std::to_string(i), "/p/" + std::to_string(i) + ".jpg", "jpeg", 8, 6, "", "", "ok"};
+    return ipc::PhotoSummary{"id" + std::to_string(i), "/p/" + std::to_string(i) + ".jpg", "jpeg", 8, 6, "", "", "ok", ""};
 }
 
 // The reply to a Query command from the outbox, with `total` matches.

@@ -278,6 +278,11 @@ public:
         sink_->set_text(sink_->host, field, value.c_str());
     }
     void number(const char* field, double value) const { sink_->set_number(sink_->host, field, value); }
+    // API 1.3: how people read the value of entry `key` ("F2.8" for "14/5"). Dropped on an older host.
+    void printed(const std::string& key, const std::string& value) const {
+        if (LBX_HAS_FIELD(sink_, lbx_metadata_sink, set_printed) && sink_->set_printed != nullptr)
+            sink_->set_printed(sink_->host, key.c_str(), value.c_str());
+    }
     Host host() const { return Host(detail::services_of(sink_)); }
 
 private:

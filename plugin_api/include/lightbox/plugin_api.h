@@ -1,5 +1,5 @@
 /*
- * Lightbox plugin API, version 1.2 — the binary boundary between the engine and a plugin.
+ * Lightbox plugin API, version 1.3 — the binary boundary between the engine and a plugin.
  *
  * Plain C on purpose: no STL type, exception or ownership crosses it, so a plugin built with another
  * compiler or standard library still loads. Every struct starts with `struct_size` and only ever grows at
@@ -30,6 +30,9 @@
  * earlier stage's region (lbx_tag_sink.set_embedding). A stage can name the model files it needs
  * (lbx_stage_desc.models), which `plugins inspect` shows with their source and licence.
  *
+ * Since 1.3 a metadata stage can say how people read an entry's value (lbx_metadata_sink.set_printed:
+ * "F2.8", "1/125 s", "Fired" for the "14/5", "1/125", "1" of add_entry), which the photo view shows.
+ *
  * See sdk_docs/plugin-api.md for the reference and sdk_docs/tutorial.md for a walk-through.
  */
 #ifndef LIGHTBOX_PLUGIN_API_H
@@ -43,7 +46,7 @@ extern "C" {
 #endif
 
 #define LBX_PLUGIN_API_VERSION_MAJOR 1
-#define LBX_PLUGIN_API_VERSION_MINOR 2
+#define LBX_PLUGIN_API_VERSION_MINOR 3
 
 /* The one symbol a plugin exports. */
 #define LBX_PLUGIN_ENTRY lbx_plugin_describe
@@ -271,6 +274,10 @@ typedef struct lbx_metadata_sink {
     void (*set_number)(void* host, const char* field, double value);
     /* 1.1 */
     const lbx_host_services* services;
+    /* 1.3: the value of the entry last added with `key`, as people read it ("F2.8", "1/125 s", "Fired",
+     * "Canon EF 28mm f/2.8"): what a viewer shows instead of the raw value. Leave it out when it would
+     * equal the raw value. Check LBX_HAS_FIELD first: an older host's sink ends before it. */
+    void (*set_printed)(void* host, const char* key, const char* printed);
 } lbx_metadata_sink;
 
 /* Read access to the metadata gathered so far, for tag and thumbnail stages. */

@@ -33,9 +33,10 @@ struct PhotoSummary {
     std::string taken_at;  // "2019-05-04T10:11:12" or empty
     std::string camera;    // "make model" or empty
     std::string status;    // "ok" or "failed"
+    std::string matched;   // protocol 6: where the query's plain words matched it, "camera: Apple iPhone 8; path: /p/a.jpg"
 
     template <class Archive>
-    void serialize(Archive& ar) { ar(id, path, format, width, height, taken_at, camera, status); }
+    void serialize(Archive& ar) { ar(id, path, format, width, height, taken_at, camera, status, matched); }
     friend bool operator==(const PhotoSummary&, const PhotoSummary&) = default;
 };
 

@@ -1,21 +1,24 @@
 // What GetPhoto returns about one photo: where it is, its metadata, tags and thumbnails.
 #pragma once
 
+#include <cereal/types/optional.hpp>
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace lbx::ipc {
 
 struct MetadataEntry {
-    std::string key;    // "exif.model", "exif.taken_at", ...
-    std::string value;  // as text
+    std::string key;      // as the metadata stage keys it: "Exif.Photo.FNumber", "Xmp.dc.subject", ...
+    std::string value;    // as text: "14/5"
+    std::string printed;  // protocol 6: how people read it ("F2.8"); empty when the stage gave none
 
     template <class Archive>
-    void serialize(Archive& ar) { ar(key, value); }
+    void serialize(Archive& ar) { ar(key, value, printed); }
     friend bool operator==(const MetadataEntry&, const MetadataEntry&) = default;
 };
 
@@ -62,6 +65,27 @@ struct PhotoRegion {
     friend bool operator==(const PhotoRegion&, const PhotoRegion&) = default;
 };
 
+// The metadata stage's summary of the photo (protocol 6; the LBX_FIELD_* values of plugin_api.h as the
+// catalog stores them). Each is absent when the file did not have it or it could not be read.
+struct PhotoCapture {
+    std::optional<std::string> taken_at;  // ISO 8601, "2023-06-01T08:00:00.25+02:00" (the zone when known)
+    std::optional<std::string> make;
+    std::optional<std::string> model;
+    std::optional<std::string> lens;
+    std::optional<double> exposure_time;  // seconds
+    std::optional<double> f_number;
+    std::optional<double> iso;
+    std::optional<double> focal_length;   // mm
+    std::optional<double> gps_lat;        // decimal degrees, south negative
+    std::optional<double> gps_lon;        // west negative
+
+    template <class Archive>
+    void serialize(Archive& ar) {
+        ar(taken_at, make, model, lens, exposure_time, f_number, iso, focal_length, gps_lat, gps_lon);
+    }
+    friend bool operator==(const PhotoCapture&, const PhotoCapture&) = default;
+};
+
 struct PhotoInfo {
     std::string id;  // content hash
     std::string path;
@@ -73,9 +97,10 @@ struct PhotoInfo {
     std::vector<PhotoTag> tags;
     std::vector<ThumbnailRef> thumbnails;
     std::vector<PhotoRegion> regions;  // protocol 5
+    PhotoCapture capture;              // protocol 6
 
     template <class Archive>
-    void serialize(Archive& ar) { ar(id, path, format, file_size, width, height, metadata, tags, thumbnails, regions); }
+    void serialize(Archive& ar) { ar(id, path, format, file_size, width, height, metadata, tags, thumbnails, regions, capture); }
     friend bool operator==(const PhotoInfo&, const PhotoInfo&) = default;
 };
 

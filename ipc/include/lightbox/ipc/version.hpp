@@ -11,7 +11,8 @@ namespace lbx::ipc {
 // it with the largest thumbnail, and the client would take that for the original's pixels). 4: JobState
 // `interrupted` (a version 3 client cannot read it). 5: content analysis: JobKind and JobState `paused`
 // in progress, regions in PhotoInfo, groups/labels/people facets, GetAnalysis/SetAnalysisPaused, persons.
-inline constexpr uint32_t kProtocolVersion = 5;
+// 6: readable metadata and plain-word search: MetadataEntry.printed, PhotoInfo.capture, PhotoSummary.matched.
+inline constexpr uint32_t kProtocolVersion = 6;
 
 // Frames above this size are rejected by their size alone, before any byte is parsed.
 inline constexpr std::size_t kMaxFrameSize = 16u * 1024u * 1024u;
