@@ -44,7 +44,7 @@ TEST_CASE("defaults are parsed from their declared text", "[params]") {
     CHECK(find(*values, "sizes").int_list == std::vector<int64_t>{256, 1024});
 }
 
-TEST_CASE("overrides replace defaults; absolute paths stay", "[params]") {
+TEST_CASE("overrides replace defaults, absolute paths stay", "[params]") {
     auto desc = stage();
     auto values = resolve_params(desc, {{"quality", int64_t(70)}, {"ratio", int64_t(1)}, {"rules", std::string("/x/r.toml")}}, "/etc");
     REQUIRE(values);

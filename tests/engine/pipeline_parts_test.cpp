@@ -84,7 +84,7 @@ TEST_CASE("special files, broken and looping symlinks in a folder are reported, 
     CHECK(seen.size() == (device ? 9u : 8u));
 }
 
-TEST_CASE("'-' reads paths from a stream; explicit files are marked; stopping early works", "[pipeline]") {
+TEST_CASE("'-' reads paths from a stream, explicit files are marked, stopping early works", "[pipeline]") {
     std::istringstream list("/x/one.jpg\n\n/x/two.jpg\r\n/x/three.jpg\n");
     std::vector<InputFile> seen;
     bool finished = walk_inputs({"/y/first.jpg", "-"}, list, [&](InputFile f) {

@@ -67,7 +67,7 @@ TEST_CASE("connecting re-reads library, jobs, settings, failures and the query",
     CHECK(s.pending_scans.empty());
 }
 
-TEST_CASE("a query typed with an error shows the engine's message inline; the next good one clears it", "[shell]") {
+TEST_CASE("a query typed with an error shows the engine's message inline, the next good one clears it", "[shell]") {
     State s = connected_state();
     s = reduce(std::move(s), QueryEdited{"tag:a (b"});
     auto queries = commands_of<ipc::Query>(s);
@@ -188,7 +188,7 @@ TEST_CASE("enter opens the focused photo, steps stay inside the results, user ta
     CHECK_FALSE(s.open_photo);
 }
 
-TEST_CASE("space previews the focused photo over the grid; the preview follows the focus", "[shell]") {
+TEST_CASE("space previews the focused photo over the grid, the preview follows the focus", "[shell]") {
     State s = with_results(3);
     s = reduce(std::move(s), TogglePreview{});
     CHECK_FALSE(s.previewing);  // nothing focused: nothing to preview
@@ -213,7 +213,7 @@ TEST_CASE("space previews the focused photo over the grid; the preview follows t
     CHECK_FALSE(s.previewing);
 }
 
-TEST_CASE("job progress applies newer sequence numbers only; the final one re-reads the library", "[shell]") {
+TEST_CASE("job progress applies newer sequence numbers only, the final one re-reads the library", "[shell]") {
     State s = with_results(0);
     s.outbox.clear();
     ipc::JobProgress p{5, ipc::JobState::running, 10, 40, 1, "/a.jpg", 20.0, 1.5, 3};
@@ -706,7 +706,7 @@ TEST_CASE("B shows and hides the boxes over the photo", "[shell]") {
     CHECK(commands_of<ipc::GetPhoto>(s).size() == 1);
 }
 
-TEST_CASE("the analysis state is asked for on connecting, on a new analysis job and when one ends; Pause and Resume wait for the answer", "[shell]") {
+TEST_CASE("the analysis state is asked for on connecting, on a new analysis job and when one ends, Pause and Resume wait for the answer", "[shell]") {
     State s;
     s = reduce(std::move(s), EngineConnected{"0.1.0", 1});
     auto gets = commands_of<ipc::GetAnalysis>(s);
@@ -882,7 +882,7 @@ TEST_CASE("an engine that cannot group people makes the page say so, not the sta
     CHECK(s.last_error.find("no person 4") != std::string::npos);
 }
 
-TEST_CASE("a click on a named person shows their photos; an unnamed one is chosen to be named", "[shell]") {
+TEST_CASE("a click on a named person shows their photos, an unnamed one is chosen to be named", "[shell]") {
     State s = with_people();
     s = reduce(std::move(s), ShowPersonPhotos{5});  // unnamed: no query can find them
     CHECK(s.people.shown);
@@ -934,7 +934,7 @@ TEST_CASE("rename sends the trimmed name and reads the people, the facets and th
     CHECK_FALSE(s.people.error);
 }
 
-TEST_CASE("merge moves every other chosen person into the one kept; the list shrinks when read again", "[shell]") {
+TEST_CASE("merge moves every other chosen person into the one kept, the list shrinks when read again", "[shell]") {
     State s = with_people();
     s = reduce(std::move(s), ChoosePerson{1});
     s = reduce(std::move(s), ChoosePerson{5, SelectMode::toggle});

@@ -30,7 +30,7 @@ TEST_CASE("the LRU keeps the most recently used entries within its capacity", "[
     CHECK(*by_key.get({"p", 256}) == 1);  // sizes are different entries
 }
 
-TEST_CASE("only wanted thumbnails are asked for, latest list first; scrolled-away ones are dropped", "[shell]") {
+TEST_CASE("only wanted thumbnails are asked for, latest list first, scrolled-away ones are dropped", "[shell]") {
     ThumbnailQueue q;
     q.set_wanted({{"a", 256}, {"b", 256}, {"c", 256}});
     CHECK(q.next()->photo_id == "a");
