@@ -32,11 +32,19 @@ struct MoveFocus {
     uint32_t rows_per_page = 1;
     bool extend = false;  // Shift held: the selection grows from the anchor to the new focus
 };
+// Ctrl+A in the grid: every photo the query matches (pages not loaded yet are asked for first).
+struct SelectAll {};
 struct OpenFocused {};                      // Enter, double click
 struct TogglePreview {};                    // Space in the grid: the focused photo large over the grid
 struct ClosePhoto {};
 struct StepPhoto { int delta = 1; };        // previous / next in the photo view
-struct ToggleZoom {};
+struct ToggleZoom {};                       // the zoom button, double click: fit <-> 100 %
+// The mouse wheel, + and -: `steps` zoom steps in (positive) or out; `fit` is the scale at which the
+// whole photo shows in the window now (the view knows the window; see model/zoom.hpp).
+struct ZoomBy { int steps = 1; double fit = 1.0; };
+// F5 or the Slideshow button: on (in full screen) or off. SlideshowTick is the view's timer.
+struct SetSlideshow { bool on = true; };
+struct SlideshowTick {};
 struct ToggleRegions {};                    // B: face and object boxes over the photo
 struct ThumbnailSizeChanged { uint32_t size = 160; };
 // F11, and Esc while in full screen: the page shown (the photo, the grid, People) alone on the screen.
@@ -63,7 +71,8 @@ struct EditUserTags { std::vector<std::string> add; std::vector<std::string> rem
 struct ApplySettings { std::vector<ipc::Setting> settings; };
 struct RefreshFailures {};
 struct RefreshPlugins {};
-struct DesktopLaunchFailed { std::string message; };  // "Open with" / "Show in folder" could not start it
+struct DesktopLaunchFailed { std::string message; };
+struct ClearLastError { uint64_t serial = 0; };     // a click on the status bar's message, or its timer  // "Open with" / "Show in folder" could not start it
 
 // --- from the engine session -----------------------------------------------------------------------
 struct EngineStatusChanged { EngineStatus status = EngineStatus::starting; std::string detail; };
@@ -80,12 +89,12 @@ struct ThumbnailArrived {
     std::string error;                              // why, when image is nullptr
 };
 
-using Action = std::variant<QueryEdited, FacetChosen, SortChanged, PageNeeded, FocusIndex, MoveFocus, OpenFocused,
-                            TogglePreview, ClosePhoto, StepPhoto, ToggleZoom, ToggleRegions, ThumbnailSizeChanged, SetFullScreen, AddFolders,
+using Action = std::variant<QueryEdited, FacetChosen, SortChanged, PageNeeded, FocusIndex, MoveFocus, SelectAll, OpenFocused,
+                            TogglePreview, ClosePhoto, StepPhoto, ToggleZoom, ZoomBy, SetSlideshow, SlideshowTick, ToggleRegions, ThumbnailSizeChanged, SetFullScreen, AddFolders,
                             RescanRequested, CancelJobRequested, ResumeInterruptedScans, PauseAnalysisRequested, ShowPeople, PersonsPageNeeded,
                             RefreshPersons, ChoosePerson, ShowPersonPhotos, RenamePersonRequested, MergeChosenInto,
                             RemoveSelectedConfirmed, EditUserTags, ApplySettings, RefreshFailures,
-                            RefreshPlugins, DesktopLaunchFailed, EngineStatusChanged, EngineConnected, ReplyArrived, EventArrived,
+                            RefreshPlugins, DesktopLaunchFailed, ClearLastError, EngineStatusChanged, EngineConnected, ReplyArrived, EventArrived,
                             ThumbnailArrived>;
 
 }  // namespace lbx::shell

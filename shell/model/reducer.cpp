@@ -1,5 +1,8 @@
 #include "model/reducer.hpp"
 
+#include "model/readable_error.hpp"
+#include "model/zoom.hpp"
+
 #include <lightbox/ipc/error_codes.hpp>
 #include <lightbox/ipc/topics.hpp>
 
@@ -85,6 +88,11 @@ void refresh_results(State& s) {
     std::set<uint64_t> pages{0};
     for (const auto& [page, rows] : s.results.pages) pages.insert(page);
     for (uint64_t page : pages) send(s, page_query(s, page), s.results.generation);
+}
+
+void set_error(State& s, const std::string& message) {
+    s.last_error = readable_error(message);
+    ++s.last_error_serial;
 }
 
 void open_at(State& s, uint64_t index) {
@@ -250,12 +258,20 @@ struct Reducer {
         if (!s.selection.anchor) s.selection.anchor = before.value_or(*s.focused);
         select_range(s, *s.selection.anchor, *s.focused);
     }
+    void operator()(const SelectAll&) {
+        if (s.results.count() == 0) return;
+        s.selection.anchor = 0;
+        select_range(s, 0, s.results.count() - 1);
+    }
     void operator()(const OpenFocused&) {
         s.previewing = false;
         if (s.focused) open_at(s, *s.focused);
     }
     void operator()(const TogglePreview&) { s.previewing = !s.previewing && focused_photo(s) != nullptr; }
-    void operator()(const ClosePhoto&) { s.open_photo.reset(); }
+    void operator()(const ClosePhoto&) {
+        s.open_photo.reset();
+        s.slideshow = false;
+    }
     void operator()(const StepPhoto& a) {
         if (!s.open_photo) return;
         const int64_t next = static_cast<int64_t>(s.open_photo->index) + a.delta;
@@ -263,7 +279,26 @@ struct Reducer {
         open_at(s, static_cast<uint64_t>(next));
     }
     void operator()(const ToggleZoom&) {
-        if (s.open_photo) s.open_photo->zoom_100 = !s.open_photo->zoom_100;
+        if (s.open_photo) s.open_photo->zoom = s.open_photo->zoom ? std::nullopt : std::optional<double>(1.0);
+    }
+    void operator()(const ZoomBy& a) {
+        if (s.open_photo) s.open_photo->zoom = zoom_step(s.open_photo->zoom, a.fit, a.steps);
+    }
+    void operator()(const SetSlideshow& a) {
+        s.slideshow = a.on && s.open_photo.has_value();
+        if (s.slideshow) {
+            s.full_screen = true;
+            s.open_photo->zoom.reset();  // each photo whole
+        }
+    }
+    void operator()(const SlideshowTick&) {
+        if (!s.slideshow || !s.open_photo) return;
+        // The last photo ends the show; it stays open (a page not loaded yet waits for it: StepPhoto).
+        if (s.open_photo->index + 1 >= s.results.count()) {
+            s.slideshow = false;
+            return;
+        }
+        open_at(s, s.open_photo->index + 1);
     }
     void operator()(const ToggleRegions&) {
         s.show_regions = !s.show_regions;
@@ -271,7 +306,10 @@ struct Reducer {
         if (s.show_regions && s.open_photo && connected(s)) send(s, ipc::GetPhoto{s.open_photo->id});
     }
     void operator()(const ThumbnailSizeChanged& a) { s.thumbnail_size = std::clamp<uint32_t>(a.size, 64, 512); }
-    void operator()(const SetFullScreen& a) { s.full_screen = a.on; }
+    void operator()(const SetFullScreen& a) {
+        s.full_screen = a.on;
+        if (!a.on) s.slideshow = false;  // Esc ends the show with the full screen
+    }
     void operator()(const AddFolders& a) { start_scan(s, a.paths); }
     void operator()(const RescanRequested&) {
         if (connected(s)) send(s, ipc::Rescan{false});
@@ -351,7 +389,10 @@ struct Reducer {
     void operator()(const RefreshPlugins&) {
         if (connected(s)) send(s, ipc::ListPlugins{});
     }
-    void operator()(const DesktopLaunchFailed& a) { s.last_error = a.message; }
+    void operator()(const DesktopLaunchFailed& a) { set_error(s, a.message); }
+    void operator()(const ClearLastError& a) {
+        if (a.serial == s.last_error_serial) s.last_error.clear();
+    }
 
     void operator()(const EngineStatusChanged& a) {
         if (a.status == EngineStatus::restarting && s.engine.status != EngineStatus::restarting) ++s.engine.restarts;
@@ -407,7 +448,7 @@ struct Reducer {
     }
     void operator()(const EventArrived& a) {
         if (const auto* e = std::get_if<ipc::JobProgressEvent>(&a.event)) apply_progress(s, e->progress, std::nullopt);
-        if (const auto* e = std::get_if<ipc::PhotoFailed>(&a.event)) s.last_error = e->path + ": " + e->error.message;
+        if (const auto* e = std::get_if<ipc::PhotoFailed>(&a.event)) set_error(s, e->path + ": " + e->error.message);
     }
     void operator()(const ThumbnailArrived& a) {
         if (a.key.size == ipc::kFullResolution) {
@@ -449,7 +490,7 @@ struct Reducer {
             s.people.error = error.message;
         }
         if (std::holds_alternative<ipc::GetPhoto>(a.request) && s.open_photo) s.open_photo->error = error.message;
-        s.last_error = std::string(ipc::name_of(a.request)) + ": " + error.message;
+        set_error(s, std::string(ipc::name_of(a.request)) + ": " + error.message);
     }
     void replied(const ReplyArrived& a, const ipc::QueryReply& r) {
         if (a.tag != s.results.generation) return;  // a query typed over since
@@ -563,7 +604,7 @@ struct Reducer {
         send(s, ipc::Facets{s.query.text, 0}, s.results.generation);
         if (s.open_photo) send(s, ipc::GetPhoto{s.open_photo->id});
     }
-    void replied(const ReplyArrived&, const ipc::ErrorReply& r) { s.last_error = r.error.message; }
+    void replied(const ReplyArrived&, const ipc::ErrorReply& r) { set_error(s, r.error.message); }
     template <class Other>
     void replied(const ReplyArrived& a, const Other&) {
         // OpenLibrary answers with LibraryInfoReply (above); the rest need nothing.

@@ -54,7 +54,9 @@ struct OpenPhoto {
     std::optional<ipc::PhotoInfo> info;  // GetPhoto's answer
     std::vector<std::string> user_tags;  // kept apart: SetUserTags answers with them
     std::optional<std::string> error;
-    bool zoom_100 = false;               // 100 % instead of fitting the window
+    // The scale the photo is shown at (1.0: 100 %, one pixel of the photo per screen pixel); none: the
+    // whole photo fits the window. Above the fitting scale the photo at its own resolution is asked for.
+    std::optional<double> zoom;
     // Why the photo at its own resolution (ipc::kFullResolution) could not be had; 100 % then shows the
     // largest thumbnail.
     std::optional<std::string> full_resolution_error;
@@ -124,7 +126,14 @@ struct State {
     uint32_t thumbnail_size = 160;  // grid cell size in pixels
     bool show_regions = false;      // the photo view draws face and object boxes (B)
     bool full_screen = false;       // the page shown fills the screen: no filter panel, job bar, bars or side panels
-    std::string last_error;         // the last failed command, for the status bar
+    // The open photo steps to the next one every few seconds (F5), in full screen; it stops at the last
+    // photo, on Esc, and when the photo closes.
+    bool slideshow = false;
+    // The last failed command or file, for the status bar: one readable line (model/readable_error.hpp).
+    // A click on it, or a while without a new one, clears it: each error has its serial number, so that a
+    // clear meant for one does not take away a newer one.
+    std::string last_error;
+    uint64_t last_error_serial = 0;
 
     // Commands reduce() decided to send; the store drains it after every action.
     std::vector<Command> outbox;

@@ -28,7 +28,7 @@ namespace lbx::shell {
 namespace {
 
 enum MenuId {
-    id_rescan = wxID_HIGHEST + 1, id_failures, id_plugins, id_small, id_medium, id_large, id_full_screen, id_people, id_boxes,
+    id_rescan = wxID_HIGHEST + 1, id_failures, id_plugins, id_small, id_medium, id_large, id_full_screen, id_people, id_boxes, id_slideshow, id_select_all,
     id_cancel_scan, id_pause_analysis
 };
 
@@ -82,7 +82,7 @@ MainFrame::MainFrame(Store& store)
     SetName("main");  // the persistence key
     auto* file = new wxMenu;
     file->Append(wxID_OPEN, "&Add Folder...\tCtrl+O", "Add a folder to the library and scan it");
-    file->Append(id_rescan, "&Rescan\tF5", "Scan every folder of the library again");
+    file->Append(id_rescan, "&Rescan\tCtrl+R", "Scan every folder of the library again");
     file->AppendSeparator();
     file->Append(wxID_PREFERENCES, "&Preferences...\tCtrl+,");
     file->AppendSeparator();
@@ -97,6 +97,9 @@ MainFrame::MainFrame(Store& store)
     view->AppendCheckItem(id_boxes, "Face and Object &Boxes (B in the photo view)", "Draw what analysis found over the photo");
     view->AppendSeparator();
     view->Append(id_full_screen, "&Full Screen\tF11");
+    view->Append(id_slideshow, "&Slideshow\tF5", "From the focused photo, one every few seconds, in full screen; Esc ends it");
+    // No accelerator: Ctrl+A in the search box selects its text. The grid handles the key.
+    view->Append(id_select_all, "Select &All Matches (Ctrl+A in the grid)", "Every photo the search matches, for Delete");
     auto* library = new wxMenu;
     library->Append(id_cancel_scan, "&Cancel Scan", "Stop the running scan; what it did is kept");
     library->Append(id_pause_analysis, "&Pause Analysis", "Stop finding faces and objects for now, or go on");
@@ -145,7 +148,7 @@ MainFrame::MainFrame(Store& store)
                      (message ? ": " + *message : std::string()));
     };
     people_->set_on_painted([this](const std::string& line) { status_->log(line); });
-    photo_->set_on_summary([this](const std::string& line) { status_->log(line); });
+    photo_->set_on_log([this](const std::string& line) { status_->log(line); });
 
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { add_folder(); }, wxID_OPEN);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(RescanRequested{}); }, id_rescan);
@@ -162,6 +165,11 @@ MainFrame::MainFrame(Store& store)
         store_.dispatch(ShowPeople{!s.people.shown || s.open_photo.has_value()});  // shown in front, or hidden
     }, id_people);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(ToggleRegions{}); }, id_boxes);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        if (!store_.state().open_photo) store_.dispatch(OpenFocused{});
+        store_.dispatch(SetSlideshow{!store_.state().slideshow});
+    }, id_slideshow);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(SelectAll{}); }, id_select_all);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) {
         const auto scans = running_jobs(store_.state(), ipc::JobKind::scan);
         if (!scans.empty()) store_.dispatch(CancelJobRequested{scans.front()->progress.job_id});

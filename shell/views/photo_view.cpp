@@ -3,6 +3,7 @@
 #include "desktop/desktop_apps.hpp"
 #include "model/photo_metadata.hpp"
 #include "model/regions.hpp"
+#include "model/zoom.hpp"
 #include "views/bitmaps.hpp"
 
 #include <wx/button.h>
@@ -17,6 +18,7 @@
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
 #include <wx/tglbtn.h>
+#include <wx/wrapsizer.h>
 #include <wx/toplevel.h>
 #include <wx/utils.h>
 
@@ -25,15 +27,23 @@
 #include <filesystem>
 
 namespace lbx::shell {
+namespace {
+
+// How long each photo of a slideshow shows.
+constexpr int kSlideshowMilliseconds = 4000;
+
+}  // namespace
 
 PhotoView::PhotoView(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY), store_(store) {
     auto* sizer = new wxBoxSizer(wxHORIZONTAL);
     auto* left = new wxBoxSizer(wxVERTICAL);
-    auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+    // Wrapped: at 1024 px the photo's column is too narrow for every button on one row.
+    auto* buttons = new wxWrapSizer(wxHORIZONTAL);
+    buttons_ = buttons;
     const auto button = [&](const char* label, auto handler) {
         auto* b = new wxButton(this, wxID_ANY, label, wxDefaultPosition, wxDefaultSize, wxBU_EXACTFIT);
         b->Bind(wxEVT_BUTTON, handler);
-        buttons->Add(b, 0, wxRIGHT, 4);
+        buttons->Add(b, 0, wxRIGHT | wxBOTTOM, 4);
         return b;
     };
     button("Back to grid", [this](wxCommandEvent&) { store_.dispatch(ClosePhoto{}); });
@@ -46,7 +56,16 @@ PhotoView::PhotoView(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY)
         store_.dispatch(ToggleRegions{});
         preview_->SetFocus();  // keys (B, arrows, Esc) go on working
     });
-    buttons->Add(boxes_button_, 0, wxRIGHT, 4);
+    buttons->Add(boxes_button_, 0, wxRIGHT | wxBOTTOM, 4);
+    slideshow_button_ = new wxToggleButton(this, wxID_ANY, "Slideshow (F5)", wxDefaultPosition, wxDefaultSize, wxBU_EXACTFIT);
+    slideshow_button_->SetToolTip("The next photo every few seconds, in full screen; Esc ends it");
+    slideshow_button_->Bind(wxEVT_TOGGLEBUTTON, [this](wxCommandEvent&) {
+        store_.dispatch(SetSlideshow{!store_.state().slideshow});
+        preview_->SetFocus();
+    });
+    buttons->Add(slideshow_button_, 0, wxRIGHT | wxBOTTOM, 4);
+    slideshow_timer_.SetOwner(this);
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { store_.dispatch(SlideshowTick{}); });
     button("Full screen", [this](wxCommandEvent&) {
         if (auto* top = dynamic_cast<wxTopLevelWindow*>(wxGetTopLevelParent(this))) top->ShowFullScreen(!top->IsFullScreen());
     });
@@ -54,7 +73,7 @@ PhotoView::PhotoView(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY)
         if (const std::string* path = open_path()) launch_default(std::filesystem::path(*path).parent_path().string());
     });
     button("Open with...", [this](wxCommandEvent& e) { show_open_with_menu(static_cast<wxButton*>(e.GetEventObject())); });
-    left->Add(buttons, 0, wxALL, 4);
+    left->Add(buttons, 0, wxEXPAND | wxALL, 4);
     title_ = new wxStaticText(this, wxID_ANY, "");
     left->Add(title_, 0, wxLEFT | wxBOTTOM, 6);
     preview_ = new wxPanel(this, wxID_ANY);
@@ -67,10 +86,15 @@ PhotoView::PhotoView(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY)
     for (const auto type : {wxEVT_LEFT_DOWN, wxEVT_LEFT_UP, wxEVT_MOTION, wxEVT_LEFT_DCLICK})
         preview_->Bind(type, [this](wxMouseEvent& e) { on_preview_mouse(e); });
     preview_->Bind(wxEVT_MOUSE_CAPTURE_LOST, [this](wxMouseCaptureLostEvent&) { drag_from_.reset(); });
+    preview_->Bind(wxEVT_MOUSEWHEEL, [this](wxMouseEvent& e) {
+        if (e.GetWheelAxis() != wxMOUSE_WHEEL_VERTICAL || e.GetWheelRotation() == 0) { e.Skip(); return; }
+        zoom_at(e.GetWheelRotation() > 0 ? +1 : -1, e.GetPosition());
+    });
     left->Add(preview_, 1, wxEXPAND);
     sizer->Add(left, 1, wxEXPAND);
 
     auto* right = new wxBoxSizer(wxVERTICAL);
+    side_ = right;
     summary_ = new wxPanel(this, wxID_ANY);
     summary_->SetName("photo_summary");
     summary_->SetSizer(new wxFlexGridSizer(2, wxSize(8, 2)));
@@ -120,10 +144,14 @@ PhotoView::PhotoView(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY)
     });
     Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
         if (FindFocus() == new_tag_) { e.Skip(); return; }
+        const auto middle = [this] { return wxPoint(preview_->GetClientSize().x / 2, preview_->GetClientSize().y / 2); };
         switch (e.GetKeyCode()) {
             case WXK_ESCAPE: case WXK_SPACE: store_.dispatch(ClosePhoto{}); break;
             case WXK_LEFT: store_.dispatch(StepPhoto{-1}); break;
             case WXK_RIGHT: store_.dispatch(StepPhoto{+1}); break;
+            case '+': case '=': case WXK_ADD: case WXK_NUMPAD_ADD: zoom_at(+1, middle()); break;
+            case '-': case WXK_SUBTRACT: case WXK_NUMPAD_SUBTRACT: zoom_at(-1, middle()); break;
+            case WXK_F5: store_.dispatch(SetSlideshow{!store_.state().slideshow}); break;
             case 'B':
                 if (e.GetModifiers() == wxMOD_NONE || e.GetModifiers() == wxMOD_SHIFT) store_.dispatch(ToggleRegions{});
                 else e.Skip();
@@ -184,6 +212,43 @@ wxRect PhotoView::image_rect(const wxSize& image, double scale) const {
                   static_cast<int>(std::lround(w)), static_cast<int>(std::lround(h)));
 }
 
+std::optional<PhotoView::Shown> PhotoView::shown_now() const {
+    const State& s = store_.state();
+    if (!s.open_photo) return std::nullopt;
+    const OpenPhoto& open = *s.open_photo;
+    Shown shown;
+    const wxBitmap* full = open.zoom ? store_.thumbnail({open.id, ipc::kFullResolution}) : nullptr;
+    shown.full = full && full->IsOk();
+    shown.bitmap = shown.full ? full : store_.thumbnail({open.id, 0});
+    if (!shown.bitmap || !shown.bitmap->IsOk()) return std::nullopt;
+    const wxSize bitmap(shown.bitmap->GetWidth(), shown.bitmap->GetHeight());
+    shown.photo = open.info && open.info->width > 0 && open.info->height > 0
+                      ? wxSize(static_cast<int>(open.info->width), static_cast<int>(open.info->height))
+                      : bitmap;
+    // The whole photo: the thumbnail fitted to the window, never enlarged; as a scale of the photo.
+    const wxSize area = preview_->GetClientSize();
+    const double thumbnail_fit = std::min({static_cast<double>(area.x) / bitmap.x, static_cast<double>(area.y) / bitmap.y, 1.0});
+    shown.fit = thumbnail_fit * bitmap.x / shown.photo.x;
+    shown.scale = open.zoom.value_or(shown.fit);
+    return shown;
+}
+
+void PhotoView::zoom_at(int steps, wxPoint at) {
+    const State& s = store_.state();
+    const auto shown = shown_now();
+    if (!s.open_photo || !shown) return;
+    const std::optional<double> zoom = zoom_step(s.open_photo->zoom, shown->fit, steps);
+    if (zoom == s.open_photo->zoom) return;
+    // The point of the photo under `at` now, kept under it at the new scale (image_rect clamps the rest).
+    const wxRect now = image_rect(shown->photo, shown->scale);
+    const wxSize area = preview_->GetClientSize();
+    const double scale = zoom.value_or(shown->fit);
+    const double fx = std::clamp((at.x - now.x) / std::max(1.0, double(now.width)), 0.0, 1.0);
+    const double fy = std::clamp((at.y - now.y) / std::max(1.0, double(now.height)), 0.0, 1.0);
+    centre_ = {fx + (area.x / 2.0 - at.x) / (shown->photo.x * scale), fy + (area.y / 2.0 - at.y) / (shown->photo.y * scale)};
+    store_.dispatch(ZoomBy{steps, shown->fit});
+}
+
 void PhotoView::paint_preview(wxWindowDC& dc) {
     dc.SetBackground(wxBrush(theme::kBackground));
     dc.Clear();
@@ -191,35 +256,30 @@ void PhotoView::paint_preview(wxWindowDC& dc) {
     if (!s.open_photo) return;
     const wxSize area = preview_->GetClientSize();
     const OpenPhoto& open = *s.open_photo;
-    const wxBitmap* full = open.zoom_100 ? store_.thumbnail({open.id, ipc::kFullResolution}) : nullptr;
-    const wxBitmap* bitmap = full ? full : store_.thumbnail({open.id, 0});
+    const auto shown = shown_now();
     dc.SetTextForeground(theme::kCaption);
-    if (!bitmap || !bitmap->IsOk()) {
+    if (!shown) {
         dc.DrawLabel(s.missing_thumbnails.count(open.id) ? "no preview" : "loading...", wxRect(area), wxALIGN_CENTER);
         return;
     }
-    const wxSize size(bitmap->GetWidth(), bitmap->GetHeight());
-    wxRect shown;
-    if (full) {
-        // The photo's own pixels, one to one: a plain blit, clipped to the area.
-        shown = image_rect(size, 1.0);
-        dc.DrawBitmap(*bitmap, shown.x, shown.y);
+    const wxRect at = image_rect(shown->photo, shown->scale);
+    if (shown->full && at.width == shown->bitmap->GetWidth() && at.height == shown->bitmap->GetHeight()) {
+        dc.DrawBitmap(*shown->bitmap, at.x, at.y);  // the photo's own pixels, one to one: a plain blit, clipped
     } else {
-        // Fit the window, never enlarging the thumbnail; at 100 % (until the original comes, or when it
-        // cannot) the thumbnail's own pixels.
-        const double fit = std::min({static_cast<double>(area.x) / size.x, static_cast<double>(area.y) / size.y, 1.0});
-        shown = image_rect(size, open.zoom_100 ? 1.0 : fit);
+        // Scaled: the thumbnail until the photo at its own resolution comes (or when it cannot).
         std::unique_ptr<wxGraphicsContext> gc(wxGraphicsContext::Create(dc));
-        if (gc) gc->DrawBitmap(*bitmap, shown.x, shown.y, shown.width, shown.height);
+        if (gc) gc->DrawBitmap(*shown->bitmap, at.x, at.y, at.width, at.height);
     }
     // The thumbnails and the full-resolution image are upright, as the boxes' fractions are.
-    if (s.show_regions && open.info) paint_regions(dc, shown, open.info->regions);
-    if (open.zoom_100) {
-        const wxString caption = full ? wxString::Format("100 %%   %d x %d   drag to move", size.x, size.y)
+    if (s.show_regions && open.info) paint_regions(dc, at, open.info->regions);
+    if (open.zoom) {
+        const wxString size = wxString::Format("%d x %d", shown->photo.x, shown->photo.y);
+        const wxString zoom = wxString::FromUTF8(zoom_label_of(open.zoom));
+        const wxString caption = shown->full ? zoom + "   " + size + "   drag to move, wheel or +/- to zoom"
                                  : open.full_resolution_error
-                                     ? "100 % of the " + wxString::Format("%d px preview", std::max(size.x, size.y)) + ": " +
-                                           wxString::FromUTF8(*open.full_resolution_error)
-                                     : wxString("loading the full resolution...");
+                                     ? zoom + " of the " + wxString::Format("%d px preview", std::max(shown->bitmap->GetWidth(), shown->bitmap->GetHeight())) +
+                                           ": " + wxString::FromUTF8(*open.full_resolution_error)
+                                     : zoom + "   loading the full resolution...";
         const wxSize extent = dc.GetTextExtent(caption);
         dc.SetBrush(wxBrush(theme::kBackground));
         dc.SetPen(*wxTRANSPARENT_PEN);
@@ -290,27 +350,21 @@ void PhotoView::paint_regions(wxDC& dc, const wxRect& image, const std::vector<i
 
 void PhotoView::on_preview_mouse(wxMouseEvent& e) {
     const State& s = store_.state();
-    if (!s.open_photo) return;
+    const auto shown = shown_now();
+    if (!s.open_photo || !shown) return;
     const OpenPhoto& open = *s.open_photo;
-    const wxBitmap* full = store_.thumbnail({open.id, ipc::kFullResolution});
-    const wxBitmap* shown = open.zoom_100 && full ? full : store_.thumbnail({open.id, 0});
-    if (!shown || !shown->IsOk()) return;
-    const wxSize size(shown->GetWidth(), shown->GetHeight());
-    const wxSize area = preview_->GetClientSize();
-    const double fit = std::min({static_cast<double>(area.x) / size.x, static_cast<double>(area.y) / size.y, 1.0});
-    const double scale = open.zoom_100 ? 1.0 : fit;
 
     if (e.GetEventType() == wxEVT_LEFT_DCLICK) {
         // Zoom in on the point clicked; zoom out back to the whole photo.
-        if (!open.zoom_100) {
-            const wxRect r = image_rect(size, scale);
+        if (!open.zoom) {
+            const wxRect r = image_rect(shown->photo, shown->scale);
             centre_ = {std::clamp((e.GetX() - r.x) / std::max(1.0, double(r.width)), 0.0, 1.0),
                        std::clamp((e.GetY() - r.y) / std::max(1.0, double(r.height)), 0.0, 1.0)};
         }
         store_.dispatch(ToggleZoom{});
         return;
     }
-    if (!open.zoom_100) return;
+    if (!open.zoom) return;
     if (e.GetEventType() == wxEVT_LEFT_DOWN) {
         drag_from_ = e.GetPosition();
         if (!preview_->HasCapture()) preview_->CaptureMouse();
@@ -320,13 +374,15 @@ void PhotoView::on_preview_mouse(wxMouseEvent& e) {
     } else if (e.GetEventType() == wxEVT_MOTION && drag_from_ && e.Dragging()) {
         const wxPoint delta = e.GetPosition() - *drag_from_;
         drag_from_ = e.GetPosition();
+        const wxSize area = preview_->GetClientSize();
         // Kept within the photo, so that dragging back starts moving at once.
         const auto moved = [](double centre, int by, double extent, double room) {
             if (extent <= room) return 0.5;
             const double half = room / 2 / extent;
             return std::clamp(centre - by / extent, half, 1.0 - half);
         };
-        centre_ = {moved(centre_.m_x, delta.x, size.x * scale, area.x), moved(centre_.m_y, delta.y, size.y * scale, area.y)};
+        centre_ = {moved(centre_.m_x, delta.x, shown->photo.x * shown->scale, area.x),
+                   moved(centre_.m_y, delta.y, shown->photo.y * shown->scale, area.y)};
         preview_->Refresh(false);
     }
 }
@@ -372,13 +428,14 @@ void PhotoView::show_metadata(const ipc::PhotoInfo& info) {
             tag_rows_.push_back(group.tags[i]);
         }
     }
-    if (on_summary_) on_summary_(logged);
+    log(logged);
 }
 
 void PhotoView::render() {
     const State& s = store_.state();
     if (!s.open_photo) {
         store_.want_thumbnails(ThumbSlot::photo_view, {});
+        if (slideshow_timer_.IsRunning()) slideshow_timer_.Stop();
         return;
     }
     const OpenPhoto& open = *s.open_photo;
@@ -389,12 +446,31 @@ void PhotoView::render() {
     // The largest thumbnail first (it shows at once), then at 100 % the photo's own pixels.
     std::vector<ThumbKey> wanted;
     if (!store_.thumbnail({open.id, 0})) wanted.push_back({open.id, 0});
-    if (open.zoom_100 && !open.full_resolution_error && !store_.thumbnail({open.id, ipc::kFullResolution}))
+    if (open.zoom && !open.full_resolution_error && !store_.thumbnail({open.id, ipc::kFullResolution}))
         wanted.push_back({open.id, ipc::kFullResolution});
     store_.want_thumbnails(ThumbSlot::photo_view, std::move(wanted));
-    zoom_button_->SetLabel(open.zoom_100 ? "Fit" : "100 %");
+    // The button toggles between the whole photo and 100 %: it names where a click goes.
+    zoom_button_->SetLabel(open.zoom ? "Fit" : "100 %");
+    zoom_button_->SetToolTip(wxString::FromUTF8("Now: " + zoom_label_of(open.zoom) + ". Mouse wheel, + and - zoom in steps"));
+    log_change(logged_photo_, "photo view: photo " + std::to_string(open.index));
+    log_change(logged_zoom_, "photo view: zoom " + zoom_label_of(open.zoom));
+    log_change(logged_slideshow_, std::string("photo view: slideshow ") + (s.slideshow ? "on" : "off"));
     if (boxes_button_->GetValue() != s.show_regions) boxes_button_->SetValue(s.show_regions);
-    preview_->SetCursor(open.zoom_100 ? wxCursor(wxCURSOR_HAND) : wxNullCursor);
+    if (slideshow_button_->GetValue() != s.slideshow) slideshow_button_->SetValue(s.slideshow);
+    if (s.slideshow && !slideshow_timer_.IsRunning()) slideshow_timer_.Start(kSlideshowMilliseconds);
+    if (!s.slideshow && slideshow_timer_.IsRunning()) slideshow_timer_.Stop();
+    preview_->SetCursor(open.zoom ? wxCursor(wxCURSOR_HAND) : wxNullCursor);
+    // Full screen: the photo alone, without buttons, title, metadata or tags.
+    if (buttons_->IsShown(std::size_t{0}) == s.full_screen) {
+        buttons_->ShowItems(!s.full_screen);
+        title_->Show(!s.full_screen);
+        side_->ShowItems(!s.full_screen);
+        Layout();
+        // A hidden button or list cannot keep the keyboard: without this Esc, F5 and the arrows would
+        // reach no window.
+        if (s.full_screen) preview_->SetFocus();
+        log(s.full_screen ? "photo view: side column hidden" : "photo view: side column shown");
+    }
     if (s.open_photo->info != shown_) {
         shown_ = s.open_photo->info;
         exif_->DeleteAllItems();

@@ -11,6 +11,7 @@
 
 #include <wx/geometry.h>
 #include <wx/panel.h>
+#include <wx/timer.h>
 
 #include <functional>
 #include <optional>
@@ -32,8 +33,10 @@ class PhotoView : public wxPanel {
 public:
     PhotoView(wxWindow* parent, Store& store);
     void render();
-    // When a photo's metadata is shown: "photo summary: Taken=...; Camera=...; ..." (the status log for GUI tests).
-    void set_on_summary(std::function<void(const std::string&)> on_summary) { on_summary_ = std::move(on_summary); }
+    // Lines for the status log that GUI tests read: when a photo's metadata is shown, "photo summary:
+    // Taken=...; Camera=...; ..."; "photo view: photo 3", "photo view: zoom 150 %", "photo view: slideshow
+    // on", "photo view: side column hidden" as they change.
+    void set_on_log(std::function<void(const std::string&)> on_log) { on_log_ = std::move(on_log); }
 
 private:
     void paint_preview(wxWindowDC& dc);
@@ -45,14 +48,32 @@ private:
     void on_preview_mouse(wxMouseEvent& e);
     void show_metadata(const ipc::PhotoInfo& info);
 
-    // Where the image goes in the preview area at `scale`, with the 100 % view's centre applied.
+    // Where the image goes in the preview area at `scale`, with the zoomed view's centre applied.
     wxRect image_rect(const wxSize& image, double scale) const;
+    // What the preview shows now: the bitmap (the photo at its own resolution when zoomed and it has
+    // come, else the largest thumbnail), the photo's own size (zoom scales are of it: the catalog's
+    // width and height, else the bitmap's), the scale at which the whole photo shows (as the preview
+    // draws it: a thumbnail is never enlarged), and the scale used now.
+    struct Shown {
+        const wxBitmap* bitmap = nullptr;
+        bool full = false;
+        wxSize photo;
+        double fit = 1.0;
+        double scale = 1.0;
+    };
+    std::optional<Shown> shown_now() const;
+    // A zoom step in (+1) or out (-1) that keeps the photo's point under `at` (preview coordinates) still.
+    void zoom_at(int steps, wxPoint at);
 
     Store& store_;
     wxPanel* preview_;
     wxButton* zoom_button_ = nullptr;
     wxToggleButton* boxes_button_ = nullptr;
-    // The point of the photo (fractions of its width and height) at the centre of the 100 % view; which
+    wxToggleButton* slideshow_button_ = nullptr;
+    wxSizer* buttons_ = nullptr;  // hidden in full screen, with the title and the side column
+    wxSizer* side_ = nullptr;
+    wxTimer slideshow_timer_;     // running while State::slideshow: each tick is the next photo
+    // The point of the photo (fractions of its width and height) at the centre of the zoomed view; which
     // photo it is for, so another photo starts centred. View state: nothing else needs it.
     wxPoint2DDouble centre_{0.5, 0.5};
     std::string centre_for_;
@@ -62,7 +83,13 @@ private:
     wxListCtrl* exif_;
     wxListBox* tags_;
     std::vector<std::optional<std::size_t>> tag_rows_;  // per row of tags_: the PhotoInfo::tags index (none: a heading)
-    std::function<void(const std::string&)> on_summary_;
+    std::function<void(const std::string&)> on_log_;
+    void log(const std::string& line) const { if (on_log_) on_log_(line); }
+    // Logs `line` when it differs from `last` (the status log would repeat it at every render).
+    void log_change(std::string& last, const std::string& line) {
+        if (line != last) log(last = line);
+    }
+    std::string logged_photo_, logged_zoom_, logged_slideshow_;
     wxTextCtrl* new_tag_;
     std::optional<ipc::PhotoInfo> shown_;
     std::vector<std::string> shown_user_tags_;

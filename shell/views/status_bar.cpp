@@ -3,6 +3,11 @@
 #include <cstdlib>
 
 namespace lbx::shell {
+namespace {
+
+constexpr int kErrorShownMilliseconds = 20000;
+
+}  // namespace
 
 std::string engine_line(const EngineView& e) {
     std::string line = "Engine " + std::string(to_string(e.status));
@@ -15,6 +20,13 @@ StatusBar::StatusBar(wxWindow* parent, Store& store) : wxStatusBar(parent, wxID_
     const int widths[] = {-2, 180, -3};
     SetFieldsCount(3, widths);
     if (const char* path = std::getenv("LIGHTBOX_SHELL_STATUS_LOG"); path && *path) log_.open(path, std::ios::app);
+    error_timer_.SetOwner(this);
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { store_.dispatch(ClearLastError{timed_error_serial_}); });
+    Bind(wxEVT_LEFT_DOWN, [this](wxMouseEvent& e) {
+        wxRect message;
+        if (GetFieldRect(2, message) && message.Contains(e.GetPosition())) store_.dispatch(ClearLastError{store_.state().last_error_serial});
+        e.Skip();
+    });
     render();
 }
 
@@ -42,6 +54,13 @@ void StatusBar::render() {
         count += " · matched " + focused->matched;
     set(1, count);
     set(2, s.last_error);
+    if (!s.last_error.empty() && s.last_error_serial != timed_error_serial_) {
+        timed_error_serial_ = s.last_error_serial;
+        error_timer_.StartOnce(kErrorShownMilliseconds);
+    }
+    // The whole line when the field cuts it; a click clears it.
+    const wxString tip = s.last_error.empty() ? wxString() : wxString::FromUTF8(s.last_error) + "\n(click to clear)";
+    if (GetToolTipText() != tip) SetToolTip(tip);
 }
 
 }  // namespace lbx::shell

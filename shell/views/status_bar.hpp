@@ -1,4 +1,5 @@
-// The status bar: engine state, photo count, the last error. With LIGHTBOX_SHELL_STATUS_LOG set, every
+// The status bar: engine state, photo count, the last error (it goes away when clicked, or after
+// kErrorShownMilliseconds without a newer one: the engine's later state is in the first two fields). With LIGHTBOX_SHELL_STATUS_LOG set, every
 // change of the text is also appended to that file (one line each), so GUI tests can read what the
 // user sees without OCR.
 #pragma once
@@ -6,6 +7,7 @@
 #include "app/store.hpp"
 
 #include <wx/statusbr.h>
+#include <wx/timer.h>
 
 #include <fstream>
 
@@ -21,6 +23,8 @@ private:
     void set(int field, const std::string& text);
 
     Store& store_;
+    wxTimer error_timer_;               // clears the error it was started for
+    uint64_t timed_error_serial_ = 0;
     std::ofstream log_;
     std::string shown_[3];
     std::string last_logged_;

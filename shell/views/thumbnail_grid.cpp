@@ -268,6 +268,10 @@ void ThumbnailGrid::on_key(wxKeyEvent& event) {
             else event.Skip();
             break;
         case WXK_DELETE: confirm_remove(); break;
+        case 'A':
+            if (event.GetModifiers() == wxMOD_CONTROL) store_.dispatch(SelectAll{});
+            else event.Skip();
+            break;
         default: event.Skip();
     }
 }

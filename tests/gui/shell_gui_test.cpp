@@ -1069,6 +1069,64 @@ TEST_CASE("full screen shows the page alone, Esc leaves full screen first, then 
     CHECK(app.wait(10s).exit_code != -1);
 }
 
+TEST_CASE("the photo view zooms with + and - and the mouse wheel, F5 runs a slideshow of the photo alone until Esc", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen || test::find_program("xdotool").empty()) {
+        WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    const auto log = dir.path() / "status.log";
+    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--gallery", "main"}, app_env(dir, *screen));
+    std::string text;
+    const bool shown = wait_log(log, "grid: \\d+ cells", 20s, 0, &text).has_value();
+    INFO("status log:\n" << text << "\napp stderr: " << app.err());
+    REQUIRE(shown);
+    const auto key = [&](const char* name) {
+        REQUIRE(focus_window(*screen, "^Lightbox - library$"));
+        REQUIRE(xdotool(*screen, {"key", name}).exit_code == 0);
+    };
+    std::size_t from = read_text(log).size();
+    key("Return");
+    REQUIRE(wait_log(log, "photo view: photo \\d+", 10s, from));
+    REQUIRE(wait_log(log, "photo view: zoom Fit", 10s, from));
+
+    // + zooms in a step, - back to the whole photo; the wheel over the photo zooms in and out.
+    from = read_text(log).size();
+    key("plus");
+    CHECK(wait_log(log, "photo view: zoom \\d+ %", 10s, from));
+    from = read_text(log).size();
+    key("minus");
+    CHECK(wait_log(log, "photo view: zoom Fit", 10s, from));
+    from = read_text(log).size();
+    REQUIRE(xdotool(*screen, {"mousemove", "500", "450", "click", "4"}).exit_code == 0);  // wheel up
+    CHECK(wait_log(log, "photo view: zoom \\d+ %", 10s, from));
+    CHECK(screen_shows(*screen, kArtifacts / "photo-view-zoomed.png", [](const test::Screenshot& s) { return test::luminance_variance(s) > 100; }));
+    from = read_text(log).size();
+    REQUIRE(xdotool(*screen, {"mousemove", "500", "450", "click", "5"}).exit_code == 0);  // wheel down
+    CHECK(wait_log(log, "photo view: zoom Fit", 10s, from));
+
+    // F5: full screen with the photo alone, the next photo after a few seconds; Esc ends both.
+    from = read_text(log).size();
+    key("F5");
+    REQUIRE(wait_log(log, "photo view: slideshow on", 10s, from));
+    CHECK(wait_log(log, "full screen: on", 10s, from));
+    CHECK(wait_log(log, "photo view: side column hidden", 10s, from));
+    CHECK(wait_log(log, "photo view: photo \\d+", 15s, from));  // logged when it changes: the next one
+    CHECK(screen_shows(*screen, kArtifacts / "slideshow.png", [](const test::Screenshot& s) {
+        // No filter panel (its white search box) and no side column (its white metadata list).
+        return s.pixel(200, 130) != 0xffffff && s.pixel(s.width - 20, s.height / 2) != 0xffffff;
+    }));
+    from = read_text(log).size();
+    key("Escape");
+    CHECK(wait_log(log, "full screen: off", 10s, from));
+    CHECK(wait_log(log, "photo view: slideshow off", 10s, from));
+    CHECK(wait_log(log, "photo view: side column shown", 10s, from));
+    CHECK(read_text(log).find("view: grid", from) == std::string::npos);  // the photo stays open
+    app.send_signal(SIGTERM);
+    CHECK(app.wait(10s).exit_code != -1);
+}
+
 TEST_CASE("Esc in the search box empties it and shows every photo", "[gui]") {
     auto screen = test::VirtualScreen::start();
     if (!screen || test::find_program("xdotool").empty()) {

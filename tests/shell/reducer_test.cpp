@@ -498,7 +498,7 @@ TEST_CASE("the open photo's full resolution: its failure is shown, and the grid'
     s = reduce(std::move(s), OpenFocused{});
     s = reduce(std::move(s), ToggleZoom{});
     REQUIRE(s.open_photo);
-    CHECK(s.open_photo->zoom_100);
+    CHECK(s.open_photo->zoom == 1.0);
     s = reduce(std::move(s), ThumbnailArrived{{"id1", ipc::kFullResolution}, nullptr, "the image is 20 MB, more than one reply carries"});
     REQUIRE(s.open_photo->full_resolution_error);
     CHECK(s.open_photo->full_resolution_error->find("20 MB") != std::string::npos);
