@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <system_error>
+#include <variant>
 
 namespace lbx::shell {
 namespace {
@@ -58,6 +59,81 @@ std::string count_text(uint64_t count) {
 
 }  // namespace
 
+wxColour map_sea_colour() { return kSea; }
+
+const WorldMap* shared_world_map(std::string* error) {
+    static const std::variant<WorldMap, std::string> loaded = load_world_map(world_map_file(self_exe()));
+    if (const auto* map = std::get_if<WorldMap>(&loaded)) return map;
+    if (error) *error = std::get<std::string>(loaded);
+    return nullptr;
+}
+
+void draw_world(wxGraphicsContext& gc, const MapCamera& camera, const WorldMap& world, const wxFont& font) {
+    const GeoRect view = visible_rect(camera);
+    gc.SetBrush(wxBrush(kLand));
+    gc.SetPen(wxPen(kCoast, 1));
+    for (const auto& ring : world.land) {
+        if (may_show(ring, view)) gc.DrawPath(path_of(gc, camera, ring, true));
+    }
+    gc.SetPen(wxPen(kBorder, 1, wxPENSTYLE_SOLID));
+    for (const auto& line : world.borders) {
+        if (may_show(line, view)) gc.StrokePath(path_of(gc, camera, line, false));
+    }
+    // City labels, biggest first, none over another.
+    gc.SetFont(font.Smaller(), kCityText);
+    gc.SetBrush(wxBrush(kCityText));
+    gc.SetPen(*wxTRANSPARENT_PEN);
+    std::vector<wxRect2DDouble> placed;
+    for (const MapCity& city : world.cities) {
+        if (placed.size() >= kMaxLabels) break;
+        if (!city_shown_at(city, camera.zoom)) continue;
+        if (city.at.lat < view.south || city.at.lat > view.north || city.at.lon < view.west || city.at.lon > view.east) continue;
+        const ScreenPoint s = to_screen(camera, city.at);
+        const wxString name = wxString::FromUTF8(city.name);
+        double w = 0, h = 0;
+        gc.GetTextExtent(name, &w, &h);
+        const wxRect2DDouble box(s.x + 4, s.y - h / 2, w, h);
+        if (std::any_of(placed.begin(), placed.end(), [&](const wxRect2DDouble& r) { return r.Intersects(box); })) continue;
+        placed.push_back(box);
+        gc.DrawEllipse(s.x - 2, s.y - 2, 4, 4);
+        gc.DrawText(name, box.m_x, box.m_y);
+    }
+}
+
+PlaceMap::PlaceMap(wxWindow* parent) : wxWindow(parent, wxID_ANY, wxDefaultPosition, wxSize(340, 170)) {
+    SetName("place_map");
+    SetMinSize(wxSize(200, 170));
+    SetBackgroundStyle(wxBG_STYLE_PAINT);
+    Bind(wxEVT_PAINT, [this](wxPaintEvent&) { on_paint(); });
+    Hide();
+}
+
+void PlaceMap::set_place(std::optional<GeoPoint> place) {
+    place_ = place;
+    Show(place.has_value());
+    Refresh();
+}
+
+void PlaceMap::on_paint() {
+    wxAutoBufferedPaintDC dc(this);
+    dc.SetBackground(wxBrush(kSea));
+    dc.Clear();
+    const wxSize size = GetClientSize();
+    std::unique_ptr<wxGraphicsContext> gc(wxGraphicsContext::Create(dc));
+    if (!gc || !place_ || size.x <= 0 || size.y <= 0) return;
+    MapCamera camera;
+    camera.centre = *place_;
+    camera.zoom = 5;
+    camera.width = size.x;
+    camera.height = size.y;
+    camera = clamped(camera);
+    if (const WorldMap* world = shared_world_map(nullptr)) draw_world(*gc, camera, *world, GetFont());
+    const ScreenPoint at = to_screen(camera, *place_);
+    gc->SetPen(wxPen(*wxWHITE, 2));
+    gc->SetBrush(wxBrush(kCluster));
+    gc->DrawEllipse(at.x - 6, at.y - 6, 12, 12);
+}
+
 double cluster_radius(uint64_t count) { return std::min(40.0, 12.0 + 5.0 * std::log10(static_cast<double>(std::max<uint64_t>(count, 1))) * 1.5); }
 
 MapView::MapView(wxWindow* parent, Store& store) : wxWindow(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxWANTS_CHARS), store_(store) {
@@ -86,9 +162,7 @@ MapView::MapView(wxWindow* parent, Store& store) : wxWindow(parent, wxID_ANY, wx
 void MapView::render() {
     if (!world_ && world_error_.empty()) {
         // Read when the page is first shown (~10 ms), not at start-up.
-        auto loaded = load_world_map(world_map_file(self_exe()));
-        if (auto* map = std::get_if<WorldMap>(&loaded)) world_ = std::move(*map);
-        else world_error_ = std::get<std::string>(loaded);
+        world_ = shared_world_map(&world_error_);
     }
     if (store_.state().map.camera.width == 0) on_size();
     Refresh();
@@ -203,7 +277,6 @@ void MapView::on_paint() {
     drawn_ = camera;
     std::unique_ptr<wxGraphicsContext> gc(wxGraphicsContext::Create(dc));
     if (!gc || camera.width == 0) return;
-    const GeoRect view = visible_rect(camera);
 
     // The world's edge, then the land and the borders.
     const ScreenPoint nw = to_screen(camera, {90, -180}), se = to_screen(camera, {-90, 180});
@@ -211,34 +284,7 @@ void MapView::on_paint() {
     gc->SetBrush(*wxTRANSPARENT_BRUSH);
     gc->DrawRectangle(nw.x, nw.y, se.x - nw.x, se.y - nw.y);
     if (world_) {
-        gc->SetBrush(wxBrush(kLand));
-        gc->SetPen(wxPen(kCoast, 1));
-        for (const auto& ring : world_->land) {
-            if (may_show(ring, view)) gc->DrawPath(path_of(*gc, camera, ring, true));
-        }
-        gc->SetPen(wxPen(kBorder, 1, wxPENSTYLE_SOLID));
-        for (const auto& line : world_->borders) {
-            if (may_show(line, view)) gc->StrokePath(path_of(*gc, camera, line, false));
-        }
-        // City labels, biggest first, none over another.
-        gc->SetFont(GetFont().Smaller(), kCityText);
-        gc->SetBrush(wxBrush(kCityText));
-        gc->SetPen(*wxTRANSPARENT_PEN);
-        std::vector<wxRect2DDouble> placed;
-        for (const MapCity& city : world_->cities) {
-            if (placed.size() >= kMaxLabels) break;
-            if (!city_shown_at(city, camera.zoom)) continue;
-            if (city.at.lat < view.south || city.at.lat > view.north || city.at.lon < view.west || city.at.lon > view.east) continue;
-            const ScreenPoint s = to_screen(camera, city.at);
-            const wxString name = wxString::FromUTF8(city.name);
-            double w = 0, h = 0;
-            gc->GetTextExtent(name, &w, &h);
-            const wxRect2DDouble box(s.x + 4, s.y - h / 2, w, h);
-            if (std::any_of(placed.begin(), placed.end(), [&](const wxRect2DDouble& r) { return r.Intersects(box); })) continue;
-            placed.push_back(box);
-            gc->DrawEllipse(s.x - 2, s.y - 2, 4, 4);
-            gc->DrawText(name, box.m_x, box.m_y);
-        }
+        draw_world(*gc, camera, *world_, GetFont());
     } else {
         gc->SetFont(GetFont(), *wxBLACK);
         gc->DrawText(wxString::FromUTF8(world_error_), 10, 30);

@@ -11,11 +11,15 @@
 #include "app/store.hpp"
 #include "model/world_map.hpp"
 
+#include <wx/colour.h>
+#include <wx/font.h>
 #include <wx/window.h>
 
 #include <functional>
 #include <optional>
 #include <string>
+
+class wxGraphicsContext;
 
 namespace lbx::shell {
 
@@ -40,7 +44,7 @@ private:
     std::optional<std::size_t> cluster_at(ScreenPoint p) const;
 
     Store& store_;
-    std::optional<WorldMap> world_;
+    const WorldMap* world_ = nullptr;
     std::string world_error_;
     MapCamera drawn_;  // the camera of the last paint
     // A press of the left button: where, with which camera, whether Shift was held (a box), moved yet.
@@ -54,6 +58,26 @@ private:
     std::optional<Press> press_;
     std::string logged_;
     std::function<void(const std::string&, double)> on_painted_;
+};
+
+// The world map file, read once for the app (the Map page and the photo view's place map share it);
+// nullptr with the reason in `error` when it cannot be read.
+const WorldMap* shared_world_map(std::string* error);
+// Land, borders and the labels of the cities shown at the camera's zoom, over a sea-coloured background
+// the caller has cleared to map_sea_colour().
+void draw_world(wxGraphicsContext& gc, const MapCamera& camera, const WorldMap& world, const wxFont& font);
+wxColour map_sea_colour();
+
+// The photo view's small map of where the photo was taken (its GPS position, protocol 6 `capture`): the
+// world around it at zoom 5 with a marker; hidden for a photo without a position.
+class PlaceMap : public wxWindow {
+public:
+    explicit PlaceMap(wxWindow* parent);
+    void set_place(std::optional<GeoPoint> place);
+
+private:
+    void on_paint();
+    std::optional<GeoPoint> place_;
 };
 
 // A cluster's circle radius in pixels: grows with the log of its count, from 12 (1 photo) to 40.

@@ -1163,3 +1163,43 @@ TEST_CASE("the Map page: clusters of geotagged photos split as the wheel zooms i
     app.send_signal(SIGTERM);
     app.wait(20s);
 }
+
+TEST_CASE("the photo view shows a small map of where a geotagged photo was taken, none for one without a place", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen) {
+        WARN("Xvfb or ImageMagick not found: GUI test skipped");
+        return;
+    }
+    // The map's sea colour (views/map_view.cpp), drawn without anti-aliasing behind the land.
+    const auto sea_pixels = [](const test::Screenshot& s) {
+        int n = 0;
+        for (int y = 0; y < s.height; ++y)
+            for (int x = 0; x < s.width; ++x) n += s.pixel(x, y) == 0xAACDE6;
+        return n;
+    };
+    for (const bool geotagged : {true, false}) {
+        test::TempDir dir;
+        std::filesystem::create_directories(dir / "photos");
+        sample::ExifSpec spec;
+        spec.make = "Canon";
+        if (geotagged) {
+            spec.gps_lat = 43.2965;  // Marseille, by the sea
+            spec.gps_lon = 5.3698;
+        }
+        test::write_file(dir / "photos" / "one.jpg", sample::with_exif(sample::encode_jpeg(sample::make_scene(800, 600, 3)), spec));
+        auto started = start_app(dir, *screen, {"--open-first"});
+        test::ChildProcess& app = *started;
+        REQUIRE(wait_scan_finished(dir.path() / "runtime", 1));
+        REQUIRE(wait_log(dir.path() / "status.log", "photo summary:", 20s));
+        const auto png = kArtifacts / (geotagged ? "photo-view-place-map.png" : "photo-view-no-place.png");
+        if (geotagged) CHECK(screen_shows(*screen, png, [&](const test::Screenshot& s) { return sea_pixels(s) > 2000; }));
+        else {
+            std::this_thread::sleep_for(1s);
+            const auto shot = test::take_screenshot(*screen, png);
+            REQUIRE(shot);
+            CHECK(sea_pixels(*shot) == 0);
+        }
+        app.send_signal(SIGTERM);
+        app.wait(20s);
+    }
+}
