@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
         for (int run = 0; run < 5; ++run) {
             const auto started = std::chrono::steady_clock::now();
             auto found = map_clusters(**catalog, "", box, zoom, 5000);
-            times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+            times.push_back(
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
             if (!found) {
                 std::fprintf(stderr, "map_clusters: %s\n", found.error().message.c_str());
                 return -1.0;
@@ -46,8 +47,8 @@ int main(int argc, char** argv) {
         // The view of a 1024x512 window centred on Paris at this zoom, one cell around it.
         const double half_lon = 512.0 / (256.0 * (1 << zoom) / 360.0) + 360.0 / (1 << (zoom + 2));
         const double half_lat = half_lon / 2;
-        const GeoBox box{std::max(-90.0, 48.86 - half_lat), std::max(-180.0, 2.35 - half_lon), std::min(90.0, 48.86 + half_lat),
-                         std::min(180.0, 2.35 + half_lon)};
+        const GeoBox box{std::max(-90.0, 48.86 - half_lat), std::max(-180.0, 2.35 - half_lon),
+                         std::min(90.0, 48.86 + half_lat), std::min(180.0, 2.35 + half_lon)};
         const double ms = median_ms(box, zoom, &clusters, &photos);
         if (ms < 0) return 1;
         worst = std::max(worst, ms);

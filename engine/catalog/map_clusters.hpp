@@ -36,6 +36,7 @@ inline constexpr int kMaxMapZoom = 24;
 double cell_degrees(int zoom);
 
 // Errors: a query error (code "bad_query") or SQLite's. The box and zoom are the caller's to check.
-Expected<MapClusters> map_clusters(Catalog& catalog, const std::string& query, const GeoBox& box, int zoom, int64_t limit);
+Expected<MapClusters> map_clusters(Catalog& catalog, const std::string& query, const GeoBox& box, int zoom,
+                                   int64_t limit);
 
 }  // namespace lbx::engine::catalog

@@ -7,8 +7,12 @@
 
 namespace lbx::shell {
 
-double world_width(int zoom) { return 256.0 * std::ldexp(1.0, zoom); }
-double pixels_per_degree(int zoom) { return world_width(zoom) / 360.0; }
+double world_width(int zoom) {
+    return 256.0 * std::ldexp(1.0, zoom);
+}
+double pixels_per_degree(int zoom) {
+    return world_width(zoom) / 360.0;
+}
 
 ScreenPoint to_screen(const MapCamera& c, GeoPoint p) {
     const double k = pixels_per_degree(c.zoom);
@@ -90,8 +94,8 @@ double outward(double v, bool up, double low, double high) {
 }  // namespace
 
 std::string within_term(const GeoRect& box) {
-    return "within:" + number(outward(box.south, false, -90, 90)) + "," + number(outward(box.west, false, -180, 180)) + "," +
-           number(outward(box.north, true, -90, 90)) + "," + number(outward(box.east, true, -180, 180));
+    return "within:" + number(outward(box.south, false, -90, 90)) + "," + number(outward(box.west, false, -180, 180)) +
+           "," + number(outward(box.north, true, -90, 90)) + "," + number(outward(box.east, true, -180, 180));
 }
 
 std::string without_within(const std::string& query) {

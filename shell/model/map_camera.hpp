@@ -29,7 +29,8 @@ struct MapCamera {
     int zoom = 1;
     int width = 0, height = 0;  // the view's size in pixels; 0 until it has one
     friend bool operator==(const MapCamera& a, const MapCamera& b) {
-        return a.centre.lat == b.centre.lat && a.centre.lon == b.centre.lon && a.zoom == b.zoom && a.width == b.width && a.height == b.height;
+        return a.centre.lat == b.centre.lat && a.centre.lon == b.centre.lon && a.zoom == b.zoom && a.width == b.width &&
+               a.height == b.height;
     }
 };
 

@@ -11,7 +11,9 @@ std::variant<WorldMap, std::string> load_world_map(const std::filesystem::path& 
     WorldMap map;
     std::string line;
     int number = 0;
-    const auto bad = [&](const std::string& what) { return file.filename().string() + ":" + std::to_string(number) + ": " + what; };
+    const auto bad = [&](const std::string& what) {
+        return file.filename().string() + ":" + std::to_string(number) + ": " + what;
+    };
     while (std::getline(in, line)) {
         ++number;
         if (line.empty() || line[0] == '#') continue;
@@ -35,7 +37,8 @@ std::variant<WorldMap, std::string> load_world_map(const std::filesystem::path& 
         for (std::size_t i = 0; i < count; ++i) {
             ++number;
             long dlat = 0, dlon = 0;
-            if (!std::getline(in, line) || !(std::istringstream(line) >> dlat >> dlon)) return bad("expected 'dlat dlon'");
+            if (!std::getline(in, line) || !(std::istringstream(line) >> dlat >> dlon))
+                return bad("expected 'dlat dlon'");
             lat += dlat;
             lon += dlon;
             points.push_back({lat / 100.0, lon / 100.0});
@@ -49,6 +52,8 @@ std::filesystem::path world_map_file(const std::filesystem::path& exe) {
     return (exe.parent_path() / ".." / "share" / "lightbox" / "data" / "world-110m.txt").lexically_normal();
 }
 
-bool city_shown_at(const MapCity& city, int zoom) { return city.rank >= 7 ? zoom >= 2 : city.rank == 6 ? zoom >= 3 : zoom >= 5; }
+bool city_shown_at(const MapCity& city, int zoom) {
+    return city.rank >= 7 ? zoom >= 2 : city.rank == 6 ? zoom >= 3 : zoom >= 5;
+}
 
 }  // namespace lbx::shell

@@ -26,13 +26,16 @@ std::filesystem::path self_exe() {
     return ec ? std::filesystem::path() : path;
 }
 
-wxGraphicsPath path_of(wxGraphicsContext& gc, const MapCamera& camera, const std::vector<GeoPoint>& points, bool closed) {
+wxGraphicsPath path_of(wxGraphicsContext& gc, const MapCamera& camera, const std::vector<GeoPoint>& points,
+                       bool closed) {
     wxGraphicsPath path = gc.CreatePath();
     bool first = true;
     for (const GeoPoint& p : points) {
         const ScreenPoint s = to_screen(camera, p);
-        if (first) path.MoveToPoint(s.x, s.y);
-        else path.AddLineToPoint(s.x, s.y);
+        if (first)
+            path.MoveToPoint(s.x, s.y);
+        else
+            path.AddLineToPoint(s.x, s.y);
         first = false;
     }
     if (closed) path.CloseSubpath();
@@ -59,7 +62,9 @@ std::string count_text(uint64_t count) {
 
 }  // namespace
 
-wxColour map_sea_colour() { return kSea; }
+wxColour map_sea_colour() {
+    return kSea;
+}
 
 const WorldMap* shared_world_map(std::string* error) {
     static const std::variant<WorldMap, std::string> loaded = load_world_map(world_map_file(self_exe()));
@@ -87,13 +92,15 @@ void draw_world(wxGraphicsContext& gc, const MapCamera& camera, const WorldMap& 
     for (const MapCity& city : world.cities) {
         if (placed.size() >= kMaxLabels) break;
         if (!city_shown_at(city, camera.zoom)) continue;
-        if (city.at.lat < view.south || city.at.lat > view.north || city.at.lon < view.west || city.at.lon > view.east) continue;
+        if (city.at.lat < view.south || city.at.lat > view.north || city.at.lon < view.west || city.at.lon > view.east)
+            continue;
         const ScreenPoint s = to_screen(camera, city.at);
         const wxString name = wxString::FromUTF8(city.name);
         double w = 0, h = 0;
         gc.GetTextExtent(name, &w, &h);
         const wxRect2DDouble box(s.x + 4, s.y - h / 2, w, h);
-        if (std::any_of(placed.begin(), placed.end(), [&](const wxRect2DDouble& r) { return r.Intersects(box); })) continue;
+        if (std::any_of(placed.begin(), placed.end(), [&](const wxRect2DDouble& r) { return r.Intersects(box); }))
+            continue;
         placed.push_back(box);
         gc.DrawEllipse(s.x - 2, s.y - 2, 4, 4);
         gc.DrawText(name, box.m_x, box.m_y);
@@ -134,9 +141,12 @@ void PlaceMap::on_paint() {
     gc->DrawEllipse(at.x - 6, at.y - 6, 12, 12);
 }
 
-double cluster_radius(uint64_t count) { return std::min(40.0, 12.0 + 5.0 * std::log10(static_cast<double>(std::max<uint64_t>(count, 1))) * 1.5); }
+double cluster_radius(uint64_t count) {
+    return std::min(40.0, 12.0 + 5.0 * std::log10(static_cast<double>(std::max<uint64_t>(count, 1))) * 1.5);
+}
 
-MapView::MapView(wxWindow* parent, Store& store) : wxWindow(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxWANTS_CHARS), store_(store) {
+MapView::MapView(wxWindow* parent, Store& store)
+    : wxWindow(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxWANTS_CHARS), store_(store) {
     SetName("map");
     SetBackgroundStyle(wxBG_STYLE_PAINT);
     Bind(wxEVT_PAINT, [this](wxPaintEvent&) { on_paint(); });
@@ -153,7 +163,8 @@ MapView::MapView(wxWindow* parent, Store& store) : wxWindow(parent, wxID_ANY, wx
     Bind(wxEVT_LEFT_UP, [this](wxMouseEvent& e) { on_left_up(e); });
     Bind(wxEVT_LEFT_DCLICK, [this](wxMouseEvent& e) {
         press_.reset();
-        change_camera(zoomed_at(store_.state().map.camera, 1, {static_cast<double>(e.GetX()), static_cast<double>(e.GetY())}));
+        change_camera(
+            zoomed_at(store_.state().map.camera, 1, {static_cast<double>(e.GetX()), static_cast<double>(e.GetY())}));
     });
     Bind(wxEVT_MOUSE_CAPTURE_LOST, [this](wxMouseCaptureLostEvent&) { press_.reset(); });
     Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) { on_key(e); });
@@ -191,7 +202,8 @@ void MapView::change_camera(const MapCamera& camera) {
 void MapView::on_wheel(const wxMouseEvent& e) {
     if (e.GetWheelRotation() == 0) return;
     const int steps = e.GetWheelRotation() > 0 ? 1 : -1;
-    change_camera(zoomed_at(store_.state().map.camera, steps, {static_cast<double>(e.GetX()), static_cast<double>(e.GetY())}));
+    change_camera(
+        zoomed_at(store_.state().map.camera, steps, {static_cast<double>(e.GetX()), static_cast<double>(e.GetY())}));
 }
 
 void MapView::on_left_down(const wxMouseEvent& e) {
@@ -206,8 +218,10 @@ void MapView::on_motion(const wxMouseEvent& e) {
     const double dx = press_->now.x - press_->at.x, dy = press_->now.y - press_->at.y;
     if (!press_->moved && std::hypot(dx, dy) < 4) return;  // a click's jitter
     press_->moved = true;
-    if (press_->box) Refresh();
-    else change_camera(panned(press_->camera, dx, dy));
+    if (press_->box)
+        Refresh();
+    else
+        change_camera(panned(press_->camera, dx, dy));
 }
 
 void MapView::on_left_up(const wxMouseEvent& e) {
@@ -219,7 +233,8 @@ void MapView::on_left_up(const wxMouseEvent& e) {
     if (press.box && press.moved) {
         const MapCamera& camera = store_.state().map.camera;
         const GeoPoint a = to_geo(camera, press.at), b = to_geo(camera, at);
-        store_.dispatch(MapAreaChosen{GeoRect{std::min(a.lat, b.lat), std::min(a.lon, b.lon), std::max(a.lat, b.lat), std::max(a.lon, b.lon)}});
+        store_.dispatch(MapAreaChosen{
+            GeoRect{std::min(a.lat, b.lat), std::min(a.lon, b.lon), std::max(a.lat, b.lat), std::max(a.lon, b.lon)}});
         return;
     }
     if (press.moved) return;  // a drag
@@ -236,20 +251,33 @@ void MapView::on_key(wxKeyEvent& e) {
     switch (e.GetKeyCode()) {
         case '+':
         case '=':
-        case WXK_NUMPAD_ADD: change_camera(zoomed_at(camera, 1, middle)); return;
+        case WXK_NUMPAD_ADD:
+            change_camera(zoomed_at(camera, 1, middle));
+            return;
         case '-':
-        case WXK_NUMPAD_SUBTRACT: change_camera(zoomed_at(camera, -1, middle)); return;
-        case WXK_LEFT: change_camera(panned(camera, kMapCellPixels, 0)); return;
-        case WXK_RIGHT: change_camera(panned(camera, -kMapCellPixels, 0)); return;
-        case WXK_UP: change_camera(panned(camera, 0, kMapCellPixels)); return;
-        case WXK_DOWN: change_camera(panned(camera, 0, -kMapCellPixels)); return;
+        case WXK_NUMPAD_SUBTRACT:
+            change_camera(zoomed_at(camera, -1, middle));
+            return;
+        case WXK_LEFT:
+            change_camera(panned(camera, kMapCellPixels, 0));
+            return;
+        case WXK_RIGHT:
+            change_camera(panned(camera, -kMapCellPixels, 0));
+            return;
+        case WXK_UP:
+            change_camera(panned(camera, 0, kMapCellPixels));
+            return;
+        case WXK_DOWN:
+            change_camera(panned(camera, 0, -kMapCellPixels));
+            return;
         case WXK_ESCAPE:
             if (!store_.state().full_screen) {
                 store_.dispatch(ShowMap{false});
                 return;
             }
             break;
-        default: break;
+        default:
+            break;
     }
     e.Skip();
 }
@@ -311,26 +339,33 @@ void MapView::on_paint() {
             gc->GetTextExtent(text, &w, &h);
             gc->DrawText(text, s.x - w / 2, s.y - h / 2);
             if (logged++ < 20) {
-                positions += (positions.empty() ? "" : "; ") + std::to_string(c.count) + " at " + std::to_string(origin.x + static_cast<int>(s.x)) +
-                             "," + std::to_string(origin.y + static_cast<int>(s.y));
+                positions += (positions.empty() ? "" : "; ") + std::to_string(c.count) + " at " +
+                             std::to_string(origin.x + static_cast<int>(s.x)) + "," +
+                             std::to_string(origin.y + static_cast<int>(s.y));
             }
         }
-        line += ", " + std::to_string(reply.clusters.size()) + " clusters, " + std::to_string(reply.photos) + " photos: " + positions;
+        line += ", " + std::to_string(reply.clusters.size()) + " clusters, " + std::to_string(reply.photos) +
+                " photos: " + positions;
     }
 
     // The box being drawn (Shift+drag).
     if (press_ && press_->box && press_->moved) {
         gc->SetPen(wxPen(kCluster, 2, wxPENSTYLE_SHORT_DASH));
         gc->SetBrush(wxBrush(wxColour(214, 69, 65, 40)));
-        gc->DrawRectangle(std::min(press_->at.x, press_->now.x), std::min(press_->at.y, press_->now.y), std::abs(press_->now.x - press_->at.x),
-                          std::abs(press_->now.y - press_->at.y));
+        gc->DrawRectangle(std::min(press_->at.x, press_->now.x), std::min(press_->at.y, press_->now.y),
+                          std::abs(press_->now.x - press_->at.x), std::abs(press_->now.y - press_->at.y));
     }
 
     // What the page says: the count, or the error, and how to use it.
     std::string caption;
-    if (state.map.error) caption = *state.map.error;
-    else if (state.map.clusters) caption = std::to_string(state.map.clusters->photos) + " photos with a place here" + (state.map.clusters->truncated ? " (the smallest groups are not shown)" : "");
-    caption += (caption.empty() ? "" : "  ·  ") + std::string("wheel or +/- zoom, drag to move, click a group or Shift+drag a box to see its photos, Esc back");
+    if (state.map.error)
+        caption = *state.map.error;
+    else if (state.map.clusters)
+        caption = std::to_string(state.map.clusters->photos) + " photos with a place here" +
+                  (state.map.clusters->truncated ? " (the smallest groups are not shown)" : "");
+    caption +=
+        (caption.empty() ? "" : "  ·  ") +
+        std::string("wheel or +/- zoom, drag to move, click a group or Shift+drag a box to see its photos, Esc back");
     gc->SetFont(GetFont(), wxColour(40, 40, 40));
     double w = 0, h = 0;
     gc->GetTextExtent(wxString::FromUTF8(caption), &w, &h);

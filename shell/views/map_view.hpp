@@ -29,7 +29,9 @@ public:
     void render();
     // After each paint: "map: zoom 3, 2 clusters, 14 photos: 12 at 640,300; 2 at 700,310" (screen
     // positions, biggest first, at most 20; the status log for GUI tests) and the paint's duration.
-    void set_on_painted(std::function<void(const std::string&, double)> on_painted) { on_painted_ = std::move(on_painted); }
+    void set_on_painted(std::function<void(const std::string&, double)> on_painted) {
+        on_painted_ = std::move(on_painted);
+    }
 
 private:
     void on_paint();

@@ -23,9 +23,9 @@ struct Place {
 // Two photos in Paris, one in Versailles (17 km from Paris), one in Bern, one in Tokyo, two on either
 // side of the 180th meridian in Fiji, and one without coordinates.
 const std::vector<Place> kPlaces = {
-    {"paris-1.jpg", 48.8566, 2.3522, "city"},  {"paris-2.jpg", 48.8606, 2.3376, "museum"},
-    {"versailles.jpg", 48.8049, 2.1204, ""},   {"bern.jpg", 46.9480, 7.4474, "city"},
-    {"tokyo.jpg", 35.6762, 139.6503, "city"},  {"fiji-west.jpg", -16.78, 179.95, ""},
+    {"paris-1.jpg", 48.8566, 2.3522, "city"}, {"paris-2.jpg", 48.8606, 2.3376, "museum"},
+    {"versailles.jpg", 48.8049, 2.1204, ""},  {"bern.jpg", 46.9480, 7.4474, "city"},
+    {"tokyo.jpg", 35.6762, 139.6503, "city"}, {"fiji-west.jpg", -16.78, 179.95, ""},
     {"fiji-east.jpg", -16.80, -179.90, ""},
 };
 
@@ -165,7 +165,8 @@ TEST_CASE("clusters split as the zoom grows", "[catalog][map]") {
     // Clicking a cluster: its bounds as a within: term find exactly its photos.
     const GeoBox& b = paris.clusters[0].bounds;
     CHECK(f.names("within:" + std::to_string(b.south - 1e-6) + "," + std::to_string(b.west - 1e-6) + "," +
-                  std::to_string(b.north + 1e-6) + "," + std::to_string(b.east + 1e-6)) == Names{"paris-1.jpg", "paris-2.jpg"});
+                  std::to_string(b.north + 1e-6) + "," + std::to_string(b.east + 1e-6)) ==
+          Names{"paris-1.jpg", "paris-2.jpg"});
 }
 
 TEST_CASE("clusters follow the query and the box, and the largest are kept", "[catalog][map]") {

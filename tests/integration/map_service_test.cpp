@@ -18,12 +18,14 @@
 using namespace lbx;
 using test::ServedEngine;
 
-TEST_CASE("GetMapClusters over scanned photos with GPS EXIF, and the within: and near: terms", "[service][catalog][map]") {
+TEST_CASE("GetMapClusters over scanned photos with GPS EXIF, and the within: and near: terms",
+          "[service][catalog][map]") {
     test::TempDir dir;
     const auto photos = dir.path() / "photos";
     std::filesystem::create_directories(photos);
     // Paris twice, Versailles, Tokyo, and one photo without a position.
-    const std::vector<std::pair<double, double>> places = {{48.8566, 2.3522}, {48.8606, 2.3376}, {48.8049, 2.1204}, {35.6762, 139.6503}};
+    const std::vector<std::pair<double, double>> places = {
+        {48.8566, 2.3522}, {48.8606, 2.3376}, {48.8049, 2.1204}, {35.6762, 139.6503}};
     for (std::size_t i = 0; i <= places.size(); ++i) {
         sample::ExifSpec spec;
         spec.make = "Canon";
@@ -31,8 +33,9 @@ TEST_CASE("GetMapClusters over scanned photos with GPS EXIF, and the within: and
             spec.gps_lat = places[i].first;
             spec.gps_lon = places[i].second;
         }
-        test::write_file(photos / ("p" + std::to_string(i) + ".jpg"),
-                         sample::with_exif(sample::encode_jpeg(sample::make_scene(320, 240, static_cast<uint32_t>(200 + i))), spec));
+        test::write_file(
+            photos / ("p" + std::to_string(i) + ".jpg"),
+            sample::with_exif(sample::encode_jpeg(sample::make_scene(320, 240, static_cast<uint32_t>(200 + i))), spec));
     }
     zmq::context_t context;
     ServedEngine engine({"--catalog", (dir.path() / "library.lbx").string()});
@@ -67,9 +70,10 @@ TEST_CASE("GetMapClusters over scanned photos with GPS EXIF, and the within: and
     REQUIRE(near);
     CHECK(near->total == 2);
 
-    for (const ipc::GetMapClusters& bad : {ipc::GetMapClusters{"", 10, 0, 5, 1, 0, 0}, ipc::GetMapClusters{"", -91, 0, 5, 1, 0, 0},
-                                           ipc::GetMapClusters{"", 0, 0, 5, 181, 0, 0}, ipc::GetMapClusters{"", 0, 0, 5, 1, 25, 0},
-                                           ipc::GetMapClusters{"", std::nan(""), 0, 5, 1, 0, 0}}) {
+    for (const ipc::GetMapClusters& bad :
+         {ipc::GetMapClusters{"", 10, 0, 5, 1, 0, 0}, ipc::GetMapClusters{"", -91, 0, 5, 1, 0, 0},
+          ipc::GetMapClusters{"", 0, 0, 5, 181, 0, 0}, ipc::GetMapClusters{"", 0, 0, 5, 1, 25, 0},
+          ipc::GetMapClusters{"", std::nan(""), 0, 5, 1, 0, 0}}) {
         auto refused = client.call(bad);
         REQUIRE_FALSE(refused);
         CHECK(refused.error().status == ipc::Status::bad_request);

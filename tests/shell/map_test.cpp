@@ -8,8 +8,8 @@
 
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <unistd.h>
+#include <fstream>
 
 using namespace lbx;
 using namespace lbx::shell;
@@ -43,7 +43,8 @@ MapCamera camera(double lat, double lon, int zoom, int width = 1024, int height 
 ReplyArrived clusters_reply(const Command& command, std::vector<ipc::MapCluster> clusters) {
     uint64_t photos = 0;
     for (const auto& c : clusters) photos += c.count;
-    return ReplyArrived{command.request, command.tag, ipc::Reply{ipc::MapClustersReply{std::move(clusters), photos, false}}};
+    return ReplyArrived{command.request, command.tag,
+                        ipc::Reply{ipc::MapClustersReply{std::move(clusters), photos, false}}};
 }
 
 // Connected, the map shown in a 1024x512 view of the whole world (zoom 2).
@@ -74,7 +75,8 @@ TEST_CASE("the camera puts the world on the screen and back", "[shell][map]") {
     CHECK(fitted(300, 200).zoom == 0);
 }
 
-TEST_CASE("zooming keeps the point under the pointer, panning moves the world with it, both stay in the world", "[shell][map]") {
+TEST_CASE("zooming keeps the point under the pointer, panning moves the world with it, both stay in the world",
+          "[shell][map]") {
     const MapCamera c = camera(0, 0, 2);
     const ScreenPoint pointer{700, 150};
     const GeoPoint under = to_geo(c, pointer);
@@ -176,7 +178,8 @@ TEST_CASE("the map asks for clusters of its view, one request at a time", "[shel
     s = reduce(std::move(s), clusters_reply(asked[0], {}));
     CHECK(s.map.clusters->clusters.size() == 1);
     CHECK(s.map.in_flight);
-    s = reduce(std::move(s), clusters_reply(again[0], {{48.8, 2.3, 10, 48, 2, 49, 3, "a"}, {48.7, 2.1, 2, 48.7, 2.1, 48.7, 2.1, "b"}}));
+    s = reduce(std::move(s), clusters_reply(again[0], {{48.8, 2.3, 10, 48, 2, 49, 3, "a"},
+                                                       {48.7, 2.1, 2, 48.7, 2.1, 48.7, 2.1, "b"}}));
     CHECK(s.map.clusters->clusters.size() == 2);
     CHECK(s.map.clusters_zoom == 4);
     CHECK_FALSE(s.map.in_flight);
@@ -214,7 +217,8 @@ TEST_CASE("choosing a cluster or a box filters the grid and shows it", "[shell][
     CHECK(s.query.text == "beach within:9.99999,19.99999,30.00001,40.00001");
 }
 
-TEST_CASE("the map and the People page replace each other, a failed request is said and the map asks again", "[shell][map]") {
+TEST_CASE("the map and the People page replace each other, a failed request is said and the map asks again",
+          "[shell][map]") {
     State s = with_map();
     s = reduce(std::move(s), ShowPeople{true});
     CHECK_FALSE(s.map.shown);
@@ -227,7 +231,8 @@ TEST_CASE("the map and the People page replace each other, a failed request is s
     const Command last = asked.back();
     s.outbox.clear();
     s = reduce(std::move(s), MapCameraChanged{zoomed_at(s.map.camera, 1, {512, 256})});
-    auto error = ipc::make_error(ipc::Status::internal, "catalog", "catalog_error", "cannot run a catalog statement: disk I/O error");
+    auto error = ipc::make_error(ipc::Status::internal, "catalog", "catalog_error",
+                                 "cannot run a catalog statement: disk I/O error");
     s = reduce(std::move(s), ReplyArrived{last.request, last.tag, ipc::unexpected(error)});
     REQUIRE(s.map.error);
     CHECK(*s.map.error == "cannot run a catalog statement: disk I/O error");
