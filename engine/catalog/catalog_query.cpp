@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <optional>
 #include <unordered_map>
@@ -53,6 +54,29 @@ std::optional<int64_t> person_id_of(const std::string& value) {
 // Past the last ISO 8601 text that starts with a prefix: every character of a date ('0'-'9', '-', 'T',
 // ':', '.', '+', 'Z') sorts before '~'. Comparisons stay plain, so the taken_at index bounds them.
 std::string after_prefix(const std::string& prefix) { return prefix + "~"; }
+
+// Kilometres per degree of latitude (and of longitude at the equator), on a sphere of the Earth's mean radius.
+constexpr double kKmPerDegree = 6371.0088 * 3.14159265358979323846 / 180.0;
+
+// `within:S,W,N,E`: a box; a west edge east of the east edge crosses the 180th meridian.
+void within_sql(const Term& t, SqlCondition& out) {
+    const double south = t.numbers[0], west = t.numbers[1], north = t.numbers[2], east = t.numbers[3];
+    out.sql += std::string("(p.gps_lat BETWEEN ? AND ? AND ") +
+               (west <= east ? "p.gps_lon BETWEEN ? AND ?)" : "(p.gps_lon >= ? OR p.gps_lon <= ?))");
+    add(out.params, south, north, west, east);
+}
+
+// `near:LAT,LON,KM`: the distance on the flat map around the point (longitude degrees shrunk by the
+// cosine of its latitude), the longitude difference taken the short way round the 180th meridian. Only
+// SQLite's core arithmetic: the math functions are a compile-time option of the library.
+void near_sql(const Term& t, SqlCondition& out) {
+    const double lat = t.numbers[0], lon = t.numbers[1], km = t.numbers[2];
+    const double degrees = km / kKmPerDegree;
+    const double shrink = std::cos(lat * 3.14159265358979323846 / 180.0);
+    const std::string dlon = "(min(abs(p.gps_lon - ?), 360 - abs(p.gps_lon - ?)) * ?)";
+    out.sql += "(p.gps_lat BETWEEN ? AND ? AND (p.gps_lat - ?) * (p.gps_lat - ?) + " + dlon + " * " + dlon + " <= ?)";
+    add(out.params, lat - degrees, lat + degrees, lat, lat, lon, lon, shrink, lon, lon, shrink, degrees * degrees);
+}
 
 const char* column_of(Field field) {
     switch (field) {
@@ -165,6 +189,8 @@ void term_sql(const Term& t, SqlCondition& out) {
                 add(p, t.value);
             }
             return;
+        case Field::within: within_sql(t, out); return;
+        case Field::near: near_sql(t, out); return;
         case Field::has:
             if (t.value == "faces") out.sql += "f.hash IN (SELECT hash FROM regions WHERE kind = 'face')";
             else if (t.value == "objects") out.sql += "f.hash IN (SELECT hash FROM regions WHERE kind = 'object')";
@@ -400,6 +426,12 @@ Expected<Facets> facets_of(Catalog& catalog, const std::string& query, int64_t p
         hashes.push_back(stmt->column_text(0));
     }
     return catalog.facet_index().count(catalog.database(), hashes, per_facet);
+}
+
+Expected<QueryCondition> query_condition(const std::string& query) {
+    auto where = condition_of(query);
+    if (!where) return unexpected(where.error());
+    return QueryCondition{std::move(where->sql), std::move(where->params)};
 }
 
 Expected<void> warm_up(Catalog& catalog) {

@@ -38,6 +38,14 @@ Expected<std::vector<PhotoRow>> run_query(Catalog& catalog, const std::string& q
 Expected<int64_t> count_query(Catalog& catalog, const std::string& query);
 Expected<Facets> facets_of(Catalog& catalog, const std::string& query, int64_t per_facet = 50);
 
+// The WHERE clause of a query over `files f LEFT JOIN photos p`, its values as bound parameters in
+// order: for other statements over the same matches (map_clusters.cpp). Errors: as run_query's.
+struct QueryCondition {
+    std::string sql;
+    std::vector<SqlValue> params;
+};
+Expected<QueryCondition> query_condition(const std::string& query);
+
 // Builds the facet index and reads the catalog's pages into the cache (~0.3 s for 100 000 photos), so
 // the first Query and Facets after a library opens answer as fast as the ones after. The service calls
 // it when it opens a catalog, before it answers anything.

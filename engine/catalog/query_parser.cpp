@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cmath>
+#include <cstdlib>
 #include <string_view>
 
 namespace lbx::engine::catalog {
@@ -25,7 +27,7 @@ constexpr std::array kFields{
     FieldName{"iso", Field::iso},       FieldName{"focal", Field::focal},   FieldName{"f", Field::aperture},
     FieldName{"has", Field::has},       FieldName{"failed", Field::failed}, FieldName{"path", Field::path},
     FieldName{"label", Field::label},   FieldName{"group", Field::group},   FieldName{"faces", Field::faces},
-    FieldName{"person", Field::person},
+    FieldName{"person", Field::person}, FieldName{"within", Field::within}, FieldName{"near", Field::near},
 };
 
 class Parser {
@@ -238,8 +240,58 @@ private:
             value != "faces" && value != "objects") {
             return fail(value_at, "unknown 'has:" + value + "' (known: gps, tags, usertags, thumbnail, faces, objects)");
         }
+        if (term.field == Field::within || term.field == Field::near) {
+            if (auto error = coordinates_of(term, value, value_at)) {
+                error_ = std::move(*error);
+                return nullptr;
+            }
+        }
         term.value = std::move(value);
         return node;
+    }
+
+    // `within:S,W,N,E` and `near:LAT,LON[,KM]`: numbers separated by commas, each checked for its range;
+    // an error points at the number at fault.
+    static std::optional<QueryError> coordinates_of(Term& term, const std::string& value, std::size_t value_at) {
+        const bool within = term.field == Field::within;
+        const std::string shape = within ? "within:SOUTH,WEST,NORTH,EAST" : "near:LAT,LON or near:LAT,LON,KM";
+        std::vector<std::string> parts;
+        std::size_t from = 0;
+        for (;;) {
+            const std::size_t comma = value.find(',', from);
+            const std::string part = value.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+            if (!valid_number(part)) {
+                return QueryError{value_at + from, part.empty() ? "expected a number (" + shape + ")"
+                                                                : "'" + part + "' is not a number (" + shape + ")"};
+            }
+            const double number = std::strtod(part.c_str(), nullptr);
+            if (!std::isfinite(number)) return QueryError{value_at + from, "'" + part + "' is not a number (" + shape + ")"};
+            const std::size_t index = term.numbers.size();
+            const bool latitude = within ? index % 2 == 0 : index == 0;
+            const bool longitude = within ? index % 2 == 1 : index == 1;
+            if (latitude && (number < -90 || number > 90))
+                return QueryError{value_at + from, "latitude " + part + " is out of range (-90..90)"};
+            if (longitude && (number < -180 || number > 180))
+                return QueryError{value_at + from, "longitude " + part + " is out of range (-180..180)"};
+            if (!within && index == 2 && (!(number > 0) || number > kNearMaxKm)) {
+                return QueryError{value_at + from, "radius " + part + " km is out of range (above 0, at most " +
+                                                       std::to_string(static_cast<int>(kNearMaxKm)) + ")"};
+            }
+            term.numbers.push_back(number);
+            parts.push_back(part);
+            if (comma == std::string::npos) break;
+            from = comma + 1;
+        }
+        const std::size_t count = term.numbers.size();
+        if (within ? count != 4 : count < 2 || count > 3) {
+            return QueryError{value_at, "expected " + std::string(within ? "4" : "2 or 3") + " numbers, not " + std::to_string(count) + " (" +
+                                            shape + ")"};
+        }
+        if (within && term.numbers[0] > term.numbers[2]) {
+            return QueryError{value_at, "the south edge " + parts[0] + " is north of the north edge " + parts[2] + " (" + shape + ")"};
+        }
+        if (!within && count == 2) term.numbers.push_back(kNearDefaultKm);
+        return std::nullopt;
     }
 
     static bool valid_number(const std::string& v) {

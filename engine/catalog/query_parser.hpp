@@ -12,7 +12,7 @@
 
 namespace lbx::engine::catalog {
 
-enum class Field { word, tag, camera, lens, place, year, date, iso, focal, aperture, has, failed, path, label, group, faces, person };
+enum class Field { word, tag, camera, lens, place, year, date, iso, focal, aperture, has, failed, path, label, group, faces, person, within, near };
 enum class Compare { equal, less, less_equal, greater, greater_equal, range };
 
 struct Term {
@@ -21,6 +21,9 @@ struct Term {
     std::string value;   // equal and comparisons; the low end of a range
     std::string high;    // the high end of a range (`2019-05..2019-08`)
     std::size_t position = 0;
+    // within: south, west, north, east (degrees; west > east crosses the 180th meridian);
+    // near: latitude, longitude, radius in km.
+    std::vector<double> numbers;
 };
 
 struct QueryNode;
@@ -44,6 +47,11 @@ struct QueryError {
 // catalog_query_test.cpp runs that shape at this limit.
 inline constexpr std::size_t kMaxQueryTerms = 256;
 inline constexpr std::size_t kMaxQueryDepth = 5;
+
+// `near:LAT,LON` without a radius, and the largest radius: the distance is measured on a flat
+// approximation of the sphere around the point (catalog_query.cpp), close enough up to a few hundred km.
+inline constexpr double kNearDefaultKm = 5.0;
+inline constexpr double kNearMaxKm = 500.0;
 
 // An empty (or all-blank) query parses to nothing: it matches every live photo.
 std::variant<std::optional<QueryNodePtr>, QueryError> parse_query(const std::string& text);

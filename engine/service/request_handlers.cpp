@@ -1,6 +1,7 @@
 #include "service/request_handlers.hpp"
 
 #include "catalog/catalog_query.hpp"
+#include "catalog/map_clusters.hpp"
 #include "catalog/people.hpp"
 #include "catalog/thumbnail_cache.hpp"
 #include "pipeline/pipeline_config.hpp"
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <map>
 #include <charconv>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -440,6 +442,32 @@ RequestHandlers::Result<ipc::Facets> RequestHandlers::on(const ipc::Facets& requ
     return ipc::FacetsReply{convert(facets->tags),   convert(facets->cameras), convert(facets->years),
                             convert(facets->places), convert(facets->months),  convert(facets->groups),
                             convert(facets->labels), convert(facets->people)};
+}
+
+RequestHandlers::Result<ipc::GetMapClusters> RequestHandlers::on(const ipc::GetMapClusters& request) {
+    // The box comes from the client: NaN compares false with everything, so each test is written to fail on it.
+    const auto in = [](double v, double low, double high) { return v >= low && v <= high; };
+    if (!in(request.south, -90, 90) || !in(request.north, -90, 90) || !in(request.west, -180, 180) || !in(request.east, -180, 180) ||
+        !(request.south <= request.north) || request.zoom > ipc::kMaxMapZoom) {
+        char text[200];
+        std::snprintf(text, sizeof text, "box south %g west %g north %g east %g at zoom %u is out of range (latitudes -90..90, south "
+                      "below north, longitudes -180..180, zoom 0..%u)",
+                      request.south, request.west, request.north, request.east, request.zoom, ipc::kMaxMapZoom);
+        return error_reply(ipc::Status::bad_request, "map", ipc::codes::kBadBox, text);
+    }
+    const uint32_t limit = request.limit == 0 || request.limit > ipc::kMaxMapClusters ? ipc::kMaxMapClusters : request.limit;
+    auto found = catalog::map_clusters(*state_.catalog, request.query, {request.south, request.west, request.north, request.east},
+                                       static_cast<int>(request.zoom), limit);
+    if (!found) return catalog_error(found.error());
+    ipc::MapClustersReply reply;
+    reply.photos = static_cast<uint64_t>(found->photos);
+    reply.truncated = found->truncated;
+    reply.clusters.reserve(found->clusters.size());
+    for (catalog::MapCluster& c : found->clusters) {
+        reply.clusters.push_back({c.lat, c.lon, static_cast<uint64_t>(c.count), c.bounds.south, c.bounds.west, c.bounds.north,
+                                  c.bounds.east, std::move(c.sample_hash)});
+    }
+    return reply;
 }
 
 RequestHandlers::Result<ipc::SetUserTags> RequestHandlers::on(const ipc::SetUserTags& request) {

@@ -39,6 +39,7 @@ private:
     Result<ipc::OpenLibrary> on(const ipc::OpenLibrary& request);
     Result<ipc::GetSettings> on(const ipc::GetSettings& request);
     Result<ipc::SetSettings> on(const ipc::SetSettings& request);
+    Result<ipc::GetMapClusters> on(const ipc::GetMapClusters& request);
     // analysis_handlers.cpp
     Result<ipc::GetAnalysis> on(const ipc::GetAnalysis& request);
     Result<ipc::SetAnalysisPaused> on(const ipc::SetAnalysisPaused& request);

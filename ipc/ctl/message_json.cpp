@@ -190,6 +190,14 @@ struct ReplyJson {
         return {{"persons", persons}, {"total", r.total}};
     }
     json operator()(const ipc::PersonReply& r) const { return {{"person", to_json(r.person)}}; }
+    json operator()(const ipc::MapClustersReply& r) const {
+        json clusters = json::array();
+        for (const auto& c : r.clusters) {
+            clusters.push_back({{"lat", c.lat},     {"lon", c.lon},   {"count", c.count}, {"south", c.south},
+                                {"west", c.west},   {"north", c.north}, {"east", c.east}, {"sample_photo_id", c.sample_photo_id}});
+        }
+        return {{"clusters", clusters}, {"photos", r.photos}, {"truncated", r.truncated}};
+    }
 };
 
 struct EventJson {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "model/engine_status.hpp"
+#include "model/map_camera.hpp"
 #include "model/nav_key.hpp"
 #include "model/thumb_key.hpp"
 
@@ -66,6 +67,12 @@ struct ChoosePerson { uint64_t person_id = 0; SelectMode mode = SelectMode::repl
 struct ShowPersonPhotos { uint64_t person_id = 0; };  // the grid's query becomes `person:"Name"`
 struct RenamePersonRequested { uint64_t person_id = 0; std::string name; };  // empty: unnamed again
 struct MergeChosenInto { uint64_t into_id = 0; };  // every other chosen person's faces move into this one
+// The Map page: shown or not; its view moved (wheel, drag, +/-, double-click, resize: the page works out
+// the new camera); an area chosen (a click on a cluster: its photos' box; a box drawn with Shift+drag)
+// becomes the grid's `within:` term, and the grid is shown.
+struct ShowMap { bool shown = true; };
+struct MapCameraChanged { MapCamera camera; };
+struct MapAreaChosen { GeoRect box; };
 struct RemoveSelectedConfirmed {};          // after the confirmation dialog
 struct EditUserTags { std::vector<std::string> add; std::vector<std::string> remove; };
 struct ApplySettings { std::vector<ipc::Setting> settings; };
@@ -92,7 +99,7 @@ struct ThumbnailArrived {
 using Action = std::variant<QueryEdited, FacetChosen, SortChanged, PageNeeded, FocusIndex, MoveFocus, SelectAll, OpenFocused,
                             TogglePreview, ClosePhoto, StepPhoto, ToggleZoom, ZoomBy, SetSlideshow, SlideshowTick, ToggleRegions, ThumbnailSizeChanged, SetFullScreen, AddFolders,
                             RescanRequested, CancelJobRequested, ResumeInterruptedScans, PauseAnalysisRequested, ShowPeople, PersonsPageNeeded,
-                            RefreshPersons, ChoosePerson, ShowPersonPhotos, RenamePersonRequested, MergeChosenInto,
+                            RefreshPersons, ChoosePerson, ShowPersonPhotos, RenamePersonRequested, MergeChosenInto, ShowMap, MapCameraChanged, MapAreaChosen,
                             RemoveSelectedConfirmed, EditUserTags, ApplySettings, RefreshFailures,
                             RefreshPlugins, DesktopLaunchFailed, ClearLastError, EngineStatusChanged, EngineConnected, ReplyArrived, EventArrived,
                             ThumbnailArrived>;

@@ -70,6 +70,29 @@ void select_only_focus(State& s) {
     s.selection.anchor = s.focused;
 }
 
+// The map's clusters for its view: the visible part of the world and one cell more on each side (the
+// clusters at the edges), at its zoom, for the query without its `within:` terms. One request at a time.
+void request_clusters(State& s) {
+    MapState& m = s.map;
+    if (!connected(s) || !m.shown || m.camera.width <= 0 || m.camera.height <= 0) return;
+    if (m.in_flight) {
+        m.stale = true;
+        return;
+    }
+    const GeoRect view = visible_rect(m.camera);
+    const double margin = kMapCellPixels / pixels_per_degree(m.camera.zoom);
+    ipc::GetMapClusters request;
+    request.query = without_within(s.query.text);
+    request.south = std::max(-90.0, view.south - margin);
+    request.west = std::max(-180.0, view.west - margin);
+    request.north = std::min(90.0, view.north + margin);
+    request.east = std::min(180.0, view.east + margin);
+    request.zoom = static_cast<uint32_t>(m.camera.zoom);
+    m.in_flight = true;
+    m.stale = false;
+    send(s, std::move(request), ++m.generation);
+}
+
 // A new query or sort: forget the pages, ask for the first one and the facets.
 void restart_query(State& s) {
     s.results = ResultPages{s.results.generation + 1, std::nullopt, {}, {}};
@@ -79,6 +102,7 @@ void restart_query(State& s) {
     s.previewing = false;
     request_page(s, 0);
     if (connected(s)) send(s, ipc::Facets{s.query.text, 0}, s.results.generation);
+    request_clusters(s);
 }
 
 // A scan added photos: read the loaded pages again (same generation, so the grid keeps what it shows).
@@ -171,6 +195,7 @@ void apply_progress(State& s, const ipc::JobProgress& p, const std::optional<ipc
             // A scan adds photos to analyse; an analysis job ends, or pauses: what is left, and paused or not.
             send_once(s, ipc::GetAnalysis{});
         }
+        request_clusters(s);  // the scan's photos on the map
         if (analysis) analysis_changed_photos(s);
     } else if (analysis) {
         if (!known && connected(s)) send_once(s, ipc::GetAnalysis{});  // a new analysis job: running again
@@ -330,6 +355,7 @@ struct Reducer {
     void operator()(const ShowPeople& a) {
         s.people.shown = a.shown;
         if (!a.shown) return;
+        s.map.shown = false;
         s.open_photo.reset();  // the page is shown instead of the photo
         s.previewing = false;
         s.people.error.reset();
@@ -353,6 +379,25 @@ struct Reducer {
         if (!query) return;  // unnamed: the page says to name them first
         s.people.shown = false;
         (*this)(QueryEdited{*query});
+    }
+    void operator()(const ShowMap& a) {
+        s.map.shown = a.shown;
+        if (!a.shown) return;
+        s.open_photo.reset();  // the page is shown instead of the photo or the People page
+        s.previewing = false;
+        s.people.shown = false;
+        s.map.error.reset();
+        request_clusters(s);
+    }
+    void operator()(const MapCameraChanged& a) {
+        const MapCamera camera = clamped(a.camera);
+        if (camera == s.map.camera) return;
+        s.map.camera = camera;
+        request_clusters(s);
+    }
+    void operator()(const MapAreaChosen& a) {
+        s.map.shown = false;
+        (*this)(QueryEdited{with_within(s.query.text, a.box)});
     }
     void operator()(const RenamePersonRequested& a) {
         const std::string name = trimmed(a.name);
@@ -404,6 +449,8 @@ struct Reducer {
             s.people.requested.clear();
             s.analysis_pause_sent = false;
             s.resume_sent = false;
+            s.map.in_flight = false;
+            s.map.stale = false;
         }
     }
     void operator()(const EngineConnected& a) {
@@ -416,6 +463,8 @@ struct Reducer {
         // Job ids are the engine's: the last engine's jobs are gone with it (a scan it ran shows again, as
         // interrupted, in the ListJobs answer), and its ids may name other jobs of the new one.
         s.jobs.clear();
+        s.map.in_flight = false;  // an answer from the last engine will not come
+        s.map.stale = false;
         s.analysis_refreshed = {0, 0};
         s.resume_sent = false;
         send(s, ipc::LibraryInfo{});
@@ -437,6 +486,7 @@ struct Reducer {
             restart_query(s);
         }
         if (s.open_photo) send(s, ipc::GetPhoto{s.open_photo->id});
+        if (s.results.total) request_clusters(s);  // else restart_query asked
         for (auto& paths : std::exchange(s.pending_scans, {})) start_scan(s, std::move(paths));
     }
     void operator()(const ReplyArrived& a) {
@@ -476,6 +526,13 @@ struct Reducer {
                 s.results.pages.clear();
                 return;
             }
+        }
+        if (std::holds_alternative<ipc::GetMapClusters>(a.request)) {
+            if (a.tag != s.map.generation) return;
+            s.map.in_flight = false;
+            s.map.error = error.message;
+            if (std::exchange(s.map.stale, false)) request_clusters(s);
+            if (error.code == ipc::codes::kBadQuery) return;  // shown once, by Query
         }
         if (std::holds_alternative<ipc::Facets>(a.request) && error.code == ipc::codes::kBadQuery) return;  // shown once, by Query
         if (std::holds_alternative<ipc::SetAnalysisPaused>(a.request)) s.analysis_pause_sent = false;
@@ -603,6 +660,15 @@ struct Reducer {
         // Names show in the people facet and over the open photo's faces.
         send(s, ipc::Facets{s.query.text, 0}, s.results.generation);
         if (s.open_photo) send(s, ipc::GetPhoto{s.open_photo->id});
+    }
+    void replied(const ReplyArrived& a, const ipc::MapClustersReply& r) {
+        const auto* request = std::get_if<ipc::GetMapClusters>(&a.request);
+        if (!request || a.tag != s.map.generation) return;  // superseded
+        s.map.in_flight = false;
+        s.map.clusters = r;
+        s.map.clusters_zoom = request->zoom;
+        s.map.error.reset();
+        if (std::exchange(s.map.stale, false)) request_clusters(s);
     }
     void replied(const ReplyArrived&, const ipc::ErrorReply& r) { set_error(s, r.error.message); }
     template <class Other>

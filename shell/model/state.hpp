@@ -5,6 +5,7 @@
 
 #include "model/command.hpp"
 #include "model/engine_status.hpp"
+#include "model/map_camera.hpp"
 
 #include <lightbox/ipc/replies.hpp>
 
@@ -78,6 +79,20 @@ struct PeopleState {
     uint64_t count() const { return total.value_or(0); }
 };
 
+// The Map page (GetMapClusters): the query's geotagged photos as clusters over a world map. One request
+// at a time: a view changed while one is on its way asks again when its answer comes, so a drag or a
+// spun wheel never queues requests at the engine; answers to a superseded request are dropped.
+struct MapState {
+    bool shown = false;
+    MapCamera camera;                 // width 0 until the page says its size
+    uint64_t generation = 0;          // bumped per request; the tag of the last one sent
+    bool in_flight = false;
+    bool stale = false;               // the view or the query changed since the request in flight
+    std::optional<ipc::MapClustersReply> clusters;
+    uint32_t clusters_zoom = 0;       // the zoom `clusters` were binned for
+    std::optional<std::string> error;
+};
+
 struct JobView {
     ipc::JobProgress progress;
     std::optional<ipc::Error> error;
@@ -118,6 +133,7 @@ struct State {
     // analysis changes them photo by photo, and they are re-read every few percent of the job.
     std::pair<uint64_t, uint64_t> analysis_refreshed{0, 0};
     PeopleState people;
+    MapState map;
     std::vector<std::vector<std::string>> pending_scans;  // folders to scan once connected
     std::vector<ipc::FailureEntry> failures;
     uint64_t failures_total = 0;

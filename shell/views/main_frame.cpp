@@ -5,6 +5,7 @@
 #include "views/failures_view.hpp"
 #include "views/filter_panel.hpp"
 #include "views/job_bar.hpp"
+#include "views/map_view.hpp"
 #include "views/people_view.hpp"
 #include "views/photo_view.hpp"
 #include "views/plugins_dialog.hpp"
@@ -22,13 +23,15 @@
 #include <wx/sizer.h>
 #include <wx/toolbar.h>
 
+#include <cmath>
 #include <filesystem>
 
 namespace lbx::shell {
 namespace {
 
 enum MenuId {
-    id_rescan = wxID_HIGHEST + 1, id_failures, id_plugins, id_small, id_medium, id_large, id_full_screen, id_people, id_boxes, id_slideshow, id_select_all,
+    id_rescan = wxID_HIGHEST + 1, id_failures, id_plugins, id_small, id_medium, id_large, id_full_screen, id_people, id_boxes, id_map,
+    id_slideshow, id_select_all,
     id_cancel_scan, id_pause_analysis
 };
 
@@ -93,6 +96,7 @@ MainFrame::MainFrame(Store& store)
     view->Append(id_large, "&Large thumbnails\tCtrl+3");
     view->AppendSeparator();
     view->AppendCheckItem(id_people, "&People\tCtrl+P", "One face per person: see their photos, name and merge them");
+    view->AppendCheckItem(id_map, "&Map\tCtrl+M", "Where the photos were taken: click a group to see its photos");
     // No accelerator: a plain B would be taken from the search box. The photo view handles the key.
     view->AppendCheckItem(id_boxes, "Face and Object &Boxes (B in the photo view)", "Draw what analysis found over the photo");
     view->AppendSeparator();
@@ -120,6 +124,8 @@ MainFrame::MainFrame(Store& store)
     tools->AddTool(id_rescan, "Rescan", wxArtProvider::GetBitmap(wxART_REDO, wxART_TOOLBAR), "Scan the library's folders again");
     tools->AddCheckTool(id_people, "People", wxArtProvider::GetBitmap(wxART_REPORT_VIEW, wxART_TOOLBAR), wxNullBitmap,
                         "One face per person (Ctrl+P)");
+    tools->AddCheckTool(id_map, "Map", wxArtProvider::GetBitmap(wxART_GO_HOME, wxART_TOOLBAR), wxNullBitmap,
+                        "Where the photos were taken (Ctrl+M)");
     tools->Realize();
 
     auto* panel = new wxPanel(this);
@@ -131,7 +137,9 @@ MainFrame::MainFrame(Store& store)
     people_ = new PeopleView(book_, store_);
     book_->AddPage(grid_, "grid");
     book_->AddPage(photo_, "photo");
+    map_ = new MapView(book_, store_);
     book_->AddPage(people_, "people");
+    book_->AddPage(map_, "map");
     columns->Add(filters_, 0, wxEXPAND);
     columns->Add(book_, 1, wxEXPAND);
     auto* rows = new wxBoxSizer(wxVERTICAL);
@@ -148,6 +156,10 @@ MainFrame::MainFrame(Store& store)
                      (message ? ": " + *message : std::string()));
     };
     people_->set_on_painted([this](const std::string& line) { status_->log(line); });
+    map_->set_on_painted([this](const std::string& line, double ms) {
+        status_->log(line);
+        status_->log("map painted in " + std::to_string(static_cast<int>(std::ceil(ms))) + " ms");
+    });
     photo_->set_on_log([this](const std::string& line) { status_->log(line); });
 
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { add_folder(); }, wxID_OPEN);
@@ -164,6 +176,10 @@ MainFrame::MainFrame(Store& store)
         const State& s = store_.state();
         store_.dispatch(ShowPeople{!s.people.shown || s.open_photo.has_value()});  // shown in front, or hidden
     }, id_people);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        const State& s = store_.state();
+        store_.dispatch(ShowMap{!s.map.shown || s.open_photo.has_value()});
+    }, id_map);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(ToggleRegions{}); }, id_boxes);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) {
         if (!store_.state().open_photo) store_.dispatch(OpenFocused{});
@@ -218,15 +234,17 @@ void MainFrame::render() {
         SetTitle(catalog.empty() ? wxString("Lightbox") : "Lightbox - " + wxString::FromUTF8(std::filesystem::path(catalog).stem().string()));
     }
     const bool photo = s.open_photo.has_value();
-    const int page = photo ? 1 : s.people.shown ? 2 : 0;
+    const int page = photo ? 1 : s.people.shown ? 2 : s.map.shown ? 3 : 0;
     if (page != page_shown_) {
         page_shown_ = page;
         book_->SetSelection(static_cast<std::size_t>(page));
         if (page == 2) people_->focus_cells();
+        else if (page == 3) map_->SetFocus();
         else (photo ? static_cast<wxWindow*>(photo_) : grid_)->SetFocus();
-        status_->log(page == 1 ? "view: photo" : page == 2 ? "view: people" : "view: grid");
+        status_->log(page == 1 ? "view: photo" : page == 2 ? "view: people" : page == 3 ? "view: map" : "view: grid");
     }
     GetMenuBar()->Check(id_people, page == 2);
+    GetMenuBar()->Check(id_map, page == 3);
     GetMenuBar()->Check(id_boxes, s.show_regions);
     // The job bar's buttons, for the keyboard.
     const bool scanning = !running_jobs(s, ipc::JobKind::scan).empty();
@@ -239,6 +257,7 @@ void MainFrame::render() {
     if (GetMenuBar()->GetLabel(id_pause_analysis) != pause_label) GetMenuBar()->SetLabel(id_pause_analysis, pause_label);
     GetMenuBar()->Enable(id_pause_analysis, analysis && !s.analysis_pause_sent);
     if (GetToolBar()->GetToolState(id_people) != (page == 2)) GetToolBar()->ToggleTool(id_people, page == 2);
+    if (GetToolBar()->GetToolState(id_map) != (page == 3)) GetToolBar()->ToggleTool(id_map, page == 3);
     if (s.query.text != logged_query_) {
         logged_query_ = s.query.text;
         status_->log("query: " + s.query.text);
@@ -247,6 +266,7 @@ void MainFrame::render() {
     photo_->render();  // also says it wants no preview once closed
     if (page == 0) grid_->render();
     if (page == 2) people_->render();
+    if (page == 3) map_->render();
     else store_.want_thumbnails(ThumbSlot::people, {});
     const bool bar_was = job_bar_->IsShown(), filters_were = filters_->IsShown();
     job_bar_->render();

@@ -17,6 +17,7 @@ class ThumbnailGrid;
 class FilterPanel;
 class PhotoView;
 class PeopleView;
+class MapView;
 class JobBar;
 class StatusBar;
 class FailuresView;
@@ -46,12 +47,13 @@ private:
     ThumbnailGrid* grid_;
     PhotoView* photo_;
     PeopleView* people_;
+    MapView* map_;
     JobBar* job_bar_;
     StatusBar* status_;
     FailuresView* failures_ = nullptr;
     PluginsDialog* plugins_ = nullptr;
     PreferencesDialog* preferences_ = nullptr;
-    int page_shown_ = 0;  // the book's page: 0 grid, 1 photo, 2 people
+    int page_shown_ = 0;  // the book's page: 0 grid, 1 photo, 2 people, 3 map
     std::string title_catalog_ = "-";
     std::string logged_cancel_button_;  // the status log's last "job bar:" lines, of Cancel and of Pause/Resume
     std::string logged_pause_button_;

@@ -5,6 +5,7 @@
 #include "model/regions.hpp"
 #include "model/zoom.hpp"
 #include "views/bitmaps.hpp"
+#include "views/map_view.hpp"
 
 #include <wx/button.h>
 #include <wx/cursor.h>
@@ -102,6 +103,8 @@ PhotoView::PhotoView(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY)
     exif_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, wxSize(340, -1), wxLC_REPORT | wxLC_SINGLE_SEL);
     exif_->AppendColumn("Field", wxLIST_FORMAT_LEFT, 150);
     exif_->AppendColumn("Value", wxLIST_FORMAT_LEFT, 180);
+    place_ = new PlaceMap(this);
+    right->Add(place_, 0, wxEXPAND | wxLEFT | wxRIGHT, 4);
     right->Add(new wxStaticText(this, wxID_ANY, "Metadata"), 0, wxALL, 4);
     right->Add(exif_, 2, wxEXPAND | wxLEFT | wxRIGHT, 4);
     right->Add(new wxStaticText(this, wxID_ANY, "Tags"), 0, wxALL, 4);
@@ -477,6 +480,9 @@ void PhotoView::render() {
         tags_->Clear();
         tag_rows_.clear();
         summary_->DestroyChildren();
+        std::optional<GeoPoint> place;
+        if (shown_ && shown_->capture.gps_lat && shown_->capture.gps_lon) place = GeoPoint{*shown_->capture.gps_lat, *shown_->capture.gps_lon};
+        place_->set_place(place);
         if (shown_) {
             title_->SetLabel(wxString::FromUTF8(shown_->path));
             show_metadata(*shown_);

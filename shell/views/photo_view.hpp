@@ -29,6 +29,8 @@ class wxStaticText;
 
 namespace lbx::shell {
 
+class PlaceMap;
+
 class PhotoView : public wxPanel {
 public:
     PhotoView(wxWindow* parent, Store& store);
@@ -79,6 +81,7 @@ private:
     std::string centre_for_;
     std::optional<wxPoint> drag_from_;
     wxStaticText* title_;
+    PlaceMap* place_;    // where it was taken; hidden without a GPS position
     wxPanel* summary_;  // label and text per line, rebuilt for each photo
     wxListCtrl* exif_;
     wxListBox* tags_;

@@ -130,3 +130,36 @@ TEST_CASE("deep nesting and too many terms are positioned errors, never a crash"
     for (std::size_t i = 0; i + 1 < kMaxQueryTerms; ++i) most += "-w" + std::to_string(i) + (i % 2 ? " OR " : " ");
     CHECK(parsed(most + "x", keep).kind == QueryNode::Kind::any_of);
 }
+
+TEST_CASE("within: and near: parse their coordinates", "[catalog][query]") {
+    std::optional<QueryNodePtr> keep;
+    const Term& box = parsed("within:45.5,-1.25,50,8", keep).term;
+    CHECK(box.field == Field::within);
+    CHECK(box.numbers == std::vector<double>{45.5, -1.25, 50, 8});
+    // West east of east: the box crosses the 180th meridian, which is allowed.
+    CHECK(parsed("within:-20,170,-10,-170", keep).term.numbers == std::vector<double>{-20, 170, -10, -170});
+    CHECK(parsed("near:48.85,2.35", keep).term.numbers == std::vector<double>{48.85, 2.35, kNearDefaultKm});
+    CHECK(parsed("near:48.85,2.35,12.5", keep).term.numbers == std::vector<double>{48.85, 2.35, 12.5});
+    CHECK(parsed("-near:0,0,1", keep).kind == QueryNode::Kind::negation);
+}
+
+TEST_CASE("bad within: and near: values point at the number at fault", "[catalog][query]") {
+    CHECK(error_of("within:").message == "'within:' needs a value");
+    CHECK(error_of("within:1,2,3").message == "expected 4 numbers, not 3 (within:SOUTH,WEST,NORTH,EAST)");
+    CHECK(error_of("within:1,2,3").position == 7);
+    CHECK(error_of("a within:1,x,3,4").message == "'x' is not a number (within:SOUTH,WEST,NORTH,EAST)");
+    CHECK(error_of("a within:1,x,3,4").position == 11);
+    CHECK(error_of("within:1,,3,4").message == "expected a number (within:SOUTH,WEST,NORTH,EAST)");
+    CHECK(error_of("within:91,0,92,1").message == "latitude 91 is out of range (-90..90)");
+    CHECK(error_of("within:0,0,1,181").message == "longitude 181 is out of range (-180..180)");
+    CHECK(error_of("within:0,0,1,181").position == 13);
+    CHECK(error_of("within:10,0,5,1").message == "the south edge 10 is north of the north edge 5 (within:SOUTH,WEST,NORTH,EAST)");
+    CHECK(error_of("within:nan,0,1,1").message.find("'nan' is not a number") != std::string::npos);
+    CHECK(error_of("near:1").message == "expected 2 or 3 numbers, not 1 (near:LAT,LON or near:LAT,LON,KM)");
+    CHECK(error_of("near:1,2,3,4").message.find("not 4") != std::string::npos);
+    CHECK(error_of("near:0,0,0").message == "radius 0 km is out of range (above 0, at most 500)");
+    CHECK(error_of("near:0,0,0").position == 9);
+    CHECK(error_of("near:0,0,501").message.find("out of range") != std::string::npos);
+    CHECK(error_of("-near:0,200").message == "longitude 200 is out of range (-180..180)");
+    CHECK(error_of("-near:0,200").position == 8);
+}

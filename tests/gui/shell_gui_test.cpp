@@ -1150,3 +1150,114 @@ TEST_CASE("Esc in the search box empties it and shows every photo", "[gui]") {
     app.send_signal(SIGTERM);
     CHECK(app.wait(10s).exit_code != -1);
 }
+
+TEST_CASE("the Map page: clusters of geotagged photos split as the wheel zooms in, a click on one filters the grid", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen || test::find_program("xdotool").empty()) {
+        WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    std::filesystem::create_directories(dir / "photos");
+    // Two photos in Paris and one in Versailles (17 km away), two in Tokyo, one in New York, one nowhere.
+    const std::vector<std::pair<double, double>> places = {{48.8566, 2.3522}, {48.8606, 2.3376}, {48.8049, 2.1204},
+                                                           {35.6762, 139.6503}, {35.68, 139.70}, {40.7128, -74.006}};
+    for (std::size_t i = 0; i <= places.size(); ++i) {
+        sample::ExifSpec spec;
+        spec.make = "Canon";
+        spec.model = "Canon EOS 7D";
+        if (i < places.size()) {
+            spec.gps_lat = places[i].first;
+            spec.gps_lon = places[i].second;
+        }
+        test::write_file(dir / "photos" / ("place-" + std::to_string(i) + ".jpg"),
+                         sample::with_exif(sample::encode_jpeg(sample::make_scene(640, 480, static_cast<uint32_t>(i + 1))), spec));
+    }
+    const auto runtime = dir.path() / "runtime";
+    const auto log = dir.path() / "status.log";
+    auto started = start_app(dir, *screen);
+    test::ChildProcess& app = *started;
+    REQUIRE(wait_scan_finished(runtime, 7));
+    std::string text;
+    REQUIRE(wait_log(log, "photos: 7 photos", 20s, 0, &text));
+
+    // Ctrl+M: the whole world, three clusters (Europe's three photos in one).
+    REQUIRE(focus_window(*screen, "Lightbox"));
+    REQUIRE(xdotool(*screen, {"key", "ctrl+m"}).exit_code == 0);
+    const auto world = wait_log(log, "map: zoom (\\d+), 3 clusters, 6 photos: 3 at \\d+,\\d+", 20s, 0, &text);
+    INFO("status log:\n" << text << "\napp stderr: " << app.err());
+    REQUIRE(world);
+    CHECK(std::stoi(*world) <= 2);
+    std::this_thread::sleep_for(300ms);
+    test::take_screenshot(*screen, kArtifacts / "map-world.png");
+    const auto europe = last_position(log, "map: zoom \\d+, 3 clusters, 6 photos: 3 at (\\d+),(\\d+)");
+    REQUIRE(europe);
+
+    // The wheel over Europe, a notch at a time (a world shorter than the view stays centred, so the
+    // cluster moves while the first notches zoom): at zoom 9 Paris and Versailles are clusters of their own.
+    auto over = europe;
+    for (int zoom = std::stoi(*world); zoom < 9; ++zoom) {
+        const std::size_t before_notch = read_text(log).size();
+        REQUIRE(xdotool(*screen, {"mousemove", over->first, over->second, "click", "4"}).exit_code == 0);
+        const std::string next = "map: zoom " + std::to_string(zoom + 1) + ", \\d+ clusters, \\d+ photos: ";
+        const bool answered = wait_log(log, next + (zoom + 1 < 9 ? "3 at" : "2 at \\d+,\\d+; 1 at"), 20s, before_notch, &text).has_value();
+        INFO("status log after the wheel:\n" << text);
+        REQUIRE(answered);
+        over = last_position(log, next + (zoom + 1 < 9 ? "3 at (\\d+),(\\d+)" : "2 at (\\d+),(\\d+)"));
+        REQUIRE(over);
+    }
+    std::this_thread::sleep_for(300ms);
+    test::take_screenshot(*screen, kArtifacts / "map-zoomed.png");
+    const auto paris = over;  // the biggest cluster at zoom 9: the two photos in Paris
+
+    // A click on Paris: the grid shows its two photos, with a within: term in the query.
+    const std::size_t before_click = read_text(log).size();
+    REQUIRE(click_at(*screen, std::stoi(paris->first), std::stoi(paris->second)).exit_code == 0);
+    CHECK(wait_log(log, "view: grid", 10s, before_click));
+    CHECK(wait_log(log, "query: within:48\\.8\\d*,2\\.3\\d*,48\\.8\\d*,2\\.3\\d*", 10s, before_click));
+    CHECK(wait_log(log, "photos: 2 of 7 photos", 10s, before_click, &text));
+    CHECK(wait_log(log, "grid: 2 cells, 2 thumbnails", 10s, before_click));
+    test::take_screenshot(*screen, kArtifacts / "map-filtered-grid.png");
+    app.send_signal(SIGTERM);
+    app.wait(20s);
+}
+
+TEST_CASE("the photo view shows a small map of where a geotagged photo was taken, none for one without a place", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen) {
+        WARN("Xvfb or ImageMagick not found: GUI test skipped");
+        return;
+    }
+    // The map's sea colour (views/map_view.cpp), drawn without anti-aliasing behind the land.
+    const auto sea_pixels = [](const test::Screenshot& s) {
+        int n = 0;
+        for (int y = 0; y < s.height; ++y)
+            for (int x = 0; x < s.width; ++x) n += s.pixel(x, y) == 0xAACDE6;
+        return n;
+    };
+    for (const bool geotagged : {true, false}) {
+        test::TempDir dir;
+        std::filesystem::create_directories(dir / "photos");
+        sample::ExifSpec spec;
+        spec.make = "Canon";
+        if (geotagged) {
+            spec.gps_lat = 43.2965;  // Marseille, by the sea
+            spec.gps_lon = 5.3698;
+        }
+        test::write_file(dir / "photos" / "one.jpg", sample::with_exif(sample::encode_jpeg(sample::make_scene(800, 600, 3)), spec));
+        auto started = start_app(dir, *screen, {"--open-first"});
+        test::ChildProcess& app = *started;
+        REQUIRE(wait_scan_finished(dir.path() / "runtime", 1));
+        REQUIRE(wait_log(dir.path() / "status.log", "photo summary:", 20s));
+        const auto png = kArtifacts / (geotagged ? "photo-view-place-map.png" : "photo-view-no-place.png");
+        if (geotagged) CHECK(screen_shows(*screen, png, [&](const test::Screenshot& s) { return sea_pixels(s) > 2000; }));
+        else {
+            std::this_thread::sleep_for(1s);
+            const auto shot = test::take_screenshot(*screen, png);
+            REQUIRE(shot);
+            CHECK(sea_pixels(*shot) == 0);
+        }
+        app.send_signal(SIGTERM);
+        app.wait(20s);
+    }
+}

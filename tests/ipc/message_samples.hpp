@@ -53,6 +53,7 @@ inline std::vector<ipc::Request> sample_requests() {
         ipc::RenamePerson{7, "Ana Müller"},
         ipc::MergePersons{9, 7},
         ipc::RemoveFace{"16132fa22a5cf57cd039841441ed1883", "org.lightbox.vision", 2},
+        ipc::GetMapClusters{"tag:beach", -20.5, 170.25, -10, -170, 6, 500},
     };
 }
 
@@ -104,6 +105,9 @@ inline std::vector<ipc::Reply> sample_replies() {
         ipc::AnalysisReply{true, true, 1234, 9, {"objects", "faces", "identity"}, {"identity: model file missing"}},
         ipc::PersonList{{ana, ipc::Person{8, "", 3, 3, "a2", 0.25, 0.25, 0.125, 0.125}}, 2},
         ipc::PersonReply{ana},
+        ipc::MapClustersReply{{{48.85, 2.35, 3, 48.80, 2.12, 48.86, 2.36, "a2"}, {-16.8, -179.9, 1, -16.8, -179.9, -16.8, -179.9, "b7"}},
+                              5,
+                              true},
     };
 }
 

@@ -244,10 +244,34 @@ struct PersonReply {
     friend bool operator==(const PersonReply&, const PersonReply&) = default;
 };
 
+// One cluster of the map: the mean position of its photos, how many, the smallest box around them (what
+// a click on it filters the grid to: a `within:` term) and one of its photos (for a preview).
+struct MapCluster {
+    double lat = 0, lon = 0;
+    uint64_t count = 0;
+    double south = 0, west = 0, north = 0, east = 0;
+    std::string sample_photo_id;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(lat, lon, count, south, west, north, east, sample_photo_id); }
+    friend bool operator==(const MapCluster&, const MapCluster&) = default;
+};
+
+struct MapClustersReply {
+    static constexpr std::string_view name = "MapClustersReply";
+    std::vector<MapCluster> clusters;  // most photos first
+    uint64_t photos = 0;               // the geotagged matches inside the box, those of dropped clusters too
+    bool truncated = false;            // more clusters than the limit: the smallest were left out
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(clusters, photos, truncated); }
+    friend bool operator==(const MapClustersReply&, const MapClustersReply&) = default;
+};
+
 using Reply = std::variant<ErrorReply, HelloReply, PluginList, ScanStarted, JobCancelled, JobStatusReply,
                            JobList, PhotoReply, ThumbnailReply, ShutdownReply, QueryReply, FacetsReply,
                            UserTagsReply, FailureList, PhotosRemoved, LibraryInfoReply, SettingsReply,
-                           AnalysisReply, PersonList, PersonReply>;
+                           AnalysisReply, PersonList, PersonReply, MapClustersReply>;
 
 inline std::string_view name_of(const Reply& reply) {
     return std::visit([](const auto& r) -> std::string_view { return r.name; }, reply);
@@ -288,6 +312,7 @@ template <> struct ReplyOfT<ListPersons> { using type = PersonList; };
 template <> struct ReplyOfT<RenamePerson> { using type = PersonReply; };
 template <> struct ReplyOfT<MergePersons> { using type = PersonReply; };
 template <> struct ReplyOfT<RemoveFace> { using type = PersonReply; };
+template <> struct ReplyOfT<GetMapClusters> { using type = MapClustersReply; };
 template <class Req> using ReplyOf = typename ReplyOfT<Req>::type;
 
 namespace detail {

@@ -282,10 +282,28 @@ struct RemoveFace {
     friend bool operator==(const RemoveFace&, const RemoveFace&) = default;
 };
 
+// The map (protocol 7): the photos of `query` with GPS coordinates inside a box, as clusters of a grid
+// whose cells are 360 / 2^(zoom + 2) degrees square (four round the world at zoom 0; 64 pixels on a map
+// drawn 256 * 2^zoom pixels wide). Degrees; west > east crosses the 180th meridian.
+inline constexpr uint32_t kMaxMapZoom = 24;
+inline constexpr uint32_t kMaxMapClusters = 5'000;
+struct GetMapClusters {
+    static constexpr std::string_view name = "GetMapClusters";
+    std::string query;
+    double south = -90, west = -180, north = 90, east = 180;
+    uint32_t zoom = 0;   // 0..kMaxMapZoom
+    uint32_t limit = 0;  // the most clusters, the largest kept; 0 or more than kMaxMapClusters: kMaxMapClusters
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(query, south, west, north, east, zoom, limit); }
+    friend bool operator==(const GetMapClusters&, const GetMapClusters&) = default;
+};
+
 using Request = std::variant<Hello, ListPlugins, StartScan, CancelJob, JobStatus, ListJobs, GetPhoto,
                              GetThumbnail, Shutdown, Query, Facets, SetUserTags, ListFailures, Rescan,
                              RemovePhotos, LibraryInfo, OpenLibrary, GetSettings, SetSettings, GetAnalysis,
-                             SetAnalysisPaused, ListPersons, RenamePerson, MergePersons, RemoveFace>;
+                             SetAnalysisPaused, ListPersons, RenamePerson, MergePersons, RemoveFace,
+                             GetMapClusters>;
 
 inline std::string_view name_of(const Request& request) {
     return std::visit([](const auto& r) -> std::string_view { return r.name; }, request);
