@@ -53,6 +53,7 @@ inline std::vector<ipc::Request> sample_requests() {
         ipc::RenamePerson{7, "Ana Müller"},
         ipc::MergePersons{9, 7},
         ipc::RemoveFace{"16132fa22a5cf57cd039841441ed1883", "org.lightbox.vision", 2},
+        ipc::FindSimilar{12, 40, 20},
     };
 }
 
@@ -104,6 +105,12 @@ inline std::vector<ipc::Reply> sample_replies() {
         ipc::AnalysisReply{true, true, 1234, 9, {"objects", "faces", "identity"}, {"identity: model file missing"}},
         ipc::PersonList{{ana, ipc::Person{8, "", 3, 3, "a2", 0.25, 0.25, 0.125, 0.125}}, 2},
         ipc::PersonReply{ana},
+        ipc::SimilarGroups{{ipc::SimilarGroup{{ipc::SimilarPhoto{"16132fa22a5cf57cd039841441ed1883",
+                                                                 {"/p/a.jpg", "/p/copy of a.jpg"}, "c3a1f00e9b7d5522", 0, "jpeg",
+                                                                 4000, 3000, 2'500'000, "2023-06-01T08:00:00"},
+                                               ipc::SimilarPhoto{"a2", {"/p/ünïcode small.webp"}, "c3a1f00e9b7d5523", 1, "webp",
+                                                                 800, 600, 90'000, ""}}}},
+                           3, 8},
     };
 }
 

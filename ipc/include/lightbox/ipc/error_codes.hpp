@@ -17,6 +17,7 @@ inline constexpr char kNotFound[] = "not_found";                  // a file or f
 inline constexpr char kFileMissing[] = "file_missing";            // the photo's file is gone: no thumbnail can be made
 inline constexpr char kCatalogError[] = "catalog_error";          // the catalog could not be read or written
 inline constexpr char kBadPipeline[] = "bad_pipeline";            // the job's pipeline does not build
+inline constexpr char kBadDistance[] = "bad_distance";            // FindSimilar past kMaxSimilarDistance (bad_request)
 // People (RenamePerson, MergePersons, RemoveFace)
 inline constexpr char kNoSuchPerson[] = "no_such_person";  // no person of that id (not_found)
 inline constexpr char kNoSuchFace[] = "no_such_face";      // the photo has no face of that source and index (not_found)

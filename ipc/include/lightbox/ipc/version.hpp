@@ -12,7 +12,8 @@ namespace lbx::ipc {
 // `interrupted` (a version 3 client cannot read it). 5: content analysis: JobKind and JobState `paused`
 // in progress, regions in PhotoInfo, groups/labels/people facets, GetAnalysis/SetAnalysisPaused, persons.
 // 6: readable metadata and plain-word search: MetadataEntry.printed, PhotoInfo.capture, PhotoSummary.matched.
-inline constexpr uint32_t kProtocolVersion = 6;
+// 7: duplicates and similar photos: FindSimilar and SimilarGroups.
+inline constexpr uint32_t kProtocolVersion = 7;
 
 // Frames above this size are rejected by their size alone, before any byte is parsed.
 inline constexpr std::size_t kMaxFrameSize = 16u * 1024u * 1024u;
