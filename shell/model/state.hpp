@@ -5,6 +5,7 @@
 
 #include "model/command.hpp"
 #include "model/engine_status.hpp"
+#include "model/similar.hpp"
 
 #include <lightbox/ipc/replies.hpp>
 
@@ -116,6 +117,7 @@ struct State {
     // analysis changes them photo by photo, and they are re-read every few percent of the job.
     std::pair<uint64_t, uint64_t> analysis_refreshed{0, 0};
     PeopleState people;
+    SimilarState similar;  // the "Duplicates and similar" page
     std::vector<std::vector<std::string>> pending_scans;  // folders to scan once connected
     std::vector<ipc::FailureEntry> failures;
     uint64_t failures_total = 0;

@@ -9,6 +9,7 @@
 #include "views/photo_view.hpp"
 #include "views/plugins_dialog.hpp"
 #include "views/preferences_dialog.hpp"
+#include "views/similar_view.hpp"
 #include "views/status_bar.hpp"
 #include "views/thumbnail_grid.hpp"
 
@@ -29,7 +30,7 @@ namespace {
 
 enum MenuId {
     id_rescan = wxID_HIGHEST + 1, id_failures, id_plugins, id_small, id_medium, id_large, id_full_screen, id_people, id_boxes,
-    id_cancel_scan, id_pause_analysis
+    id_cancel_scan, id_pause_analysis, id_similar
 };
 
 // Where a button is on the screen, for the status log (GUI tests click it there).
@@ -93,6 +94,8 @@ MainFrame::MainFrame(Store& store)
     view->Append(id_large, "&Large thumbnails\tCtrl+3");
     view->AppendSeparator();
     view->AppendCheckItem(id_people, "&People\tCtrl+P", "One face per person: see their photos, name and merge them");
+    view->AppendCheckItem(id_similar, "&Duplicates and Similar\tCtrl+D",
+                          "Exact copies and near-identical photos: choose what to keep, remove or trash the rest");
     // No accelerator: a plain B would be taken from the search box. The photo view handles the key.
     view->AppendCheckItem(id_boxes, "Face and Object &Boxes (B in the photo view)", "Draw what analysis found over the photo");
     view->AppendSeparator();
@@ -129,6 +132,8 @@ MainFrame::MainFrame(Store& store)
     book_->AddPage(grid_, "grid");
     book_->AddPage(photo_, "photo");
     book_->AddPage(people_, "people");
+    similar_ = new SimilarView(book_, store_);
+    book_->AddPage(similar_, "similar");
     columns->Add(filters_, 0, wxEXPAND);
     columns->Add(book_, 1, wxEXPAND);
     auto* rows = new wxBoxSizer(wxVERTICAL);
@@ -145,6 +150,7 @@ MainFrame::MainFrame(Store& store)
                      (message ? ": " + *message : std::string()));
     };
     people_->set_on_painted([this](const std::string& line) { status_->log(line); });
+    similar_->set_on_rendered([this](const std::string& line) { status_->log(line); });
     photo_->set_on_summary([this](const std::string& line) { status_->log(line); });
 
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { add_folder(); }, wxID_OPEN);
@@ -161,6 +167,10 @@ MainFrame::MainFrame(Store& store)
         const State& s = store_.state();
         store_.dispatch(ShowPeople{!s.people.shown || s.open_photo.has_value()});  // shown in front, or hidden
     }, id_people);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        const State& s = store_.state();
+        store_.dispatch(ShowSimilar{!s.similar.shown || s.open_photo.has_value()});  // shown in front, or hidden
+    }, id_similar);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(ToggleRegions{}); }, id_boxes);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) {
         const auto scans = running_jobs(store_.state(), ipc::JobKind::scan);
@@ -210,15 +220,17 @@ void MainFrame::render() {
         SetTitle(catalog.empty() ? wxString("Lightbox") : "Lightbox - " + wxString::FromUTF8(std::filesystem::path(catalog).stem().string()));
     }
     const bool photo = s.open_photo.has_value();
-    const int page = photo ? 1 : s.people.shown ? 2 : 0;
+    const int page = photo ? 1 : s.people.shown ? 2 : s.similar.shown ? 3 : 0;
     if (page != page_shown_) {
         page_shown_ = page;
         book_->SetSelection(static_cast<std::size_t>(page));
         if (page == 2) people_->focus_cells();
+        else if (page == 3) similar_->SetFocus();
         else (photo ? static_cast<wxWindow*>(photo_) : grid_)->SetFocus();
-        status_->log(page == 1 ? "view: photo" : page == 2 ? "view: people" : "view: grid");
+        status_->log(page == 1 ? "view: photo" : page == 2 ? "view: people" : page == 3 ? "view: similar" : "view: grid");
     }
     GetMenuBar()->Check(id_people, page == 2);
+    GetMenuBar()->Check(id_similar, page == 3);
     GetMenuBar()->Check(id_boxes, s.show_regions);
     // The job bar's buttons, for the keyboard.
     const bool scanning = !running_jobs(s, ipc::JobKind::scan).empty();
@@ -240,6 +252,17 @@ void MainFrame::render() {
     if (page == 0) grid_->render();
     if (page == 2) people_->render();
     else store_.want_thumbnails(ThumbSlot::people, {});
+    if (page == 3) {
+        similar_->render();
+        const wxRect trash = similar_->trash_button_rect();
+        const std::string trash_line = trash.width > 0 ? "similar: trash button at " + centre_of(trash) : "";
+        if (trash_line != logged_trash_button_) {
+            logged_trash_button_ = trash_line;
+            if (!trash_line.empty()) status_->log(trash_line);
+        }
+    } else {
+        store_.want_thumbnails(ThumbSlot::similar, {});
+    }
     const bool bar_was = job_bar_->IsShown(), filters_were = filters_->IsShown();
     job_bar_->render();
     // Full screen: the page alone (the bar's buttons are in the Library menu when it comes back).
