@@ -155,11 +155,11 @@ struct Catalog::WriteStatements {
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) ON CONFLICT(path) DO UPDATE SET size = ?2, mtime_ns = ?3, "
             "stage = ?4, plugin = ?5, plugin_version = ?6, code = ?7, message = ?8, last_seen = ?9",
             "INSERT INTO photos(hash, format, file_size, width, height, taken_at, make, model, lens, iso, f_number, "
-            "exposure_time, focal_length, gps_lat, gps_lon, added_at, updated_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16) "
+            "exposure_time, focal_length, gps_lat, gps_lon, added_at, updated_at, phash) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17) "
             "ON CONFLICT(hash) DO UPDATE SET format = ?2, file_size = ?3, width = ?4, height = ?5, taken_at = ?6, make = ?7, "
             "model = ?8, lens = ?9, iso = ?10, f_number = ?11, exposure_time = ?12, focal_length = ?13, gps_lat = ?14, "
-            "gps_lon = ?15, updated_at = ?16",
+            "gps_lon = ?15, updated_at = ?16, phash = coalesce(?17, phash)",
             "DELETE FROM metadata WHERE hash = ?1",
             "INSERT OR REPLACE INTO metadata(hash, key, value, printed) VALUES (?1, ?2, ?3, ?4)",
             "DELETE FROM auto_tags WHERE hash = ?1 AND source = ?2",
@@ -260,7 +260,9 @@ Expected<void> Catalog::write_photo(const PhotoResult& r, int64_t now) {
                          number_or_null(m.get_number(LBX_FIELD_ISO)), number_or_null(m.get_number(LBX_FIELD_F_NUMBER)),
                          number_or_null(m.get_number(LBX_FIELD_EXPOSURE_TIME)),
                          number_or_null(m.get_number(LBX_FIELD_FOCAL_LENGTH)), number_or_null(m.get_number(LBX_FIELD_GPS_LAT)),
-                         number_or_null(m.get_number(LBX_FIELD_GPS_LON)), now}));
+                         number_or_null(m.get_number(LBX_FIELD_GPS_LON)), now,
+                         // The same content always hashes the same: a metadata-only scan (no hash) keeps it.
+                         r.perceptual_hash ? SqlValue{static_cast<int64_t>(*r.perceptual_hash)} : SqlValue{}}));
     LBX_TRY(w.clear_metadata.run({r.hash}));
     for (const auto& [key, value] : m.entries) {
         const auto printed = m.printed.find(key);

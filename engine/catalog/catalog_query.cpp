@@ -2,6 +2,7 @@
 
 #include "catalog/text_match.hpp"
 #include "catalog/word_matches.hpp"
+#include "pipeline/perceptual_hash.hpp"
 
 #include <lightbox/ipc/error_codes.hpp>
 
@@ -199,6 +200,19 @@ void term_sql(const Term& t, SqlCondition& out) {
             else if (t.value == "usertags") out.sql += "EXISTS (SELECT 1 FROM user_tags u WHERE u.hash = f.hash)";
             else out.sql += "EXISTS (SELECT 1 FROM thumbnails th WHERE th.hash = f.hash)";
             return;
+        case Field::similar: {
+            // Bits apart from a hash, or from a photo's own (a photo id: 32 hex digits, a hash at most 16).
+            // hamming() is the catalog's own SQL function (sqlite_db.cpp); NULL (no hash) never matches.
+            const int64_t distance = std::atoi(t.high.c_str());
+            if (const auto hash = parse_perceptual_hash(t.value)) {
+                out.sql += "hamming(p.phash, ?) <= ?";
+                add(p, static_cast<int64_t>(*hash), distance);
+            } else {
+                out.sql += "hamming(p.phash, (SELECT phash FROM photos WHERE hash = lower(?))) <= ?";
+                add(p, t.value, distance);
+            }
+            return;
+        }
         case Field::failed:
             out.mentions_failed = true;
             if (t.value.empty()) {

@@ -232,8 +232,18 @@ constexpr std::string_view kVersion7 = R"sql(
 ALTER TABLE metadata ADD COLUMN printed TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 8: the perceptual hash (engine/pipeline/perceptual_hash.hpp), 64 bits stored as a signed
+// integer, for duplicates and similar photos (`similar:` queries, FindSimilar). NULL until the file is
+// decoded again: photos of earlier versions get theirs when a scan reads them (a changed file, a rescan
+// after a pipeline change). The partial index covers (phash, hash): grouping reads every hash from it
+// without touching the table.
+constexpr std::string_view kVersion8 = R"sql(
+ALTER TABLE photos ADD COLUMN phash INTEGER;
+CREATE INDEX photos_phash ON photos(phash, hash) WHERE phash IS NOT NULL;
+)sql";
+
 constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4,
-                                                                  kVersion5, kVersion6, kVersion7};
+                                                                  kVersion5, kVersion6, kVersion7, kVersion8};
 
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "catalog/query_parser.hpp"
 
+#include "pipeline/perceptual_hash.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -27,7 +29,7 @@ constexpr std::array kFields{
     FieldName{"iso", Field::iso},       FieldName{"focal", Field::focal},   FieldName{"f", Field::aperture},
     FieldName{"has", Field::has},       FieldName{"failed", Field::failed}, FieldName{"path", Field::path},
     FieldName{"label", Field::label},   FieldName{"group", Field::group},   FieldName{"faces", Field::faces},
-    FieldName{"person", Field::person}, FieldName{"within", Field::within}, FieldName{"near", Field::near},
+    FieldName{"person", Field::person}, FieldName{"within", Field::within}, FieldName{"near", Field::near}, FieldName{"similar", Field::similar},
 };
 
 class Parser {
@@ -246,6 +248,23 @@ private:
                 return nullptr;
             }
         }
+        if (term.field == Field::similar) {
+            // similar:HASH or similar:PHOTO_ID, then ~DISTANCE (default kDefaultSimilarDistance).
+            int distance = kDefaultSimilarDistance;
+            if (const auto tilde = value.find('~'); tilde != std::string::npos) {
+                const std::string digits = value.substr(tilde + 1);
+                value.erase(tilde);
+                if (digits.empty() || digits.size() > 2 ||
+                    !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+                    std::stoi(digits) > kMaxSimilarDistance) {
+                    return fail(value_at, "'~" + digits + "' is not a distance (0.." + std::to_string(kMaxSimilarDistance) + " bits)");
+                }
+                distance = std::stoi(digits);
+            }
+            if (!parse_perceptual_hash(value) && !is_photo_id(value))
+                return fail(value_at, "'" + value + "' is neither a perceptual hash (16 hex digits) nor a photo id (32 hex digits)");
+            term.high = std::to_string(distance);
+        }
         term.value = std::move(value);
         return node;
     }
@@ -292,6 +311,10 @@ private:
         }
         if (!within && count == 2) term.numbers.push_back(kNearDefaultKm);
         return std::nullopt;
+    }
+
+    static bool is_photo_id(const std::string& v) {
+        return v.size() == 32 && std::all_of(v.begin(), v.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
     }
 
     static bool valid_number(const std::string& v) {

@@ -12,14 +12,14 @@
 
 namespace lbx::engine::catalog {
 
-enum class Field { word, tag, camera, lens, place, year, date, iso, focal, aperture, has, failed, path, label, group, faces, person, within, near };
+enum class Field { word, tag, camera, lens, place, year, date, iso, focal, aperture, has, failed, path, label, group, faces, person, within, near, similar };
 enum class Compare { equal, less, less_equal, greater, greater_equal, range };
 
 struct Term {
     Field field = Field::word;
     Compare compare = Compare::equal;
     std::string value;   // equal and comparisons; the low end of a range
-    std::string high;    // the high end of a range (`2019-05..2019-08`)
+    std::string high;    // the high end of a range (`2019-05..2019-08`); `similar:`'s distance, in decimal
     std::size_t position = 0;
     // within: south, west, north, east (degrees; west > east crosses the 180th meridian);
     // near: latitude, longitude, radius in km.

@@ -89,6 +89,18 @@ std::string uri_of(const std::filesystem::path& file, const char* query) {
     return uri + "?" + query;
 }
 
+// hamming(a, b): how many bits two 64-bit integers differ in (perceptual hashes, `similar:` queries);
+// NULL when either is NULL.
+void hamming_function(sqlite3_context* context, int, sqlite3_value** args) {
+    if (sqlite3_value_type(args[0]) == SQLITE_NULL || sqlite3_value_type(args[1]) == SQLITE_NULL) {
+        sqlite3_result_null(context);
+        return;
+    }
+    const auto a = static_cast<uint64_t>(sqlite3_value_int64(args[0]));
+    const auto b = static_cast<uint64_t>(sqlite3_value_int64(args[1]));
+    sqlite3_result_int(context, __builtin_popcountll(a ^ b));
+}
+
 Expected<std::unique_ptr<Database>> open_with(const std::filesystem::path& file, const std::string& name, int flags) {
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(name.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -96,6 +108,8 @@ Expected<std::unique_ptr<Database>> open_with(const std::filesystem::path& file,
     if (rc != SQLITE_OK) return unexpected(sql_error(raw, "cannot open catalog '" + file.string() + "'"));
     sqlite3_busy_timeout(raw, 5000);  // another engine or a reader holding a lock: wait, then fail clearly
     sqlite3_extended_result_codes(raw, 1);
+    sqlite3_create_function(raw, "hamming", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                            hamming_function, nullptr, nullptr);
     return db;
 }
 

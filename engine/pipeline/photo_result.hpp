@@ -68,6 +68,9 @@ struct PhotoResult {
     uint32_t width = 0;   // stored pixels, before orientation
     uint32_t height = 0;
     std::string hash;
+    // The perceptual hash of the decoded picture (perceptual_hash.hpp): none when nothing was decoded
+    // (a metadata-only scan). Near-identical photos have hashes a few bits apart.
+    std::optional<uint64_t> perceptual_hash;
     Metadata metadata;
     std::vector<Tag> tags;
     std::vector<Region> regions;  // objects, faces: in the order the stages found them

@@ -1,6 +1,7 @@
 #include "pipeline/pipeline.hpp"
 
 #include "pipeline/content_hash.hpp"
+#include "pipeline/perceptual_hash.hpp"
 
 #include <algorithm>
 #include <span>
@@ -471,6 +472,9 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
     if (image) {
         r.width = image->source_width;
         r.height = image->source_height;
+        // From the small image the decoder made anyway: one pass over it, no second decode.
+        r.perceptual_hash = perceptual_hash(image->pixels.data(), image->width, image->height, image->stride,
+                                            orientation_to_apply(*image, r.metadata));
     } else {
         r.width = static_cast<uint32_t>(r.metadata.get_number(LBX_FIELD_WIDTH).value_or(0));
         r.height = static_cast<uint32_t>(r.metadata.get_number(LBX_FIELD_HEIGHT).value_or(0));

@@ -48,6 +48,8 @@ private:
     Result<ipc::RenamePerson> on(const ipc::RenamePerson& request);
     Result<ipc::MergePersons> on(const ipc::MergePersons& request);
     Result<ipc::RemoveFace> on(const ipc::RemoveFace& request);
+    // similar_handlers.cpp
+    Result<ipc::FindSimilar> on(const ipc::FindSimilar& request);
 
     // A scan of `paths` (absolute, checked) with a pipeline name (empty: the `pipeline` setting).
     ipc::Expected<ScanRequest> scan_request_of(const std::vector<std::string>& paths, const std::string& pipeline,

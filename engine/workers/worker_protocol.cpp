@@ -71,7 +71,7 @@ void serialize(Archive& ar, AnalysisMark& m) {
 template <class Archive>
 void serialize(Archive& ar, PhotoResult& r) {
     ar(r.path, r.skipped, r.skip_reason, r.unchanged, r.mtime_ns, r.failure, r.warnings, r.format, r.file_size, r.width, r.height, r.hash,
-       r.metadata, r.tags, r.regions, r.tag_sources, r.analysed, r.analysis_only, r.thumbnails, r.seconds);
+       r.perceptual_hash, r.metadata, r.tags, r.regions, r.tag_sources, r.analysed, r.analysis_only, r.thumbnails, r.seconds);
 }
 
 template <class Archive>

@@ -198,6 +198,25 @@ struct ReplyJson {
         }
         return {{"clusters", clusters}, {"photos", r.photos}, {"truncated", r.truncated}};
     }
+    json operator()(const ipc::SimilarGroups& r) const {
+        json groups = json::array();
+        for (const auto& g : r.groups) {
+            json photos = json::array();
+            for (const auto& p : g.photos) {
+                json paths = json::array();
+                for (const auto& path : p.paths) {
+                    json one = json::object();
+                    ipc::put_path(one, "path", path);
+                    paths.push_back(one["path"]);
+                }
+                photos.push_back({{"photo_id", p.photo_id}, {"paths", paths}, {"perceptual_hash", p.perceptual_hash},
+                                  {"distance", p.distance}, {"format", p.format}, {"width", p.width}, {"height", p.height},
+                                  {"file_size", p.file_size}, {"taken_at", p.taken_at}});
+            }
+            groups.push_back({{"photos", photos}});
+        }
+        return {{"groups", groups}, {"total", r.total}, {"distance", r.distance}};
+    }
 };
 
 struct EventJson {

@@ -20,7 +20,7 @@ namespace lbx::shell {
 
 // Who wants thumbnails: each view says what it shows; the session gets them all, the photo view and the
 // grid's preview first.
-enum class ThumbSlot { photo_view, preview, grid, people, count_ };
+enum class ThumbSlot { photo_view, preview, grid, people, similar, count_ };
 
 class Store {
 public:

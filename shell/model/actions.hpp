@@ -73,6 +73,15 @@ struct MergeChosenInto { uint64_t into_id = 0; };  // every other chosen person'
 struct ShowMap { bool shown = true; };
 struct MapCameraChanged { MapCamera camera; };
 struct MapAreaChosen { GeoRect box; };
+// The "Duplicates and similar" page: shown or not (a fresh listing each time it is shown), the distance
+// it groups with, more groups as it scrolls, a path ticked or unticked "keep"; the removal after its
+// confirmation; the files the view moved to the trash after its confirmation (and what failed).
+struct ShowSimilar { bool shown = true; };
+struct SimilarDistanceChanged { uint32_t distance = ipc::kDefaultSimilarDistance; };
+struct SimilarMoreNeeded {};
+struct ToggleKeep { std::string path; };
+struct RemoveOthersConfirmed {};
+struct FilesTrashed { std::vector<std::string> trashed; std::vector<std::string> errors; };
 struct RemoveSelectedConfirmed {};          // after the confirmation dialog
 struct EditUserTags { std::vector<std::string> add; std::vector<std::string> remove; };
 struct ApplySettings { std::vector<ipc::Setting> settings; };
@@ -100,6 +109,7 @@ using Action = std::variant<QueryEdited, FacetChosen, SortChanged, PageNeeded, F
                             TogglePreview, ClosePhoto, StepPhoto, ToggleZoom, ZoomBy, SetSlideshow, SlideshowTick, ToggleRegions, ThumbnailSizeChanged, SetFullScreen, AddFolders,
                             RescanRequested, CancelJobRequested, ResumeInterruptedScans, PauseAnalysisRequested, ShowPeople, PersonsPageNeeded,
                             RefreshPersons, ChoosePerson, ShowPersonPhotos, RenamePersonRequested, MergeChosenInto, ShowMap, MapCameraChanged, MapAreaChosen,
+                            ShowSimilar, SimilarDistanceChanged, SimilarMoreNeeded, ToggleKeep, RemoveOthersConfirmed, FilesTrashed,
                             RemoveSelectedConfirmed, EditUserTags, ApplySettings, RefreshFailures,
                             RefreshPlugins, DesktopLaunchFailed, ClearLastError, EngineStatusChanged, EngineConnected, ReplyArrived, EventArrived,
                             ThumbnailArrived>;

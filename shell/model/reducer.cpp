@@ -157,6 +157,33 @@ void refresh_persons(State& s) {
     for (uint64_t page : pages) request_persons(s, page);
 }
 
+// The next page of the "Duplicates and similar" groups, one at a time (they are appended in order).
+void request_similar(State& s) {
+    SimilarState& similar = s.similar;
+    if (!connected(s) || similar.loading) return;
+    similar.loading = true;
+    send(s, ipc::FindSimilar{similar.distance, similar.groups.size(), SimilarState::kPageSize}, similar.generation);
+}
+
+// A fresh listing: the groups change with every removal and scan. What was moved to the trash stays
+// left out.
+void restart_similar(State& s) {
+    SimilarState& similar = s.similar;
+    ++similar.generation;
+    similar.total.reset();
+    similar.groups.clear();
+    similar.kept.clear();
+    similar.loading = false;
+    similar.error.reset();
+    request_similar(s);
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+    std::string out;
+    for (const std::string& line : lines) out += (out.empty() ? "" : "\n") + line;
+    return out;
+}
+
 // Analysis labels and groups photos already shown: every twentieth of the job (at least 25 photos) the
 // results, facets and people are read again, not on every photo.
 bool analysis_step_reached(State& s, const ipc::JobProgress& p) {
@@ -356,6 +383,7 @@ struct Reducer {
         s.people.shown = a.shown;
         if (!a.shown) return;
         s.map.shown = false;
+        s.similar.shown = false;
         s.open_photo.reset();  // the page is shown instead of the photo
         s.previewing = false;
         s.people.error.reset();
@@ -386,6 +414,7 @@ struct Reducer {
         s.open_photo.reset();  // the page is shown instead of the photo or the People page
         s.previewing = false;
         s.people.shown = false;
+        s.similar.shown = false;
         s.map.error.reset();
         request_clusters(s);
     }
@@ -415,6 +444,47 @@ struct Reducer {
         for (uint64_t from : s.people.selected) {
             if (from != a.into_id) send(s, ipc::MergePersons{from, a.into_id});
         }
+    }
+    void operator()(const ShowSimilar& a) {
+        s.similar.shown = a.shown;
+        if (!a.shown) return;
+        s.open_photo.reset();  // the page is shown instead of the photo and of People
+        s.previewing = false;
+        s.people.shown = false;
+        s.map.shown = false;
+        s.similar.notice.clear();
+        restart_similar(s);
+    }
+    void operator()(const SimilarDistanceChanged& a) {
+        const uint32_t distance = std::min(a.distance, ipc::kMaxSimilarDistance);
+        if (distance == s.similar.distance) return;
+        s.similar.distance = distance;
+        if (s.similar.shown) restart_similar(s);
+    }
+    void operator()(const SimilarMoreNeeded&) {
+        const SimilarState& similar = s.similar;
+        if (similar.total && similar.groups.size() < *similar.total) request_similar(s);
+    }
+    void operator()(const ToggleKeep& a) {
+        if (!s.similar.kept.erase(a.path)) s.similar.kept.insert(a.path);
+    }
+    void operator()(const RemoveOthersConfirmed&) {
+        std::vector<std::string> ids = photos_to_remove(s.similar);
+        if (ids.empty() || !connected(s)) return;
+        s.similar.notice.clear();
+        send(s, ipc::RemovePhotos{std::move(ids)});
+    }
+    void operator()(const FilesTrashed& a) {
+        SimilarState& similar = s.similar;
+        similar.trashed.insert(a.trashed.begin(), a.trashed.end());
+        similar.notice = a.trashed.empty() ? std::string()
+                                           : "moved " + std::to_string(a.trashed.size()) + (a.trashed.size() == 1 ? " file" : " files") + " to the trash";
+        // Photos with no file left outside the trash leave the library; the others stay (a kept path).
+        std::vector<std::string> gone = photos_all_trashed(similar, similar.trashed);
+        if (!gone.empty() && connected(s)) send(s, ipc::RemovePhotos{std::move(gone)});
+        else if (similar.shown) restart_similar(s);
+        similar.error = a.errors.empty() ? std::nullopt : std::optional<std::string>(joined(a.errors));
+        if (!a.errors.empty()) s.last_error = a.errors.front();
     }
     void operator()(const RemoveSelectedConfirmed&) {
         std::vector<std::string> ids = selected_ids(s);
@@ -451,6 +521,7 @@ struct Reducer {
             s.resume_sent = false;
             s.map.in_flight = false;
             s.map.stale = false;
+            s.similar.loading = false;
         }
     }
     void operator()(const EngineConnected& a) {
@@ -487,6 +558,7 @@ struct Reducer {
         }
         if (s.open_photo) send(s, ipc::GetPhoto{s.open_photo->id});
         if (s.results.total) request_clusters(s);  // else restart_query asked
+        if (s.similar.shown) restart_similar(s);
         for (auto& paths : std::exchange(s.pending_scans, {})) start_scan(s, std::move(paths));
     }
     void operator()(const ReplyArrived& a) {
@@ -547,6 +619,10 @@ struct Reducer {
             s.people.error = error.message;
         }
         if (std::holds_alternative<ipc::GetPhoto>(a.request) && s.open_photo) s.open_photo->error = error.message;
+        if (std::holds_alternative<ipc::FindSimilar>(a.request) && a.tag == s.similar.generation) {
+            s.similar.loading = false;
+            s.similar.error = error.message;
+        }
         set_error(s, std::string(ipc::name_of(a.request)) + ": " + error.message);
     }
     void replied(const ReplyArrived& a, const ipc::QueryReply& r) {
@@ -618,8 +694,28 @@ struct Reducer {
             send(s, ipc::OpenLibrary{s.wanted_catalog});
         }
     }
-    void replied(const ReplyArrived& a, const ipc::PhotosRemoved&) {
-        (void)a;
+    void replied(const ReplyArrived& a, const ipc::SimilarGroups& r) {
+        SimilarState& similar = s.similar;
+        const auto* q = std::get_if<ipc::FindSimilar>(&a.request);
+        if (!q || a.tag != similar.generation) return;  // a listing restarted since
+        similar.loading = false;
+        if (q->offset != similar.groups.size()) return;
+        similar.error.reset();
+        similar.total = r.total;
+        std::vector<ipc::SimilarGroup> groups = without_trashed(r.groups, similar.trashed);
+        const std::set<std::string> kept = default_kept(groups);
+        similar.kept.insert(kept.begin(), kept.end());
+        // Groups only trashed copies made are dropped: the total counts what the engine still lists.
+        similar.groups.insert(similar.groups.end(), std::make_move_iterator(groups.begin()), std::make_move_iterator(groups.end()));
+        if (groups.size() < r.groups.size()) similar.total = *similar.total - (r.groups.size() - groups.size());
+    }
+    void replied(const ReplyArrived& a, const ipc::PhotosRemoved& r) {
+        if (s.similar.shown) {
+            const auto* req = std::get_if<ipc::RemovePhotos>(&a.request);
+            if (req && s.similar.notice.empty()) s.similar.notice = "removed " + std::to_string(r.removed) + (r.removed == 1 ? " photo" : " photos") + " from the library";
+            else if (req) s.similar.notice += ", removed " + std::to_string(r.removed) + (r.removed == 1 ? " photo" : " photos") + " from the library";
+            restart_similar(s);
+        }
         s.open_photo.reset();
         restart_query(s);
         if (connected(s)) send(s, ipc::LibraryInfo{});
@@ -690,6 +786,12 @@ State reduce(State state, const Action& action) {
         people.shown = state.people.shown;
         state.people = std::move(people);
         refresh_persons(state);
+        SimilarState similar;
+        similar.shown = state.similar.shown;
+        similar.distance = state.similar.distance;
+        similar.generation = state.similar.generation;
+        state.similar = std::move(similar);
+        if (state.similar.shown) restart_similar(state);
         if (connected(state)) send_once(state, ipc::GetAnalysis{});
         return state;
     }

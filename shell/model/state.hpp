@@ -6,6 +6,7 @@
 #include "model/command.hpp"
 #include "model/engine_status.hpp"
 #include "model/map_camera.hpp"
+#include "model/similar.hpp"
 
 #include <lightbox/ipc/replies.hpp>
 
@@ -134,6 +135,7 @@ struct State {
     std::pair<uint64_t, uint64_t> analysis_refreshed{0, 0};
     PeopleState people;
     MapState map;
+    SimilarState similar;  // the "Duplicates and similar" page
     std::vector<std::vector<std::string>> pending_scans;  // folders to scan once connected
     std::vector<ipc::FailureEntry> failures;
     uint64_t failures_total = 0;

@@ -10,6 +10,7 @@
 #include "views/photo_view.hpp"
 #include "views/plugins_dialog.hpp"
 #include "views/preferences_dialog.hpp"
+#include "views/similar_view.hpp"
 #include "views/status_bar.hpp"
 #include "views/thumbnail_grid.hpp"
 
@@ -31,7 +32,7 @@ namespace {
 
 enum MenuId {
     id_rescan = wxID_HIGHEST + 1, id_failures, id_plugins, id_small, id_medium, id_large, id_full_screen, id_people, id_boxes, id_map,
-    id_slideshow, id_select_all,
+    id_slideshow, id_select_all, id_similar,
     id_cancel_scan, id_pause_analysis
 };
 
@@ -97,6 +98,8 @@ MainFrame::MainFrame(Store& store)
     view->AppendSeparator();
     view->AppendCheckItem(id_people, "&People\tCtrl+P", "One face per person: see their photos, name and merge them");
     view->AppendCheckItem(id_map, "&Map\tCtrl+M", "Where the photos were taken: click a group to see its photos");
+    view->AppendCheckItem(id_similar, "&Duplicates and Similar\tCtrl+D",
+                          "Exact copies and near-identical photos: choose what to keep, remove or trash the rest");
     // No accelerator: a plain B would be taken from the search box. The photo view handles the key.
     view->AppendCheckItem(id_boxes, "Face and Object &Boxes (B in the photo view)", "Draw what analysis found over the photo");
     view->AppendSeparator();
@@ -138,8 +141,10 @@ MainFrame::MainFrame(Store& store)
     book_->AddPage(grid_, "grid");
     book_->AddPage(photo_, "photo");
     map_ = new MapView(book_, store_);
+    similar_ = new SimilarView(book_, store_);
     book_->AddPage(people_, "people");
     book_->AddPage(map_, "map");
+    book_->AddPage(similar_, "similar");
     columns->Add(filters_, 0, wxEXPAND);
     columns->Add(book_, 1, wxEXPAND);
     auto* rows = new wxBoxSizer(wxVERTICAL);
@@ -161,6 +166,7 @@ MainFrame::MainFrame(Store& store)
         status_->log("map painted in " + std::to_string(static_cast<int>(std::ceil(ms))) + " ms");
     });
     photo_->set_on_log([this](const std::string& line) { status_->log(line); });
+    similar_->set_on_rendered([this](const std::string& line) { status_->log(line); });
 
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { add_folder(); }, wxID_OPEN);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(RescanRequested{}); }, id_rescan);
@@ -180,6 +186,10 @@ MainFrame::MainFrame(Store& store)
         const State& s = store_.state();
         store_.dispatch(ShowMap{!s.map.shown || s.open_photo.has_value()});
     }, id_map);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        const State& s = store_.state();
+        store_.dispatch(ShowSimilar{!s.similar.shown || s.open_photo.has_value()});  // shown in front, or hidden
+    }, id_similar);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(ToggleRegions{}); }, id_boxes);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) {
         if (!store_.state().open_photo) store_.dispatch(OpenFocused{});
@@ -234,17 +244,19 @@ void MainFrame::render() {
         SetTitle(catalog.empty() ? wxString("Lightbox") : "Lightbox - " + wxString::FromUTF8(std::filesystem::path(catalog).stem().string()));
     }
     const bool photo = s.open_photo.has_value();
-    const int page = photo ? 1 : s.people.shown ? 2 : s.map.shown ? 3 : 0;
+    const int page = photo ? 1 : s.people.shown ? 2 : s.map.shown ? 3 : s.similar.shown ? 4 : 0;
     if (page != page_shown_) {
         page_shown_ = page;
         book_->SetSelection(static_cast<std::size_t>(page));
         if (page == 2) people_->focus_cells();
         else if (page == 3) map_->SetFocus();
+        else if (page == 4) similar_->SetFocus();
         else (photo ? static_cast<wxWindow*>(photo_) : grid_)->SetFocus();
-        status_->log(page == 1 ? "view: photo" : page == 2 ? "view: people" : page == 3 ? "view: map" : "view: grid");
+        status_->log(page == 1 ? "view: photo" : page == 2 ? "view: people" : page == 3 ? "view: map" : page == 4 ? "view: similar" : "view: grid");
     }
     GetMenuBar()->Check(id_people, page == 2);
     GetMenuBar()->Check(id_map, page == 3);
+    GetMenuBar()->Check(id_similar, page == 4);
     GetMenuBar()->Check(id_boxes, s.show_regions);
     // The job bar's buttons, for the keyboard.
     const bool scanning = !running_jobs(s, ipc::JobKind::scan).empty();
@@ -266,8 +278,19 @@ void MainFrame::render() {
     photo_->render();  // also says it wants no preview once closed
     if (page == 0) grid_->render();
     if (page == 2) people_->render();
-    if (page == 3) map_->render();
     else store_.want_thumbnails(ThumbSlot::people, {});
+    if (page == 3) map_->render();
+    if (page == 4) {
+        similar_->render();
+        const wxRect trash = similar_->trash_button_rect();
+        const std::string trash_line = trash.width > 0 ? "similar: trash button at " + centre_of(trash) : "";
+        if (trash_line != logged_trash_button_) {
+            logged_trash_button_ = trash_line;
+            if (!trash_line.empty()) status_->log(trash_line);
+        }
+    } else {
+        store_.want_thumbnails(ThumbSlot::similar, {});
+    }
     const bool bar_was = job_bar_->IsShown(), filters_were = filters_->IsShown();
     job_bar_->render();
     // Full screen: the page alone (the bar's buttons are in the Library menu when it comes back).

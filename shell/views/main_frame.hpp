@@ -18,6 +18,7 @@ class FilterPanel;
 class PhotoView;
 class PeopleView;
 class MapView;
+class SimilarView;
 class JobBar;
 class StatusBar;
 class FailuresView;
@@ -48,16 +49,18 @@ private:
     PhotoView* photo_;
     PeopleView* people_;
     MapView* map_;
+    SimilarView* similar_;
     JobBar* job_bar_;
     StatusBar* status_;
     FailuresView* failures_ = nullptr;
     PluginsDialog* plugins_ = nullptr;
     PreferencesDialog* preferences_ = nullptr;
-    int page_shown_ = 0;  // the book's page: 0 grid, 1 photo, 2 people, 3 map
+    int page_shown_ = 0;  // the book's page: 0 grid, 1 photo, 2 people, 3 map, 4 duplicates and similar
     std::string title_catalog_ = "-";
     std::string logged_cancel_button_;  // the status log's last "job bar:" lines, of Cancel and of Pause/Resume
     std::string logged_pause_button_;
     std::string logged_interrupted_;  // the interrupted scan's row, as last logged
+    std::string logged_trash_button_;
     std::string logged_query_ = "\n";  // the status log's last "query:" line (nothing logged yet)
 };
 

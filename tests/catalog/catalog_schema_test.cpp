@@ -73,7 +73,7 @@ TEST_CASE("a version 1 catalog is migrated to the current version with its rows 
     if (!opened) FAIL(opened.error().message);
     Catalog& catalog = **opened;
     Database& db = catalog.database();
-    CHECK(kSchemaVersion == 7);
+    CHECK(kSchemaVersion == 8);
     CHECK(db.query_int("PRAGMA user_version").value() == kSchemaVersion);
 
     auto stats = catalog.stats();
@@ -98,6 +98,9 @@ TEST_CASE("a version 1 catalog is migrated to the current version with its rows 
     CHECK(indexes.count("thumbnails_last_used"));
     CHECK(indexes.count("failures_last_seen"));
     check_version_3_indexes(db);
+    // Version 8: the perceptual hash, unknown for photos scanned before it, and its index.
+    CHECK(db.query_int("SELECT count(*) FROM photos WHERE phash IS NULL").value() == 1);
+    CHECK(indexes.count("photos_phash"));
     CHECK(count_query(catalog, "tag:BEACH").value() == 1);
     CHECK(count_query(catalog, "tag:Grandma year:2019").value() == 1);
 

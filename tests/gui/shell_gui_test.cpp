@@ -1261,3 +1261,65 @@ TEST_CASE("the photo view shows a small map of where a geotagged photo was taken
         app.wait(20s);
     }
 }
+
+TEST_CASE("similar: a resized copy and its original form one group on the page Ctrl+D opens", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen || test::find_program("xdotool").empty()) {
+        WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    std::filesystem::create_directories(dir / "photos");
+    const sample::RgbImage picture = sample::make_marked_scene(1200, 800, 9);
+    // The resized copy: each pixel the mean of a 4x4 block, as an editor's resize makes it.
+    sample::RgbImage small(300, 200);
+    for (uint32_t y = 0; y < 200; ++y)
+        for (uint32_t x = 0; x < 300; ++x) {
+            uint32_t r = 0, g = 0, b = 0;
+            for (uint32_t dy = 0; dy < 4; ++dy)
+                for (uint32_t dx = 0; dx < 4; ++dx) {
+                    const auto c = picture.at(4 * x + dx, 4 * y + dy);
+                    r += c.r, g += c.g, b += c.b;
+                }
+            small.set(x, y, {uint8_t(r / 16), uint8_t(g / 16), uint8_t(b / 16)});
+        }
+    test::write_file(dir / "photos" / "original.jpg", sample::encode_jpeg(picture, 95));
+    test::write_file(dir / "photos" / "small.jpg", sample::encode_jpeg(small, 75));
+    test::write_file(dir / "photos" / "other.jpg", sample::encode_jpeg(sample::make_marked_scene(1200, 800, 4), 95));
+    const auto log = dir.path() / "status.log";
+    auto started = start_app(dir, *screen);
+    test::ChildProcess& app = *started;
+    REQUIRE(wait_scan_finished(dir / "runtime", 3));
+    std::string text;
+    const bool painted = wait_log(log, "grid: 3 cells, 3 thumbnails", 20s, 0, &text).has_value();
+    INFO("status log:\n" << text << "\napp stderr: " << app.err());
+    REQUIRE(painted);
+
+    REQUIRE(focus_window(*screen, "^Lightbox - library$"));
+    REQUIRE(xdotool(*screen, {"key", "--delay", "50", "ctrl+d"}).exit_code == 0);
+    CHECK(wait_log(log, "view: similar", 10s));
+    const std::string photos = (dir / "photos").string();
+    // One group: the original (most pixels, kept) first, its resized copy; the unrelated photo in none.
+    const std::string group = "similar: 1 group: 2 photos, 2 files; group 1: " + photos + "/original.jpg \\(keep\\), " + photos +
+                              "/small.jpg; thumbnails 2/2";
+    const auto shown = wait_log(log, group, 20s, 0, &text);
+    INFO("status log:\n" << text);
+    CHECK(shown);
+    CHECK(read_text(log).find("other.jpg") == std::string::npos);
+    // The two thumbnails reach the X server some time after the log line: wait for both red corner
+    // markers of the generated picture (make_marked_scene: a fifth of each side, at 128 pixels about
+    // 25 x 17 each); the grid is not on screen, so no other red is there.
+    const auto red_pixels = [](const test::Screenshot& s) {
+        int n = 0;
+        for (int y = 0; y < s.height; ++y)
+            for (int x = 0; x < s.width; ++x) {
+                const uint32_t p = s.pixel(x, y);
+                n += (p >> 16) > 200 && ((p >> 8) & 0xFF) < 60 && (p & 0xFF) < 60;
+            }
+        return n;
+    };
+    const auto shot = wait_screen(*screen, kArtifacts / "similar.png", [&](const test::Screenshot& s) { return red_pixels(s) > 600; });
+    REQUIRE(shot);
+    CHECK(red_pixels(*shot) > 600);
+    CHECK(test::luminance_variance(*shot) > 100);
+}

@@ -54,6 +54,7 @@ inline std::vector<ipc::Request> sample_requests() {
         ipc::MergePersons{9, 7},
         ipc::RemoveFace{"16132fa22a5cf57cd039841441ed1883", "org.lightbox.vision", 2},
         ipc::GetMapClusters{"tag:beach", -20.5, 170.25, -10, -170, 6, 500},
+        ipc::FindSimilar{12, 40, 20},
     };
 }
 
@@ -108,6 +109,12 @@ inline std::vector<ipc::Reply> sample_replies() {
         ipc::MapClustersReply{{{48.85, 2.35, 3, 48.80, 2.12, 48.86, 2.36, "a2"}, {-16.8, -179.9, 1, -16.8, -179.9, -16.8, -179.9, "b7"}},
                               5,
                               true},
+        ipc::SimilarGroups{{ipc::SimilarGroup{{ipc::SimilarPhoto{"16132fa22a5cf57cd039841441ed1883",
+                                                                 {"/p/a.jpg", "/p/copy of a.jpg"}, "c3a1f00e9b7d5522", 0, "jpeg",
+                                                                 4000, 3000, 2'500'000, "2023-06-01T08:00:00"},
+                                               ipc::SimilarPhoto{"a2", {"/p/ünïcode small.webp"}, "c3a1f00e9b7d5523", 1, "webp",
+                                                                 800, 600, 90'000, ""}}}},
+                           3, 8},
     };
 }
 

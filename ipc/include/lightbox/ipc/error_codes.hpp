@@ -18,6 +18,7 @@ inline constexpr char kFileMissing[] = "file_missing";            // the photo's
 inline constexpr char kCatalogError[] = "catalog_error";          // the catalog could not be read or written
 inline constexpr char kBadPipeline[] = "bad_pipeline";            // the job's pipeline does not build
 inline constexpr char kBadBox[] = "bad_box";                      // GetMapClusters: a box or zoom out of range (bad_request)
+inline constexpr char kBadDistance[] = "bad_distance";            // FindSimilar past kMaxSimilarDistance (bad_request)
 // People (RenamePerson, MergePersons, RemoveFace)
 inline constexpr char kNoSuchPerson[] = "no_such_person";  // no person of that id (not_found)
 inline constexpr char kNoSuchFace[] = "no_such_face";      // the photo has no face of that source and index (not_found)

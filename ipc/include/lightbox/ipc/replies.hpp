@@ -10,6 +10,7 @@
 #include "lightbox/ipc/photo_info.hpp"
 #include "lightbox/ipc/plugin_info.hpp"
 #include "lightbox/ipc/requests.hpp"
+#include "lightbox/ipc/similar.hpp"
 
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
@@ -268,10 +269,21 @@ struct MapClustersReply {
     friend bool operator==(const MapClustersReply&, const MapClustersReply&) = default;
 };
 
+struct SimilarGroups {
+    static constexpr std::string_view name = "SimilarGroups";
+    std::vector<SimilarGroup> groups;
+    uint64_t total = 0;     // groups in all, over every page
+    uint32_t distance = 0;  // the distance they were grouped with
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(groups, total, distance); }
+    friend bool operator==(const SimilarGroups&, const SimilarGroups&) = default;
+};
+
 using Reply = std::variant<ErrorReply, HelloReply, PluginList, ScanStarted, JobCancelled, JobStatusReply,
                            JobList, PhotoReply, ThumbnailReply, ShutdownReply, QueryReply, FacetsReply,
                            UserTagsReply, FailureList, PhotosRemoved, LibraryInfoReply, SettingsReply,
-                           AnalysisReply, PersonList, PersonReply, MapClustersReply>;
+                           AnalysisReply, PersonList, PersonReply, MapClustersReply, SimilarGroups>;
 
 inline std::string_view name_of(const Reply& reply) {
     return std::visit([](const auto& r) -> std::string_view { return r.name; }, reply);
@@ -313,6 +325,7 @@ template <> struct ReplyOfT<RenamePerson> { using type = PersonReply; };
 template <> struct ReplyOfT<MergePersons> { using type = PersonReply; };
 template <> struct ReplyOfT<RemoveFace> { using type = PersonReply; };
 template <> struct ReplyOfT<GetMapClusters> { using type = MapClustersReply; };
+template <> struct ReplyOfT<FindSimilar> { using type = SimilarGroups; };
 template <class Req> using ReplyOf = typename ReplyOfT<Req>::type;
 
 namespace detail {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "lightbox/ipc/library.hpp"
+#include "lightbox/ipc/similar.hpp"
 
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
@@ -299,11 +300,24 @@ struct GetMapClusters {
     friend bool operator==(const GetMapClusters&, const GetMapClusters&) = default;
 };
 
+// Duplicates and similar photos, in groups (similar.hpp), a page of groups at a time: exact copies (one
+// photo at several paths) and photos whose perceptual hashes are at most `distance` bits apart.
+struct FindSimilar {
+    static constexpr std::string_view name = "FindSimilar";
+    uint32_t distance = kDefaultSimilarDistance;  // 0..kMaxSimilarDistance
+    uint64_t offset = 0;                          // in groups
+    uint32_t limit = 0;                           // groups; 0: the engine's page maximum (kMaxSimilarPage)
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(distance, offset, limit); }
+    friend bool operator==(const FindSimilar&, const FindSimilar&) = default;
+};
+
 using Request = std::variant<Hello, ListPlugins, StartScan, CancelJob, JobStatus, ListJobs, GetPhoto,
                              GetThumbnail, Shutdown, Query, Facets, SetUserTags, ListFailures, Rescan,
                              RemovePhotos, LibraryInfo, OpenLibrary, GetSettings, SetSettings, GetAnalysis,
                              SetAnalysisPaused, ListPersons, RenamePerson, MergePersons, RemoveFace,
-                             GetMapClusters>;
+                             GetMapClusters, FindSimilar>;
 
 inline std::string_view name_of(const Request& request) {
     return std::visit([](const auto& r) -> std::string_view { return r.name; }, request);

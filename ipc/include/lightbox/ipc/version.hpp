@@ -12,7 +12,8 @@ namespace lbx::ipc {
 // `interrupted` (a version 3 client cannot read it). 5: content analysis: JobKind and JobState `paused`
 // in progress, regions in PhotoInfo, groups/labels/people facets, GetAnalysis/SetAnalysisPaused, persons.
 // 6: readable metadata and plain-word search: MetadataEntry.printed, PhotoInfo.capture, PhotoSummary.matched.
-// 7: the map: GetMapClusters and MapClustersReply.
+// 7: the map (GetMapClusters, MapClustersReply) and duplicates and similar photos (FindSimilar,
+// SimilarGroups).
 inline constexpr uint32_t kProtocolVersion = 7;
 
 // Frames above this size are rejected by their size alone, before any byte is parsed.
