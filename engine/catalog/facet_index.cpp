@@ -152,7 +152,16 @@ Expected<Facets> FacetIndex::count(Database& db, const std::vector<std::string>&
         out.resize(keep);
         return out;
     };
-    return Facets{largest(tags),   largest(cameras), largest(years), largest(months),
+    // Years and months: every one, newest first (a timeline needs them all, and in date order; a century
+    // of months is 1 200 entries at most).
+    auto by_date = [&](const std::vector<int64_t>& counts) {
+        std::vector<FacetCount> out;
+        for (std::size_t id = 0; id < counts.size(); ++id)
+            if (counts[id] > 0) out.push_back({names_[id], counts[id]});
+        std::sort(out.begin(), out.end(), [](const FacetCount& a, const FacetCount& b) { return a.value > b.value; });
+        return out;
+    };
+    return Facets{largest(tags),   largest(cameras), by_date(years), by_date(months),
                   largest(places), largest(groups),  largest(labels), largest(people)};
 }
 

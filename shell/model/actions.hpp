@@ -35,6 +35,9 @@ struct MoveFocus {
 };
 // Ctrl+A in the grid: every photo the query matches (pages not loaded yet are asked for first).
 struct SelectAll {};
+// A click on the timeline: the grid shows the first photo of that year ("2019") or month ("2019-06") at
+// its top, focused.
+struct TimelineJump { std::string period; };
 struct OpenFocused {};                      // Enter, double click
 struct TogglePreview {};                    // Space in the grid: the focused photo large over the grid
 struct ClosePhoto {};
@@ -105,7 +108,7 @@ struct ThumbnailArrived {
     std::string error;                              // why, when image is nullptr
 };
 
-using Action = std::variant<QueryEdited, FacetChosen, SortChanged, PageNeeded, FocusIndex, MoveFocus, SelectAll, OpenFocused,
+using Action = std::variant<QueryEdited, FacetChosen, SortChanged, PageNeeded, FocusIndex, MoveFocus, SelectAll, TimelineJump, OpenFocused,
                             TogglePreview, ClosePhoto, StepPhoto, ToggleZoom, ZoomBy, SetSlideshow, SlideshowTick, ToggleRegions, ThumbnailSizeChanged, SetFullScreen, AddFolders,
                             RescanRequested, CancelJobRequested, ResumeInterruptedScans, PauseAnalysisRequested, ShowPeople, PersonsPageNeeded,
                             RefreshPersons, ChoosePerson, ShowPersonPhotos, RenamePersonRequested, MergeChosenInto, ShowMap, MapCameraChanged, MapAreaChosen,

@@ -1,6 +1,7 @@
 #include "model/reducer.hpp"
 
 #include "model/readable_error.hpp"
+#include "model/timeline.hpp"
 #include "model/zoom.hpp"
 
 #include <lightbox/ipc/error_codes.hpp>
@@ -309,6 +310,15 @@ struct Reducer {
         }
         if (!s.selection.anchor) s.selection.anchor = before.value_or(*s.focused);
         select_range(s, *s.selection.anchor, *s.focused);
+    }
+    void operator()(const TimelineJump& a) {
+        const auto index = first_index_of(timeline_of(s), a.period);
+        if (!index || *index >= s.results.count()) return;
+        s.focused = *index;
+        select_only_focus(s);
+        s.grid_jump = {*index, s.grid_jump.serial + 1};
+        const uint64_t page = *index / ResultPages::kPageSize;
+        if (!s.results.pages.count(page)) request_page(s, page);
     }
     void operator()(const SelectAll&) {
         if (s.results.count() == 0) return;

@@ -119,6 +119,9 @@ struct State {
     std::optional<ipc::FacetsReply> facets;
 
     std::optional<uint64_t> focused;  // index in the results
+    // The last timeline jump: the grid scrolls that index to its top once (serial: each jump, even to
+    // the same place, scrolls again).
+    struct GridJump { uint64_t index = 0; uint64_t serial = 0; } grid_jump;
     Selection selection;
     std::optional<OpenPhoto> open_photo;
     bool previewing = false;          // the focused photo shown large over the grid; follows the focus

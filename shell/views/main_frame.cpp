@@ -11,6 +11,7 @@
 #include "views/plugins_dialog.hpp"
 #include "views/preferences_dialog.hpp"
 #include "views/similar_view.hpp"
+#include "views/timeline_bar.hpp"
 #include "views/status_bar.hpp"
 #include "views/thumbnail_grid.hpp"
 
@@ -147,6 +148,10 @@ MainFrame::MainFrame(Store& store)
     book_->AddPage(similar_, "similar");
     columns->Add(filters_, 0, wxEXPAND);
     columns->Add(book_, 1, wxEXPAND);
+    timeline_ = new TimelineBar(panel, store_);
+    timeline_->Hide();  // until the grid has a timeline to show
+    timeline_->set_on_log([this](const std::string& line) { status_->log(line); });
+    columns->Add(timeline_, 0, wxEXPAND);
     auto* rows = new wxBoxSizer(wxVERTICAL);
     rows->Add(columns, 1, wxEXPAND);
     job_bar_ = new JobBar(panel, store_);
@@ -276,7 +281,11 @@ void MainFrame::render() {
     }
     filters_->render();
     photo_->render();  // also says it wants no preview once closed
-    if (page == 0) grid_->render();
+    if (page == 0) {
+        grid_->render();
+        const std::string first = "grid: first visible " + std::to_string(grid_->first_visible_index());
+        if (first != logged_first_visible_) status_->log(logged_first_visible_ = first);
+    }
     if (page == 2) people_->render();
     else store_.want_thumbnails(ThumbSlot::people, {});
     if (page == 3) map_->render();
@@ -290,6 +299,12 @@ void MainFrame::render() {
         }
     } else {
         store_.want_thumbnails(ThumbSlot::similar, {});
+    }
+    timeline_->render();
+    const bool timeline_wanted = page == 0 && !s.full_screen && timeline_->has_timeline();
+    if (timeline_->IsShown() != timeline_wanted) {
+        timeline_->Show(timeline_wanted);
+        timeline_->GetParent()->Layout();
     }
     const bool bar_was = job_bar_->IsShown(), filters_were = filters_->IsShown();
     job_bar_->render();

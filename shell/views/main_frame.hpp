@@ -19,6 +19,7 @@ class PhotoView;
 class PeopleView;
 class MapView;
 class SimilarView;
+class TimelineBar;
 class JobBar;
 class StatusBar;
 class FailuresView;
@@ -50,6 +51,8 @@ private:
     PeopleView* people_;
     MapView* map_;
     SimilarView* similar_;
+    TimelineBar* timeline_;
+    std::string logged_first_visible_;
     JobBar* job_bar_;
     StatusBar* status_;
     FailuresView* failures_ = nullptr;

@@ -75,6 +75,13 @@ void ThumbnailGrid::render() {
     if (const auto top = s.results.index_of(top_photo_id_); top && *top / columns() != GetVisibleRowsBegin()) {
         ScrollToRow(static_cast<std::size_t>(*top / columns()));
     }
+    if (s.grid_jump.serial != rendered_jump_serial_) {
+        // A timeline jump: its photo's row at the top (the paint records the new top photo).
+        rendered_jump_serial_ = s.grid_jump.serial;
+        rendered_focus_ = s.focused;
+        top_photo_id_.clear();
+        if (s.grid_jump.serial != 0) ScrollToRow(static_cast<std::size_t>(s.grid_jump.index / columns()));
+    }
     if (s.focused != rendered_focus_) {
         rendered_focus_ = s.focused;
         ensure_focus_visible();

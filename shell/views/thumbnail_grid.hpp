@@ -20,7 +20,9 @@ class ThumbnailGrid : public wxVScrolledWindow {
 public:
     ThumbnailGrid(wxWindow* parent, Store& store);
 
-    void render();  // from the store's state
+    void render();
+    // The results index of the first visible cell (the status log says where the grid is scrolled).
+    uint64_t first_visible_index() const { return static_cast<uint64_t>(GetVisibleRowsBegin()) * columns(); }  // from the store's state
     uint32_t columns() const;
     uint32_t rows_per_page() const;
     // The bench scrolls with this: the first visible row, and a synchronous repaint.
@@ -49,6 +51,7 @@ private:
     uint64_t rendered_total_ = ~0ull;
     uint32_t rendered_size_ = 0;
     std::optional<uint64_t> rendered_focus_;
+    uint64_t rendered_jump_serial_ = 0;
     // The photo in the first visible cell at the last paint: a scan that adds photos before it moves it
     // down, and the grid scrolls with it, so that what is on the screen stays there.
     std::string top_photo_id_;

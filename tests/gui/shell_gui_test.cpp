@@ -1323,3 +1323,43 @@ TEST_CASE("similar: a resized copy and its original form one group on the page C
     CHECK(red_pixels(*shot) > 600);
     CHECK(test::luminance_variance(*shot) > 100);
 }
+
+TEST_CASE("timeline: a click on a year beside the grid scrolls the grid to that year's first photo", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen || test::find_program("xdotool").empty()) {
+        WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    std::filesystem::create_directories(dir / "photos");
+    // 48 photos of 2018, then 12 of 2019: more than a screen of cells before 2019 starts.
+    for (int i = 0; i < 60; ++i) {
+        sample::ExifSpec spec;
+        char date[32];
+        std::snprintf(date, sizeof date, "%d:%02d:10 12:00:00", i < 48 ? 2018 : 2019, i < 48 ? 1 + i / 8 : 3);
+        spec.date_time_original = date;
+        char name[32];
+        std::snprintf(name, sizeof name, "dated-%02d.jpg", i);
+        test::write_file(dir / "photos" / name, sample::with_exif(sample::encode_jpeg(sample::make_scene(320, 240, static_cast<uint32_t>(i + 1))), spec));
+    }
+    const auto runtime = dir.path() / "runtime";
+    const auto log = dir.path() / "status.log";
+    auto started = start_app(dir, *screen);
+    test::ChildProcess& app = *started;
+    REQUIRE(wait_scan_finished(runtime, 60));
+    std::string text;
+    const auto year = wait_log(log, "timeline: 2018 at \\d+,\\d+; 2019 at (\\d+),\\d+", 30s, 0, &text);
+    INFO("status log:\n" << text << "\napp stderr: " << app.err());
+    REQUIRE(year);
+    const auto at = last_position(log, "timeline: 2018 at \\d+,\\d+; 2019 at (\\d+),(\\d+)");
+    REQUIRE(at);
+    const std::size_t before = read_text(log).size();
+    REQUIRE(click_at(*screen, std::stoi(at->first), std::stoi(at->second)).exit_code == 0);
+    // 2019 starts at the 49th photo: its row is at the top (the first visible index is that row's start).
+    const auto first = wait_log(log, "grid: first visible (4[0-8])\\b", 10s, before, &text);
+    INFO("status log after the click:\n" << text);
+    CHECK(first);
+    CHECK(screen_shows(*screen, kArtifacts / "timeline.png", [](const test::Screenshot& s) { return test::luminance_variance(s) > 100; }));
+    app.send_signal(SIGTERM);
+    app.wait(20s);
+}
