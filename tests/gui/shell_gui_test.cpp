@@ -1188,8 +1188,8 @@ TEST_CASE("the Map page: clusters of geotagged photos split as the wheel zooms i
     INFO("status log:\n" << text << "\napp stderr: " << app.err());
     REQUIRE(world);
     CHECK(std::stoi(*world) <= 2);
-    std::this_thread::sleep_for(300ms);
-    test::take_screenshot(*screen, kArtifacts / "map-world.png");
+    // Saved once the map is on the screen (land and clusters: not a flat fill), not after a fixed wait.
+    CHECK(screen_shows(*screen, kArtifacts / "map-world.png", [](const test::Screenshot& shot) { return test::luminance_variance(shot) > 100; }));
     const auto europe = last_position(log, "map: zoom \\d+, 3 clusters, 6 photos: 3 at (\\d+),(\\d+)");
     REQUIRE(europe);
 
@@ -1206,8 +1206,8 @@ TEST_CASE("the Map page: clusters of geotagged photos split as the wheel zooms i
         over = last_position(log, next + (zoom + 1 < 9 ? "3 at (\\d+),(\\d+)" : "2 at (\\d+),(\\d+)"));
         REQUIRE(over);
     }
-    std::this_thread::sleep_for(300ms);
-    test::take_screenshot(*screen, kArtifacts / "map-zoomed.png");
+    // Saved once the map is on the screen (land and clusters: not a flat fill), not after a fixed wait.
+    CHECK(screen_shows(*screen, kArtifacts / "map-zoomed.png", [](const test::Screenshot& shot) { return test::luminance_variance(shot) > 100; }));
     const auto paris = over;  // the biggest cluster at zoom 9: the two photos in Paris
 
     // A click on Paris: the grid shows its two photos, with a within: term in the query.
