@@ -89,6 +89,7 @@ struct RemoveSelectedConfirmed {};          // after the confirmation dialog
 struct EditUserTags { std::vector<std::string> add; std::vector<std::string> remove; };
 struct ApplySettings { std::vector<ipc::Setting> settings; };
 struct RefreshFailures {};
+struct RetryFailedRequested {};  // the failures window's Retry All: a rescan that tries the failed files again
 struct RefreshPlugins {};
 struct DesktopLaunchFailed { std::string message; };
 struct ClearLastError { uint64_t serial = 0; };     // a click on the status bar's message, or its timer  // "Open with" / "Show in folder" could not start it
@@ -113,7 +114,7 @@ using Action = std::variant<QueryEdited, FacetChosen, SortChanged, PageNeeded, F
                             RescanRequested, CancelJobRequested, ResumeInterruptedScans, PauseAnalysisRequested, ShowPeople, PersonsPageNeeded,
                             RefreshPersons, ChoosePerson, ShowPersonPhotos, RenamePersonRequested, MergeChosenInto, ShowMap, MapCameraChanged, MapAreaChosen,
                             ShowSimilar, SimilarDistanceChanged, SimilarMoreNeeded, ToggleKeep, RemoveOthersConfirmed, FilesTrashed,
-                            RemoveSelectedConfirmed, EditUserTags, ApplySettings, RefreshFailures,
+                            RemoveSelectedConfirmed, EditUserTags, ApplySettings, RefreshFailures, RetryFailedRequested,
                             RefreshPlugins, DesktopLaunchFailed, ClearLastError, EngineStatusChanged, EngineConnected, ReplyArrived, EventArrived,
                             ThumbnailArrived>;
 

@@ -511,6 +511,9 @@ struct Reducer {
     void operator()(const RefreshFailures&) {
         if (connected(s)) send(s, ipc::ListFailures{0, 0});
     }
+    void operator()(const RetryFailedRequested&) {
+        if (connected(s)) send(s, ipc::Rescan{true});
+    }
     void operator()(const RefreshPlugins&) {
         if (connected(s)) send(s, ipc::ListPlugins{});
     }

@@ -112,7 +112,7 @@ MainFrame::MainFrame(Store& store)
     library->Append(id_cancel_scan, "&Cancel Scan", "Stop the running scan; what it did is kept");
     library->Append(id_pause_analysis, "&Pause Analysis", "Stop finding faces and objects for now, or go on");
     library->AppendSeparator();
-    library->Append(id_failures, "&Files that failed...");
+    library->Append(id_failures, "&Files that failed...\tCtrl+Shift+F");
     library->Append(id_plugins, "&Plugins...");
     auto* help = new wxMenu;
     help->Append(wxID_ABOUT, "&About Lightbox\tF1");

@@ -1,5 +1,6 @@
 #include "views/plugins_dialog.hpp"
 
+#include <wx/button.h>
 #include <wx/panel.h>
 #include <wx/listctrl.h>
 #include <wx/sizer.h>
@@ -24,7 +25,15 @@ PluginsDialog::PluginsDialog(wxWindow* parent, Store& store)
     rejected_->AppendColumn("File", wxLIST_FORMAT_LEFT, 380);
     rejected_->AppendColumn("Reason", wxLIST_FORMAT_LEFT, 480);
     sizer->Add(rejected_, 1, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 6);
+    auto* close = new wxButton(panel, wxID_CLOSE, "Close");
+    close->SetToolTip("Close this window (Esc)");
+    close->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { Close(); });
+    sizer->Add(close, 0, wxALIGN_RIGHT | wxALL, 6);
     panel->SetSizer(sizer);
+    Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
+        if (e.GetKeyCode() == WXK_ESCAPE && !e.HasAnyModifiers()) Close();
+        else e.Skip();
+    });
     render();
 }
 

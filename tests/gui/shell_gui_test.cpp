@@ -1363,3 +1363,35 @@ TEST_CASE("timeline: a click on a year beside the grid scrolls the grid to that 
     app.send_signal(SIGTERM);
     app.wait(20s);
 }
+
+TEST_CASE("the failures window opens with Ctrl+Shift+F, shows the whole reason of the chosen file, and Esc closes it", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen || test::find_program("xdotool").empty()) {
+        WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    const auto log = dir.path() / "status.log";
+    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--gallery", "main"}, app_env(dir, *screen));
+    std::string text;
+    const bool shown = wait_log(log, "grid: \\d+ cells", 20s, 0, &text).has_value();
+    INFO("status log:\n" << text << "\napp stderr: " << app.err());
+    REQUIRE(shown);
+    REQUIRE(focus_window(*screen, "^Lightbox - library$"));
+    REQUIRE(xdotool(*screen, {"key", "ctrl+shift+f"}).exit_code == 0);
+    const auto window_open = [&] {
+        return xdotool(*screen, {"search", "--onlyvisible", "--name", "^Lightbox - Files that failed"}).exit_code == 0;
+    };
+    bool opened = false;
+    for (int i = 0; i < 100 && !(opened = window_open()); ++i) std::this_thread::sleep_for(100ms);
+    REQUIRE(opened);
+    REQUIRE(focus_window(*screen, "^Lightbox - Files that failed"));
+    REQUIRE(xdotool(*screen, {"key", "Down"}).exit_code == 0);  // the first file chosen: its reason below
+    CHECK(screen_shows(*screen, kArtifacts / "failures-window.png", [](const test::Screenshot& s) { return test::luminance_variance(s) > 100; }));
+    REQUIRE(xdotool(*screen, {"key", "Escape"}).exit_code == 0);
+    bool closed = false;
+    for (int i = 0; i < 100 && !(closed = !window_open()); ++i) std::this_thread::sleep_for(100ms);
+    CHECK(closed);
+    app.send_signal(SIGTERM);
+    CHECK(app.wait(10s).exit_code != -1);
+}

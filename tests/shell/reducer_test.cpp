@@ -968,3 +968,14 @@ TEST_CASE("opening another library forgets its people and asks for its analysis 
     CHECK(commands_of<ipc::ListPersons>(s).size() == 1);
     CHECK(commands_of<ipc::GetAnalysis>(s).size() == 1);
 }
+
+TEST_CASE("the failures window's Retry All rescans with the failed files retried", "[shell]") {
+    State s = connected_state();
+    s = reduce(std::move(s), RetryFailedRequested{});
+    const auto rescans = commands_of<ipc::Rescan>(s);
+    REQUIRE(rescans.size() == 1);
+    CHECK(std::get<ipc::Rescan>(rescans[0].request).retry_failed);
+    State offline;
+    offline = reduce(std::move(offline), RetryFailedRequested{});
+    CHECK(offline.outbox.empty());
+}
