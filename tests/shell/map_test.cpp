@@ -2,6 +2,7 @@
 // map file, and the reducer's cluster requests (one at a time, superseded answers dropped) and filtering.
 #include "model/map_camera.hpp"
 #include "model/reducer.hpp"
+#include "reducer_fixtures.hpp"
 #include "model/world_map.hpp"
 
 #include <lightbox/ipc/error_codes.hpp>
@@ -13,23 +14,10 @@
 
 using namespace lbx;
 using namespace lbx::shell;
+using namespace lbx::shell::test_fixtures;
 
 namespace {
 
-State connected_state() {
-    State s;
-    s = reduce(std::move(s), EngineConnected{"0.1.0", 123});
-    s.outbox.clear();
-    return s;
-}
-
-template <class Req>
-std::vector<Command> commands_of(const State& s) {
-    std::vector<Command> found;
-    for (const auto& c : s.outbox)
-        if (std::holds_alternative<Req>(c.request)) found.push_back(c);
-    return found;
-}
 
 MapCamera camera(double lat, double lon, int zoom, int width = 1024, int height = 512) {
     MapCamera c;

@@ -2,6 +2,7 @@
 #include "model/readable_error.hpp"
 #include "model/reducer.hpp"
 #include "model/zoom.hpp"
+#include "reducer_fixtures.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -9,39 +10,8 @@
 
 using namespace lbx;
 using namespace lbx::shell;
+using namespace lbx::shell::test_fixtures;
 
-namespace {
-
-ipc::PhotoSummary photo(uint64_t i) {
-    ipc::PhotoSummary p;
-    p.id = "id" + std::to_string(i);
-    p.path = "/photos/" + std::to_string(i) + ".jpg";
-    return p;
-}
-
-// A connected shell whose query matched `total` photos, the first page of them loaded.
-State with_results(uint64_t total) {
-    State s = reduce(State{}, EngineConnected{"0.1.0", 1});
-    s.outbox.clear();
-    s = reduce(std::move(s), QueryEdited{""});
-    const auto query = std::find_if(s.outbox.begin(), s.outbox.end(), [](const Command& c) { return std::holds_alternative<ipc::Query>(c.request); });
-    REQUIRE(query != s.outbox.end());
-    const auto& q = std::get<ipc::Query>(query->request);
-    ipc::QueryReply r;
-    r.total = total;
-    r.offset = q.offset;
-    for (uint64_t i = q.offset; i < std::min<uint64_t>(total, q.offset + q.limit); ++i) r.photos.push_back(photo(i));
-    const ReplyArrived reply{query->request, query->tag, ipc::Reply{r}};
-    s.outbox.clear();
-    return reduce(std::move(s), reply);
-}
-
-template <class Req>
-std::size_t sent(const State& s) {
-    return static_cast<std::size_t>(std::count_if(s.outbox.begin(), s.outbox.end(), [](const Command& c) { return std::holds_alternative<Req>(c.request); }));
-}
-
-}  // namespace
 
 TEST_CASE("zoom steps go from the fitting scale through the usual ones and back to fit", "[shell]") {
     // A 4000 px photo fitted at 25.6 %: in, the next step above it; out below it, fit again.
@@ -95,7 +65,7 @@ TEST_CASE("a slideshow goes full screen, steps on each tick, and ends at the las
     s = reduce(std::move(s), SlideshowTick{});
     CHECK(s.open_photo->index == 2);
     CHECK(s.focused == 2u);
-    CHECK(sent<ipc::GetPhoto>(s) == 1);
+    CHECK(commands_of<ipc::GetPhoto>(s).size() == 1);
     s = reduce(std::move(s), SlideshowTick{});  // the last photo: the show ends on it
     CHECK_FALSE(s.slideshow);
     CHECK(s.open_photo->index == 2);
@@ -116,7 +86,7 @@ TEST_CASE("Ctrl+A selects every match, asking for the pages not loaded yet", "[s
     State s = with_results(1200);  // pages of 500: only the first is loaded
     s = reduce(std::move(s), SelectAll{});
     CHECK(s.selection.pending_range == std::pair<uint64_t, uint64_t>(0, 1199));
-    CHECK(sent<ipc::Query>(s) == 2);  // pages 1 and 2
+    CHECK(commands_of<ipc::Query>(s).size() == 2);  // pages 1 and 2
     State small = with_results(3);
     small = reduce(std::move(small), SelectAll{});
     CHECK(small.selection.ids == std::set<std::string>{"id0", "id1", "id2"});

@@ -1,5 +1,6 @@
 // The shell's reducer: actions in, state and the commands it decides on out (no engine, no window).
 #include "model/reducer.hpp"
+#include "reducer_fixtures.hpp"
 
 #include <lightbox/ipc/error_codes.hpp>
 
@@ -7,47 +8,7 @@
 
 using namespace lbx;
 using namespace lbx::shell;
-
-namespace {
-
-State connected_state() {
-    State s;
-    s = reduce(std::move(s), EngineConnected{"0.1.0", 123});
-    s.outbox.clear();
-    return s;
-}
-
-ipc::PhotoSummary photo(uint64_t i) {
-    return ipc::PhotoSummary{"id" + std::to_string(i), "/p/" + std::to_string(i) + ".jpg", "jpeg", 8, 6, "", "", "ok", ""};
-}
-
-// The reply to a Query command from the outbox, with `total` matches.
-ReplyArrived query_reply(const Command& command, uint64_t total) {
-    const auto& q = std::get<ipc::Query>(command.request);
-    ipc::QueryReply r;
-    r.total = total;
-    r.offset = q.offset;
-    for (uint64_t i = q.offset; i < std::min<uint64_t>(total, q.offset + q.limit); ++i) r.photos.push_back(photo(i));
-    return ReplyArrived{command.request, command.tag, ipc::Reply{r}};
-}
-
-template <class Req>
-std::vector<Command> commands_of(const State& s) {
-    std::vector<Command> found;
-    for (const auto& c : s.outbox) if (std::holds_alternative<Req>(c.request)) found.push_back(c);
-    return found;
-}
-
-State with_results(uint64_t total) {
-    State s = connected_state();
-    s = reduce(std::move(s), QueryEdited{""});
-    auto queries = commands_of<ipc::Query>(s);
-    s.outbox.clear();
-    REQUIRE(queries.size() == 1);
-    return reduce(std::move(s), query_reply(queries[0], total));
-}
-
-}  // namespace
+using namespace lbx::shell::test_fixtures;
 
 TEST_CASE("connecting re-reads library, jobs, settings, failures and the query", "[shell]") {
     State s;

@@ -2,28 +2,16 @@
 // default, which photos "Remove others" removes and which files "Move others to trash" moves (never a
 // group with nothing kept), stale replies, and files already in the trash left out.
 #include "model/reducer.hpp"
+#include "reducer_fixtures.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace lbx;
 using namespace lbx::shell;
+using namespace lbx::shell::test_fixtures;
 
 namespace {
 
-State connected_state() {
-    State s;
-    s = reduce(std::move(s), EngineConnected{"0.1.0", 123});
-    s.outbox.clear();
-    return s;
-}
-
-template <class Req>
-std::vector<Command> commands_of(const State& s) {
-    std::vector<Command> found;
-    for (const auto& c : s.outbox)
-        if (std::holds_alternative<Req>(c.request)) found.push_back(c);
-    return found;
-}
 
 ipc::SimilarPhoto photo(const std::string& id, std::vector<std::string> paths, uint32_t width) {
     return ipc::SimilarPhoto{id, std::move(paths), "c3a1f00e9b7d5522", 0, "jpeg", width, width * 3 / 4, width * 100ull, ""};

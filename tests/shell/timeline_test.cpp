@@ -1,6 +1,7 @@
 // The timeline beside the grid: years and months of the matches in the grid's order, and jumps to them.
 #include "model/reducer.hpp"
 #include "model/timeline.hpp"
+#include "reducer_fixtures.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -8,27 +9,17 @@
 
 using namespace lbx;
 using namespace lbx::shell;
+using namespace lbx::shell::test_fixtures;
 
 namespace {
 
 // A connected shell whose query matched `total` photos (the first page loaded) with these month counts
 // (newest first, as the engine sends them).
 State with_months(uint64_t total, std::vector<ipc::FacetCount> months) {
-    State s = reduce(State{}, EngineConnected{"0.1.0", 1});
-    s.outbox.clear();
-    s = reduce(std::move(s), QueryEdited{""});
-    const auto query = std::find_if(s.outbox.begin(), s.outbox.end(), [](const Command& c) { return std::holds_alternative<ipc::Query>(c.request); });
-    REQUIRE(query != s.outbox.end());
-    ipc::QueryReply r;
-    r.total = total;
-    for (uint64_t i = 0; i < std::min<uint64_t>(total, ResultPages::kPageSize); ++i) r.photos.push_back({"id" + std::to_string(i), "/p/" + std::to_string(i) + ".jpg"});
-    const ReplyArrived reply{query->request, query->tag, ipc::Reply{r}};
-    s.outbox.clear();
-    s = reduce(std::move(s), reply);
+    State s = with_results(total);
     ipc::FacetsReply facets;
     facets.months = std::move(months);
     s.facets = facets;
-    s.outbox.clear();
     return s;
 }
 
