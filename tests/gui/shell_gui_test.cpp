@@ -89,6 +89,17 @@ std::unique_ptr<test::ChildProcess> start_app(const test::TempDir& dir, const te
     return std::make_unique<test::ChildProcess>(args, app_env(dir, screen));
 }
 
+// The app on the made-up "main" gallery (no engine behind it; status log dir/status.log), once its grid
+// has painted.
+std::unique_ptr<test::ChildProcess> start_main_gallery(const test::TempDir& dir, const test::VirtualScreen& screen) {
+    auto app = std::make_unique<test::ChildProcess>(std::vector<std::string>{LIGHTBOX_TEST_SHELL_EXE, "--gallery", "main"}, app_env(dir, screen));
+    std::string text;
+    const bool shown = wait_log(dir.path() / "status.log", "grid: \\d+ cells", 20s, 0, &text).has_value();
+    INFO("status log:\n" << text << "\napp stderr: " << app->err());
+    REQUIRE(shown);
+    return app;
+}
+
 // `count` different pictures (photos are keyed by their content: copies would be one photo).
 void write_distinct_photos(const std::filesystem::path& dir, int count, uint32_t width, uint32_t height) {
     std::filesystem::create_directories(dir);
@@ -1036,11 +1047,8 @@ TEST_CASE("full screen shows the page alone, Esc leaves full screen first, then 
     }
     test::TempDir dir;
     const auto log = dir.path() / "status.log";
-    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--gallery", "main"}, app_env(dir, *screen));
-    std::string text;
-    const bool shown = wait_log(log, "grid: \\d+ cells", 20s, 0, &text).has_value();
-    INFO("status log:\n" << text << "\napp stderr: " << app.err());
-    REQUIRE(shown);
+    auto started = start_main_gallery(dir, *screen);
+    test::ChildProcess& app = *started;
     // The filter panel's search box (white) is where the full screen page has the grid or photo.
     const auto panel_shown = [](const test::Screenshot& s) { return s.pixel(200, 130) == 0xffffff; };
     REQUIRE(screen_shows(*screen, kArtifacts / "full-screen-before.png", panel_shown));
@@ -1077,11 +1085,8 @@ TEST_CASE("the photo view zooms with + and - and the mouse wheel, F5 runs a slid
     }
     test::TempDir dir;
     const auto log = dir.path() / "status.log";
-    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--gallery", "main"}, app_env(dir, *screen));
-    std::string text;
-    const bool shown = wait_log(log, "grid: \\d+ cells", 20s, 0, &text).has_value();
-    INFO("status log:\n" << text << "\napp stderr: " << app.err());
-    REQUIRE(shown);
+    auto started = start_main_gallery(dir, *screen);
+    test::ChildProcess& app = *started;
     const auto key = [&](const char* name) {
         REQUIRE(focus_window(*screen, "^Lightbox - library$"));
         REQUIRE(xdotool(*screen, {"key", name}).exit_code == 0);
@@ -1136,11 +1141,8 @@ TEST_CASE("Esc in the search box empties it and shows every photo", "[gui]") {
     test::TempDir dir;
     const auto log = dir.path() / "status.log";
     // The fixture's query is "beach year:2019"; no engine: the Query the box sends is printed.
-    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--gallery", "main"}, app_env(dir, *screen));
-    std::string text;
-    const bool shown = wait_log(log, "grid: \\d+ cells", 20s, 0, &text).has_value();
-    INFO("status log:\n" << text << "\napp stderr: " << app.err());
-    REQUIRE(shown);
+    auto started = start_main_gallery(dir, *screen);
+    test::ChildProcess& app = *started;
     const std::size_t from = read_text(log).size();
     REQUIRE(click_at(*screen, 100, 130).exit_code == 0);  // into the search box
     REQUIRE(xdotool(*screen, {"key", "Escape"}).exit_code == 0);
@@ -1372,11 +1374,8 @@ TEST_CASE("the failures window opens with Ctrl+Shift+F, shows the whole reason o
     }
     test::TempDir dir;
     const auto log = dir.path() / "status.log";
-    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--gallery", "main"}, app_env(dir, *screen));
-    std::string text;
-    const bool shown = wait_log(log, "grid: \\d+ cells", 20s, 0, &text).has_value();
-    INFO("status log:\n" << text << "\napp stderr: " << app.err());
-    REQUIRE(shown);
+    auto started = start_main_gallery(dir, *screen);
+    test::ChildProcess& app = *started;
     REQUIRE(focus_window(*screen, "^Lightbox - library$"));
     REQUIRE(xdotool(*screen, {"key", "ctrl+shift+f"}).exit_code == 0);
     const auto window_open = [&] {
