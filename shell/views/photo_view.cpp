@@ -483,6 +483,7 @@ void PhotoView::render() {
         std::optional<GeoPoint> place;
         if (shown_ && shown_->capture.gps_lat && shown_->capture.gps_lon) place = GeoPoint{*shown_->capture.gps_lat, *shown_->capture.gps_lon};
         place_->set_place(place);
+        if (shown_) log(place ? "photo view: place map shown" : "photo view: no place map");
         if (shown_) {
             title_->SetLabel(wxString::FromUTF8(shown_->path));
             show_metadata(*shown_);
