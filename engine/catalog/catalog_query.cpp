@@ -297,7 +297,7 @@ Expected<std::vector<PhotoRow>> first_page(Catalog& catalog, const std::string& 
     if (!where) return unexpected(where.error());
     auto stmt = catalog.database().prepare(
         "SELECT coalesce(f.hash, ''), min(f.path) AS path, coalesce(p.format, ''), coalesce(p.width, 0), "
-        "coalesce(p.height, 0), coalesce(p.taken_at, ''), trim(coalesce(p.make, '') || ' ' || coalesce(p.model, '')), "
+        "coalesce(p.height, 0), coalesce(p.taken_at, ''), trim(" + std::string(kCameraName) + "), "
         "f.status FROM files f LEFT JOIN photos p ON p.hash = f.hash WHERE " +
         where->sql + " GROUP BY coalesce(f.hash, f.path) ORDER BY " + order_column(options.sort) + (options.descending ? " DESC" : " ASC") +
         " NULLS LAST, path LIMIT ?");
@@ -375,8 +375,8 @@ Expected<std::vector<PhotoRow>> page_of(Catalog& catalog, const std::string& que
     std::unordered_map<std::string, Columns> columns;
     if (!hashes.empty()) {
         auto stmt = catalog.database().prepare(
-            "SELECT hash, format, width, height, coalesce(taken_at, ''), trim(coalesce(make, '') || ' ' || coalesce(model, '')) "
-            "FROM photos WHERE hash IN (SELECT value FROM json_each(?))");
+            "SELECT p.hash, p.format, p.width, p.height, coalesce(p.taken_at, ''), trim(" + std::string(kCameraName) + ") "
+            "FROM photos p WHERE p.hash IN (SELECT value FROM json_each(?))");
         if (!stmt) return unexpected(stmt.error());
         stmt->bind({hashes.dump()});
         for (;;) {

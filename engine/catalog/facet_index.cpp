@@ -1,5 +1,7 @@
 #include "catalog/facet_index.hpp"
 
+#include "catalog/text_match.hpp"
+
 #include <algorithm>
 #include <utility>
 
@@ -60,8 +62,8 @@ Expected<void> FacetIndex::rebuild(Database& db) {
     std::string key;  // reused: no allocation per row
 
     auto photos = each_row(db,
-                           "SELECT hash, trim(coalesce(make, '') || ' ' || coalesce(model, '')), model IS NOT NULL, "
-                           "substr(taken_at, 1, 4), taken_at IS NOT NULL, substr(taken_at, 1, 7), length(taken_at) >= 7 FROM photos",
+                           std::string("SELECT p.hash, trim(") + kCameraName + "), p.model IS NOT NULL, "
+                           "substr(p.taken_at, 1, 4), p.taken_at IS NOT NULL, substr(p.taken_at, 1, 7), length(p.taken_at) >= 7 FROM photos p",
                            [&](Statement& s) {
                                const auto index = static_cast<uint32_t>(photos_.size());
                                Photo photo;

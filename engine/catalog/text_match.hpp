@@ -10,6 +10,18 @@ namespace lbx::engine::catalog {
 // and `camera:"eos r6"` the model.
 inline constexpr const char* kCameraText = "(coalesce(p.make, '') || ' ' || coalesce(p.model, ''))";
 
+// A photo's camera as people name it, over `photos p` (results, facets, what a word matched): the model
+// alone when it starts with the make's first word, as most do ("Canon" + "Canon EOS 7D" is "Canon EOS 7D",
+// "NIKON CORPORATION" + "NIKON D90" is "NIKON D90"), else make and model. The shell's camera_text()
+// (shell/model/photo_metadata.cpp) follows the same rule for the metadata panel.
+#define LBX_CAMERA_MAKE_WORD "substr(p.make, 1, instr(p.make || ' ', ' ') - 1)"
+inline constexpr const char* kCameraName =
+    "(CASE WHEN coalesce(p.model, '') = '' THEN coalesce(p.make, '') "
+    "WHEN coalesce(p.make, '') = '' THEN p.model "
+    "WHEN lower(substr(p.model, 1, length(" LBX_CAMERA_MAKE_WORD "))) = lower(" LBX_CAMERA_MAKE_WORD ") THEN p.model "
+    "ELSE p.make || ' ' || p.model END)";
+#undef LBX_CAMERA_MAKE_WORD
+
 // The auto tag categories that hold places (the autotag stage's gazetteer).
 inline constexpr const char* kPlaceCategories = "('place', 'country')";
 

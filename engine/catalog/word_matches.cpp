@@ -44,7 +44,7 @@ std::string match_sql() {
            " UNION ALL SELECT hash, 'tag', name FROM user_tags WHERE hash IN " + page + " AND name = ?1 COLLATE NOCASE "
            "UNION ALL SELECT a.hash, 'person', n.name FROM persons n JOIN face_persons a ON a.person_id = n.id "
            "WHERE a.hash IN " + page + " AND n.name = ?1 COLLATE NOCASE "
-           "UNION ALL SELECT p.hash, 'camera', trim(" + kCameraText + ") FROM photos p WHERE p.hash IN " + page +
+           "UNION ALL SELECT p.hash, 'camera', trim(" + kCameraName + ") FROM photos p WHERE p.hash IN " + page +
            " AND " + kCameraText + " LIKE ?2 ESCAPE '\\' "
            "UNION ALL SELECT p.hash, 'lens', p.lens FROM photos p WHERE p.hash IN " + page + " AND p.lens LIKE ?2 ESCAPE '\\' "
            "UNION ALL SELECT t.hash, 'place', t.name FROM auto_tags t WHERE t.hash IN " + page + " AND t.category IN " +

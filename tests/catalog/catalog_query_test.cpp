@@ -190,6 +190,10 @@ TEST_CASE("facets count tags, cameras, years and places over the matches", "[cat
     CHECK(count_of(all->tags, "Paris") == 0);  // places have their own facet
     CHECK(count_of(all->places, "Paris") == 1);
     CHECK(count_of(all->cameras, "Google Pixel 7") == 2);
+    // The model repeats the make: the camera is named once ("Canon Canon EOS R6" before).
+    CHECK(count_of(all->cameras, "Canon EOS R6") == 1);
+    CHECK(count_of(all->cameras, "SONY ILCE-7M3") == 1);
+    CHECK(all->cameras.size() == 3);
     CHECK(count_of(all->years, "2019") == 2);
     CHECK(all->tags.front().value == "beach");  // most frequent first
 

@@ -144,6 +144,9 @@ TEST_CASE("each result says where its plain words matched", "[catalog][query][wo
     CHECK(f.matches("dog").at("IMG_0002.jpg") == "label: dog");
     CHECK(f.matches("animals").at("IMG_0002.jpg") == "group: animals");
     CHECK(f.matches("york").at("iphone-export.jpg") == "place: New York");
+    // A model that repeats the make is said once: "Canon EOS 7D", not "Canon Canon EOS 7D".
+    CHECK(f.matches("canon").at("iphone-export.jpg") == "camera: Canon EOS 7D");
+    CHECK(f.matches("d90").at("DSC_0003.jpg") == "camera: NIKON D90");
     CHECK(f.matches("paris").at("IMG_0001.jpg") == "place: Paris");  // said once, though a place is a tag too
     CHECK(f.matches("grandma").at("DSC_0003.jpg") == "tag: grandma");
     CHECK(f.matches("\"anna smith\"").at("iphone-export.jpg") == "person: Anna Smith");
