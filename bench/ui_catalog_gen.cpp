@@ -3,7 +3,7 @@
 // (Catalog::record), so the engine serves them like scanned ones; their thumbnails point at ~50 real
 // small JPEG files written once, so the shell's grid shows real pictures without scanning 100 000 files.
 // Three photos in ten carry GPS coordinates, spread up to ~50 km around one of twelve cities (the map's
-// benchmark: 30 000 geotagged of 100 000).
+// benchmark: 30 000 geotagged of 100 000). Every photo has a date taken over twenty years (the timeline).
 #include "catalog/catalog.hpp"
 #include "sample/image_encoders.hpp"
 #include "sample/rgb_image.hpp"
@@ -50,6 +50,15 @@ int main(int argc, char** argv) {
         r.width = 4000;
         r.height = 3000;
         r.mtime_ns = 1'600'000'000'000'000'000 + i;
+        {
+            // Taken over twenty years, in no particular order of number (the timeline's benchmark: jump
+            // to each year).
+            const long day = (i * 7919) % (20 * 365);
+            char taken[32];
+            std::snprintf(taken, sizeof taken, "%04ld-%02ld-%02ldT%02ld:%02ld:00", 2005 + day / 365, (day % 365) / 31 % 12 + 1,
+                          (day % 365) % 28 + 1, i % 24, i % 60);
+            r.metadata.text[LBX_FIELD_TAKEN_AT] = taken;
+        }
         if (i % 10 < 3) {
             // A city by the photo's number, and a deterministic spread around it.
             static constexpr double kCities[][2] = {{48.86, 2.35},  {51.51, -0.13}, {40.71, -74.0}, {35.68, 139.69},

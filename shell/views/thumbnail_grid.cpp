@@ -178,6 +178,7 @@ void ThumbnailGrid::on_paint(wxPaintEvent&) {
     }
     store_.want_thumbnails(ThumbSlot::grid, std::move(wanted));
     paint_preview(dc, gc.get(), request);
+    ++paints_;
     if (on_painted) on_painted(painted_cells_, painted_thumbnails_);
     // Dispatching while painting would re-enter the store: ask for pages after the paint.
     for (uint64_t page : pages_missing) {

@@ -29,6 +29,7 @@ public:
     void scroll_to_row_now(std::size_t row);
     std::size_t painted_cells() const { return painted_cells_; }
     std::size_t painted_thumbnails() const { return painted_thumbnails_; }
+    uint64_t paints() const { return paints_; }  // paints so far (the bench waits for one after a jump)
     // Called after each paint with the cells and thumbnails drawn (the status log for GUI tests).
     std::function<void(std::size_t cells, std::size_t thumbnails)> on_painted;
 
@@ -57,6 +58,7 @@ private:
     std::string top_photo_id_;
     std::size_t painted_cells_ = 0;
     std::size_t painted_thumbnails_ = 0;
+    uint64_t paints_ = 0;
 };
 
 }  // namespace lbx::shell

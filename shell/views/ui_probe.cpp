@@ -1,6 +1,7 @@
 #include "views/ui_probe.hpp"
 
 #include "app/store.hpp"
+#include "model/timeline.hpp"
 #include "views/main_frame.hpp"
 #include "views/thumbnail_grid.hpp"
 
@@ -56,6 +57,10 @@ void UiProbe::tick(wxTimerEvent&) {
     last_tick_ = now;
     ThumbnailGrid& grid = frame_.grid();
     if (done_) return;
+    if (jumping_) {
+        jump_step(now);
+        return;
+    }
     if (first_screen_at_ == Clock::time_point{}) {
         if (grid.painted_cells() > 0 && grid.painted_thumbnails() == grid.painted_cells()) {
             first_screen_at_ = now;
@@ -75,7 +80,45 @@ void UiProbe::tick(wxTimerEvent&) {
     max_step_ms_ = std::max(max_step_ms_, ms(Clock::now() - step_start));
     ++steps_;
     last_tick_ = Clock::now();
-    if (row_ + grid.rows_per_page() >= rows) finish();
+    if (row_ + grid.rows_per_page() < rows) return;
+    // At the end of the grid: the timeline jumps next, oldest year first (the farthest from here), each
+    // timed from the click's action to a paint of the jumped-to screen with every thumbnail in it.
+    scrolling_ = false;
+    jumping_ = true;
+    for (const TimelineYear& year : timeline_of(store_.state())) jump_periods_.push_back(year.year);
+    if (jump_periods_.empty()) finish();
+}
+
+void UiProbe::jump_step(Clock::time_point now) {
+    ThumbnailGrid& grid = frame_.grid();
+    if (jump_pending_) {
+        const uint64_t first = grid.first_visible_index();
+        const bool target_on_screen = first <= jump_target_ && jump_target_ < first + grid.columns() * grid.rows_per_page();
+        const bool full_screen = grid.painted_cells() > 0 && grid.painted_thumbnails() == grid.painted_cells();
+        if (grid.paints() > paints_at_jump_ && target_on_screen && full_screen) {
+            max_jump_ms_ = std::max(max_jump_ms_, ms(now - jump_started_));
+            ++jumps_;
+            jump_pending_ = false;
+        } else if (now - jump_started_ > std::chrono::seconds(10)) {
+            ++jumps_timed_out_;
+            jump_pending_ = false;
+        }
+        return;
+    }
+    if (next_jump_ >= jump_periods_.size()) {
+        finish();
+        return;
+    }
+    const std::string period = jump_periods_[next_jump_++];
+    const auto target = first_index_of(timeline_of(store_.state()), period);
+    if (!target) return;
+    jump_target_ = *target;
+    paints_at_jump_ = grid.paints();
+    jump_started_ = Clock::now();
+    jump_pending_ = true;
+    store_.dispatch(TimelineJump{period});
+    // The longest gap counts the jumps too: a jump that blocks the event loop is a stall.
+    scrolling_ = true;
 }
 
 void UiProbe::finish() {
@@ -91,7 +134,10 @@ void UiProbe::finish() {
         << "scroll_steps " << steps_ << "\n"
         << "scroll_total_ms " << (scrolling_ ? ms(Clock::now() - scroll_started_) : -1.0) << "\n"
         << "max_event_loop_gap_ms " << max_gap_ms_ << "\n"
-        << "max_scroll_step_ms " << max_step_ms_ << "\n";
+        << "max_scroll_step_ms " << max_step_ms_ << "\n"
+        << "timeline_jumps " << jumps_ << "\n"
+        << "timeline_jumps_timed_out " << jumps_timed_out_ << "\n"
+        << "max_timeline_jump_ms " << (jumps_ ? max_jump_ms_ : -1.0) << "\n";
     out.close();
     frame_.Close();
 }

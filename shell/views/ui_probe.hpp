@@ -1,7 +1,8 @@
 // Instrumentation for tests and the UI benchmark, off unless asked for on the command line:
 // --select-first / --open-first / --zoom-first act once results arrive (GUI tests cannot send keys without XTest);
 // --bench-ui FILE times the first screen of thumbnails, then scrolls the grid end to end page by page
-// while a 2 ms timer records the longest gap of the UI thread's event loop, writes the figures and quits.
+// while a 2 ms timer records the longest gap of the UI thread's event loop, then jumps the grid to each
+// year of the timeline and times each jump to a full screen of thumbnails, writes the figures and quits.
 #pragma once
 
 #include <wx/event.h>
@@ -9,6 +10,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace lbx::shell {
 
@@ -29,10 +31,11 @@ public:
     void on_change();  // after every action
 
 private:
+    using Clock = std::chrono::steady_clock;
     void tick(wxTimerEvent& event);
+    void jump_step(Clock::time_point now);
     void finish();
 
-    using Clock = std::chrono::steady_clock;
     Store& store_;
     MainFrame& frame_;
     ProbeOptions options_;
@@ -50,6 +53,17 @@ private:
     std::size_t row_ = 0;
     std::size_t steps_ = 0;
     bool scrolling_ = false;
+    // The timeline phase, after the scroll: the years to jump to, the jump waiting for its screen.
+    bool jumping_ = false;
+    std::vector<std::string> jump_periods_;
+    std::size_t next_jump_ = 0;
+    bool jump_pending_ = false;
+    uint64_t jump_target_ = 0;
+    uint64_t paints_at_jump_ = 0;
+    Clock::time_point jump_started_{};
+    double max_jump_ms_ = 0;
+    std::size_t jumps_ = 0;
+    std::size_t jumps_timed_out_ = 0;
     bool done_ = false;
 };
 
