@@ -173,6 +173,10 @@ MainFrame::MainFrame(Store& store)
     photo_->set_on_log([this](const std::string& line) { status_->log(line); });
     similar_->set_on_rendered([this](const std::string& line) { status_->log(line); });
 
+    Bind(wxEVT_IDLE, [this](wxIdleEvent& e) {
+        log_job_bar_buttons();
+        e.Skip();
+    });
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { add_folder(); }, wxID_OPEN);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(RescanRequested{}); }, id_rescan);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
@@ -316,7 +320,16 @@ void MainFrame::render() {
         wxFrame::ShowFullScreen(s.full_screen);
         status_->log(s.full_screen ? "full screen: on" : "full screen: off");
     }
-    // For the status log: where Cancel is, so that a test can click the real button.
+    log_job_bar_buttons();
+    status_->render();
+    if (failures_) failures_->render();
+    if (plugins_) plugins_->render();
+    if (preferences_) preferences_->render();
+}
+
+// For the status log: where the job bar's buttons are, so that a test can click the real ones. Also
+// after each layout (on idle): a sizer may move a button after the render that showed it.
+void MainFrame::log_job_bar_buttons() {
     const wxRect cancel = job_bar_->cancel_button_rect();
     const std::string cancel_line = cancel.width > 0 ? (job_bar_->scan_button_resumes() ? "job bar: resume scan at " : "job bar: cancel at ") + centre_of(cancel)
                                     : job_bar_->IsShown() ? "job bar: no scan" : "job bar: hidden";
@@ -338,10 +351,6 @@ void MainFrame::render() {
         logged_pause_button_ = pause_line;
         status_->log(pause_line);
     }
-    status_->render();
-    if (failures_) failures_->render();
-    if (plugins_) plugins_->render();
-    if (preferences_) preferences_->render();
 }
 
 }  // namespace lbx::shell

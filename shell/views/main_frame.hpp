@@ -37,6 +37,7 @@ public:
 
 private:
     void add_folder();
+    void log_job_bar_buttons();
     template <class Window>
     void show_window(Window*& window);
 

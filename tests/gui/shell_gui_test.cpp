@@ -20,6 +20,7 @@
 #include <csignal>
 #include <fstream>
 #include <regex>
+#include <functional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -80,13 +81,25 @@ std::vector<std::string> app_env(const test::TempDir& dir, const test::VirtualSc
 
 // The app on a library in `dir` (library.lbx, runtime directory `runtime`), adding and scanning
 // dir/photos, with the test `hooks` (--open-first, ...).
-std::unique_ptr<test::ChildProcess> start_app(const test::TempDir& dir, const test::VirtualScreen& screen,
-                                              const std::vector<std::string>& hooks = {}) {
+// Closes the app as a user does (SIGTERM: it stops the engine it started) when a test ends without
+// having done so; a killed app would leave its engine serving a deleted folder after the test.
+struct CloseApp {
+    void operator()(test::ChildProcess* app) const {
+        if (app->pid() > 0) {
+            app->send_signal(SIGTERM);
+            app->wait(15s);
+        }
+        std::default_delete<test::ChildProcess>{}(app);
+    }
+};
+using RunningApp = std::unique_ptr<test::ChildProcess, CloseApp>;
+
+RunningApp start_app(const test::TempDir& dir, const test::VirtualScreen& screen, const std::vector<std::string>& hooks = {}) {
     std::vector<std::string> args{LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", (dir / "runtime").string(), "--catalog",
                                   (dir / "library.lbx").string()};
     args.insert(args.end(), hooks.begin(), hooks.end());
     args.push_back((dir / "photos").string());
-    return std::make_unique<test::ChildProcess>(args, app_env(dir, screen));
+    return RunningApp(std::make_unique<test::ChildProcess>(args, app_env(dir, screen)).release());
 }
 
 // The app on the made-up "main" gallery (no engine behind it; status log dir/status.log), once its grid
@@ -165,6 +178,33 @@ std::optional<std::pair<std::string, std::string>> last_position(const std::file
     std::optional<std::pair<std::string, std::string>> found;
     for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it) found = {(*it)[1], (*it)[2]};
     return found;
+}
+
+// Clicks the button whose place the status log gives last (`pattern`: two groups, X and Y) until
+// `took_effect` (which waits on the effect, a few seconds) says it worked. A sizer can still move the
+// button after the line the test waited for; the app logs the new place after each layout, so a click
+// that missed is retried at the newer place. Waits on events only, never a fixed time.
+bool click_logged_button(const test::VirtualScreen& screen, const std::filesystem::path& log, const std::string& pattern,
+                         const std::function<bool()>& took_effect, int tries = 4) {
+    for (int i = 0; i < tries; ++i) {
+        const auto at = last_position(log, pattern);
+        if (!at) return false;
+        if (xdotool(screen, {"mousemove", at->first, at->second, "click", "1"}).exit_code != 0) return false;
+        if (took_effect()) return true;
+    }
+    return false;
+}
+
+// Whether a button is drawn at a logged place: more than a flat colour across its middle (its word).
+bool shows_button_at(const test::Screenshot& s, const std::optional<std::pair<std::string, std::string>>& at) {
+    if (!at) return false;
+    const int x = std::stoi(at->first), y = std::stoi(at->second);
+    std::set<uint32_t> colours;
+    if (y < 0 || y >= s.height) return false;
+    for (int dx = -20; dx <= 20; dx += 2) {
+        if (x + dx >= 0 && x + dx < s.width) colours.insert(s.pixel(x + dx, y));
+    }
+    return colours.size() >= 3;
 }
 
 // A click, with a modifier key held when one is given ("ctrl").
@@ -748,13 +788,10 @@ TEST_CASE("B draws the boxes of faces and objects over the photo and takes them 
         const bool shown = wait_log(log, "job bar: pause at \\d+,\\d+", 20s, 0, &text).has_value();
         INFO("status log:\n" << text << "\napp stderr: " << app.err());
         REQUIRE(shown);
-        std::this_thread::sleep_for(500ms);  // the layout settles
-        const auto pause = last_position(log, "job bar: pause at (\\d+),(\\d+)");
-        REQUIRE(pause);
         CHECK(last_position(log, "job bar: cancel at (\\d+),(\\d+)"));  // the scan's row too
         test::take_screenshot(*screen, kArtifacts / "job-bar-analysis.png");
-        REQUIRE(xdotool(*screen, {"mousemove", pause->first, pause->second, "click", "1"}).exit_code == 0);
-        CHECK(app.wait_for_stderr("gallery: sends SetAnalysisPaused paused", 10s));
+        CHECK(click_logged_button(*screen, log, "job bar: pause at (\\d+),(\\d+)",
+                                  [&] { return app.wait_for_stderr("gallery: sends SetAnalysisPaused paused", 10s); }));
         app.send_signal(SIGTERM);
         CHECK(app.wait(10s).exit_code != -1);
     }
@@ -807,12 +844,10 @@ TEST_CASE("analysis with a real engine: Pause and Resume in the job bar reach th
     INFO("status log:\n" << read_text(log) << "\napp stderr: " << app.err());
     REQUIRE(running);
     REQUIRE(wait_log(log, "job bar: pause at \\d+,\\d+", 20s));
-    std::this_thread::sleep_for(500ms);  // the layout settles
-    const auto pause = last_position(log, "job bar: pause at (\\d+),(\\d+)");
-    REQUIRE(pause);
     test::take_screenshot(*screen, kArtifacts / "analysis-running.png");
     const std::size_t before_pause = read_text(log).size();
-    REQUIRE(xdotool(*screen, {"mousemove", pause->first, pause->second, "click", "1"}).exit_code == 0);
+    REQUIRE(click_logged_button(*screen, log, "job bar: pause at (\\d+),(\\d+)",
+                                [&] { return wait_log(log, "job bar: resume at \\d+,\\d+", 10s, before_pause).has_value(); }));
 
     // The engine is paused, its job ends as paused, and the bar offers Resume with the photos waiting.
     std::optional<ipc::AnalysisReply> state;
@@ -827,8 +862,9 @@ TEST_CASE("analysis with a real engine: Pause and Resume in the job bar reach th
     REQUIRE(state);
     CHECK(state->pending > 0);
     REQUIRE(wait_log(log, "job bar: resume at \\d+,\\d+", 20s, before_pause));
-    std::this_thread::sleep_for(500ms);
-    test::take_screenshot(*screen, kArtifacts / "analysis-paused.png");
+    CHECK(screen_shows(*screen, kArtifacts / "analysis-paused.png", [&](const test::Screenshot& s) {
+        return shows_button_at(s, last_position(log, "job bar: resume at (\\d+),(\\d+)"));
+    }));
     // Its job stops once the photos in flight are done.
     bool stopped = false;
     for (int i = 0; i < 100 && !(stopped = !analysis_running()); ++i) std::this_thread::sleep_for(100ms);
@@ -929,22 +965,16 @@ TEST_CASE("an engine killed mid-scan: the job bar shows the scan interrupted wit
     REQUIRE(wait_log(log, "job bar: resume scan at \\d+,\\d+", 20s, before, &text));
     CHECK(std::chrono::steady_clock::now() - connected_at < 10s);
     CHECK(wait_log(log, "job bar: Scan interrupted: the engine stopped after \\d+ photos", 5s, before));
-    std::this_thread::sleep_for(500ms);  // the layout settles
-    const auto resume = last_position(log, "job bar: resume scan at (\\d+),(\\d+)");
-    REQUIRE(resume);
-    const int rx = std::stoi(resume->first), ry = std::stoi(resume->second);
-    // The button is drawn where the log says, with its word on it (more than a flat colour).
-    const auto shows_button = [&](const test::Screenshot& s) {
-        std::set<uint32_t> colours;
-        for (int dx = -20; dx <= 20; dx += 2) colours.insert(s.pixel(rx + dx, ry));
-        return colours.size() >= 3;
-    };
-    CHECK(screen_shows(*screen, kArtifacts / "job-bar-interrupted.png", shows_button));
+    // The button is drawn where the log says (after the last layout), with its word on it.
+    CHECK(screen_shows(*screen, kArtifacts / "job-bar-interrupted.png", [&](const test::Screenshot& s) {
+        return shows_button_at(s, last_position(log, "job bar: resume scan at (\\d+),(\\d+)"));
+    }));
 
     // Resume: a rescan runs and completes; the bar goes away.
     const std::size_t before_resume = read_text(log).size();
-    REQUIRE(xdotool(*screen, {"mousemove", resume->first, resume->second, "click", "1"}).exit_code == 0);
-    CHECK(wait_log(log, "job bar: (cancel at \\d+,\\d+|hidden)", 20s, before_resume));
+    CHECK(click_logged_button(*screen, log, "job bar: resume scan at (\\d+),(\\d+)", [&] {
+        return wait_log(log, "job bar: (cancel at \\d+,\\d+|hidden)", 20s, before_resume).has_value();
+    }));
     endpoints = ipc::read_endpoints_file(ipc::endpoints_file(runtime));
     REQUIRE(endpoints);
     zmq::context_t context;

@@ -120,6 +120,7 @@ void ChildProcess::send_signal(int signal) {
 }
 
 ProcessResult ChildProcess::wait(std::chrono::milliseconds timeout) {
+    if (pid_ <= 0) return result_;  // waited for already (waitpid(-1) would reap any child)
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (out_fd_ >= 0 || err_fd_ >= 0) {
         if (std::chrono::steady_clock::now() > deadline) {
