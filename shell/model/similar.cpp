@@ -97,4 +97,20 @@ std::string similar_summary(const SimilarState& similar) {
     return text + ": " + count_of(photos, "photo", "photos") + ", " + count_of(files, "file", "files");
 }
 
+const std::vector<SimilarityLevel>& similarity_levels() {
+    static const std::vector<SimilarityLevel> levels{{"Exact copies", 0},
+                                                     {"Near-identical", 4},
+                                                     {"Similar", ipc::kDefaultSimilarDistance},
+                                                     {"Loosely similar", 14}};
+    return levels;
+}
+
+std::size_t similarity_level_of(uint32_t distance) {
+    const auto& levels = similarity_levels();
+    for (std::size_t i = 0; i < levels.size(); ++i) {
+        if (levels[i].distance >= distance) return i;
+    }
+    return levels.size() - 1;
+}
+
 }  // namespace lbx::shell

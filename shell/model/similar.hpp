@@ -58,4 +58,15 @@ std::vector<ipc::SimilarGroup> without_trashed(std::vector<ipc::SimilarGroup> gr
 // "2 groups: 5 photos, 6 files" for the page's header.
 std::string similar_summary(const SimilarState& similar);
 
+// The choices of how alike photos must be (the page's "Show" list), loosest last: a name and the most
+// bits their perceptual hashes may differ. Resaved, resized and re-encoded copies are 0-2 bits apart;
+// different photos of one scene 10 and more (sdk_docs/query.md, "similar:").
+struct SimilarityLevel {
+    const char* name;
+    uint32_t distance;
+};
+const std::vector<SimilarityLevel>& similarity_levels();
+// The level shown for a distance: the first that allows at least that many bits.
+std::size_t similarity_level_of(uint32_t distance);
+
 }  // namespace lbx::shell

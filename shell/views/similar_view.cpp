@@ -4,6 +4,7 @@
 
 #include <wx/button.h>
 #include <wx/checkbox.h>
+#include <wx/choice.h>
 #include <wx/msgdlg.h>
 #include <wx/scrolwin.h>
 #include <wx/sizer.h>
@@ -47,6 +48,12 @@ SimilarView::SimilarView(wxWindow* parent, Store& store) : wxPanel(parent), stor
     trash_ = new wxButton(this, wxID_ANY, "Move Others to Trash");
     trash_->SetName("trash others");
     auto* refresh = new wxButton(this, wxID_REFRESH, "Refresh");
+    level_ = new wxChoice(this, wxID_ANY);
+    level_->SetName("similarity");
+    for (const SimilarityLevel& level : similarity_levels()) level_->Append(level.name);
+    level_->SetToolTip("How alike photos must be to form a group");
+    top->Add(new wxStaticText(this, wxID_ANY, "Show:"), 0, wxALIGN_CENTER_VERTICAL | wxLEFT, 4);
+    top->Add(level_, 0, wxALIGN_CENTER_VERTICAL | wxALL, 4);
     top->Add(remove_, 0, wxALL, 4);
     top->Add(trash_, 0, wxALL, 4);
     top->Add(refresh, 0, wxALL, 4);
@@ -62,6 +69,10 @@ SimilarView::SimilarView(wxWindow* parent, Store& store) : wxPanel(parent), stor
     remove_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { remove_others(); });
     trash_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { trash_others(); });
     refresh->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { store_.dispatch(ShowSimilar{true}); });
+    level_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) {
+        const int chosen = level_->GetSelection();
+        if (chosen >= 0) store_.dispatch(SimilarDistanceChanged{similarity_levels()[static_cast<std::size_t>(chosen)].distance});
+    });
     // More groups when the end is scrolled to.
     groups_->Bind(wxEVT_SCROLLWIN_BOTTOM, [this](wxScrollWinEvent& e) {
         store_.dispatch(SimilarMoreNeeded{});
@@ -126,6 +137,8 @@ void SimilarView::render() {
     if (summary_->GetLabel() != summary) summary_->SetLabel(summary);
     const std::string notice = similar.error ? *similar.error : similar.notice;
     if (notice_->GetLabel().utf8_string() != notice) notice_->SetLabel(wxString::FromUTF8(notice));
+    const int level = static_cast<int>(similarity_level_of(similar.distance));
+    if (level_->GetSelection() != level) level_->SetSelection(level);
     for (auto& [path, box] : boxes_) box->SetValue(similar.kept.count(path) > 0);
     remove_->Enable(!photos_to_remove(similar).empty());
     trash_->Enable(!paths_to_trash(similar).empty());

@@ -18,6 +18,7 @@ class wxScrolledWindow;
 class wxStaticBitmap;
 class wxStaticText;
 class wxButton;
+class wxChoice;
 
 namespace lbx::shell {
 
@@ -41,6 +42,7 @@ private:
     wxStaticText* notice_;
     wxButton* remove_;
     wxButton* trash_;
+    wxChoice* level_;  // how alike: similarity_levels()
     wxScrolledWindow* groups_;
     struct Thumb {
         std::string photo_id;

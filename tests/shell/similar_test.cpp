@@ -138,3 +138,24 @@ TEST_CASE("more groups are asked for while there are more, one page at a time", 
     REQUIRE(more.size() == 1);
     CHECK(std::get<ipc::FindSimilar>(more[0].request).offset == 2);
 }
+
+TEST_CASE("the Show list sets how alike photos must be: a new listing at that distance", "[shell][similar]") {
+    // The default is one of the levels, and each distance shows as the tightest level that allows it.
+    CHECK(similarity_levels()[similarity_level_of(ipc::kDefaultSimilarDistance)].distance == ipc::kDefaultSimilarDistance);
+    CHECK(similarity_level_of(0) == 0);
+    CHECK(similarity_level_of(3) == 1);
+    CHECK(similarity_level_of(ipc::kMaxSimilarDistance) == similarity_levels().size() - 1);
+    for (const SimilarityLevel& level : similarity_levels()) CHECK(level.distance <= ipc::kMaxSimilarDistance);
+
+    State s = shown_with_groups();
+    s = reduce(std::move(s), SimilarDistanceChanged{similarity_levels()[0].distance});  // exact copies only
+    auto finds = commands_of<ipc::FindSimilar>(s);
+    REQUIRE(finds.size() == 1);
+    CHECK(std::get<ipc::FindSimilar>(finds[0].request).distance == 0);
+    CHECK(std::get<ipc::FindSimilar>(finds[0].request).offset == 0);
+    CHECK(s.similar.distance == 0);
+    s.outbox.clear();
+    // The same level again asks nothing.
+    s = reduce(std::move(s), SimilarDistanceChanged{0});
+    CHECK(commands_of<ipc::FindSimilar>(s).empty());
+}
