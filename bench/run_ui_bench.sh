@@ -27,4 +27,5 @@ cat "$work/figures.txt"
 awk '/^first_screen_ms/ {v=$2; printf "first screen of thumbnails: %.0f ms (target < 1000 ms): %s\n", v, (v >= 0 && v < 1000) ? "MET" : "NOT MET"}
      /^max_event_loop_gap_ms/ {v=$2; printf "longest UI-thread stall while scrolling and jumping: %.1f ms (target < 50 ms): %s\n", v, v < 50 ? "MET" : "NOT MET"}
      /^timeline_jumps_timed_out/ {t=$2}
+     /^median_timeline_jump_ms/ {printf "median timeline jump: %.0f ms\n", $2}
      /^max_timeline_jump_ms/ {v=$2; printf "slowest timeline jump to a full screen of thumbnails: %.0f ms (target < 200 ms, %d jumps timed out): %s\n", v, t, (v >= 0 && v < 200 && t == 0) ? "MET" : "NOT MET"}' "$work/figures.txt"

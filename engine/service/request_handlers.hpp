@@ -3,6 +3,7 @@
 // never touch a socket.
 #pragma once
 
+#include "catalog/similar_groups.hpp"
 #include "service/service_state.hpp"
 
 #include <lightbox/ipc/envelope.hpp>
@@ -59,6 +60,16 @@ private:
     ipc::SettingsReply settings_reply() const;
 
     ServiceState& state_;
+
+    // The last FindSimilar grouping and what it was made from: the pages after the first reuse it while
+    // the catalog is unchanged (grouping 100 000 photos takes 1-1.5 s on the command thread).
+    struct SimilarCache {
+        std::filesystem::path catalog_file;
+        catalog::ChangeStamp stamp;
+        uint32_t distance = 0;
+        catalog::GroupIndex index;
+    };
+    std::optional<SimilarCache> similar_cache_;
 };
 
 // Capabilities and the plugin list as the protocol carries them, from a loaded registry.

@@ -16,7 +16,10 @@ std::string engine_line(const EngineView& e) {
     return line;
 }
 
-StatusBar::StatusBar(wxWindow* parent, Store& store) : wxStatusBar(parent, wxID_ANY), store_(store) {
+// Without wxSTB_SHOW_TIPS: the bar sets its own tooltip (the whole error), which wx refuses (an assert)
+// while it shows tips of its own.
+StatusBar::StatusBar(wxWindow* parent, Store& store)
+    : wxStatusBar(parent, wxID_ANY, wxSTB_DEFAULT_STYLE & ~wxSTB_SHOW_TIPS), store_(store) {
     const int widths[] = {-2, 180, -3};
     SetFieldsCount(3, widths);
     if (const char* path = std::getenv("LIGHTBOX_SHELL_STATUS_LOG"); path && *path) log_.open(path, std::ios::app);

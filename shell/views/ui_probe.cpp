@@ -5,6 +5,7 @@
 #include "views/main_frame.hpp"
 #include "views/thumbnail_grid.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -96,8 +97,7 @@ void UiProbe::jump_step(Clock::time_point now) {
         const bool target_on_screen = first <= jump_target_ && jump_target_ < first + grid.columns() * grid.rows_per_page();
         const bool full_screen = grid.painted_cells() > 0 && grid.painted_thumbnails() == grid.painted_cells();
         if (grid.paints() > paints_at_jump_ && target_on_screen && full_screen) {
-            max_jump_ms_ = std::max(max_jump_ms_, ms(now - jump_started_));
-            ++jumps_;
+            jump_ms_.push_back(ms(now - jump_started_));
             jump_pending_ = false;
         } else if (now - jump_started_ > std::chrono::seconds(10)) {
             ++jumps_timed_out_;
@@ -135,9 +135,15 @@ void UiProbe::finish() {
         << "scroll_total_ms " << (scrolling_ ? ms(Clock::now() - scroll_started_) : -1.0) << "\n"
         << "max_event_loop_gap_ms " << max_gap_ms_ << "\n"
         << "max_scroll_step_ms " << max_step_ms_ << "\n"
-        << "timeline_jumps " << jumps_ << "\n"
-        << "timeline_jumps_timed_out " << jumps_timed_out_ << "\n"
-        << "max_timeline_jump_ms " << (jumps_ ? max_jump_ms_ : -1.0) << "\n";
+        << "timeline_jumps " << jump_ms_.size() << "\n"
+        << "timeline_jumps_timed_out " << jumps_timed_out_ << "\n";
+    std::vector<double> sorted = jump_ms_;
+    std::sort(sorted.begin(), sorted.end());
+    out << "median_timeline_jump_ms " << (sorted.empty() ? -1.0 : sorted[sorted.size() / 2]) << "\n"
+        << "max_timeline_jump_ms " << (sorted.empty() ? -1.0 : sorted.back()) << "\n"
+        << "timeline_jump_ms";
+    for (double t : jump_ms_) out << " " << static_cast<long>(t);
+    out << "\n";
     out.close();
     frame_.Close();
 }

@@ -61,8 +61,7 @@ private:
     uint64_t jump_target_ = 0;
     uint64_t paints_at_jump_ = 0;
     Clock::time_point jump_started_{};
-    double max_jump_ms_ = 0;
-    std::size_t jumps_ = 0;
+    std::vector<double> jump_ms_;  // each jump's time, in order
     std::size_t jumps_timed_out_ = 0;
     bool done_ = false;
 };
