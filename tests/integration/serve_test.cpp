@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <random>
 #include <set>
@@ -628,6 +629,18 @@ TEST_CASE("lightbox-ctl drives the engine: hello, scan --wait, status, jobs, pho
     CHECK(piped.exit_code == 0);
     CHECK(piped.out == std::string(thumb_bytes.begin(), thumb_bytes.end()));
     CHECK(piped.err.find("-: 256x") != std::string::npos);
+
+    // Query words that start with '-' are the query's, and --print0 prints the paths alone. The 12 files
+    // are 4 pictures, copied: a query lists each photo (content) once.
+    auto negated = ctl({"query", "-path:no-such-name", "--limit", "3"});
+    CHECK(negated.exit_code == 0);
+    CHECK(negated.err.find("3 of 4 photos") != std::string::npos);
+    auto typo = ctl({"query", "--limt", "3"});
+    CHECK(typo.exit_code == 2);
+    auto paths = ctl({"query", "--print0"});
+    CHECK(paths.exit_code == 0);
+    CHECK(std::count(paths.out.begin(), paths.out.end(), '\0') == 4);
+    CHECK(paths.out.find('\n') == std::string::npos);
 
     auto missing = ctl({"photo", "ffffffffffffffffffffffffffffffff"});
     CHECK(missing.exit_code == 1);
