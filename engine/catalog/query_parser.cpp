@@ -216,27 +216,46 @@ private:
             static constexpr std::pair<std::string_view, Compare> kOps[] = {
                 {">=", Compare::greater_equal}, {"<=", Compare::less_equal}, {">", Compare::greater},
                 {"<", Compare::less},           {"=", Compare::equal}};
+            const std::string written = name + ":" + value;  // the term as written, for messages
+            std::size_t op_size = 0;
             for (const auto& [op, compare] : kOps) {
                 if (value.starts_with(op)) {
                     term.compare = compare;
                     value.erase(0, op.size());
+                    op_size = op.size();
                     break;
                 }
             }
+            std::size_t high_at = value_at;
             if (const auto dots = value.find(".."); dots != std::string::npos && term.compare == Compare::equal) {
                 term.compare = Compare::range;
                 term.high = value.substr(dots + 2);
+                high_at = value_at + dots + 2;
                 value.erase(dots);
                 if (value.empty() || term.high.empty()) return fail(value_at, "a range needs both ends: LOW..HIGH");
             }
-            for (const std::string* v : {&value, &term.high}) {
+            // Each end is checked where it stands, so the caret points at the bad one.
+            const bool whole = term.field == Field::year || term.field == Field::iso || term.field == Field::faces;
+            for (const auto& [v, at] : {std::pair{&value, value_at + op_size}, std::pair{&term.high, high_at}}) {
                 if (v->empty()) continue;
-                if (numeric && !valid_number(*v)) return fail(value_at, "'" + *v + "' is not a number");
+                if (numeric && !valid_number(*v)) return fail(at, "'" + *v + "' is not a number");
+                if (whole && !valid_whole_number(*v)) return fail(at, "'" + *v + "' is not a whole number");
                 if (term.field == Field::date && !valid_date(*v)) {
-                    return fail(value_at, "'" + *v + "' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)");
+                    return fail(at, "'" + *v + "' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)");
+                }
+                if (term.field == Field::date) {
+                    if (std::string why = impossible_date(*v); !why.empty()) return fail(at, "'" + written + "': " + why);
                 }
             }
             if (value.empty()) return fail(value_at, "'" + name + ":' needs a value after the comparison");
+            // A range whose low end is past its high end matches nothing: surely a slip, said as such.
+            if (term.compare == Compare::range) {
+                const bool empty = term.field == Field::date
+                                       ? date_bound(value, false) > date_bound(term.high, true)
+                                       : std::strtod(value.c_str(), nullptr) > std::strtod(term.high.c_str(), nullptr);
+                if (empty)
+                    return fail(value_at, "'" + written + "': the range is empty (" + value + " is after " + term.high + ")");
+            }
         }
         if (term.field == Field::has && value != "gps" && value != "tags" && value != "usertags" && value != "thumbnail" &&
             value != "faces" && value != "objects") {
@@ -317,11 +336,49 @@ private:
         return v.size() == 32 && std::all_of(v.begin(), v.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
     }
 
+    // A finite decimal number: strtod alone would also take "nan", "inf" and hex ("0x1p3").
     static bool valid_number(const std::string& v) {
         if (v.empty()) return false;
+        if (!std::all_of(v.begin(), v.end(), [](char c) {
+                return std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E';
+            }))
+            return false;
         char* end = nullptr;
-        std::strtod(v.c_str(), &end);
-        return end == v.c_str() + v.size();
+        const double number = std::strtod(v.c_str(), &end);
+        return end == v.c_str() + v.size() && std::isfinite(number);
+    }
+
+    static bool valid_whole_number(const std::string& v) {
+        const std::size_t first = v[0] == '-' || v[0] == '+' ? 1 : 0;
+        return v.size() > first && v.size() <= 18 &&
+               std::all_of(v.begin() + static_cast<std::ptrdiff_t>(first), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+    }
+
+    // For a date of the right shape: why no calendar has it ("month 13 is not 1-12"), or empty.
+    static std::string impossible_date(const std::string& v) {
+        static constexpr const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
+                                                  "July",    "August",   "September", "October", "November", "December"};
+        if (v.size() < 7) return {};
+        const int year = std::stoi(v.substr(0, 4));
+        const int month = std::stoi(v.substr(5, 2));
+        if (month < 1 || month > 12) return "month " + std::to_string(month) + " is not 1-12";
+        if (v.size() < 10) return {};
+        const int day = std::stoi(v.substr(8, 2));
+        const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        const int days = month == 2 && leap ? 29 : kDays[month - 1];
+        if (day < 1 || day > days) {
+            return "day " + std::to_string(day) + " is not 1-" + std::to_string(days) + " (" + kMonths[month - 1] + " " +
+                   v.substr(0, 4) + ")";
+        }
+        return {};
+    }
+
+    // The first (or last) day a YYYY, YYYY-MM or YYYY-MM-DD covers, as comparable text.
+    static std::string date_bound(const std::string& v, bool last) {
+        if (v.size() == 4) return v + (last ? "-12-31" : "-01-01");
+        if (v.size() == 7) return v + (last ? "-31" : "-01");
+        return v;
     }
 
     static bool valid_date(const std::string& v) {

@@ -41,6 +41,7 @@ struct RunOptions {
     std::string catalog;          // empty: no catalog (every file is processed, nothing is stored)
     bool retry_failed = false;    // with a catalog: process unchanged files that failed before
     std::string analysis;         // "on", "off"; empty: LIGHTBOX_ANALYSIS, else on
+    bool null_separated = false;  // -0: the paths read from stdin end with NUL, not newline
     IsolationFlags isolation;
     std::vector<std::string> paths;
 };
@@ -67,6 +68,7 @@ struct QueryCommandOptions {
     std::string catalog;  // empty: the default catalog
     std::string query;    // empty: every live photo
     bool json = false;
+    bool print0 = false;  // only the paths, NUL-terminated
     bool facets = false;
     std::string sort = "taken";  // taken, path, added
     bool descending = false;

@@ -1,139 +1,53 @@
+// Parses the command line (cli_definition.cpp) and runs the command it names.
+#include "cli/cli_definition.hpp"
 #include "cli/commands.hpp"
 
-#include <lightbox/ipc/settings.hpp>
-
-#include <CLI/CLI.hpp>
-
-#include <iostream>
+#include <algorithm>
+#include <cstdio>
 #include <thread>
 
 namespace lbx::engine::cli {
 
 int run_main(int argc, char** argv) {
-    CLI::App app{"lightbox-engine: the Lightbox photo engine (decode, metadata, tags, thumbnails)", "lightbox-engine"};
-    app.set_version_flag("--version", "lightbox-engine 0.1.0 (plugin API " + std::to_string(LBX_PLUGIN_API_VERSION_MAJOR) +
-                                          "." + std::to_string(LBX_PLUGIN_API_VERSION_MINOR) + ")");
-    app.require_subcommand(1);
+    std::unique_ptr<EngineCommandLine> line = define_command_line();
+    if (std::optional<int> done = lbx::cli::parse(line->app, argc, argv)) return *done;
+    if (line->docs->requested()) return line->docs->run(line->app);
 
-    // The same isolation options on every command that runs stages (sdk_docs/workers.md).
-    auto add_isolation = [](CLI::App* cmd, IsolationFlags& flags) {
-        cmd->add_option("--isolation", flags.mode, "where stages run: process (supervised worker processes, default) or none (threads, for debugging)")
-            ->check(CLI::IsMember({"process", "none"}));
-        cmd->add_option("--file-timeout", flags.file_timeout_s, "seconds a file may take, plus 2 s per MiB of file, before its worker is killed (default 30)")
-            ->check(CLI::Range(0.1, 86400.0));
-        cmd->add_option("--worker-memory-mb", flags.worker_memory_mb, "memory cap of each worker process in MiB (default: 80 % of RAM shared by the workers, at least 1024)")
-            ->check(CLI::Range(uint64_t{64}, uint64_t{1} << 24));
-        cmd->add_option("--stop-grace", flags.stop_grace_s, "seconds the files in flight get to finish after a stop request before their workers are killed (default 3)")
-            ->check(CLI::Range(0.0, 600.0));
-    };
-
-    RunOptions run;
-    CLI::App* run_cmd = app.add_subcommand("run", "process photo files and folders headlessly");
-    run_cmd->add_option("--config", run.config, "pipeline config (TOML); default: the installed default.toml");
-    run_cmd->add_option("--jobs,-j", run.jobs, "worker threads (default: all cores)")->check(CLI::Range(1, 1024));
-    run_cmd->add_option("--thumbs", run.thumbs, "thumbnail folder (default: $XDG_CACHE_HOME/lightbox/thumbs)");
-    run_cmd->add_option("--sizes", run.sizes, "thumbnail long edges, e.g. 256,1024")->delimiter(',')->check(CLI::Range(ipc::settings::kMinThumbnailSize, ipc::settings::kMaxThumbnailSize))->allow_extra_args(false);
-    run_cmd->add_option("--only", run.only, "stage kinds or stage ids to run: metadata,decode,tag,thumbnail,objects,...")->delimiter(',')->allow_extra_args(false);
-    run_cmd->add_flag("--hash", run.hash, "compute the content hash even with --only metadata (read every byte)");
-    run_cmd->add_flag("--json", run.json, "one JSON object per file on stdout");
-    run_cmd->add_flag("!--no-progress", run.progress, "no progress on stderr (the summary is still printed)");
-    run_cmd->add_option("--catalog", run.catalog, "store results in this catalog (SQLite) and skip files unchanged since the last scan");
-    run_cmd->add_flag("--retry-failed", run.retry_failed, "with --catalog: process again unchanged files that failed before");
-    run_cmd->add_option("--analysis", run.analysis, "run the analysis stages (objects, faces): on (default) or off")
-        ->check(CLI::IsMember({"on", "off"}));
-    add_isolation(run_cmd, run.isolation);
-    run_cmd->add_option("paths", run.paths, "files and folders; '-' reads paths from stdin")->required();
-
-    PluginsOptions plugins;
-    CLI::App* plugins_cmd = app.add_subcommand("plugins", "list plugins, their stages and rejected files");
-    plugins_cmd->add_flag("--json", plugins.json, "JSON output");
-    CLI::App* inspect_cmd = plugins_cmd->add_subcommand("inspect", "show one plugin's full metadata");
-    inspect_cmd->add_option("id", plugins.inspect_id, "plugin id (or one of its stage ids)")->required();
-    inspect_cmd->add_flag("--json", plugins.json, "JSON output");
-    PluginsCheckOptions check;
-    CLI::App* check_cmd = plugins_cmd->add_subcommand("check", "run every stage of a plugin over hostile inputs in workers and give a verdict per stage");
-    check_cmd->add_option("library", check.library, "the plugin's shared library (.so)")->required();
-    check_cmd->add_option("--file-timeout", check.isolation.file_timeout_s, "seconds per input before the worker is killed (default 10)")->check(CLI::Range(0.1, 3600.0));
-    check_cmd->add_option("--worker-memory-mb", check.isolation.worker_memory_mb, "memory cap of the worker in MiB (default 1024)")->check(CLI::Range(uint64_t{64}, uint64_t{1} << 24));
-    CLI::App* reset_cmd = plugins_cmd->add_subcommand("reset", "lift the quarantine of a plugin (or of all)");
-    reset_cmd->add_option("id", plugins.inspect_id, "plugin id (default: every quarantined plugin)");
-
-    ServeOptions serve;
-    CLI::App* serve_cmd = app.add_subcommand("serve", "run as a service for the desktop app and lightbox-ctl (ZeroMQ)");
-    serve_cmd->add_option("--endpoint", serve.endpoint,
-                          "command endpoint: ipc://PATH or tcp://127.0.0.1:PORT (token required); default: ipc:// in the runtime directory");
-    serve_cmd->add_option("--runtime-dir", serve.runtime_dir, "where the endpoints, token and lock files go (default: $XDG_RUNTIME_DIR/lightbox)");
-    serve_cmd->add_option("--catalog", serve.catalog, "the library served (default: $XDG_DATA_HOME/lightbox/library.lbx)");
-    serve_cmd->add_option("--thumbs", serve.thumbs, "thumbnail folder (default: the pipeline's, then $XDG_CACHE_HOME/lightbox/thumbs)");
-    serve_cmd->add_option("--jobs,-j", serve.jobs, "worker threads per scan (default: all cores)")->check(CLI::Range(1, 1024));
-    serve_cmd->add_option("--max-jobs", serve.max_jobs, "scans running at once; more get 'busy' (default 4)")->check(CLI::Range(1, 64));
-    serve_cmd->add_option("--nice", serve.nice, "how much lower the scan workers' CPU priority is (default 10)")->check(CLI::Range(0, 19));
-
-    serve_cmd->add_option("--analysis", serve.analysis, "run the analysis stages (objects, faces) as a background job after scans: on (default) or off")
-        ->check(CLI::IsMember({"on", "off"}));
-    add_isolation(serve_cmd, serve.isolation);
-
-    QueryCommandOptions query;
-    CLI::App* query_cmd = app.add_subcommand("query", "photos of a catalog that match a query (sdk_docs/query.md)");
-    query_cmd->add_option("query", query.query, "the query, e.g. 'beach year:2019 -tag:blurry' (empty: every photo)");
-    query_cmd->add_option("--catalog", query.catalog, "the catalog (default: $XDG_DATA_HOME/lightbox/library.lbx)");
-    query_cmd->add_flag("--json", query.json, "one JSON object per photo");
-    query_cmd->add_flag("--facets", query.facets, "also count tags, cameras, years, months and places over the matches");
-    query_cmd->add_option("--sort", query.sort, "taken (default), path or added")->check(CLI::IsMember({"taken", "path", "added"}));
-    query_cmd->add_flag("--desc", query.descending, "newest (or last) first");
-    query_cmd->add_option("--limit", query.limit, "at most this many photos (default: all)")->check(CLI::Range(int64_t{0}, INT64_MAX));
-    query_cmd->add_option("--offset", query.offset, "skip this many photos first")->check(CLI::Range(int64_t{0}, INT64_MAX));
-
-    ThumbsOptions thumbs;
-    CLI::App* thumbs_cmd = app.add_subcommand("thumbs", "the thumbnail cache of a catalog: stats, prune to the budget, prewarm");
-    thumbs_cmd->add_option("action", thumbs.action, "stats, prune or prewarm")->required()->check(CLI::IsMember({"stats", "prune", "prewarm"}));
-    thumbs_cmd->add_option("--catalog", thumbs.catalog, "the catalog (default: $XDG_DATA_HOME/lightbox/library.lbx)");
-    thumbs_cmd->add_option("--config", thumbs.config, "pipeline config: thumbnail sizes, budget, folder (default: the installed default.toml)");
-    thumbs_cmd->add_option("--thumbs", thumbs.thumbs, "where prewarm writes thumbnails (default: the config's, then $XDG_CACHE_HOME/lightbox/thumbs)");
-    thumbs_cmd->add_option("--budget-mb", thumbs.budget_mb, "the budget in MiB (default: [thumbnails] cache_budget_mb)")->check(CLI::Range(int64_t{1}, int64_t{16} * 1024 * 1024));
-    thumbs_cmd->add_flag("--json", thumbs.json, "one JSON object on stdout");
-    thumbs_cmd->add_option("--jobs,-j", thumbs.jobs, "prewarm's worker threads (default: all cores)")->check(CLI::Range(1, 1024));
-
-    add_isolation(thumbs_cmd, thumbs.isolation);
-
-    WorkerArguments worker;
-    CLI::App* worker_cmd = app.add_subcommand("worker", "a worker process (started by the engine itself)");
-    worker_cmd->group("");  // hidden from --help
-    worker_cmd->add_option("--channel-fd", worker.channel_fd)->required();
-    worker_cmd->add_option("--marker-fd", worker.marker_fd)->required();
-    worker_cmd->add_option("--memory-cap", worker.memory_cap_bytes);
-    worker_cmd->add_option("--parent-pid", worker.parent_pid);
-
-    std::string sample_dir;
-    CLI::App* sample_cmd = app.add_subcommand("sample", "write a small sample photo set (JPEG, HEIC, PNG, TIFF, WebP)");
-    sample_cmd->add_option("dir", sample_dir, "folder to write into")->required();
-
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForAllHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForVersion& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        app.exit(e);
-        return kExitUsage;
-    }
-    if (run_cmd->parsed()) {
+    if (line->run_cmd->parsed()) {
+        RunOptions& run = line->run;
+        if (run.null_separated && std::find(run.paths.begin(), run.paths.end(), "-") == run.paths.end()) {
+            std::fputs("lightbox-engine: run: -0 says how the paths read from stdin end, and no path is '-'\n", stderr);
+            return kExitUsage;
+        }
         if (run.jobs == 0) run.jobs = std::max(1u, std::thread::hardware_concurrency());
         return run_command(run);
     }
-    if (worker_cmd->parsed()) return worker_command(worker);
-    if (check_cmd->parsed()) return plugins_check_command(check);
-    if (plugins_cmd->parsed()) {
-        plugins.reset = reset_cmd->parsed();
-        return plugins_command(plugins);
+    if (line->worker_cmd->parsed()) return worker_command(line->worker);
+    if (line->check_cmd->parsed()) return plugins_check_command(line->check);
+    if (line->plugins_cmd->parsed()) {
+        line->plugins.reset = line->reset_cmd->parsed();
+        return plugins_command(line->plugins);
     }
-    if (sample_cmd->parsed()) return sample_command(sample_dir);
-    if (serve_cmd->parsed()) return serve_command(serve);
-    if (query_cmd->parsed()) return query_command(query);
-    if (thumbs_cmd->parsed()) {
+    if (line->sample_cmd->parsed()) return sample_command(line->sample_dir);
+    if (line->serve_cmd->parsed()) return serve_command(line->serve);
+    if (line->query_cmd->parsed()) {
+        for (const std::string& unknown : line->query_cmd->unknown_options()) {
+            std::fprintf(stderr,
+                         "lightbox-engine: query: unknown option '%s' (a query word that starts with '-' may follow '--': "
+                         "lightbox-engine query -- '%s')\n",
+                         unknown.c_str(), unknown.c_str());
+            return kExitUsage;
+        }
+        QueryCommandOptions& query = line->query;
+        query.query = line->query_cmd->text();
+        if (query.print0 && query.json) {
+            std::fputs("lightbox-engine: query: --print0 and --json do not go together (one prints paths, the other records)\n", stderr);
+            return kExitUsage;
+        }
+        return query_command(query);
+    }
+    if (line->thumbs_cmd->parsed()) {
+        ThumbsOptions& thumbs = line->thumbs;
         if (thumbs.jobs == 0) thumbs.jobs = std::max(1u, std::thread::hardware_concurrency());
         return thumbs_command(thumbs);
     }

@@ -1,5 +1,6 @@
 // `lightbox-engine query [--catalog FILE] 'QUERY'`: the catalog's photos matching a query
-// (sdk_docs/query.md), one line (or JSON object) per photo on stdout; facet counts with --facets.
+// (sdk_docs/query.md), one line (or JSON object, or with --print0 a NUL-terminated path) per photo on
+// stdout; facet counts with --facets; the count on stderr ("3 of 120 photos" when paged).
 // Exit codes: 0 (also for no match), 2 for a bad query or a missing catalog.
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_query.hpp"
@@ -53,8 +54,22 @@ int query_command(const QueryCommandOptions& options) {
         std::fprintf(stderr, "lightbox-engine: %s\n", rows.error().message.c_str());
         return rows.error().code == ipc::codes::kBadQuery ? kExitUsage : kExitSomeFailed;
     }
+    // A page (--limit, --offset) says how many matched in all, so a script or a person knows there is more.
+    std::optional<int64_t> total;
+    if (options.limit >= 0 || options.offset > 0) {
+        auto counted = catalog::count_query(library, options.query);
+        if (!counted) {
+            std::fprintf(stderr, "lightbox-engine: %s\n", counted.error().message.c_str());
+            return kExitSomeFailed;
+        }
+        total = *counted;
+    }
     for (const catalog::PhotoRow& r : *rows) {
-        if (options.json) {
+        if (options.print0) {
+            // The path's bytes as stored, whatever they are: a path never holds a NUL, so NUL ends it.
+            std::fwrite(r.path.data(), 1, r.path.size(), stdout);
+            std::fputc('\0', stdout);
+        } else if (options.json) {
             nlohmann::json j{{"status", r.status}};
             ipc::put_path(j, "path", r.path);
             if (!r.hash.empty()) {
@@ -102,7 +117,15 @@ int query_command(const QueryCommandOptions& options) {
             }
         }
     }
-    std::fprintf(stderr, "%zu photos\n", rows->size());
+    std::fflush(stdout);
+    if (total && options.offset > 0 && !rows->empty()) {
+        std::fprintf(stderr, "%zu of %lld photos (%lld to %lld)\n", rows->size(), static_cast<long long>(*total),
+                     static_cast<long long>(options.offset + 1), static_cast<long long>(options.offset) + static_cast<long long>(rows->size()));
+    } else if (total) {
+        std::fprintf(stderr, "%zu of %lld photos\n", rows->size(), static_cast<long long>(*total));
+    } else {
+        std::fprintf(stderr, "%zu photos\n", rows->size());
+    }
     return kExitOk;
 }
 

@@ -280,8 +280,13 @@ int run_command(const RunOptions& options) {
         print_notices();
         progress.tick();
     };
-    BatchSummary summary = run_batch(make_processor_factory(**pipeline, supervision), roots, std::cin, options.jobs, stop,
+    PathList stdin_paths(std::cin, options.null_separated);
+    BatchSummary summary = run_batch(make_processor_factory(**pipeline, supervision), roots, stdin_paths, options.jobs, stop,
                                      counts, callbacks);
+    if (!stdin_paths.error.empty()) {
+        progress.clear_line();
+        std::fprintf(stderr, "lightbox-engine: %s\n", stdin_paths.error.c_str());
+    }
     if (library && !catalog_failed) {
         // Only a complete walk may call what it did not see missing (not an interrupted one, nor stdin
         // lists); files below a folder it could not list are kept as they were (Catalog::mark_missing).
@@ -325,6 +330,7 @@ int run_command(const RunOptions& options) {
                      static_cast<unsigned long long>(still_failed));
     }
     if (catalog_failed || catch_up.not_stored || grouping_failed) return kExitNotStored;
+    if (!stdin_paths.error.empty()) return kExitUsage;  // the rest of the list was not read
     if (summary.interrupted || catch_up.interrupted) return kExitInterrupted;
     if (summary.ok + summary.failed + summary.unchanged == 0) std::fputs("lightbox-engine: no photo files found\n", stderr);
     return summary.failed > 0 || still_failed > 0 || statistics_failed ? kExitSomeFailed : kExitOk;

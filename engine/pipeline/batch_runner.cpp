@@ -19,6 +19,13 @@ BatchSummary run_batch(const Pipeline& pipeline, const std::vector<std::string>&
 BatchSummary run_batch(const ProcessorFactory& make_processor, const std::vector<std::string>& inputs,
                        std::istream& path_list, unsigned jobs, const std::atomic<bool>& stop, BatchCounts& counts,
                        const BatchCallbacks& callbacks) {
+    PathList list(path_list);
+    return run_batch(make_processor, inputs, list, jobs, stop, counts, callbacks);
+}
+
+BatchSummary run_batch(const ProcessorFactory& make_processor, const std::vector<std::string>& inputs,
+                       PathList& path_list, unsigned jobs, const std::atomic<bool>& stop, BatchCounts& counts,
+                       const BatchCallbacks& callbacks) {
     if (jobs == 0) jobs = 1;
     const auto start = std::chrono::steady_clock::now();
     BoundedQueue<InputFile> files(2 * jobs);

@@ -6,6 +6,7 @@
 // dropped as interrupted (neither stored nor reported: the next scan does them).
 #pragma once
 
+#include "pipeline/file_walker.hpp"
 #include "pipeline/pipeline.hpp"
 #include "workers/file_processor.hpp"
 
@@ -49,6 +50,11 @@ struct BatchCallbacks {
     std::function<std::optional<PhotoResult>(const InputFile&)> precheck;
 };
 
+// `path_list` is what an input "-" reads; a malformed list stops the walk with its `error` set.
+BatchSummary run_batch(const ProcessorFactory& make_processor, const std::vector<std::string>& inputs,
+                       PathList& path_list, unsigned jobs, const std::atomic<bool>& stop, BatchCounts& counts,
+                       const BatchCallbacks& callbacks);
+// The same with a newline-separated list.
 BatchSummary run_batch(const ProcessorFactory& make_processor, const std::vector<std::string>& inputs,
                        std::istream& path_list, unsigned jobs, const std::atomic<bool>& stop, BatchCounts& counts,
                        const BatchCallbacks& callbacks);

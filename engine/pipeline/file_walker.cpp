@@ -105,13 +105,22 @@ std::string file_type_text(mode_t mode) {
     return special_kind(std::filesystem::file_type::unknown);
 }
 
-bool walk_inputs(const std::vector<std::string>& inputs, std::istream& path_list,
-                 const std::function<bool(InputFile)>& emit) {
+bool walk_inputs(const std::vector<std::string>& inputs, PathList& path_list, const std::function<bool(InputFile)>& emit) {
     for (const std::string& input : inputs) {
         if (input == "-") {
+            const char separator = path_list.nul_separated ? '\0' : '\n';
             std::string line;
-            while (std::getline(path_list, line)) {
-                if (!line.empty() && line.back() == '\r') line.pop_back();
+            uint64_t number = 0;
+            while (std::getline(path_list.stream, line, separator)) {
+                ++number;
+                if (!path_list.nul_separated) {
+                    if (line.find('\0') != std::string::npos) {
+                        path_list.error = "stdin line " + std::to_string(number) +
+                                          " holds a NUL byte: paths that end with NUL (find -print0) need -0";
+                        return false;
+                    }
+                    if (!line.empty() && line.back() == '\r') line.pop_back();
+                }
                 if (line.empty()) continue;
                 if (!walk_one(line, emit)) return false;
             }
@@ -120,6 +129,12 @@ bool walk_inputs(const std::vector<std::string>& inputs, std::istream& path_list
         }
     }
     return true;
+}
+
+bool walk_inputs(const std::vector<std::string>& inputs, std::istream& path_list,
+                 const std::function<bool(InputFile)>& emit) {
+    PathList list(path_list);
+    return walk_inputs(inputs, list, emit);
 }
 
 }  // namespace lbx::engine

@@ -3,6 +3,7 @@
 #include "ctl_output.hpp"
 #include "message_json.hpp"
 
+#include <lightbox/cli/conventions.hpp>
 #include <lightbox/ipc/event_subscriber.hpp>
 #include <lightbox/ipc/job_tracker.hpp>
 #include <lightbox/ipc/topics.hpp>
@@ -167,15 +168,20 @@ int photo(CtlContext& ctx, const std::string& photo_id) {
 int thumbnail(CtlContext& ctx, const std::string& photo_id, uint32_t size, const std::string& output) {
     auto reply = ctx.client.call(ipc::GetThumbnail{photo_id, size});
     if (!reply) return report(reply.error(), ctx.json);
-    std::ofstream out(output, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(reply->bytes.data()), static_cast<std::streamsize>(reply->bytes.size()));
-    if (!out) {
-        std::fprintf(stderr, "lightbox-ctl: cannot write '%s'\n", output.c_str());
+    const std::string_view bytes(reinterpret_cast<const char*>(reply->bytes.data()), reply->bytes.size());
+    if (std::string error = cli::write_output(output, bytes); !error.empty()) {
+        std::fprintf(stderr, "lightbox-ctl: %s\n", error.c_str());
         return kExitError;
     }
-    if (ctx.json) print_json(to_json(ipc::Reply{*reply}));
-    else std::printf("%s: %ux%u %s, %zu bytes\n", output.c_str(), reply->width, reply->height, reply->mime_type.c_str(),
-                     reply->bytes.size());
+    // With "-" stdout holds the image, so what was written is said on stderr.
+    if (output == "-") {
+        std::fprintf(stderr, "-: %ux%u %s, %zu bytes\n", reply->width, reply->height, reply->mime_type.c_str(), reply->bytes.size());
+    } else if (ctx.json) {
+        print_json(to_json(ipc::Reply{*reply}));
+    } else {
+        std::printf("%s: %ux%u %s, %zu bytes\n", output.c_str(), reply->width, reply->height, reply->mime_type.c_str(),
+                    reply->bytes.size());
+    }
     return kExitOk;
 }
 

@@ -39,6 +39,7 @@ struct QueryOptions {
     bool descending = false;
     uint64_t offset = 0;
     uint32_t limit = 0;  // 0: the engine's page maximum
+    bool print0 = false;  // only the paths, NUL-terminated
 };
 
 struct TagOptions {
@@ -54,6 +55,7 @@ int status(CtlContext& ctx, uint64_t job_id);
 int cancel(CtlContext& ctx, uint64_t job_id);
 int jobs(CtlContext& ctx);
 int photo(CtlContext& ctx, const std::string& photo_id);
+// `output` "-": the bytes on stdout, the summary on stderr.
 int thumbnail(CtlContext& ctx, const std::string& photo_id, uint32_t size, const std::string& output);
 int watch(CtlContext& ctx, const WatchOptions& options);
 int shutdown(CtlContext& ctx);

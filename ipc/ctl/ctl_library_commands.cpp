@@ -20,9 +20,15 @@ int query(CtlContext& ctx, const QueryOptions& options) {
         return kExitOk;
     }
     for (const auto& p : reply->photos) {
+        if (options.print0) {
+            std::fwrite(p.path.data(), 1, p.path.size(), stdout);  // a path never holds a NUL: NUL ends it
+            std::fputc('\0', stdout);
+            continue;
+        }
         std::printf("%s  %-19s  %-24s  %s%s%s\n", p.id.empty() ? "(failed)" : p.id.c_str(), p.taken_at.c_str(),
                     p.camera.c_str(), p.path.c_str(), p.matched.empty() ? "" : "  matched ", p.matched.c_str());
     }
+    std::fflush(stdout);
     std::fprintf(stderr, "%zu of %llu photos (from %llu)\n", reply->photos.size(),
                  static_cast<unsigned long long>(reply->total), static_cast<unsigned long long>(reply->offset));
     return kExitOk;

@@ -4,19 +4,44 @@
 //   lightbox-ctl --json watch job/
 #include "ctl_commands.hpp"
 
+#include <lightbox/cli/conventions.hpp>
 #include <lightbox/ipc/endpoint.hpp>
 #include <lightbox/ipc/token.hpp>
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <cstdlib>
 
 using namespace lbx;
+using cli::number;
+using cli::one_of;
+using cli::whole_number;
+
+namespace {
+
+constexpr const char* kExitStatus =
+    "Exit status: 0 ok; 1 the engine answered with an error, or the job failed, was cancelled or had failed photos; "
+    "2 usage error; 3 engine not responding (or not running, or its socket not reachable by this user). "
+    "Conventions, shared with lightbox-engine: sdk_docs/cli.md.";
+
+// Refuses what looked like an unknown long option among a query's words (they may follow '--').
+bool refuse_unknown_options(const cli::FreeTextCommand& command) {
+    for (const std::string& unknown : command.unknown_options()) {
+        std::fprintf(stderr, "lightbox-ctl: %s: unknown option '%s' (a query word that starts with '-' may follow '--')\n",
+                     command.get_name().c_str(), unknown.c_str());
+        return true;
+    }
+    return false;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+    const std::string version = "lightbox-ctl 0.1.0 (protocol " + std::to_string(ipc::kProtocolVersion) + ")";
     CLI::App app{"lightbox-ctl: command-line client of a running lightbox-engine serve", "lightbox-ctl"};
-    app.set_version_flag("--version", "lightbox-ctl 0.1.0 (protocol " + std::to_string(ipc::kProtocolVersion) + ")");
     app.require_subcommand(1);
 
     std::string endpoint;
@@ -26,8 +51,8 @@ int main(int argc, char** argv) {
     bool json = false;
     app.add_option("--endpoint", endpoint, "the engine's command endpoint (default: ipc:// in $XDG_RUNTIME_DIR/lightbox)");
     app.add_option("--token-file", token_file, "the engine's token, for tcp:// endpoints (default: the runtime directory's token file, or $LIGHTBOX_TOKEN)");
-    app.add_option("--timeout", timeout_ms, "milliseconds to wait for each reply (default 1500)")->check(CLI::Range(10, 600000));
-    app.add_option("--retries", retries, "further attempts for requests that are safe to repeat (default 2)")->check(CLI::Range(0, 100));
+    app.add_option("--timeout", timeout_ms, "milliseconds to wait for each reply (default 1500)")->check(whole_number(10, 600000));
+    app.add_option("--retries", retries, "further attempts for requests that are safe to repeat (default 2)")->check(whole_number(0, 100));
     app.add_flag("--json", json, "machine-readable output: one JSON object per line");
 
     app.add_subcommand("hello", "engine version, readiness, plugins and formats");
@@ -40,9 +65,9 @@ int main(int argc, char** argv) {
     scan_cmd->add_flag("--wait", scan.wait, "follow the job until it ends (progress on stderr)");
     uint64_t job_id = 0;
     CLI::App* status_cmd = app.add_subcommand("status", "a job's progress");
-    status_cmd->add_option("job", job_id, "job id")->required();
+    status_cmd->add_option("job", job_id, "job id")->required()->check(whole_number(1, INT64_MAX));
     CLI::App* cancel_cmd = app.add_subcommand("cancel", "cancel a job (files in flight are finished and kept)");
-    cancel_cmd->add_option("job", job_id, "job id")->required();
+    cancel_cmd->add_option("job", job_id, "job id")->required()->check(whole_number(1, INT64_MAX));
     app.add_subcommand("jobs", "every job the engine knows");
     std::string photo_id;
     CLI::App* photo_cmd = app.add_subcommand("photo", "a photo's metadata, tags and thumbnails");
@@ -51,25 +76,26 @@ int main(int argc, char** argv) {
     std::string output;
     CLI::App* thumb_cmd = app.add_subcommand("thumbnail", "fetch a photo's thumbnail bytes");
     thumb_cmd->add_option("id", photo_id, "photo id (content hash)")->required();
-    thumb_cmd->add_option("--size", thumb_size, "wanted long edge (default: the largest)");
-    thumb_cmd->add_option("--output,-o", output, "file to write")->required();
+    thumb_cmd->add_option("--size", thumb_size, "wanted long edge (default: the largest)")->check(whole_number(0, 65535));
+    thumb_cmd->add_option("--output,-o", output, "file to write; '-': stdout (the summary then goes to stderr)")->required();
     ctl::WatchOptions watch;
     CLI::App* watch_cmd = app.add_subcommand("watch", "print events as they come (topic prefixes: job/, photo/, engine/)");
     watch_cmd->add_option("topics", watch.topics, "topic prefixes (default: all)");
-    watch_cmd->add_option("--count", watch.count, "stop after this many events");
-    watch_cmd->add_option("--for", watch.seconds, "stop after this many seconds");
+    watch_cmd->add_option("--count", watch.count, "stop after this many events")->check(whole_number(0, UINT32_MAX));
+    watch_cmd->add_option("--for", watch.seconds, "stop after this many seconds")->check(number(0, 31536000));
     app.add_subcommand("shutdown", "stop the engine (running jobs are cancelled)");
 
     ctl::QueryOptions query;
-    CLI::App* query_cmd = app.add_subcommand("query", "photos of the library that match a query (sdk_docs/query.md)");
-    query_cmd->add_option("query", query.query, "the query (default: every photo)");
-    query_cmd->add_option("--sort", query.sort, "taken, path or added")->check(CLI::IsMember({"taken", "path", "added"}));
+    cli::FreeTextCommand* query_cmd = cli::add_free_text_command(
+        app, "query", "photos of the library that match a query (sdk_docs/query.md)", "QUERY",
+        "the query, e.g. beach year:2019 -tag:blurry (one argument or several words; none: every photo)");
+    query_cmd->add_option("--sort", query.sort, "taken, path or added")->check(one_of({"taken", "path", "added"}));
     query_cmd->add_flag("--desc", query.descending, "newest, last or latest added first");
-    query_cmd->add_option("--offset", query.offset, "skip this many photos first");
-    query_cmd->add_option("--limit", query.limit, "at most this many (default and maximum: 10000)");
-    std::string facet_query;
-    CLI::App* facets_cmd = app.add_subcommand("facets", "tag, camera, year and place counts of a query's photos");
-    facets_cmd->add_option("query", facet_query, "the query (default: every photo)");
+    query_cmd->add_option("--offset", query.offset, "skip this many photos first")->check(whole_number(0, INT64_MAX));
+    query_cmd->add_option("--limit", query.limit, "at most this many (default and maximum: 10000)")->check(whole_number(0, 10000));
+    query_cmd->add_flag("--print0", query.print0, "only the paths, each followed by a NUL byte (for xargs -0)");
+    cli::FreeTextCommand* facets_cmd = cli::add_free_text_command(
+        app, "facets", "tag, camera, year and place counts of a query's photos", "QUERY", "the query (none: every photo)");
     ctl::TagOptions tag;
     CLI::App* tag_cmd = app.add_subcommand("tag", "add and remove a photo's user tags");
     tag_cmd->add_option("id", tag.photo_id, "photo id (content hash)")->required();
@@ -93,37 +119,43 @@ int main(int argc, char** argv) {
     std::string analysis_action;
     CLI::App* analysis_cmd = app.add_subcommand("analysis", "the analysis phase: its state, or pause / resume it");
     analysis_cmd->add_option("action", analysis_action, "pause or resume (none: show the state)")
-        ->check(CLI::IsMember({"pause", "resume"}));
+        ->check(one_of({"pause", "resume"}));
     uint64_t persons_offset = 0, persons_limit = 200;
     CLI::App* persons_cmd = app.add_subcommand("persons", "the persons faces were grouped into, most faces first");
-    persons_cmd->add_option("--offset", persons_offset, "skip this many persons first");
-    persons_cmd->add_option("--limit", persons_limit, "at most this many (default 200, maximum 10000)");
+    persons_cmd->add_option("--offset", persons_offset, "skip this many persons first")->check(whole_number(0, INT64_MAX));
+    persons_cmd->add_option("--limit", persons_limit, "at most this many (default 200, maximum 10000)")->check(whole_number(0, 10000));
     uint64_t person_id = 0, into_id = 0;
     std::string person_name;
     CLI::App* rename_cmd = app.add_subcommand("person-rename", "name a person (an empty name unnames it)");
-    rename_cmd->add_option("id", person_id, "person id")->required();
+    rename_cmd->add_option("id", person_id, "person id")->required()->check(whole_number(1, INT64_MAX));
     rename_cmd->add_option("name", person_name, "the name: 1 to 100 characters, or \"\"")->required();
     CLI::App* merge_cmd = app.add_subcommand("person-merge", "move every face of person FROM to person INTO");
-    merge_cmd->add_option("from", person_id, "person id, deleted once merged")->required();
-    merge_cmd->add_option("into", into_id, "person id, keeps its name (or takes FROM's)")->required();
+    merge_cmd->add_option("from", person_id, "person id, deleted once merged")->required()->check(whole_number(1, INT64_MAX));
+    merge_cmd->add_option("into", into_id, "person id, keeps its name (or takes FROM's)")->required()->check(whole_number(1, INT64_MAX));
     std::string face_source;
     uint32_t face_index = 0;
     CLI::App* face_cmd = app.add_subcommand("face-remove", "take a wrong face out of its person for good (lightbox-ctl photo lists faces)");
     face_cmd->add_option("photo", photo_id, "photo id (content hash)")->required();
     face_cmd->add_option("source", face_source, "the plugin that found the face (org.lightbox.vision)")->required();
-    face_cmd->add_option("index", face_index, "the face's index among that plugin's regions")->required();
+    face_cmd->add_option("index", face_index, "the face's index among that plugin's regions")->required()->check(whole_number(0, UINT32_MAX));
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForAllHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForVersion& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        app.exit(e);
-        return ctl::kExitUsage;
+    app.footer(kExitStatus);  // after the subcommands, which would inherit it
+    cli::GeneratedDocs docs(app, version);
+    cli::finish_definition(app, version);
+    if (std::optional<int> done = cli::parse(app, argc, argv)) return *done;
+    if (docs.requested()) return docs.run(app);
+    if (query_cmd->parsed()) {
+        if (refuse_unknown_options(*query_cmd)) return ctl::kExitUsage;
+        query.query = query_cmd->text();
+        if (query.print0 && json) {
+            std::fputs("lightbox-ctl: query: --print0 and --json do not go together (one prints paths, the other records)\n", stderr);
+            return ctl::kExitUsage;
+        }
+    }
+    std::string facet_query;
+    if (facets_cmd->parsed()) {
+        if (refuse_unknown_options(*facets_cmd)) return ctl::kExitUsage;
+        facet_query = facets_cmd->text();
     }
 
     ipc::ClientOptions options;

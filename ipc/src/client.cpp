@@ -56,21 +56,36 @@ std::optional<Reply> Client::await_reply(uint64_t request_id, std::chrono::stead
     }
 }
 
+namespace {
+
+// Why the socket file of an ipc:// endpoint cannot be connected to, when it cannot (empty otherwise, and
+// for tcp://): it does not exist (no engine serves there), or this user may not open it. ZeroMQ connects
+// in the background and says neither; it would only let every attempt time out.
+std::string unreachable_reason(const std::string& endpoint) {
+    const auto path = ipc_path(endpoint);
+    if (!path || ::access(path->c_str(), W_OK) == 0) return {};
+    return errno == ENOENT ? ": no engine is listening there (" + path->string() + " does not exist)"
+                           : ": " + path->string() + ": " + std::strerror(errno);
+}
+
+}  // namespace
+
 Error Client::not_responding(int attempts) const {
     const auto ms = std::to_string(options_.timeout.count());
-    std::string why;
-    if (auto path = ipc_path(options_.endpoint)) {
-        if (::access(path->c_str(), W_OK) != 0) {
-            why = errno == ENOENT ? ": no engine is listening there (" + path->string() + " does not exist)"
-                                  : ": " + path->string() + ": " + std::strerror(errno);
-        }
-    }
     return make_error(Status::unavailable, "client", "not_responding",
-                      "engine not responding at " + options_.endpoint + why,
+                      "engine not responding at " + options_.endpoint + unreachable_reason(options_.endpoint),
                       "no reply within " + ms + " ms, " + std::to_string(attempts) + " attempt(s)");
 }
 
 Expected<Reply> Client::request(const Request& request) {
+    // A socket that is missing or that this user may not open does not heal while we wait: no attempt is
+    // made, so the caller hears at once instead of after every retry's timeout. Whoever waits for an engine
+    // that is starting (the shell) asks again on its own schedule.
+    if (std::string why = unreachable_reason(options_.endpoint); !why.empty()) {
+        return unexpected(make_error(Status::unavailable, "client", "not_responding",
+                                     "engine not responding at " + options_.endpoint + why,
+                                     "not sent: the socket cannot be opened, and waiting would not change that"));
+    }
     const int attempts = is_safe_to_repeat(request) ? 1 + std::max(0, options_.retries) : 1;
     RequestEnvelope envelope;
     envelope.token = options_.token;

@@ -163,3 +163,37 @@ TEST_CASE("bad within: and near: values point at the number at fault", "[catalog
     CHECK(error_of("-near:0,200").message == "longitude 200 is out of range (-180..180)");
     CHECK(error_of("-near:0,200").position == 8);
 }
+
+TEST_CASE("impossible dates, empty ranges and numbers that are not finite are refused where they stand", "[catalog][query]") {
+    // Each was accepted before and silently matched nothing (or everything).
+    CHECK(error_of("date:2019-13").message == "'date:2019-13': month 13 is not 1-12");
+    CHECK(error_of("a date:2019-13").position == 7);
+    CHECK(error_of("date:2019-00-01").message == "'date:2019-00-01': month 0 is not 1-12");
+    CHECK(error_of("date:2019-02-30").message == "'date:2019-02-30': day 30 is not 1-28 (February 2019)");
+    CHECK(error_of("date:2019-04-31").message == "'date:2019-04-31': day 31 is not 1-30 (April 2019)");
+    CHECK(error_of("date:2019-01-00").message == "'date:2019-01-00': day 0 is not 1-31 (January 2019)");
+    CHECK(error_of("date:1900-02-29").message.find("day 29 is not 1-28") != std::string::npos);  // not a leap year
+    std::optional<QueryNodePtr> keep;
+    CHECK(parsed("date:2020-02-29", keep).term.value == "2020-02-29");  // a leap day
+    CHECK(parsed("date:2000-02-29", keep).term.value == "2000-02-29");
+    // The bad end of a range, after a comparison: the caret points at it.
+    CHECK(error_of("date:2019-01..2019-14").message == "'date:2019-01..2019-14': month 14 is not 1-12");
+    CHECK(error_of("date:2019-01..2019-14").position == 14);
+    CHECK(error_of("date:>=2019-02-30").position == 7);
+
+    CHECK(error_of("year:2019..2018").message == "'year:2019..2018': the range is empty (2019 is after 2018)");
+    CHECK(error_of("x year:2019..2018").position == 7);
+    CHECK(error_of("date:2019-06..2019-05").message.find("the range is empty") != std::string::npos);
+    CHECK(error_of("iso:800..100").message.find("the range is empty (800 is after 100)") != std::string::npos);
+    CHECK(parsed("date:2019-05..2019-05-31", keep).term.high == "2019-05-31");  // a month and its last day
+    CHECK(parsed("date:2019..2019-01", keep).term.compare == Compare::range);
+    CHECK(parsed("year:2019..2019", keep).term.high == "2019");
+
+    CHECK(error_of("focal:nan").message == "'nan' is not a number");
+    CHECK(error_of("focal:nan").position == 6);
+    CHECK(error_of("f:<inf").message == "'inf' is not a number");
+    CHECK(error_of("f:<inf").position == 3);
+    CHECK(error_of("iso:0x10").message == "'0x10' is not a number");
+    CHECK(error_of("year:2019.5").message == "'2019.5' is not a whole number");
+    CHECK(parsed("f:<2.8", keep).term.value == "2.8");
+}

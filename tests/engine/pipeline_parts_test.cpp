@@ -98,6 +98,28 @@ TEST_CASE("'-' reads paths from a stream, explicit files are marked, stopping ea
     CHECK(seen[2].path == "/x/two.jpg");
 }
 
+TEST_CASE("'-' reads NUL-terminated paths with -0, and a NUL in a list of lines stops the walk with an error", "[pipeline]") {
+    std::istringstream nul_list(std::string("/x/two\nlines.jpg\0/x/b.jpg\r\0\0", 28));
+    PathList nul(nul_list, true);
+    std::vector<std::string> seen;
+    CHECK(walk_inputs({"-"}, nul, [&](InputFile f) {
+        seen.push_back(f.path.string());
+        return true;
+    }));
+    CHECK(seen == std::vector<std::string>{"/x/two\nlines.jpg", "/x/b.jpg\r"});  // every byte but NUL is the path's
+    CHECK(nul.error.empty());
+
+    std::istringstream line_list(std::string("/x/a.jpg\n/x/b.jpg\0/x/c.jpg\0", 27));
+    PathList lines(line_list);
+    seen.clear();
+    CHECK_FALSE(walk_inputs({"-"}, lines, [&](InputFile f) {
+        seen.push_back(f.path.string());
+        return true;
+    }));
+    CHECK(seen == std::vector<std::string>{"/x/a.jpg"});  // line 2 is neither cut at the NUL nor passed on
+    CHECK(lines.error == "stdin line 2 holds a NUL byte: paths that end with NUL (find -print0) need -0");
+}
+
 TEST_CASE("the bounded queue blocks producers at capacity and drains after close", "[pipeline]") {
     BoundedQueue<int> q(2);
     std::atomic<int> pushed{0};

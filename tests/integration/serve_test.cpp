@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <random>
 #include <set>
@@ -542,9 +543,11 @@ TEST_CASE("another user of the machine cannot connect to the default endpoint", 
     REQUIRE(probe.exit_code == 0);
 
     ServedEngine engine;
-    test::ChildProcess intruder({ctl.string(), "--endpoint", engine.command_endpoint(), "--timeout", "300", "--retries", "0", "hello"},
-                                {}, "", other);
+    // The default timeout and retries: three attempts of 1.5 s, were a permission error retried.
+    const auto before = std::chrono::steady_clock::now();
+    test::ChildProcess intruder({ctl.string(), "--endpoint", engine.command_endpoint(), "hello"}, {}, "", other);
     auto result = intruder.wait(30s);
+    CHECK(std::chrono::steady_clock::now() - before < 1s);  // said at once: waiting cannot heal it
     INFO("stderr: " << result.err);
     REQUIRE(result.exit_code != 126);  // could not switch user
     REQUIRE(result.exit_code != 127);  // could not run lightbox-ctl as that user
@@ -621,6 +624,23 @@ TEST_CASE("lightbox-ctl drives the engine: hello, scan --wait, status, jobs, pho
     const auto thumb_bytes = test::read_file(thumb_file);
     REQUIRE(thumb_bytes.size() > 2);
     CHECK(thumb_bytes[0] == 0xFF);
+    // "-o -" is stdout (a file named '-' before): the bytes there, what was written said on stderr.
+    auto piped = ctl({"thumbnail", photo_id, "--size", "256", "-o", "-"});
+    CHECK(piped.exit_code == 0);
+    CHECK(piped.out == std::string(thumb_bytes.begin(), thumb_bytes.end()));
+    CHECK(piped.err.find("-: 256x") != std::string::npos);
+
+    // Query words that start with '-' are the query's, and --print0 prints the paths alone. The 12 files
+    // are 4 pictures, copied: a query lists each photo (content) once.
+    auto negated = ctl({"query", "-path:no-such-name", "--limit", "3"});
+    CHECK(negated.exit_code == 0);
+    CHECK(negated.err.find("3 of 4 photos") != std::string::npos);
+    auto typo = ctl({"query", "--limt", "3"});
+    CHECK(typo.exit_code == 2);
+    auto paths = ctl({"query", "--print0"});
+    CHECK(paths.exit_code == 0);
+    CHECK(std::count(paths.out.begin(), paths.out.end(), '\0') == 4);
+    CHECK(paths.out.find('\n') == std::string::npos);
 
     auto missing = ctl({"photo", "ffffffffffffffffffffffffffffffff"});
     CHECK(missing.exit_code == 1);

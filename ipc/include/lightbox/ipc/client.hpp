@@ -1,7 +1,9 @@
 // The client library of the command socket, shared by lightbox-ctl and the desktop shell. "Lazy pirate"
 // (zguide ch. 4): every request waits at most `timeout`; a request that is safe to repeat is sent again
 // on a fresh socket up to `retries` times; then the call returns an `unavailable` error ("engine not
-// responding") instead of hanging. A Client and its socket belong to one thread.
+// responding") instead of hanging. What waiting cannot change is not retried: an ipc:// socket file that
+// does not exist or that this user may not open fails at once, before any attempt. A Client and its
+// socket belong to one thread.
 #pragma once
 
 #include "lightbox/ipc/envelope.hpp"
