@@ -83,12 +83,16 @@ std::vector<std::string> app_env(const test::TempDir& dir, const test::VirtualSc
 // dir/photos, with the test `hooks` (--open-first, ...).
 // Closes the app as a user does (SIGTERM: it stops the engine it started) when a test ends without
 // having done so; a killed app would leave its engine serving a deleted folder after the test.
+// A wx assert fails the test: in the app it is a modal dialog that stops the user (Debian's wx is
+// built with asserts on).
 struct CloseApp {
     void operator()(test::ChildProcess* app) const {
         if (app->pid() > 0) {
             app->send_signal(SIGTERM);
             app->wait(15s);
         }
+        INFO("app stderr: " << app->err());
+        CHECK(app->err().find("assert \"") == std::string::npos);
         std::default_delete<test::ChildProcess>{}(app);
     }
 };
