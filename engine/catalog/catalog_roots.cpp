@@ -13,8 +13,8 @@
 namespace lbx::engine::catalog {
 namespace {
 
-#define LBX_TRY(expr)                                          \
-    do {                                                       \
+#define LBX_TRY(expr)                                                            \
+    do {                                                                         \
         if (auto lbx_ok_ = (expr); !lbx_ok_) return unexpected(lbx_ok_.error()); \
     } while (0)
 
@@ -44,8 +44,9 @@ Expected<std::vector<RootInfo>> Catalog::root_infos() {
     LBX_TRY(flush());
     auto all = roots();
     if (!all) return unexpected(all.error());
-    auto count = db_->prepare("SELECT COUNT(DISTINCT hash) FROM files WHERE status = 'ok' AND hash IS NOT NULL AND hash != '' AND " +
-                              std::string(kBelow));
+    auto count = db_->prepare(
+        "SELECT COUNT(DISTINCT hash) FROM files WHERE status = 'ok' AND hash IS NOT NULL AND hash != '' AND " +
+        std::string(kBelow));
     if (!count) return unexpected(count.error());
     std::vector<RootInfo> out;
     for (const std::string& root : *all) {
@@ -70,7 +71,8 @@ Expected<std::optional<RootRemoval>> Catalog::remove_root(const std::string& pat
     std::vector<std::string> others;
     std::copy_if(all->begin(), all->end(), std::back_inserter(others), [&](const std::string& r) { return r != root; });
     const auto kept_by_another = [&](const std::string& file) {
-        return std::any_of(others.begin(), others.end(), [&](const std::string& other) { return is_below(file, other); });
+        return std::any_of(others.begin(), others.end(),
+                           [&](const std::string& other) { return is_below(file, other); });
     };
     const auto [prefix, end] = range_below(root);
 

@@ -10,7 +10,8 @@ namespace lbx::engine::service {
 namespace {
 
 ipc::Unexpected<ipc::Error> failed(const Error& e) {
-    return ipc::unexpected(ipc::make_error(ipc::Status::internal, e.domain, ipc::codes::kCatalogError, e.message, e.detail));
+    return ipc::unexpected(
+        ipc::make_error(ipc::Status::internal, e.domain, ipc::codes::kCatalogError, e.message, e.detail));
 }
 
 }  // namespace
@@ -30,8 +31,10 @@ RequestHandlers::Result<ipc::ListFolders> RequestHandlers::on(const ipc::ListFol
 RequestHandlers::Result<ipc::RemoveFolder> RequestHandlers::on(const ipc::RemoveFolder& request) {
     const std::filesystem::path path(request.path);
     if (request.path.empty() || !path.is_absolute()) {
-        return ipc::unexpected(ipc::make_error(ipc::Status::bad_request, "catalog", ipc::codes::kBadPath,
-                                               "folder '" + request.path + "' is not an absolute path: send one of the library's folders (LibraryInfo's roots)"));
+        return ipc::unexpected(
+            ipc::make_error(ipc::Status::bad_request, "catalog", ipc::codes::kBadPath,
+                            "folder '" + request.path +
+                                "' is not an absolute path: send one of the library's folders (LibraryInfo's roots)"));
     }
     // A scan adds the folders it walks and the photos it finds: one running now could bring back what
     // this takes out.
@@ -46,7 +49,8 @@ RequestHandlers::Result<ipc::RemoveFolder> RequestHandlers::on(const ipc::Remove
         return ipc::unexpected(ipc::make_error(ipc::Status::not_found, "catalog", ipc::codes::kNoSuchFolder,
                                                "'" + request.path + "' is not one of the library's folders"));
     }
-    return ipc::FolderRemoved{(*removed)->root, static_cast<uint64_t>((*removed)->photos), static_cast<uint64_t>((*removed)->files)};
+    return ipc::FolderRemoved{(*removed)->root, static_cast<uint64_t>((*removed)->photos),
+                              static_cast<uint64_t>((*removed)->files)};
 }
 
 }  // namespace lbx::engine::service

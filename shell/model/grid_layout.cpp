@@ -5,7 +5,8 @@
 
 namespace lbx::shell {
 
-GridLayout::GridLayout(const std::vector<GridSection>& sections, uint32_t columns) : columns_(std::max<uint32_t>(columns, 1)) {
+GridLayout::GridLayout(const std::vector<GridSection>& sections, uint32_t columns)
+    : columns_(std::max<uint32_t>(columns, 1)) {
     for (const GridSection& section : sections) {
         if (section.count == 0) continue;
         Placed placed{section, rows_, photo_rows_};
@@ -22,7 +23,8 @@ GridLayout::GridLayout(const std::vector<GridSection>& sections, uint32_t column
 }
 
 const GridLayout::Placed& GridLayout::section_at_row(std::size_t row) const {
-    auto it = std::upper_bound(sections_.begin(), sections_.end(), row, [](std::size_t r, const Placed& p) { return r < p.first_row; });
+    auto it = std::upper_bound(sections_.begin(), sections_.end(), row,
+                               [](std::size_t r, const Placed& p) { return r < p.first_row; });
     return *std::prev(it);
 }
 
@@ -54,7 +56,8 @@ std::size_t GridLayout::row_of(uint64_t index) const {
     if (sections_.empty()) return 0;
     index = std::min(index, total_ - 1);
     const Placed& p = section_of(index);
-    return p.first_row + (p.section.heading.empty() ? 0 : 1) + static_cast<std::size_t>((index - p.section.first_index) / columns_);
+    return p.first_row + (p.section.heading.empty() ? 0 : 1) +
+           static_cast<std::size_t>((index - p.section.first_index) / columns_);
 }
 
 std::size_t GridLayout::top_row_for(uint64_t index) const {
@@ -102,14 +105,22 @@ std::optional<uint64_t> GridLayout::move(std::optional<uint64_t> focused, NavKey
         return here + 1 < photo_rows_ ? last : f;
     };
     switch (key) {
-        case NavKey::left: return f == 0 ? 0 : f - 1;
-        case NavKey::right: return std::min(f + 1, last);
-        case NavKey::up: return here == 0 ? f : index_on_photo_row(here - 1, column);
-        case NavKey::down: return down_by(1);
-        case NavKey::page_up: return index_on_photo_row(here >= page ? here - page : 0, column);
-        case NavKey::page_down: return down_by(page);
-        case NavKey::home: return 0;
-        case NavKey::end: return last;
+        case NavKey::left:
+            return f == 0 ? 0 : f - 1;
+        case NavKey::right:
+            return std::min(f + 1, last);
+        case NavKey::up:
+            return here == 0 ? f : index_on_photo_row(here - 1, column);
+        case NavKey::down:
+            return down_by(1);
+        case NavKey::page_up:
+            return index_on_photo_row(here >= page ? here - page : 0, column);
+        case NavKey::page_down:
+            return down_by(page);
+        case NavKey::home:
+            return 0;
+        case NavKey::end:
+            return last;
     }
     return f;
 }

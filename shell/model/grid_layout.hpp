@@ -70,7 +70,7 @@ public:
 private:
     struct Placed {
         GridSection section;
-        std::size_t first_row = 0;    // its heading's row, or its first photo row without a heading
+        std::size_t first_row = 0;     // its heading's row, or its first photo row without a heading
         uint64_t first_photo_row = 0;  // how many photo rows come before its first
         friend bool operator==(const Placed&, const Placed&) = default;
     };

@@ -12,7 +12,9 @@
 namespace lbx::shell {
 namespace {
 
-std::string photos_text(uint64_t photos) { return std::to_string(photos) + (photos == 1 ? " photo" : " photos"); }
+std::string photos_text(uint64_t photos) {
+    return std::to_string(photos) + (photos == 1 ? " photo" : " photos");
+}
 
 }  // namespace
 
@@ -42,8 +44,10 @@ FoldersDialog::FoldersDialog(wxWindow* parent, Store& store)
         buttons->Add(b, 0, wxLEFT, 6);
         return b;
     };
-    button(wxID_ADD, "Add Folder...", "Add a folder to the library and scan it", [this](wxCommandEvent&) { choose_folder_to_add(this, store_); });
-    remove_ = button(wxID_REMOVE, "Remove...", "Take the chosen folder's photos out of the library (the files stay on disk) (Delete)",
+    button(wxID_ADD, "Add Folder...", "Add a folder to the library and scan it",
+           [this](wxCommandEvent&) { choose_folder_to_add(this, store_); });
+    remove_ = button(wxID_REMOVE, "Remove...",
+                     "Take the chosen folder's photos out of the library (the files stay on disk) (Delete)",
                      [this](wxCommandEvent&) { confirm_remove(); });
     rescan_ = button(wxID_REFRESH, "Rescan", "Scan the chosen folder again", [this](wxCommandEvent&) { rescan(); });
     buttons->AddStretchSpacer();
@@ -54,9 +58,12 @@ FoldersDialog::FoldersDialog(wxWindow* parent, Store& store)
     list_->Bind(wxEVT_LIST_ITEM_SELECTED, [this](wxListEvent&) { render(); });
     list_->Bind(wxEVT_LIST_ITEM_DESELECTED, [this](wxListEvent&) { render(); });
     Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
-        if (e.GetKeyCode() == WXK_ESCAPE && !e.HasAnyModifiers()) Close();
-        else if (e.GetKeyCode() == WXK_DELETE && !e.HasAnyModifiers() && list_focused()) confirm_remove();
-        else e.Skip();
+        if (e.GetKeyCode() == WXK_ESCAPE && !e.HasAnyModifiers())
+            Close();
+        else if (e.GetKeyCode() == WXK_DELETE && !e.HasAnyModifiers() && list_focused())
+            confirm_remove();
+        else
+            e.Skip();
     });
     // Closed: the list is no longer read after each change.
     Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& e) {
@@ -111,16 +118,20 @@ void FoldersDialog::render() {
             const long i = list_->InsertItem(list_->GetItemCount(), wxString::FromUTF8(f.path));
             list_->SetItem(i, 1, std::to_string(f.photos));
             list_->SetItem(i, 2, f.exists ? "" : "missing");
-            if (f.path == chosen) list_->SetItemState(i, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED);
+            if (f.path == chosen)
+                list_->SetItemState(i, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED,
+                                    wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED);
         }
         // Nothing chosen yet: the first folder, so that the keys (Delete, arrows) have one to start from.
         if (!chosen_row() && list_->GetItemCount() > 0)
-            list_->SetItemState(0, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED);
+            list_->SetItemState(0, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED,
+                                wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED);
     }
     if (shown_ && on_log_) {
         std::string line = "folders:";
         for (const ipc::LibraryFolder& f : *shown_)
-            line += (line.size() > 8 ? "; " : " ") + f.path + " " + photos_text(f.photos) + (f.exists ? "" : " (missing)");
+            line +=
+                (line.size() > 8 ? "; " : " ") + f.path + " " + photos_text(f.photos) + (f.exists ? "" : " (missing)");
         if (shown_->empty()) line += " none";
         if (line != logged_) on_log_(logged_ = line);
     }
@@ -133,11 +144,13 @@ void FoldersDialog::render() {
     wxString notice = folders.error ? wxString::FromUTF8(*folders.error)
                       : busy        ? wxString("Removing ") + wxString::FromUTF8(*folders.removing.begin()) + "..."
                       : !folders.notice.empty() ? wxString::FromUTF8(folders.notice)
-                      : !shown_     ? wxString("Reading the library's folders...")
-                      : shown_->empty() ? wxString("No folders yet: Add Folder... scans one into the library.")
-                                        : wxString("Remove takes a folder's photos out of the library; the files stay on disk.");
+                      : !shown_                 ? wxString("Reading the library's folders...")
+                      : shown_->empty()
+                          ? wxString("No folders yet: Add Folder... scans one into the library.")
+                          : wxString("Remove takes a folder's photos out of the library; the files stay on disk.");
     if (notice_->GetLabel() != notice) notice_->SetLabel(notice);
-    SetTitle(shown_ ? wxString::Format("Lightbox - Library folders (%zu)", shown_->size()) : wxString("Lightbox - Library folders"));
+    SetTitle(shown_ ? wxString::Format("Lightbox - Library folders (%zu)", shown_->size())
+                    : wxString("Lightbox - Library folders"));
 }
 
 }  // namespace lbx::shell

@@ -39,7 +39,9 @@ PhotoResult photo_at(const fs::path& path, const std::string& hash) {
     return r;
 }
 
-int64_t count(Catalog& catalog, const std::string& sql) { return catalog.database().query_int(sql).value(); }
+int64_t count(Catalog& catalog, const std::string& sql) {
+    return catalog.database().query_int(sql).value();
+}
 
 std::map<std::string, int64_t> photos_by_root(Catalog& catalog) {
     std::map<std::string, int64_t> out;
@@ -51,20 +53,20 @@ std::map<std::string, int64_t> photos_by_root(Catalog& catalog) {
 
 }  // namespace
 
-TEST_CASE("a folder taken out of the library takes its photos, rows, ledger entries and thumbnails, never files", "[catalog]") {
+TEST_CASE("a folder taken out of the library takes its photos, rows, ledger entries and thumbnails, never files",
+          "[catalog]") {
     lbx::test::TempDir dir;
-    const fs::path a = dir / "a", b = dir / "b", inner = dir / "a" / "inner", dashed = dir / "a-old", longer = dir / "a2";
+    const fs::path a = dir / "a", b = dir / "b", inner = dir / "a" / "inner", dashed = dir / "a-old",
+                   longer = dir / "a2";
     const ThumbnailStore store(dir / "thumbs");
     auto catalog = open_catalog(dir / "library.lbx");
     REQUIRE(catalog->add_roots({a.string(), b.string(), inner.string(), dashed.string(), longer.string()}, 1));
 
     std::vector<PhotoResult> results{
-        photo_at(a / "one.jpg", "h-a1"),
-        photo_at(a / "sub" / "two.jpg", "h-a2"),
-        photo_at(a / "copy.jpg", "h-shared"),   // also in b: stays, with b's path only
-        photo_at(b / "copy.jpg", "h-shared"),
-        photo_at(b / "three.jpg", "h-b1"),
-        photo_at(inner / "four.jpg", "h-inner"),  // below a, but a folder of the library itself: stays
+        photo_at(a / "one.jpg", "h-a1"),           photo_at(a / "sub" / "two.jpg", "h-a2"),
+        photo_at(a / "copy.jpg", "h-shared"),  // also in b: stays, with b's path only
+        photo_at(b / "copy.jpg", "h-shared"),      photo_at(b / "three.jpg", "h-b1"),
+        photo_at(inner / "four.jpg", "h-inner"),    // below a, but a folder of the library itself: stays
         photo_at(dashed / "five.jpg", "h-dashed"),  // "a-old" and "a2" sort beside "a/": not below it
         photo_at(longer / "six.jpg", "h-longer"),
     };
@@ -73,7 +75,8 @@ TEST_CASE("a folder taken out of the library takes its photos, rows, ledger entr
     bad.path = (a / "bad.jpg").string();
     lbx::test::write_file(bad.path, {0xff, 0xd8});
     bad.file_size = 10;
-    bad.failure = StageFailure{"decode", "jpegdec", "org.lightbox.jpegdec", "1.2.0", "corrupt", "cannot decode: corrupt"};
+    bad.failure =
+        StageFailure{"decode", "jpegdec", "org.lightbox.jpegdec", "1.2.0", "corrupt", "cannot decode: corrupt"};
     results.push_back(bad);
     for (const PhotoResult& r : results) REQUIRE(catalog->record(r, 100));
     REQUIRE(catalog->flush());
@@ -86,8 +89,9 @@ TEST_CASE("a folder taken out of the library takes its photos, rows, ledger entr
     REQUIRE(catalog->add_user_tag("h-a1", "family"));
 
     // Each folder's live photos: a photo with files below two folders counts in both.
-    CHECK(photos_by_root(*catalog) == std::map<std::string, int64_t>{
-                                          {a.string(), 4}, {dashed.string(), 1}, {inner.string(), 1}, {longer.string(), 1}, {b.string(), 2}});
+    CHECK(photos_by_root(*catalog) ==
+          std::map<std::string, int64_t>{
+              {a.string(), 4}, {dashed.string(), 1}, {inner.string(), 1}, {longer.string(), 1}, {b.string(), 2}});
 
     auto removed = catalog->remove_root(a.string() + "/");  // a trailing slash is the same folder
     REQUIRE(removed);
@@ -96,7 +100,8 @@ TEST_CASE("a folder taken out of the library takes its photos, rows, ledger entr
     CHECK((*removed)->photos == 2);  // one.jpg and two.jpg: the copy lives on in b, four.jpg in a/inner
     CHECK((*removed)->files == 4);   // one, two, copy and bad, below a and no other folder
 
-    CHECK(catalog->roots().value() == std::vector<std::string>{dashed.string(), inner.string(), longer.string(), b.string()});
+    CHECK(catalog->roots().value() ==
+          std::vector<std::string>{dashed.string(), inner.string(), longer.string(), b.string()});
     CHECK_FALSE(catalog->photo("h-a1").value());
     CHECK_FALSE(catalog->photo("h-a2").value());
     CHECK(count(*catalog, "SELECT COUNT(*) FROM user_tags WHERE hash = 'h-a1'") == 0);
@@ -115,8 +120,9 @@ TEST_CASE("a folder taken out of the library takes its photos, rows, ledger entr
     CHECK(fs::exists(thumb_b1));
     for (const PhotoResult& r : results) CHECK(fs::exists(r.path));
 
-    CHECK(photos_by_root(*catalog) == std::map<std::string, int64_t>{
-                                          {dashed.string(), 1}, {inner.string(), 1}, {longer.string(), 1}, {b.string(), 2}});
+    CHECK(photos_by_root(*catalog) ==
+          std::map<std::string, int64_t>{
+              {dashed.string(), 1}, {inner.string(), 1}, {longer.string(), 1}, {b.string(), 2}});
     // Not (or no longer) a folder of the library: nothing happens.
     CHECK_FALSE(catalog->remove_root(a.string()).value());
     CHECK_FALSE(catalog->remove_root((dir / "nowhere").string()).value());

@@ -26,7 +26,8 @@ void write_photos(const std::filesystem::path& dir, const std::string& name, int
     for (int i = 0; i < count; ++i) {
         char file[64];
         std::snprintf(file, sizeof file, "%s-%02d.jpg", name.c_str(), i);
-        test::write_file(dir / file, sample::encode_jpeg(sample::make_scene(320, 240, seed + static_cast<uint32_t>(i))));
+        test::write_file(dir / file,
+                         sample::encode_jpeg(sample::make_scene(320, 240, seed + static_cast<uint32_t>(i))));
     }
 }
 
@@ -45,7 +46,10 @@ std::size_t files_in(const std::filesystem::path& dir) {
 
 }  // namespace
 
-TEST_CASE("RemoveFolder takes one folder's photos out of the library, files stay on disk, and a rescan does not bring them back", "[service][catalog]") {
+TEST_CASE(
+    "RemoveFolder takes one folder's photos out of the library, files stay on disk, and a rescan does not bring them "
+    "back",
+    "[service][catalog]") {
     test::TempDir dir;
     const auto trip = dir.path() / "trip", garden = dir.path() / "garden";
     write_photos(trip, "trip", 6, 10);

@@ -14,7 +14,9 @@ using namespace lbx::shell::test_fixtures;
 
 namespace {
 
-ipc::FolderList two_folders() { return ipc::FolderList{{{"/p/garden", 4, true}, {"/p/trip", 6, true}}}; }
+ipc::FolderList two_folders() {
+    return ipc::FolderList{{{"/p/garden", 4, true}, {"/p/trip", 6, true}}};
+}
 
 ipc::JobProgress final_scan(uint64_t id) {
     ipc::JobProgress p;
@@ -54,7 +56,8 @@ TEST_CASE("the folders window reads the list when it opens, after a scan ends an
     CHECK(commands_of<ipc::ListFolders>(s).empty());
 }
 
-TEST_CASE("a folder removed is sent once, then the grid, the library, the failures and the list are read again", "[shell]") {
+TEST_CASE("a folder removed is sent once, then the grid, the library, the failures and the list are read again",
+          "[shell]") {
     State s = with_results(10);
     s = reduce(std::move(s), ShowFolders{true});
     s = reduce(std::move(s), ReplyArrived{ipc::ListFolders{}, 0, ipc::Reply{two_folders()}});

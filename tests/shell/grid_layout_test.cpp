@@ -88,7 +88,8 @@ TEST_CASE("without headings the layout is the plain grid, and moves are exactly 
     CHECK(plain.first_index_from(3) == 15);
     // One month under a heading moves as the plain grid does too: the heading is not a row of photos.
     const GridLayout one_month({{"June 2019", 0, 23}}, 5);
-    for (NavKey key : {NavKey::left, NavKey::right, NavKey::up, NavKey::down, NavKey::page_up, NavKey::page_down, NavKey::home, NavKey::end}) {
+    for (NavKey key : {NavKey::left, NavKey::right, NavKey::up, NavKey::down, NavKey::page_up, NavKey::page_down,
+                       NavKey::home, NavKey::end}) {
         for (uint64_t f = 0; f < 25; ++f) {
             INFO("key " << static_cast<int>(key) << " from " << f);
             CHECK(plain.move(f, key, 2) == move_focus(f, 23, key, 5, 2));
@@ -123,8 +124,8 @@ TEST_CASE("arrows move over the headings to the same column of the next photo ro
     CHECK(layout.move(0, NavKey::page_down, 2) == 7u);
     CHECK(layout.move(2, NavKey::page_down, 3) == 12u);
     CHECK(layout.move(2, NavKey::page_down, 30) == 15u);  // past the end: the last photo
-    CHECK(layout.move(14, NavKey::page_up, 2) == 6u);  // June's short row, column 4: its last photo
-    CHECK(layout.move(14, NavKey::page_up, 30) == 4u);  // past the start: the first row, same column
+    CHECK(layout.move(14, NavKey::page_up, 2) == 6u);     // June's short row, column 4: its last photo
+    CHECK(layout.move(14, NavKey::page_up, 30) == 4u);    // past the start: the first row, same column
     CHECK(layout.move(std::nullopt, NavKey::down, 2) == 0u);
     CHECK(layout.move(std::nullopt, NavKey::end, 2) == 15u);
     CHECK(layout.move(99, NavKey::left, 2) == 14u);  // the results shrank under the focus
