@@ -375,6 +375,21 @@ Expected<int64_t> Catalog::remove_photos(const std::vector<std::string>& hashes)
     LBX_TRY(flush());
     auto tx = Transaction::begin(*db_);
     if (!tx) return unexpected(tx.error());
+    std::vector<std::string> thumbnail_files;
+    auto removed = delete_photos(hashes, thumbnail_files);
+    if (!removed) return unexpected(removed.error());
+    // Files go before the commit: should the commit fail, rows that point at deleted thumbnails are
+    // harmless (the cache reports them missing and they are made again), whereas files left behind by
+    // a crash after the commit would fill the disk unseen by the budget.
+    for (const std::string& file : thumbnail_files) {
+        std::error_code ec;
+        std::filesystem::remove(file, ec);
+    }
+    LBX_TRY(tx->commit());
+    return *removed;
+}
+
+Expected<int64_t> Catalog::delete_photos(const std::vector<std::string>& hashes, std::vector<std::string>& thumbnail_files) {
     auto thumbs = db_->prepare("SELECT path FROM thumbnails WHERE hash = ?1");
     if (!thumbs) return unexpected(thumbs.error());
     // Faces leave their persons before their regions go (the centroids need their embeddings); the
@@ -393,7 +408,6 @@ Expected<int64_t> Catalog::remove_photos(const std::vector<std::string>& hashes)
         statements.push_back(std::move(*stmt));
     }
     int64_t removed = 0;
-    std::vector<std::string> thumbnail_files;
     for (const std::string& hash : hashes) {
         thumbs->bind({hash});
         for (;;) {
@@ -407,14 +421,6 @@ Expected<int64_t> Catalog::remove_photos(const std::vector<std::string>& hashes)
         removed += db_->changes();
     }
     LBX_TRY(drop_unnamed_empty_persons(*db_));
-    // Files go before the commit: should the commit fail, rows that point at deleted thumbnails are
-    // harmless (the cache reports them missing and they are made again), whereas files left behind by
-    // a crash after the commit would fill the disk unseen by the budget.
-    for (const std::string& file : thumbnail_files) {
-        std::error_code ec;
-        std::filesystem::remove(file, ec);
-    }
-    LBX_TRY(tx->commit());
     return removed;
 }
 

@@ -70,6 +70,19 @@ struct PhotoDetails {
     std::vector<Region> regions;                                // objects, faces: by plugin, in the order found
 };
 
+// A folder of the library with its live photos: those with an "ok" file below it (ListFolders).
+struct RootInfo {
+    std::string path;
+    int64_t photos = 0;
+};
+
+// What taking a folder out of the library removed (RemoveFolder).
+struct RootRemoval {
+    std::string root;     // as the library held it
+    int64_t photos = 0;   // photos that left the library
+    int64_t files = 0;    // file rows dropped (of kept photos too: those with a live file elsewhere)
+};
+
 struct BatchPolicy {
     std::size_t max_results = 256;
     std::chrono::milliseconds max_delay{1000};
@@ -111,6 +124,15 @@ public:
     // The library's folders (what a rescan walks). Adding one already there keeps its first added_at.
     Expected<void> add_roots(const std::vector<std::string>& roots, int64_t added_at);
     Expected<std::vector<std::string>> roots();  // by path
+    // catalog_roots.cpp. Each folder with how many live photos have a file below it (a photo with files
+    // below two folders counts in both), by path. A range of the files' path index per folder: cheap.
+    Expected<std::vector<RootInfo>> root_infos();
+    // Takes a folder out of the library, never off the disk: its roots row (a rescan no longer walks it),
+    // the files rows below it and their ledger entries, and the photos left without a live file outside
+    // it (as remove_photos: tags, regions, thumbnails...). Files below another folder of the library
+    // (one inside it, or one it is inside) stay. nullopt when `root` is not one of the library's folders
+    // (a trailing '/' does not matter).
+    Expected<std::optional<RootRemoval>> remove_root(const std::string& root);
 
     // Takes photos out of the library, never off the disk: their files rows, metadata, auto and user
     // tags, regions, ledger marks, thumbnails (rows and thumbnail files) and their faces' places in persons
@@ -167,6 +189,9 @@ private:
 
     Expected<void> write(const PhotoResult& result, int64_t seen_at);
     Expected<void> write_photo(const PhotoResult& result, int64_t now);  // the photos row and its metadata
+    // remove_photos' work inside the caller's transaction: returns how many photos went; the thumbnail
+    // files to delete are appended to `thumbnail_files`.
+    Expected<int64_t> delete_photos(const std::vector<std::string>& hashes, std::vector<std::string>& thumbnail_files);
 
     std::unique_ptr<Database> db_;  // declared first: destroyed last, after the statements prepared on it
     std::unique_ptr<WriteStatements> write_statements_;

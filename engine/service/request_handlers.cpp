@@ -546,7 +546,7 @@ RequestHandlers::Result<ipc::OpenLibrary> RequestHandlers::on(const ipc::OpenLib
     }
     if (file == state_.catalog_file) return library_info();
     if (state_.jobs.running(ipc::JobKind::scan) > 0) {
-        return error_reply(ipc::Status::busy, "catalog", "jobs_running",
+        return error_reply(ipc::Status::busy, "catalog", ipc::codes::kJobsRunning,
                            std::to_string(state_.jobs.running(ipc::JobKind::scan)) +
                                " jobs are running on the current library: cancel them or wait");
     }

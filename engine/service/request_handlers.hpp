@@ -51,6 +51,9 @@ private:
     Result<ipc::RemoveFace> on(const ipc::RemoveFace& request);
     // similar_handlers.cpp
     Result<ipc::FindSimilar> on(const ipc::FindSimilar& request);
+    // folder_handlers.cpp
+    Result<ipc::ListFolders> on(const ipc::ListFolders& request);
+    Result<ipc::RemoveFolder> on(const ipc::RemoveFolder& request);
 
     // A scan of `paths` (absolute, checked) with a pipeline name (empty: the `pipeline` setting).
     ipc::Expected<ScanRequest> scan_request_of(const std::vector<std::string>& paths, const std::string& pipeline,

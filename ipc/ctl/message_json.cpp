@@ -175,6 +175,20 @@ struct ReplyJson {
                 {"thumbnail_bytes", r.thumbnail_bytes},
                 {"thumbnail_budget_bytes", r.thumbnail_budget_bytes}};
     }
+    json operator()(const ipc::FolderList& r) const {
+        json folders = json::array();
+        for (const auto& f : r.folders) {
+            json folder{{"photos", f.photos}, {"exists", f.exists}};
+            ipc::put_path(folder, "path", f.path);
+            folders.push_back(std::move(folder));
+        }
+        return {{"folders", folders}};
+    }
+    json operator()(const ipc::FolderRemoved& r) const {
+        json j{{"photos_removed", r.photos_removed}, {"files_removed", r.files_removed}};
+        ipc::put_path(j, "path", r.path);
+        return j;
+    }
     json operator()(const ipc::SettingsReply& r) const {
         json settings = json::object();
         for (const auto& s : r.settings) settings[s.key] = s.value;

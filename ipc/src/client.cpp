@@ -13,11 +13,11 @@ namespace lbx::ipc {
 
 bool is_safe_to_repeat(const Request& request) {
     // Everything else is a read or idempotent (SetUserTags, RemovePhotos, OpenLibrary, SetSettings,
-    // RenamePerson). A MergePersons or RemoveFace done once answers `not_found` the second time: the
-    // client would report a failure for a change that was made.
+    // RenamePerson). A MergePersons, RemoveFace or RemoveFolder done once answers `not_found` the second
+    // time: the client would report a failure for a change that was made.
     return !std::holds_alternative<StartScan>(request) && !std::holds_alternative<Rescan>(request) &&
            !std::holds_alternative<Shutdown>(request) && !std::holds_alternative<MergePersons>(request) &&
-           !std::holds_alternative<RemoveFace>(request);
+           !std::holds_alternative<RemoveFace>(request) && !std::holds_alternative<RemoveFolder>(request);
 }
 
 Client::Client(zmq::context_t& context, ClientOptions options) : context_(context), options_(std::move(options)) {}

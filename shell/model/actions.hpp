@@ -85,6 +85,12 @@ struct SimilarMoreNeeded {};
 struct ToggleKeep { std::string path; };
 struct RemoveOthersConfirmed {};
 struct FilesTrashed { std::vector<std::string> trashed; std::vector<std::string> errors; };
+// The Library > Folders window: opened (its list read) or closed; a folder taken out of the library after
+// its confirmation (its photos leave the library, the files stay on disk); one folder scanned again.
+// Adding one is AddFolders.
+struct ShowFolders { bool shown = true; };
+struct RemoveFolderConfirmed { std::string path; };
+struct RescanFolder { std::string path; };
 struct RemoveSelectedConfirmed {};          // after the confirmation dialog
 struct EditUserTags { std::vector<std::string> add; std::vector<std::string> remove; };
 struct ApplySettings { std::vector<ipc::Setting> settings; };
@@ -114,7 +120,7 @@ using Action = std::variant<QueryEdited, FacetChosen, SortChanged, PageNeeded, F
                             RescanRequested, CancelJobRequested, ResumeInterruptedScans, PauseAnalysisRequested, ShowPeople, PersonsPageNeeded,
                             RefreshPersons, ChoosePerson, ShowPersonPhotos, RenamePersonRequested, MergeChosenInto, ShowMap, MapCameraChanged, MapAreaChosen,
                             ShowSimilar, SimilarDistanceChanged, SimilarMoreNeeded, ToggleKeep, RemoveOthersConfirmed, FilesTrashed,
-                            RemoveSelectedConfirmed, EditUserTags, ApplySettings, RefreshFailures, RetryFailedRequested,
+                            ShowFolders, RemoveFolderConfirmed, RescanFolder, RemoveSelectedConfirmed, EditUserTags, ApplySettings, RefreshFailures, RetryFailedRequested,
                             RefreshPlugins, DesktopLaunchFailed, ClearLastError, EngineStatusChanged, EngineConnected, ReplyArrived, EventArrived,
                             ThumbnailArrived>;
 

@@ -1,5 +1,6 @@
 #include "model/reducer.hpp"
 
+#include "model/grid_layout.hpp"
 #include "model/readable_error.hpp"
 #include "model/timeline.hpp"
 #include "model/zoom.hpp"
@@ -107,12 +108,19 @@ void restart_query(State& s) {
 }
 
 // A scan added photos: read the loaded pages again (same generation, so the grid keeps what it shows).
-void refresh_results(State& s) {
-    if (!connected(s) || s.refresh_in_flight) return;
+// False when a refresh is on its way already, or nothing can be sent.
+bool refresh_results(State& s) {
+    if (!connected(s) || s.refresh_in_flight) return false;
     s.refresh_in_flight = true;
     std::set<uint64_t> pages{0};
     for (const auto& [page, rows] : s.results.pages) pages.insert(page);
     for (uint64_t page : pages) send(s, page_query(s, page), s.results.generation);
+    return true;
+}
+
+// The Library > Folders window's list, while it is open.
+void refresh_folders(State& s) {
+    if (connected(s) && s.folders.shown) send_once(s, ipc::ListFolders{});
 }
 
 void set_error(State& s, const std::string& message) {
@@ -224,6 +232,7 @@ void apply_progress(State& s, const ipc::JobProgress& p, const std::optional<ipc
             send_once(s, ipc::GetAnalysis{});
         }
         request_clusters(s);  // the scan's photos on the map
+        refresh_folders(s);   // its folder, and their photo counts
         if (analysis) analysis_changed_photos(s);
     } else if (analysis) {
         if (!known && connected(s)) send_once(s, ipc::GetAnalysis{});  // a new analysis job: running again
@@ -233,7 +242,9 @@ void apply_progress(State& s, const ipc::JobProgress& p, const std::optional<ipc
             analysis_changed_photos(s);
         }
     } else if (p.done > done_before) {
-        refresh_results(s);  // thumbnails appear while the scan runs
+        // Thumbnails appear while the scan runs, and the month counts with them: the grid's date headings
+        // (model/grid_layout.hpp) place the photos by them. The session sends only the latest Facets.
+        if (refresh_results(s)) send(s, ipc::Facets{s.query.text, 0}, s.results.generation);
     }
 }
 
@@ -298,7 +309,8 @@ struct Reducer {
     }
     void operator()(const MoveFocus& a) {
         const std::optional<uint64_t> before = s.focused;
-        s.focused = move_focus(s.focused, s.results.count(), a.key, a.columns, a.rows_per_page);
+        // Over the grid's rows as they are drawn: date headings start each month on a row of its own.
+        s.focused = grid_layout_of(s, a.columns).move(s.focused, a.key, a.rows_per_page);
         if (s.focused) {
             const uint64_t page = *s.focused / ResultPages::kPageSize;
             if (!s.results.pages.count(page)) request_page(s, page);
@@ -496,6 +508,24 @@ struct Reducer {
         similar.error = a.errors.empty() ? std::nullopt : std::optional<std::string>(joined(a.errors));
         if (!a.errors.empty()) s.last_error = a.errors.front();
     }
+    void operator()(const ShowFolders& a) {
+        s.folders.shown = a.shown;
+        s.folders.notice.clear();
+        s.folders.error.reset();
+        refresh_folders(s);
+    }
+    void operator()(const RemoveFolderConfirmed& a) {
+        if (!connected(s) || s.folders.removing.count(a.path)) return;
+        s.folders.removing.insert(a.path);
+        s.folders.notice.clear();
+        s.folders.error.reset();
+        send(s, ipc::RemoveFolder{a.path});
+    }
+    void operator()(const RescanFolder& a) {
+        s.folders.error.reset();
+        s.folders.notice = "scanning " + a.path + " again";
+        start_scan(s, {a.path});
+    }
     void operator()(const RemoveSelectedConfirmed&) {
         std::vector<std::string> ids = selected_ids(s);
         if (ids.empty() || !connected(s)) return;
@@ -535,6 +565,7 @@ struct Reducer {
             s.map.in_flight = false;
             s.map.stale = false;
             s.similar.loading = false;
+            s.folders.removing.clear();
         }
     }
     void operator()(const EngineConnected& a) {
@@ -572,6 +603,7 @@ struct Reducer {
         if (s.open_photo) send(s, ipc::GetPhoto{s.open_photo->id});
         if (s.results.total) request_clusters(s);  // else restart_query asked
         if (s.similar.shown) restart_similar(s);
+        refresh_folders(s);
         for (auto& paths : std::exchange(s.pending_scans, {})) start_scan(s, std::move(paths));
     }
     void operator()(const ReplyArrived& a) {
@@ -632,6 +664,11 @@ struct Reducer {
             s.people.error = error.message;
         }
         if (std::holds_alternative<ipc::GetPhoto>(a.request) && s.open_photo) s.open_photo->error = error.message;
+        if (const auto* r = std::get_if<ipc::RemoveFolder>(&a.request)) {
+            s.folders.removing.erase(r->path);
+            s.folders.error = error.message;
+        }
+        if (std::holds_alternative<ipc::ListFolders>(a.request)) s.folders.error = error.message;
         if (std::holds_alternative<ipc::FindSimilar>(a.request) && a.tag == s.similar.generation) {
             s.similar.loading = false;
             s.similar.error = error.message;
@@ -733,6 +770,21 @@ struct Reducer {
         restart_query(s);
         if (connected(s)) send(s, ipc::LibraryInfo{});
     }
+    void replied(const ReplyArrived&, const ipc::FolderList& r) { s.folders.list = r.folders; }
+    void replied(const ReplyArrived& a, const ipc::FolderRemoved& r) {
+        if (const auto* req = std::get_if<ipc::RemoveFolder>(&a.request)) s.folders.removing.erase(req->path);
+        s.folders.error.reset();
+        s.folders.notice = "removed " + r.path + ": " + std::to_string(r.photos_removed) +
+                           (r.photos_removed == 1 ? " photo" : " photos") + " left the library; the files stay on disk";
+        // Its photos are gone from the results, the facets, the map, the similar groups and the counts.
+        s.open_photo.reset();
+        restart_query(s);
+        if (s.similar.shown) restart_similar(s);
+        if (!connected(s)) return;
+        send_once(s, ipc::LibraryInfo{});
+        send_once(s, ipc::ListFailures{0, 0});
+        refresh_folders(s);
+    }
     void replied(const ReplyArrived& a, const ipc::SettingsReply& r) {
         s.settings = r.settings;
         (void)a;
@@ -806,6 +858,8 @@ State reduce(State state, const Action& action) {
         state.similar = std::move(similar);
         if (state.similar.shown) restart_similar(state);
         if (connected(state)) send_once(state, ipc::GetAnalysis{});
+        state.folders.list.reset();
+        refresh_folders(state);
         return state;
     }
     std::visit(Reducer{state}, action);

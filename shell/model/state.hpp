@@ -94,6 +94,16 @@ struct MapState {
     std::optional<std::string> error;
 };
 
+// The Library > Folders window: the library's folders with their photos (ListFolders), read when it
+// opens and after anything that changes them (a removal, the end of a scan, another engine).
+struct FoldersState {
+    bool shown = false;
+    std::optional<std::vector<ipc::LibraryFolder>> list;  // none until the first FolderList
+    std::set<std::string> removing;    // RemoveFolder sent, not answered yet (the window waits)
+    std::string notice;                // what the last change did: "removed /p/trip: 6 photos left the library, ..."
+    std::optional<std::string> error;  // the last folder request that failed
+};
+
 struct JobView {
     ipc::JobProgress progress;
     std::optional<ipc::Error> error;
@@ -139,6 +149,7 @@ struct State {
     PeopleState people;
     MapState map;
     SimilarState similar;  // the "Duplicates and similar" page
+    FoldersState folders;  // the Library > Folders window
     std::vector<std::vector<std::string>> pending_scans;  // folders to scan once connected
     std::vector<ipc::FailureEntry> failures;
     uint64_t failures_total = 0;

@@ -16,6 +16,7 @@ inline const wxColour kCellFrame(0x3c, 0x78, 0xd8);    // every grid cell; GUI t
 inline const wxColour kFocusFrame(0xff, 0xa5, 0x00);
 inline const wxColour kSelection(0x8a, 0xb4, 0xf8);   // chosen cells beyond the focused one (Ctrl/Shift)
 inline const wxColour kPlaceholder(0x44, 0x47, 0x4c);
+inline const wxColour kHeadingRule(0x7a, 0x5c, 0xc8);  // the line under a grid date heading; GUI tests find them by it
 inline const wxColour kCaption(0xd0, 0xd0, 0xd0);
 inline const wxColour kError(0xc0, 0x20, 0x20);
 inline const wxColour kPersonFrame(0x2e, 0x9e, 0x6a);  // every People cell; GUI tests count these frames

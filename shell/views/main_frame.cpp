@@ -4,6 +4,7 @@
 #include "views/bitmaps.hpp"
 #include "views/failures_view.hpp"
 #include "views/filter_panel.hpp"
+#include "views/folders_dialog.hpp"
 #include "views/job_bar.hpp"
 #include "views/map_view.hpp"
 #include "views/people_view.hpp"
@@ -16,7 +17,6 @@
 #include "views/thumbnail_grid.hpp"
 
 #include <wx/artprov.h>
-#include <wx/dirdlg.h>
 #include <wx/dnd.h>
 #include <wx/eventfilter.h>
 #include <wx/menu.h>
@@ -33,7 +33,7 @@ namespace {
 
 enum MenuId {
     id_rescan = wxID_HIGHEST + 1, id_failures, id_plugins, id_small, id_medium, id_large, id_full_screen, id_people, id_boxes, id_map,
-    id_slideshow, id_select_all, id_similar,
+    id_slideshow, id_select_all, id_similar, id_folders,
     id_cancel_scan, id_pause_analysis
 };
 
@@ -112,6 +112,7 @@ MainFrame::MainFrame(Store& store)
     library->Append(id_cancel_scan, "&Cancel Scan", "Stop the running scan; what it did is kept");
     library->Append(id_pause_analysis, "&Pause Analysis", "Stop finding faces and objects for now, or go on");
     library->AppendSeparator();
+    library->Append(id_folders, "F&olders...\tCtrl+Shift+O", "The library's folders: add, remove from the library, rescan one");
     library->Append(id_failures, "&Files that failed...\tCtrl+Shift+F");
     library->Append(id_plugins, "&Plugins...");
     auto* help = new wxMenu;
@@ -164,6 +165,13 @@ MainFrame::MainFrame(Store& store)
         const auto message = empty_results_message(store_.state());
         status_->log("grid: " + std::to_string(cells) + " cells, " + std::to_string(thumbnails) + " thumbnails" +
                      (message ? ": " + *message : std::string()));
+        // The date headings on the screen, when they change: "grid: heading June 2019 at row 0".
+        std::string headings;
+        for (const auto& [text, row] : grid_->painted_headings()) headings += text + " at row " + std::to_string(row) + "\n";
+        if (headings != logged_headings_) {
+            logged_headings_ = headings;
+            for (const auto& [text, row] : grid_->painted_headings()) status_->log("grid: heading " + text + " at row " + std::to_string(row));
+        }
     };
     people_->set_on_painted([this](const std::string& line) { status_->log(line); });
     map_->set_on_painted([this](const std::string& line, double ms) {
@@ -185,6 +193,12 @@ MainFrame::MainFrame(Store& store)
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(ThumbnailSizeChanged{256}); }, id_large);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(RefreshFailures{}); show_window(failures_); }, id_failures);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(RefreshPlugins{}); show_window(plugins_); }, id_plugins);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        store_.dispatch(ShowFolders{true});
+        show_window(folders_);
+        folders_->set_on_log([this](const std::string& line) { status_->log(line); });
+        folders_->render();
+    }, id_folders);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(SetFullScreen{!store_.state().full_screen}); }, id_full_screen);
     full_screen_keys_ = std::make_unique<FullScreenKeys>(*this, store_);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) {
@@ -239,11 +253,7 @@ void MainFrame::show_window(Window*& window) {
     window->Raise();
 }
 
-void MainFrame::add_folder() {
-    // The folder dialog waits on the user only; the scan itself is a command the session sends.
-    wxDirDialog dialog(this, "Add a folder to the library", wxGetHomeDir(), wxDD_DIR_MUST_EXIST);
-    if (dialog.ShowModal() == wxID_OK) store_.dispatch(AddFolders{{dialog.GetPath().utf8_string()}});
-}
+void MainFrame::add_folder() { choose_folder_to_add(this, store_); }
 
 void MainFrame::render() {
     const State& s = store_.state();
@@ -324,6 +334,7 @@ void MainFrame::render() {
     status_->render();
     if (failures_) failures_->render();
     if (plugins_) plugins_->render();
+    if (folders_) folders_->render();
     if (preferences_) preferences_->render();
 }
 

@@ -1,5 +1,6 @@
 // The main window: menus (File, View, Library, Help), a toolbar, the filter panel beside a book of the
-// grid, the photo view and the People page (Ctrl+P), the job bar and the status bar. Folders dropped on it are scanned. Its
+// grid, the photo view and the People page (Ctrl+P), the job bar and the status bar; Library > Folders
+// (Ctrl+Shift+O) and the other windows it opens. Folders dropped on it are scanned. Its
 // geometry is remembered with wxPersistenceManager.
 #pragma once
 
@@ -24,6 +25,7 @@ class JobBar;
 class StatusBar;
 class FailuresView;
 class PluginsDialog;
+class FoldersDialog;
 class PreferencesDialog;
 
 class MainFrame : public wxFrame {
@@ -54,10 +56,12 @@ private:
     SimilarView* similar_;
     TimelineBar* timeline_;
     std::string logged_first_visible_;
+    std::string logged_headings_;  // the grid's date headings on the screen, as last logged
     JobBar* job_bar_;
     StatusBar* status_;
     FailuresView* failures_ = nullptr;
     PluginsDialog* plugins_ = nullptr;
+    FoldersDialog* folders_ = nullptr;
     PreferencesDialog* preferences_ = nullptr;
     int page_shown_ = 0;  // the book's page: 0 grid, 1 photo, 2 people, 3 map, 4 duplicates and similar
     std::string title_catalog_ = "-";

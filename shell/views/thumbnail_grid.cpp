@@ -16,6 +16,7 @@ namespace {
 constexpr int kGap = 8;
 constexpr int kCaption = 18;
 constexpr int kFrame = 2;
+constexpr int kRule = 2;  // the line under a heading
 }  // namespace
 
 ThumbnailGrid::ThumbnailGrid(wxWindow* parent, Store& store)
@@ -39,8 +40,7 @@ ThumbnailGrid::ThumbnailGrid(wxWindow* parent, Store& store)
         }
     });
     Bind(wxEVT_SIZE, [this](wxSizeEvent& e) {
-        rendered_total_ = ~0ull;  // columns change with the width
-        render();
+        render();  // the columns change with the width, and the rows with them
         e.Skip();
     });
     SetRowCount(0);
@@ -48,7 +48,10 @@ ThumbnailGrid::ThumbnailGrid(wxWindow* parent, Store& store)
 
 uint32_t ThumbnailGrid::cell_width() const { return store_.state().thumbnail_size + 2 * kGap; }
 uint32_t ThumbnailGrid::cell_height() const { return store_.state().thumbnail_size + 2 * kGap + kCaption; }
-wxCoord ThumbnailGrid::OnGetRowHeight(size_t) const { return static_cast<wxCoord>(cell_height()); }
+wxCoord ThumbnailGrid::heading_height() const { return GetCharHeight() * 3 / 2 + 14; }
+wxCoord ThumbnailGrid::OnGetRowHeight(size_t row) const {
+    return layout_.is_heading(row) ? heading_height() : static_cast<wxCoord>(cell_height());
+}
 
 uint32_t ThumbnailGrid::columns() const {
     const int width = GetClientSize().GetWidth();
@@ -61,40 +64,65 @@ uint32_t ThumbnailGrid::rows_per_page() const {
 
 void ThumbnailGrid::render() {
     const State& s = store_.state();
-    const uint64_t total = s.results.count();
-    if (total != rendered_total_ || s.thumbnail_size != rendered_size_ || s.results.generation != rendered_generation_) {
-        const bool new_query = s.results.generation != rendered_generation_;
-        rendered_total_ = total;
+    GridLayout layout = grid_layout_of(s, columns());
+    const bool new_query = s.results.generation != rendered_generation_;
+    const bool relaid = layout != layout_ || s.thumbnail_size != rendered_size_ || new_query;
+    if (relaid) {
         rendered_size_ = s.thumbnail_size;
         rendered_generation_ = s.results.generation;
+        layout_ = std::move(layout);
         const std::size_t first = GetVisibleRowsBegin();
-        SetRowCount(static_cast<std::size_t>((total + columns() - 1) / columns()));
+        SetRowCount(layout_.row_count());
+        RefreshAll();  // the rows' heights change with the headings, not only their number
         if (!new_query && first < GetRowCount()) ScrollToRow(first);
         if (new_query) top_photo_id_.clear();
     }
-    if (const auto top = s.results.index_of(top_photo_id_); top && *top / columns() != GetVisibleRowsBegin()) {
-        ScrollToRow(static_cast<std::size_t>(*top / columns()));
+    if (const auto top = s.results.index_of(top_photo_id_)) {
+        // The same photos stay on the screen. Rows laid out anew (months counted again, headings come
+        // with the facets): the photo's heading when it starts its month. Otherwise as it was.
+        std::size_t wanted = relaid ? layout_.top_row_for(*top) : layout_.row_of(*top);
+        if (!relaid && top_is_heading_ && wanted > 0 && layout_.is_heading(wanted - 1)) --wanted;
+        if (wanted != GetVisibleRowsBegin()) ScrollToRow(wanted);
     }
     if (s.grid_jump.serial != rendered_jump_serial_) {
-        // A timeline jump: its photo's row at the top (the paint records the new top photo).
+        // A timeline jump: its photo's row, under its month's heading, at the top (the paint records the
+        // new top photo).
         rendered_jump_serial_ = s.grid_jump.serial;
         rendered_focus_ = s.focused;
         top_photo_id_.clear();
-        if (s.grid_jump.serial != 0) ScrollToRow(static_cast<std::size_t>(s.grid_jump.index / columns()));
+        if (s.grid_jump.serial != 0) ScrollToRow(layout_.top_row_for(s.grid_jump.index));
     }
     if (s.focused != rendered_focus_) {
         rendered_focus_ = s.focused;
         ensure_focus_visible();
     }
+    // What is at the top now, for the next render: another action may come before the paint, and it
+    // must keep this top, not the one the last paint saw.
+    remember_top();
     Refresh(false);
+}
+
+void ThumbnailGrid::remember_top() {
+    const std::size_t begin = GetVisibleRowsBegin();
+    const ipc::PhotoSummary* top = store_.state().results.at(layout_.first_index_from(begin));
+    top_photo_id_ = top ? top->id : std::string();
+    top_is_heading_ = layout_.is_heading(begin);
 }
 
 void ThumbnailGrid::ensure_focus_visible() {
     const State& s = store_.state();
-    if (!s.focused) return;
-    const std::size_t row = static_cast<std::size_t>(*s.focused / columns());
-    if (row < GetVisibleRowsBegin()) ScrollToRow(row);
-    else if (row + 1 >= GetVisibleRowsEnd()) ScrollToRow(row + 1 > rows_per_page() ? row + 1 - rows_per_page() : 0);
+    if (!s.focused || layout_.row_count() == 0) return;
+    const std::size_t row = layout_.row_of(*s.focused);
+    if (row < GetVisibleRowsBegin()) {
+        ScrollToRow(row > 0 && layout_.is_heading(row - 1) ? row - 1 : row);  // with its month's heading
+    } else if (row + 1 >= GetVisibleRowsEnd()) {
+        // The row at the bottom, whole: as many rows above it as fit (headings are lower than cells).
+        const wxCoord height = GetClientSize().GetHeight();
+        std::size_t top = row;
+        wxCoord used = OnGetRowHeight(row);
+        while (top > 0 && used + OnGetRowHeight(top - 1) <= height) used += OnGetRowHeight(--top);
+        ScrollToRow(top);
+    }
 }
 
 void ThumbnailGrid::scroll_to_row_now(std::size_t row) {
@@ -108,9 +136,8 @@ void ThumbnailGrid::on_paint(wxPaintEvent&) {
     dc.SetBackground(wxBrush(theme::kBackground));
     dc.Clear();
     const State& s = store_.state();
-    const uint32_t cols = columns();
+    const uint32_t cols = layout_.columns();
     const int cw = static_cast<int>(cell_width());
-    const int ch = static_cast<int>(cell_height());
     const int size = static_cast<int>(s.thumbnail_size);
     const uint32_t request = grid_request_size(s.thumbnail_size);
     std::unique_ptr<wxGraphicsContext> gc(wxGraphicsContext::Create(dc));
@@ -121,17 +148,34 @@ void ThumbnailGrid::on_paint(wxPaintEvent&) {
     std::set<uint64_t> pages_missing;
     painted_cells_ = 0;
     painted_thumbnails_ = 0;
+    painted_headings_.clear();
     const std::size_t begin = GetVisibleRowsBegin();
-    const std::size_t end = GetVisibleRowsEnd();
-    const ipc::PhotoSummary* top = s.results.at(begin * cols);
-    top_photo_id_ = top ? top->id : std::string();
+    const std::size_t end = std::min(GetVisibleRowsEnd(), layout_.row_count());
+    remember_top();
     const int x0 = (GetClientSize().GetWidth() - static_cast<int>(cols) * cw) / 2;
-    for (std::size_t row = begin; row < end; ++row) {
-        for (uint32_t c = 0; c < cols; ++c) {
-            const uint64_t index = row * cols + c;
+    int row_y = 0;
+    for (std::size_t row = begin; row < end; row_y += OnGetRowHeight(row), ++row) {
+        const GridRow cells = layout_.row(row);
+        if (cells.heading) {
+            // The month's name over its first row, left-aligned with the cells, a rule under it.
+            const wxCoord hh = heading_height();
+            wxFont font = GetFont().Larger();
+            font.MakeBold();
+            dc.SetFont(font);
+            dc.DrawLabel(wxString::FromUTF8(cells.text), wxRect(x0 + kGap, row_y, static_cast<int>(cols) * cw - 2 * kGap, hh - kRule - 2),
+                         wxALIGN_LEFT | wxALIGN_BOTTOM);
+            dc.SetFont(GetFont().Smaller());
+            dc.SetPen(*wxTRANSPARENT_PEN);
+            dc.SetBrush(wxBrush(theme::kHeadingRule));
+            dc.DrawRectangle(x0 + kGap, row_y + hh - kRule, static_cast<int>(cols) * cw - 2 * kGap, kRule);
+            painted_headings_.emplace_back(cells.text, row);
+            continue;
+        }
+        for (uint32_t c = 0; c < cells.count; ++c) {
+            const uint64_t index = cells.first_index + c;
             if (index >= s.results.count()) break;
             const int x = x0 + static_cast<int>(c) * cw + kGap;
-            const int y = static_cast<int>(row - begin) * ch + kGap;
+            const int y = row_y + kGap;
             ++painted_cells_;
             const bool focused = s.focused && *s.focused == index;
             // The frame: every cell has one (GUI tests count them), the focused one stands out.
@@ -217,15 +261,16 @@ void ThumbnailGrid::paint_preview(wxDC& dc, wxGraphicsContext* gc, uint32_t grid
 }
 
 std::optional<uint64_t> ThumbnailGrid::hit(wxPoint point) const {
-    const uint32_t cols = columns();
+    const uint32_t cols = layout_.columns();
     const int cw = static_cast<int>(cell_width());
     const int x0 = (GetClientSize().GetWidth() - static_cast<int>(cols) * cw) / 2;
     if (point.x < x0) return std::nullopt;
     const uint64_t col = static_cast<uint64_t>(point.x - x0) / static_cast<uint64_t>(cw);
     if (col >= cols) return std::nullopt;
-    const uint64_t row = GetVisibleRowsBegin() + static_cast<uint64_t>(point.y) / cell_height();
-    const uint64_t index = row * cols + col;
-    if (index >= store_.state().results.count()) return std::nullopt;
+    const int row = VirtualHitTest(point.y);  // a heading's row holds no photo: none
+    if (row == wxNOT_FOUND) return std::nullopt;
+    const auto index = layout_.index_at(static_cast<std::size_t>(row), static_cast<uint32_t>(col));
+    if (!index || *index >= store_.state().results.count()) return std::nullopt;
     return index;
 }
 

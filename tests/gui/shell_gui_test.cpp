@@ -1429,3 +1429,138 @@ TEST_CASE("the failures window opens with Ctrl+Shift+F, shows the whole reason o
     app.send_signal(SIGTERM);
     CHECK(app.wait(10s).exit_code != -1);
 }
+
+TEST_CASE("date headings over each month, and Library > Folders lists two folders, removes one after its confirmation, the grid then shows the other's photos", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen || test::find_program("xdotool").empty()) {
+        WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
+        return;
+    }
+    constexpr uint32_t kHeadingRule = 0x7a5cc8;  // shell/views/bitmaps.hpp
+    test::TempDir dir;
+    const auto trip = dir.path() / "trip", garden = dir.path() / "garden";
+    // trip: three photos of June 2019; garden: two of July 2019 and one without a date.
+    const auto write_photo = [](const std::filesystem::path& file, const char* date, uint32_t seed) {
+        std::filesystem::create_directories(file.parent_path());
+        auto jpeg = sample::encode_jpeg(sample::make_scene(320, 240, seed));
+        if (date) {
+            sample::ExifSpec spec;
+            spec.date_time_original = date;
+            jpeg = sample::with_exif(jpeg, spec);
+        }
+        test::write_file(file, jpeg);
+    };
+    for (int i = 0; i < 3; ++i) write_photo(trip / ("trip-" + std::to_string(i) + ".jpg"), "2019:06:10 12:00:00", 10 + i);
+    write_photo(garden / "garden-0.jpg", "2019:07:02 09:00:00", 20);
+    write_photo(garden / "garden-1.jpg", "2019:07:03 09:00:00", 21);
+    write_photo(garden / "garden-undated.jpg", nullptr, 22);
+    const auto runtime = dir.path() / "runtime";
+    const auto log = dir.path() / "status.log";
+    test::ChildProcess app({LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", runtime.string(), "--catalog", (dir / "library.lbx").string(),
+                            trip.string(), garden.string()},
+                           app_env(dir, *screen));
+    REQUIRE(wait_scan_finished(runtime, 6));
+    std::string text;
+    const bool painted = wait_log(log, "grid: 6 cells, 6 thumbnails", 30s, 0, &text).has_value();
+    INFO("status log:\n" << text << "\napp stderr: " << app.err());
+    REQUIRE(painted);
+
+    // Sorted by date taken (the default): June's heading, its row, July's, its row, "No date" last.
+    CHECK(wait_log(log, "grid: heading June 2019 at row 0\n", 20s));
+    CHECK(wait_log(log, "grid: heading July 2019 at row 2\n", 20s));
+    CHECK(wait_log(log, "grid: heading No date at row 4\n", 20s));
+    // On the screen: each heading's rule above its own photos (a month starts a row of its own).
+    // A heading's rule: a line of its colour, 2 pixels high and wider than a cell (frame_corners wants
+    // 20 pixels down); the left end of its top line.
+    const auto heading_rules = [&](const test::Screenshot& s) {
+        std::vector<std::pair<int, int>> rules;
+        for (int y = 1; y < s.height; ++y) {
+            for (int x = 1; x + 200 < s.width; ++x) {
+                if (s.pixel(x, y) == kHeadingRule && s.pixel(x - 1, y) != kHeadingRule && s.pixel(x, y - 1) != kHeadingRule &&
+                    s.pixel(x + 200, y) == kHeadingRule)
+                    rules.emplace_back(x, y);
+            }
+        }
+        return rules;
+    };
+    const auto cells_under_headings = [&](const test::Screenshot& s) {
+        auto rules = heading_rules(s);
+        std::vector<int> per_heading(rules.size(), 0);
+        for (const auto& cell : cell_corners(s)) {
+            int under = -1;
+            for (std::size_t i = 0; i < rules.size(); ++i)
+                if (rules[i].second < cell.second) under = static_cast<int>(i);
+            if (under < 0) return std::vector<int>{};  // a cell above every heading
+            ++per_heading[static_cast<std::size_t>(under)];
+        }
+        return per_heading;
+    };
+    CHECK(screen_shows(*screen, kArtifacts / "grid-headings.png",
+                       [&](const test::Screenshot& s) { return cells_under_headings(s) == std::vector<int>{3, 2, 1}; }));
+
+    // Library > Folders (Ctrl+Shift+O): both folders with their photos.
+    REQUIRE(focus_window(*screen, "^Lightbox - library$"));
+    REQUIRE(xdotool(*screen, {"key", "ctrl+shift+o"}).exit_code == 0);
+    const auto window_open = [&] {
+        return xdotool(*screen, {"search", "--onlyvisible", "--name", "^Lightbox - Library folders"}).exit_code == 0;
+    };
+    bool opened = false;
+    for (int i = 0; i < 100 && !(opened = window_open()); ++i) std::this_thread::sleep_for(100ms);
+    REQUIRE(opened);
+    // The window's list, as it logs it (paths taken literally in the pattern).
+    const auto folders_line = [](const std::string& line) {
+        return std::regex_replace("folders: " + line + "\n", std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)");
+    };
+    CHECK(wait_log(log, folders_line(garden.string() + " 3 photos; " + trip.string() + " 3 photos"), 10s));
+    test::take_screenshot(*screen, kArtifacts / "folders-window.png");
+
+    // The first folder (garden) is chosen; Down chooses trip, Up garden again; Delete asks, and the
+    // dialog's other button removes it from the library.
+    const auto chosen_line = [](const std::filesystem::path& folder) {
+        return std::regex_replace("folders: chosen " + folder.string() + "\n", std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)");
+    };
+    CHECK(wait_log(log, chosen_line(garden), 10s));
+    REQUIRE(focus_window(*screen, "^Lightbox - Library folders"));
+    REQUIRE(xdotool(*screen, {"key", "Down"}).exit_code == 0);
+    CHECK(wait_log(log, chosen_line(trip), 10s));
+    const std::size_t before_up = read_text(log).size();
+    REQUIRE(xdotool(*screen, {"key", "Up"}).exit_code == 0);
+    const bool garden_again = wait_log(log, chosen_line(garden), 10s, before_up).has_value();
+    REQUIRE(garden_again);
+    REQUIRE(xdotool(*screen, {"key", "Delete"}).exit_code == 0);
+    REQUIRE(xdotool(*screen, {"search", "--sync", "--onlyvisible", "--name", "Remove folder from library"}).exit_code == 0);
+    test::take_screenshot(*screen, kArtifacts / "folders-remove-confirmation.png");
+    REQUIRE(focus_window(*screen, "Remove folder from library"));
+    REQUIRE(xdotool(*screen, {"key", "--delay", "100", "Tab", "Return"}).exit_code == 0);
+    long photos = -1;
+    for (int i = 0; i < 100 && (photos = library_photos(runtime)) != 3; ++i) std::this_thread::sleep_for(100ms);
+    CHECK(photos == 3);
+    CHECK(wait_log(log, folders_line(trip.string() + " 3 photos"), 10s));
+    CHECK(wait_log(log, "grid: 3 cells, 3 thumbnails", 10s));
+    test::take_screenshot(*screen, kArtifacts / "folders-window-after-remove.png");
+
+    // Esc closes the window (it covers the grid: no window manager places it).
+    REQUIRE(focus_window(*screen, "^Lightbox - Library folders"));
+    REQUIRE(xdotool(*screen, {"key", "Escape"}).exit_code == 0);
+    bool closed = false;
+    for (int i = 0; i < 100 && !(closed = !window_open()); ++i) std::this_thread::sleep_for(100ms);
+    CHECK(closed);
+    // The grid shows trip's photos alone, under June's heading; garden's files are still on disk.
+    CHECK(screen_shows(*screen, kArtifacts / "folders-after-remove.png",
+                       [&](const test::Screenshot& s) { return cells_under_headings(s) == std::vector<int>{3}; }));
+    std::size_t files = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(garden)) ++files;
+    CHECK(files == 3);
+    {
+        auto endpoints = ipc::read_endpoints_file(ipc::endpoints_file(runtime));
+        REQUIRE(endpoints);
+        zmq::context_t context;
+        ipc::Client client(context, ipc::ClientOptions{endpoints->commands, "", 1000ms, 0});
+        auto info = client.call(ipc::LibraryInfo{});
+        REQUIRE(info);
+        CHECK(info->roots == std::vector<std::string>{trip.string()});  // a rescan does not walk garden again
+    }
+
+    app.send_signal(SIGTERM);
+    app.wait(20s);
+}

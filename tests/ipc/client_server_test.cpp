@@ -251,6 +251,8 @@ TEST_CASE("lazy pirate: a request that is not safe to repeat is sent once", "[ip
     CHECK_FALSE(ipc::is_safe_to_repeat(ipc::Shutdown{}));
     CHECK_FALSE(ipc::is_safe_to_repeat(ipc::MergePersons{1, 2}));  // done once, a second one is not_found
     CHECK_FALSE(ipc::is_safe_to_repeat(ipc::RemoveFace{}));
+    CHECK_FALSE(ipc::is_safe_to_repeat(ipc::RemoveFolder{"/photos"}));  // done once, a second one is not_found
+    CHECK(ipc::is_safe_to_repeat(ipc::ListFolders{}));
     CHECK(ipc::is_safe_to_repeat(ipc::RenamePerson{1, "Anna"}));
     CHECK(ipc::is_safe_to_repeat(ipc::ListJobs{}));
     CHECK(ipc::is_safe_to_repeat(ipc::JobStatus{1}));

@@ -55,6 +55,8 @@ inline std::vector<ipc::Request> sample_requests() {
         ipc::RemoveFace{"16132fa22a5cf57cd039841441ed1883", "org.lightbox.vision", 2},
         ipc::GetMapClusters{"tag:beach", -20.5, 170.25, -10, -170, 6, 500},
         ipc::FindSimilar{12, 40, 20},
+        ipc::ListFolders{},
+        ipc::RemoveFolder{"/photos/ünïcode dir"},
     };
 }
 
@@ -115,6 +117,8 @@ inline std::vector<ipc::Reply> sample_replies() {
                                                ipc::SimilarPhoto{"a2", {"/p/ünïcode small.webp"}, "c3a1f00e9b7d5523", 1, "webp",
                                                                  800, 600, 90'000, ""}}}},
                            3, 8},
+        ipc::FolderList{{{"/photos/2023", 1200, true}, {"/media/usb/ünïcode", 0, false}}},
+        ipc::FolderRemoved{"/photos/2023", 1199, 1203},
     };
 }
 

@@ -25,8 +25,9 @@ struct ClientOptions {
     int retries = 2;                              // further attempts for requests that are safe to repeat
 };
 
-// Reads and idempotent changes: sending one twice does no harm. StartScan, Rescan, Shutdown, MergePersons
-// and RemoveFace are sent once: a second StartScan would start a second job, a second merge fail.
+// Reads and idempotent changes: sending one twice does no harm. StartScan, Rescan, Shutdown, MergePersons,
+// RemoveFace and RemoveFolder are sent once: a second StartScan would start a second job, a second merge
+// or folder removal fail.
 bool is_safe_to_repeat(const Request& request);
 
 class Client {

@@ -19,6 +19,10 @@ inline constexpr char kCatalogError[] = "catalog_error";          // the catalog
 inline constexpr char kBadPipeline[] = "bad_pipeline";            // the job's pipeline does not build
 inline constexpr char kBadBox[] = "bad_box";                      // GetMapClusters: a box or zoom out of range (bad_request)
 inline constexpr char kBadDistance[] = "bad_distance";            // FindSimilar past kMaxSimilarDistance (bad_request)
+inline constexpr char kJobsRunning[] = "jobs_running";            // scans are running: the request waits for them (busy)
+// Folders (RemoveFolder)
+inline constexpr char kBadPath[] = "bad_path";              // empty or relative where an absolute path is needed (bad_request)
+inline constexpr char kNoSuchFolder[] = "no_such_folder";   // the path is not one of the library's folders (not_found)
 // People (RenamePerson, MergePersons, RemoveFace)
 inline constexpr char kNoSuchPerson[] = "no_such_person";  // no person of that id (not_found)
 inline constexpr char kNoSuchFace[] = "no_such_face";      // the photo has no face of that source and index (not_found)

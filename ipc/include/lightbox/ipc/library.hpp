@@ -77,4 +77,16 @@ struct Setting {
     friend bool operator==(const Setting&, const Setting&) = default;
 };
 
+// One folder of the library (ListFolders, protocol 8): what a rescan walks, with how many live photos
+// have a file below it (a photo with files below two folders counts in both).
+struct LibraryFolder {
+    std::string path;
+    uint64_t photos = 0;
+    bool exists = false;  // the folder is there now (false: a drive unplugged, a folder deleted)
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(path, photos, exists); }
+    friend bool operator==(const LibraryFolder&, const LibraryFolder&) = default;
+};
+
 }  // namespace lbx::ipc

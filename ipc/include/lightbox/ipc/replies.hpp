@@ -280,10 +280,34 @@ struct SimilarGroups {
     friend bool operator==(const SimilarGroups&, const SimilarGroups&) = default;
 };
 
+// ListFolders: every folder of the library, by path.
+struct FolderList {
+    static constexpr std::string_view name = "FolderList";
+    std::vector<LibraryFolder> folders;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(folders); }
+    friend bool operator==(const FolderList&, const FolderList&) = default;
+};
+
+// RemoveFolder: the folder as the library held it, the photos that left the library with it and the
+// file rows below it that were dropped (those of photos kept for a live file elsewhere included).
+struct FolderRemoved {
+    static constexpr std::string_view name = "FolderRemoved";
+    std::string path;
+    uint64_t photos_removed = 0;
+    uint64_t files_removed = 0;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(path, photos_removed, files_removed); }
+    friend bool operator==(const FolderRemoved&, const FolderRemoved&) = default;
+};
+
 using Reply = std::variant<ErrorReply, HelloReply, PluginList, ScanStarted, JobCancelled, JobStatusReply,
                            JobList, PhotoReply, ThumbnailReply, ShutdownReply, QueryReply, FacetsReply,
                            UserTagsReply, FailureList, PhotosRemoved, LibraryInfoReply, SettingsReply,
-                           AnalysisReply, PersonList, PersonReply, MapClustersReply, SimilarGroups>;
+                           AnalysisReply, PersonList, PersonReply, MapClustersReply, SimilarGroups,
+                           FolderList, FolderRemoved>;
 
 inline std::string_view name_of(const Reply& reply) {
     return std::visit([](const auto& r) -> std::string_view { return r.name; }, reply);
@@ -326,6 +350,8 @@ template <> struct ReplyOfT<MergePersons> { using type = PersonReply; };
 template <> struct ReplyOfT<RemoveFace> { using type = PersonReply; };
 template <> struct ReplyOfT<GetMapClusters> { using type = MapClustersReply; };
 template <> struct ReplyOfT<FindSimilar> { using type = SimilarGroups; };
+template <> struct ReplyOfT<ListFolders> { using type = FolderList; };
+template <> struct ReplyOfT<RemoveFolder> { using type = FolderRemoved; };
 template <class Req> using ReplyOf = typename ReplyOfT<Req>::type;
 
 namespace detail {

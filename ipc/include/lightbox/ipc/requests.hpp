@@ -313,11 +313,32 @@ struct FindSimilar {
     friend bool operator==(const FindSimilar&, const FindSimilar&) = default;
 };
 
+// The library's folders (protocol 8), each with its live photos: the shell's Library > Folders window.
+struct ListFolders {
+    static constexpr std::string_view name = "ListFolders";
+    template <class Archive>
+    void serialize(Archive&) {}
+    friend bool operator==(const ListFolders&, const ListFolders&) = default;
+};
+
+// Takes one folder out of the library (protocol 8): it leaves the folders a rescan walks, and the photos
+// whose live files are all below it leave the library (their rows, tags and thumbnails, as RemovePhotos),
+// never the disk. Files below another folder of the library stay; so do photos with a live file elsewhere
+// (their paths below the folder go).
+struct RemoveFolder {
+    static constexpr std::string_view name = "RemoveFolder";
+    std::string path;  // absolute: one of LibraryInfo's roots
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(path); }
+    friend bool operator==(const RemoveFolder&, const RemoveFolder&) = default;
+};
+
 using Request = std::variant<Hello, ListPlugins, StartScan, CancelJob, JobStatus, ListJobs, GetPhoto,
                              GetThumbnail, Shutdown, Query, Facets, SetUserTags, ListFailures, Rescan,
                              RemovePhotos, LibraryInfo, OpenLibrary, GetSettings, SetSettings, GetAnalysis,
                              SetAnalysisPaused, ListPersons, RenamePerson, MergePersons, RemoveFace,
-                             GetMapClusters, FindSimilar>;
+                             GetMapClusters, FindSimilar, ListFolders, RemoveFolder>;
 
 inline std::string_view name_of(const Request& request) {
     return std::visit([](const auto& r) -> std::string_view { return r.name; }, request);

@@ -13,8 +13,8 @@ namespace lbx::ipc {
 // in progress, regions in PhotoInfo, groups/labels/people facets, GetAnalysis/SetAnalysisPaused, persons.
 // 6: readable metadata and plain-word search: MetadataEntry.printed, PhotoInfo.capture, PhotoSummary.matched.
 // 7: the map (GetMapClusters, MapClustersReply) and duplicates and similar photos (FindSimilar,
-// SimilarGroups).
-inline constexpr uint32_t kProtocolVersion = 7;
+// SimilarGroups). 8: the library's folders (ListFolders, RemoveFolder; FolderList, FolderRemoved).
+inline constexpr uint32_t kProtocolVersion = 8;
 
 // Frames above this size are rejected by their size alone, before any byte is parsed.
 inline constexpr std::size_t kMaxFrameSize = 16u * 1024u * 1024u;
