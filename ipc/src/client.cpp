@@ -13,7 +13,7 @@ namespace lbx::ipc {
 
 bool is_safe_to_repeat(const Request& request) {
     // Everything else is a read or idempotent (SetUserTags, RemovePhotos, OpenLibrary, SetSettings,
-    // RenamePerson). A MergePersons or RemoveFace done once answers `not_found` the second time: the
+    // RenamePerson, RejectTags: its second answer counts no tag removed; SetRotation: absolute). A MergePersons or RemoveFace done once answers `not_found` the second time: the
     // client would report a failure for a change that was made.
     return !std::holds_alternative<StartScan>(request) && !std::holds_alternative<Rescan>(request) &&
            !std::holds_alternative<Shutdown>(request) && !std::holds_alternative<MergePersons>(request) &&

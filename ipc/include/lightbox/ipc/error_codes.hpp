@@ -19,6 +19,9 @@ inline constexpr char kCatalogError[] = "catalog_error";          // the catalog
 inline constexpr char kBadPipeline[] = "bad_pipeline";            // the job's pipeline does not build
 inline constexpr char kBadBox[] = "bad_box";                      // GetMapClusters: a box or zoom out of range (bad_request)
 inline constexpr char kBadDistance[] = "bad_distance";            // FindSimilar past kMaxSimilarDistance (bad_request)
+inline constexpr char kNoSuchPhoto[] = "no_such_photo";           // no photo of that id in the library (not_found)
+inline constexpr char kBadTag[] = "bad_tag";                      // a tag empty or longer than 100 characters (bad_request)
+inline constexpr char kBadRotation[] = "bad_rotation";            // SetRotation past kMaxQuarterTurns (bad_request)
 // People (RenamePerson, MergePersons, RemoveFace)
 inline constexpr char kNoSuchPerson[] = "no_such_person";  // no person of that id (not_found)
 inline constexpr char kNoSuchFace[] = "no_such_face";      // the photo has no face of that source and index (not_found)

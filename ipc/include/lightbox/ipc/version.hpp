@@ -13,8 +13,9 @@ namespace lbx::ipc {
 // in progress, regions in PhotoInfo, groups/labels/people facets, GetAnalysis/SetAnalysisPaused, persons.
 // 6: readable metadata and plain-word search: MetadataEntry.printed, PhotoInfo.capture, PhotoSummary.matched.
 // 7: the map (GetMapClusters, MapClustersReply) and duplicates and similar photos (FindSimilar,
-// SimilarGroups).
-inline constexpr uint32_t kProtocolVersion = 7;
+// SimilarGroups). 8: what the user decided about a photo: RejectTags, SetRotation, PhotoInfo.rotation and
+// rejected_tags, PhotoSummary.rotation.
+inline constexpr uint32_t kProtocolVersion = 8;
 
 // Frames above this size are rejected by their size alone, before any byte is parsed.
 inline constexpr std::size_t kMaxFrameSize = 16u * 1024u * 1024u;
