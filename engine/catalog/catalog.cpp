@@ -163,7 +163,9 @@ struct Catalog::WriteStatements {
             "DELETE FROM metadata WHERE hash = ?1",
             "INSERT OR REPLACE INTO metadata(hash, key, value, printed) VALUES (?1, ?2, ?3, ?4)",
             "DELETE FROM auto_tags WHERE hash = ?1 AND source = ?2",
-            "INSERT OR REPLACE INTO auto_tags(hash, name, category, source, confidence) VALUES (?1, ?2, ?3, ?4, ?5)",
+            // add_tag: never one the user turned down for this photo (tag_rejections).
+            "INSERT OR REPLACE INTO auto_tags(hash, name, category, source, confidence) SELECT ?1, ?2, ?3, ?4, ?5 "
+            "WHERE NOT EXISTS (SELECT 1 FROM tag_rejections WHERE hash = ?1 AND name = ?2)",
             "INSERT OR REPLACE INTO thumbnails(hash, size, width, height, path, bytes, last_used) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             "INSERT INTO files(path, hash, size, mtime_ns, status, seen_at) VALUES (?1, ?2, ?3, ?4, 'ok', ?5) "
@@ -331,6 +333,48 @@ Expected<std::vector<std::string>> Catalog::auto_tag_names(const std::string& ha
     return strings_of(*db_, "SELECT name FROM auto_tags WHERE hash = ?1 ORDER BY name", hash);
 }
 
+Expected<int64_t> Catalog::reject_auto_tags(const std::string& hash, const std::vector<std::string>& names) {
+    LBX_TRY(flush());  // results queued before the rejection are written first, then cleared by it
+    auto tx = Transaction::begin(*db_);
+    if (!tx) return unexpected(tx.error());
+    auto reject = db_->prepare("INSERT INTO tag_rejections(hash, name, rejected_at) VALUES (?1, ?2, ?3) "
+                               "ON CONFLICT(hash, name) DO NOTHING");
+    if (!reject) return unexpected(reject.error());
+    auto remove = db_->prepare("DELETE FROM auto_tags WHERE hash = ?1 AND name = ?2 COLLATE NOCASE");
+    if (!remove) return unexpected(remove.error());
+    const int64_t now = now_us();
+    int64_t removed = 0;
+    for (const std::string& name : names) {
+        LBX_TRY(reject->run({hash, name, now}));
+        LBX_TRY(remove->run({hash, name}));
+        removed += db_->changes();
+    }
+    LBX_TRY(tx->commit());
+    return removed;
+}
+
+Expected<void> Catalog::restore_auto_tags(const std::string& hash, const std::vector<std::string>& names) {
+    auto stmt = db_->prepare("DELETE FROM tag_rejections WHERE hash = ?1 AND name = ?2");
+    if (!stmt) return unexpected(stmt.error());
+    for (const std::string& name : names) LBX_TRY(stmt->run({hash, name}));
+    return {};
+}
+
+Expected<std::vector<std::string>> Catalog::rejected_tags(const std::string& hash) {
+    return strings_of(*db_, "SELECT name FROM tag_rejections WHERE hash = ?1 ORDER BY name", hash);
+}
+
+Expected<bool> Catalog::set_rotation(const std::string& hash, int quarter_turns) {
+    if (quarter_turns < 0 || quarter_turns > 3) {
+        return unexpected(make_error("catalog", "bad_rotation", "a rotation is 0 to 3 quarter turns, not " + std::to_string(quarter_turns)));
+    }
+    LBX_TRY(flush());
+    auto stmt = db_->prepare("UPDATE photos SET rotation = ?2 WHERE hash = ?1");
+    if (!stmt) return unexpected(stmt.error());
+    LBX_TRY(stmt->run({hash, int64_t{quarter_turns}}));
+    return db_->changes() > 0;
+}
+
 Expected<std::vector<StoredThumbnail>> Catalog::thumbnails(const std::string& hash) {
     auto stmt = db_->prepare("SELECT size, path, width, height FROM thumbnails WHERE hash = ?1 ORDER BY size");
     if (!stmt) return unexpected(stmt.error());
@@ -398,7 +442,7 @@ Expected<int64_t> Catalog::delete_photos(const std::vector<std::string>& hashes,
         "DELETE FROM files WHERE hash = ?1",     "DELETE FROM metadata WHERE hash = ?1",
         "DELETE FROM auto_tags WHERE hash = ?1", "DELETE FROM user_tags WHERE hash = ?1",
         "DELETE FROM thumbnails WHERE hash = ?1", "DELETE FROM regions WHERE hash = ?1",
-        "DELETE FROM analyses WHERE hash = ?1",
+        "DELETE FROM analyses WHERE hash = ?1",  "DELETE FROM tag_rejections WHERE hash = ?1",
         "DELETE FROM photos WHERE hash = ?1",
     };
     std::vector<Statement> statements;
@@ -468,7 +512,7 @@ Expected<std::optional<PhotoDetails>> Catalog::photo(const std::string& hash) {
     {
         auto stmt = db_->prepare(
             "SELECT format, file_size, width, height, taken_at, make, model, lens, iso, f_number, exposure_time, focal_length, "
-            "gps_lat, gps_lon FROM photos WHERE hash = ?1");
+            "gps_lat, gps_lon, rotation FROM photos WHERE hash = ?1");
         if (!stmt) return unexpected(stmt.error());
         stmt->bind({hash});
         auto row = stmt->step();
@@ -487,6 +531,7 @@ Expected<std::optional<PhotoDetails>> Catalog::photo(const std::string& hash) {
                                  LBX_FIELD_GPS_LAT, LBX_FIELD_GPS_LON};
         for (int i = 0; i < 6; ++i)
             if (!stmt->column_is_null(8 + i)) d.summary_numbers[numbers[i]] = stmt->column_double(8 + i);
+        d.rotation = static_cast<int>(stmt->column_int(14));
     }
     {  // a live path first; else the one seen last (where the photo was when its drive went away)
         auto stmt = db_->prepare(
@@ -548,6 +593,9 @@ Expected<std::optional<PhotoDetails>> Catalog::photo(const std::string& hash) {
     auto user = user_tags(hash);
     if (!user) return unexpected(user.error());
     d.user_tags = std::move(*user);
+    auto rejected = rejected_tags(hash);
+    if (!rejected) return unexpected(rejected.error());
+    d.rejected_tags = std::move(*rejected);
     auto thumbs = thumbnails(hash);
     if (!thumbs) return unexpected(thumbs.error());
     d.thumbnails = std::move(*thumbs);

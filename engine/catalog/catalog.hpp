@@ -68,6 +68,8 @@ struct PhotoDetails {
     std::vector<std::string> user_tags;
     std::vector<StoredThumbnail> thumbnails;                    // by size
     std::vector<Region> regions;                                // objects, faces: by plugin, in the order found
+    int rotation = 0;                                           // the user's, clockwise quarter turns (0..3)
+    std::vector<std::string> rejected_tags;                     // auto tags the user turned down, by name
 };
 
 // A folder of the library with its live photos: those with an "ok" file below it (ListFolders).
@@ -119,6 +121,19 @@ public:
     Expected<void> remove_user_tag(const std::string& hash, const std::string& name);
     Expected<std::vector<std::string>> user_tags(const std::string& hash);
     Expected<std::vector<std::string>> auto_tag_names(const std::string& hash);
+
+    // Auto tags the user turned down (tag_rejections): taken from the photo now, and never written for it
+    // again, whichever stage makes them (a rescan of the file, analysis by a newer plugin). Names compare
+    // without case. Returns how many auto tags the photo lost (one name may come from several stages).
+    Expected<int64_t> reject_auto_tags(const std::string& hash, const std::vector<std::string>& names);
+    // Forgets rejections: a tag comes back when a stage next writes it (the file changed, a newer plugin).
+    Expected<void> restore_auto_tags(const std::string& hash, const std::vector<std::string>& names);
+    Expected<std::vector<std::string>> rejected_tags(const std::string& hash);  // by name
+
+    // The user's rotation of a photo in clockwise quarter turns (0..3), on top of its EXIF orientation:
+    // clients turn what they draw; the file and its thumbnails are never rewritten, and a rescan keeps it.
+    // False for a hash the catalog does not have.
+    Expected<bool> set_rotation(const std::string& hash, int quarter_turns);
     Expected<std::vector<StoredThumbnail>> thumbnails(const std::string& hash);
 
     // The library's folders (what a rescan walks). Adding one already there keeps its first added_at.
@@ -135,7 +150,7 @@ public:
     Expected<std::optional<RootRemoval>> remove_root(const std::string& root);
 
     // Takes photos out of the library, never off the disk: their files rows, metadata, auto and user
-    // tags, regions, ledger marks, thumbnails (rows and thumbnail files) and their faces' places in persons
+    // tags, tag rejections, regions, ledger marks, thumbnails (rows and thumbnail files) and their faces' places in persons
     // (a person left without faces is deleted, unless named). Returns how many photos were removed; unknown
     // hashes are ignored. A later scan of a folder that still holds the file adds it back.
     Expected<int64_t> remove_photos(const std::vector<std::string>& hashes);

@@ -298,7 +298,7 @@ Expected<std::vector<PhotoRow>> first_page(Catalog& catalog, const std::string& 
     auto stmt = catalog.database().prepare(
         "SELECT coalesce(f.hash, ''), min(f.path) AS path, coalesce(p.format, ''), coalesce(p.width, 0), "
         "coalesce(p.height, 0), coalesce(p.taken_at, ''), trim(" + std::string(kCameraName) + "), "
-        "f.status FROM files f LEFT JOIN photos p ON p.hash = f.hash WHERE " +
+        "f.status, coalesce(p.rotation, 0) FROM files f LEFT JOIN photos p ON p.hash = f.hash WHERE " +
         where->sql + " GROUP BY coalesce(f.hash, f.path) ORDER BY " + order_column(options.sort) + (options.descending ? " DESC" : " ASC") +
         " NULLS LAST, path LIMIT ?");
     if (!stmt) return unexpected(stmt.error());
@@ -310,7 +310,8 @@ Expected<std::vector<PhotoRow>> first_page(Catalog& catalog, const std::string& 
         if (!*row) return rows;
         rows.push_back(PhotoRow{stmt->column_text(0), stmt->column_text(1), stmt->column_text(2),
                                 static_cast<uint32_t>(stmt->column_int(3)), static_cast<uint32_t>(stmt->column_int(4)),
-                                stmt->column_text(5), stmt->column_text(6), stmt->column_text(7), ""});
+                                stmt->column_text(5), stmt->column_text(6), stmt->column_text(7), "",
+                                static_cast<int>(stmt->column_int(8))});
     }
 }
 
@@ -371,12 +372,13 @@ Expected<std::vector<PhotoRow>> page_of(Catalog& catalog, const std::string& que
     struct Columns {
         std::string format, taken_at, camera;
         uint32_t width = 0, height = 0;
+        int rotation = 0;
     };
     std::unordered_map<std::string, Columns> columns;
     if (!hashes.empty()) {
         auto stmt = catalog.database().prepare(
-            "SELECT p.hash, p.format, p.width, p.height, coalesce(p.taken_at, ''), trim(" + std::string(kCameraName) + ") "
-            "FROM photos p WHERE p.hash IN (SELECT value FROM json_each(?))");
+            "SELECT p.hash, p.format, p.width, p.height, coalesce(p.taken_at, ''), trim(" + std::string(kCameraName) + "), "
+            "p.rotation FROM photos p WHERE p.hash IN (SELECT value FROM json_each(?))");
         if (!stmt) return unexpected(stmt.error());
         stmt->bind({hashes.dump()});
         for (;;) {
@@ -384,20 +386,22 @@ Expected<std::vector<PhotoRow>> page_of(Catalog& catalog, const std::string& que
             if (!row) return unexpected(row.error());
             if (!*row) break;
             columns[stmt->column_text(0)] = Columns{stmt->column_text(1), stmt->column_text(4), stmt->column_text(5),
-                                                    static_cast<uint32_t>(stmt->column_int(2)), static_cast<uint32_t>(stmt->column_int(3))};
+                                                    static_cast<uint32_t>(stmt->column_int(2)), static_cast<uint32_t>(stmt->column_int(3)),
+                                                    static_cast<int>(stmt->column_int(6))};
         }
     }
     std::vector<PhotoRow> rows;
     rows.reserve(end - begin);
     for (std::size_t i = begin; i < end; ++i) {
         const MatchList::Match& m = matches[i];
-        PhotoRow row{m.hash, m.path, "", 0, 0, "", "", m.status, ""};
+        PhotoRow row{m.hash, m.path, "", 0, 0, "", "", m.status, "", 0};
         if (auto found = columns.find(m.hash); found != columns.end()) {
             row.format = found->second.format;
             row.width = found->second.width;
             row.height = found->second.height;
             row.taken_at = found->second.taken_at;
             row.camera = found->second.camera;
+            row.rotation = found->second.rotation;
         }
         rows.push_back(std::move(row));
     }

@@ -31,6 +31,7 @@ struct PhotoRow {
     std::string camera;  // "make model"
     std::string status;  // "ok" or "failed"
     std::string matched;  // where the query's plain words matched: "camera: Apple iPhone 8; path: /p/a.jpg" (word_matches.hpp)
+    int rotation = 0;     // the user's, clockwise quarter turns (Catalog::set_rotation)
 };
 
 // Errors: a query error (status bad_request; code "bad_query", the message from describe()) or SQLite's.

@@ -242,8 +242,26 @@ ALTER TABLE photos ADD COLUMN phash INTEGER;
 CREATE INDEX photos_phash ON photos(phash, hash) WHERE phash IS NOT NULL;
 )sql";
 
-constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4,
-                                                                  kVersion5, kVersion6, kVersion7, kVersion8};
+// Version 9: what the user decided about a photo that the file does not say.
+// - photos.rotation: the user's rotation in clockwise quarter turns (0..3), on top of the EXIF orientation
+//   the thumbnails already apply. Clients turn what they draw; the file and the thumbnails are never
+//   rewritten. The scan's upsert of a photo leaves the column alone, so a rescan keeps it.
+// - tag_rejections: auto tags the user turned down for a photo ("this is not a dog"). Catalog::write
+//   never inserts an auto tag that has a row here, whichever stage makes it again (a rescan, analysis
+//   with a newer plugin), so queries and facets, which read auto_tags, never see it. Names compare
+//   without case, as tag queries do.
+constexpr std::string_view kVersion9 = R"sql(
+ALTER TABLE photos ADD COLUMN rotation INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE tag_rejections (
+    hash TEXT NOT NULL,
+    name TEXT NOT NULL COLLATE NOCASE,
+    rejected_at INTEGER NOT NULL,
+    PRIMARY KEY (hash, name)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4, kVersion5,
+                                                                  kVersion6, kVersion7, kVersion8, kVersion9};
 
 }  // namespace
 

@@ -120,7 +120,7 @@ ipc::Unexpected<ipc::Error> catalog_error(const Error& e) { return ipc::unexpect
 uint32_t page_limit(uint32_t asked) { return asked == 0 || asked > ipc::kMaxQueryPage ? ipc::kMaxQueryPage : asked; }
 
 ipc::Unexpected<ipc::Error> no_such_photo(const std::string& id) {
-    return error_reply(ipc::Status::not_found, "catalog", "no_such_photo", "no photo '" + id + "' in the library");
+    return error_reply(ipc::Status::not_found, "catalog", ipc::codes::kNoSuchPhoto, "no photo '" + id + "' in the library");
 }
 
 // Tags as users type them: trimmed, 1..100 characters.
@@ -131,6 +131,20 @@ std::optional<std::string> clean_tag(const std::string& raw) {
     std::string tag = raw.substr(first, last - first + 1);
     if (tag.size() > 100) return std::nullopt;
     return tag;
+}
+
+// Each tag of `raw` cleaned (clean_tag), or the bad_tag error naming the first that is not a tag.
+ipc::Expected<std::vector<std::string>> clean_tags(const std::vector<std::string>& raw) {
+    std::vector<std::string> out;
+    for (const std::string& one : raw) {
+        auto tag = clean_tag(one);
+        if (!tag) {
+            return error_reply(ipc::Status::bad_request, "catalog", ipc::codes::kBadTag,
+                               "tag '" + one.substr(0, 120) + "' is empty or longer than 100 characters");
+        }
+        out.push_back(std::move(*tag));
+    }
+    return out;
 }
 
 // `persons`: the persons of the photo's faces (catalog::persons_of_photo).
@@ -156,6 +170,8 @@ ipc::PhotoInfo photo_info_of(const catalog::PhotoDetails& d, const std::vector<c
                     number(LBX_FIELD_FOCAL_LENGTH), number(LBX_FIELD_GPS_LAT), number(LBX_FIELD_GPS_LON)};
     for (const Tag& t : d.auto_tags) info.tags.push_back({t.name, t.category, t.confidence, t.source});
     for (const std::string& t : d.user_tags) info.tags.push_back({t, "user", 1.0, "user"});
+    info.rotation = static_cast<uint32_t>(d.rotation);
+    info.rejected_tags = d.rejected_tags;
     for (const StoredThumbnail& t : d.thumbnails) info.thumbnails.push_back({t.size, t.width, t.height, t.path});
     std::map<std::string, uint32_t> next_index;  // per source: the catalog lists them by source, then index
     for (const Region& g : d.regions) {
@@ -425,7 +441,8 @@ RequestHandlers::Result<ipc::Query> RequestHandlers::on(const ipc::Query& reques
     reply.photos.reserve(rows->size());
     for (catalog::PhotoRow& r : *rows) {
         reply.photos.push_back({std::move(r.hash), std::move(r.path), std::move(r.format), r.width, r.height,
-                                std::move(r.taken_at), std::move(r.camera), std::move(r.status), std::move(r.matched)});
+                                std::move(r.taken_at), std::move(r.camera), std::move(r.status), std::move(r.matched),
+                                static_cast<uint32_t>(r.rotation)});
     }
     return reply;
 }
@@ -474,27 +491,48 @@ RequestHandlers::Result<ipc::SetUserTags> RequestHandlers::on(const ipc::SetUser
     auto photo = state_.catalog->photo(request.photo_id);
     if (!photo) return catalog_error(photo.error());
     if (!*photo) return no_such_photo(request.photo_id);
-    std::vector<std::string> add, remove;
-    for (const auto* list : {&request.add, &request.remove}) {
-        for (const std::string& raw : *list) {
-            auto tag = clean_tag(raw);
-            if (!tag) {
-                return error_reply(ipc::Status::bad_request, "catalog", "bad_tag",
-                                   "tag '" + raw.substr(0, 120) + "' is empty or longer than 100 characters");
-            }
-            (list == &request.add ? add : remove).push_back(std::move(*tag));
-        }
-    }
-    for (const std::string& tag : add) {
+    auto add = clean_tags(request.add);
+    if (!add) return ipc::unexpected(add.error());
+    auto remove = clean_tags(request.remove);
+    if (!remove) return ipc::unexpected(remove.error());
+    for (const std::string& tag : *add) {
         if (auto ok = state_.catalog->add_user_tag(request.photo_id, tag); !ok) return catalog_error(ok.error());
     }
-    for (const std::string& tag : remove) {
+    for (const std::string& tag : *remove) {
         if (auto ok = state_.catalog->remove_user_tag(request.photo_id, tag); !ok) return catalog_error(ok.error());
     }
     auto tags = state_.catalog->user_tags(request.photo_id);
     if (!tags) return catalog_error(tags.error());
     std::sort(tags->begin(), tags->end());
     return ipc::UserTagsReply{request.photo_id, std::move(*tags)};
+}
+
+RequestHandlers::Result<ipc::RejectTags> RequestHandlers::on(const ipc::RejectTags& request) {
+    auto reject = clean_tags(request.reject);
+    if (!reject) return ipc::unexpected(reject.error());
+    auto restore = clean_tags(request.restore);
+    if (!restore) return ipc::unexpected(restore.error());
+    auto photo = state_.catalog->photo(request.photo_id);
+    if (!photo) return catalog_error(photo.error());
+    if (!*photo) return no_such_photo(request.photo_id);
+    if (auto ok = state_.catalog->restore_auto_tags(request.photo_id, *restore); !ok) return catalog_error(ok.error());
+    auto removed = state_.catalog->reject_auto_tags(request.photo_id, *reject);
+    if (!removed) return catalog_error(removed.error());
+    auto rejected = state_.catalog->rejected_tags(request.photo_id);
+    if (!rejected) return catalog_error(rejected.error());
+    return ipc::TagsRejected{request.photo_id, static_cast<uint64_t>(*removed), std::move(*rejected)};
+}
+
+RequestHandlers::Result<ipc::SetRotation> RequestHandlers::on(const ipc::SetRotation& request) {
+    if (request.quarter_turns > ipc::kMaxQuarterTurns) {
+        return error_reply(ipc::Status::bad_request, "catalog", ipc::codes::kBadRotation,
+                           "a rotation is 0 to " + std::to_string(ipc::kMaxQuarterTurns) + " quarter turns, not " +
+                               std::to_string(request.quarter_turns));
+    }
+    auto found = state_.catalog->set_rotation(request.photo_id, static_cast<int>(request.quarter_turns));
+    if (!found) return catalog_error(found.error());
+    if (!*found) return no_such_photo(request.photo_id);
+    return ipc::RotationSet{request.photo_id, request.quarter_turns};
 }
 
 RequestHandlers::Result<ipc::ListFailures> RequestHandlers::on(const ipc::ListFailures& request) {

@@ -41,6 +41,8 @@ private:
     Result<ipc::GetSettings> on(const ipc::GetSettings& request);
     Result<ipc::SetSettings> on(const ipc::SetSettings& request);
     Result<ipc::GetMapClusters> on(const ipc::GetMapClusters& request);
+    Result<ipc::RejectTags> on(const ipc::RejectTags& request);
+    Result<ipc::SetRotation> on(const ipc::SetRotation& request);
     // analysis_handlers.cpp
     Result<ipc::GetAnalysis> on(const ipc::GetAnalysis& request);
     Result<ipc::SetAnalysisPaused> on(const ipc::SetAnalysisPaused& request);

@@ -46,6 +46,8 @@ struct TagOptions {
     std::string photo_id;
     std::vector<std::string> add;
     std::vector<std::string> remove;
+    std::vector<std::string> reject;   // auto tags never to be added again (RejectTags)
+    std::vector<std::string> restore;  // rejections to forget
 };
 
 int hello(CtlContext& ctx);
@@ -64,6 +66,7 @@ int shutdown(CtlContext& ctx);
 int query(CtlContext& ctx, const QueryOptions& options);
 int facets(CtlContext& ctx, const std::string& query_text);
 int tag(CtlContext& ctx, const TagOptions& options);
+int rotate(CtlContext& ctx, const std::string& photo_id, uint32_t quarter_turns);
 int failures(CtlContext& ctx);
 int rescan(CtlContext& ctx, bool retry_failed, bool wait);
 int remove(CtlContext& ctx, const std::vector<std::string>& photo_ids);

@@ -1,4 +1,4 @@
-// lightbox-ctl's library subcommands: query, facets, tag, failures, rescan, remove, library, settings.
+// lightbox-ctl's library subcommands: query, facets, tag, rotate, failures, rescan, remove, library, settings.
 #include "ctl_commands.hpp"
 
 #include "ctl_output.hpp"
@@ -58,14 +58,35 @@ int facets(CtlContext& ctx, const std::string& query_text) {
 }
 
 int tag(CtlContext& ctx, const TagOptions& options) {
-    auto reply = ctx.client.call(ipc::SetUserTags{options.photo_id, options.add, options.remove});
+    const bool rejects = !options.reject.empty() || !options.restore.empty();
+    if (!rejects || !options.add.empty() || !options.remove.empty()) {
+        auto reply = ctx.client.call(ipc::SetUserTags{options.photo_id, options.add, options.remove});
+        if (!reply) return report(reply.error(), ctx.json);
+        if (ctx.json) print_json(to_json(ipc::Reply{*reply}));
+        else {
+            std::printf("%s:", reply->photo_id.c_str());
+            for (const auto& t : reply->user_tags) std::printf(" %s", t.c_str());
+            std::printf("\n");
+        }
+    }
+    if (rejects) {
+        auto reply = ctx.client.call(ipc::RejectTags{options.photo_id, options.reject, options.restore});
+        if (!reply) return report(reply.error(), ctx.json);
+        if (ctx.json) print_json(to_json(ipc::Reply{*reply}));
+        else {
+            std::printf("%s: removed %llu auto tags; rejected:", reply->photo_id.c_str(), static_cast<unsigned long long>(reply->removed));
+            for (const auto& t : reply->rejected) std::printf(" %s", t.c_str());
+            std::printf("\n");
+        }
+    }
+    return kExitOk;
+}
+
+int rotate(CtlContext& ctx, const std::string& photo_id, uint32_t quarter_turns) {
+    auto reply = ctx.client.call(ipc::SetRotation{photo_id, quarter_turns});
     if (!reply) return report(reply.error(), ctx.json);
     if (ctx.json) print_json(to_json(ipc::Reply{*reply}));
-    else {
-        std::printf("%s:", reply->photo_id.c_str());
-        for (const auto& t : reply->user_tags) std::printf(" %s", t.c_str());
-        std::printf("\n");
-    }
+    else std::printf("%s: %u degrees clockwise\n", reply->photo_id.c_str(), reply->quarter_turns * 90);
     return kExitOk;
 }
 

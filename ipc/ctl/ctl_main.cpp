@@ -101,6 +101,13 @@ int main(int argc, char** argv) {
     tag_cmd->add_option("id", tag.photo_id, "photo id (content hash)")->required();
     tag_cmd->add_option("--add", tag.add, "tags to add");
     tag_cmd->add_option("--remove", tag.remove, "tags to remove");
+    tag_cmd->add_option("--reject", tag.reject, "auto tags to take away for good (never added again by a rescan or analysis)");
+    tag_cmd->add_option("--restore", tag.restore, "rejected auto tags to allow again (back when a stage next writes them)");
+    uint32_t quarter_turns = 0;
+    CLI::App* rotate_cmd = app.add_subcommand("rotate", "keep a rotation for a photo in the library (never written to the file)");
+    rotate_cmd->add_option("id", photo_id, "photo id (content hash)")->required();
+    rotate_cmd->add_option("quarter_turns", quarter_turns, "clockwise quarter turns on top of the EXIF orientation: 0 to 3")
+        ->required()->check(CLI::Range(0, 3));
     app.add_subcommand("failures", "the files that could not be processed, and why");
     bool retry_failed = false;
     bool rescan_wait = false;
@@ -194,6 +201,7 @@ int main(int argc, char** argv) {
         else if (name == "query") code = ctl::query(ctx, query);
         else if (name == "facets") code = ctl::facets(ctx, facet_query);
         else if (name == "tag") code = ctl::tag(ctx, tag);
+        else if (name == "rotate") code = ctl::rotate(ctx, photo_id, quarter_turns);
         else if (name == "failures") code = ctl::failures(ctx);
         else if (name == "rescan") code = ctl::rescan(ctx, retry_failed, rescan_wait);
         else if (name == "remove") code = ctl::remove(ctx, remove_ids);

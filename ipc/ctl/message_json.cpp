@@ -85,6 +85,8 @@ json to_json(const ipc::PhotoInfo& p) {
     put("gps_lat", p.capture.gps_lat);
     put("gps_lon", p.capture.gps_lon);
     j["capture"] = capture;
+    j["rotation"] = p.rotation;  // protocol 8: the user's, clockwise quarter turns
+    j["rejected_tags"] = p.rejected_tags;
     ipc::put_path(j, "path", p.path);
     return j;
 }
@@ -136,6 +138,7 @@ struct ReplyJson {
             json photo{{"id", p.id},           {"format", p.format}, {"width", p.width}, {"height", p.height},
                        {"taken_at", p.taken_at}, {"camera", p.camera}, {"status", p.status}};
             if (!p.matched.empty()) photo["matched"] = p.matched;
+            if (p.rotation != 0) photo["rotation"] = p.rotation;
             ipc::put_path(photo, "path", p.path);
             photos.push_back(std::move(photo));
         }
@@ -231,6 +234,10 @@ struct ReplyJson {
         }
         return {{"groups", groups}, {"total", r.total}, {"distance", r.distance}};
     }
+    json operator()(const ipc::TagsRejected& r) const {
+        return {{"photo_id", r.photo_id}, {"removed", r.removed}, {"rejected", r.rejected}};
+    }
+    json operator()(const ipc::RotationSet& r) const { return {{"photo_id", r.photo_id}, {"quarter_turns", r.quarter_turns}}; }
 };
 
 struct EventJson {

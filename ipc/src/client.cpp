@@ -13,8 +13,9 @@ namespace lbx::ipc {
 
 bool is_safe_to_repeat(const Request& request) {
     // Everything else is a read or idempotent (SetUserTags, RemovePhotos, OpenLibrary, SetSettings,
-    // RenamePerson). A MergePersons, RemoveFace or RemoveFolder done once answers `not_found` the second
-    // time: the client would report a failure for a change that was made.
+    // RenamePerson, RejectTags: its second answer counts no tag removed; SetRotation: absolute). A
+    // MergePersons, RemoveFace or RemoveFolder done once answers `not_found` the second time: the client
+    // would report a failure for a change that was made.
     return !std::holds_alternative<StartScan>(request) && !std::holds_alternative<Rescan>(request) &&
            !std::holds_alternative<Shutdown>(request) && !std::holds_alternative<MergePersons>(request) &&
            !std::holds_alternative<RemoveFace>(request) && !std::holds_alternative<RemoveFolder>(request);

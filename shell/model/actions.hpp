@@ -93,6 +93,12 @@ struct RemoveFolderConfirmed { std::string path; };
 struct RescanFolder { std::string path; };
 struct RemoveSelectedConfirmed {};          // after the confirmation dialog
 struct EditUserTags { std::vector<std::string> add; std::vector<std::string> remove; };
+// The photo view's Remove on an automatic tag of the open photo: taken away, and never added again.
+struct RejectTag { std::string name; };
+struct RestoreTag { std::string name; };  // a right-click on a rejected one: it may be added again
+// The photo view's rotate buttons and [ / ]: the open photo turned a quarter clockwise (+1) or back (-1),
+// kept in the library (SetRotation), never written to the file.
+struct RotateOpenPhoto { int quarter_turns = 1; };
 struct ApplySettings { std::vector<ipc::Setting> settings; };
 struct RefreshFailures {};
 struct RetryFailedRequested {};  // the failures window's Retry All: a rescan that tries the failed files again
@@ -120,7 +126,7 @@ using Action = std::variant<QueryEdited, FacetChosen, SortChanged, PageNeeded, F
                             RescanRequested, CancelJobRequested, ResumeInterruptedScans, PauseAnalysisRequested, ShowPeople, PersonsPageNeeded,
                             RefreshPersons, ChoosePerson, ShowPersonPhotos, RenamePersonRequested, MergeChosenInto, ShowMap, MapCameraChanged, MapAreaChosen,
                             ShowSimilar, SimilarDistanceChanged, SimilarMoreNeeded, ToggleKeep, RemoveOthersConfirmed, FilesTrashed,
-                            ShowFolders, RemoveFolderConfirmed, RescanFolder, RemoveSelectedConfirmed, EditUserTags, ApplySettings, RefreshFailures, RetryFailedRequested,
+                            ShowFolders, RemoveFolderConfirmed, RescanFolder, RemoveSelectedConfirmed, EditUserTags, RejectTag, RestoreTag, RotateOpenPhoto, ApplySettings, RefreshFailures, RetryFailedRequested,
                             RefreshPlugins, DesktopLaunchFailed, ClearLastError, EngineStatusChanged, EngineConnected, ReplyArrived, EventArrived,
                             ThumbnailArrived>;
 

@@ -2,6 +2,7 @@
 
 #include "model/grid_layout.hpp"
 #include "model/readable_error.hpp"
+#include "model/rotation.hpp"
 #include "model/timeline.hpp"
 #include "model/zoom.hpp"
 
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 
 namespace lbx::shell {
 namespace {
@@ -126,6 +128,39 @@ void refresh_folders(State& s) {
 void set_error(State& s, const std::string& message) {
     s.last_error = readable_error(message);
     ++s.last_error_serial;
+}
+
+// A change the user asked for is done: said in the status bar's message field, in place of an older error.
+void set_notice(State& s, const std::string& message) {
+    s.notice = readable_error(message);  // one readable line, as errors are
+    s.last_error.clear();
+    ++s.last_error_serial;
+}
+
+std::string lower(std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
+
+// 'dog' or 'dog', 'cat': names as the status bar quotes them.
+std::string quoted_names(const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& name : names) out += (out.empty() ? "'" : ", '") + name + "'";
+    return out;
+}
+
+// The open photo's file name for a message, when the photo is still open; else its id.
+std::string photo_name(const State& s, const std::string& id) {
+    if (s.open_photo && s.open_photo->id == id && s.open_photo->info && !s.open_photo->info->path.empty())
+        return std::filesystem::path(s.open_photo->info->path).filename().string();
+    return "photo " + id;
+}
+
+// The rotation of a photo's rows in the loaded pages (the grid turns its cell at once).
+void set_listed_rotation(State& s, const std::string& id, uint32_t quarter_turns) {
+    for (auto& [page, rows] : s.results.pages)
+        for (ipc::PhotoSummary& row : rows)
+            if (row.id == id) row.rotation = quarter_turns;
 }
 
 void open_at(State& s, uint64_t index) {
@@ -535,6 +570,22 @@ struct Reducer {
     void operator()(const EditUserTags& a) {
         if (s.open_photo && connected(s)) send(s, ipc::SetUserTags{s.open_photo->id, a.add, a.remove});
     }
+    void operator()(const RejectTag& a) {
+        if (s.open_photo && connected(s) && !a.name.empty()) send(s, ipc::RejectTags{s.open_photo->id, {a.name}, {}});
+    }
+    void operator()(const RestoreTag& a) {
+        if (s.open_photo && connected(s) && !a.name.empty()) send(s, ipc::RejectTags{s.open_photo->id, {}, {a.name}});
+    }
+    void operator()(const RotateOpenPhoto& a) {
+        if (!s.open_photo || !connected(s)) return;
+        // Shown turned at once, before the engine answers: a second press turns on from there, so two
+        // quick presses make two turns. A refused change reads the truth again (failed()).
+        const uint32_t turns = normal_turns(int64_t{open_photo_rotation(s)} + a.quarter_turns);
+        if (s.open_photo->info) s.open_photo->info->rotation = turns;
+        set_listed_rotation(s, s.open_photo->id, turns);
+        ++s.open_photo->rotations_in_flight;
+        send(s, ipc::SetRotation{s.open_photo->id, turns});
+    }
     void operator()(const ApplySettings& a) {
         if (connected(s)) send(s, ipc::SetSettings{a.settings});
     }
@@ -549,7 +600,9 @@ struct Reducer {
     }
     void operator()(const DesktopLaunchFailed& a) { set_error(s, a.message); }
     void operator()(const ClearLastError& a) {
-        if (a.serial == s.last_error_serial) s.last_error.clear();
+        if (a.serial != s.last_error_serial) return;
+        s.last_error.clear();
+        s.notice.clear();
     }
 
     void operator()(const EngineStatusChanged& a) {
@@ -566,6 +619,7 @@ struct Reducer {
             s.map.stale = false;
             s.similar.loading = false;
             s.folders.removing.clear();
+            if (s.open_photo) s.open_photo->rotations_in_flight = 0;  // their answers will not come
         }
     }
     void operator()(const EngineConnected& a) {
@@ -669,6 +723,14 @@ struct Reducer {
             s.folders.error = error.message;
         }
         if (std::holds_alternative<ipc::ListFolders>(a.request)) s.folders.error = error.message;
+        if (const auto* r = std::get_if<ipc::SetRotation>(&a.request)) {
+            // The turn shown before the answer did not happen: the photo and the grid as the library has them.
+            if (s.open_photo && s.open_photo->id == r->photo_id) {
+                if (s.open_photo->rotations_in_flight > 0) --s.open_photo->rotations_in_flight;
+                if (connected(s)) send(s, ipc::GetPhoto{r->photo_id});
+            }
+            refresh_results(s);
+        }
         if (std::holds_alternative<ipc::FindSimilar>(a.request) && a.tag == s.similar.generation) {
             s.similar.loading = false;
             s.similar.error = error.message;
@@ -706,7 +768,9 @@ struct Reducer {
     void replied(const ReplyArrived& a, const ipc::PhotoReply& r) {
         const auto* req = std::get_if<ipc::GetPhoto>(&a.request);
         if (!s.open_photo || !req || req->photo_id != s.open_photo->id) return;  // stepped on since
+        const uint32_t shown = open_photo_rotation(s);
         s.open_photo->info = r.photo;
+        if (s.open_photo->rotations_in_flight > 0) s.open_photo->info->rotation = shown;  // a turn on its way
         s.open_photo->user_tags.clear();
         for (const auto& tag : r.photo.tags) {
             if (tag.source == "user") s.open_photo->user_tags.push_back(tag.name);
@@ -721,6 +785,43 @@ struct Reducer {
             for (const auto& name : r.user_tags) tags.push_back(ipc::PhotoTag{name, "user", 1.0, "user"});
         }
         if (connected(s)) send(s, ipc::Facets{s.query.text, 0}, s.results.generation);
+    }
+    void replied(const ReplyArrived& a, const ipc::TagsRejected& r) {
+        const auto* req = std::get_if<ipc::RejectTags>(&a.request);
+        if (!req) return;
+        const std::string name = photo_name(s, r.photo_id);
+        if (!req->reject.empty()) {
+            const bool several = req->reject.size() > 1;
+            set_notice(s, r.removed > 0 ? "removed " + std::string(several ? "tags " : "tag ") + quoted_names(req->reject) + " from " + name +
+                                              (several ? "; they will not be added again" : "; it will not be added again")
+                                        : std::string(several ? "tags " : "tag ") + quoted_names(req->reject) + " will not be added to " + name);
+        } else if (!req->restore.empty()) {
+            set_notice(s, std::string(req->restore.size() > 1 ? "tags " : "tag ") + quoted_names(req->restore) + " may be added to " + name +
+                              " again when it is next read or analysed");
+        }
+        if (s.open_photo && s.open_photo->id == r.photo_id && s.open_photo->info) {
+            // The engine took them away: so does the view, at once (names compare without case).
+            std::set<std::string> gone;
+            for (const std::string& t : req->reject) gone.insert(lower(t));
+            auto& tags = s.open_photo->info->tags;
+            tags.erase(std::remove_if(tags.begin(), tags.end(),
+                                      [&](const ipc::PhotoTag& t) { return t.source != "user" && gone.count(lower(t.name)); }),
+                       tags.end());
+            s.open_photo->info->rejected_tags = r.rejected;
+        }
+        // The tag's counts and a search by it change.
+        if (connected(s)) send(s, ipc::Facets{s.query.text, 0}, s.results.generation);
+        refresh_results(s);
+    }
+    void replied(const ReplyArrived&, const ipc::RotationSet& r) {
+        // Shown already (RotateOpenPhoto). The last answer is the library's rotation: the view and the
+        // grid's rows take it (earlier answers would turn them back while a later press is on its way).
+        if (s.open_photo && s.open_photo->id == r.photo_id) {
+            if (s.open_photo->rotations_in_flight > 0) --s.open_photo->rotations_in_flight;
+            if (s.open_photo->rotations_in_flight > 0) return;
+            if (s.open_photo->info) s.open_photo->info->rotation = r.quarter_turns;
+        }
+        set_listed_rotation(s, r.photo_id, r.quarter_turns);
     }
     void replied(const ReplyArrived&, const ipc::JobList& r) {
         for (const auto& job : r.jobs) apply_progress(s, job.progress, job.error);

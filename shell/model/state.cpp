@@ -98,4 +98,13 @@ std::vector<std::string> selected_ids(const State& state) {
     return {};
 }
 
+uint32_t open_photo_rotation(const State& state) {
+    if (!state.open_photo) return 0;
+    if (state.open_photo->info) return state.open_photo->info->rotation % 4;
+    const ipc::PhotoSummary* row = state.results.at(state.open_photo->index);
+    return row && row->id == state.open_photo->id ? row->rotation % 4 : 0;
+}
+
+const std::string& status_message(const State& state) { return state.last_error.empty() ? state.notice : state.last_error; }
+
 }  // namespace lbx::shell

@@ -62,6 +62,9 @@ struct OpenPhoto {
     // Why the photo at its own resolution (ipc::kFullResolution) could not be had; 100 % then shows the
     // largest thumbnail.
     std::optional<std::string> full_resolution_error;
+    // SetRotation requests sent for this photo and not answered yet: the turn shown is ahead of the
+    // library's, and a GetPhoto answer meanwhile keeps it (the last answer sets the library's).
+    uint32_t rotations_in_flight = 0;
 };
 
 // The People page (ListPersons): persons fetched a page at a time as its cells show, most faces first.
@@ -166,6 +169,10 @@ struct State {
     // clear meant for one does not take away a newer one.
     std::string last_error;
     uint64_t last_error_serial = 0;
+    // What the last change the user asked for did, in words ("removed tag 'dog' from a.jpg; it will not
+    // be added again"), in the same field of the status bar: the newer of the two shows, and the same
+    // click or timer clears it (it shares last_error_serial).
+    std::string notice;
 
     // Commands reduce() decided to send; the store drains it after every action.
     std::vector<Command> outbox;
@@ -177,6 +184,11 @@ std::vector<const JobView*> running_jobs(const State& state, ipc::JobKind kind);
 // Scans a dead engine left unfinished (JobState::interrupted), until a rescan takes them over.
 std::vector<const JobView*> interrupted_scans(const State& state);
 const ipc::PhotoSummary* focused_photo(const State& state);
+// The user's rotation of the open photo in clockwise quarter turns (0..3): its GetPhoto answer's, else its
+// row's in the results; 0 when no photo is open.
+uint32_t open_photo_rotation(const State& state);
+// The status bar's message field: the last error, else the last notice.
+const std::string& status_message(const State& state);
 // The status bar's count: "1 468 photos" for the whole library, "22 of 1 468 photos" for a search, and
 // while a scan runs (the library's count is read when it ends) "22 photos match so far". Empty until the
 // first page arrives.

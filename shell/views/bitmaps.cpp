@@ -1,11 +1,13 @@
 #include "views/bitmaps.hpp"
 
 #include <wx/dcmemory.h>
+#include <wx/graphics.h>
 #include <wx/image.h>
 #include <wx/log.h>
 #include <wx/mstream.h>
 
 #include <algorithm>
+#include <numbers>
 
 namespace lbx::shell {
 
@@ -22,6 +24,21 @@ std::shared_ptr<const DecodedThumbnail> decode_thumbnail(const std::string& mime
     const unsigned char* rgb = image.GetData();
     decoded->rgb.assign(rgb, rgb + static_cast<std::size_t>(decoded->width) * decoded->height * 3);
     return decoded;
+}
+
+void draw_turned(wxGraphicsContext& gc, const wxBitmap& bitmap, double x, double y, double width, double height, uint32_t turns) {
+    turns %= 4;
+    if (turns == 0) {
+        gc.DrawBitmap(bitmap, x, y, width, height);
+        return;
+    }
+    // About the target's centre: the bitmap is drawn upright at the size it has before the turn.
+    const double w = turns % 2 == 1 ? height : width, h = turns % 2 == 1 ? width : height;
+    gc.PushState();
+    gc.Translate(x + width / 2, y + height / 2);
+    gc.Rotate(turns * std::numbers::pi / 2);  // positive angles turn clockwise on the screen (y grows downwards)
+    gc.DrawBitmap(bitmap, -w / 2, -h / 2, w, h);
+    gc.PopState();
 }
 
 wxBitmap fixture_picture(int seed, int width, int height) { return fixture_picture(seed, width, height, {}); }

@@ -26,7 +26,14 @@ inline const wxColour kBoxShade(0x14, 0x14, 0x14);     // the dark edge around a
 
 }  // namespace lbx::shell::theme
 
+class wxGraphicsContext;
+
 namespace lbx::shell {
+
+// Draws `bitmap` turned clockwise `turns` quarter turns (the user's rotation, model/rotation.hpp) so that
+// the turned picture fills x, y, width, height. Cairo turns it as it draws: no copy of the pixels, and the
+// thumbnail cache keeps one bitmap per thumbnail whatever the rotation.
+void draw_turned(wxGraphicsContext& gc, const wxBitmap& bitmap, double x, double y, double width, double height, uint32_t turns);
 
 // JPEG (or PNG) bytes to RGB; nullptr when they do not decode.
 std::shared_ptr<const DecodedThumbnail> decode_thumbnail(const std::string& mime, const std::vector<uint8_t>& bytes);

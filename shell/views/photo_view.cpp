@@ -3,6 +3,7 @@
 #include "desktop/desktop_apps.hpp"
 #include "model/photo_metadata.hpp"
 #include "model/regions.hpp"
+#include "model/rotation.hpp"
 #include "model/zoom.hpp"
 #include "views/bitmaps.hpp"
 #include "views/map_view.hpp"
@@ -58,6 +59,17 @@ PhotoView::PhotoView(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY)
         preview_->SetFocus();  // keys (B, arrows, Esc) go on working
     });
     buttons->Add(boxes_button_, 0, wxRIGHT | wxBOTTOM, 4);
+    const auto rotate = [&](const char* label, const char* tip, int turns) {
+        auto* b = new wxButton(this, wxID_ANY, label, wxDefaultPosition, wxDefaultSize, wxBU_EXACTFIT);
+        b->SetToolTip(tip);
+        b->Bind(wxEVT_BUTTON, [this, turns](wxCommandEvent&) {
+            store_.dispatch(RotateOpenPhoto{turns});
+            preview_->SetFocus();  // keys go on working
+        });
+        buttons->Add(b, 0, wxRIGHT | wxBOTTOM, 4);
+    };
+    rotate("Rotate left ([)", "Turn the photo a quarter to the left. Kept in the library; the file is not changed", -1);
+    rotate("Rotate right (])", "Turn the photo a quarter to the right. Kept in the library; the file is not changed", +1);
     slideshow_button_ = new wxToggleButton(this, wxID_ANY, "Slideshow (F5)", wxDefaultPosition, wxDefaultSize, wxBU_EXACTFIT);
     slideshow_button_->SetToolTip("The next photo every few seconds, in full screen; Esc ends it");
     slideshow_button_->Bind(wxEVT_TOGGLEBUTTON, [this](wxCommandEvent&) {
@@ -118,6 +130,8 @@ PhotoView::PhotoView(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY)
     new_tag_->SetHint("new tag");
     auto* add = new wxButton(this, wxID_ADD, "Add");
     auto* remove = new wxButton(this, wxID_REMOVE, "Remove");
+    remove_tag_ = remove;
+    remove->SetToolTip("Remove the chosen tag. An automatic one is never added again: right-click it in the list to allow it again");
     tag_row->Add(new_tag_, 1, wxRIGHT, 4);
     tag_row->Add(add, 0, wxRIGHT, 4);
     tag_row->Add(remove, 0);
@@ -133,17 +147,30 @@ PhotoView::PhotoView(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY)
     };
     add->Bind(wxEVT_BUTTON, add_tag);
     new_tag_->Bind(wxEVT_TEXT_ENTER, add_tag);
-    remove->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+    remove->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { remove_chosen_tag(); });
+    tags_->Bind(wxEVT_LISTBOX, [this](wxCommandEvent&) {
         const int i = tags_->GetSelection();
         const State& s = store_.state();
-        if (i < 0 || static_cast<std::size_t>(i) >= tag_rows_.size() || !tag_rows_[static_cast<std::size_t>(i)] ||
-            !s.open_photo || !s.open_photo->info)
-            return;
-        const std::size_t index = *tag_rows_[static_cast<std::size_t>(i)];
-        if (index >= s.open_photo->info->tags.size()) return;
-        const auto& tag = s.open_photo->info->tags[index];
-        if (tag.source != "user") return;  // auto tags come from plugins; only user tags are the user's to remove
-        store_.dispatch(EditUserTags{{}, {tag.name}});
+        std::string chosen = "none";
+        if (i >= 0 && static_cast<std::size_t>(i) < tag_rows_.size() && s.open_photo && s.open_photo->info) {
+            const TagRow& row = tag_rows_[static_cast<std::size_t>(i)];
+            if (row.tag && *row.tag < s.open_photo->info->tags.size()) chosen = s.open_photo->info->tags[*row.tag].name;
+            else if (!row.rejected.empty()) chosen = row.rejected + " (rejected)";
+        }
+        log("photo view: tag chosen: " + chosen);
+    });
+    tags_->Bind(wxEVT_CONTEXT_MENU, [this](wxContextMenuEvent& e) {
+        const wxPoint at = e.GetPosition() == wxDefaultPosition ? wxDefaultPosition : tags_->ScreenToClient(e.GetPosition());
+        const int row = at == wxDefaultPosition ? tags_->GetSelection() : tags_->HitTest(at);
+        if (row != wxNOT_FOUND) {
+            tags_->SetSelection(row);
+            show_tag_menu(row);
+        }
+    });
+    // Where the list and its button are, for the status log (GUI tests click them), once laid out.
+    tags_->Bind(wxEVT_SIZE, [this](wxSizeEvent& e) {
+        CallAfter([this] { log_places(); });
+        e.Skip();
     });
     Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
         if (FindFocus() == new_tag_) { e.Skip(); return; }
@@ -155,6 +182,12 @@ PhotoView::PhotoView(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY)
             case '+': case '=': case WXK_ADD: case WXK_NUMPAD_ADD: zoom_at(+1, middle()); break;
             case '-': case WXK_SUBTRACT: case WXK_NUMPAD_SUBTRACT: zoom_at(-1, middle()); break;
             case WXK_F5: store_.dispatch(SetSlideshow{!store_.state().slideshow}); break;
+            case '[': store_.dispatch(RotateOpenPhoto{-1}); break;
+            case ']': store_.dispatch(RotateOpenPhoto{+1}); break;
+            case WXK_DELETE:
+                if (FindFocus() == tags_) remove_chosen_tag();
+                else e.Skip();
+                break;
             case 'B':
                 if (e.GetModifiers() == wxMOD_NONE || e.GetModifiers() == wxMOD_SHIFT) store_.dispatch(ToggleRegions{});
                 else e.Skip();
@@ -162,6 +195,51 @@ PhotoView::PhotoView(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY)
             default: e.Skip();
         }
     });
+}
+
+void PhotoView::remove_chosen_tag() {
+    const int i = tags_->GetSelection();
+    const State& s = store_.state();
+    if (i < 0 || static_cast<std::size_t>(i) >= tag_rows_.size() || !s.open_photo || !s.open_photo->info) return;
+    const TagRow& row = tag_rows_[static_cast<std::size_t>(i)];
+    if (!row.tag || *row.tag >= s.open_photo->info->tags.size()) return;  // a heading, or a tag rejected already
+    const ipc::PhotoTag tag = s.open_photo->info->tags[*row.tag];  // a copy: dispatching changes the state
+    // A user tag is the user's to delete; an automatic one would come back with the next scan or analysis
+    // if only deleted, so it is rejected for good.
+    if (tag.source == "user") store_.dispatch(EditUserTags{{}, {tag.name}});
+    else store_.dispatch(RejectTag{tag.name});
+}
+
+void PhotoView::show_tag_menu(int row_index) {
+    const State& s = store_.state();
+    if (row_index < 0 || static_cast<std::size_t>(row_index) >= tag_rows_.size() || !s.open_photo || !s.open_photo->info) return;
+    const TagRow row = tag_rows_[static_cast<std::size_t>(row_index)];
+    wxMenu menu;
+    enum { remove_id = wxID_HIGHEST + 1, allow_id };
+    std::string name;
+    if (row.tag && *row.tag < s.open_photo->info->tags.size()) {
+        const ipc::PhotoTag& tag = s.open_photo->info->tags[*row.tag];
+        name = tag.name;
+        menu.Append(remove_id, wxString::FromUTF8("Remove tag '" + name + "'" + (tag.source == "user" ? "" : " (never add it again)")));
+    } else if (!row.rejected.empty()) {
+        name = row.rejected;
+        menu.Append(allow_id, wxString::FromUTF8("Allow '" + name + "' again (when the photo is next read or analysed)"));
+    } else {
+        return;
+    }
+    const int chosen = GetPopupMenuSelectionFromUser(menu);
+    if (chosen == remove_id) remove_chosen_tag();
+    else if (chosen == allow_id) store_.dispatch(RestoreTag{name});
+}
+
+void PhotoView::log_places() {
+    if (!remove_tag_ || !IsShownOnScreen()) return;
+    const wxRect button = remove_tag_->GetScreenRect();
+    const wxRect list = tags_->GetScreenRect();
+    // The list's first row: a little in from its top-left corner.
+    log_change(logged_places_, "photo view: remove tag at " + std::to_string(button.x + button.width / 2) + "," +
+                                   std::to_string(button.y + button.height / 2) + "; tags at " + std::to_string(list.x + 40) + "," +
+                                   std::to_string(list.y + 12));
 }
 
 const std::string* PhotoView::open_path() const {
@@ -224,10 +302,12 @@ std::optional<PhotoView::Shown> PhotoView::shown_now() const {
     shown.full = full && full->IsOk();
     shown.bitmap = shown.full ? full : store_.thumbnail({open.id, 0});
     if (!shown.bitmap || !shown.bitmap->IsOk()) return std::nullopt;
-    const wxSize bitmap(shown.bitmap->GetWidth(), shown.bitmap->GetHeight());
-    shown.photo = open.info && open.info->width > 0 && open.info->height > 0
-                      ? wxSize(static_cast<int>(open.info->width), static_cast<int>(open.info->height))
-                      : bitmap;
+    // All sizes as drawn: turned by the user's rotation.
+    shown.turns = open_photo_rotation(s);
+    const auto [bw, bh] = turned_size(shown.bitmap->GetWidth(), shown.bitmap->GetHeight(), shown.turns);
+    const wxSize bitmap(static_cast<int>(bw), static_cast<int>(bh));
+    const auto [pw, ph] = open.info ? turned_size(open.info->width, open.info->height, shown.turns) : std::pair(0.0, 0.0);
+    shown.photo = pw > 0 && ph > 0 ? wxSize(static_cast<int>(pw), static_cast<int>(ph)) : bitmap;
     // The whole photo: the thumbnail fitted to the window, never enlarged; as a scale of the photo.
     const wxSize area = preview_->GetClientSize();
     const double thumbnail_fit = std::min({static_cast<double>(area.x) / bitmap.x, static_cast<double>(area.y) / bitmap.y, 1.0});
@@ -266,15 +346,19 @@ void PhotoView::paint_preview(wxWindowDC& dc) {
         return;
     }
     const wxRect at = image_rect(shown->photo, shown->scale);
-    if (shown->full && at.width == shown->bitmap->GetWidth() && at.height == shown->bitmap->GetHeight()) {
+    if (shown->full && shown->turns == 0 && at.width == shown->bitmap->GetWidth() && at.height == shown->bitmap->GetHeight()) {
         dc.DrawBitmap(*shown->bitmap, at.x, at.y);  // the photo's own pixels, one to one: a plain blit, clipped
     } else {
-        // Scaled: the thumbnail until the photo at its own resolution comes (or when it cannot).
+        // Scaled (the thumbnail until the photo at its own resolution comes, or when it cannot), or turned.
         std::unique_ptr<wxGraphicsContext> gc(wxGraphicsContext::Create(dc));
-        if (gc) gc->DrawBitmap(*shown->bitmap, at.x, at.y, at.width, at.height);
+        if (gc) draw_turned(*gc, *shown->bitmap, at.x, at.y, at.width, at.height, shown->turns);
     }
-    // The thumbnails and the full-resolution image are upright, as the boxes' fractions are.
-    if (s.show_regions && open.info) paint_regions(dc, at, open.info->regions);
+    // The thumbnails and the full-resolution image are upright, as the boxes' fractions are: both turn.
+    if (s.show_regions && open.info) {
+        std::vector<ipc::PhotoRegion> regions;
+        for (const ipc::PhotoRegion& r : open.info->regions) regions.push_back(turned_region(r, shown->turns));
+        paint_regions(dc, at, regions);
+    }
     if (open.zoom) {
         const wxString size = wxString::Format("%d x %d", shown->photo.x, shown->photo.y);
         const wxString zoom = wxString::FromUTF8(zoom_label_of(open.zoom));
@@ -423,15 +507,29 @@ void PhotoView::show_metadata(const ipc::PhotoInfo& info) {
     }
 
     // Tags by kind: "Objects (org.lightbox.vision)", then its tags indented; rows keep their tag's index.
+    std::string listed;
     for (const TagGroup& group : tag_groups(info.tags)) {
         tags_->Append(wxString::FromUTF8(group.title + (group.sources.empty() ? "" : "  (" + group.sources + ")")));
-        tag_rows_.push_back(std::nullopt);
+        tag_rows_.push_back({});
         for (std::size_t i = 0; i < group.items.size(); ++i) {
             tags_->Append(wxString::FromUTF8("    " + group.items[i]));
-            tag_rows_.push_back(group.tags[i]);
+            tag_rows_.push_back({group.tags[i], {}});
+            listed += (listed.empty() ? "" : ", ") + info.tags[group.tags[i]].name;
+        }
+    }
+    // Those the user turned down, last: a right-click allows one again.
+    if (!info.rejected_tags.empty()) {
+        tags_->Append("Removed by you (never added again)");
+        tag_rows_.push_back({});
+        for (const std::string& name : info.rejected_tags) {
+            tags_->Append(wxString::FromUTF8("    " + name));
+            tag_rows_.push_back({std::nullopt, name});
         }
     }
     log(logged);
+    std::string rejected;
+    for (const std::string& name : info.rejected_tags) rejected += (rejected.empty() ? "" : ", ") + name;
+    log("photo view: tags: " + listed + (rejected.empty() ? "" : "; rejected: " + rejected));
 }
 
 void PhotoView::render() {
@@ -458,6 +556,7 @@ void PhotoView::render() {
     log_change(logged_photo_, "photo view: photo " + std::to_string(open.index));
     log_change(logged_zoom_, "photo view: zoom " + zoom_label_of(open.zoom));
     log_change(logged_slideshow_, std::string("photo view: slideshow ") + (s.slideshow ? "on" : "off"));
+    log_change(logged_rotation_, "photo view: rotation " + rotation_label(open_photo_rotation(s)));
     if (boxes_button_->GetValue() != s.show_regions) boxes_button_->SetValue(s.show_regions);
     if (slideshow_button_->GetValue() != s.slideshow) slideshow_button_->SetValue(s.slideshow);
     if (s.slideshow && !slideshow_timer_.IsRunning()) slideshow_timer_.Start(kSlideshowMilliseconds);
@@ -473,6 +572,11 @@ void PhotoView::render() {
         // reach no window.
         if (s.full_screen) preview_->SetFocus();
         log(s.full_screen ? "photo view: side column hidden" : "photo view: side column shown");
+    }
+    // A turn alone changes nothing beside the photo: the side column is not built again for it.
+    if (shown_ && s.open_photo->info && shown_->rotation != s.open_photo->info->rotation) {
+        shown_->rotation = s.open_photo->info->rotation;
+        if (s.open_photo->info != shown_) shown_->rotation = ~0u;  // more than the turn changed
     }
     if (s.open_photo->info != shown_) {
         shown_ = s.open_photo->info;
@@ -492,6 +596,7 @@ void PhotoView::render() {
         }
         Layout();
     }
+    log_places();
     preview_->Refresh(false);
 }
 

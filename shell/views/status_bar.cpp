@@ -16,8 +16,8 @@ std::string engine_line(const EngineView& e) {
     return line;
 }
 
-// Without wxSTB_SHOW_TIPS: the bar sets its own tooltip (the whole error), which wx refuses (an assert)
-// while it shows tips of its own.
+// Without wxSTB_SHOW_TIPS: render() sets the bar's own tooltip (the whole message), which wx forbids with
+// that style (an assertion, whose modal dialog took every key and click from the window).
 StatusBar::StatusBar(wxWindow* parent, Store& store)
     : wxStatusBar(parent, wxID_ANY, wxSTB_DEFAULT_STYLE & ~wxSTB_SHOW_TIPS), store_(store) {
     const int widths[] = {-2, 180, -3};
@@ -56,13 +56,15 @@ void StatusBar::render() {
     if (const ipc::PhotoSummary* focused = focused_photo(s); focused && !focused->matched.empty())
         count += " · matched " + focused->matched;
     set(1, count);
-    set(2, s.last_error);
-    if (!s.last_error.empty() && s.last_error_serial != timed_error_serial_) {
+    // The last error, or what the user's last change did (status_message).
+    const std::string& message = status_message(s);
+    set(2, message);
+    if (!message.empty() && s.last_error_serial != timed_error_serial_) {
         timed_error_serial_ = s.last_error_serial;
         error_timer_.StartOnce(kErrorShownMilliseconds);
     }
     // The whole line when the field cuts it; a click clears it.
-    const wxString tip = s.last_error.empty() ? wxString() : wxString::FromUTF8(s.last_error) + "\n(click to clear)";
+    const wxString tip = message.empty() ? wxString() : wxString::FromUTF8(message) + "\n(click to clear)";
     if (GetToolTipText() != tip) SetToolTip(tip);
 }
 

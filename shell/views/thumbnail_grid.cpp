@@ -1,5 +1,6 @@
 #include "views/thumbnail_grid.hpp"
 
+#include "model/rotation.hpp"
 #include "views/bitmaps.hpp"
 
 #include <wx/dcbuffer.h>
@@ -192,10 +193,11 @@ void ThumbnailGrid::on_paint(wxPaintEvent&) {
             const ThumbKey key{photo->id, request};
             const wxBitmap* bitmap = photo->id.empty() ? nullptr : store_.thumbnail(key);
             if (bitmap && bitmap->IsOk() && gc) {
-                // Fit the thumbnail in the square, upright as the engine made it.
-                const double scale = std::min(static_cast<double>(size) / bitmap->GetWidth(), static_cast<double>(size) / bitmap->GetHeight());
-                const double w = bitmap->GetWidth() * scale, h = bitmap->GetHeight() * scale;
-                gc->DrawBitmap(*bitmap, x + (size - w) / 2, y + (size - h) / 2, w, h);
+                // Fit the thumbnail in the square, upright as the engine made it, turned as the user asked.
+                const auto [bw, bh] = turned_size(bitmap->GetWidth(), bitmap->GetHeight(), photo->rotation);
+                const double scale = std::min(size / bw, size / bh);
+                const double w = bw * scale, h = bh * scale;
+                draw_turned(*gc, *bitmap, x + (size - w) / 2, y + (size - h) / 2, w, h, photo->rotation);
                 ++painted_thumbnails_;
             } else if (s.missing_thumbnails.count(photo->id) || photo->id.empty()) {
                 dc.DrawLabel("no thumbnail", wxRect(x, y, size, size), wxALIGN_CENTER);
@@ -255,9 +257,10 @@ void ThumbnailGrid::paint_preview(wxDC& dc, wxGraphicsContext* gc, uint32_t grid
         dc.DrawLabel(s.missing_thumbnails.count(photo->id) ? "no preview" : "loading...", wxRect(area), wxALIGN_CENTER);
         return;
     }
-    const double scale = std::min(room_w / bitmap->GetWidth(), room_h / bitmap->GetHeight());
-    const double w = bitmap->GetWidth() * scale, h = bitmap->GetHeight() * scale;
-    gc->DrawBitmap(*bitmap, (area.x - w) / 2, 20 + (room_h - h) / 2, w, h);
+    const auto [bw, bh] = turned_size(bitmap->GetWidth(), bitmap->GetHeight(), photo->rotation);
+    const double scale = std::min(room_w / bw, room_h / bh);
+    const double w = bw * scale, h = bh * scale;
+    draw_turned(*gc, *bitmap, (area.x - w) / 2, 20 + (room_h - h) / 2, w, h, photo->rotation);
 }
 
 std::optional<uint64_t> ThumbnailGrid::hit(wxPoint point) const {

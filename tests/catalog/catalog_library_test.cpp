@@ -1,7 +1,9 @@
 // The catalog's library API on real SQLite files, with records made by hand (no pipeline): library
 // folders, removing photos (rows and thumbnail files, never the photo file), the failures ledger paged
-// newest first, one photo's details, thumbnails recorded outside a scan, and the jobs table.
+// newest first, one photo's details, thumbnails recorded outside a scan, the jobs table, auto tags the
+// user rejected and the user's rotation.
 #include "catalog/catalog.hpp"
+#include "catalog/catalog_query.hpp"
 #include "pipeline/thumbnail_store.hpp"
 #include "sample/image_encoders.hpp"
 #include "sample/rgb_image.hpp"
@@ -10,6 +12,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <thread>
 
 using namespace lbx::engine;
@@ -339,4 +342,100 @@ TEST_CASE("a catalog opened read-only is read without writing, and an old schema
     auto old = Catalog::open_read_only(empty);
     REQUIRE_FALSE(old);
     CHECK(old.error().message.find("schema version 0, older than") != std::string::npos);
+}
+
+TEST_CASE("a rejected auto tag leaves the photo, its queries and facets, and a rescan or analysis never adds it again", "[catalog]") {
+    lbx::test::TempDir dir;
+    auto catalog = open_catalog(dir / "library.lbx");
+    PhotoResult scanned = photo_result(dir / "a.jpg", "hash-a");
+    scanned.tag_sources = {"org.lightbox.autotag"};
+    scanned.tags.push_back({"landscape", "orientation", 1.0, "org.lightbox.autotag"});
+    REQUIRE(catalog->record(scanned, 1));
+    REQUIRE(catalog->record(photo_result(dir / "b.jpg", "hash-b"), 1));
+    REQUIRE(catalog->flush());
+    REQUIRE(count_query(*catalog, "tag:beach").value() == 2);
+
+    // Named in another case: tags compare without case, as queries do.
+    auto removed = catalog->reject_auto_tags("hash-a", {"BEACH"});
+    REQUIRE(removed);
+    CHECK(*removed == 1);
+    CHECK(catalog->auto_tag_names("hash-a").value() == std::vector<std::string>{"SONY ILCE-7M3", "landscape"});
+    CHECK(catalog->rejected_tags("hash-a").value() == std::vector<std::string>{"BEACH"});
+    CHECK(count_query(*catalog, "tag:beach").value() == 1);  // b's only
+    auto facets = facets_of(*catalog, "");
+    REQUIRE(facets);
+    const auto beach = std::find_if(facets->tags.begin(), facets->tags.end(), [](const FacetCount& c) { return c.value == "beach"; });
+    REQUIRE(beach != facets->tags.end());
+    CHECK(beach->count == 1);
+    CHECK(catalog->auto_tag_names("hash-b").value().size() == 2);  // another photo keeps its own
+
+    // A rescan that reads the file again (it changed on disk, same content), and the analysis phase,
+    // write the photo's tags again: the rejected one stays out, the others come back as they were.
+    PhotoResult rescanned = scanned;
+    rescanned.mtime_ns = 4242;
+    REQUIRE(catalog->record(rescanned, 2));
+    PhotoResult analysed;
+    analysed.path = scanned.path;
+    analysed.hash = "hash-a";
+    analysed.analysis_only = true;
+    analysed.tag_sources = {"org.lightbox.vision"};
+    analysed.tags = {{"beach", "label", 0.9, "org.lightbox.vision"}, {"dog", "label", 0.8, "org.lightbox.vision"}};
+    REQUIRE(catalog->record(analysed, 2));
+    REQUIRE(catalog->flush());
+    CHECK(catalog->auto_tag_names("hash-a").value() == std::vector<std::string>{"SONY ILCE-7M3", "dog", "landscape"});
+    CHECK(count_query(*catalog, "tag:beach").value() == 1);
+    CHECK(count(*catalog, "SELECT mtime_ns FROM files WHERE path = '" + rescanned.path + "'") == 4242);  // the rescan was written
+
+    // Kept across reopening; restoring lets the next write add it again.
+    catalog.reset();
+    catalog = open_catalog(dir / "library.lbx");
+    CHECK(catalog->rejected_tags("hash-a").value() == std::vector<std::string>{"BEACH"});
+    REQUIRE(catalog->reject_auto_tags("hash-a", {"dog"}));
+    REQUIRE(catalog->restore_auto_tags("hash-a", {"beach"}));
+    CHECK(catalog->rejected_tags("hash-a").value() == std::vector<std::string>{"dog"});
+    REQUIRE(catalog->record(rescanned, 3));
+    REQUIRE(catalog->flush());
+    CHECK(catalog->auto_tag_names("hash-a").value() == std::vector<std::string>{"SONY ILCE-7M3", "beach", "landscape"});
+    auto details = catalog->photo("hash-a");
+    REQUIRE(details);
+    REQUIRE(details->has_value());
+    CHECK((*details)->rejected_tags == std::vector<std::string>{"dog"});
+
+    // Removing the photo forgets its rejections with its tags.
+    REQUIRE(catalog->remove_photos({"hash-a"}).value() == 1);
+    CHECK(count(*catalog, "SELECT count(*) FROM tag_rejections") == 0);
+}
+
+TEST_CASE("the user's rotation is kept in the library across rescans and reopening, and listed with the photo", "[catalog]") {
+    lbx::test::TempDir dir;
+    auto catalog = open_catalog(dir / "library.lbx");
+    const PhotoResult scanned = photo_result(dir / "a.jpg", "hash-a");
+    REQUIRE(catalog->record(scanned, 1));
+    REQUIRE(catalog->flush());
+    CHECK(catalog->photo("hash-a").value()->rotation == 0);
+    CHECK(catalog->set_rotation("hash-a", 1).value());
+    CHECK_FALSE(catalog->set_rotation("no-such-hash", 1).value());
+    CHECK_FALSE(catalog->set_rotation("hash-a", 4));
+    CHECK_FALSE(catalog->set_rotation("hash-a", -1));
+
+    PhotoResult rescanned = scanned;
+    rescanned.mtime_ns = 4242;  // read again: the photo row is written again
+    REQUIRE(catalog->record(rescanned, 2));
+    REQUIRE(catalog->flush());
+    CHECK(count(*catalog, "SELECT mtime_ns FROM files WHERE path = '" + rescanned.path + "'") == 4242);
+    CHECK(catalog->photo("hash-a").value()->rotation == 1);
+
+    catalog.reset();
+    catalog = open_catalog(dir / "library.lbx");
+    CHECK(catalog->photo("hash-a").value()->rotation == 1);
+    // Both ways a page is read: the first page straight from SQL, and a later one sliced from the list.
+    auto first = run_query(*catalog, "", QueryOptions{SortOrder::path, false, 0, 10});
+    REQUIRE(first);
+    REQUIRE(first->size() == 1);
+    CHECK(first->front().rotation == 1);
+    REQUIRE(catalog->set_rotation("hash-a", 3).value());
+    auto all = run_query(*catalog, "", QueryOptions{SortOrder::path, false, 0, -1});
+    REQUIRE(all);
+    REQUIRE(all->size() == 1);
+    CHECK(all->front().rotation == 3);
 }

@@ -73,7 +73,7 @@ TEST_CASE("a version 1 catalog is migrated to the current version with its rows 
     if (!opened) FAIL(opened.error().message);
     Catalog& catalog = **opened;
     Database& db = catalog.database();
-    CHECK(kSchemaVersion == 8);
+    CHECK(kSchemaVersion == 9);
     CHECK(db.query_int("PRAGMA user_version").value() == kSchemaVersion);
 
     auto stats = catalog.stats();
@@ -103,6 +103,12 @@ TEST_CASE("a version 1 catalog is migrated to the current version with its rows 
     CHECK(indexes.count("photos_phash"));
     CHECK(count_query(catalog, "tag:BEACH").value() == 1);
     CHECK(count_query(catalog, "tag:Grandma year:2019").value() == 1);
+    // Version 9: the user's rotation (none for the photos there were) and the auto tags they turned down.
+    CHECK(db.query_int("SELECT rotation FROM photos WHERE hash = 'h1'").value() == 0);
+    CHECK(db.query_int("SELECT count(*) FROM tag_rejections").value() == 0);
+    CHECK(catalog.reject_auto_tags("h1", {"Beach"}).value() == 1);  // the version 1 row goes, case aside
+    CHECK(count_query(catalog, "tag:beach").value() == 0);
+    CHECK(catalog.set_rotation("h1", 2).value());
 
     // The new API works on the migrated file.
     REQUIRE(catalog.add_roots({"/photos"}, 7));
@@ -163,12 +169,14 @@ TEST_CASE("an empty file becomes a catalog of the current version", "[catalog][s
     CHECK(db.query_int("PRAGMA user_version").value() == kSchemaVersion);
     const auto tables = names_of(db, "SELECT name FROM sqlite_master WHERE type = 'table'");
     for (const char* t : {"photos", "files", "metadata", "auto_tags", "user_tags", "thumbnails", "failures", "jobs", "roots",
-                          "regions", "analyses", "library_state", "persons", "face_persons"}) {
+                          "regions", "analyses", "library_state", "persons", "face_persons", "tag_rejections"}) {
         INFO(t);
         CHECK(tables.count(t));
     }
     CHECK(columns(db, "thumbnails").count("last_used"));
     CHECK(columns(db, "regions").count("grouped"));  // version 6
+    CHECK(columns(db, "photos").count("rotation"));  // version 9
+    CHECK(columns(db, "tag_rejections") == std::set<std::string>{"hash", "name", "rejected_at"});
     CHECK(index_sql(db, "regions_ungrouped").find("grouped = 0") != std::string::npos);
 }
 

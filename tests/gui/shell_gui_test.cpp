@@ -5,6 +5,7 @@
 // ImageMagick (or, for the input test, xdotool) is missing.
 #include "screen.hpp"
 
+#include "catalog/catalog.hpp"
 #include "sample/exif_writer.hpp"
 #include "sample/image_encoders.hpp"
 #include "sample/rgb_image.hpp"
@@ -17,6 +18,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <csignal>
 #include <fstream>
 #include <regex>
@@ -1563,4 +1565,171 @@ TEST_CASE("date headings over each month, and Library > Folders lists two folder
 
     app.send_signal(SIGTERM);
     app.wait(20s);
+}
+
+namespace {
+
+// Where the reddish and the greenish pixels of a screenshot lie on average (x, y), and how many there are:
+// the photo of the rotation test is red above green, upright.
+struct ColourCentres {
+    double red_x = 0, red_y = 0, green_x = 0, green_y = 0;
+    long red = 0, green = 0;
+};
+
+ColourCentres colour_centres(const test::Screenshot& shot) {
+    ColourCentres c;
+    for (int y = 0; y < shot.height; ++y) {
+        for (int x = 0; x < shot.width; ++x) {
+            const uint32_t p = shot.pixel(x, y);
+            const int r = static_cast<int>(p >> 16), g = static_cast<int>((p >> 8) & 0xff), b = static_cast<int>(p & 0xff);
+            if (r > 180 && g < 80 && b < 80) {
+                c.red_x += x;
+                c.red_y += y;
+                ++c.red;
+            } else if (g > 150 && r < 80 && b < 80) {
+                c.green_x += x;
+                c.green_y += y;
+                ++c.green;
+            }
+        }
+    }
+    if (c.red > 0) c.red_x /= c.red, c.red_y /= c.red;
+    if (c.green > 0) c.green_x /= c.green, c.green_y /= c.green;
+    return c;
+}
+
+// The photo drawn upright (red above green) or turned a quarter clockwise (red right of green).
+bool shows_upright(const test::Screenshot& shot) {
+    const ColourCentres c = colour_centres(shot);
+    return c.red > 2000 && c.green > 2000 && c.red_y + 40 < c.green_y && std::abs(c.red_x - c.green_x) < 20;
+}
+bool shows_turned_right(const test::Screenshot& shot) {
+    const ColourCentres c = colour_centres(shot);
+    return c.red > 2000 && c.green > 2000 && c.red_x > c.green_x + 40 && std::abs(c.red_y - c.green_y) < 20;
+}
+
+// The last first group of `pattern` in the status log, after `from` characters.
+std::optional<std::string> last_match(const std::filesystem::path& log, const std::string& pattern, std::size_t from) {
+    const std::string text = read_text(log);
+    const std::string tail = text.size() > from ? text.substr(from) : std::string();
+    const std::regex re(pattern);
+    std::optional<std::string> found;
+    for (auto it = std::sregex_iterator(tail.begin(), tail.end(), re); it != std::sregex_iterator(); ++it) found = (*it)[1].str();
+    return found;
+}
+
+}  // namespace
+
+TEST_CASE("the photo view removes an automatic tag for good and rotates the photo: a rescan that reads the file again and a restart keep both", "[gui]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen || test::find_program("xdotool").empty()) {
+        WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
+        return;
+    }
+    test::TempDir dir;
+    std::filesystem::create_directories(dir / "photos");
+    sample::RgbImage halves(640, 480, {0, 200, 0});
+    halves.fill_rect(0, 0, 640, 240, {230, 20, 20});
+    const auto file = dir / "photos" / "halves.jpg";
+    test::write_file(file, sample::encode_jpeg(halves));  // 640 x 480: the rule tag "landscape"
+    const auto log = dir.path() / "status.log";
+    const auto runtime = dir.path() / "runtime";
+    auto started = start_app(dir, *screen, {"--open-first"});
+    REQUIRE(wait_scan_finished(runtime, 1));
+    std::string text;
+    const bool listed = wait_log(log, "photo view: tags: [^\n]*landscape", 20s, 0, &text).has_value();
+    INFO("status log:\n" << text << "\napp stderr: " << started->err());
+    REQUIRE(listed);
+    REQUIRE(wait_log(log, "photo view: rotation 0\xc2\xb0", 10s));
+    REQUIRE(screen_shows(*screen, kArtifacts / "photo-view-upright.png", shows_upright));
+
+    // ] turns it a quarter to the right, at once and in the library.
+    REQUIRE(focus_window(*screen, "^Lightbox - library$"));
+    std::size_t from = read_text(log).size();
+    REQUIRE(xdotool(*screen, {"key", "bracketright"}).exit_code == 0);
+    REQUIRE(wait_log(log, "photo view: rotation 90\xc2\xb0", 10s, from));
+    CHECK(screen_shows(*screen, kArtifacts / "photo-view-rotated.png", shows_turned_right));
+
+    // A click on the tag list, Down to "landscape", a click on Remove.
+    REQUIRE(wait_log(log, "photo view: remove tag at \\d+,\\d+; tags at \\d+,\\d+", 10s));
+    std::this_thread::sleep_for(500ms);  // the layout settles
+    const auto tags_at = last_position(log, "photo view: remove tag at \\d+,\\d+; tags at (\\d+),(\\d+)");
+    const auto remove_at = last_position(log, "photo view: remove tag at (\\d+),(\\d+)");
+    REQUIRE(tags_at);
+    REQUIRE(remove_at);
+    from = read_text(log).size();
+    REQUIRE(click_at(*screen, std::stoi(tags_at->first), std::stoi(tags_at->second)).exit_code == 0);
+    REQUIRE(wait_log(log, "photo view: tag chosen: ", 10s, from));
+    for (int i = 0; i < 40 && last_match(log, "photo view: tag chosen: ([^\n]*)", from) != "landscape"; ++i) {
+        const std::size_t before = read_text(log).size();
+        REQUIRE(xdotool(*screen, {"key", "Down"}).exit_code == 0);
+        if (!wait_log(log, "photo view: tag chosen: ", 5s, before)) break;  // the last row
+    }
+    REQUIRE(last_match(log, "photo view: tag chosen: ([^\n]*)", from) == "landscape");
+    from = read_text(log).size();
+    REQUIRE(click_at(*screen, std::stoi(remove_at->first), std::stoi(remove_at->second)).exit_code == 0);
+    CHECK(wait_log(log, "message: removed tag 'landscape' from halves\\.jpg; it will not be added again", 10s, from));
+    CHECK(wait_log(log, "photo view: tags: (?:(?!landscape)[^\n;])*; rejected: landscape\n", 10s, from));
+    test::take_screenshot(*screen, kArtifacts / "photo-view-tag-rejected.png");
+
+    // The file changes on disk (its time): Ctrl+R rescans and reads it again; the tag stays away.
+    auto endpoints = ipc::read_endpoints_file(ipc::endpoints_file(runtime));
+    REQUIRE(endpoints);
+    zmq::context_t context;
+    ipc::Client client(context, ipc::ClientOptions{endpoints->commands, "", 3000ms, 1});
+    const auto jobs_before = client.call(ipc::ListJobs{});
+    REQUIRE(jobs_before);
+    const auto mtime_in_catalog = [&] {
+        auto catalog = engine::catalog::Catalog::open_read_only(dir / "library.lbx");
+        REQUIRE(catalog);
+        auto states = (*catalog)->file_states();
+        REQUIRE(states);
+        return states->at(file.string()).mtime_ns;
+    };
+    const int64_t mtime_before = mtime_in_catalog();
+    std::filesystem::last_write_time(file, std::filesystem::last_write_time(file) + 10s);
+    REQUIRE(focus_window(*screen, "^Lightbox - library$"));
+    REQUIRE(xdotool(*screen, {"key", "ctrl+r"}).exit_code == 0);
+    // Ids grow, and the engine keeps only the last finished jobs: the rescan is a job of a larger id.
+    uint64_t last_id = 0;
+    for (const auto& j : jobs_before->jobs) last_id = std::max(last_id, j.progress.job_id);
+    bool rescanned = false;
+    for (int i = 0; i < 300 && !rescanned; ++i) {
+        auto jobs = client.call(ipc::ListJobs{});
+        rescanned = jobs &&
+                    std::any_of(jobs->jobs.begin(), jobs->jobs.end(), [&](const ipc::JobSnapshot& j) { return j.progress.job_id > last_id; }) &&
+                    std::all_of(jobs->jobs.begin(), jobs->jobs.end(), [](const ipc::JobSnapshot& j) { return ipc::is_final(j.progress.state); });
+        if (!rescanned) std::this_thread::sleep_for(100ms);
+    }
+    INFO("status log now:\n" << read_text(log));
+    REQUIRE(rescanned);
+    CHECK(mtime_in_catalog() != mtime_before);  // the rescan read the file and wrote its tags again
+    auto ids = client.call(ipc::Query{"", ipc::QuerySort::path, false, 0, 0});
+    REQUIRE(ids);
+    REQUIRE(ids->photos.size() == 1);
+    CHECK(ids->photos[0].rotation == 1);
+    auto photo = client.call(ipc::GetPhoto{ids->photos[0].id});
+    REQUIRE(photo);
+    CHECK(photo->photo.rotation == 1);
+    CHECK(photo->photo.rejected_tags == std::vector<std::string>{"landscape"});
+    CHECK_FALSE(std::any_of(photo->photo.tags.begin(), photo->photo.tags.end(), [](const ipc::PhotoTag& t) { return t.name == "landscape"; }));
+    CHECK(client.call(ipc::Query{"tag:landscape", ipc::QuerySort::path, false, 0, 0})->total == 0);
+
+    // Esc: the grid's cell is turned too.
+    from = read_text(log).size();
+    REQUIRE(focus_window(*screen, "^Lightbox - library$"));
+    REQUIRE(xdotool(*screen, {"key", "Escape"}).exit_code == 0);
+    REQUIRE(wait_log(log, "view: grid", 10s, from));
+    CHECK(screen_shows(*screen, kArtifacts / "grid-rotated.png", shows_turned_right));
+    started->send_signal(SIGTERM);
+    CHECK(started->wait(30s).exit_code != -1);
+
+    // Started again on the same library: the photo opens turned, without the tag.
+    from = read_text(log).size();
+    auto again = start_app(dir, *screen, {"--open-first"});
+    CHECK(wait_log(log, "photo view: rotation 90\xc2\xb0", 60s, from));
+    CHECK(wait_log(log, "photo view: tags: (?:(?!landscape)[^\n;])*; rejected: landscape\n", 30s, from));
+    CHECK(screen_shows(*screen, kArtifacts / "photo-view-rotated-restart.png", shows_turned_right));
+    again->send_signal(SIGTERM);
+    CHECK(again->wait(30s).exit_code != -1);
 }

@@ -11,6 +11,7 @@
 #include "sample/rgb_image.hpp"
 
 #include <lightbox/ipc/client.hpp>
+#include <lightbox/ipc/error_codes.hpp>
 #include <lightbox/ipc/event_subscriber.hpp>
 #include <lightbox/ipc/topics.hpp>
 
@@ -267,6 +268,91 @@ TEST_CASE("user tags, removal from the library, the failures ledger and a second
     // Back to the first: what was there is there.
     REQUIRE(client.call(ipc::OpenLibrary{(dir.path() / "library.lbx").string()}));
     CHECK(query(client, "tag:family").total == 1);
+}
+
+TEST_CASE("a rejected auto tag and the user's rotation are kept by the served engine across a rescan that reads the file again, and a restart", "[service][catalog]") {
+    test::TempDir dir;
+    const auto photos = dir.path() / "photos";
+    write_distinct_photos(photos, 4);  // 640 x 480: the rule tag "landscape" on each
+    const std::string catalog = (dir.path() / "library.lbx").string();
+    zmq::context_t context;
+    std::string id;
+    const auto has_tag = [](const ipc::PhotoInfo& p, const std::string& name) {
+        return std::any_of(p.tags.begin(), p.tags.end(), [&](const ipc::PhotoTag& t) { return t.name == name; });
+    };
+    {
+        ServedEngine engine({"--catalog", catalog});
+        ipc::Client client(context, engine.client_options());
+        scan(client, photos);
+        const auto all = query(client, "");
+        REQUIRE(all.total == 4);
+        id = all.photos[0].id;
+        CHECK(all.photos[0].rotation == 0);
+        REQUIRE(query(client, "tag:landscape").total == 4);
+        auto before = client.call(ipc::GetPhoto{id});
+        REQUIRE(before);
+        REQUIRE(has_tag(before->photo, "landscape"));
+
+        auto rejected = client.call(ipc::RejectTags{id, {" Landscape "}, {}});
+        INFO((rejected ? std::string() : rejected.error().message));
+        REQUIRE(rejected);
+        CHECK(rejected->removed == 1);
+        CHECK(rejected->rejected == std::vector<std::string>{"Landscape"});
+        CHECK(query(client, "tag:landscape").total == 3);
+        auto facets = client.call(ipc::Facets{"", 0});
+        REQUIRE(facets);
+        for (const auto& t : facets->tags)
+            if (t.value == "landscape") CHECK(t.count == 3);
+        auto rotated = client.call(ipc::SetRotation{id, 1});
+        REQUIRE(rotated);
+        CHECK(rotated->quarter_turns == 1);
+
+        // Errors are values with the protocol's codes.
+        CHECK(client.call(ipc::SetRotation{id, 4}).error().code == ipc::codes::kBadRotation);
+        CHECK(client.call(ipc::SetRotation{"nope", 1}).error().code == ipc::codes::kNoSuchPhoto);
+        CHECK(client.call(ipc::RejectTags{"nope", {"landscape"}, {}}).error().status == ipc::Status::not_found);
+        CHECK(client.call(ipc::RejectTags{id, {"  "}, {}}).error().code == ipc::codes::kBadTag);
+
+        // The file changes on disk (its time only): the rescan reads it again and writes its tags again.
+        const std::filesystem::path file = all.photos[0].path;
+        std::filesystem::last_write_time(file, std::filesystem::last_write_time(file) + 10s);
+        ipc::EventSubscriber events(context, engine.event_endpoint());
+        events.subscribe(ipc::kTopicPhotoDone);
+        wait_until_subscribed(events);
+        auto rescan = client.call(ipc::Rescan{false});
+        REQUIRE(rescan);
+        CHECK(test::wait_for_job(client, rescan->job_id).progress.state == ipc::JobState::completed);
+        int read_again = 0;
+        while (auto e = events.next(300ms)) {
+            if (!*e) break;
+            if (const auto* done = std::get_if<ipc::PhotoDone>(&(*e)->event); done && done->photo_id == id) ++read_again;
+        }
+        CHECK(read_again == 1);
+        auto after = client.call(ipc::GetPhoto{id});
+        REQUIRE(after);
+        CHECK_FALSE(has_tag(after->photo, "landscape"));
+        CHECK_FALSE(after->photo.tags.empty());  // the other rule tags were written again
+        CHECK(after->photo.rejected_tags == std::vector<std::string>{"Landscape"});
+        CHECK(after->photo.rotation == 1);
+        CHECK(query(client, "tag:landscape").total == 3);
+        CHECK(client.call(ipc::Shutdown{}));
+        CHECK(engine.process().wait(10s).exit_code == 0);
+    }
+    // A new engine over the same file: the photo is still turned, and listed so.
+    ServedEngine engine({"--catalog", catalog});
+    ipc::Client client(context, engine.client_options());
+    auto photo = client.call(ipc::GetPhoto{id});
+    REQUIRE(photo);
+    CHECK(photo->photo.rotation == 1);
+    CHECK_FALSE(has_tag(photo->photo, "landscape"));
+    const auto all = query(client, "");
+    const auto listed = std::find_if(all.photos.begin(), all.photos.end(), [&](const ipc::PhotoSummary& p) { return p.id == id; });
+    REQUIRE(listed != all.photos.end());
+    CHECK(listed->rotation == 1);
+    // Restored: allowed again (it comes back when a stage next writes it).
+    auto restored = client.call(ipc::RejectTags{id, {}, {"landscape"}});
+    REQUIRE(restored);
+    CHECK(restored->rejected.empty());
 }
 
 TEST_CASE("settings are all or nothing and apply to the next scan", "[service]") {

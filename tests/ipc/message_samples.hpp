@@ -57,6 +57,8 @@ inline std::vector<ipc::Request> sample_requests() {
         ipc::FindSimilar{12, 40, 20},
         ipc::ListFolders{},
         ipc::RemoveFolder{"/photos/ünïcode dir"},
+        ipc::RejectTags{"16132fa22a5cf57cd039841441ed1883", {"dog", "ünïcode"}, {"cat"}},
+        ipc::SetRotation{"16132fa22a5cf57cd039841441ed1883", 3},
     };
 }
 
@@ -72,6 +74,8 @@ inline std::vector<ipc::Reply> sample_replies() {
                          {{256, 256, 171, "/cache/thumbs/256/16/16.jpg"}, {1024, 960, 640, "/cache/1024.jpg"}},
                          {{"org.lightbox.vision", 0, "object", "dog", 0.875, 0.125, 0.25, 0.5, 0.625, 0.0, false, 0, ""},
                           {"org.lightbox.vision", 1, "face", "", 0.96875, 0.5, 0.0625, 0.125, 0.1875, 0.75, true, 7, "Ana"}}};
+    photo.rotation = 1;
+    photo.rejected_tags = {"cat", "dog"};
     const ipc::Person ana{7, "Ana", 12, 9, "16132fa22a5cf57cd039841441ed1883", 0.5, 0.0625, 0.125, 0.1875};
     std::vector<uint8_t> thumb(3000);
     for (std::size_t i = 0; i < thumb.size(); ++i) thumb[i] = static_cast<uint8_t>(i * 7);
@@ -91,7 +95,7 @@ inline std::vector<ipc::Reply> sample_replies() {
         ipc::ThumbnailReply{"16132fa22a5cf57cd039841441ed1883", 256, 171, "image/jpeg", thumb},
         ipc::ShutdownReply{},
         ipc::QueryReply{{{"16132fa22a5cf57cd039841441ed1883", "/photos/a.jpg", "jpeg", 640, 960, "2019-05-04T10:11:12",
-                          "Google Pixel 7", "ok"},
+                          "Google Pixel 7", "ok", "", 3},
                          {"", "/photos/bad.heic", "heif", 0, 0, "", "", "failed"}},
                         1234,
                         200},
@@ -119,6 +123,8 @@ inline std::vector<ipc::Reply> sample_replies() {
                            3, 8},
         ipc::FolderList{{{"/photos/2023", 1200, true}, {"/media/usb/ünïcode", 0, false}}},
         ipc::FolderRemoved{"/photos/2023", 1199, 1203},
+        ipc::TagsRejected{"16132fa22a5cf57cd039841441ed1883", 2, {"dog", "ünïcode"}},
+        ipc::RotationSet{"16132fa22a5cf57cd039841441ed1883", 1},
     };
 }
 

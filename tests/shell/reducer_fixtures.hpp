@@ -21,7 +21,7 @@ inline State connected_state() {
 }
 
 inline ipc::PhotoSummary photo(uint64_t i) {
-    return ipc::PhotoSummary{"id" + std::to_string(i), "/p/" + std::to_string(i) + ".jpg", "jpeg", 8, 6, "", "", "ok", ""};
+    return ipc::PhotoSummary{"id" + std::to_string(i), "/p/" + std::to_string(i) + ".jpg", "jpeg", 8, 6, "", "", "ok", "", 0};
 }
 
 // The reply to a Query command from the outbox, with `total` matches.

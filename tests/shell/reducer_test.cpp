@@ -940,3 +940,101 @@ TEST_CASE("the failures window's Retry All rescans with the failed files retried
     offline = reduce(std::move(offline), RetryFailedRequested{});
     CHECK(offline.outbox.empty());
 }
+
+TEST_CASE("Remove on an automatic tag rejects it: the view drops it, the status bar says so, facets and pages are read again", "[shell]") {
+    State s = with_results(3);
+    s = reduce(std::move(s), FocusIndex{0});
+    s = reduce(std::move(s), OpenFocused{});
+    auto gets = commands_of<ipc::GetPhoto>(s);
+    REQUIRE(gets.size() == 1);
+    s.outbox.clear();
+    ipc::PhotoInfo info;
+    info.id = "id0";
+    info.path = "/p/IMG_1.jpg";
+    info.tags = {{"dog", "label", 0.9, "org.lightbox.vision"}, {"Dog", "scene", 0.5, "org.lightbox.autotag"},
+                 {"beach", "scene", 0.9, "org.lightbox.autotag"}, {"dog", "user", 1.0, "user"}};
+    s = reduce(std::move(s), ReplyArrived{gets[0].request, 0, ipc::Reply{ipc::PhotoReply{info}}});
+
+    s = reduce(std::move(s), RejectTag{"dog"});
+    auto rejects = commands_of<ipc::RejectTags>(s);
+    REQUIRE(rejects.size() == 1);
+    CHECK(std::get<ipc::RejectTags>(rejects[0].request) == ipc::RejectTags{"id0", {"dog"}, {}});
+    s.outbox.clear();
+    s = reduce(std::move(s), ReplyArrived{rejects[0].request, 0, ipc::Reply{ipc::TagsRejected{"id0", 2, {"dog"}}}});
+    // Every automatic "dog" goes, whatever its case; the user's own tag of that name stays.
+    REQUIRE(s.open_photo->info->tags.size() == 2);
+    CHECK(s.open_photo->info->tags[0].name == "beach");
+    CHECK(s.open_photo->info->tags[1].source == "user");
+    CHECK(s.open_photo->info->rejected_tags == std::vector<std::string>{"dog"});
+    CHECK(status_message(s) == "removed tag 'dog' from IMG_1.jpg; it will not be added again");
+    CHECK(commands_of<ipc::Facets>(s).size() == 1);
+    CHECK_FALSE(commands_of<ipc::Query>(s).empty());
+
+    // A notice gives way to a newer error and is cleared like one.
+    const uint64_t serial = s.last_error_serial;
+    s = reduce(std::move(s), DesktopLaunchFailed{"no application"});
+    CHECK(status_message(s) == "no application");
+    s = reduce(std::move(s), ClearLastError{s.last_error_serial});
+    CHECK(status_message(s).empty());
+    CHECK(s.last_error_serial > serial);
+
+    // Allowed again.
+    s.outbox.clear();
+    s = reduce(std::move(s), RestoreTag{"dog"});
+    auto restores = commands_of<ipc::RejectTags>(s);
+    REQUIRE(restores.size() == 1);
+    CHECK(std::get<ipc::RejectTags>(restores[0].request) == ipc::RejectTags{"id0", {}, {"dog"}});
+    s = reduce(std::move(s), ReplyArrived{restores[0].request, 0, ipc::Reply{ipc::TagsRejected{"id0", 0, {}}}});
+    CHECK(s.open_photo->info->rejected_tags.empty());
+    CHECK(status_message(s).find("'dog' may be added to IMG_1.jpg again") != std::string::npos);
+}
+
+TEST_CASE("rotate turns the open photo and its grid row at once, each press from the last, and a refused turn reads the truth again", "[shell]") {
+    State s = with_results(3);
+    s = reduce(std::move(s), RotateOpenPhoto{+1});
+    CHECK(commands_of<ipc::SetRotation>(s).empty());  // no photo open
+    s = reduce(std::move(s), FocusIndex{1});
+    s = reduce(std::move(s), OpenFocused{});
+    CHECK(open_photo_rotation(s) == 0);
+    // Before GetPhoto answers: from the grid's row.
+    s.results.pages[0][1].rotation = 2;
+    CHECK(open_photo_rotation(s) == 2);
+    s.results.pages[0][1].rotation = 0;
+    auto gets = commands_of<ipc::GetPhoto>(s);
+    REQUIRE(gets.size() == 1);
+    ipc::PhotoInfo info;
+    info.id = "id1";
+    info.path = "/p/1.jpg";
+    s = reduce(std::move(s), ReplyArrived{gets[0].request, 0, ipc::Reply{ipc::PhotoReply{info}}});
+    s.outbox.clear();
+
+    s = reduce(std::move(s), RotateOpenPhoto{+1});
+    s = reduce(std::move(s), RotateOpenPhoto{+1});  // before the first answer: turns on from 90°
+    auto sets = commands_of<ipc::SetRotation>(s);
+    REQUIRE(sets.size() == 2);
+    CHECK(std::get<ipc::SetRotation>(sets[0].request) == ipc::SetRotation{"id1", 1});
+    CHECK(std::get<ipc::SetRotation>(sets[1].request) == ipc::SetRotation{"id1", 2});
+    CHECK(open_photo_rotation(s) == 2);
+    CHECK(s.results.at(1)->rotation == 2);
+    CHECK(s.results.at(0)->rotation == 0);
+    s.outbox.clear();
+    s = reduce(std::move(s), RotateOpenPhoto{-1});
+    s = reduce(std::move(s), RotateOpenPhoto{-1});
+    s = reduce(std::move(s), RotateOpenPhoto{-1});
+    CHECK(std::get<ipc::SetRotation>(commands_of<ipc::SetRotation>(s).back().request).quarter_turns == 3);  // 2 - 3 = -1 = 270°
+    // Answers to the earlier presses, and a GetPhoto answer read before them, do not turn it back.
+    s = reduce(std::move(s), ReplyArrived{sets[1].request, 0, ipc::Reply{ipc::RotationSet{"id1", 2}}});
+    CHECK(open_photo_rotation(s) == 3);
+    CHECK(s.results.at(1)->rotation == 3);
+    info.rotation = 1;
+    s = reduce(std::move(s), ReplyArrived{gets[0].request, 0, ipc::Reply{ipc::PhotoReply{info}}});
+    CHECK(open_photo_rotation(s) == 3);
+
+    // Refused: the photo and the pages are read again.
+    s.outbox.clear();
+    s = reduce(std::move(s), ReplyArrived{sets[0].request, 0,
+                                          ipc::unexpected(ipc::make_error(ipc::Status::not_found, "catalog", ipc::codes::kNoSuchPhoto, "gone"))});
+    CHECK(commands_of<ipc::GetPhoto>(s).size() == 1);
+    CHECK_FALSE(commands_of<ipc::Query>(s).empty());
+    CHECK(status_message(s).find("gone") != std::string::npos);
+}

@@ -34,9 +34,10 @@ struct PhotoSummary {
     std::string camera;    // "make model" or empty
     std::string status;    // "ok" or "failed"
     std::string matched;   // protocol 6: where the query's plain words matched it, "camera: Apple iPhone 8; path: /p/a.jpg"
+    uint32_t rotation = 0; // protocol 8: the user's, clockwise quarter turns (PhotoInfo::rotation)
 
     template <class Archive>
-    void serialize(Archive& ar) { ar(id, path, format, width, height, taken_at, camera, status, matched); }
+    void serialize(Archive& ar) { ar(id, path, format, width, height, taken_at, camera, status, matched, rotation); }
     friend bool operator==(const PhotoSummary&, const PhotoSummary&) = default;
 };
 

@@ -98,9 +98,16 @@ struct PhotoInfo {
     std::vector<ThumbnailRef> thumbnails;
     std::vector<PhotoRegion> regions;  // protocol 5
     PhotoCapture capture;              // protocol 6
+    // Protocol 8: the user's rotation in clockwise quarter turns (0..3, SetRotation), on top of the EXIF
+    // orientation the thumbnails and width/height already apply: clients turn what they draw. And the auto
+    // tags the user turned down (RejectTags), never added to the photo again.
+    uint32_t rotation = 0;
+    std::vector<std::string> rejected_tags;
 
     template <class Archive>
-    void serialize(Archive& ar) { ar(id, path, format, file_size, width, height, metadata, tags, thumbnails, regions, capture); }
+    void serialize(Archive& ar) {
+        ar(id, path, format, file_size, width, height, metadata, tags, thumbnails, regions, capture, rotation, rejected_tags);
+    }
     friend bool operator==(const PhotoInfo&, const PhotoInfo&) = default;
 };
 

@@ -303,11 +303,35 @@ struct FolderRemoved {
     friend bool operator==(const FolderRemoved&, const FolderRemoved&) = default;
 };
 
+// RejectTags's answer: how many auto tags the photo lost (one name may come from several stages), and
+// every tag now rejected for it, sorted.
+struct TagsRejected {
+    static constexpr std::string_view name = "TagsRejected";
+    std::string photo_id;
+    uint64_t removed = 0;
+    std::vector<std::string> rejected;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(photo_id, removed, rejected); }
+    friend bool operator==(const TagsRejected&, const TagsRejected&) = default;
+};
+
+// SetRotation's answer: the rotation the library now keeps for the photo.
+struct RotationSet {
+    static constexpr std::string_view name = "RotationSet";
+    std::string photo_id;
+    uint32_t quarter_turns = 0;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(photo_id, quarter_turns); }
+    friend bool operator==(const RotationSet&, const RotationSet&) = default;
+};
+
 using Reply = std::variant<ErrorReply, HelloReply, PluginList, ScanStarted, JobCancelled, JobStatusReply,
                            JobList, PhotoReply, ThumbnailReply, ShutdownReply, QueryReply, FacetsReply,
                            UserTagsReply, FailureList, PhotosRemoved, LibraryInfoReply, SettingsReply,
                            AnalysisReply, PersonList, PersonReply, MapClustersReply, SimilarGroups,
-                           FolderList, FolderRemoved>;
+                           FolderList, FolderRemoved, TagsRejected, RotationSet>;
 
 inline std::string_view name_of(const Reply& reply) {
     return std::visit([](const auto& r) -> std::string_view { return r.name; }, reply);
@@ -352,6 +376,8 @@ template <> struct ReplyOfT<GetMapClusters> { using type = MapClustersReply; };
 template <> struct ReplyOfT<FindSimilar> { using type = SimilarGroups; };
 template <> struct ReplyOfT<ListFolders> { using type = FolderList; };
 template <> struct ReplyOfT<RemoveFolder> { using type = FolderRemoved; };
+template <> struct ReplyOfT<RejectTags> { using type = TagsRejected; };
+template <> struct ReplyOfT<SetRotation> { using type = RotationSet; };
 template <class Req> using ReplyOf = typename ReplyOfT<Req>::type;
 
 namespace detail {

@@ -334,11 +334,40 @@ struct RemoveFolder {
     friend bool operator==(const RemoveFolder&, const RemoveFolder&) = default;
 };
 
+// Protocol 8. Turns down auto tags of one photo ("this is not a dog"): they are taken from it and never
+// added to it again by a rescan or by analysis. `restore` forgets earlier rejections: such a tag comes
+// back when a stage next writes it (the file changed, a newer plugin analyses it). Names: as SetUserTags's,
+// compared without case.
+struct RejectTags {
+    static constexpr std::string_view name = "RejectTags";
+    std::string photo_id;
+    std::vector<std::string> reject;
+    std::vector<std::string> restore;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(photo_id, reject, restore); }
+    friend bool operator==(const RejectTags&, const RejectTags&) = default;
+};
+
+// Protocol 8. The user's rotation of a photo, in clockwise quarter turns (0..3) on top of its EXIF
+// orientation; absolute, so that sending it twice is harmless. Kept in the library (never written to the
+// file) and across rescans; clients turn what they draw (PhotoInfo::rotation, PhotoSummary::rotation).
+inline constexpr uint32_t kMaxQuarterTurns = 3;
+struct SetRotation {
+    static constexpr std::string_view name = "SetRotation";
+    std::string photo_id;
+    uint32_t quarter_turns = 0;
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(photo_id, quarter_turns); }
+    friend bool operator==(const SetRotation&, const SetRotation&) = default;
+};
+
 using Request = std::variant<Hello, ListPlugins, StartScan, CancelJob, JobStatus, ListJobs, GetPhoto,
                              GetThumbnail, Shutdown, Query, Facets, SetUserTags, ListFailures, Rescan,
                              RemovePhotos, LibraryInfo, OpenLibrary, GetSettings, SetSettings, GetAnalysis,
                              SetAnalysisPaused, ListPersons, RenamePerson, MergePersons, RemoveFace,
-                             GetMapClusters, FindSimilar, ListFolders, RemoveFolder>;
+                             GetMapClusters, FindSimilar, ListFolders, RemoveFolder, RejectTags, SetRotation>;
 
 inline std::string_view name_of(const Request& request) {
     return std::visit([](const auto& r) -> std::string_view { return r.name; }, request);

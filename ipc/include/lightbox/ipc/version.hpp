@@ -13,7 +13,9 @@ namespace lbx::ipc {
 // in progress, regions in PhotoInfo, groups/labels/people facets, GetAnalysis/SetAnalysisPaused, persons.
 // 6: readable metadata and plain-word search: MetadataEntry.printed, PhotoInfo.capture, PhotoSummary.matched.
 // 7: the map (GetMapClusters, MapClustersReply) and duplicates and similar photos (FindSimilar,
-// SimilarGroups). 8: the library's folders (ListFolders, RemoveFolder; FolderList, FolderRemoved).
+// SimilarGroups). 8: the library's folders (ListFolders, RemoveFolder; FolderList, FolderRemoved) and
+// what the user decided about a photo (RejectTags, SetRotation; TagsRejected, RotationSet;
+// PhotoInfo.rotation and rejected_tags, PhotoSummary.rotation).
 inline constexpr uint32_t kProtocolVersion = 8;
 
 // Frames above this size are rejected by their size alone, before any byte is parsed.
