@@ -260,8 +260,19 @@ CREATE TABLE tag_rejections (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 10: the files of photos that an earlier version stored without a perceptual hash (version 8)
+// or without printed metadata values (version 7) are read again by the next scan, which fills both: their
+// mtime is set to one no file has, so the scan's unchanged-file check fails once. Nothing of the user's
+// is touched (tags, rejections, rotation, persons are keyed by content hash). A photo that has no
+// perceptual hash for a reason of its own (a metadata-only scan) is read once more, then left alone.
+constexpr std::string_view kVersion10 = R"sql(
+UPDATE files SET mtime_ns = -1 WHERE status = 'ok' AND hash IN (
+    SELECT hash FROM photos WHERE phash IS NULL
+    UNION SELECT hash FROM metadata WHERE printed = '');
+)sql";
+
 constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4, kVersion5,
-                                                                  kVersion6, kVersion7, kVersion8, kVersion9};
+                                                                  kVersion6, kVersion7, kVersion8, kVersion9, kVersion10};
 
 }  // namespace
 

@@ -73,7 +73,7 @@ TEST_CASE("a version 1 catalog is migrated to the current version with its rows 
     if (!opened) FAIL(opened.error().message);
     Catalog& catalog = **opened;
     Database& db = catalog.database();
-    CHECK(kSchemaVersion == 9);
+    CHECK(kSchemaVersion == 10);
     CHECK(db.query_int("PRAGMA user_version").value() == kSchemaVersion);
 
     auto stats = catalog.stats();
@@ -192,4 +192,42 @@ TEST_CASE("migrate_to goes up to the version asked and never down", "[catalog][s
     CHECK((*db)->query_int("PRAGMA user_version").value() == 2);
     CHECK(migrate_to(**db, 3).value() == 3);
     CHECK_FALSE(migrate_to(**db, kSchemaVersion + 1));
+}
+
+TEST_CASE("version 10: files of photos stored without a perceptual hash or printed values are read again by the next scan", "[catalog][schema]") {
+    lbx::test::TempDir dir;
+    const fs::path file = dir / "v9.lbx";
+    {
+        auto db = Database::open(file);
+        REQUIRE(db);
+        REQUIRE(migrate_to(**db, 9).value() == 9);
+        // old: before version 8 (no phash); unprinted: before version 7 (a value without its printed
+        // text); current: both; failed: not a photo to read again.
+        REQUIRE((*db)->exec(R"sql(
+            INSERT INTO photos(hash, format, file_size, width, height, added_at, updated_at, phash) VALUES
+                ('old', 'jpeg', 1, 1, 1, 1, 1, NULL), ('unprinted', 'jpeg', 1, 1, 1, 1, 1, 7), ('current', 'jpeg', 1, 1, 1, 1, 1, 9);
+            INSERT INTO metadata(hash, key, value, printed) VALUES ('unprinted', 'Exif.Photo.FNumber', '14/5', ''),
+                ('current', 'Exif.Photo.FNumber', '14/5', 'F2.8');
+            INSERT INTO files(path, hash, size, mtime_ns, status, seen_at) VALUES ('/p/old.jpg', 'old', 1, 5, 'ok', 1),
+                ('/p/unprinted.jpg', 'unprinted', 1, 5, 'ok', 1), ('/p/current.jpg', 'current', 1, 5, 'ok', 1),
+                ('/p/gone.jpg', 'old', 1, 5, 'missing', 1);
+            INSERT INTO user_tags(hash, name, added_at) VALUES ('old', 'grandma', 1);
+        )sql"));
+    }
+    auto opened = Catalog::open(file);
+    REQUIRE(opened);
+    Database& db = (*opened)->database();
+    CHECK(db.query_int("PRAGMA user_version").value() == kSchemaVersion);
+    const auto mtime_of = [&](const std::string& path) {
+        auto stmt = db.prepare("SELECT mtime_ns FROM files WHERE path = ?");
+        REQUIRE(stmt);
+        stmt->bind({path});
+        REQUIRE(stmt->step().value());
+        return stmt->column_int(0);
+    };
+    CHECK(mtime_of("/p/old.jpg") == -1);
+    CHECK(mtime_of("/p/unprinted.jpg") == -1);
+    CHECK(mtime_of("/p/current.jpg") == 5);
+    CHECK(mtime_of("/p/gone.jpg") == 5);
+    CHECK(db.query_int("SELECT count(*) FROM user_tags WHERE hash = 'old'").value() == 1);
 }
