@@ -53,6 +53,9 @@ std::unique_ptr<EngineCommandLine> define_command_line() {
     run_cmd->add_flag("--retry-failed", run.retry_failed, "with --catalog: process again unchanged files that failed before");
     run_cmd->add_option("--analysis", run.analysis, "run the analysis stages (objects, faces): on (default) or off")
         ->check(one_of({"on", "off"}));
+    run_cmd->add_option("--shard", run.shard,
+                        "only shard I of N (counted from 0) of the files, e.g. 2/8: each file by a hash of its path, so "
+                        "shards run apart cover every file once (sdk_docs/cli.md)");
     run_cmd->add_flag("--null,-0", run.null_separated, "the paths '-' reads from stdin end with a NUL byte, not a newline (find -print0, xargs -0)");
     add_isolation(run_cmd, run.isolation);
     run_cmd->add_option("paths", run.paths, "files and folders; '-' reads paths from stdin, one per line (with -0: NUL-terminated)")->required();

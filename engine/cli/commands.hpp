@@ -42,6 +42,7 @@ struct RunOptions {
     bool retry_failed = false;    // with a catalog: process unchanged files that failed before
     std::string analysis;         // "on", "off"; empty: LIGHTBOX_ANALYSIS, else on
     bool null_separated = false;  // -0: the paths read from stdin end with NUL, not newline
+    std::string shard;            // --shard I/N: only the files of shard I of N (pipeline/shard.hpp); empty: all
     IsolationFlags isolation;
     std::vector<std::string> paths;
 };

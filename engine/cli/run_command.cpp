@@ -5,6 +5,7 @@
 #include "catalog/catalog.hpp"
 #include "catalog/people.hpp"
 #include "catalog/scan_filter.hpp"
+#include "pipeline/shard.hpp"
 #include "cli/commands.hpp"
 #include "cli/engine_paths.hpp"
 #include "cli/interrupt_guard.hpp"
@@ -192,6 +193,13 @@ int run_command(const RunOptions& options) {
         std::fprintf(stderr, "lightbox-engine: warning: stage '%s' left out (%s): %s\n", left_out.stage_id.c_str(),
                      left_out.where.c_str(), left_out.message.c_str());
 
+    std::optional<Shard> shard;
+    if (!options.shard.empty()) {
+        std::string error;
+        shard = parse_shard(options.shard, error);
+        if (!shard) return usage_error("--shard: " + error);
+    }
+
     std::unique_ptr<catalog::Catalog> library;
     std::optional<catalog::ScanFilter> filter;
     const int64_t scan_id = catalog::now_us();
@@ -228,6 +236,7 @@ int run_command(const RunOptions& options) {
             std::fprintf(stderr, "lightbox-engine: not stored in the catalog: %s\n", path.c_str());
     };
     if (filter) callbacks.precheck = [&](const InputFile& f) { return filter->precheck(f); };
+    if (shard) callbacks.select = [&](const InputFile& f) { return in_shard(*shard, f.path); };
     callbacks.on_result = [&](const PhotoResult& r) {
         if (library && !catalog_failed) {
             if (auto ok = library->record(r, scan_id); !ok) catalog_write_failed(ok.error());
@@ -289,8 +298,9 @@ int run_command(const RunOptions& options) {
     }
     if (library && !catalog_failed) {
         // Only a complete walk may call what it did not see missing (not an interrupted one, nor stdin
-        // lists); files below a folder it could not list are kept as they were (Catalog::mark_missing).
-        const bool complete = !summary.interrupted && std::find(roots.begin(), roots.end(), "-") == roots.end();
+        // lists, nor one shard: the other shards' files were not looked at); files below a folder it could
+        // not list are kept as they were (Catalog::mark_missing).
+        const bool complete = !summary.interrupted && !shard && std::find(roots.begin(), roots.end(), "-") == roots.end();
         auto missing = complete ? library->mark_missing(roots, scan_id) : Expected<int64_t>(int64_t{0});
         if (!missing) {
             catalog_write_failed(missing.error());  // it writes what is still queued first
@@ -320,7 +330,8 @@ int run_command(const RunOptions& options) {
     bool grouping_failed = library && !catalog_failed && !group_faces(*library);
     CatchUp catch_up;
     const bool from_stdin = std::find(roots.begin(), roots.end(), "-") != roots.end();
-    if (library && !catalog_failed && !grouping_failed && !summary.interrupted && !from_stdin &&
+    // The catch-up analyses earlier photos below the roots: one shard would do every shard's share.
+    if (library && !catalog_failed && !grouping_failed && !summary.interrupted && !from_stdin && !shard &&
         !(*pipeline)->analysis_stages().empty()) {
         catch_up = analyse_earlier_photos(options, *config, **pipeline, registry, quarantine, thumbs, *library, roots, stop);
         if (catch_up.analysed > 0 && !catch_up.not_stored) grouping_failed = !group_faces(*library);

@@ -35,6 +35,7 @@ BatchSummary run_batch(const ProcessorFactory& make_processor, const std::vector
     std::jthread walker([&] {
         walk_inputs(inputs, path_list, [&](InputFile f) {
             if (stop.load()) return false;
+            if (callbacks.select && !callbacks.select(f)) return true;
             counts.discovered.fetch_add(1);
             if (callbacks.precheck) {
                 if (std::optional<PhotoResult> known = callbacks.precheck(f)) return results.push(std::move(*known));
@@ -50,7 +51,8 @@ BatchSummary run_batch(const ProcessorFactory& make_processor, const std::vector
     if (!reads_stdin) {
         counter = std::jthread([&] {
             std::istringstream none;
-            bool finished = walk_inputs(inputs, none, [&](const InputFile&) {
+            bool finished = walk_inputs(inputs, none, [&](const InputFile& f) {
+                if (callbacks.select && !callbacks.select(f)) return !stop.load();
                 counts.expected.fetch_add(1);
                 return !stop.load();
             });

@@ -48,6 +48,9 @@ struct BatchCallbacks {
     // On the walker thread, before a file is queued: a result means the file needs no processing (it is
     // delivered as it is, with `unchanged` set, and never read). Unset: every file is processed.
     std::function<std::optional<PhotoResult>(const InputFile&)> precheck;
+    // On the walker thread: false leaves the file out of this batch altogether (another shard's): not
+    // counted, never read, no result. Unset: every file is the batch's.
+    std::function<bool(const InputFile&)> select;
 };
 
 // `path_list` is what an input "-" reads; a malformed list stops the walk with its `error` set.
