@@ -9,7 +9,7 @@
 
 using namespace lbx::engine;
 
-TEST_CASE("--shard takes I/N counted from 0 and says what is wrong otherwise", "[engine][shard]") {
+TEST_CASE("a shard is given as I/N counted from 0, and a bad one says what is wrong", "[engine][shard]") {
     std::string error;
     auto shard = parse_shard("2/8", error);
     REQUIRE(shard);
