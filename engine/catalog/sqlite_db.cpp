@@ -172,7 +172,7 @@ Expected<int64_t> Database::query_int(std::string_view sql) {
 Expected<ChangeStamp> change_stamp(Database& db) {
     auto version = db.query_int("PRAGMA data_version");
     if (!version) return unexpected(version.error());
-    return ChangeStamp{*version, sqlite3_total_changes64(db.handle())};
+    return ChangeStamp{*version, sqlite3_total_changes64(db.handle()) - db.discounted_changes()};
 }
 
 Expected<Transaction> Transaction::begin(Database& db) {

@@ -78,7 +78,8 @@ Expected<std::optional<StoredThumbnail>> ThumbnailCache::find(const std::string&
         if (now - r.last_used >= kMarkResolutionUs || *bytes != r.bytes) {
             // Best effort: a mark lost to a busy catalog only makes this thumbnail look older, which is no
             // reason to fail the request that wants to show it.
-            (void)mark_used_->run({hash, int64_t{r.size}, now, *bytes});
+            // Not a change any query sees (last use and size only): the stamp leaves it out.
+            if (mark_used_->run({hash, int64_t{r.size}, now, *bytes})) db.discount_changes(db.changes());
         }
         return std::optional<StoredThumbnail>(StoredThumbnail{r.size, r.path, r.width, r.height});
     }

@@ -278,3 +278,20 @@ TEST_CASE("missing lists the live photos lacking sizes, newest first, with a liv
     CHECK(needs->at(1).hash == "old");
     CHECK(needs->at(1).sizes == std::vector<uint32_t>{128});  // never made
 }
+
+TEST_CASE("marking a thumbnail used keeps the catalog's change stamp: the last query's matches stay valid", "[catalog][thumbnails]") {
+    CacheFixture f;
+    f.add("h", 64, kStart);
+    REQUIRE(f.catalog().flush());
+    ThumbnailCache cache(f.catalog(), kDefaultThumbnailBudget);
+    const auto before = change_stamp(f.catalog().database());
+    REQUIRE(before);
+    REQUIRE(found_size(cache, "h", 64, kStart + 10 * kSecond));
+    CHECK(f.last_used("h", 64) == kStart + 10 * kSecond);  // written
+    const auto after = change_stamp(f.catalog().database());
+    REQUIRE(after);
+    CHECK(*after == *before);
+    // A change a query sees still moves it.
+    REQUIRE(f.catalog().add_user_tag("h", "grandma"));
+    CHECK_FALSE(*change_stamp(f.catalog().database()) == *before);
+}
