@@ -1,4 +1,5 @@
 #include "catalog/catalog.hpp"
+#include "catalog/try.hpp"
 
 #include "catalog/catalog_schema.hpp"
 #include "catalog/face_assignments.hpp"
@@ -27,11 +28,6 @@ int64_t file_bytes(const std::string& path) {
     const auto size = std::filesystem::file_size(path, ec);
     return ec ? 0 : static_cast<int64_t>(size);
 }
-
-#define LBX_TRY(expr)                                          \
-    do {                                                       \
-        if (auto lbx_ok_ = (expr); !lbx_ok_) return unexpected(lbx_ok_.error()); \
-    } while (0)
 
 }  // namespace
 

@@ -6,17 +6,13 @@
 // '0' is the byte after '/', and SQLite compares text bytewise, so the range holds exactly the paths
 // that start with "root/", whatever their length, and none of a sibling "root 2" or "root-old".
 #include "catalog/catalog.hpp"
+#include "catalog/try.hpp"
 
 #include <algorithm>
 #include <set>
 
 namespace lbx::engine::catalog {
 namespace {
-
-#define LBX_TRY(expr)                                                            \
-    do {                                                                         \
-        if (auto lbx_ok_ = (expr); !lbx_ok_) return unexpected(lbx_ok_.error()); \
-    } while (0)
 
 // "/photos/" and "/photos" are one folder (as in add_roots).
 std::string without_trailing_slash(std::string root) {

@@ -1,4 +1,5 @@
 #include "catalog/people.hpp"
+#include "catalog/try.hpp"
 
 #include "catalog/face_assignments.hpp"
 #include "catalog/float_blob.hpp"
@@ -11,11 +12,6 @@
 
 namespace lbx::engine::catalog {
 namespace {
-
-#define LBX_TRY(expr)                                                            \
-    do {                                                                         \
-        if (auto lbx_ok_ = (expr); !lbx_ok_) return unexpected(lbx_ok_.error()); \
-    } while (0)
 
 // Faces per grouping transaction: a few hundred keep each one well under a second (the persons are
 // compared one by one), so a rename from the command thread never waits for long.
