@@ -4,6 +4,9 @@
 
 #include "plugins/stage_io.hpp"
 
+#include <lightbox/ipc/error_codes.hpp>
+
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -85,6 +88,14 @@ struct PhotoResult {
     double seconds = 0;   // wall time spent on this file
 
     bool ok() const { return !failure.has_value(); }
+    // A stage returned `cancelled`: the photo's failure, or an analysis stage's warning (an analysis
+    // stage that fails costs only its own labels). After a stop the user asked for (Ctrl-C, cancel,
+    // pausing the analysis) the photo was interrupted, not failed: neither stored nor marked analysed in
+    // the ledger, so the next run does it again.
+    bool stage_cancelled() const {
+        const auto cancelled = [](const StageFailure& f) { return f.code == ipc::codes::kCancelled; };
+        return (failure && cancelled(*failure)) || std::any_of(warnings.begin(), warnings.end(), cancelled);
+    }
 };
 
 }  // namespace lbx::engine

@@ -21,7 +21,7 @@ public:
         context.should_stop = [&stop] { return stop.load(); };
         PhotoResult r = pipeline_.process(file, context);
         // A stage that stopped because the user did has not failed on the file: the next scan does it.
-        if (stop.load() && r.failure && r.failure->code == ipc::codes::kCancelled) r.interrupted = true;
+        if (stop.load() && r.stage_cancelled()) r.interrupted = true;
         return r;
     }
 

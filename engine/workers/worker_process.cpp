@@ -304,7 +304,7 @@ PhotoResult WorkerProcess::process(const InputFile& file, const std::atomic<bool
             }
             PhotoResult out = std::move(outcome->result);
             out.path = r.path;  // the supervisor's own copy: a worker cannot rename what it reports on
-            if (!deadline_passed_ && stop.load() && out.failure && out.failure->code == ipc::codes::kCancelled) {
+            if (!deadline_passed_ && stop.load() && out.stage_cancelled()) {
                 out.interrupted = true;  // it stopped because the user did: not a failure of the file
             } else if (deadline_passed_ && out.failure && out.failure->code == ipc::codes::kCancelled) {
                 // The stage heeded the stop check at the deadline: the file still took too long.

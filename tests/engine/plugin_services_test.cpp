@@ -2,6 +2,9 @@
 // host services (log, stop check, threads hint) reach a stage from the ProcessContext; a decoder's Exif
 // block is read by the exif stage and its date and camera arrive in the PhotoResult.
 #include "pipeline/pipeline.hpp"
+#include "sample/image_encoders.hpp"
+#include "sample/rgb_image.hpp"
+#include "workers/file_processor.hpp"
 #include "sample/exif_writer.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/test_files.hpp"
@@ -204,6 +207,42 @@ TEST_CASE("the stop check ends a long stage with 'cancelled'", "[plugins][api]")
     CHECK(r.failure->stage_id == "svc-dec");
     CHECK(r.failure->code == "cancelled");
     CHECK(r.failure->message == "stopped at row 0");
+}
+
+TEST_CASE("an analysis stage that heeds a stop the user asked for leaves the photo interrupted, not analysed with an error", "[plugins][api]") {
+    // Pausing the analysis stops the photos in flight: their analysis stages return `cancelled`, which
+    // costs only their labels (a warning). Taken for a failure, the ledger would never analyse them again.
+    lbx::test::TempDir dir;
+    auto pipeline = build(R"(
+[[stage]]
+kind = "decode"
+[[stage]]
+kind = "tag"
+use = "svc-tag"
+phase = "analysis"
+)", dir);
+    lbx::test::write_file(dir / "photo.jpg", lbx::sample::encode_jpeg(lbx::sample::make_scene(64, 48, 7)));
+    const InputFile file{dir / "photo.jpg", true, {}};
+
+    ProcessContext stopping;
+    stopping.log = [](const LoadedStage&, int, std::string_view) {};
+    stopping.should_stop = [] { return true; };
+    const PhotoResult stopped = pipeline->process(file, stopping);
+    REQUIRE(stopped.ok());  // the browsable photo is intact...
+    REQUIRE(stopped.analysed.size() == 1);
+    CHECK(stopped.analysed[0].error.rfind("cancelled: ", 0) == 0);  // ...its analysis stage was stopped
+    CHECK(stopped.stage_cancelled());
+
+    // The batch's processor: a stop asked for turns it into an interrupted file (not stored, done next time).
+    std::atomic<bool> stop{true};
+    auto processor = make_inprocess_processor(*pipeline);
+    CHECK(processor->process(file, stop).interrupted);
+    stop = false;
+    const PhotoResult analysed = processor->process(file, stop);
+    CHECK_FALSE(analysed.interrupted);
+    CHECK_FALSE(analysed.stage_cancelled());
+    REQUIRE(analysed.analysed.size() == 1);
+    CHECK(analysed.analysed[0].error.empty());
 }
 
 TEST_CASE("with no log in the context a plugin's message is a stderr line prefixed with the plugin id", "[plugins][api]") {
