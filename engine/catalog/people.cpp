@@ -146,8 +146,8 @@ Expected<void> fill_person(Database& db, PersonInfo& info) {
     info.faces = counts->column_int(0);
     info.photos = counts->column_int(1);
     auto cover = db.prepare(
-        "SELECT a.hash, r.x, r.y, r.w, r.h FROM face_persons a JOIN regions r ON r.hash = a.hash AND r.source = a.source "
-        "AND r.idx = a.idx WHERE a.person_id = ?1 ORDER BY r.quality DESC, a.hash, a.source, a.idx LIMIT 1");
+        "SELECT a.hash, r.x, r.y, r.w, r.h, coalesce(p.rotation, 0) FROM face_persons a JOIN regions r ON r.hash = a.hash "
+        "AND r.source = a.source AND r.idx = a.idx LEFT JOIN photos p ON p.hash = a.hash WHERE a.person_id = ?1 ORDER BY r.quality DESC, a.hash, a.source, a.idx LIMIT 1");
     if (!cover) return unexpected(cover.error());
     auto found = cover->bind({info.id}).step();
     if (!found) return unexpected(found.error());
@@ -157,6 +157,7 @@ Expected<void> fill_person(Database& db, PersonInfo& info) {
         info.cover_y = cover->column_double(2);
         info.cover_width = cover->column_double(3);
         info.cover_height = cover->column_double(4);
+        info.cover_rotation = static_cast<uint32_t>(cover->column_int(5));
     }
     return {};
 }

@@ -42,6 +42,7 @@ struct PersonInfo {
     // The person's face of the highest quality: its photo and box (fractions of the upright photo).
     std::string cover_hash;
     double cover_x = 0, cover_y = 0, cover_width = 0, cover_height = 0;
+    uint32_t cover_rotation = 0;  // the user's rotation of the cover photo
 };
 
 struct GroupingSummary {

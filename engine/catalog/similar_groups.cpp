@@ -186,7 +186,7 @@ Expected<std::vector<SimilarGroup>> similar_groups_page(Database& db, const Grou
         for (const std::string& id : index.groups[g]) ids.push_back(id);
     std::unordered_map<std::string, SimilarPhoto> photos;
     auto details = db.prepare(
-        "SELECT hash, phash, format, width, height, file_size, coalesce(taken_at, '') FROM photos "
+        "SELECT hash, phash, format, width, height, file_size, coalesce(taken_at, ''), rotation FROM photos "
         "WHERE hash IN (SELECT value FROM json_each(?1))");
     if (!details) return unexpected(details.error());
     details->bind({ids.dump()});
@@ -202,6 +202,7 @@ Expected<std::vector<SimilarGroup>> similar_groups_page(Database& db, const Grou
         p.height = static_cast<uint32_t>(details->column_int(4));
         p.file_size = static_cast<uint64_t>(details->column_int(5));
         p.taken_at = details->column_text(6);
+        p.rotation = static_cast<uint32_t>(details->column_int(7));
         photos[p.hash] = std::move(p);
     }
     auto paths = db.prepare(

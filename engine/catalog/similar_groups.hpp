@@ -32,6 +32,7 @@ struct SimilarPhoto {
     uint32_t height = 0;
     uint64_t file_size = 0;
     std::string taken_at;
+    uint32_t rotation = 0;  // the user's, clockwise quarter turns
 };
 
 struct SimilarGroup {

@@ -49,6 +49,7 @@ RequestHandlers::Result<ipc::RemoveFolder> RequestHandlers::on(const ipc::Remove
         return ipc::unexpected(ipc::make_error(ipc::Status::not_found, "catalog", ipc::codes::kNoSuchFolder,
                                                "'" + request.path + "' is not one of the library's folders"));
     }
+    announce(ipc::changes::kFolderRemoved, {}, (*removed)->root);
     return ipc::FolderRemoved{(*removed)->root, static_cast<uint64_t>((*removed)->photos),
                               static_cast<uint64_t>((*removed)->files)};
 }

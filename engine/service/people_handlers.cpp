@@ -29,7 +29,8 @@ ipc::Unexpected<ipc::Error> people_error(const Error& e) {
 ipc::Person person_of(const catalog::PersonInfo& p) {
     return ipc::Person{static_cast<uint64_t>(p.id),     p.name,        static_cast<uint64_t>(p.faces),
                        static_cast<uint64_t>(p.photos), p.cover_hash,  p.cover_x,
-                       p.cover_y,                       p.cover_width, p.cover_height};
+                       p.cover_y,                       p.cover_width, p.cover_height,
+                       p.cover_rotation};
 }
 
 // Ids on the wire are unsigned; the catalog's are SQLite's signed ones, never above INT64_MAX.
@@ -52,18 +53,21 @@ RequestHandlers::Result<ipc::ListPersons> RequestHandlers::on(const ipc::ListPer
 RequestHandlers::Result<ipc::RenamePerson> RequestHandlers::on(const ipc::RenamePerson& request) {
     auto person = catalog::rename_person(*state_.catalog, catalog_id(request.person_id), request.new_name);
     if (!person) return people_error(person.error());
+    announce(ipc::changes::kPeople);
     return ipc::PersonReply{person_of(*person)};
 }
 
 RequestHandlers::Result<ipc::MergePersons> RequestHandlers::on(const ipc::MergePersons& request) {
     auto person = catalog::merge_persons(*state_.catalog, catalog_id(request.from_id), catalog_id(request.into_id));
     if (!person) return people_error(person.error());
+    announce(ipc::changes::kPeople);
     return ipc::PersonReply{person_of(*person)};
 }
 
 RequestHandlers::Result<ipc::RemoveFace> RequestHandlers::on(const ipc::RemoveFace& request) {
     auto person = catalog::remove_face(*state_.catalog, request.photo_id, request.source, request.index);
     if (!person) return people_error(person.error());
+    announce(ipc::changes::kPeople, {request.photo_id});
     return ipc::PersonReply{person_of(*person)};
 }
 

@@ -504,6 +504,7 @@ RequestHandlers::Result<ipc::SetUserTags> RequestHandlers::on(const ipc::SetUser
     auto tags = state_.catalog->user_tags(request.photo_id);
     if (!tags) return catalog_error(tags.error());
     std::sort(tags->begin(), tags->end());
+    if (!add->empty() || !remove->empty()) announce(ipc::changes::kUserTags, {request.photo_id});
     return ipc::UserTagsReply{request.photo_id, std::move(*tags)};
 }
 
@@ -520,6 +521,7 @@ RequestHandlers::Result<ipc::RejectTags> RequestHandlers::on(const ipc::RejectTa
     if (!removed) return catalog_error(removed.error());
     auto rejected = state_.catalog->rejected_tags(request.photo_id);
     if (!rejected) return catalog_error(rejected.error());
+    if (!reject->empty() || !restore->empty()) announce(ipc::changes::kTagsRejected, {request.photo_id});
     return ipc::TagsRejected{request.photo_id, static_cast<uint64_t>(*removed), std::move(*rejected)};
 }
 
@@ -532,6 +534,7 @@ RequestHandlers::Result<ipc::SetRotation> RequestHandlers::on(const ipc::SetRota
     auto found = state_.catalog->set_rotation(request.photo_id, static_cast<int>(request.quarter_turns));
     if (!found) return catalog_error(found.error());
     if (!*found) return no_such_photo(request.photo_id);
+    announce(ipc::changes::kRotation, {request.photo_id});
     return ipc::RotationSet{request.photo_id, request.quarter_turns};
 }
 
@@ -553,6 +556,7 @@ RequestHandlers::Result<ipc::ListFailures> RequestHandlers::on(const ipc::ListFa
 RequestHandlers::Result<ipc::RemovePhotos> RequestHandlers::on(const ipc::RemovePhotos& request) {
     auto removed = state_.catalog->remove_photos(request.photo_ids);
     if (!removed) return catalog_error(removed.error());
+    if (*removed > 0) announce(ipc::changes::kPhotosRemoved, request.photo_ids);
     return ipc::PhotosRemoved{static_cast<uint64_t>(*removed)};
 }
 
@@ -606,6 +610,10 @@ RequestHandlers::Result<ipc::OpenLibrary> RequestHandlers::on(const ipc::OpenLib
     state_.analysis_unavailable.clear();
     if (auto ok = refresh_defaults(state_); !ok) return ipc::unexpected(ok.error());
     return library_info();
+}
+
+void RequestHandlers::announce(const char* change, std::vector<std::string> photo_ids, std::string folder) {
+    state_.inbox.post(ipc::LibraryChanged{change, std::move(photo_ids), std::move(folder)});
 }
 
 ipc::SettingsReply RequestHandlers::settings_reply() const {

@@ -63,6 +63,9 @@ private:
     ipc::Expected<ipc::ScanStarted> start(ipc::Expected<ScanRequest> scan);
     ipc::Expected<ipc::LibraryInfoReply> library_info();
     ipc::SettingsReply settings_reply() const;
+    // Publishes LibraryChanged (topic library/changed) after a change a client asked for outside any job,
+    // so that every other client showing the library reads it again.
+    void announce(const char* change, std::vector<std::string> photo_ids = {}, std::string folder = {});
 
     ServiceState& state_;
 

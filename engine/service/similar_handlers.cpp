@@ -48,7 +48,7 @@ RequestHandlers::Result<ipc::FindSimilar> RequestHandlers::on(const ipc::FindSim
             group.photos.push_back(ipc::SimilarPhoto{std::move(p.hash), std::move(p.paths),
                                                      p.perceptual_hash ? perceptual_hash_text(*p.perceptual_hash) : "",
                                                      static_cast<uint32_t>(p.distance), std::move(p.format), p.width, p.height,
-                                                     p.file_size, std::move(p.taken_at)});
+                                                     p.file_size, std::move(p.taken_at), p.rotation});
         }
         reply.groups.push_back(std::move(group));
     }

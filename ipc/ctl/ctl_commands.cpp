@@ -35,6 +35,12 @@ std::string event_line(const ipc::ReceivedEvent& received) {
         std::string operator()(const ipc::ThumbnailReady& e) const {
             return e.photo_id + " " + std::to_string(e.size) + (e.ok ? " ready" : " failed: " + e.error.message);
         }
+        std::string operator()(const ipc::LibraryChanged& e) const {
+            std::string line = e.change;
+            if (!e.folder.empty()) line += " " + e.folder;
+            for (const auto& id : e.photo_ids) line += " " + id;
+            return line;
+        }
     };
     return received.topic + "  " + std::visit(Line{}, received.event);
 }

@@ -264,6 +264,9 @@ struct EventJson {
         if (!e.ok) j["error"] = to_json(e.error);
         return j;
     }
+    json operator()(const ipc::LibraryChanged& e) const {
+        return {{"change", e.change}, {"photo_ids", e.photo_ids}, {"folder", e.folder}};
+    }
 };
 
 }  // namespace

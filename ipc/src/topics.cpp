@@ -30,6 +30,7 @@ std::string topic_of(const Event& event) {
         std::string operator()(const Heartbeat&) const { return std::string(kTopicHeartbeat); }
         std::string operator()(const Log&) const { return std::string(kTopicLog); }
         std::string operator()(const ThumbnailReady&) const { return std::string(kTopicThumbnailReady); }
+        std::string operator()(const LibraryChanged&) const { return std::string(kTopicLibraryChanged); }
     };
     return std::visit(Visitor{}, event);
 }

@@ -124,7 +124,8 @@ std::unique_ptr<EngineSession::Connection> EngineSession::connect(zmq::context_t
 
     const std::string event_endpoint = hello->event_endpoint.empty() ? endpoints.events : hello->event_endpoint;
     connection->events.emplace(context, event_endpoint);
-    for (auto topic : {ipc::kTopicHeartbeat, ipc::kTopicJobs, ipc::kTopicThumbnailReady, ipc::kTopicPhotoFailed}) {
+    for (auto topic : {ipc::kTopicHeartbeat, ipc::kTopicJobs, ipc::kTopicThumbnailReady, ipc::kTopicPhotoFailed,
+                       ipc::kTopicLibraryChanged}) {
         connection->events->subscribe(topic);
     }
     const int pid = connection->process ? static_cast<int>(connection->process->pid()) : 0;

@@ -247,6 +247,24 @@ void analysis_changed_photos(State& s) {
     if (s.open_photo && connected(s)) send_once(s, ipc::GetPhoto{s.open_photo->id});
 }
 
+// A client (this one or another attached to the same engine, a script's lightbox-ctl) changed the
+// library outside a job: what is shown of it is read again. The page's rows keep their places meanwhile.
+void library_changed(State& s, const ipc::LibraryChanged& change) {
+    if (!connected(s)) return;
+    const bool photos_gone = change.change == ipc::changes::kFolderRemoved || change.change == ipc::changes::kPhotosRemoved;
+    refresh_results(s);
+    send(s, ipc::Facets{s.query.text, 0}, s.results.generation);
+    if (photos_gone) {
+        send_once(s, ipc::LibraryInfo{});
+        refresh_folders(s);
+        request_clusters(s);
+        if (s.similar.shown) restart_similar(s);
+    }
+    if (change.change == ipc::changes::kPeople || photos_gone) refresh_persons(s);
+    const bool open_named = s.open_photo && std::find(change.photo_ids.begin(), change.photo_ids.end(), s.open_photo->id) != change.photo_ids.end();
+    if (s.open_photo && (open_named || change.change == ipc::changes::kPeople)) send_once(s, ipc::GetPhoto{s.open_photo->id});
+}
+
 void apply_progress(State& s, const ipc::JobProgress& p, const std::optional<ipc::Error>& error) {
     auto it = s.jobs.find(p.job_id);
     const bool known = it != s.jobs.end();
@@ -670,6 +688,7 @@ struct Reducer {
     void operator()(const EventArrived& a) {
         if (const auto* e = std::get_if<ipc::JobProgressEvent>(&a.event)) apply_progress(s, e->progress, std::nullopt);
         if (const auto* e = std::get_if<ipc::PhotoFailed>(&a.event)) set_error(s, e->path + ": " + e->error.message);
+        if (const auto* e = std::get_if<ipc::LibraryChanged>(&a.event)) library_changed(s, *e);
     }
     void operator()(const ThumbnailArrived& a) {
         if (a.key.size == ipc::kFullResolution) {

@@ -216,7 +216,8 @@ private:
                                                std::max(1, static_cast<int>(crop.height)))
                                             .Intersect(wxRect(0, 0, bitmap->GetWidth(), bitmap->GetHeight()));
                     if (!part.IsEmpty()) {
-                        gc->DrawBitmap(bitmap->GetSubBitmap(part), x, y, kFace, kFace);
+                        // Turned as the user turned the cover photo (the thumbnail is upright as the file says).
+                        draw_turned(*gc, bitmap->GetSubBitmap(part), x, y, kFace, kFace, p->cover_rotation);
                         ++faces;
                     }
                 } else if (p->cover_photo_id.empty() || s.missing_thumbnails.count(p->cover_photo_id)) {

@@ -27,12 +27,16 @@ std::string size_text(uint64_t bytes) {
     return text;
 }
 
-wxBitmap scaled(const wxBitmap& bitmap) {
+// The thumbnail as shown: scaled to fit, and turned as the user turned the photo.
+wxBitmap shown_thumbnail(const wxBitmap& bitmap, uint32_t turns) {
     const int w = bitmap.GetWidth(), h = bitmap.GetHeight();
     if (w <= 0 || h <= 0) return bitmap;
     const double scale = std::min(1.0, static_cast<double>(kShown) / std::max(w, h));
-    wxImage image = bitmap.ConvertToImage();
-    return wxBitmap(image.Scale(std::max(1, static_cast<int>(w * scale)), std::max(1, static_cast<int>(h * scale)), wxIMAGE_QUALITY_HIGH));
+    wxImage image = bitmap.ConvertToImage().Scale(std::max(1, static_cast<int>(w * scale)), std::max(1, static_cast<int>(h * scale)),
+                                                  wxIMAGE_QUALITY_HIGH);
+    if (turns % 4 == 2) image = image.Rotate180();
+    else if (turns % 2 == 1) image = image.Rotate90(turns % 4 == 1);
+    return wxBitmap(image);
 }
 
 }  // namespace
@@ -98,7 +102,7 @@ void SimilarView::rebuild() {
         for (const ipc::SimilarPhoto& photo : group.photos) {
             auto* row = new wxBoxSizer(wxHORIZONTAL);
             auto* bitmap = new wxStaticBitmap(box->GetStaticBox(), wxID_ANY, wxNullBitmap, wxDefaultPosition, wxSize(kShown, kShown * 3 / 4));
-            thumbs_.push_back(Thumb{photo.photo_id, bitmap});
+            thumbs_.push_back(Thumb{photo.photo_id, bitmap, photo.rotation});
             row->Add(bitmap, 0, wxALL, 4);
             auto* files = new wxBoxSizer(wxVERTICAL);
             std::string details = std::to_string(photo.width) + " x " + std::to_string(photo.height) + ", " + photo.format + ", " +
@@ -149,7 +153,7 @@ void SimilarView::render() {
     for (Thumb& t : thumbs_) {
         if (t.filled) continue;
         if (const wxBitmap* bitmap = store_.thumbnail({t.photo_id, kThumbSize}); bitmap && bitmap->IsOk()) {
-            t.bitmap->SetBitmap(scaled(*bitmap));
+            t.bitmap->SetBitmap(shown_thumbnail(*bitmap, t.rotation));
             t.filled = filled = true;
         } else if (!s.missing_thumbnails.count(t.photo_id)) {
             wanted.push_back({t.photo_id, kThumbSize});

@@ -47,6 +47,7 @@ private:
     struct Thumb {
         std::string photo_id;
         wxStaticBitmap* bitmap;
+        uint32_t rotation = 0;  // the user's, clockwise quarter turns
         bool filled = false;
     };
     std::vector<Thumb> thumbs_;

@@ -10,12 +10,16 @@
 
 #include <lightbox/ipc/client.hpp>
 #include <lightbox/ipc/error_codes.hpp>
+#include <lightbox/ipc/event_subscriber.hpp>
+#include <lightbox/ipc/topics.hpp>
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cstdio>
 
 using namespace lbx;
+using namespace std::chrono_literals;
 using test::ServedEngine;
 
 namespace {
@@ -36,6 +40,28 @@ uint64_t live_photos(ipc::Client& client) {
     REQUIRE(reply);
     for (const auto& p : reply->photos) CHECK(p.path.find("/garden/") != std::string::npos);
     return reply->total;
+}
+
+// Subscribed once a heartbeat arrived (a subscription takes effect asynchronously).
+void wait_until_subscribed(ipc::EventSubscriber& events) {
+    events.subscribe(ipc::kTopicHeartbeat);
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto received = events.next(200ms);
+        if (received && *received && std::holds_alternative<ipc::Heartbeat>((*received)->event)) return;
+    }
+    FAIL("no heartbeat within 10 s");
+}
+
+// The next LibraryChanged event, if one comes within 10 s.
+std::optional<ipc::LibraryChanged> next_change(ipc::EventSubscriber& events) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto received = events.next(200ms);
+        if (!received || !*received) continue;
+        if (const auto* change = std::get_if<ipc::LibraryChanged>(&(*received)->event)) return *change;
+    }
+    return std::nullopt;
 }
 
 std::size_t files_in(const std::filesystem::path& dir) {
@@ -73,12 +99,20 @@ TEST_CASE(
     CHECK(folders->folders[0] == ipc::LibraryFolder{garden.string(), 4, true});
     CHECK(folders->folders[1] == ipc::LibraryFolder{trip.string(), 6, true});
 
+    // Another client attached to the same engine (a second desktop app) hears of the change.
+    ipc::EventSubscriber events(context, engine.event_endpoint());
+    events.subscribe(ipc::kTopicLibraryChanged);
+    wait_until_subscribed(events);
     auto removed = client.call(ipc::RemoveFolder{trip.string() + "/"});
     INFO((removed ? std::string() : removed.error().message));
     REQUIRE(removed);
     CHECK(removed->path == trip.string());
     CHECK(removed->photos_removed == 6);
     CHECK(removed->files_removed == 6);
+    const auto change = next_change(events);
+    REQUIRE(change);
+    CHECK(change->change == ipc::changes::kFolderRemoved);
+    CHECK(change->folder == trip.string());
     CHECK(live_photos(client) == 4);
     CHECK(files_in(trip) == 6);  // the library forgot them; the disk did not
     auto info = client.call(ipc::LibraryInfo{});
@@ -105,6 +139,22 @@ TEST_CASE(
     CHECK(relative.error().status == ipc::Status::bad_request);
     CHECK(relative.error().code == ipc::codes::kBadPath);
     CHECK(client.call(ipc::RemoveFolder{""}).error().code == ipc::codes::kBadPath);
+
+    // A user edit is announced with the photo it was about; a refused one is not.
+    auto page = client.call(ipc::Query{"", ipc::QuerySort::path, false, 0, 1});
+    REQUIRE(page);
+    REQUIRE(page->photos.size() == 1);
+    const std::string id = page->photos[0].id;
+    CHECK_FALSE(client.call(ipc::SetRotation{id, 9}));
+    REQUIRE(client.call(ipc::SetRotation{id, 1}));
+    const auto turned = next_change(events);
+    REQUIRE(turned);
+    CHECK(turned->change == ipc::changes::kRotation);
+    CHECK(turned->photo_ids == std::vector<std::string>{id});
+    REQUIRE(client.call(ipc::SetUserTags{id, {"holiday"}, {}}));
+    const auto tagged = next_change(events);
+    REQUIRE(tagged);
+    CHECK(tagged->change == ipc::changes::kUserTags);
 
     // A folder that is gone from the disk is listed as not existing, with the photos it had.
     std::filesystem::rename(garden, dir.path() / "garden-moved");

@@ -347,7 +347,7 @@ TEST_CASE("malformed frames each get exactly one error reply and the engine keep
     unknown_type[22] = 0xEE;
     unknown_type[23] = 0x00;
     std::vector<uint8_t> wrong_version = valid;
-    wrong_version[1] = 9;
+    wrong_version[1] = static_cast<uint8_t>(ipc::kProtocolVersion + 1);
     ipc::ReplyEnvelope reply_envelope;
     reply_envelope.request_id = 7;
     reply_envelope.body = ipc::ShutdownReply{};

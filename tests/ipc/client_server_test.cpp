@@ -343,7 +343,7 @@ TEST_CASE("a reply written in another protocol version is reported as version_mi
     zmq::context_t context;
     RawRouter router(context, "inproc://future-engine", [](zmq::socket_t& socket, const std::vector<RawRouter::Received>& seen) {
         std::vector<uint8_t> frame = test::encode_reply(ipc::ErrorReply{}, seen.back().envelope.request_id);
-        frame[1] = 9;  // an engine of protocol version 9
+        frame[1] = static_cast<uint8_t>(ipc::kProtocolVersion + 1);  // an engine of the next protocol version
         socket.send(zmq::buffer(seen.back().identity), zmq::send_flags::sndmore);
         socket.send(zmq::buffer(frame), zmq::send_flags::none);
     });

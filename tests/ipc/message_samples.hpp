@@ -139,6 +139,7 @@ inline std::vector<ipc::Event> sample_events() {
         ipc::Log{ipc::LogLevel::warning, "org.lightbox.exif", "ignoring malformed GPS block"},
         ipc::ThumbnailReady{"16132fa22a5cf57cd039841441ed1883", 256, false,
                             ipc::make_error(ipc::Status::not_found, "thumbnail", "file_missing", "/photos/a.jpg is gone")},
+        ipc::LibraryChanged{ipc::changes::kRotation, {"16132fa22a5cf57cd039841441ed1883"}, ""},
     };
 }
 

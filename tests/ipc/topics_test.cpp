@@ -15,7 +15,8 @@ TEST_CASE("every event has its documented topic", "[ipc]") {
     CHECK(ipc::topic_of(events[3]) == "engine/heartbeat");
     CHECK(ipc::topic_of(events[4]) == "engine/log");
     CHECK(ipc::topic_of(events[5]) == "thumb/ready");
-    CHECK(events.size() == 6);
+    CHECK(ipc::topic_of(events[6]) == "library/changed");
+    CHECK(events.size() == 7);
 }
 
 TEST_CASE("job topics: a job's prefix does not match another job's topic", "[ipc]") {

@@ -1038,3 +1038,33 @@ TEST_CASE("rotate turns the open photo and its grid row at once, each press from
     CHECK_FALSE(commands_of<ipc::Query>(s).empty());
     CHECK(status_message(s).find("gone") != std::string::npos);
 }
+
+TEST_CASE("a change another client made to the library (LibraryChanged) reads again the results, the facets and the open photo it names", "[shell]") {
+    State s = with_results(3);
+    s = reduce(std::move(s), FocusIndex{1});
+    s = reduce(std::move(s), OpenFocused{});
+    REQUIRE(s.open_photo);
+    s.outbox.clear();
+
+    // Another photo turned: the results and facets are read again, the open photo is not.
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::LibraryChanged{ipc::changes::kRotation, {"id2"}, ""}}});
+    CHECK(commands_of<ipc::Query>(s).size() == 1);
+    CHECK(commands_of<ipc::Facets>(s).size() == 1);
+    CHECK(commands_of<ipc::GetPhoto>(s).empty());
+    CHECK(commands_of<ipc::LibraryInfo>(s).empty());
+    s.outbox.clear();
+    s.refresh_in_flight = false;
+
+    // The open photo's tags: it is read again.
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::LibraryChanged{ipc::changes::kUserTags, {"id1"}, ""}}});
+    const auto gets = commands_of<ipc::GetPhoto>(s);
+    REQUIRE(gets.size() == 1);
+    CHECK(std::get<ipc::GetPhoto>(gets[0].request).photo_id == "id1");
+    s.outbox.clear();
+    s.refresh_in_flight = false;
+
+    // A folder removed: the library's counts too.
+    s = reduce(std::move(s), EventArrived{ipc::Event{ipc::LibraryChanged{ipc::changes::kFolderRemoved, {}, "/photos/trip"}}});
+    CHECK(commands_of<ipc::Query>(s).size() == 1);
+    CHECK(commands_of<ipc::LibraryInfo>(s).size() == 1);
+}

@@ -8,12 +8,14 @@
 #include "lightbox/ipc/wire_enum.hpp"
 
 #include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
 
 #include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace lbx::ipc {
 
@@ -101,7 +103,31 @@ struct ThumbnailReady {
     friend bool operator==(const ThumbnailReady&, const ThumbnailReady&) = default;
 };
 
-using Event = std::variant<JobProgressEvent, PhotoDone, PhotoFailed, Heartbeat, Log, ThumbnailReady>;
+// What LibraryChanged says changed (its `change`), named once.
+namespace changes {
+inline constexpr char kFolderRemoved[] = "folder_removed";  // RemoveFolder: `folder` and its photos left the library
+inline constexpr char kPhotosRemoved[] = "photos_removed";  // RemovePhotos
+inline constexpr char kUserTags[] = "user_tags";            // SetUserTags
+inline constexpr char kTagsRejected[] = "tags_rejected";    // RejectTags
+inline constexpr char kRotation[] = "rotation";             // SetRotation
+inline constexpr char kPeople[] = "people";                 // RenamePerson, MergePersons, RemoveFace
+}  // namespace changes
+
+// Topic `library/changed` (protocol 9): a client changed the library outside any job (a job's changes
+// come with its progress). Every client showing the library, the one that asked included, reads what it
+// shows again: results, facets, folders, people, the open photo.
+struct LibraryChanged {
+    static constexpr std::string_view name = "LibraryChanged";
+    std::string change;                  // one of `changes`
+    std::vector<std::string> photo_ids;  // the photos it was about, when it names them
+    std::string folder;                  // folder_removed: the folder
+
+    template <class Archive>
+    void serialize(Archive& ar) { ar(change, photo_ids, folder); }
+    friend bool operator==(const LibraryChanged&, const LibraryChanged&) = default;
+};
+
+using Event = std::variant<JobProgressEvent, PhotoDone, PhotoFailed, Heartbeat, Log, ThumbnailReady, LibraryChanged>;
 
 inline std::string_view name_of(const Event& event) {
     return std::visit([](const auto& e) -> std::string_view { return e.name; }, event);

@@ -17,9 +17,10 @@ struct Person {
     // The face shown for the person: a photo and the face's box in fractions of that upright photo.
     std::string cover_photo_id;
     double cover_x = 0, cover_y = 0, cover_width = 0, cover_height = 0;
+    uint32_t cover_rotation = 0;  // protocol 9: the user's rotation of the cover photo (PhotoInfo::rotation)
 
     template <class Archive>
-    void serialize(Archive& ar) { ar(id, name, faces, photos, cover_photo_id, cover_x, cover_y, cover_width, cover_height); }
+    void serialize(Archive& ar) { ar(id, name, faces, photos, cover_photo_id, cover_x, cover_y, cover_width, cover_height, cover_rotation); }
     friend bool operator==(const Person&, const Person&) = default;
 };
 

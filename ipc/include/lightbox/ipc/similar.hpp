@@ -31,9 +31,10 @@ struct SimilarPhoto {
     uint32_t height = 0;
     uint64_t file_size = 0;
     std::string taken_at;  // ISO 8601, empty when unknown
+    uint32_t rotation = 0; // protocol 9: the user's, clockwise quarter turns (PhotoInfo::rotation)
 
     template <class Archive>
-    void serialize(Archive& ar) { ar(photo_id, paths, perceptual_hash, distance, format, width, height, file_size, taken_at); }
+    void serialize(Archive& ar) { ar(photo_id, paths, perceptual_hash, distance, format, width, height, file_size, taken_at, rotation); }
     friend bool operator==(const SimilarPhoto&, const SimilarPhoto&) = default;
 };
 

@@ -16,6 +16,7 @@ inline constexpr std::string_view kTopicPhotoFailed = "photo/failed";
 inline constexpr std::string_view kTopicHeartbeat = "engine/heartbeat";
 inline constexpr std::string_view kTopicLog = "engine/log";
 inline constexpr std::string_view kTopicThumbnailReady = "thumb/ready";
+inline constexpr std::string_view kTopicLibraryChanged = "library/changed";
 inline constexpr std::string_view kTopicJobs = "job/";  // every job's progress
 
 std::string job_progress_topic(uint64_t job_id);  // "job/<id>/progress"

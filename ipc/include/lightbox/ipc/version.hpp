@@ -15,8 +15,9 @@ namespace lbx::ipc {
 // 7: the map (GetMapClusters, MapClustersReply) and duplicates and similar photos (FindSimilar,
 // SimilarGroups). 8: the library's folders (ListFolders, RemoveFolder; FolderList, FolderRemoved) and
 // what the user decided about a photo (RejectTags, SetRotation; TagsRejected, RotationSet;
-// PhotoInfo.rotation and rejected_tags, PhotoSummary.rotation).
-inline constexpr uint32_t kProtocolVersion = 8;
+// PhotoInfo.rotation and rejected_tags, PhotoSummary.rotation). 9: the LibraryChanged event, and the
+// user's rotation where photos are shown outside the grid (SimilarPhoto.rotation, Person.cover_rotation).
+inline constexpr uint32_t kProtocolVersion = 9;
 
 // Frames above this size are rejected by their size alone, before any byte is parsed.
 inline constexpr std::size_t kMaxFrameSize = 16u * 1024u * 1024u;
