@@ -16,6 +16,16 @@ constexpr double kSmallestFaceIn256 = 80;
 
 bool is_face(const ipc::PhotoRegion& region) { return region.kind == "face"; }
 
+std::vector<ipc::PhotoRegion> shown_regions(const std::vector<ipc::PhotoRegion>& regions,
+                                            const std::vector<std::string>& rejected_tags) {
+    std::vector<ipc::PhotoRegion> shown;
+    for (const auto& r : regions) {
+        const bool rejected = !is_face(r) && std::find(rejected_tags.begin(), rejected_tags.end(), r.label) != rejected_tags.end();
+        if (!rejected) shown.push_back(r);
+    }
+    return shown;
+}
+
 Rect region_rect(const ipc::PhotoRegion& region, const Rect& image) {
     // Boxes are validated by the engine, but a box poking out is clamped rather than drawn off the photo.
     const double x = std::clamp(region.x, 0.0, 1.0), y = std::clamp(region.y, 0.0, 1.0);

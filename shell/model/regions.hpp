@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace lbx::shell {
 
@@ -17,6 +18,11 @@ struct Rect {
 };
 
 bool is_face(const ipc::PhotoRegion& region);
+
+// The regions to draw: an object whose label the user turned down as a tag (RejectTags: "that is not a
+// kite") is not drawn either; faces always are (a wrong person is fixed by naming, not by a tag).
+std::vector<ipc::PhotoRegion> shown_regions(const std::vector<ipc::PhotoRegion>& regions,
+                                            const std::vector<std::string>& rejected_tags);
 
 // Where a region's box lies when the upright photo is drawn at `image` (on the screen: fitted and
 // letterboxed, or at 100 % and moved, possibly larger than the window).

@@ -356,7 +356,9 @@ void PhotoView::paint_preview(wxWindowDC& dc) {
     // The thumbnails and the full-resolution image are upright, as the boxes' fractions are: both turn.
     if (s.show_regions && open.info) {
         std::vector<ipc::PhotoRegion> regions;
-        for (const ipc::PhotoRegion& r : open.info->regions) regions.push_back(turned_region(r, shown->turns));
+        for (const ipc::PhotoRegion& r : shown_regions(open.info->regions, open.info->rejected_tags)) {
+            regions.push_back(turned_region(r, shown->turns));
+        }
         paint_regions(dc, at, regions);
     }
     if (open.zoom) {

@@ -87,3 +87,20 @@ TEST_CASE("a person's face is cropped square with a margin, inside the cover pho
     CHECK(face_thumbnail_size(cover(0, 0, 0.4, 0.5)) == 256);  // 128 px of the grid's thumbnail
     CHECK(face_thumbnail_size(cover(0, 0, 0.05, 0.08)) == 0);   // 20 px: the largest thumbnail
 }
+
+TEST_CASE("an object whose label the user removed as a tag is not drawn; faces always are", "[shell]") {
+    auto kite = region("object", 0.1, 0.1, 0.2, 0.2);
+    kite.label = "kite";
+    auto person = region("object", 0.4, 0.1, 0.3, 0.8);
+    person.label = "person";
+    auto face = region("face", 0.5, 0.15, 0.1, 0.1);
+    face.label = "kite";  // a face's label never hides it
+    const std::vector<ipc::PhotoRegion> found{kite, person, face};
+
+    const auto all = shown_regions(found, {});
+    CHECK(all.size() == 3);
+    const auto shown = shown_regions(found, {"kite", "beach"});
+    REQUIRE(shown.size() == 2);
+    CHECK(shown[0].label == "person");
+    CHECK(is_face(shown[1]));
+}
