@@ -1,5 +1,7 @@
 #include "app/store.hpp"
 
+#include <chrono>
+
 #include <wx/image.h>
 
 namespace lbx::shell {
@@ -8,6 +10,8 @@ Store::Store(State initial, std::size_t thumbnail_capacity)
     : state_(std::move(initial)), thumbnails_(thumbnail_capacity) {}
 
 void Store::dispatch(const Action& action) {
+    const auto started = std::chrono::steady_clock::now();
+    ++depth_;
     if (const auto* t = std::get_if<ThumbnailArrived>(&action); t && t->image) {
         // The pixels were decoded on the session's thread; only the bitmap is made here.
         wxImage image(static_cast<int>(t->image->width), static_cast<int>(t->image->height),
@@ -24,6 +28,10 @@ void Store::dispatch(const Action& action) {
     }
     state_.outbox.clear();
     for (const auto& listener : listeners_) listener();
+    if (--depth_ == 0) {
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        if (ms > slowest_.ms) slowest_ = SlowestDispatch{action.index(), ms};
+    }
 }
 
 const wxBitmap* Store::thumbnail(const ThumbKey& key) {

@@ -41,6 +41,14 @@ public:
     void put_thumbnail(const ThumbKey& key, const wxBitmap& bitmap);
     void want_thumbnails(ThumbSlot slot, std::vector<ThumbKey> keys);
 
+    // The dispatch that held the UI thread longest (reducer, bitmap, views' render), for the UI bench:
+    // which action a stall of the event loop came from (its index in Action).
+    struct SlowestDispatch {
+        std::size_t action_index = 0;
+        double ms = 0;
+    };
+    const SlowestDispatch& slowest_dispatch() const { return slowest_; }
+
 private:
     State state_;
     std::unique_ptr<EngineSession> session_;
@@ -51,6 +59,8 @@ private:
     std::array<std::vector<ThumbKey>, static_cast<std::size_t>(ThumbSlot::count_)> wanted_;
     std::vector<std::function<void()>> listeners_;
     std::function<void(const Command&)> on_command_;
+    SlowestDispatch slowest_;
+    int depth_ = 0;  // dispatches re-entered from a listener count in the outermost one
 };
 
 // The grid asks for this size (the engine's thumbnails are 256 and 1024 by default; it answers with the

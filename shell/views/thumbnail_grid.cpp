@@ -9,6 +9,8 @@
 #include <wx/msgdlg.h>
 #include <wx/tooltip.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <set>
 
@@ -133,6 +135,7 @@ void ThumbnailGrid::scroll_to_row_now(std::size_t row) {
 }
 
 void ThumbnailGrid::on_paint(wxPaintEvent&) {
+    const auto started = std::chrono::steady_clock::now();
     wxPaintDC dc(this);  // GTK double-buffers windows itself
     dc.SetBackground(wxBrush(theme::kBackground));
     dc.Clear();
@@ -225,6 +228,7 @@ void ThumbnailGrid::on_paint(wxPaintEvent&) {
     store_.want_thumbnails(ThumbSlot::grid, std::move(wanted));
     paint_preview(dc, gc.get(), request);
     ++paints_;
+    slowest_paint_ms_ = std::max(slowest_paint_ms_, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
     if (on_painted) on_painted(painted_cells_, painted_thumbnails_);
     // Dispatching while painting would re-enter the store: ask for pages after the paint.
     for (uint64_t page : pages_missing) {

@@ -32,6 +32,7 @@ public:
     std::size_t painted_cells() const { return painted_cells_; }
     std::size_t painted_thumbnails() const { return painted_thumbnails_; }
     uint64_t paints() const { return paints_; }  // paints so far (the bench waits for one after a jump)
+    double slowest_paint_ms() const { return slowest_paint_ms_; }  // the UI bench: is a stall a paint?
     // The headings on the screen at the last paint: their text and row (the status log).
     const std::vector<std::pair<std::string, std::size_t>>& painted_headings() const { return painted_headings_; }
     // Called after each paint with the cells and thumbnails drawn (the status log for GUI tests).
@@ -67,6 +68,7 @@ private:
     std::size_t painted_cells_ = 0;
     std::size_t painted_thumbnails_ = 0;
     uint64_t paints_ = 0;
+    double slowest_paint_ms_ = 0;
 };
 
 }  // namespace lbx::shell

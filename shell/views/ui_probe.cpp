@@ -135,6 +135,9 @@ void UiProbe::finish() {
         << "scroll_total_ms " << (scrolling_ ? ms(Clock::now() - scroll_started_) : -1.0) << "\n"
         << "max_event_loop_gap_ms " << max_gap_ms_ << "\n"
         << "max_scroll_step_ms " << max_step_ms_ << "\n"
+        // Where a stall came from: the slowest action dispatched (reducer and renders), the slowest grid paint.
+        << "slowest_dispatch_ms " << store_.slowest_dispatch().ms << " action_index " << store_.slowest_dispatch().action_index << "\n"
+        << "slowest_grid_paint_ms " << frame_.grid().slowest_paint_ms() << "\n"
         << "timeline_jumps " << jump_ms_.size() << "\n"
         << "timeline_jumps_timed_out " << jumps_timed_out_ << "\n";
     std::vector<double> sorted = jump_ms_;
