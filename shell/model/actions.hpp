@@ -69,6 +69,9 @@ struct RefreshPersons {};
 struct ChoosePerson { uint64_t person_id = 0; SelectMode mode = SelectMode::replace; };
 struct ShowPersonPhotos { uint64_t person_id = 0; };  // the grid's query becomes `person:"Name"`
 struct RenamePersonRequested { uint64_t person_id = 0; std::string name; };  // empty: unnamed again
+// A face of the open photo (its region's source and index) that is not the person it was grouped into:
+// taken out of that person for good (RemoveFace); it joins no person again.
+struct RemoveFaceRequested { std::string source; uint32_t index = 0; };
 struct MergeChosenInto { uint64_t into_id = 0; };  // every other chosen person's faces move into this one
 // The Map page: shown or not; its view moved (wheel, drag, +/-, double-click, resize: the page works out
 // the new camera); an area chosen (a click on a cluster: its photos' box; a box drawn with Shift+drag)
@@ -124,7 +127,7 @@ struct ThumbnailArrived {
 using Action = std::variant<QueryEdited, FacetChosen, SortChanged, PageNeeded, FocusIndex, MoveFocus, SelectAll, TimelineJump, OpenFocused,
                             TogglePreview, ClosePhoto, StepPhoto, ToggleZoom, ZoomBy, SetSlideshow, SlideshowTick, ToggleRegions, ThumbnailSizeChanged, SetFullScreen, AddFolders,
                             RescanRequested, CancelJobRequested, ResumeInterruptedScans, PauseAnalysisRequested, ShowPeople, PersonsPageNeeded,
-                            RefreshPersons, ChoosePerson, ShowPersonPhotos, RenamePersonRequested, MergeChosenInto, ShowMap, MapCameraChanged, MapAreaChosen,
+                            RefreshPersons, ChoosePerson, ShowPersonPhotos, RenamePersonRequested, RemoveFaceRequested, MergeChosenInto, ShowMap, MapCameraChanged, MapAreaChosen,
                             ShowSimilar, SimilarDistanceChanged, SimilarMoreNeeded, ToggleKeep, RemoveOthersConfirmed, FilesTrashed,
                             ShowFolders, RemoveFolderConfirmed, RescanFolder, RemoveSelectedConfirmed, EditUserTags, RejectTag, RestoreTag, RotateOpenPhoto, ApplySettings, RefreshFailures, RetryFailedRequested,
                             RefreshPlugins, DesktopLaunchFailed, ClearLastError, EngineStatusChanged, EngineConnected, ReplyArrived, EventArrived,

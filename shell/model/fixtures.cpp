@@ -192,6 +192,7 @@ std::string describe(const ipc::Request& request) {
     std::string text(ipc::name_of(request));
     if (const auto* r = std::get_if<ipc::RenamePerson>(&request)) text += " " + std::to_string(r->person_id) + " \"" + r->new_name + "\"";
     if (const auto* r = std::get_if<ipc::MergePersons>(&request)) text += " " + std::to_string(r->from_id) + " into " + std::to_string(r->into_id);
+    if (const auto* r = std::get_if<ipc::RemoveFace>(&request)) text += " " + r->photo_id + " " + r->source + " " + std::to_string(r->index);
     if (const auto* r = std::get_if<ipc::SetAnalysisPaused>(&request)) text += r->paused ? " paused" : " resumed";
     if (const auto* r = std::get_if<ipc::Query>(&request)) text += " \"" + r->query + "\"";
     if (const auto* r = std::get_if<ipc::ListPersons>(&request)) text += " " + std::to_string(r->offset) + " " + std::to_string(r->limit);

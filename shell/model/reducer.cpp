@@ -513,6 +513,11 @@ struct Reducer {
         s.people.error.reset();
         if (connected(s)) send(s, ipc::RenamePerson{a.person_id, name});
     }
+    void operator()(const RemoveFaceRequested& a) {
+        if (!s.open_photo || !connected(s)) return;
+        s.people.error.reset();
+        send(s, ipc::RemoveFace{s.open_photo->id, a.source, a.index});
+    }
     void operator()(const MergeChosenInto& a) {
         s.people.error.reset();
         if (!connected(s)) return;
@@ -932,9 +937,13 @@ struct Reducer {
         people.total = r.total;
         people.pages[page] = r.persons;
     }
-    void replied(const ReplyArrived& a, const ipc::PersonReply&) {
+    void replied(const ReplyArrived& a, const ipc::PersonReply& r) {
         s.people.unsupported.reset();
         s.people.error.reset();
+        if (std::holds_alternative<ipc::RemoveFace>(a.request)) {
+            set_notice(s, "took the face out of " + (r.person.name.empty() ? std::string("an unnamed person") : "'" + r.person.name + "'") +
+                              "; it is not grouped into anyone again");
+        }
         if (const auto* m = std::get_if<ipc::MergePersons>(&a.request)) s.people.selected.erase(m->from_id);
         refresh_persons(s);
         if (!connected(s)) return;

@@ -33,6 +33,22 @@ Rect region_rect(const ipc::PhotoRegion& region, const Rect& image) {
     return Rect{image.x + x * image.width, image.y + y * image.height, w * image.width, h * image.height};
 }
 
+std::optional<std::size_t> face_at(const std::vector<ipc::PhotoRegion>& regions, const Rect& image, double x, double y) {
+    std::optional<std::size_t> found;
+    double smallest = 0;
+    for (std::size_t i = 0; i < regions.size(); ++i) {
+        if (!is_face(regions[i])) continue;
+        const Rect box = region_rect(regions[i], image);
+        if (x < box.x || y < box.y || x > box.x + box.width || y > box.y + box.height) continue;
+        const double area = box.width * box.height;
+        if (!found || area < smallest) {
+            found = i;
+            smallest = area;
+        }
+    }
+    return found;
+}
+
 std::string region_caption(const ipc::PhotoRegion& region) {
     if (is_face(region)) return region.person_name.empty() ? "unnamed" : region.person_name;
     const std::string label = region.label.empty() ? region.kind : region.label;

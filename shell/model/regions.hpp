@@ -6,7 +6,9 @@
 #include <lightbox/ipc/person.hpp>
 #include <lightbox/ipc/photo_info.hpp>
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,10 @@ std::vector<ipc::PhotoRegion> shown_regions(const std::vector<ipc::PhotoRegion>&
 // Where a region's box lies when the upright photo is drawn at `image` (on the screen: fitted and
 // letterboxed, or at 100 % and moved, possibly larger than the window).
 Rect region_rect(const ipc::PhotoRegion& region, const Rect& image);
+
+// The face under the point (x, y) when `regions` are drawn at `image`: the smallest face box that holds
+// it (a face in a crowd lies beside others, rarely inside), as an index into `regions`.
+std::optional<std::size_t> face_at(const std::vector<ipc::PhotoRegion>& regions, const Rect& image, double x, double y);
 
 // What a box says: a face, the person's name or "unnamed"; an object, its label and confidence ("dog 87 %").
 std::string region_caption(const ipc::PhotoRegion& region);

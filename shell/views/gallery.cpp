@@ -21,6 +21,7 @@
 #include <wx/sizer.h>
 
 #include <cstdio>
+#include <type_traits>
 
 namespace lbx::shell {
 
@@ -75,6 +76,13 @@ wxFrame* host(Store& store, const std::string& name, wxSize size) {
     sizer->Add(view, 1, wxEXPAND);
     frame->SetSizer(sizer);
     store.subscribe([view] { view->render(); });
+    // The view's status log lines (places of buttons and faces, for the GUI tests) on stderr.
+    if constexpr (std::is_same_v<View, PhotoView>) {
+        view->set_on_log([](const std::string& line) {
+            std::fprintf(stderr, "gallery: log %s\n", line.c_str());
+            std::fflush(stderr);
+        });
+    }
     view->render();
     frame->Show();
     return frame;

@@ -99,6 +99,9 @@ PhotoView::PhotoView(wxWindow* parent, Store& store) : wxPanel(parent, wxID_ANY)
     for (const auto type : {wxEVT_LEFT_DOWN, wxEVT_LEFT_UP, wxEVT_MOTION, wxEVT_LEFT_DCLICK})
         preview_->Bind(type, [this](wxMouseEvent& e) { on_preview_mouse(e); });
     preview_->Bind(wxEVT_MOUSE_CAPTURE_LOST, [this](wxMouseCaptureLostEvent&) { drag_from_.reset(); });
+    preview_->Bind(wxEVT_CONTEXT_MENU, [this](wxContextMenuEvent& e) {
+        if (e.GetPosition() != wxDefaultPosition) show_face_menu(preview_->ScreenToClient(e.GetPosition()));
+    });
     preview_->Bind(wxEVT_MOUSEWHEEL, [this](wxMouseEvent& e) {
         if (e.GetWheelAxis() != wxMOUSE_WHEEL_VERTICAL || e.GetWheelRotation() == 0) { e.Skip(); return; }
         zoom_at(e.GetWheelRotation() > 0 ? +1 : -1, e.GetPosition());
@@ -230,6 +233,26 @@ void PhotoView::show_tag_menu(int row_index) {
     const int chosen = GetPopupMenuSelectionFromUser(menu);
     if (chosen == remove_id) remove_chosen_tag();
     else if (chosen == allow_id) store_.dispatch(RestoreTag{name});
+}
+
+void PhotoView::show_face_menu(wxPoint at) {
+    const State& s = store_.state();
+    const auto shown = shown_now();
+    if (!s.show_regions || !s.open_photo || !s.open_photo->info || !shown) return;
+    std::vector<ipc::PhotoRegion> regions;
+    for (const ipc::PhotoRegion& r : shown_regions(s.open_photo->info->regions, s.open_photo->info->rejected_tags)) {
+        regions.push_back(turned_region(r, shown->turns));
+    }
+    const wxRect image = image_rect(shown->photo, shown->scale);
+    const auto i = face_at(regions, Rect{double(image.x), double(image.y), double(image.width), double(image.height)}, at.x, at.y);
+    if (!i || regions[*i].person_id == 0) return;  // not a face, or one not grouped into anyone
+    const ipc::PhotoRegion face = regions[*i];       // a copy: the store may change while the menu is up
+    const std::string caption = region_caption(face);
+    wxMenu menu;
+    const int remove_id = wxID_HIGHEST + 1;
+    menu.Append(remove_id, wxString::FromUTF8("Not " + caption + ": take this face out of the person"));
+    log("photo view: face menu: " + caption);
+    if (preview_->GetPopupMenuSelectionFromUser(menu, at) == remove_id) store_.dispatch(RemoveFaceRequested{face.source, face.index});
 }
 
 void PhotoView::log_places() {
@@ -399,6 +422,15 @@ void PhotoView::paint_regions(wxDC& dc, const wxRect& image, const std::vector<i
         dc.DrawText(none, area.x - extent.x - 8, 4);
         return;
     }
+    // Where the faces are on the screen, for GUI tests (a right click on one offers to take it out).
+    std::string faces;
+    for (const auto& r : regions) {
+        if (!is_face(r)) continue;
+        const Rect box = region_rect(r, Rect{double(image.x), double(image.y), double(image.width), double(image.height)});
+        const wxPoint centre = preview_->ClientToScreen(wxPoint(static_cast<int>(box.x + box.width / 2), static_cast<int>(box.y + box.height / 2)));
+        faces += (faces.empty() ? "" : "; ") + region_caption(r) + " at " + std::to_string(centre.x) + "," + std::to_string(centre.y);
+    }
+    log_change(logged_faces_, "photo view: faces: " + (faces.empty() ? std::string("none") : faces));
     // Objects first: a face lies inside its person's box, and its caption should stay on top.
     std::vector<const ipc::PhotoRegion*> ordered;
     for (const auto& r : regions) if (!is_face(r)) ordered.push_back(&r);

@@ -42,7 +42,8 @@ public:
     // on", "photo view: side column hidden", "photo view: rotation 90°", "photo view: tags: a, b" (the
     // tags listed), "photo view: tag chosen: dog" (a row of the list chosen; "none" for a heading),
     // "photo view: remove tag at X,Y; tags at X,Y" (screen positions of the Remove button and of the
-    // list's first row, for GUI tests) as they change.
+    // list's first row, for GUI tests), "photo view: faces: Anna at X,Y; unnamed at X,Y" (screen centres
+    // of the face boxes drawn) and "photo view: face menu: Anna" as they change.
     void set_on_log(std::function<void(const std::string&)> on_log) { on_log_ = std::move(on_log); }
 
 private:
@@ -57,6 +58,8 @@ private:
     // The tag list's chosen row removed: a user tag deleted, an automatic one rejected for good.
     void remove_chosen_tag();
     void show_tag_menu(int row);
+    // Right click on a face's box (boxes shown): "Not Anna: take this face out of the person" (RemoveFace).
+    void show_face_menu(wxPoint at);
     void log_places();
 
     // Where the image goes in the preview area at `scale`, with the zoomed view's centre applied.
@@ -108,7 +111,7 @@ private:
     void log_change(std::string& last, const std::string& line) {
         if (line != last) log(last = line);
     }
-    std::string logged_photo_, logged_zoom_, logged_slideshow_, logged_rotation_, logged_places_;
+    std::string logged_photo_, logged_zoom_, logged_slideshow_, logged_rotation_, logged_places_, logged_faces_;
     wxTextCtrl* new_tag_;
     std::optional<ipc::PhotoInfo> shown_;
     std::vector<std::string> shown_user_tags_;

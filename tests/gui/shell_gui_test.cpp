@@ -754,7 +754,7 @@ TEST_CASE("the People page: a face per person with name and count, a click on a 
     CHECK(app.wait(10s).exit_code != -1);
 }
 
-TEST_CASE("B draws the boxes of faces and objects over the photo and takes them away again, the analysis Pause button sends SetAnalysisPaused", "[gui]") {
+TEST_CASE("B draws the boxes of faces and objects over the photo and takes them away again, a right click on a face takes it out of its person, the analysis Pause button sends SetAnalysisPaused", "[gui]") {
     auto screen = test::VirtualScreen::start();
     if (!screen || test::find_program("xdotool").empty()) {
         WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
@@ -777,6 +777,21 @@ TEST_CASE("B draws the boxes of faces and objects over the photo and takes them 
         REQUIRE(boxes);
         CHECK(test::count_frames(*boxes, kFaceBox) == 2);
         CHECK(test::count_frames(*boxes, kObjectBox) == 4);
+        // A right click on Anna's face: "Not Anna: take this face out of the person", chosen with Enter.
+        // Where the view last said the face is (the gallery prints the view's log lines).
+        REQUIRE(app.wait_for_stderr("photo view: faces: Anna at", 10s));
+        const std::string err = app.err();
+        const std::regex face_at("photo view: faces: Anna at (\\d+),(\\d+)");
+        std::string x, y;
+        for (auto it = std::sregex_iterator(err.begin(), err.end(), face_at); it != std::sregex_iterator(); ++it) {
+            x = (*it)[1];
+            y = (*it)[2];
+        }
+        REQUIRE(xdotool(*screen, {"mousemove", x, y, "click", "3"}).exit_code == 0);
+        REQUIRE(app.wait_for_stderr("photo view: face menu: Anna", 10s));
+        REQUIRE(xdotool(*screen, {"key", "--delay", "200", "Down", "Return"}).exit_code == 0);
+        CHECK(app.wait_for_stderr("gallery: sends RemoveFace fixture-3 org.lightbox.vision 4", 10s));
+        REQUIRE(focus_window(*screen, "photo-view"));
         REQUIRE(xdotool(*screen, {"key", "b"}).exit_code == 0);
         CHECK(screen_shows(*screen, kArtifacts / "photo-view-no-boxes.png", none));
         app.send_signal(SIGTERM);

@@ -1068,3 +1068,22 @@ TEST_CASE("a change another client made to the library (LibraryChanged) reads ag
     CHECK(commands_of<ipc::Query>(s).size() == 1);
     CHECK(commands_of<ipc::LibraryInfo>(s).size() == 1);
 }
+
+TEST_CASE("a face taken out of its person sends RemoveFace for the open photo; the answer says so and reads people and photo again", "[shell]") {
+    State s = with_results(3);
+    s = reduce(std::move(s), FocusIndex{0});
+    s = reduce(std::move(s), OpenFocused{});
+    s.outbox.clear();
+    s = reduce(std::move(s), RemoveFaceRequested{"org.lightbox.vision", 4});
+    const auto removes = commands_of<ipc::RemoveFace>(s);
+    REQUIRE(removes.size() == 1);
+    CHECK(std::get<ipc::RemoveFace>(removes[0].request) == ipc::RemoveFace{"id0", "org.lightbox.vision", 4});
+    s.outbox.clear();
+
+    ipc::PersonReply reply;
+    reply.person.id = 1;
+    reply.person.name = "Anna";
+    s = reduce(std::move(s), ReplyArrived{removes[0].request, 0, ipc::Reply{reply}});
+    CHECK(s.notice == "took the face out of 'Anna'; it is not grouped into anyone again");
+    CHECK(commands_of<ipc::GetPhoto>(s).size() == 1);
+}

@@ -104,3 +104,13 @@ TEST_CASE("an object whose label the user removed as a tag is not drawn; faces a
     CHECK(shown[0].label == "person");
     CHECK(is_face(shown[1]));
 }
+
+TEST_CASE("the face under a point is the smallest face box that holds it; objects are not faces", "[shell]") {
+    const std::vector<ipc::PhotoRegion> regions{region("object", 0.0, 0.0, 1.0, 1.0), region("face", 0.1, 0.1, 0.5, 0.5),
+                                                region("face", 0.2, 0.2, 0.1, 0.1)};
+    const Rect image{100, 0, 800, 600};
+    CHECK(face_at(regions, image, 100 + 0.25 * 800, 0.25 * 600) == std::optional<std::size_t>(2));  // inside both faces
+    CHECK(face_at(regions, image, 100 + 0.5 * 800, 0.5 * 600) == std::optional<std::size_t>(1));
+    CHECK_FALSE(face_at(regions, image, 100 + 0.9 * 800, 0.9 * 600));  // only the object there
+    CHECK_FALSE(face_at(regions, image, 50, 50));                        // beside the photo
+}
