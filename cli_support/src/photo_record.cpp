@@ -22,7 +22,11 @@ void put_path(json& object, const std::string& key, const std::string& path, Pat
 json exif_json(const RecordExif& exif) {
     json j = json::object();
     for (const auto& [name, value] : exif.text) j[name] = value;
-    for (const auto& [name, value] : exif.numbers) j[name] = value;
+    for (const auto& [name, value] : exif.numbers) {
+        // Degrees from EXIF's degree-minute-second rationals carry binary noise (46.94799999999999):
+        // seven decimals are a centimetre, and the same value in run's, query's and ctl's records.
+        j[name] = name.rfind("gps_", 0) == 0 ? std::round(value * 1e7) / 1e7 : value;
+    }
     for (const auto& [name, value] : exif.counts) j[name] = value;
     return j;
 }

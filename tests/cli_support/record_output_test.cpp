@@ -40,7 +40,7 @@ PhotoRecord sample_record() {
 
 }  // namespace
 
-TEST_CASE("--fields: record names, dotted names, bare exif names; anything else is refused with the valid names", "[cli_support][record]") {
+TEST_CASE("field lists take record names and dotted names and bare exif names and refuse the rest with the valid names", "[cli_support][record]") {
     std::string error;
     auto fields = parse_fields("path, gps_lat,exif.iso,error.code,width,path", error);
     REQUIRE(fields);
@@ -59,7 +59,7 @@ TEST_CASE("--fields: record names, dotted names, bare exif names; anything else 
     CHECK_FALSE(parse_fields("path_b64", error));  // it comes with path
 }
 
-TEST_CASE("CSV fields are quoted as RFC 4180 says, TSV fields escaped", "[cli_support][record]") {
+TEST_CASE("CSV fields are quoted as RFC 4180 says and TSV fields escaped", "[cli_support][record]") {
     CHECK(csv_field("plain") == "plain");
     CHECK(csv_field("a,b") == "\"a,b\"");
     CHECK(csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
@@ -68,7 +68,7 @@ TEST_CASE("CSV fields are quoted as RFC 4180 says, TSV fields escaped", "[cli_su
     CHECK(tsv_field("a\tb\nc\rd\\e") == "a\\tb\\nc\\rd\\\\e");
 }
 
-TEST_CASE("selected fields keep the record's shape; CSV columns flatten exif and error", "[cli_support][record]") {
+TEST_CASE("selected fields keep the record shape and CSV columns flatten exif and error", "[cli_support][record]") {
     std::string error;
     const json record = record_json(sample_record());
     CHECK(select_fields(record, *parse_fields("path,gps_lat,gps_lon", error)) ==
@@ -91,7 +91,7 @@ TEST_CASE("selected fields keep the record's shape; CSV columns flatten exif and
           "\"/p/we,ird \"\"name\"\".jpg\",200,,\"[{\"\"category\"\":\"\"user\"\",\"\"confidence\"\":1.0,\"\"name\"\":\"\"beach\"\",\"\"source\"\":\"\"user\"\"}]\"\r\n");
 }
 
-TEST_CASE("a json document holds the records, the count, the total, the offset and the facets apart", "[cli_support][record]") {
+TEST_CASE("a json document holds the records and the count and the total and the offset and the facets apart", "[cli_support][record]") {
     Captured out;
     std::string error;
     RecordWriter writer(out.file.get(), OutputFormat::json, *parse_fields("hash", error));

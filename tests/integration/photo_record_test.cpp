@@ -4,7 +4,8 @@
 // the total; facets come in their own shape, never among the records; bad values are usage errors.
 // Real processes on a real catalog made by `run --catalog` from generated photos.
 #include "sample/exif_writer.hpp"
-#include "sample/sample_images.hpp"
+#include "sample/image_encoders.hpp"
+#include "sample/rgb_image.hpp"
 #include "support/child_process.hpp"
 #include "support/served_engine.hpp"
 #include "support/test_files.hpp"
@@ -154,7 +155,7 @@ struct Library {
 
 }  // namespace
 
-TEST_CASE("run, query and lightbox-ctl query print the same record for the same photo, EXIF summary included", "[record]") {
+TEST_CASE("run and query and lightbox-ctl query print the same record for the same photo with its EXIF summary", "[record]") {
     Library lib;
     const auto from_run = by_path(lib.run_records);
 
@@ -164,7 +165,7 @@ TEST_CASE("run, query and lightbox-ctl query print the same record for the same 
     const auto from_query = by_path(json_lines(queried.out));
     REQUIRE(from_query.size() == 3);
 
-    test::ServedEngine engine({"--catalog", lib.catalog, "--analysis", "off", "--thumbs", lib.thumbs});
+    test::ServedEngine engine({"--catalog", lib.catalog, "--analysis", "off"});
     auto listed = test::run_ctl({"--endpoint", engine.command_endpoint(), "query", "--format", "jsonl", "--sort", "path"});
     INFO(listed.err);
     REQUIRE(listed.exit_code == 0);
@@ -216,7 +217,7 @@ TEST_CASE("run, query and lightbox-ctl query print the same record for the same 
     CHECK(from_query.at(lib.bern).at("thumbnails").size() == 1);
 }
 
-TEST_CASE("--fields chooses the record's fields on run, query and lightbox-ctl query", "[record]") {
+TEST_CASE("fields choose the record fields on run and query and lightbox-ctl query", "[record]") {
     Library lib;
     // "path, lat, lon of every 2019 photo", straight from query; bare exif names are exif.NAME.
     auto queried = lib.query({"--fields", "path,gps_lat,exif.gps_lon", "--sort", "path", "year:2019"});
@@ -247,7 +248,7 @@ TEST_CASE("--fields chooses the record's fields on run, query and lightbox-ctl q
     CHECK(ctl_records[0].at("size") == std::filesystem::file_size(lib.odd));
 }
 
-TEST_CASE("--format json, csv and tsv parse back; a path with a comma and a quote survives CSV", "[record]") {
+TEST_CASE("the json and csv and tsv formats parse back and a path with a comma and a quote survives CSV", "[record]") {
     Library lib;
     auto as_json = lib.query({"--format", "json", "--sort", "path"});
     INFO(as_json.err);
@@ -309,7 +310,7 @@ TEST_CASE("--format json, csv and tsv parse back; a path with a comma and a quot
     CHECK(parse_csv(run_csv.out) == std::vector<std::vector<std::string>>{{"path", "status"}, {lib.odd, "ok"}});
 }
 
-TEST_CASE("a page keeps the total; facets come in their own shape, never among the records", "[record]") {
+TEST_CASE("a page keeps the total and facets come in their own shape never among the records", "[record]") {
     Library lib;
     auto page = lib.query({"--format", "json", "--limit", "1", "--offset", "1", "--sort", "path"});
     INFO(page.err);
