@@ -11,6 +11,7 @@
 #include <lightbox/ipc/error_codes.hpp>
 
 #include <cstdio>
+#include <unordered_map>
 
 namespace lbx::engine::cli {
 
@@ -74,6 +75,19 @@ int query_command(const QueryCommandOptions& options) {
     // The catalog's details of each photo are read only when a chosen field needs them.
     const bool details_wanted = options.output.fields.wants_any({"size", "exif", "tags", "regions", "people", "thumbnails"});
     const bool persons_wanted = options.output.fields.wants_any({"regions", "people"});
+    // A failed file's error is in the failures ledger, read once when a failed one is listed (failed: queries).
+    std::optional<std::unordered_map<std::string, lbx::cli::RecordFailure>> errors;
+    const auto error_of = [&](const std::string& path) -> Expected<std::optional<lbx::cli::RecordFailure>> {
+        if (!errors) {
+            auto ledger = library.failures(0, -1);
+            if (!ledger) return unexpected(ledger.error());
+            errors.emplace();
+            for (const catalog::FailureRecord& f : *ledger)
+                errors->emplace(f.path, lbx::cli::RecordFailure{f.stage, "", f.plugin, f.plugin_version, f.code, f.message});
+        }
+        const auto it = errors->find(path);
+        return it == errors->end() ? std::nullopt : std::optional<lbx::cli::RecordFailure>(it->second);
+    };
     for (const catalog::PhotoRow& r : *rows) {
         if (options.print0) {
             // The path's bytes as stored, whatever they are: a path never holds a NUL, so NUL ends it.
@@ -98,7 +112,16 @@ int query_command(const QueryCommandOptions& options) {
                     persons = std::move(*named);
                 }
             }
-            records->write(query_record(r, details ? &*details : nullptr, persons));
+            lbx::cli::PhotoRecord record = query_record(r, details ? &*details : nullptr, persons);
+            if (r.status == ipc::file_state::kFailed && options.output.fields.wants_any({"error"})) {
+                auto error = error_of(r.path);
+                if (!error) {
+                    std::fprintf(stderr, "lightbox-engine: %s\n", error.error().message.c_str());
+                    return kExitSomeFailed;
+                }
+                record.error = std::move(*error);
+            }
+            records->write(record);
         } else {
             std::printf("%s  %s  %s%s%s\n", r.path.c_str(), r.taken_at.empty() ? "-" : r.taken_at.c_str(),
                         r.camera.empty() ? "-" : r.camera.c_str(), r.matched.empty() ? "" : "  matched ",

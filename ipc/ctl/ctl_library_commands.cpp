@@ -5,8 +5,11 @@
 #include "ctl_records.hpp"
 #include "message_json.hpp"
 
+#include <lightbox/ipc/error_codes.hpp>
+
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 namespace lbx::ctl {
 
@@ -37,6 +40,23 @@ int query(CtlContext& ctx, const QueryOptions& options) {
         // The records need more than QueryReply holds only for some fields: then one GetPhoto per photo.
         const bool details_wanted = options.output.fields.wants_any({"size", "exif", "tags", "regions", "people", "thumbnails"});
         cli::RecordWriter records(stdout, *options.output.format, options.output.fields);
+        // A failed file's error is in the failures ledger (ListFailures), read once when a failed one is listed.
+        std::optional<std::map<std::string, cli::RecordFailure>> errors;
+        const auto error_of = [&](const std::string& path) -> ipc::Expected<std::optional<cli::RecordFailure>> {
+            if (!errors) {
+                errors.emplace();
+                for (uint64_t offset = 0;;) {
+                    auto page = ctx.client.call(ipc::ListFailures{offset, 0});
+                    if (!page) return ipc::unexpected(page.error());
+                    for (const ipc::FailureEntry& f : page->failures)
+                        errors->emplace(f.path, cli::RecordFailure{f.stage, "", f.plugin_id, f.plugin_version, f.code, f.message});
+                    offset += page->failures.size();
+                    if (page->failures.empty() || offset >= page->total) break;
+                }
+            }
+            const auto it = errors->find(path);
+            return it == errors->end() ? std::nullopt : std::optional<cli::RecordFailure>(it->second);
+        };
         for (const auto& p : reply->photos) {
             std::optional<ipc::PhotoInfo> details;
             if (details_wanted && !p.id.empty()) {
@@ -45,7 +65,13 @@ int query(CtlContext& ctx, const QueryOptions& options) {
                 if (photo) details = std::move(photo->photo);
                 else if (photo.error().status != ipc::Status::not_found) return report(photo.error(), ctx.json);
             }
-            records.write(query_record(p, details ? &*details : nullptr));
+            cli::PhotoRecord record = query_record(p, details ? &*details : nullptr);
+            if (p.status == ipc::file_state::kFailed && options.output.fields.wants_any({"error"})) {
+                auto error = error_of(p.path);
+                if (!error) return report(error.error(), ctx.json);
+                record.error = std::move(*error);
+            }
+            records.write(record);
         }
         cli::DocumentTail tail{reply->total, reply->offset, std::nullopt};
         if (options.facets) {

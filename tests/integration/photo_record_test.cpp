@@ -3,6 +3,7 @@
 // --format jsonl|json|csv|tsv each parse back (a path with a comma and a quote survives CSV); a page keeps
 // the total; facets come in their own shape, never among the records; bad values are usage errors.
 // Real processes on a real catalog made by `run --catalog` from generated photos.
+#include "sample/bad_files.hpp"
 #include "sample/exif_writer.hpp"
 #include "sample/image_encoders.hpp"
 #include "sample/rgb_image.hpp"
@@ -158,6 +159,16 @@ struct Library {
 TEST_CASE("run and query and lightbox-ctl query print the same record for the same photo with its EXIF summary", "[record]") {
     Library lib;
     const auto from_run = by_path(lib.run_records);
+    // A file that failed: listed by failed: queries, with the error the catalog's ledger kept.
+    const std::filesystem::path broken_dir = lib.dir / "broken";
+    std::filesystem::create_directories(broken_dir);
+    const std::string broken = (broken_dir / "broken.jpg").string();
+    test::write_file(broken, sample::truncate_bytes(sample::encode_jpeg(sample::make_scene(640, 480, 14)), 900));
+    auto failed_run = run_engine({"run", "--json", "--no-progress", "--analysis", "off", "--catalog", lib.catalog, broken_dir.string()});
+    REQUIRE(failed_run.exit_code == 1);
+    const auto failed_records = json_lines(failed_run.out);
+    REQUIRE(failed_records.size() == 1);
+    const json run_error = failed_records[0].at("error");
 
     auto queried = lib.query({"--json", "--sort", "path"});
     INFO(queried.err);
@@ -203,6 +214,13 @@ TEST_CASE("run and query and lightbox-ctl query print the same record for the sa
         for (const json& t : r.at("tags")) run_tags.emplace(t.at("name"), t.at("category"));
         for (const json& t : q.at("tags")) query_tags.emplace(t.at("name"), t.at("category"));
         CHECK(query_tags == run_tags);
+    }
+    for (const auto& failed : {json_lines(lib.query({"--json", "failed:"}).out),
+                               json_lines(test::run_ctl({"--endpoint", engine.command_endpoint(), "--json", "query", "failed:"}).out)}) {
+        REQUIRE(failed.size() == 1);
+        CHECK(failed[0].at("path") == broken);
+        CHECK(failed[0].at("status") == "failed");
+        for (const char* field : {"stage", "plugin", "code", "message"}) CHECK(failed[0].at("error").at(field) == run_error.at(field));
     }
     const json& bern = from_query.at(lib.bern).at("exif");
     CHECK(bern.at("taken_at") == "2019-06-01T08:00:00");
