@@ -114,3 +114,22 @@ TEST_CASE("a json document holds the records and the count and the total and the
     tsv.finish();
     CHECK(header_only.text() == "path\thash\n");
 }
+
+TEST_CASE("every field of the record is documented in sdk_docs/run-json.md", "[cli_support][record]") {
+    std::FILE* file = std::fopen(LIGHTBOX_TEST_SOURCE_DIR "/sdk_docs/run-json.md", "rb");
+    REQUIRE(file);
+    std::string doc;
+    char buffer[4096];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, file)) > 0;) doc.append(buffer, n);
+    std::fclose(file);
+    // Each as a table row's first cell: "| `name` |" (or "| `width`, `height` |").
+    const auto documented = [&](std::string_view name) {
+        const std::string cell = "`" + std::string(name) + "`";
+        return doc.find("| " + cell) != std::string::npos || doc.find(", " + cell + " |") != std::string::npos;
+    };
+    for (const RecordFieldInfo& f : record_fields()) CHECK(documented(f.name));
+    for (std::string_view name : exif_field_names()) CHECK(documented(name));
+    for (std::string_view name : failure_field_names()) CHECK(documented(name));
+    for (const char* group : {"tags", "cameras", "years", "months", "places", "groups", "labels", "people"})
+        CHECK(doc.find(std::string("\"") + group + "\": [") != std::string::npos);  // the facets' shape
+}
