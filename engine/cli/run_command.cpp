@@ -93,8 +93,6 @@ CatchUp analyse_earlier_photos(const RunOptions& options, const PipelineConfig& 
         paths.push_back(p.path);
         expected_hash.emplace(std::move(p.path), std::move(p.hash));
     }
-    std::optional<lbx::cli::RecordWriter> records;  // none: one human-readable line per file
-    if (options.output.format) records.emplace(stdout, *options.output.format, options.output.fields);
     BatchCounts counts;
     ProgressReporter progress(stderr, counts, options.progress);
     BatchCallbacks callbacks;
