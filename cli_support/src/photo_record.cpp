@@ -12,11 +12,15 @@ using nlohmann::json;
 namespace {
 
 // Four decimals: a tenth of a pixel on a 10 000-pixel photo, and no 0.30000000000000004 in the output.
-double rounded(double v) { return std::round(v * 1e4) / 1e4; }
+double rounded(double v) {
+    return std::round(v * 1e4) / 1e4;
+}
 
 void put_path(json& object, const std::string& key, const std::string& path, PathText paths) {
-    if (paths == PathText::raw) object[key] = path;
-    else ipc::put_path(object, key, path);
+    if (paths == PathText::raw)
+        object[key] = path;
+    else
+        ipc::put_path(object, key, path);
 }
 
 json exif_json(const RecordExif& exif) {
@@ -34,7 +38,8 @@ json exif_json(const RecordExif& exif) {
 }  // namespace
 
 json failure_json(const RecordFailure& f) {
-    json j{{"stage", f.stage}, {"stage_id", f.stage_id}, {"plugin", f.plugin}, {"code", f.code}, {"message", f.message}};
+    json j{
+        {"stage", f.stage}, {"stage_id", f.stage_id}, {"plugin", f.plugin}, {"code", f.code}, {"message", f.message}};
     if (!f.plugin_version.empty()) j["plugin_version"] = f.plugin_version;
     return j;
 }
@@ -48,7 +53,8 @@ json region_json(const RecordRegion& g) {
     if (!g.person.empty()) j["person"] = g.person;
     if (!g.points.empty()) {
         json points = json::array();
-        for (std::size_t i = 0; i + 1 < g.points.size(); i += 2) points.push_back({rounded(g.points[i]), rounded(g.points[i + 1])});
+        for (std::size_t i = 0; i + 1 < g.points.size(); i += 2)
+            points.push_back({rounded(g.points[i]), rounded(g.points[i + 1])});
         j["points"] = std::move(points);
     }
     if (g.quality > 0) j["quality"] = rounded(g.quality);
@@ -90,7 +96,8 @@ json record_json(const PhotoRecord& r, PathText paths) {
     if (r.tags) {
         json tags = json::array();
         for (const RecordTag& t : *r.tags)
-            tags.push_back({{"name", t.name}, {"category", t.category}, {"confidence", t.confidence}, {"source", t.source}});
+            tags.push_back(
+                {{"name", t.name}, {"category", t.category}, {"confidence", t.confidence}, {"source", t.source}});
         j["tags"] = std::move(tags);
     }
     if (r.regions) {
@@ -137,14 +144,15 @@ const std::vector<RecordFieldInfo>& record_fields() {
 }
 
 const std::vector<std::string_view>& exif_field_names() {
-    static const std::vector<std::string_view> names{"taken_at",     "make",    "model",   "lens",        "exposure_time",
-                                                     "f_number",     "iso",     "focal_length", "orientation", "gps_lat",
-                                                     "gps_lon",      "gps_alt", "width",   "height"};
+    static const std::vector<std::string_view> names{
+        "taken_at",     "make",        "model",   "lens",    "exposure_time", "f_number", "iso",
+        "focal_length", "orientation", "gps_lat", "gps_lon", "gps_alt",       "width",    "height"};
     return names;
 }
 
 const std::vector<std::string_view>& failure_field_names() {
-    static const std::vector<std::string_view> names{"stage", "stage_id", "plugin", "plugin_version", "code", "message"};
+    static const std::vector<std::string_view> names{"stage",          "stage_id", "plugin",
+                                                     "plugin_version", "code",     "message"};
     return names;
 }
 

@@ -11,7 +11,9 @@ using nlohmann::json;
 namespace {
 
 // Text that is not valid UTF-8 (an EXIF string) gets U+FFFD for its bad bytes instead of making dump() throw.
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dump(const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 bool is_record_field(std::string_view name) {
     const auto& fields = record_fields();
@@ -99,7 +101,8 @@ std::optional<FieldSelection> parse_fields(const std::string& list, std::string&
     std::size_t start = 0;
     for (;;) {
         const std::size_t comma = list.find(',', start);
-        const std::string name = trimmed(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        const std::string name =
+            trimmed(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
         if (name.empty()) {
             error = "'" + list + "' has an empty field name (" + valid_fields_text() + ")";
             return std::nullopt;
@@ -181,11 +184,20 @@ std::string tsv_field(const std::string& text) {
     out.reserve(text.size());
     for (char c : text) {
         switch (c) {
-            case '\t': out += "\\t"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\\': out += "\\\\"; break;
-            default: out += c;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -228,10 +240,16 @@ void RecordWriter::write(const PhotoRecord& record) {
     const json selected = select_fields(record_json(record, tabular ? PathText::raw : PathText::json), fields_);
     start();
     switch (format_) {
-        case OutputFormat::jsonl: std::fputs((dump(selected) + "\n").c_str(), out_); break;
-        case OutputFormat::json: std::fputs(((count_ ? ",\n" : "\n") + dump(selected)).c_str(), out_); break;
+        case OutputFormat::jsonl:
+            std::fputs((dump(selected) + "\n").c_str(), out_);
+            break;
+        case OutputFormat::json:
+            std::fputs(((count_ ? ",\n" : "\n") + dump(selected)).c_str(), out_);
+            break;
         case OutputFormat::csv:
-        case OutputFormat::tsv: write_row(selected); break;
+        case OutputFormat::tsv:
+            write_row(selected);
+            break;
     }
     ++count_;
     std::fflush(out_);
@@ -250,14 +268,16 @@ void RecordWriter::finish(const DocumentTail& tail) {
 }
 
 void add_record_options(CLI::App* command, RecordOutputOptions& options) {
-    command->add_option("--format", options.format,
-                        "records as jsonl (one per line, what --json prints), json (one document with the total), csv or "
-                        "tsv (a header row) (sdk_docs/run-json.md)")
+    command
+        ->add_option("--format", options.format,
+                     "records as jsonl (one per line, what --json prints), json (one document with the total), csv or "
+                     "tsv (a header row) (sdk_docs/run-json.md)")
         ->check(one_of({"jsonl", "json", "csv", "tsv"}));
     command
-        ->add_option("--fields", options.fields,
-                     "only these record fields, comma-separated: path,hash,exif.gps_lat,... (a bare exif name is exif.NAME); "
-                     "alone it means --format jsonl")
+        ->add_option(
+            "--fields", options.fields,
+            "only these record fields, comma-separated: path,hash,exif.gps_lat,... (a bare exif name is exif.NAME); "
+            "alone it means --format jsonl")
         ->check(CLI::Validator(
             [](std::string& text) -> std::string {
                 std::string error;

@@ -116,8 +116,10 @@ PhotoRecord query_record(const catalog::PhotoRow& row, const catalog::PhotoDetai
     RecordExif exif;
     exif.text = d.summary_text;
     for (const auto& [field, value] : d.summary_numbers) {
-        if (field == LBX_FIELD_ISO) exif.counts[field] = static_cast<int64_t>(std::llround(value));
-        else exif.numbers[field] = value;
+        if (field == LBX_FIELD_ISO)
+            exif.counts[field] = static_cast<int64_t>(std::llround(value));
+        else
+            exif.numbers[field] = value;
     }
     record.exif = std::move(exif);
     record.tags.emplace();

@@ -40,7 +40,8 @@ PhotoRecord sample_record() {
 
 }  // namespace
 
-TEST_CASE("field lists take record names and dotted names and bare exif names and refuse the rest with the valid names", "[cli_support][record]") {
+TEST_CASE("field lists take record names and dotted names and bare exif names and refuse the rest with the valid names",
+          "[cli_support][record]") {
     std::string error;
     auto fields = parse_fields("path, gps_lat,exif.iso,error.code,width,path", error);
     REQUIRE(fields);
@@ -88,10 +89,13 @@ TEST_CASE("selected fields keep the record shape and CSV columns flatten exif an
     csv.finish();
     CHECK(out.text() ==
           "path,exif.iso,exif.lens,tags\r\n"
-          "\"/p/we,ird \"\"name\"\".jpg\",200,,\"[{\"\"category\"\":\"\"user\"\",\"\"confidence\"\":1.0,\"\"name\"\":\"\"beach\"\",\"\"source\"\":\"\"user\"\"}]\"\r\n");
+          "\"/p/we,ird "
+          "\"\"name\"\".jpg\",200,,\"[{\"\"category\"\":\"\"user\"\",\"\"confidence\"\":1.0,\"\"name\"\":\"\"beach\"\","
+          "\"\"source\"\":\"\"user\"\"}]\"\r\n");
 }
 
-TEST_CASE("a json document holds the records and the count and the total and the offset and the facets apart", "[cli_support][record]") {
+TEST_CASE("a json document holds the records and the count and the total and the offset and the facets apart",
+          "[cli_support][record]") {
     Captured out;
     std::string error;
     RecordWriter writer(out.file.get(), OutputFormat::json, *parse_fields("hash", error));
@@ -99,11 +103,13 @@ TEST_CASE("a json document holds the records and the count and the total and the
     writer.write(sample_record());
     writer.finish({120, 40, facets_json({{"years", {{"2019", 2}}}})});
     const json document = json::parse(out.text());
-    CHECK(document == json{{"photos", {{{"hash", "0123456789abcdef0123456789abcdef"}}, {{"hash", "0123456789abcdef0123456789abcdef"}}}},
-                           {"count", 2},
-                           {"total", 120},
-                           {"offset", 40},
-                           {"facets", {{"years", {{{"value", "2019"}, {"count", 2}}}}}}});
+    CHECK(document ==
+          json{{"photos",
+                {{{"hash", "0123456789abcdef0123456789abcdef"}}, {{"hash", "0123456789abcdef0123456789abcdef"}}}},
+               {"count", 2},
+               {"total", 120},
+               {"offset", 40},
+               {"facets", {{"years", {{{"value", "2019"}, {"count", 2}}}}}}});
 
     Captured empty;
     RecordWriter none(empty.file.get(), OutputFormat::json, {});

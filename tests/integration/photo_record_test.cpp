@@ -156,7 +156,8 @@ struct Library {
 
 }  // namespace
 
-TEST_CASE("run and query and lightbox-ctl query print the same record for the same photo with its EXIF summary", "[record]") {
+TEST_CASE("run and query and lightbox-ctl query print the same record for the same photo with its EXIF summary",
+          "[record]") {
     Library lib;
     const auto from_run = by_path(lib.run_records);
     // A file that failed: listed by failed: queries, with the error the catalog's ledger kept.
@@ -164,7 +165,8 @@ TEST_CASE("run and query and lightbox-ctl query print the same record for the sa
     std::filesystem::create_directories(broken_dir);
     const std::string broken = (broken_dir / "broken.jpg").string();
     test::write_file(broken, sample::truncate_bytes(sample::encode_jpeg(sample::make_scene(640, 480, 14)), 900));
-    auto failed_run = run_engine({"run", "--json", "--no-progress", "--analysis", "off", "--catalog", lib.catalog, broken_dir.string()});
+    auto failed_run = run_engine(
+        {"run", "--json", "--no-progress", "--analysis", "off", "--catalog", lib.catalog, broken_dir.string()});
     REQUIRE(failed_run.exit_code == 1);
     const auto failed_records = json_lines(failed_run.out);
     REQUIRE(failed_records.size() == 1);
@@ -177,7 +179,8 @@ TEST_CASE("run and query and lightbox-ctl query print the same record for the sa
     REQUIRE(from_query.size() == 3);
 
     test::ServedEngine engine({"--catalog", lib.catalog, "--analysis", "off"});
-    auto listed = test::run_ctl({"--endpoint", engine.command_endpoint(), "query", "--format", "jsonl", "--sort", "path"});
+    auto listed =
+        test::run_ctl({"--endpoint", engine.command_endpoint(), "query", "--format", "jsonl", "--sort", "path"});
     INFO(listed.err);
     REQUIRE(listed.exit_code == 0);
     const auto from_ctl = by_path(json_lines(listed.out));
@@ -201,11 +204,13 @@ TEST_CASE("run and query and lightbox-ctl query print the same record for the sa
         CHECK(keys_of(q) == run_keys);
         CHECK(keys_of(c) == run_keys);
         CHECK(q == c);  // the library's record, whichever program reads it
-        for (const char* field : {"status", "hash", "format", "size", "width", "height", "thumbnails", "people", "regions"}) {
+        for (const char* field :
+             {"status", "hash", "format", "size", "width", "height", "thumbnails", "people", "regions"}) {
             INFO(field);
             CHECK(q.at(field) == r.at(field));
         }
-        // The catalog keeps the summary's capture fields (not orientation, pixel size or altitude): each as run gave it.
+        // The catalog keeps the summary's capture fields (not orientation, pixel size or altitude): each as run gave
+        // it.
         for (const auto& [name, value] : q.at("exif").items()) {
             INFO(name);
             CHECK(r.at("exif").at(name) == value);
@@ -215,12 +220,14 @@ TEST_CASE("run and query and lightbox-ctl query print the same record for the sa
         for (const json& t : q.at("tags")) query_tags.emplace(t.at("name"), t.at("category"));
         CHECK(query_tags == run_tags);
     }
-    for (const auto& failed : {json_lines(lib.query({"--json", "failed:"}).out),
-                               json_lines(test::run_ctl({"--endpoint", engine.command_endpoint(), "--json", "query", "failed:"}).out)}) {
+    for (const auto& failed :
+         {json_lines(lib.query({"--json", "failed:"}).out),
+          json_lines(test::run_ctl({"--endpoint", engine.command_endpoint(), "--json", "query", "failed:"}).out)}) {
         REQUIRE(failed.size() == 1);
         CHECK(failed[0].at("path") == broken);
         CHECK(failed[0].at("status") == "failed");
-        for (const char* field : {"stage", "plugin", "code", "message"}) CHECK(failed[0].at("error").at(field) == run_error.at(field));
+        for (const char* field : {"stage", "plugin", "code", "message"})
+            CHECK(failed[0].at("error").at(field) == run_error.at(field));
     }
     const json& bern = from_query.at(lib.bern).at("exif");
     CHECK(bern.at("taken_at") == "2019-06-01T08:00:00");
@@ -246,8 +253,8 @@ TEST_CASE("fields choose the record fields on run and query and lightbox-ctl que
     CHECK(records[0] == json{{"path", lib.bern}, {"exif", {{"gps_lat", 46.948}, {"gps_lon", 7.4474}}}});
     CHECK(records[1] == json{{"path", lib.plain}});  // no GPS: the fields are absent, not null
 
-    auto ran = run_engine({"run", "--fields", "path,hash,exif.make", "--no-progress", "--analysis", "off", "--only=metadata",
-                           "--hash", lib.bern});
+    auto ran = run_engine({"run", "--fields", "path,hash,exif.make", "--no-progress", "--analysis", "off",
+                           "--only=metadata", "--hash", lib.bern});
     INFO(ran.err);
     REQUIRE(ran.exit_code == 0);
     const auto run_records = json_lines(ran.out);
@@ -256,7 +263,8 @@ TEST_CASE("fields choose the record fields on run and query and lightbox-ctl que
     CHECK(run_records[0].at("exif") == json{{"make", "Google"}});
 
     test::ServedEngine engine({"--catalog", lib.catalog, "--analysis", "off"});
-    auto listed = test::run_ctl({"--endpoint", engine.command_endpoint(), "query", "--fields", "hash,size,people", "camera:canon"});
+    auto listed = test::run_ctl(
+        {"--endpoint", engine.command_endpoint(), "query", "--fields", "hash,size,people", "camera:canon"});
     INFO(listed.err);
     REQUIRE(listed.exit_code == 0);
     const auto ctl_records = json_lines(listed.out);
@@ -301,7 +309,8 @@ TEST_CASE("the json and csv and tsv formats parse back and a path with a comma a
     CHECK(csv_rows[lib.bern][column("exif.make")] == "Google");
     CHECK(csv_rows[lib.odd][column("exif.gps_lat")].empty());  // unknown: an empty cell
     const auto from_json = by_path(document.at("photos").get<std::vector<json>>());
-    CHECK(json::parse(csv_rows[lib.bern][column("tags")]) == from_json.at(lib.bern).at("tags"));  // an array: its JSON text
+    CHECK(json::parse(csv_rows[lib.bern][column("tags")]) ==
+          from_json.at(lib.bern).at("tags"));  // an array: its JSON text
     CHECK(csv_rows[lib.odd][1] == from_json.at(lib.odd).at("hash"));
 
     auto as_tsv = lib.query({"--format", "tsv", "--fields", "path,exif.iso,width", "--sort", "path"});
@@ -316,14 +325,15 @@ TEST_CASE("the json and csv and tsv formats parse back and a path with a comma a
     CHECK(tsv_rows.at(lib.plain)[1].empty());
 
     // run writes the same formats: a json document at the end of the run.
-    auto run_json = run_engine({"run", "--format", "json", "--no-progress", "--analysis", "off", "--only=metadata", lib.photos.string()});
+    auto run_json = run_engine(
+        {"run", "--format", "json", "--no-progress", "--analysis", "off", "--only=metadata", lib.photos.string()});
     INFO(run_json.err);
     REQUIRE(run_json.exit_code == 0);
     const json run_document = json::parse(run_json.out);
     CHECK(run_document.at("photos").size() == 3);
     CHECK(run_document.at("total") == 3);
-    auto run_csv = run_engine({"run", "--format", "csv", "--fields", "path,status", "--no-progress", "--analysis", "off",
-                               "--only=metadata", lib.odd});
+    auto run_csv = run_engine({"run", "--format", "csv", "--fields", "path,status", "--no-progress", "--analysis",
+                               "off", "--only=metadata", lib.odd});
     REQUIRE(run_csv.exit_code == 0);
     CHECK(parse_csv(run_csv.out) == std::vector<std::vector<std::string>>{{"path", "status"}, {lib.odd, "ok"}});
 }
@@ -352,7 +362,8 @@ TEST_CASE("a page keeps the total and facets come in their own shape never among
     CHECK(with_facets.at("photos") == json::array());
     CHECK(with_facets.at("total") == 3);
     const json& facets = with_facets.at("facets");
-    CHECK(keys_of(facets) == std::set<std::string>{"tags", "cameras", "years", "months", "places", "groups", "labels", "people"});
+    CHECK(keys_of(facets) ==
+          std::set<std::string>{"tags", "cameras", "years", "months", "places", "groups", "labels", "people"});
     std::map<std::string, uint64_t> years;
     for (const json& y : facets.at("years")) {
         CHECK(keys_of(y) == std::set<std::string>{"value", "count"});
@@ -368,8 +379,8 @@ TEST_CASE("a page keeps the total and facets come in their own shape never among
 
     // lightbox-ctl: the same document keys and the same facet shape; `facets` prints that shape alone.
     test::ServedEngine engine({"--catalog", lib.catalog, "--analysis", "off"});
-    auto ctl_page = test::run_ctl({"--endpoint", engine.command_endpoint(), "query", "--format", "json", "--facets", "--limit",
-                                   "1", "--fields", "path"});
+    auto ctl_page = test::run_ctl({"--endpoint", engine.command_endpoint(), "query", "--format", "json", "--facets",
+                                   "--limit", "1", "--fields", "path"});
     INFO(ctl_page.err);
     REQUIRE(ctl_page.exit_code == 0);
     const json ctl_document = json::parse(ctl_page.out);

@@ -60,8 +60,8 @@ nlohmann::json facets_json(const std::vector<FacetGroup>& groups);
 
 // What the end of a json document says besides the records; the other formats say it on stderr.
 struct DocumentTail {
-    std::optional<uint64_t> total;   // photos that matched in all (default: the count written)
-    uint64_t offset = 0;             // of the first record
+    std::optional<uint64_t> total;  // photos that matched in all (default: the count written)
+    uint64_t offset = 0;            // of the first record
     std::optional<nlohmann::json> facets;
 };
 
