@@ -47,7 +47,8 @@ std::unique_ptr<EngineCommandLine> define_command_line() {
     run_cmd->add_option("--sizes", run.sizes, "thumbnail long edges, e.g. 256,1024")->delimiter(',')->check(whole_number(ipc::settings::kMinThumbnailSize, ipc::settings::kMaxThumbnailSize))->allow_extra_args(false);
     run_cmd->add_option("--only", run.only, "stage kinds or stage ids to run: metadata,decode,tag,thumbnail,objects,...")->delimiter(',')->allow_extra_args(false);
     run_cmd->add_flag("--hash", run.hash, "compute the content hash even with --only metadata (read every byte)");
-    run_cmd->add_flag("--json", run.json, "one JSON object per file on stdout");
+    run_cmd->add_flag("--json", run.json, "one photo record per file on stdout, one per line (the same as --format jsonl)");
+    lbx::cli::add_record_options(run_cmd, run.output_flags);
     run_cmd->add_flag("!--no-progress", run.progress, "no progress on stderr (the summary is still printed)");
     run_cmd->add_option("--catalog", run.catalog, "store results in this catalog (SQLite) and skip files unchanged since the last scan");
     run_cmd->add_flag("--retry-failed", run.retry_failed, "with --catalog: process again unchanged files that failed before");
@@ -93,9 +94,12 @@ std::unique_ptr<EngineCommandLine> define_command_line() {
         app, "query", "photos of a catalog that match a query (sdk_docs/query.md)", "QUERY",
         "the query, e.g. beach year:2019 -tag:blurry (quoted as one argument or as several words; none: every photo)");
     query_cmd->add_option("--catalog", query.catalog, "the catalog (default: $XDG_DATA_HOME/lightbox/library.lbx)");
-    query_cmd->add_flag("--json", query.json, "one JSON object per photo");
+    query_cmd->add_flag("--json", query.json, "one photo record per photo, one per line (the same as --format jsonl)");
+    lbx::cli::add_record_options(query_cmd, query.output_flags);
     query_cmd->add_flag("--print0", query.print0, "only the paths, each followed by a NUL byte (for xargs -0)");
-    query_cmd->add_flag("--facets", query.facets, "also count tags, cameras, years, months and places over the matches");
+    query_cmd->add_flag("--facets", query.facets,
+                        "also count tags, cameras, years, months, places, groups, labels and people over the matches: on "
+                        "stderr, or with --format json under \"facets\" (never among the records)");
     query_cmd->add_option("--sort", query.sort, "taken (default), path or added")->check(one_of({"taken", "path", "added"}));
     query_cmd->add_flag("--desc", query.descending, "newest (or last) first");
     query_cmd->add_option("--limit", query.limit, "at most this many photos (default: all)")->check(whole_number(0, INT64_MAX));

@@ -7,6 +7,8 @@
 #include "workers/quarantine.hpp"
 #include "workers/worker_loop.hpp"
 
+#include <lightbox/cli/record_output.hpp>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,7 +38,9 @@ struct RunOptions {
     std::vector<int> sizes;       // empty: from config
     std::vector<std::string> only;
     bool hash = false;            // the content hash even when nothing needs it (`--only metadata`)
-    bool json = false;
+    bool json = false;            // the same as --format jsonl
+    lbx::cli::RecordOutputOptions output_flags;  // --format, --fields as given
+    lbx::cli::ResolvedOutput output;             // what they mean (main_dispatch.cpp); no format: text
     bool progress = true;
     std::string catalog;          // empty: no catalog (every file is processed, nothing is stored)
     bool retry_failed = false;    // with a catalog: process unchanged files that failed before
@@ -68,7 +72,9 @@ struct ServeOptions {
 struct QueryCommandOptions {
     std::string catalog;  // empty: the default catalog
     std::string query;    // empty: every live photo
-    bool json = false;
+    bool json = false;    // the same as --format jsonl
+    lbx::cli::RecordOutputOptions output_flags;  // --format, --fields as given
+    lbx::cli::ResolvedOutput output;             // what they mean (main_dispatch.cpp); no format: text
     bool print0 = false;  // only the paths, NUL-terminated
     bool facets = false;
     std::string sort = "taken";  // taken, path, added

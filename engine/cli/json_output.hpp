@@ -1,8 +1,8 @@
-// The machine-readable forms of the engine's results, documented in sdk_docs/run-json.md and
-// sdk_docs/plugin-api.md ("plugins --json"). Field names here are a contract with scripts: add, never rename.
+// The machine-readable forms of the engine's plugin listings (sdk_docs/plugin-api.md, "plugins --json").
+// Photo records (run, query) are cli_support's photo_record.hpp, filled by photo_records.hpp. Field
+// names here are a contract with scripts: add, never rename.
 #pragma once
 
-#include "pipeline/photo_result.hpp"
 #include "plugins/param_values.hpp"
 #include "plugins/plugin_registry.hpp"
 
@@ -10,15 +10,6 @@
 
 namespace lbx::engine::cli {
 
-nlohmann::json photo_json(const PhotoResult& result);
-// {"path", "status": "unchanged", "hash", "size"}: a file the catalog already has, not read again; for
-// one that failed before, {"path", "status": "failed", "unchanged": true, "size", "error"}.
-nlohmann::json unchanged_json(const PhotoResult& result);
-nlohmann::json failure_json(const StageFailure& failure);  // error and warnings entries
-// {"kind", "label"?, "confidence", "box": [x, y, w, h], "points"?, "quality"?, "embedding_model"?,
-// "embedding"?, "source"}: fractions of the upright image (sdk_docs/run-json.md).
-nlohmann::json region_json(const Region& region);
-nlohmann::json exif_summary_json(const Metadata& metadata);
 nlohmann::json plugin_json(const LoadedPlugin& plugin, bool full);
 nlohmann::json rejected_json(const RejectedPlugin& rejected);
 std::string magic_hex(const lbx_format_desc& format);  // "ff d8 ff"

@@ -19,6 +19,13 @@ int run_main(int argc, char** argv) {
             std::fputs("lightbox-engine: run: -0 says how the paths read from stdin end, and no path is '-'\n", stderr);
             return kExitUsage;
         }
+        std::string error;
+        auto output = lbx::cli::resolve_output(run.output_flags, run.json, error);
+        if (!output) {
+            std::fprintf(stderr, "lightbox-engine: run: %s\n", error.c_str());
+            return kExitUsage;
+        }
+        run.output = std::move(*output);
         if (run.jobs == 0) run.jobs = std::max(1u, std::thread::hardware_concurrency());
         return run_command(run);
     }
@@ -40,8 +47,20 @@ int run_main(int argc, char** argv) {
         }
         QueryCommandOptions& query = line->query;
         query.query = line->query_cmd->text();
-        if (query.print0 && query.json) {
-            std::fputs("lightbox-engine: query: --print0 and --json do not go together (one prints paths, the other records)\n", stderr);
+        std::string error;
+        auto output = lbx::cli::resolve_output(query.output_flags, query.json, error);
+        if (!output) {
+            std::fprintf(stderr, "lightbox-engine: query: %s\n", error.c_str());
+            return kExitUsage;
+        }
+        query.output = std::move(*output);
+        if (query.print0 && query.output.format) {
+            std::fputs("lightbox-engine: query: --print0 does not go with --json, --format or --fields (one prints paths, the other records)\n", stderr);
+            return kExitUsage;
+        }
+        if (query.facets && query.output.format && *query.output.format != lbx::cli::OutputFormat::json) {
+            std::fputs("lightbox-engine: query: --facets goes with --format json (the facets come under \"facets\" in the document) "
+                       "or with text output (on stderr), never among jsonl, csv or tsv records\n", stderr);
             return kExitUsage;
         }
         return query_command(query);

@@ -1,27 +1,32 @@
 // `lightbox-engine query [--catalog FILE] 'QUERY'`: the catalog's photos matching a query
-// (sdk_docs/query.md), one line (or JSON object, or with --print0 a NUL-terminated path) per photo on
-// stdout; facet counts with --facets; the count on stderr ("3 of 120 photos" when paged).
+// (sdk_docs/query.md), one line (or photo record: --json, --format, --fields; or with --print0 a
+// NUL-terminated path) per photo on stdout; facet counts with --facets (stderr, or in the json
+// document); the count on stderr ("3 of 120 photos" when paged; in the json document too).
 // Exit codes: 0 (also for no match), 2 for a bad query or a missing catalog.
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_query.hpp"
 #include "cli/commands.hpp"
-#include "cli/json_output.hpp"
+#include "cli/photo_records.hpp"
 
 #include <lightbox/ipc/error_codes.hpp>
-#include <lightbox/ipc/json_path.hpp>
-
-#include <nlohmann/json.hpp>
 
 #include <cstdio>
-#include <iostream>
+#include <unordered_map>
 
 namespace lbx::engine::cli {
 
 namespace {
 
-nlohmann::json facet_json(const std::vector<catalog::FacetCount>& counts) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& c : counts) out.push_back({{"value", c.value}, {"count", c.count}});
+std::vector<lbx::cli::FacetGroup> facet_groups(const catalog::Facets& facets) {
+    const std::pair<const char*, const std::vector<catalog::FacetCount>*> groups[] = {
+        {"tags", &facets.tags},     {"cameras", &facets.cameras}, {"years", &facets.years},   {"months", &facets.months},
+        {"places", &facets.places}, {"groups", &facets.groups},   {"labels", &facets.labels}, {"people", &facets.people}};
+    std::vector<lbx::cli::FacetGroup> out;
+    for (const auto& [name, counts] : groups) {
+        lbx::cli::FacetGroup group{name, {}};
+        for (const auto& c : *counts) group.counts.emplace_back(c.value, static_cast<uint64_t>(c.count));
+        out.push_back(std::move(group));
+    }
     return out;
 }
 
@@ -64,59 +69,86 @@ int query_command(const QueryCommandOptions& options) {
         }
         total = *counted;
     }
+    const std::optional<lbx::cli::OutputFormat>& format = options.output.format;
+    std::optional<lbx::cli::RecordWriter> records;
+    if (format) records.emplace(stdout, *format, options.output.fields);
+    // The catalog's details of each photo are read only when a chosen field needs them.
+    const bool details_wanted = options.output.fields.wants_any({"size", "exif", "tags", "regions", "people", "thumbnails"});
+    const bool persons_wanted = options.output.fields.wants_any({"regions", "people"});
+    // A failed file's error is in the failures ledger, read once when a failed one is listed (failed: queries).
+    std::optional<std::unordered_map<std::string, lbx::cli::RecordFailure>> errors;
+    const auto error_of = [&](const std::string& path) -> Expected<std::optional<lbx::cli::RecordFailure>> {
+        if (!errors) {
+            auto ledger = library.failures(0, -1);
+            if (!ledger) return unexpected(ledger.error());
+            errors.emplace();
+            for (const catalog::FailureRecord& f : *ledger)
+                errors->emplace(f.path, lbx::cli::RecordFailure{f.stage, "", f.plugin, f.plugin_version, f.code, f.message});
+        }
+        const auto it = errors->find(path);
+        return it == errors->end() ? std::nullopt : std::optional<lbx::cli::RecordFailure>(it->second);
+    };
     for (const catalog::PhotoRow& r : *rows) {
         if (options.print0) {
             // The path's bytes as stored, whatever they are: a path never holds a NUL, so NUL ends it.
             std::fwrite(r.path.data(), 1, r.path.size(), stdout);
             std::fputc('\0', stdout);
-        } else if (options.json) {
-            nlohmann::json j{{"status", r.status}};
-            ipc::put_path(j, "path", r.path);
-            if (!r.hash.empty()) {
-                j["hash"] = r.hash;
-                j["format"] = r.format;
-                j["width"] = r.width;
-                j["height"] = r.height;
-                if (!r.taken_at.empty()) j["taken_at"] = r.taken_at;
-                if (!r.camera.empty()) j["camera"] = r.camera;
-                if (!r.matched.empty()) j["matched"] = r.matched;
+        } else if (records) {
+            std::optional<catalog::PhotoDetails> details;
+            std::vector<catalog::FacePerson> persons;
+            if (details_wanted && !r.hash.empty()) {
+                auto read = library.photo(r.hash);
+                if (!read) {
+                    std::fprintf(stderr, "lightbox-engine: %s\n", read.error().message.c_str());
+                    return kExitSomeFailed;
+                }
+                details = std::move(*read);
+                if (details && persons_wanted) {
+                    auto named = catalog::persons_of_photo(library, r.hash);
+                    if (!named) {
+                        std::fprintf(stderr, "lightbox-engine: %s\n", named.error().message.c_str());
+                        return kExitSomeFailed;
+                    }
+                    persons = std::move(*named);
+                }
             }
-            std::cout << json_line(j) << '\n';
+            lbx::cli::PhotoRecord record = query_record(r, details ? &*details : nullptr, persons);
+            if (r.status == ipc::file_state::kFailed && options.output.fields.wants_any({"error"})) {
+                auto error = error_of(r.path);
+                if (!error) {
+                    std::fprintf(stderr, "lightbox-engine: %s\n", error.error().message.c_str());
+                    return kExitSomeFailed;
+                }
+                record.error = std::move(*error);
+            }
+            records->write(record);
         } else {
             std::printf("%s  %s  %s%s%s\n", r.path.c_str(), r.taken_at.empty() ? "-" : r.taken_at.c_str(),
                         r.camera.empty() ? "-" : r.camera.c_str(), r.matched.empty() ? "" : "  matched ",
                         r.matched.c_str());
         }
     }
+    lbx::cli::DocumentTail tail;
+    tail.total = static_cast<uint64_t>(total.value_or(options.offset + static_cast<int64_t>(rows->size())));
+    tail.offset = static_cast<uint64_t>(options.offset);
     if (options.facets) {
         auto facets = catalog::facets_of(library, options.query);
         if (!facets) {
             std::fprintf(stderr, "lightbox-engine: %s\n", facets.error().message.c_str());
             return kExitSomeFailed;
         }
-        if (options.json) {
-            std::cout << json_line(nlohmann::json{{"facets",
-                                                   {{"tags", facet_json(facets->tags)},
-                                                    {"cameras", facet_json(facets->cameras)},
-                                                    {"years", facet_json(facets->years)},
-                                                    {"months", facet_json(facets->months)},
-                                                    {"places", facet_json(facets->places)},
-                                                    {"groups", facet_json(facets->groups)},
-                                                    {"labels", facet_json(facets->labels)},
-                                                    {"people", facet_json(facets->people)}}}})
-                      << '\n';
+        if (records) {
+            tail.facets = lbx::cli::facets_json(facet_groups(*facets));
         } else {
-            const std::pair<const char*, const std::vector<catalog::FacetCount>*> groups[] = {
-                {"tags", &facets->tags}, {"cameras", &facets->cameras}, {"years", &facets->years}, {"months", &facets->months},
-                {"places", &facets->places}, {"groups", &facets->groups}, {"labels", &facets->labels},
-                {"people", &facets->people}};
-            for (const auto& [name, counts] : groups) {
+            for (const lbx::cli::FacetGroup& group : facet_groups(*facets)) {
                 std::string line;
-                for (const auto& c : *counts) line += (line.empty() ? "" : ", ") + c.value + " (" + std::to_string(c.count) + ")";
-                std::fprintf(stderr, "%s: %s\n", name, line.empty() ? "-" : line.c_str());
+                for (const auto& [value, count] : group.counts)
+                    line += (line.empty() ? "" : ", ") + value + " (" + std::to_string(count) + ")";
+                std::fprintf(stderr, "%s: %s\n", group.name.c_str(), line.empty() ? "-" : line.c_str());
             }
         }
     }
+    if (records) records->finish(tail);
     std::fflush(stdout);
     if (total && options.offset > 0 && !rows->empty()) {
         std::fprintf(stderr, "%zu of %lld photos (%lld to %lld)\n", rows->size(), static_cast<long long>(*total),

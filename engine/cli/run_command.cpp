@@ -1,4 +1,5 @@
-// `lightbox-engine run`: the headless batch. Results on stdout (one JSON object per file with --json),
+// `lightbox-engine run`: the headless batch. Results on stdout (a photo record per file with --json or
+// --format: sdk_docs/run-json.md),
 // progress and the summary on stderr, exit code 0 / 1 (some files failed, now or unchanged since an
 // earlier scan) / 2 (usage, config) / 3 (results could not be stored in the catalog) / 130.
 #include "catalog/analysis_ledger.hpp"
@@ -9,7 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/engine_paths.hpp"
 #include "cli/interrupt_guard.hpp"
-#include "cli/json_output.hpp"
+#include "cli/photo_records.hpp"
 #include "cli/progress_reporter.hpp"
 #include "pipeline/batch_runner.hpp"
 #include "pipeline/pipeline.hpp"
@@ -217,6 +218,8 @@ int run_command(const RunOptions& options) {
             if (p != "-") p = std::filesystem::absolute(p).lexically_normal().string();
     }
 
+    std::optional<lbx::cli::RecordWriter> records;  // none: one human-readable line per file
+    if (options.output.format) records.emplace(stdout, *options.output.format, options.output.fields);
     BatchCounts counts;
     ProgressReporter progress(stderr, counts, options.progress);
     BatchCallbacks callbacks;
@@ -248,7 +251,7 @@ int run_command(const RunOptions& options) {
         if (r.unchanged && !r.ok()) ++still_failed;
         progress.clear_line();
         if (r.unchanged) {
-            if (options.json) std::cout << json_line(unchanged_json(r)) << '\n' << std::flush;
+            if (records) records->write(unchanged_record(r));
             else if (!r.ok()) {
                 print_human(r);
                 std::fflush(stdout);
@@ -256,7 +259,7 @@ int run_command(const RunOptions& options) {
             progress.file_done(r.ok());
             return;
         }
-        if (options.json) std::cout << json_line(photo_json(r)) << '\n' << std::flush;
+        if (records) records->write(photo_record(r));
         else {
             print_human(r);
             std::fflush(stdout);
@@ -320,6 +323,7 @@ int run_command(const RunOptions& options) {
                          folder.c_str());
         }
     }
+    if (records) records->finish();  // a json document ends here; the summary on stderr says the rest
     print_notices();
     if (summary.interrupted_files > 0) {
         std::fprintf(stderr, "lightbox-engine: %llu files in flight did not finish within the stop grace period (not stored)\n",

@@ -2,6 +2,7 @@
 // error, or the job failed, was cancelled or had failed photos; 2 usage; 3 engine not responding.
 #pragma once
 
+#include <lightbox/cli/record_output.hpp>
 #include <lightbox/ipc/client.hpp>
 
 #include <string>
@@ -40,6 +41,9 @@ struct QueryOptions {
     uint64_t offset = 0;
     uint32_t limit = 0;  // 0: the engine's page maximum
     bool print0 = false;  // only the paths, NUL-terminated
+    bool facets = false;  // with --format json: the query's facets under "facets" (a Facets request)
+    cli::RecordOutputOptions output_flags;  // --format, --fields as given
+    cli::ResolvedOutput output;             // what they mean (with the global --json); no format: text
 };
 
 struct TagOptions {

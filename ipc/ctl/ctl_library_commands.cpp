@@ -2,12 +2,33 @@
 #include "ctl_commands.hpp"
 
 #include "ctl_output.hpp"
+#include "ctl_records.hpp"
 #include "message_json.hpp"
+
+#include <lightbox/ipc/error_codes.hpp>
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 namespace lbx::ctl {
+
+namespace {
+
+std::vector<cli::FacetGroup> facet_groups(const ipc::FacetsReply& r) {
+    const std::pair<const char*, const std::vector<ipc::FacetCount>*> groups[] = {
+        {"tags", &r.tags},     {"cameras", &r.cameras}, {"years", &r.years},   {"months", &r.months},
+        {"places", &r.places}, {"groups", &r.groups},   {"labels", &r.labels}, {"people", &r.people}};
+    std::vector<cli::FacetGroup> out;
+    for (const auto& [name, counts] : groups) {
+        cli::FacetGroup group{name, {}};
+        for (const auto& c : *counts) group.counts.emplace_back(c.value, c.count);
+        out.push_back(std::move(group));
+    }
+    return out;
+}
+
+}  // namespace
 
 int query(CtlContext& ctx, const QueryOptions& options) {
     ipc::Query request{options.query, ipc::QuerySort::taken, options.descending, options.offset, options.limit};
@@ -15,18 +36,60 @@ int query(CtlContext& ctx, const QueryOptions& options) {
     else if (options.sort == "added") request.sort = ipc::QuerySort::added;
     auto reply = ctx.client.call(request);
     if (!reply) return report(reply.error(), ctx.json);
-    if (ctx.json) {
-        print_json(to_json(ipc::Reply{*reply}));
-        return kExitOk;
-    }
-    for (const auto& p : reply->photos) {
-        if (options.print0) {
-            std::fwrite(p.path.data(), 1, p.path.size(), stdout);  // a path never holds a NUL: NUL ends it
-            std::fputc('\0', stdout);
-            continue;
+    if (options.output.format) {
+        // The records need more than QueryReply holds only for some fields: then one GetPhoto per photo.
+        const bool details_wanted = options.output.fields.wants_any({"size", "exif", "tags", "regions", "people", "thumbnails"});
+        cli::RecordWriter records(stdout, *options.output.format, options.output.fields);
+        // A failed file's error is in the failures ledger (ListFailures), read once when a failed one is listed.
+        std::optional<std::map<std::string, cli::RecordFailure>> errors;
+        const auto error_of = [&](const std::string& path) -> ipc::Expected<std::optional<cli::RecordFailure>> {
+            if (!errors) {
+                errors.emplace();
+                for (uint64_t offset = 0;;) {
+                    auto page = ctx.client.call(ipc::ListFailures{offset, 0});
+                    if (!page) return ipc::unexpected(page.error());
+                    for (const ipc::FailureEntry& f : page->failures)
+                        errors->emplace(f.path, cli::RecordFailure{f.stage, "", f.plugin_id, f.plugin_version, f.code, f.message});
+                    offset += page->failures.size();
+                    if (page->failures.empty() || offset >= page->total) break;
+                }
+            }
+            const auto it = errors->find(path);
+            return it == errors->end() ? std::nullopt : std::optional<cli::RecordFailure>(it->second);
+        };
+        for (const auto& p : reply->photos) {
+            std::optional<ipc::PhotoInfo> details;
+            if (details_wanted && !p.id.empty()) {
+                auto photo = ctx.client.call(ipc::GetPhoto{p.id});
+                // A photo removed since the query answered is written with what the query said.
+                if (photo) details = std::move(photo->photo);
+                else if (photo.error().status != ipc::Status::not_found) return report(photo.error(), ctx.json);
+            }
+            cli::PhotoRecord record = query_record(p, details ? &*details : nullptr);
+            if (p.status == ipc::file_state::kFailed && options.output.fields.wants_any({"error"})) {
+                auto error = error_of(p.path);
+                if (!error) return report(error.error(), ctx.json);
+                record.error = std::move(*error);
+            }
+            records.write(record);
         }
-        std::printf("%s  %-19s  %-24s  %s%s%s\n", p.id.empty() ? "(failed)" : p.id.c_str(), p.taken_at.c_str(),
-                    p.camera.c_str(), p.path.c_str(), p.matched.empty() ? "" : "  matched ", p.matched.c_str());
+        cli::DocumentTail tail{reply->total, reply->offset, std::nullopt};
+        if (options.facets) {
+            auto facets = ctx.client.call(ipc::Facets{options.query, 0});
+            if (!facets) return report(facets.error(), ctx.json);
+            tail.facets = cli::facets_json(facet_groups(*facets));
+        }
+        records.finish(tail);
+    } else {
+        for (const auto& p : reply->photos) {
+            if (options.print0) {
+                std::fwrite(p.path.data(), 1, p.path.size(), stdout);  // a path never holds a NUL: NUL ends it
+                std::fputc('\0', stdout);
+                continue;
+            }
+            std::printf("%s  %-19s  %-24s  %s%s%s\n", p.id.empty() ? "(failed)" : p.id.c_str(), p.taken_at.c_str(),
+                        p.camera.c_str(), p.path.c_str(), p.matched.empty() ? "" : "  matched ", p.matched.c_str());
+        }
     }
     std::fflush(stdout);
     std::fprintf(stderr, "%zu of %llu photos (from %llu)\n", reply->photos.size(),
@@ -37,8 +100,8 @@ int query(CtlContext& ctx, const QueryOptions& options) {
 int facets(CtlContext& ctx, const std::string& query_text) {
     auto reply = ctx.client.call(ipc::Facets{query_text, 0});
     if (!reply) return report(reply.error(), ctx.json);
-    if (ctx.json) {
-        print_json(to_json(ipc::Reply{*reply}));
+    if (ctx.json) {  // the shape of "facets" in a query's json document (cli::facets_json)
+        print_json(cli::facets_json(facet_groups(*reply)));
         return kExitOk;
     }
     auto print = [](const char* name, const std::vector<ipc::FacetCount>& counts) {

@@ -94,6 +94,9 @@ int main(int argc, char** argv) {
     query_cmd->add_option("--offset", query.offset, "skip this many photos first")->check(whole_number(0, INT64_MAX));
     query_cmd->add_option("--limit", query.limit, "at most this many (default and maximum: 10000)")->check(whole_number(0, 10000));
     query_cmd->add_flag("--print0", query.print0, "only the paths, each followed by a NUL byte (for xargs -0)");
+    cli::add_record_options(query_cmd, query.output_flags);
+    query_cmd->add_flag("--facets", query.facets,
+                        "with --format json: also the facet counts of the matches, under \"facets\" in the document");
     cli::FreeTextCommand* facets_cmd = cli::add_free_text_command(
         app, "facets", "tag, camera, year and place counts of a query's photos", "QUERY", "the query (none: every photo)");
     ctl::TagOptions tag;
@@ -154,8 +157,20 @@ int main(int argc, char** argv) {
     if (query_cmd->parsed()) {
         if (refuse_unknown_options(*query_cmd)) return ctl::kExitUsage;
         query.query = query_cmd->text();
-        if (query.print0 && json) {
-            std::fputs("lightbox-ctl: query: --print0 and --json do not go together (one prints paths, the other records)\n", stderr);
+        std::string error;
+        auto resolved = cli::resolve_output(query.output_flags, json, error);
+        if (!resolved) {
+            std::fprintf(stderr, "lightbox-ctl: query: %s\n", error.c_str());
+            return ctl::kExitUsage;
+        }
+        query.output = std::move(*resolved);
+        if (query.print0 && query.output.format) {
+            std::fputs("lightbox-ctl: query: --print0 does not go with --json, --format or --fields (one prints paths, the other records)\n", stderr);
+            return ctl::kExitUsage;
+        }
+        if (query.facets && (!query.output.format || *query.output.format != cli::OutputFormat::json)) {
+            std::fputs("lightbox-ctl: query: --facets goes with --format json (the facets come under \"facets\" in the document); "
+                       "'lightbox-ctl facets QUERY' prints them alone\n", stderr);
             return ctl::kExitUsage;
         }
     }

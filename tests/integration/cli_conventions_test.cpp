@@ -271,6 +271,11 @@ TEST_CASE("the build's bash completions complete commands, options and values of
     CHECK(bash_completes("lightbox-ctl", {"lightbox-ctl", "--json", "qu"}) == Words{"query"});
     CHECK(bash_completes("lightbox-ctl", {"lightbox-ctl", "thumbnail", "--o"}) == Words{"--output"});
     CHECK(bash_completes("lightbox-ctl", {"lightbox-ctl", "analysis", ""}) == Words{"pause", "resume"});
+    // The record options, defined once (cli_support/record_output.cpp) on run, query and lightbox-ctl query.
+    for (const char* command : {"run", "query"})
+        CHECK(bash_completes("lightbox-engine", {"lightbox-engine", command, "--format", ""}) == Words{"jsonl", "json", "csv", "tsv"});
+    CHECK(bash_completes("lightbox-ctl", {"lightbox-ctl", "query", "--format", ""}) == Words{"jsonl", "json", "csv", "tsv"});
+    CHECK(bash_completes("lightbox-ctl", {"lightbox-ctl", "query", "--fi"}) == Words{"--fields"});
     // zsh may not be installed: its script is at least there, and declares both programs' commands.
     const std::string zsh = LIGHTBOX_TEST_BINARY_DIR "/share/zsh/site-functions/_lightbox-engine";
     auto zsh_text = lbx::test::read_file(zsh);

@@ -202,13 +202,12 @@ TEST_CASE("a path that is not UTF-8 is written losslessly by run, query and ligh
         return test::run_ctl(args);
     };
     REQUIRE(ctl({"scan", photos.string(), "--wait"}).exit_code == 0);
-    auto listed = ctl({"--json", "query"});
+    auto listed = ctl({"--json", "query"});  // photo records, one per line
     REQUIRE(listed.exit_code == 0);
-    auto reply = json_lines(listed.out);
-    REQUIRE(reply.size() == 1);
-    REQUIRE(reply[0]["photos"].size() == 1);
-    check_path(reply[0]["photos"][0]);
-    auto photo = ctl({"--json", "photo", reply[0]["photos"][0]["id"].get<std::string>()});
+    auto records = json_lines(listed.out);
+    REQUIRE(records.size() == 1);
+    check_path(records[0]);
+    auto photo = ctl({"--json", "photo", records[0]["hash"].get<std::string>()});
     REQUIRE(photo.exit_code == 0);
     auto details = json_lines(photo.out);
     REQUIRE(details.size() == 1);

@@ -567,12 +567,12 @@ TEST_CASE("lightbox-ctl drives the library: query, facets, tag, failures, rescan
     auto scanned = ctl({"scan", photos.string(), "--wait"});
     CHECK(scanned.exit_code == 1);  // one file failed
 
-    auto listed = ctl({"--json", "query", "camera:pixel", "--sort", "path"});
+    auto listed = ctl({"query", "--format", "json", "camera:pixel", "--sort", "path"});
     REQUIRE(listed.exit_code == 0);
     const auto reply = nlohmann::json::parse(listed.out);
     CHECK(reply["total"] == 2);
     REQUIRE(reply["photos"].size() == 2);
-    const std::string id = reply["photos"][0]["id"];
+    const std::string id = reply["photos"][0]["hash"];
     CHECK(reply["photos"][0]["path"] == (photos / "img-000.jpg").string());
 
     auto facets = ctl({"facets"});

@@ -224,6 +224,26 @@ TEST_CASE("the same face in several photos is one person, and names, merges and 
     CHECK(names_found(library, "person:anna") == annas);
     CHECK(names_found(library, "person:\"BEA\"") == beas);
     CHECK(names_found(library, "person:#" + std::to_string(anna)) == annas);
+    {  // The photo record names them: "people", and "person" on the face (sdk_docs/run-json.md).
+        const test::ProcessResult r =
+            test::run_engine({"query", "--catalog", library, "--fields", "path,people,regions", "person:anna OR person:bea"});
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        std::map<std::string, json> records;
+        std::istringstream lines(r.out);
+        for (std::string line; std::getline(lines, line);) {
+            const json record = json::parse(line);
+            records[fs::path(record.at("path").get<std::string>()).filename().string()] = record;
+        }
+        REQUIRE(records.size() == annas.size() + beas.size());
+        for (const auto& [name, record] : records) {
+            INFO(name);
+            const std::string person = annas.count(name) ? "Anna" : "Bea";
+            CHECK(std::count(record.at("people").begin(), record.at("people").end(), json(person)) == 1);
+            CHECK(std::any_of(record.at("regions").begin(), record.at("regions").end(),
+                              [&](const json& g) { return g.at("kind") == "face" && g.value("person", "") == person; }));
+        }
+    }
 
     const auto check_kept = [&](const std::string& when) {
         INFO(when);
@@ -403,6 +423,18 @@ TEST_CASE("the service groups faces as it analyses, and persons are listed, name
         test::run_ctl({"--endpoint", engine.command_endpoint(), "person-rename", std::to_string(second.id), "Bea"});
     CHECK(ctl_rename.exit_code == 0);
     CHECK(ctl_rename.out.find("Bea") != std::string::npos);
+    // The photo record of lightbox-ctl query names the people (GetPhoto per photo for "people").
+    const test::ProcessResult ctl_people =
+        test::run_ctl({"--endpoint", engine.command_endpoint(), "query", "--fields", "hash,people", "person:bea"});
+    INFO(ctl_people.err);
+    REQUIRE(ctl_people.exit_code == 0);
+    std::istringstream people_lines(ctl_people.out);
+    int with_bea = 0;
+    for (std::string line; std::getline(people_lines, line);) {
+        const json people = json::parse(line).at("people");
+        with_bea += std::count(people.begin(), people.end(), json("Bea")) == 1;
+    }
+    CHECK(with_bea >= 1);
     const test::ProcessResult ctl_merge =
         test::run_ctl({"--endpoint", engine.command_endpoint(), "person-merge", std::to_string(second.id), std::to_string(second.id)});
     CHECK(ctl_merge.exit_code == 1);
