@@ -307,15 +307,16 @@ Expected<void> Catalog::remove_user_tag(const std::string& hash, const std::stri
 namespace {
 
 Expected<std::vector<std::string>> strings_of(Database& db, std::string_view sql, const std::string& hash) {
-    auto stmt = db.prepare(sql);
-    if (!stmt) return unexpected(stmt.error());
-    stmt->bind({hash});
+    auto cached = db.cached(sql);
+    if (!cached) return unexpected(cached.error());
+    Statement& stmt = **cached;
+    stmt.bind({hash});
     std::vector<std::string> out;
     for (;;) {
-        auto row = stmt->step();
+        auto row = stmt.step();
         if (!row) return unexpected(row.error());
         if (!*row) return out;
-        out.push_back(stmt->column_text(0));
+        out.push_back(stmt.column_text(0));
     }
 }
 
@@ -372,16 +373,17 @@ Expected<bool> Catalog::set_rotation(const std::string& hash, int quarter_turns)
 }
 
 Expected<std::vector<StoredThumbnail>> Catalog::thumbnails(const std::string& hash) {
-    auto stmt = db_->prepare("SELECT size, path, width, height FROM thumbnails WHERE hash = ?1 ORDER BY size");
-    if (!stmt) return unexpected(stmt.error());
-    stmt->bind({hash});
+    auto cached = db_->cached("SELECT size, path, width, height FROM thumbnails WHERE hash = ?1 ORDER BY size");
+    if (!cached) return unexpected(cached.error());
+    Statement& stmt = **cached;
+    stmt.bind({hash});
     std::vector<StoredThumbnail> out;
     for (;;) {
-        auto row = stmt->step();
+        auto row = stmt.step();
         if (!row) return unexpected(row.error());
         if (!*row) return out;
-        out.push_back({static_cast<uint32_t>(stmt->column_int(0)), stmt->column_text(1),
-                       static_cast<uint32_t>(stmt->column_int(2)), static_cast<uint32_t>(stmt->column_int(3))});
+        out.push_back({static_cast<uint32_t>(stmt.column_int(0)), stmt.column_text(1),
+                       static_cast<uint32_t>(stmt.column_int(2)), static_cast<uint32_t>(stmt.column_int(3))});
     }
 }
 
@@ -506,83 +508,88 @@ Expected<std::optional<PhotoDetails>> Catalog::photo(const std::string& hash) {
     LBX_TRY(flush());
     PhotoDetails d;
     {
-        auto stmt = db_->prepare(
+        auto cached = db_->cached(
             "SELECT format, file_size, width, height, taken_at, make, model, lens, iso, f_number, exposure_time, focal_length, "
             "gps_lat, gps_lon, rotation FROM photos WHERE hash = ?1");
-        if (!stmt) return unexpected(stmt.error());
-        stmt->bind({hash});
-        auto row = stmt->step();
+        if (!cached) return unexpected(cached.error());
+        Statement& stmt = **cached;
+        stmt.bind({hash});
+        auto row = stmt.step();
         if (!row) return unexpected(row.error());
         if (!*row) return std::optional<PhotoDetails>{};
         d.hash = hash;
-        d.format = stmt->column_text(0);
-        d.file_size = static_cast<uint64_t>(stmt->column_int(1));
-        d.width = static_cast<uint32_t>(stmt->column_int(2));
-        d.height = static_cast<uint32_t>(stmt->column_int(3));
+        d.format = stmt.column_text(0);
+        d.file_size = static_cast<uint64_t>(stmt.column_int(1));
+        d.width = static_cast<uint32_t>(stmt.column_int(2));
+        d.height = static_cast<uint32_t>(stmt.column_int(3));
         // The metadata stage's summary, as scanned (LBX_FIELD_* names; NULL columns were not in the file).
         const char* texts[] = {LBX_FIELD_TAKEN_AT, LBX_FIELD_MAKE, LBX_FIELD_MODEL, LBX_FIELD_LENS};
         for (int i = 0; i < 4; ++i)
-            if (!stmt->column_is_null(4 + i)) d.summary_text[texts[i]] = stmt->column_text(4 + i);
+            if (!stmt.column_is_null(4 + i)) d.summary_text[texts[i]] = stmt.column_text(4 + i);
         const char* numbers[] = {LBX_FIELD_ISO, LBX_FIELD_F_NUMBER, LBX_FIELD_EXPOSURE_TIME, LBX_FIELD_FOCAL_LENGTH,
                                  LBX_FIELD_GPS_LAT, LBX_FIELD_GPS_LON};
         for (int i = 0; i < 6; ++i)
-            if (!stmt->column_is_null(8 + i)) d.summary_numbers[numbers[i]] = stmt->column_double(8 + i);
-        d.rotation = static_cast<int>(stmt->column_int(14));
+            if (!stmt.column_is_null(8 + i)) d.summary_numbers[numbers[i]] = stmt.column_double(8 + i);
+        d.rotation = static_cast<int>(stmt.column_int(14));
     }
     {  // a live path first; else the one seen last (where the photo was when its drive went away)
-        auto stmt = db_->prepare(
+        auto cached = db_->cached(
             "SELECT path, status FROM files WHERE hash = ?1 ORDER BY status = 'ok' DESC, seen_at DESC, path LIMIT 1");
-        if (!stmt) return unexpected(stmt.error());
-        stmt->bind({hash});
-        auto row = stmt->step();
+        if (!cached) return unexpected(cached.error());
+        Statement& stmt = **cached;
+        stmt.bind({hash});
+        auto row = stmt.step();
         if (!row) return unexpected(row.error());
-        d.path = *row ? stmt->column_text(0) : std::string();
-        d.status = *row && stmt->column_text(1) == ipc::file_state::kOk ? ipc::file_state::kOk : ipc::file_state::kMissing;
+        d.path = *row ? stmt.column_text(0) : std::string();
+        d.status = *row && stmt.column_text(1) == ipc::file_state::kOk ? ipc::file_state::kOk : ipc::file_state::kMissing;
     }
     {
-        auto stmt = db_->prepare("SELECT key, value, printed FROM metadata WHERE hash = ?1 ORDER BY key");
-        if (!stmt) return unexpected(stmt.error());
-        stmt->bind({hash});
+        auto cached = db_->cached("SELECT key, value, printed FROM metadata WHERE hash = ?1 ORDER BY key");
+        if (!cached) return unexpected(cached.error());
+        Statement& stmt = **cached;
+        stmt.bind({hash});
         for (;;) {
-            auto row = stmt->step();
+            auto row = stmt.step();
             if (!row) return unexpected(row.error());
             if (!*row) break;
-            d.metadata.push_back({stmt->column_text(0), stmt->column_text(1), stmt->column_text(2)});
+            d.metadata.push_back({stmt.column_text(0), stmt.column_text(1), stmt.column_text(2)});
         }
     }
     {
-        auto stmt = db_->prepare("SELECT name, category, confidence, source FROM auto_tags WHERE hash = ?1 ORDER BY category, name, source");
-        if (!stmt) return unexpected(stmt.error());
-        stmt->bind({hash});
+        auto cached = db_->cached("SELECT name, category, confidence, source FROM auto_tags WHERE hash = ?1 ORDER BY category, name, source");
+        if (!cached) return unexpected(cached.error());
+        Statement& stmt = **cached;
+        stmt.bind({hash});
         for (;;) {
-            auto row = stmt->step();
+            auto row = stmt.step();
             if (!row) return unexpected(row.error());
             if (!*row) break;
-            d.auto_tags.push_back(Tag{stmt->column_text(0), stmt->column_text(1), stmt->column_double(2), stmt->column_text(3)});
+            d.auto_tags.push_back(Tag{stmt.column_text(0), stmt.column_text(1), stmt.column_double(2), stmt.column_text(3)});
         }
     }
     {
-        auto stmt = db_->prepare("SELECT kind, label, confidence, x, y, w, h, points, quality, embedding, embedding_model, source "
+        auto cached = db_->cached("SELECT kind, label, confidence, x, y, w, h, points, quality, embedding, embedding_model, source "
                                  "FROM regions WHERE hash = ?1 ORDER BY source, idx");
-        if (!stmt) return unexpected(stmt.error());
-        stmt->bind({hash});
+        if (!cached) return unexpected(cached.error());
+        Statement& stmt = **cached;
+        stmt.bind({hash});
         for (;;) {
-            auto row = stmt->step();
+            auto row = stmt.step();
             if (!row) return unexpected(row.error());
             if (!*row) break;
             Region g;
-            g.kind = stmt->column_text(0);
-            g.label = stmt->column_text(1);
-            g.confidence = stmt->column_double(2);
-            g.x = stmt->column_double(3);
-            g.y = stmt->column_double(4);
-            g.width = stmt->column_double(5);
-            g.height = stmt->column_double(6);
-            g.points = floats_of(stmt->column_blob(7));
-            g.quality = stmt->column_double(8);
-            g.embedding = floats_of(stmt->column_blob(9));
-            g.embedding_model = stmt->column_text(10);
-            g.source = stmt->column_text(11);
+            g.kind = stmt.column_text(0);
+            g.label = stmt.column_text(1);
+            g.confidence = stmt.column_double(2);
+            g.x = stmt.column_double(3);
+            g.y = stmt.column_double(4);
+            g.width = stmt.column_double(5);
+            g.height = stmt.column_double(6);
+            g.points = floats_of(stmt.column_blob(7));
+            g.quality = stmt.column_double(8);
+            g.embedding = floats_of(stmt.column_blob(9));
+            g.embedding_model = stmt.column_text(10);
+            g.source = stmt.column_text(11);
             d.regions.push_back(std::move(g));
         }
     }

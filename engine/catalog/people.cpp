@@ -344,17 +344,18 @@ Expected<PersonInfo> remove_face(Catalog& catalog, const std::string& hash, cons
 
 Expected<std::vector<FacePerson>> persons_of_photo(Catalog& catalog, const std::string& hash) {
     LBX_TRY(catalog.flush());
-    auto stmt = catalog.database().prepare(
+    auto cached = catalog.database().cached(
         "SELECT a.source, a.idx, a.person_id, p.name FROM face_persons a JOIN persons p ON p.id = a.person_id WHERE a.hash = ?1 "
         "ORDER BY a.source, a.idx");
-    if (!stmt) return unexpected(stmt.error());
-    stmt->bind({hash});
+    if (!cached) return unexpected(cached.error());
+    Statement& stmt = **cached;
+    stmt.bind({hash});
     std::vector<FacePerson> out;
     for (;;) {
-        auto row = stmt->step();
+        auto row = stmt.step();
         if (!row) return unexpected(row.error());
         if (!*row) return out;
-        out.push_back({stmt->column_text(0), stmt->column_int(1), stmt->column_int(2), stmt->column_text(3)});
+        out.push_back({stmt.column_text(0), stmt.column_int(1), stmt.column_int(2), stmt.column_text(3)});
     }
 }
 

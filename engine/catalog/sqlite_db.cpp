@@ -161,6 +161,16 @@ Expected<Statement> Database::prepare(std::string_view sql) {
     return Statement(db_.get(), stmt);
 }
 
+Expected<CachedStatement> Database::cached(std::string_view sql) {
+    auto found = cached_.find(std::string(sql));
+    if (found == cached_.end()) {
+        auto stmt = prepare(sql);
+        if (!stmt) return unexpected(stmt.error());
+        found = cached_.emplace(std::string(sql), std::move(*stmt)).first;
+    }
+    return CachedStatement(found->second);
+}
+
 Expected<int64_t> Database::query_int(std::string_view sql) {
     auto stmt = prepare(sql);
     if (!stmt) return unexpected(stmt.error());
@@ -191,6 +201,15 @@ Expected<void> Transaction::commit() {
 
 Transaction::~Transaction() {
     if (db_) (void)db_->exec("ROLLBACK");
+}
+
+Expected<ReadSnapshot> ReadSnapshot::begin(Database& db) {
+    if (auto ok = db.exec("BEGIN DEFERRED"); !ok) return unexpected(ok.error());
+    return ReadSnapshot(&db);
+}
+
+ReadSnapshot::~ReadSnapshot() {
+    if (db_) (void)db_->exec("COMMIT");  // a read: nothing to keep or lose
 }
 
 }  // namespace lbx::engine::catalog

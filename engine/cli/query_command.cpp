@@ -88,6 +88,20 @@ int query_command(const QueryCommandOptions& options) {
         const auto it = errors->find(path);
         return it == errors->end() ? std::nullopt : std::optional<lbx::cli::RecordFailure>(it->second);
     };
+    // The details of every record from one snapshot, read under one lock.
+    std::optional<catalog::ReadSnapshot> snapshot;
+    if (details_wanted) {
+        if (auto ok = library.flush(); !ok) {
+            std::fprintf(stderr, "lightbox-engine: %s\n", ok.error().message.c_str());
+            return kExitSomeFailed;
+        }
+        auto begun = catalog::ReadSnapshot::begin(library.database());
+        if (!begun) {
+            std::fprintf(stderr, "lightbox-engine: %s\n", begun.error().message.c_str());
+            return kExitSomeFailed;
+        }
+        snapshot.emplace(std::move(*begun));
+    }
     for (const catalog::PhotoRow& r : *rows) {
         if (options.print0) {
             // The path's bytes as stored, whatever they are: a path never holds a NUL, so NUL ends it.
