@@ -40,12 +40,17 @@ std::string statement_label(std::string_view sql, std::size_t limit) {
     return label;
 }
 
-// libpq's messages end with a newline and sometimes span lines; ours are one line.
+// libpq's messages end with a newline and some span lines, indented with tabs; ours are one line.
 std::string one_line(const char* text) {
-    std::string s = text ? text : "";
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-    for (char& c : s)
-        if (c == '\n') c = ' ';
+    std::string s;
+    for (const char* c = text ? text : ""; *c; ++c) {
+        const bool blank = *c == ' ' || *c == '\n' || *c == '\t' || *c == '\r';
+        if (!blank)
+            s += *c;
+        else if (!s.empty() && s.back() != ' ')
+            s += ' ';
+    }
+    while (!s.empty() && s.back() == ' ') s.pop_back();
     return s;
 }
 
@@ -105,12 +110,16 @@ std::string describe(const std::string& conninfo) {
 void discard_notice(void*, const char*) {}
 
 // An error for a result that is not what the statement should give, or for a failed send.
-Error statement_error(PGconn* conn, const PGresult* result, std::string_view sql) {
+Error statement_error(PGconn* conn, const PGresult* result, std::string_view sql, const std::string& library) {
     const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
     std::string reason = primary ? one_line(primary) : one_line(PQerrorMessage(conn));
     if (reason.empty()) reason = "no result";
-    std::string message = "cannot run '" + statement_label(sql, kShownSql) + "': " + reason;
+    // The server went away (restarted, failed over, an administrator ended the session): its own code,
+    // since the caller's remedy is a new connection, not a different statement.
+    const bool lost = PQstatus(conn) == CONNECTION_BAD;
+    std::string message = "cannot run '" + statement_label(sql, kShownSql) +
+                          "': " + (lost ? "the connection to " + library + " was lost: " : std::string()) + reason;
     std::string detail;
     if (state) {
         message += " [SQLSTATE " + std::string(state) + "]";
@@ -122,7 +131,7 @@ Error statement_error(PGconn* conn, const PGresult* result, std::string_view sql
         if (const char* h = PQresultErrorField(result, PG_DIAG_MESSAGE_HINT)) detail += "hint: " + one_line(h) + "; ";
     }
     detail += "sql: " + statement_label(sql, kDetailSql);
-    return error(kErrorServer, std::move(message), std::move(detail));
+    return error(lost ? kErrorConnectionLost : kErrorServer, std::move(message), std::move(detail));
 }
 
 // A result that ended well: commands (no rows) or rows.
@@ -135,6 +144,64 @@ std::string shortest(double value) {
     char buffer[32];
     const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
     return std::string(buffer, end);  // "inf", "-inf", "nan": PostgreSQL's float8 input takes them
+}
+
+// Parameters as libpq takes them: integers and reals in their text form, with their types declared;
+// text as it is; bytes in binary form. NULL has no type: the server takes the one the statement implies.
+struct BoundParameters {
+    std::vector<Oid> types;
+    std::vector<std::string> texts;
+    std::vector<const SqlBlob*> blobs;
+    std::vector<int> lengths;
+    std::vector<int> formats;
+    std::vector<bool> nulls;
+
+    std::vector<const char*> values() const {
+        static const char kEmpty = 0;  // an empty blob still needs a pointer: a null one means NULL
+        std::vector<const char*> out(types.size(), nullptr);
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            if (nulls[i]) continue;
+            if (blobs[i])
+                out[i] = blobs[i]->bytes.empty() ? &kEmpty : reinterpret_cast<const char*>(blobs[i]->bytes.data());
+            else
+                out[i] = texts[i].c_str();
+        }
+        return out;
+    }
+};
+
+Expected<BoundParameters> bind_parameters(std::string_view sql, const std::vector<SqlValue>& params) {
+    const std::size_t n = params.size();
+    BoundParameters bound{std::vector<Oid>(n, 0), std::vector<std::string>(n), std::vector<const SqlBlob*>(n, nullptr),
+                          std::vector<int>(n, 0), std::vector<int>(n, 0),      std::vector<bool>(n, false)};
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& value = params[i];
+        if (std::holds_alternative<std::monostate>(value)) {
+            bound.nulls[i] = true;
+        } else if (const auto* v = std::get_if<int64_t>(&value)) {
+            bound.types[i] = kInt8Oid;
+            bound.texts[i] = std::to_string(*v);
+        } else if (const auto* d = std::get_if<double>(&value)) {
+            bound.types[i] = kFloat8Oid;
+            bound.texts[i] = shortest(*d);
+        } else if (const auto* s = std::get_if<std::string>(&value)) {
+            // Text parameters travel NUL-terminated: a NUL inside would cut the value short unseen.
+            if (s->find('\0') != std::string::npos) {
+                return unexpected(error(
+                    kErrorBind, "cannot bind $" + std::to_string(i + 1) + " of '" + statement_label(sql, kShownSql) +
+                                    "': text holds a NUL byte, which PostgreSQL text cannot store"));
+            }
+            bound.types[i] = kTextOid;
+            bound.texts[i] = *s;
+        } else {
+            const auto& blob = std::get<SqlBlob>(value);
+            bound.types[i] = kByteaOid;
+            bound.blobs[i] = &blob;
+            bound.formats[i] = 1;  // binary: the bytes as they are
+            bound.lengths[i] = static_cast<int>(blob.bytes.size());
+        }
+    }
+    return bound;
 }
 
 }  // namespace
@@ -274,53 +341,40 @@ Expected<std::unique_ptr<Connection>> Connection::connect(const std::string& con
 
 Expected<void> Connection::exec(std::string_view sql) {
     std::unique_ptr<PGresult, ResultDeleter> result(PQexec(conn_.get(), std::string(sql).c_str()));
-    if (!result || !succeeded(result.get())) return unexpected(statement_error(conn_.get(), result.get(), sql));
+    if (!result || !succeeded(result.get()))
+        return unexpected(statement_error(conn_.get(), result.get(), sql, description_));
     return {};
 }
 
 Expected<Result> Connection::query(std::string_view sql, const std::vector<SqlValue>& params) {
-    const std::size_t n = params.size();
-    std::vector<Oid> types(n, 0);
-    std::vector<std::string> texts(n);
-    std::vector<const char*> pointers(n, nullptr);
-    std::vector<int> lengths(n, 0);
-    std::vector<int> formats(n, 0);
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto& value = params[i];
-        if (std::holds_alternative<std::monostate>(value)) continue;  // NULL, type left to the server
-        if (const auto* v = std::get_if<int64_t>(&value)) {
-            types[i] = kInt8Oid;
-            texts[i] = std::to_string(*v);
-        } else if (const auto* d = std::get_if<double>(&value)) {
-            types[i] = kFloat8Oid;
-            texts[i] = shortest(*d);
-        } else if (const auto* s = std::get_if<std::string>(&value)) {
-            // Text parameters travel NUL-terminated: a NUL inside would cut the value short unseen.
-            if (s->find('\0') != std::string::npos) {
-                return unexpected(error(
-                    kErrorBind, "cannot bind $" + std::to_string(i + 1) + " of '" + statement_label(sql, kShownSql) +
-                                    "': text holds a NUL byte, which PostgreSQL text cannot store"));
-            }
-            types[i] = kTextOid;
-            texts[i] = *s;
-        } else {
-            const auto& blob = std::get<SqlBlob>(value);
-            types[i] = kByteaOid;
-            formats[i] = 1;  // binary: the bytes as they are
-            pointers[i] = reinterpret_cast<const char*>(blob.bytes.data());
-            lengths[i] = static_cast<int>(blob.bytes.size());
-            continue;
-        }
-        pointers[i] = texts[i].c_str();
-    }
-    // Empty blobs: libpq wants a non-null pointer for a non-NULL parameter.
-    static const char kEmpty = 0;
-    for (std::size_t i = 0; i < n; ++i)
-        if (formats[i] == 1 && !pointers[i]) pointers[i] = &kEmpty;
-    PGresult* raw = PQexecParams(conn_.get(), std::string(sql).c_str(), static_cast<int>(n), types.data(),
-                                 pointers.data(), lengths.data(), formats.data(), 0);
+    auto bound = bind_parameters(sql, params);
+    if (!bound) return unexpected(bound.error());
+    const auto values = bound->values();
+    PGresult* raw = PQexecParams(conn_.get(), std::string(sql).c_str(), static_cast<int>(params.size()),
+                                 bound->types.data(), values.data(), bound->lengths.data(), bound->formats.data(), 0);
     Result result(raw, statement_label(sql, kDetailSql));
-    if (!raw || !succeeded(raw)) return unexpected(statement_error(conn_.get(), raw, sql));
+    if (!raw || !succeeded(raw)) return unexpected(statement_error(conn_.get(), raw, sql, description_));
+    return result;
+}
+
+Expected<Statement> Connection::prepare(std::string_view sql) {
+    std::string name = "lbx_" + std::to_string(++prepared_);
+    std::unique_ptr<PGresult, ResultDeleter> result(
+        PQprepare(conn_.get(), name.c_str(), std::string(sql).c_str(), 0, nullptr));
+    if (!result || !succeeded(result.get()))
+        return unexpected(statement_error(conn_.get(), result.get(), sql, description_));
+    return Statement(this, std::move(name), std::string(sql));
+}
+
+Expected<Result> Statement::run(const std::vector<SqlValue>& params) {
+    auto bound = bind_parameters(sql_, params);
+    if (!bound) return unexpected(bound.error());
+    const auto values = bound->values();
+    PGconn* conn = conn_->handle();
+    PGresult* raw = PQexecPrepared(conn, name_.c_str(), static_cast<int>(params.size()), values.data(),
+                                   bound->lengths.data(), bound->formats.data(), 0);
+    Result result(raw, statement_label(sql_, kDetailSql));
+    if (!raw || !succeeded(raw)) return unexpected(statement_error(conn, raw, sql_, conn_->description()));
     return result;
 }
 

@@ -31,8 +31,9 @@ struct pg_result;
 namespace lbx::engine::catalog::pg {
 
 // Error codes (Error::code) of this layer, with domain "catalog".
-inline constexpr std::string_view kErrorConnect = "cannot_connect";   // no connection: bad URI, no server, refused
-inline constexpr std::string_view kErrorServer = "postgres";          // the server refused a statement
+inline constexpr std::string_view kErrorConnect = "cannot_connect";  // no connection: bad URI, no server, refused
+inline constexpr std::string_view kErrorServer = "postgres";         // the server refused a statement
+inline constexpr std::string_view kErrorConnectionLost = "connection_lost";  // the server ended the session
 inline constexpr std::string_view kErrorBind = "bad_parameter";       // a value PostgreSQL cannot take (NUL in text)
 inline constexpr std::string_view kErrorColumn = "bad_column";        // a typed read of a column of another type
 inline constexpr std::string_view kErrorTransaction = "transaction";  // begin inside one, commit of a failed one
@@ -74,6 +75,24 @@ private:
     std::string statement_;  // its start, for errors
 };
 
+class Connection;
+
+// A statement the server parsed and planned once (PQprepare), for statements run many times (a scan's
+// writes). Its parameters' types are the ones the server infers from the statement. It belongs to its
+// connection and must not outlive it; the server forgets it when the connection closes.
+class Statement {
+public:
+    Expected<Result> run(const std::vector<SqlValue>& params = {});
+
+    Statement(Connection* conn, std::string name, std::string sql)
+        : conn_(conn), name_(std::move(name)), sql_(std::move(sql)) {}
+
+private:
+    Connection* conn_;
+    std::string name_;  // lbx_1, lbx_2, ...: unique on the connection
+    std::string sql_;
+};
+
 struct ConnectionDeleter {
     void operator()(pg_conn* conn) const;
 };
@@ -89,6 +108,8 @@ public:
     Expected<void> exec(std::string_view sql);
     // One statement with parameters $1..$n bound in order.
     Expected<Result> query(std::string_view sql, const std::vector<SqlValue>& params = {});
+    // One statement prepared once and run many times (Statement::run).
+    Expected<Statement> prepare(std::string_view sql);
     // The first column of the first row as an integer (0 when there is no row).
     Expected<int64_t> query_int(std::string_view sql, const std::vector<SqlValue>& params = {});
 
@@ -103,6 +124,7 @@ public:
 private:
     std::unique_ptr<pg_conn, ConnectionDeleter> conn_;
     std::string description_;
+    int64_t prepared_ = 0;  // statements prepared so far: names them
 };
 
 // A transaction that rolls back unless committed. Only one at a time on a connection.

@@ -226,3 +226,88 @@ TEST_CASE("a bad URI or a missing server is a clear error value", "[catalog][pos
     CHECK(no_database.error().code == pg::kErrorConnect);
     CHECK(no_database.error().message.find("database \"no_such_library\" does not exist") != std::string::npos);
 }
+
+TEST_CASE("a connection the server ended is an error value, also inside a transaction", "[catalog][postgres]") {
+    auto* server = PostgresServer::shared();
+    if (!server) {
+        WARN(lbx::test::postgres_unavailable_reason());
+        return;
+    }
+    const std::string uri = server->create_database();
+    auto engine = connect(uri);
+    auto admin = connect(uri);
+    REQUIRE(engine->exec("CREATE TABLE t (v TEXT)"));
+    const int64_t pid = engine->query_int("SELECT pg_backend_pid()").value();
+    {
+        auto tx = pg::Transaction::begin(*engine);
+        REQUIRE(tx);
+        REQUIRE(engine->query("INSERT INTO t (v) VALUES ($1)", {std::string("lost")}));
+        // What an administrator's pg_terminate_backend, a server restart or a failover does to an engine.
+        auto ended =
+            admin->query_int("SELECT count(*) FROM (SELECT pg_terminate_backend($1::integer) AS ok) s WHERE ok", {pid});
+        INFO((ended ? std::string() : ended.error().message));
+        REQUIRE(ended);
+        REQUIRE(*ended == 1);
+        auto after = engine->query("INSERT INTO t (v) VALUES ($1)", {std::string("after")});
+        REQUIRE_FALSE(after);
+        CHECK(after.error().code == pg::kErrorConnectionLost);
+        CHECK(after.error().message.find("cannot run 'INSERT INTO t (v) VALUES ($1)': the connection to 'test_") !=
+              std::string::npos);
+        CHECK(after.error().message.find("terminating connection due to administrator command") != std::string::npos);
+        CHECK_FALSE(tx->commit());
+    }  // the transaction's end on a dead connection: nothing to roll back, nothing thrown
+    auto later = engine->query("SELECT 1");
+    REQUIRE_FALSE(later);
+    CHECK(later.error().code == pg::kErrorConnectionLost);
+    CHECK(admin->query_int("SELECT count(*) FROM t").value() == 0);
+}
+
+TEST_CASE("a prepared statement runs many times with new values", "[catalog][postgres]") {
+    auto* server = PostgresServer::shared();
+    if (!server) {
+        WARN(lbx::test::postgres_unavailable_reason());
+        return;
+    }
+    auto conn = connect(server->create_database());
+    REQUIRE(
+        conn->exec("CREATE TABLE regions (hash TEXT, idx INTEGER, quality DOUBLE PRECISION, embedding BYTEA, "
+                   "PRIMARY KEY (hash, idx))"));
+    auto insert = conn->prepare("INSERT INTO regions (hash, idx, quality, embedding) VALUES ($1, $2, $3, $4)");
+    INFO((insert ? std::string() : insert.error().message));
+    REQUIRE(insert);
+    {
+        auto tx = pg::Transaction::begin(*conn);
+        REQUIRE(tx);
+        for (int64_t i = 0; i < 1000; ++i) {
+            const SqlValue embedding = i % 2 ? SqlValue{SqlBlob{{uint8_t(i), 0, uint8_t(i >> 8)}}} : SqlValue{};
+            auto ok =
+                insert->run({std::string("'; DROP TABLE regions; --"), i, 0.5 * static_cast<double>(i), embedding});
+            INFO((ok ? std::string() : ok.error().message));
+            REQUIRE(ok);
+        }
+        REQUIRE(tx->commit());
+    }
+    auto select = conn->prepare("SELECT idx, quality, embedding FROM regions WHERE idx = $1");
+    REQUIRE(select);
+    for (int64_t i : {int64_t{1}, int64_t{998}, int64_t{999}}) {
+        auto row = select->run({i});
+        REQUIRE(row);
+        REQUIRE(row->rows() == 1);
+        CHECK(row->integer(0, 0).value() == i);
+        CHECK(row->real(0, 1).value() == 0.5 * static_cast<double>(i));
+        CHECK(row->is_null(0, 2) == (i % 2 == 0));
+        if (i % 2) CHECK(row->blob(0, 2).value() == std::vector<uint8_t>{uint8_t(i), 0, uint8_t(i >> 8)});
+    }
+    CHECK(conn->query_int("SELECT count(*) FROM regions").value() == 1000);
+
+    auto bad = conn->prepare("SELEC idx FROM regions");
+    REQUIRE_FALSE(bad);
+    CHECK(pg::sqlstate_of(bad.error()) == "42601");
+    auto nul = insert->run({std::string("a\0b", 3), int64_t{5000}, 0.0, SqlValue{}});
+    REQUIRE_FALSE(nul);
+    CHECK(nul.error().code == pg::kErrorBind);
+    auto duplicate = insert->run({std::string("'; DROP TABLE regions; --"), int64_t{0}, 0.0, SqlValue{}});
+    REQUIRE_FALSE(duplicate);
+    CHECK(pg::sqlstate_of(duplicate.error()) == "23505");
+    CHECK(duplicate.error().message.find("cannot run 'INSERT INTO regions") != std::string::npos);
+}
