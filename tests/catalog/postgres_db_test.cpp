@@ -4,13 +4,20 @@
 // transactions that roll back unless committed. Skipped, with a warning, where PostgreSQL is not
 // installed; the connection failures need no server and always run.
 #include "catalog/postgres_db.hpp"
+#include "support/child_process.hpp"
 #include "support/postgres_server.hpp"
 #include "support/test_files.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <libpq-fe.h>
+#include <chrono>
 #include <cmath>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
 #include <limits>
+#include <thread>
 
 using namespace lbx::engine::catalog;
 using lbx::test::PostgresServer;
@@ -310,4 +317,38 @@ TEST_CASE("a prepared statement runs many times with new values", "[catalog][pos
     REQUIRE_FALSE(duplicate);
     CHECK(pg::sqlstate_of(duplicate.error()) == "23505");
     CHECK(duplicate.error().message.find("cannot run 'INSERT INTO regions") != std::string::npos);
+}
+
+// Not run by itself (hidden by [.]): the test below runs it in a process of its own, which starts the
+// server, says where, and aborts, as a failed assertion or a crash would: no destructor runs.
+TEST_CASE("a test process that aborts with its server running", "[.][postgres_abort]") {
+    auto* server = PostgresServer::shared();
+    REQUIRE(server);
+    std::cout << "server directory: " << server->directory().string() << std::endl;
+    std::abort();
+}
+
+TEST_CASE("a test process that dies without destructors leaves no server running", "[catalog][postgres]") {
+    if (!PostgresServer::shared()) {
+        WARN(lbx::test::postgres_unavailable_reason());
+        return;
+    }
+    const auto self = std::filesystem::read_symlink("/proc/self/exe");
+    lbx::test::ChildProcess child({self.string(), "[postgres_abort]"});
+    const auto result = child.wait(std::chrono::seconds(120));
+    CHECK(result.exit_code == 128 + SIGABRT);
+    const std::string marker = "server directory: ";
+    const auto at = result.out.find(marker);
+    INFO(result.out << result.err);
+    REQUIRE(at != std::string::npos);
+    const std::filesystem::path dir =
+        result.out.substr(at + marker.size(), result.out.find('\n', at) - at - marker.size());
+    // The watchdog stops the server and removes its folder: wait for both, with a bound.
+    const std::string conninfo = "host=" + dir.string() + " user=postgres dbname=postgres connect_timeout=2";
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while ((std::filesystem::exists(dir) || PQping(conninfo.c_str()) != PQPING_NO_RESPONSE) &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK_FALSE(std::filesystem::exists(dir));
+    CHECK(PQping(conninfo.c_str()) == PQPING_NO_RESPONSE);
 }

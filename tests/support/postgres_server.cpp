@@ -5,8 +5,12 @@
 
 #include <libpq-fe.h>
 
+#include <fcntl.h>
 #include <pwd.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -14,6 +18,8 @@
 #include <stdexcept>
 #include <thread>
 #include <vector>
+
+extern char** environ;
 
 namespace lbx::test {
 namespace {
@@ -92,6 +98,7 @@ void PostgresServer::start() {
         if (::chown(directory_.c_str(), nobody->pw_uid, nobody->pw_uid) != 0)
             throw std::runtime_error("cannot give " + directory_.string() + " to nobody");
     }
+    start_watchdog();
     const auto data = directory_ / "data";
     run_tool({(bin_ / "initdb").string(), "-D", data.string(), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
               "--locale=C", "--no-sync", "--no-instructions"},
@@ -120,6 +127,46 @@ void PostgresServer::start() {
     }
 }
 
+void PostgresServer::start_watchdog() {
+    int fds[2];
+    // Close-on-exec: no other child (initdb, pg_ctl, the postmaster it starts) may hold the write end,
+    // or the watchdog would wait for them too.
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("cannot create the PostgreSQL watchdog's pipe");
+    // `read` returns at EOF, when every holder of the write end (this process alone) is gone. The
+    // postmaster's pid is the first line of postmaster.pid; SIGINT is its fast shutdown. Root may signal
+    // a server that runs as nobody. Waits 10 s at most for the server to exit before removing its files.
+    const char* script =
+        "read _; pid=$(head -n 1 \"$1/data/postmaster.pid\" 2>/dev/null) && kill -INT \"$pid\" 2>/dev/null && "
+        "for i in $(seq 1 100); do kill -0 \"$pid\" 2>/dev/null || break; sleep 0.1; done; rm -rf \"$1\"";
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[0], 0);
+    // Not the test's output: ctest would wait for the watchdog to close it.
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    // A session of its own: a Ctrl-C to the test's terminal must not end the watchdog with the test.
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSID);
+    std::string dir = directory_.string();
+    std::vector<char*> argv{const_cast<char*>("/bin/sh"),
+                            const_cast<char*>("-c"),
+                            const_cast<char*>(script),
+                            const_cast<char*>("lightbox-pg-watchdog"),
+                            dir.data(),
+                            nullptr};
+    const int rc = ::posix_spawn(&watchdog_, "/bin/sh", &actions, &attributes, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+    ::close(fds[0]);
+    if (rc != 0) {
+        ::close(fds[1]);
+        watchdog_ = -1;
+        throw std::runtime_error("cannot start the PostgreSQL watchdog: " + std::to_string(rc));
+    }
+    watchdog_pipe_ = fds[1];
+}
+
 std::string PostgresServer::uri(const std::string& name) const {
     return "postgresql:///" + name + "?host=" + directory_.string() + "&user=postgres";
 }
@@ -143,6 +190,9 @@ PostgresServer::~PostgresServer() {
     }
     std::error_code ignored;
     if (!directory_.empty()) std::filesystem::remove_all(directory_, ignored);
+    // The watchdog finds nothing left to do, and exits.
+    if (watchdog_pipe_ >= 0) ::close(watchdog_pipe_);
+    if (watchdog_ > 0) ::waitpid(watchdog_, nullptr, 0);
 }
 
 }  // namespace lbx::test

@@ -33,19 +33,26 @@ public:
     std::string uri(const std::string& name) const;
     const std::filesystem::path& directory() const { return directory_; }
 
-    ~PostgresServer();  // pg_ctl stop -m fast, then the directory is removed
+    // pg_ctl stop -m fast, then the directory is removed. A test process that ends without running
+    // destructors (an abort, a crash, ctest's kill at its timeout) leaves the same to a watchdog: a shell
+    // in a session of its own that waits for this process's end (EOF on a pipe only it holds) and then
+    // stops the server (SIGINT to the postmaster: a fast shutdown) and removes the directory.
+    ~PostgresServer();
     PostgresServer(const PostgresServer&) = delete;
     PostgresServer& operator=(const PostgresServer&) = delete;
 
 private:
     PostgresServer() = default;
     void start();
+    void start_watchdog();
     std::string run_tool(const std::vector<std::string>& argv, const char* what);
 
     std::filesystem::path bin_;
     std::filesystem::path directory_;  // the socket's folder, the log, data/ (the cluster)
     std::optional<uid_t> run_as_;      // `nobody` when the tests run as root
     bool running_ = false;
+    int watchdog_pipe_ = -1;  // the write end: closed by this process's end, whatever ends it
+    pid_t watchdog_ = -1;
     int databases_ = 0;
 };
 
