@@ -68,6 +68,17 @@ std::string uri_password(std::string_view conninfo) {
     return {};
 }
 
+// The password a connection string gives, in either form (URI or password=...), or "".
+std::string password_in(const std::string& conninfo) {
+    PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), nullptr);
+    if (!options) return uri_password(conninfo);
+    std::string password;
+    for (PQconninfoOption* o = options; o->keyword; ++o)
+        if (o->val && std::string_view(o->keyword) == "password") password = o->val;
+    PQconninfoFree(options);
+    return password;
+}
+
 // `text` with every occurrence of `secret` masked.
 std::string masked(std::string text, const std::string& secret) {
     if (secret.empty()) return text;
@@ -82,7 +93,8 @@ std::string describe(const std::string& conninfo) {
     char* parse_error = nullptr;
     PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &parse_error);
     PQfreemem(parse_error);
-    if (!options) return "'" + masked(statement_label(conninfo, kShownSql), uri_password(conninfo)) + "'";
+    // Never quoted back: a string libpq cannot read may still hold a password.
+    if (!options) return "(a connection string libpq cannot read)";
     std::string dbname, host, port, user, service;
     for (PQconninfoOption* o = options; o->keyword; ++o) {
         if (!o->val) continue;
@@ -328,7 +340,7 @@ Expected<std::unique_ptr<Connection>> Connection::connect(const std::string& con
     if (!raw) return unexpected(error(kErrorConnect, "cannot connect to " + description + ": out of memory"));
     if (PQstatus(raw) != CONNECTION_OK) {
         return unexpected(error(kErrorConnect, "cannot connect to PostgreSQL library " + description + ": " +
-                                                   masked(one_line(PQerrorMessage(raw)), uri_password(conninfo))));
+                                                   masked(one_line(PQerrorMessage(raw)), password_in(conninfo))));
     }
     // The server's notices ("relation already exists, skipping") would go to stderr; none is an error.
     PQsetNoticeProcessor(raw, discard_notice, nullptr);

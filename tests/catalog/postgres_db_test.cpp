@@ -222,6 +222,15 @@ TEST_CASE("a bad URI or a missing server is a clear error value", "[catalog][pos
     REQUIRE_FALSE(with_password);
     CHECK(with_password.error().message.find("s3cr3t-pw") == std::string::npos);
     CHECK(with_password.error().message.find("as ann") != std::string::npos);
+    for (const std::string& conninfo :
+         std::vector<std::string>{"host=" + dir.path().string() + " password=s3cr3t-pw dbname=library",
+                                  "password=s3cr3t-pw dbname=library bogus", "postgresql://ann:s3cr3t-pw@[::1/x"}) {
+        INFO(conninfo);
+        auto failed = pg::Connection::connect(conninfo);
+        REQUIRE_FALSE(failed);
+        CHECK(failed.error().code == pg::kErrorConnect);
+        CHECK(failed.error().message.find("s3cr3t-pw") == std::string::npos);
+    }
 
     auto* server = PostgresServer::shared();
     if (!server) {
