@@ -12,6 +12,8 @@ packages=(
   libpng-dev libtiff-dev libwebp-dev
   libcereal-dev libzmq3-dev cppzmq-dev   # ipc/
   libsqlite3-dev          # catalog
+  libpq-dev               # catalog: the PostgreSQL backend's client library (libpq)
+  postgresql              # tests: a real PostgreSQL 15 server for the tests labelled postgres
   libtomlplusplus-dev     # pipeline config files
   nlohmann-json3-dev      # --json output
   libcli11-dev            # command line

@@ -2,6 +2,7 @@
 // (the catalog builds no SQL from values). Errors are values naming the statement and SQLite's reason.
 #pragma once
 
+#include "catalog/sql_value.hpp"
 #include "core/expected.hpp"
 
 #include <sqlite3.h>
@@ -18,13 +19,6 @@
 #include <vector>
 
 namespace lbx::engine::catalog {
-
-// Bytes stored as a BLOB (float vectors: keypoints, embeddings).
-struct SqlBlob {
-    std::vector<uint8_t> bytes;
-};
-
-using SqlValue = std::variant<std::monostate, int64_t, double, std::string, SqlBlob>;
 
 class Statement {
 public:

@@ -1,0 +1,59 @@
+#include "catalog/postgres_schema.hpp"
+
+#include "catalog/catalog_schema.hpp"
+#include "catalog/schema_definition.hpp"
+#include "catalog/try.hpp"
+
+namespace lbx::engine::catalog {
+namespace {
+
+// Any fixed number: the key of the transaction-scoped advisory lock that creating the schema holds.
+constexpr int64_t kSchemaLockKey = 0x4c42585343484d41;  // "LBXSCHMA"
+
+// SQLite's NOCASE for PostgreSQL: an ICU collation at strength 2 (case ignored, accents not), and
+// nondeterministic so that a primary key or unique index declared with it treats "Dog" and "dog" as one
+// value, as SQLite does. One difference: ICU folds the case of every script; SQLite's NOCASE, ASCII only.
+constexpr std::string_view kNocaseCollation =
+    "CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false)";
+
+}  // namespace
+
+Expected<int> postgres_schema_version(pg::Connection& conn) {
+    auto exists = conn.query_int(
+        "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = "
+        "'lightbox_schema'");
+    if (!exists) return unexpected(exists.error());
+    if (*exists == 0) return 0;
+    auto version = conn.query_int("SELECT version FROM lightbox_schema");
+    if (!version) return unexpected(version.error());
+    return static_cast<int>(*version);
+}
+
+Expected<int> create_postgres_schema(pg::Connection& conn) {
+    auto tx = pg::Transaction::begin(conn);
+    if (!tx) return unexpected(tx.error());
+    LBX_TRY(conn.query("SELECT pg_advisory_xact_lock($1)", {kSchemaLockKey}));
+    auto version = postgres_schema_version(conn);
+    if (!version) return unexpected(version.error());
+    if (*version > kSchemaVersion) {
+        return unexpected(make_error("catalog", "too_new",
+                                     "catalog " + conn.description() + " has schema version " +
+                                         std::to_string(*version) + ", newer than this engine's " +
+                                         std::to_string(kSchemaVersion) + ": use a newer Lightbox"));
+    }
+    if (*version == kSchemaVersion) return *version;  // the transaction only read: its rollback is its end
+    if (*version != 0) {
+        return unexpected(make_error("catalog", "bad_version",
+                                     "catalog " + conn.description() + " has schema version " +
+                                         std::to_string(*version) +
+                                         ", which no release of Lightbox created in PostgreSQL"));
+    }
+    LBX_TRY(conn.exec(kNocaseCollation));
+    LBX_TRY(conn.exec(schema_ddl(SqlDialect::postgres)));
+    LBX_TRY(conn.exec("CREATE TABLE lightbox_schema (version INTEGER NOT NULL)"));
+    LBX_TRY(conn.query("INSERT INTO lightbox_schema (version) VALUES ($1)", {int64_t{kSchemaVersion}}));
+    LBX_TRY(tx->commit());
+    return kSchemaVersion;
+}
+
+}  // namespace lbx::engine::catalog
