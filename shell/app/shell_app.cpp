@@ -75,11 +75,18 @@ SessionOptions ShellApp::session_options(const CommandLine& cl) {
     options.decode = decode_thumbnail;
     // From the session's thread to the UI thread; nothing is delivered to a closing window.
     options.deliver = [this](Action action) {
-        CallAfter([this, action = std::move(action)] {
-            if (!closing_ && store_) store_->dispatch(action);
-        });
+        if (inbox_.push(std::move(action))) CallAfter([this] { drain_inbox(); });
     };
     return options;
+}
+
+void ShellApp::drain_inbox() {
+    std::vector<Action> actions = inbox_.take();
+    if (closing_ || !store_ || actions.empty()) return;
+    // A slice at a time: the timers, paints and input of the event loop run between slices.
+    const std::size_t done = store_->dispatch_batch(actions, std::chrono::milliseconds(8));
+    actions.erase(actions.begin(), actions.begin() + static_cast<std::ptrdiff_t>(done));
+    if (inbox_.put_back(std::move(actions))) CallAfter([this] { drain_inbox(); });
 }
 
 bool ShellApp::start_gallery(const std::string& view) {

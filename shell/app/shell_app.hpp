@@ -4,6 +4,7 @@
 
 #include "app/command_line.hpp"
 #include "app/store.hpp"
+#include "model/action_inbox.hpp"
 
 #include <wx/app.h>
 
@@ -28,7 +29,9 @@ public:
 private:
     bool start_gallery(const std::string& view);
     SessionOptions session_options(const CommandLine& cl);
+    void drain_inbox();  // the UI thread: the session's actions that wait, as batches
 
+    ActionInbox inbox_;  // from the session's thread
     std::unique_ptr<Store> store_;
     std::unique_ptr<UiProbe> probe_;
     std::unique_ptr<wxTimer> quit_timer_;  // --quit-after

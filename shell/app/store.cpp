@@ -12,6 +12,39 @@ Store::Store(State initial, std::size_t thumbnail_capacity)
 void Store::dispatch(const Action& action) {
     const auto started = std::chrono::steady_clock::now();
     ++depth_;
+    apply(action);
+    notify();
+    if (--depth_ == 0) note_duration(action.index(), started);
+}
+
+std::size_t Store::dispatch_batch(const std::vector<Action>& actions, std::chrono::milliseconds budget) {
+    const auto started = std::chrono::steady_clock::now();
+    ++depth_;
+    std::size_t done = 0;
+    bool render_due = false;
+    while (done < actions.size() && (done == 0 || std::chrono::steady_clock::now() - started < budget)) {
+        const Action& action = actions[done++];
+        apply(action);
+        // A run of thumbnails renders once; any other action at once, so that views which log or act on
+        // a state (the engine not responding, then restarting) see each one.
+        render_due = std::holds_alternative<ThumbnailArrived>(action);
+        if (!render_due) notify();
+    }
+    if (render_due) notify();
+    if (--depth_ == 0 && done > 0) note_duration(actions[done - 1].index(), started);
+    return done;
+}
+
+void Store::note_duration(std::size_t action_index, std::chrono::steady_clock::time_point started) {
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    if (ms > slowest_.ms) slowest_ = SlowestDispatch{action_index, ms};
+}
+
+void Store::notify() {
+    for (const auto& listener : listeners_) listener();
+}
+
+void Store::apply(const Action& action) {
     if (const auto* t = std::get_if<ThumbnailArrived>(&action); t && t->image) {
         // The pixels were decoded on the session's thread; only the bitmap is made here.
         wxImage image(static_cast<int>(t->image->width), static_cast<int>(t->image->height),
@@ -27,11 +60,6 @@ void Store::dispatch(const Action& action) {
         for (auto& command : state_.outbox) session_->send(std::move(command));
     }
     state_.outbox.clear();
-    for (const auto& listener : listeners_) listener();
-    if (--depth_ == 0) {
-        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-        if (ms > slowest_.ms) slowest_ = SlowestDispatch{action.index(), ms};
-    }
 }
 
 const wxBitmap* Store::thumbnail(const ThumbKey& key) {

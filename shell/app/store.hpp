@@ -10,6 +10,7 @@
 #include <wx/bitmap.h>
 
 #include <array>
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <utility>
@@ -28,6 +29,11 @@ public:
 
     const State& state() const { return state_; }
     void dispatch(const Action& action);
+    // Actions that arrived together from the engine session, in order, with the views rendered once per
+    // run of thumbnails: a burst of 300 thumbnails rendered after each one held the UI thread for a
+    // quarter of a second (the UI bench's longest stall). Stops once `budget` is spent (after at least
+    // one action), so the event loop runs between slices; returns how many it dispatched.
+    std::size_t dispatch_batch(const std::vector<Action>& actions, std::chrono::milliseconds budget);
     void attach(std::unique_ptr<EngineSession> session) { session_ = std::move(session); }
     void detach() { session_.reset(); }  // joins the session's thread
     bool has_engine() const { return session_ != nullptr; }
@@ -50,6 +56,10 @@ public:
     const SlowestDispatch& slowest_dispatch() const { return slowest_; }
 
 private:
+    void apply(const Action& action);  // reduce, keep its bitmap, send its commands
+    void notify();                     // the views render from the new state
+    void note_duration(std::size_t action_index, std::chrono::steady_clock::time_point started);
+
     State state_;
     std::unique_ptr<EngineSession> session_;
     LruCache<ThumbKey, wxBitmap, ThumbKeyHash> thumbnails_;

@@ -54,7 +54,12 @@ void UiProbe::on_change() {
 void UiProbe::tick(wxTimerEvent&) {
     const auto now = Clock::now();
     // The gap since the last tick: how long the event loop could not run a 2 ms timer.
-    if (scrolling_ && last_tick_ != Clock::time_point{}) max_gap_ms_ = std::max(max_gap_ms_, ms(now - last_tick_));
+    if (scrolling_ && last_tick_ != Clock::time_point{} && ms(now - last_tick_) > max_gap_ms_) {
+        max_gap_ms_ = ms(now - last_tick_);
+        // When it was: which scroll step or jump, and how long after the start (where to look).
+        max_gap_when_ = (jumping_ ? "jump " + std::to_string(next_jump_) : "scroll step " + std::to_string(steps_)) + " at " +
+                        std::to_string(static_cast<long>(ms(now - options_.started))) + " ms";
+    }
     last_tick_ = now;
     ThumbnailGrid& grid = frame_.grid();
     if (done_) return;
@@ -134,6 +139,7 @@ void UiProbe::finish() {
         << "scroll_steps " << steps_ << "\n"
         << "scroll_total_ms " << (scrolling_ ? ms(Clock::now() - scroll_started_) : -1.0) << "\n"
         << "max_event_loop_gap_ms " << max_gap_ms_ << "\n"
+        << "max_event_loop_gap_when " << max_gap_when_ << "\n"
         << "max_scroll_step_ms " << max_step_ms_ << "\n"
         // Where a stall came from: the slowest action dispatched (reducer and renders), the slowest grid paint.
         << "slowest_dispatch_ms " << store_.slowest_dispatch().ms << " action_index " << store_.slowest_dispatch().action_index << "\n"

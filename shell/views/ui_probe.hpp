@@ -49,6 +49,7 @@ private:
     Clock::time_point last_tick_{};
     Clock::time_point scroll_started_{};
     double max_gap_ms_ = 0;
+    std::string max_gap_when_;
     double max_step_ms_ = 0;
     std::size_t row_ = 0;
     std::size_t steps_ = 0;
