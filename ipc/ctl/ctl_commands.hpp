@@ -75,6 +75,8 @@ int failures(CtlContext& ctx);
 int rescan(CtlContext& ctx, bool retry_failed, bool wait);
 int remove(CtlContext& ctx, const std::vector<std::string>& photo_ids);
 int library(CtlContext& ctx, const std::string& open);  // open: empty = describe the current one
+int folders(CtlContext& ctx);
+int folder_remove(CtlContext& ctx, const std::string& path);  // relative: from the current directory
 int settings(CtlContext& ctx, const std::vector<std::string>& changes);  // none: list
 int analysis(CtlContext& ctx, const std::string& action);                // "", "pause" or "resume"
 

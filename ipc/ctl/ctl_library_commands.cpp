@@ -208,6 +208,30 @@ int library(CtlContext& ctx, const std::string& open) {
     return kExitOk;
 }
 
+int folders(CtlContext& ctx) {
+    auto reply = ctx.client.call(ipc::ListFolders{});
+    if (!reply) return report(reply.error(), ctx.json);
+    if (ctx.json) {
+        print_json(to_json(ipc::Reply{*reply}));
+        return kExitOk;
+    }
+    for (const ipc::LibraryFolder& f : reply->folders) {
+        std::printf("%8llu photos  %s%s\n", static_cast<unsigned long long>(f.photos), f.path.c_str(), f.exists ? "" : "  (missing)");
+    }
+    return kExitOk;
+}
+
+int folder_remove(CtlContext& ctx, const std::string& path) {
+    // The engine wants the folder as the library stores it: absolute, normalised.
+    const std::string absolute = std::filesystem::absolute(path).lexically_normal().string();
+    auto reply = ctx.client.call(ipc::RemoveFolder{absolute});
+    if (!reply) return report(reply.error(), ctx.json);
+    if (ctx.json) print_json(to_json(ipc::Reply{*reply}));
+    else std::printf("%s: %llu photos and %llu files left the library (files on disk untouched)\n", reply->path.c_str(),
+                     static_cast<unsigned long long>(reply->photos_removed), static_cast<unsigned long long>(reply->files_removed));
+    return kExitOk;
+}
+
 int settings(CtlContext& ctx, const std::vector<std::string>& changes) {
     ipc::SetSettings request;
     for (const std::string& c : changes) {

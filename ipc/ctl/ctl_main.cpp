@@ -123,6 +123,11 @@ int main(int argc, char** argv) {
     std::string open_library;
     CLI::App* library_cmd = app.add_subcommand("library", "the library served: catalog, folders, counts");
     library_cmd->add_option("--open", open_library, "serve this catalog file instead (created when missing)");
+    app.add_subcommand("folders", "the library's folders with their photos, and whether each exists");
+    std::string folder_to_remove;
+    CLI::App* folder_remove_cmd =
+        app.add_subcommand("folder-remove", "take a folder and its photos out of the library (never off the disk)");
+    folder_remove_cmd->add_option("path", folder_to_remove, "one of the library's folders")->required();
     std::vector<std::string> setting_changes;
     CLI::App* settings_cmd = app.add_subcommand("settings", "list the engine's settings, or change some: KEY=VALUE...");
     settings_cmd->add_option("changes", setting_changes, "workers=4, pipeline=NAME, thumbnails.sizes=256,1024, thumbnails.cache_budget_mb=2048");
@@ -213,6 +218,8 @@ int main(int argc, char** argv) {
         else if (name == "thumbnail") code = ctl::thumbnail(ctx, photo_id, thumb_size, output);
         else if (name == "watch") code = ctl::watch(ctx, watch);
         else if (name == "shutdown") code = ctl::shutdown(ctx);
+        else if (name == "folders") code = ctl::folders(ctx);
+        else if (name == "folder-remove") code = ctl::folder_remove(ctx, folder_to_remove);
         else if (name == "query") code = ctl::query(ctx, query);
         else if (name == "facets") code = ctl::facets(ctx, facet_query);
         else if (name == "tag") code = ctl::tag(ctx, tag);

@@ -156,6 +156,17 @@ TEST_CASE(
     REQUIRE(tagged);
     CHECK(tagged->change == ipc::changes::kUserTags);
 
+    // The same from a script: lightbox-ctl folders, and folder-remove of a folder that is not one.
+    const auto listed = test::run_ctl({"--endpoint", engine.command_endpoint(), "folders"});
+    CHECK(listed.exit_code == 0);
+    CHECK(listed.out.find("       4 photos  " + garden.string() + "\n") != std::string::npos);
+    const auto as_json = test::run_ctl({"--endpoint", engine.command_endpoint(), "--json", "folders"});
+    CHECK(as_json.exit_code == 0);
+    CHECK(as_json.out.find("\"exists\":true") != std::string::npos);
+    const auto not_one = test::run_ctl({"--endpoint", engine.command_endpoint(), "folder-remove", trip.string()});
+    CHECK(not_one.exit_code == 1);
+    CHECK(not_one.err.find("is not one of the library's folders") != std::string::npos);
+
     // A folder that is gone from the disk is listed as not existing, with the photos it had.
     std::filesystem::rename(garden, dir.path() / "garden-moved");
     folders = client.call(ipc::ListFolders{});
