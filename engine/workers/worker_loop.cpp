@@ -5,6 +5,7 @@
 #include "workers/stage_marker.hpp"
 #include "workers/worker_protocol.hpp"
 
+#include <dlfcn.h>
 #include <csignal>
 #include <set>
 #include <malloc.h>
@@ -39,8 +40,14 @@ void die_with_parent(int parent_pid) {
     if (parent_pid > 0 && ::getppid() != parent_pid) std::_Exit(0);
 }
 
+// An AddressSanitizer runtime in the process, built in or preloaded for an ASan-built plugin (the
+// recipe in sdk_docs/checklist.md), reserves terabytes of shadow address space: under an address-space
+// cap its first mapping fails and the worker cannot start. The supervisor's watch of resident memory
+// still caps such a worker.
+bool sanitizer_runtime_loaded() { return !kCapAddressSpace || ::dlsym(RTLD_DEFAULT, "__asan_init") != nullptr; }
+
 void cap_memory(uint64_t bytes) {
-    if (bytes == 0 || !kCapAddressSpace) return;
+    if (bytes == 0 || sanitizer_runtime_loaded()) return;
     // A cap on address space, not resident memory: an allocation bomb then fails where it asks
     // (std::bad_alloc in the stage, which the plugin layer turns into LBX_E_NO_MEMORY) instead of
     // growing until the kernel's OOM killer picks a victim, possibly the engine.

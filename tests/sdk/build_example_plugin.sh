@@ -284,4 +284,38 @@ case $line in *'"height":200,'*) ;; *) fail "ramp.ppm lacks height 200: $line" ;
 thumb=$(sed -n 's/.*"thumbnails":\[{[^]]*"path":"\([^"]*\)".*/\1/p' <<<"$line")
 [ -n "$thumb" ] && [ -s "$thumb" ] || fail "no thumbnail written for ramp.ppm: $line"
 
+# ------------------------------------------------------------------------- the ASan recipe (checklist)
+# sdk_docs/checklist.md, "Sanitizers: the ASan recipe", as an author follows it: the example tagger
+# built with -fsanitize=address,undefined, run in the installed engine (not an ASan build) with the
+# compiler's libasan preloaded. Its workers inherit the preload; the tags must come out, with no
+# sanitizer report. Skipped with a note when the compiler has no ASan runtime.
+CXX_FOR_ASAN=${CXX_COMPILER:-$(command -v c++ || command -v g++ || true)}
+ASAN_LIB=$([ -n "$CXX_FOR_ASAN" ] && "$CXX_FOR_ASAN" -print-file-name=libasan.so || true)
+if [ -z "$ASAN_LIB" ] || [ ! -e "$ASAN_LIB" ]; then
+  echo "note: no libasan.so from ${CXX_FOR_ASAN:-no compiler}: the ASan recipe was not run"
+else
+  step "the checklist's ASan recipe: an ASan-built example tagger in the installed engine, libasan preloaded"
+  ASAN_BUILD=$WORK/example-asan
+  configure=("$CMAKE" -S "$SRC" -B "$ASAN_BUILD" -DCMAKE_PREFIX_PATH="$PREFIX" -DCMAKE_BUILD_TYPE=Debug
+             "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -fno-omit-frame-pointer"
+             "-DCMAKE_MODULE_LINKER_FLAGS=-fsanitize=address,undefined"
+             "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined")
+  [ -n "$GENERATOR" ] && configure+=(-G "$GENERATOR")
+  [ -n "$CXX_COMPILER" ] && configure+=(-DCMAKE_CXX_COMPILER="$CXX_COMPILER")
+  LOG=$WORK/asan-build.txt
+  run_logged "${configure[@]}"
+  run_logged "$CMAKE" --build "$ASAN_BUILD"
+  [ -f "$ASAN_BUILD/libhello_tagger.so" ] || fail "the ASan build made no libhello_tagger.so"
+  OUT=$WORK/run-asan.jsonl
+  LOG=$WORK/run-asan.err
+  rc=0
+  LD_PRELOAD=$ASAN_LIB ASAN_OPTIONS=detect_leaks=0 LIGHTBOX_PLUGIN_PATH=$ASAN_BUILD \
+    "$ENGINE" run --json --no-progress --jobs 2 --config "$CONFIG" --thumbs "$WORK/asan-thumbs" "$PHOTOS" >"$OUT" 2>"$LOG" || rc=$?
+  check_run "$OUT" "$rc" "run with the ASan-built example"
+  if grep -q "ERROR: AddressSanitizer\|runtime error:" "$LOG"; then fail "a sanitizer report while running the ASan-built example"; fi
+  if grep -q "ASan runtime does not come first" "$LOG"; then fail "the preload did not reach the engine or its workers"; fi
+  expect_tag "$OUT" jpeg-panorama-bern.jpg panorama
+  expect_tag "$OUT" jpeg-night-london.jpg london
+fi
+
 echo "ok: the example plugins build against the installed SDK and run in the installed engine"
