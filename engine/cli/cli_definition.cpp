@@ -116,6 +116,14 @@ std::unique_ptr<EngineCommandLine> define_command_line() {
     thumbs_cmd->add_option("--jobs,-j", thumbs.jobs, "prewarm's worker threads (default: all cores)")->check(whole_number(1, 1024));
     add_isolation(thumbs_cmd, thumbs.isolation);
 
+    CatalogImportOptions& catalog_import = line->catalog_import;
+    CLI::App* catalog_cmd = app.add_subcommand("catalog", "work on a catalog without scanning: import run results");
+    catalog_cmd->require_subcommand(1);
+    CLI::App* import_cmd = line->catalog_import_cmd = catalog_cmd->add_subcommand(
+        "import", "store the photo records of `run --json` outputs (shards run elsewhere) in a catalog");
+    import_cmd->add_option("files", catalog_import.files, "JSON-lines files of photo records; - reads stdin")->required();
+    import_cmd->add_option("--catalog", catalog_import.catalog, "the catalog (default: $XDG_DATA_HOME/lightbox/library.lbx)");
+
     WorkerArguments& worker = line->worker;
     CLI::App* worker_cmd = line->worker_cmd = app.add_subcommand("worker", "a worker process (started by the engine itself)");
     worker_cmd->group("");  // hidden from --help, the completions and the man page
