@@ -11,9 +11,9 @@ using lbx::cli::one_of;
 using lbx::cli::whole_number;
 
 constexpr const char* kExitStatus =
-    "Exit status: 0 success; 1 some files failed (run: also files unchanged since they failed); 2 usage or "
-    "configuration error (a bad option, query or config); 3 results could not be stored in the catalog (run "
-    "--catalog); 130 interrupted (Ctrl-C). Conventions, shared with lightbox-ctl: sdk_docs/cli.md.";
+    "Exit status: 0 success; 1 some files failed (run: also files unchanged since they failed; catalog import: "
+    "a malformed line or an unreadable input); 2 usage or configuration error (a bad option, query or config); 3 "
+    "results could not be stored in the catalog (run --catalog, catalog import); 130 interrupted (Ctrl-C). Conventions, shared with lightbox-ctl: sdk_docs/cli.md.";
 
 // The same isolation options on every command that runs stages (sdk_docs/workers.md).
 void add_isolation(CLI::App* cmd, IsolationFlags& flags) {
