@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 using lbx::test::run_engine;
 
@@ -59,6 +60,17 @@ TEST_CASE("catalog import: two shards' outputs make the library one run --catalo
     lbx::test::TempDir dir;
     const std::string photos = (dir / "photos").string();
     REQUIRE(run_engine({"sample", photos}).exit_code == 0);
+    // A file that fails (into the failures ledger) and a name that is not UTF-8 (path_b64 in the records).
+    write_text(dir / "photos" / "broken.jpg", "\xFF\xD8\xFF this is no JPEG");
+    std::filesystem::path latin1 = dir / "photos";
+    latin1 /= std::string("caf\xE9.jpg");
+    for (const auto& entry : std::filesystem::directory_iterator(photos)) {
+        if (entry.path().extension() == ".jpg" && entry.path().filename() != "broken.jpg") {
+            std::filesystem::copy_file(entry.path(), latin1);
+            break;
+        }
+    }
+    REQUIRE(std::filesystem::exists(latin1));
     std::vector<std::string> outputs;
     for (int i = 0; i < 2; ++i) {
         auto shard = run_engine(run_args(dir, {"--shard", std::to_string(i) + "/2", photos}));
@@ -76,7 +88,7 @@ TEST_CASE("catalog import: two shards' outputs make the library one run --catalo
     INFO(first.err);
     REQUIRE(first.exit_code == 0);
     CHECK(first.err.find("from 2 files: ") != std::string::npos);
-    CHECK(first.err.find(" 0 skipped") != std::string::npos);
+    CHECK(first.err.find(", 1 failed, 0 skipped") != std::string::npos);
     const PhotoTags whole = photo_tags((dir / "single.lbx").string());
     REQUIRE(whole.size() >= 10);
     CHECK(photo_tags(imported) == whole);
@@ -86,6 +98,17 @@ TEST_CASE("catalog import: two shards' outputs make the library one run --catalo
         return q.out;
     };
     CHECK(listed(imported) == listed((dir / "single.lbx").string()));
+    const auto failures = [](const std::string& catalog) {
+        auto opened = lbx::engine::catalog::Catalog::open(catalog);
+        REQUIRE(opened);
+        auto stats = (*opened)->stats();
+        REQUIRE(stats);
+        auto ledger = (*opened)->failures(0, -1);
+        REQUIRE(ledger);
+        REQUIRE(ledger->size() == 1);
+        return std::make_tuple(stats->photos, stats->files_ok, stats->files_failed, (*ledger)[0].path, (*ledger)[0].code);
+    };
+    CHECK(failures(imported) == failures((dir / "single.lbx").string()));
     // Some photo has auto tags: the comparison is not of empty sets.
     CHECK(std::any_of(whole.begin(), whole.end(), [](const auto& p) { return !p.second.empty(); }));
 
