@@ -11,9 +11,9 @@ using lbx::cli::one_of;
 using lbx::cli::whole_number;
 
 constexpr const char* kExitStatus =
-    "Exit status: 0 success; 1 some files failed (run: also files unchanged since they failed); 2 usage or "
-    "configuration error (a bad option, query or config); 3 results could not be stored in the catalog (run "
-    "--catalog); 130 interrupted (Ctrl-C). Conventions, shared with lightbox-ctl: sdk_docs/cli.md.";
+    "Exit status: 0 success; 1 some files failed (run: also files unchanged since they failed; catalog import: "
+    "a malformed line or an unreadable input); 2 usage or configuration error (a bad option, query or config); 3 "
+    "results could not be stored in the catalog (run --catalog, catalog import); 130 interrupted (Ctrl-C). Conventions, shared with lightbox-ctl: sdk_docs/cli.md.";
 
 // The same isolation options on every command that runs stages (sdk_docs/workers.md).
 void add_isolation(CLI::App* cmd, IsolationFlags& flags) {
@@ -115,6 +115,14 @@ std::unique_ptr<EngineCommandLine> define_command_line() {
     thumbs_cmd->add_flag("--json", thumbs.json, "one JSON object on stdout");
     thumbs_cmd->add_option("--jobs,-j", thumbs.jobs, "prewarm's worker threads (default: all cores)")->check(whole_number(1, 1024));
     add_isolation(thumbs_cmd, thumbs.isolation);
+
+    CatalogImportOptions& catalog_import = line->catalog_import;
+    CLI::App* catalog_cmd = app.add_subcommand("catalog", "work on a catalog without scanning: import run results");
+    catalog_cmd->require_subcommand(1);
+    CLI::App* import_cmd = line->catalog_import_cmd = catalog_cmd->add_subcommand(
+        "import", "store the photo records of `run --json` outputs (shards run elsewhere) in a catalog");
+    import_cmd->add_option("files", catalog_import.files, "JSON-lines files of photo records; - reads stdin")->required();
+    import_cmd->add_option("--catalog", catalog_import.catalog, "the catalog (default: $XDG_DATA_HOME/lightbox/library.lbx)");
 
     WorkerArguments& worker = line->worker;
     CLI::App* worker_cmd = line->worker_cmd = app.add_subcommand("worker", "a worker process (started by the engine itself)");

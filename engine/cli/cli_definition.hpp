@@ -25,6 +25,7 @@ struct EngineCommandLine {
     ServeOptions serve;
     QueryCommandOptions query;
     ThumbsOptions thumbs;
+    CatalogImportOptions catalog_import;
     WorkerArguments worker;
     std::string sample_dir;
 
@@ -35,6 +36,7 @@ struct EngineCommandLine {
     CLI::App* serve_cmd = nullptr;
     lbx::cli::FreeTextCommand* query_cmd = nullptr;
     CLI::App* thumbs_cmd = nullptr;
+    CLI::App* catalog_import_cmd = nullptr;
     CLI::App* worker_cmd = nullptr;
     CLI::App* sample_cmd = nullptr;
     std::optional<lbx::cli::GeneratedDocs> docs;

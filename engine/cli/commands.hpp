@@ -94,6 +94,12 @@ struct ThumbsOptions {
     IsolationFlags isolation;
 };
 
+// `lightbox-engine catalog import`: `run --json` records stored in a catalog (catalog_import_command.cpp).
+struct CatalogImportOptions {
+    std::string catalog;             // empty: the default catalog
+    std::vector<std::string> files;  // JSON-lines files; "-" reads stdin
+};
+
 int run_main(int argc, char** argv);
 int run_command(const RunOptions& options);
 
@@ -105,6 +111,7 @@ int sample_command(const std::string& directory);
 int serve_command(const ServeOptions& options);
 int query_command(const QueryCommandOptions& options);
 int thumbs_command(const ThumbsOptions& options);
+int catalog_import_command(const CatalogImportOptions& options);
 
 // Loads plugins from the search path, except quarantined ones; reports each rejected file on stderr when
 // `report` is set.

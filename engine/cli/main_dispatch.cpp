@@ -70,6 +70,7 @@ int run_main(int argc, char** argv) {
         if (thumbs.jobs == 0) thumbs.jobs = std::max(1u, std::thread::hardware_concurrency());
         return thumbs_command(thumbs);
     }
+    if (line->catalog_import_cmd->parsed()) return catalog_import_command(line->catalog_import);
     return kExitUsage;
 }
 
