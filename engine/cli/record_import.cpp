@@ -1,6 +1,7 @@
 #include "cli/record_import.hpp"
 
 #include <lightbox/ipc/error_codes.hpp>
+#include <lightbox/ipc/json_path.hpp>
 #include <lightbox/plugin_api.h>
 
 #include <algorithm>
@@ -15,43 +16,10 @@ using nlohmann::json;
 
 namespace {
 
-// RFC 4648 base64 with padding, as ipc::put_path writes "path_b64"; nullopt when `text` is not that.
-std::optional<std::string> from_base64(const std::string& text) {
-    if (text.size() % 4 != 0) return std::nullopt;
-    const auto digit = [](char c) -> int {
-        if (c >= 'A' && c <= 'Z') return c - 'A';
-        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-        if (c >= '0' && c <= '9') return c - '0' + 52;
-        if (c == '+') return 62;
-        if (c == '/') return 63;
-        return -1;
-    };
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); i += 4) {
-        uint32_t group = 0;
-        int padding = 0;
-        for (std::size_t k = 0; k < 4; ++k) {
-            const char c = text[i + k];
-            if (c == '=' && i + 4 == text.size() && k >= 2) {
-                ++padding;
-                group <<= 6;
-                continue;
-            }
-            const int d = digit(c);
-            if (d < 0 || padding > 0) return std::nullopt;
-            group = (group << 6) | static_cast<uint32_t>(d);
-        }
-        out += static_cast<char>((group >> 16) & 0xFF);
-        if (padding < 2) out += static_cast<char>((group >> 8) & 0xFF);
-        if (padding < 1) out += static_cast<char>(group & 0xFF);
-    }
-    return out;
-}
-
 // A record's path: the exact bytes of "KEY_b64" when the path is not UTF-8, else "KEY" itself.
 std::optional<std::string> path_field(const json& object, const std::string& key) {
     const auto b64 = object.find(key + "_b64");
-    if (b64 != object.end()) return b64->is_string() ? from_base64(b64->get<std::string>()) : std::nullopt;
+    if (b64 != object.end()) return b64->is_string() ? ipc::from_base64(b64->get<std::string>()) : std::nullopt;
     const auto plain = object.find(key);
     if (plain == object.end() || !plain->is_string()) return std::nullopt;
     return plain->get<std::string>();

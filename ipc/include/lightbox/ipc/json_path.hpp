@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -79,6 +80,41 @@ inline std::string base64(std::string_view bytes) {
         out += kDigits[(group >> 12) & 63];
         out += i + 1 < bytes.size() ? kDigits[(group >> 6) & 63] : '=';
         out += i + 2 < bytes.size() ? kDigits[group & 63] : '=';
+    }
+    return out;
+}
+
+// The bytes of `text` written by base64() (RFC 4648, padded): what readers of "<name>_b64" need (lightbox-
+// engine catalog import); nothing when `text` is not such base64.
+inline std::optional<std::string> from_base64(std::string_view text) {
+    if (text.size() % 4 != 0) return std::nullopt;
+    const auto digit = [](char c) -> int {
+        if (c >= 'A' && c <= 'Z') return c - 'A';
+        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+        if (c >= '0' && c <= '9') return c - '0' + 52;
+        if (c == '+') return 62;
+        if (c == '/') return 63;
+        return -1;
+    };
+    std::string out;
+    out.reserve(text.size() / 4 * 3);
+    for (std::size_t i = 0; i < text.size(); i += 4) {
+        uint32_t group = 0;
+        int padding = 0;
+        for (std::size_t k = 0; k < 4; ++k) {
+            const char c = text[i + k];
+            if (c == '=' && i + 4 == text.size() && k >= 2) {
+                ++padding;
+                group <<= 6;
+                continue;
+            }
+            const int d = digit(c);
+            if (d < 0 || padding > 0) return std::nullopt;
+            group = (group << 6) | static_cast<uint32_t>(d);
+        }
+        out += static_cast<char>((group >> 16) & 0xFF);
+        if (padding < 2) out += static_cast<char>((group >> 8) & 0xFF);
+        if (padding < 1) out += static_cast<char>(group & 0xFF);
     }
     return out;
 }
