@@ -87,6 +87,11 @@ std::optional<Region> region_of(const json& j) {
     g.embedding_model = text_or(j, "embedding_model");
     g.source = text_or(j, "source");
     if (g.kind.empty() || g.source.empty()) return std::nullopt;
+    // The limits the host holds a plugin's regions to (plugin_api.h): a record is as untrusted as a plugin.
+    constexpr double kSlack = 1e-3;
+    if (g.x < -kSlack || g.y < -kSlack || g.width <= 0 || g.height <= 0 || g.x + g.width > 1 + kSlack || g.y + g.height > 1 + kSlack)
+        return std::nullopt;
+    if (g.points.size() > 2u * LBX_MAX_REGION_POINTS || g.embedding.size() > LBX_MAX_EMBEDDING_SIZE) return std::nullopt;
     return g;
 }
 
@@ -148,7 +153,12 @@ ImportedRecord imported_record(const std::string& line) {
     if (const auto regions = j.find("regions"); regions != j.end() && regions->is_array()) {
         for (const json& g : *regions) {
             std::optional<Region> region = region_of(g);
-            if (!region) return MalformedRecord{"a region without \"kind\", \"box\" [x, y, w, h] or \"source\""};
+            if (!region)
+                return MalformedRecord{"a region without \"kind\", \"box\" [x, y, w, h] in [0, 1] or \"source\", or with more than " +
+                                       std::to_string(LBX_MAX_REGION_POINTS) + " points or " +
+                                       std::to_string(LBX_MAX_EMBEDDING_SIZE) + " embedding values"};
+            if (r.regions.size() >= LBX_MAX_REGIONS)
+                return MalformedRecord{"more than " + std::to_string(LBX_MAX_REGIONS) + " regions"};
             sources.insert(region->source);
             r.regions.push_back(std::move(*region));
         }

@@ -21,17 +21,7 @@
 
 using namespace lbx::engine::catalog;
 using lbx::test::PostgresServer;
-
-namespace {
-
-std::unique_ptr<pg::Connection> connect(const std::string& uri) {
-    auto conn = pg::Connection::connect(uri);
-    INFO((conn ? std::string() : conn.error().message));
-    REQUIRE(conn);
-    return std::move(*conn);
-}
-
-}  // namespace
+using lbx::test::connect_or_fail;
 
 TEST_CASE("a PostgreSQL connection binds parameters and reads typed columns", "[catalog][postgres]") {
     auto* server = PostgresServer::shared();
@@ -39,7 +29,7 @@ TEST_CASE("a PostgreSQL connection binds parameters and reads typed columns", "[
         WARN(lbx::test::postgres_unavailable_reason());
         return;
     }
-    auto conn = connect(server->create_database());
+    auto conn = connect_or_fail(server->create_database());
     CHECK(conn->description().find("'test_") != std::string::npos);
     REQUIRE(conn->exec("CREATE TABLE t (i BIGINT, r DOUBLE PRECISION, s TEXT, b BYTEA, n INTEGER)"));
 
@@ -90,7 +80,7 @@ TEST_CASE("hostile strings bound as parameters round-trip and run nothing", "[ca
         WARN(lbx::test::postgres_unavailable_reason());
         return;
     }
-    auto conn = connect(server->create_database());
+    auto conn = connect_or_fail(server->create_database());
     REQUIRE(conn->exec("CREATE TABLE photos (hash TEXT PRIMARY KEY, path TEXT NOT NULL)"));
     const std::vector<std::string> hostile{
         "O'Brien's \"photo\".jpg", "'; DROP TABLE photos; --",     "x'); DELETE FROM photos WHERE ('1' = '1",
@@ -125,7 +115,7 @@ TEST_CASE("a refused statement is an error naming it, the server's message and t
         WARN(lbx::test::postgres_unavailable_reason());
         return;
     }
-    auto conn = connect(server->create_database());
+    auto conn = connect_or_fail(server->create_database());
     REQUIRE(conn->exec("CREATE TABLE photos (hash TEXT PRIMARY KEY)"));
     REQUIRE(conn->query("INSERT INTO photos (hash) VALUES ($1)", {std::string("h1")}));
     auto duplicate = conn->query("INSERT INTO photos (hash) VALUES ($1)", {std::string("h1")});
@@ -157,8 +147,8 @@ TEST_CASE("a PostgreSQL transaction rolls back unless committed", "[catalog][pos
         return;
     }
     const std::string uri = server->create_database();
-    auto writer = connect(uri);
-    auto reader = connect(uri);
+    auto writer = connect_or_fail(uri);
+    auto reader = connect_or_fail(uri);
     REQUIRE(writer->exec("CREATE TABLE t (v TEXT PRIMARY KEY)"));
     auto count = [&] { return reader->query_int("SELECT count(*) FROM t").value(); };
 
@@ -250,8 +240,8 @@ TEST_CASE("a connection the server ended is an error value, also inside a transa
         return;
     }
     const std::string uri = server->create_database();
-    auto engine = connect(uri);
-    auto admin = connect(uri);
+    auto engine = connect_or_fail(uri);
+    auto admin = connect_or_fail(uri);
     REQUIRE(engine->exec("CREATE TABLE t (v TEXT)"));
     const int64_t pid = engine->query_int("SELECT pg_backend_pid()").value();
     {
@@ -284,7 +274,7 @@ TEST_CASE("a prepared statement runs many times with new values", "[catalog][pos
         WARN(lbx::test::postgres_unavailable_reason());
         return;
     }
-    auto conn = connect(server->create_database());
+    auto conn = connect_or_fail(server->create_database());
     REQUIRE(
         conn->exec("CREATE TABLE regions (hash TEXT, idx INTEGER, quality DOUBLE PRECISION, embedding BYTEA, "
                    "PRIMARY KEY (hash, idx))"));

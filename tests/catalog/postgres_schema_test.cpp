@@ -15,15 +15,9 @@
 
 using namespace lbx::engine::catalog;
 using lbx::test::PostgresServer;
+using lbx::test::connect_or_fail;
 
 namespace {
-
-std::unique_ptr<pg::Connection> connect(const std::string& uri) {
-    auto conn = pg::Connection::connect(uri);
-    INFO((conn ? std::string() : conn.error().message));
-    REQUIRE(conn);
-    return std::move(*conn);
-}
 
 std::vector<std::string> strings(pg::Connection& conn, const std::string& sql, const std::vector<SqlValue>& params) {
     auto result = conn.query(sql, params);
@@ -64,7 +58,7 @@ TEST_CASE("the catalog schema is created in PostgreSQL as the definition says", 
         WARN(lbx::test::postgres_unavailable_reason());
         return;
     }
-    auto conn = connect(server->create_database());
+    auto conn = connect_or_fail(server->create_database());
     CHECK(postgres_schema_version(*conn).value() == 0);
     auto created = create_postgres_schema(*conn);
     INFO((created ? std::string() : created.error().message));
@@ -147,7 +141,7 @@ TEST_CASE("the PostgreSQL schema's constraints behave as SQLite's", "[catalog][p
         WARN(lbx::test::postgres_unavailable_reason());
         return;
     }
-    auto conn = connect(server->create_database());
+    auto conn = connect_or_fail(server->create_database());
     REQUIRE(create_postgres_schema(*conn));
 
     // files.status is one of three words.
@@ -195,7 +189,7 @@ TEST_CASE("engines creating the schema at once on an empty database all succeed"
     const std::string uri = server->create_database();
     constexpr int kEngines = 4;
     std::vector<std::unique_ptr<pg::Connection>> conns;
-    for (int i = 0; i < kEngines; ++i) conns.push_back(connect(uri));
+    for (int i = 0; i < kEngines; ++i) conns.push_back(connect_or_fail(uri));
     std::vector<std::string> outcomes(kEngines);
     {
         std::vector<std::jthread> engines;
@@ -217,9 +211,9 @@ TEST_CASE("two engines upserting the same photo at once leave one row and no err
         return;
     }
     const std::string uri = server->create_database();
-    auto first = connect(uri);
-    auto second = connect(uri);
-    auto watcher = connect(uri);
+    auto first = connect_or_fail(uri);
+    auto second = connect_or_fail(uri);
+    auto watcher = connect_or_fail(uri);
     REQUIRE(create_postgres_schema(*first));
 
     // The user's edit made before the engines rescan: kept through both upserts.

@@ -202,6 +202,15 @@ TEST_CASE("catalog import: a bad line is named by file and line, the others are 
     CHECK(r.err.find("2 malformed lines") != std::string::npos);
     CHECK(photo_tags(library).size() == lines.size() - 1);  // all but the one cut in half
 
+    // A record is as untrusted as a plugin: a region outside the photo, or larger than the host allows a
+    // plugin, is refused with its line named.
+    const std::string hostile = (dir / "hostile.jsonl").string();
+    write_text(hostile, R"({"path":"/x/a.jpg","hash":"00000000000000000000000000000001","status":"ok","format":"jpeg",)"
+                        R"("regions":[{"kind":"object","label":"dog","box":[0.5,0.5,0.9,0.9],"source":"org.x"}]})" "\n");
+    auto refused = import((dir / "hostile.lbx").string(), {hostile});
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.err.find(hostile + ":1: not a photo record: a region without") != std::string::npos);
+
     // A file that is not there: said, and the others still imported; exit code 1.
     auto missing = import((dir / "other.lbx").string(), {(dir / "nope.jsonl").string(), results});
     CHECK(missing.exit_code == 1);

@@ -42,17 +42,6 @@ uint64_t live_photos(ipc::Client& client) {
     return reply->total;
 }
 
-// Subscribed once a heartbeat arrived (a subscription takes effect asynchronously).
-void wait_until_subscribed(ipc::EventSubscriber& events) {
-    events.subscribe(ipc::kTopicHeartbeat);
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (std::chrono::steady_clock::now() < deadline) {
-        auto received = events.next(200ms);
-        if (received && *received && std::holds_alternative<ipc::Heartbeat>((*received)->event)) return;
-    }
-    FAIL("no heartbeat within 10 s");
-}
-
 // The next LibraryChanged event, if one comes within 10 s.
 std::optional<ipc::LibraryChanged> next_change(ipc::EventSubscriber& events) {
     const auto deadline = std::chrono::steady_clock::now() + 10s;
@@ -102,7 +91,7 @@ TEST_CASE(
     // Another client attached to the same engine (a second desktop app) hears of the change.
     ipc::EventSubscriber events(context, engine.event_endpoint());
     events.subscribe(ipc::kTopicLibraryChanged);
-    wait_until_subscribed(events);
+    test::wait_until_subscribed(events);
     auto removed = client.call(ipc::RemoveFolder{trip.string() + "/"});
     INFO((removed ? std::string() : removed.error().message));
     REQUIRE(removed);

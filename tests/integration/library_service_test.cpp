@@ -72,16 +72,6 @@ std::set<std::string> paths_of(const ipc::QueryReply& reply) {
     return paths;
 }
 
-void wait_until_subscribed(ipc::EventSubscriber& events) {
-    events.subscribe(ipc::kTopicHeartbeat);
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (std::chrono::steady_clock::now() < deadline) {
-        auto received = events.next(200ms);
-        if (received && *received && std::holds_alternative<ipc::Heartbeat>((*received)->event)) return;
-    }
-    FAIL("no heartbeat within 10 s");
-}
-
 // The next `count` ThumbnailReady events (fewer when 60 s pass first).
 std::vector<ipc::ThumbnailReady> wait_thumbnails_ready(ipc::EventSubscriber& events, std::size_t count) {
     std::vector<ipc::ThumbnailReady> made;
@@ -181,7 +171,7 @@ TEST_CASE("scans fill the served catalog: Query, Facets, GetPhoto, LibraryInfo, 
     CHECK(query(client, "").total == 12);
     ipc::EventSubscriber events(context, engine.event_endpoint());
     events.subscribe(ipc::kTopicPhotoDone);
-    wait_until_subscribed(events);
+    test::wait_until_subscribed(events);
     auto rescan = client.call(ipc::Rescan{false});
     REQUIRE(rescan);
     const auto job = test::wait_for_job(client, rescan->job_id);
@@ -318,7 +308,7 @@ TEST_CASE("a rejected auto tag and the user's rotation are kept by the served en
         std::filesystem::last_write_time(file, std::filesystem::last_write_time(file) + 10s);
         ipc::EventSubscriber events(context, engine.event_endpoint());
         events.subscribe(ipc::kTopicPhotoDone);
-        wait_until_subscribed(events);
+        test::wait_until_subscribed(events);
         auto rescan = client.call(ipc::Rescan{false});
         REQUIRE(rescan);
         CHECK(test::wait_for_job(client, rescan->job_id).progress.state == ipc::JobState::completed);
@@ -411,7 +401,7 @@ TEST_CASE("a deleted thumbnail is made again on demand, newest request first", "
 
     ipc::EventSubscriber events(context, engine.event_endpoint());
     events.subscribe(ipc::kTopicThumbnailReady);
-    wait_until_subscribed(events);
+    test::wait_until_subscribed(events);
     for (const auto& p : all.photos) {
         auto pending = client.call(ipc::GetThumbnail{p.id, 256});
         REQUIRE_FALSE(pending);
@@ -465,7 +455,7 @@ TEST_CASE("the full resolution is made on demand, upright, kept apart from the t
 
     ipc::EventSubscriber events(context, engine.event_endpoint());
     events.subscribe(ipc::kTopicThumbnailReady);
-    wait_until_subscribed(events);
+    test::wait_until_subscribed(events);
     auto pending = client.call(ipc::GetThumbnail{id, ipc::kFullResolution});
     REQUIRE_FALSE(pending);  // scans make thumbnails only
     CHECK(pending.error().status == ipc::Status::not_ready);

@@ -34,18 +34,6 @@ namespace {
 ipc::Hello hello() { return ipc::Hello{ipc::kProtocolVersion, "serve_test"}; }
 
 
-// Blocks until the subscriber has received a heartbeat, i.e. its subscriptions are in effect (ZeroMQ's
-// slow joiner: a subscription takes effect some time after subscribe() returns).
-void wait_until_subscribed(ipc::EventSubscriber& events) {
-    events.subscribe(ipc::kTopicHeartbeat);
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (std::chrono::steady_clock::now() < deadline) {
-        auto received = events.next(200ms);
-        if (received && *received && std::holds_alternative<ipc::Heartbeat>((*received)->event)) return;
-    }
-    FAIL("no heartbeat within 10 s");
-}
-
 uint64_t start_scan(ipc::Client& client, const std::filesystem::path& photos) {
     auto started = client.call(ipc::StartScan{{photos.string()}, "", {}, ""});
     INFO((started ? std::string() : started.error().message));
@@ -150,7 +138,7 @@ TEST_CASE("a scan runs while one client polls JobStatus and another watches its 
     ipc::EventSubscriber watcher(context, engine.event_endpoint());
     watcher.subscribe(ipc::kTopicJobs);
     watcher.subscribe(ipc::kTopicPhotoDone);
-    wait_until_subscribed(watcher);
+    test::wait_until_subscribed(watcher);
 
     ipc::Client client(context, engine.client_options());
     const uint64_t job = start_scan(client, engine.home() / "photos");
@@ -249,7 +237,7 @@ TEST_CASE("a job cancelled mid-way ends cancelled and keeps the photos it finish
     ipc::Client client(context, engine.client_options());
     ipc::EventSubscriber events(context, engine.event_endpoint());
     events.subscribe(ipc::kTopicPhotoDone);
-    wait_until_subscribed(events);
+    test::wait_until_subscribed(events);
     const uint64_t job = start_scan(client, engine.home() / "photos");
 
     std::string first_photo;
@@ -448,7 +436,7 @@ TEST_CASE("Shutdown and SIGTERM cancel running jobs, publish their final event a
     ipc::Client client(context, engine.client_options());
     ipc::EventSubscriber events(context, engine.event_endpoint());
     events.subscribe(ipc::kTopicJobs);
-    wait_until_subscribed(events);
+    test::wait_until_subscribed(events);
     const uint64_t job = start_scan(client, engine.home() / "photos");
     // Wait until it really runs.
     for (;;) {

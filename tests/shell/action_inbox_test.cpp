@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <thread>
 
 using namespace lbx::shell;
@@ -51,10 +52,13 @@ TEST_CASE("actions pushed from another thread all arrive, in each thread's order
         for (uint64_t i = 0; i < 1000; ++i) inbox.push(PageNeeded{i});
     });
     std::vector<uint64_t> seen;
-    while (seen.size() < 1000) {
+    // Bounded: an action lost would otherwise leave the loop waiting for ever.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (seen.size() < 1000 && std::chrono::steady_clock::now() < deadline) {
         for (const Action& a : inbox.take()) seen.push_back(page_of(a));
         std::this_thread::yield();
     }
     session.join();
+    REQUIRE(seen.size() == 1000);
     for (uint64_t i = 0; i < 1000; ++i) CHECK(seen[i] == i);
 }

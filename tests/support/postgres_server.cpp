@@ -1,5 +1,7 @@
 #include "support/postgres_server.hpp"
 
+#include <catch2/catch.hpp>
+
 #include "catalog/postgres_db.hpp"
 #include "support/child_process.hpp"
 
@@ -195,6 +197,13 @@ PostgresServer::~PostgresServer() {
     // The watchdog finds nothing left to do, and exits.
     if (watchdog_pipe_ >= 0) ::close(watchdog_pipe_);
     if (watchdog_ > 0) ::waitpid(watchdog_, nullptr, 0);
+}
+
+std::unique_ptr<engine::catalog::pg::Connection> connect_or_fail(const std::string& uri) {
+    auto conn = engine::catalog::pg::Connection::connect(uri);
+    INFO((conn ? std::string() : conn.error().message));
+    REQUIRE(conn);
+    return std::move(*conn);
 }
 
 }  // namespace lbx::test

@@ -11,6 +11,8 @@
 // names another folder). Without them the tests say so and skip (WARN and return).
 #pragma once
 
+#include "catalog/postgres_db.hpp"
+
 #include <sys/types.h>
 #include <filesystem>
 #include <memory>
@@ -55,6 +57,10 @@ private:
     pid_t watchdog_ = -1;
     int databases_ = 0;
 };
+
+// A connection to `uri` (a database of the test server); fails the test, with libpq's reason, when it
+// cannot connect.
+std::unique_ptr<engine::catalog::pg::Connection> connect_or_fail(const std::string& uri);
 
 // Why PostgresServer::shared() returned nullptr ("" when the binaries are there).
 std::string postgres_unavailable_reason();

@@ -3,8 +3,11 @@
 #include "sample/image_encoders.hpp"
 #include "sample/rgb_image.hpp"
 
+#include <lightbox/ipc/topics.hpp>
+
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <thread>
 #include <sstream>
@@ -72,6 +75,16 @@ ipc::JobSnapshot wait_for_job(ipc::Client& client, uint64_t job_id, std::chrono:
         REQUIRE(std::chrono::steady_clock::now() < deadline);
         std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling interval, not a race dodge
     }
+}
+
+void wait_until_subscribed(ipc::EventSubscriber& events) {
+    events.subscribe(ipc::kTopicHeartbeat);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto received = events.next(std::chrono::milliseconds(200));
+        if (received && *received && std::holds_alternative<ipc::Heartbeat>((*received)->event)) return;
+    }
+    FAIL("no heartbeat within 10 s");
 }
 
 }  // namespace lbx::test

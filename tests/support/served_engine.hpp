@@ -7,6 +7,7 @@
 #include "support/test_files.hpp"
 
 #include <lightbox/ipc/client.hpp>
+#include <lightbox/ipc/event_subscriber.hpp>
 
 #include <chrono>
 #include <csignal>
@@ -50,6 +51,10 @@ ipc::JobSnapshot wait_for_job(ipc::Client& client, uint64_t job_id, std::chrono:
 
 // `count` JPEG files of width x height in `dir` (a few distinct pictures, copied), named photo-NNNN.jpg.
 void write_photo_set(const std::filesystem::path& dir, int count, uint32_t width = 800, uint32_t height = 600);
+
+// Returns once a heartbeat arrived on `events` (subscribed here): a ZeroMQ subscription takes effect
+// asynchronously, and events published before it are lost. Fails the test after 10 s.
+void wait_until_subscribed(ipc::EventSubscriber& events);
 
 // The lightbox-ctl of this build tree.
 ProcessResult run_ctl(const std::vector<std::string>& args, const std::vector<std::string>& extra_env = {});
