@@ -408,8 +408,11 @@ TEST_CASE("the photo view's metadata panel shows the readable summary of a photo
     CHECK(summary->find("Exposure=1/125 s · f/11 · ISO 100 · 70 mm;") != std::string::npos);
     CHECK(summary->find("Size=1200 × 800 (1 MP);") != std::string::npos);
     CHECK(summary->find("File=") != std::string::npos);
-    auto shot = wait_screen(*screen, kArtifacts / "photo-view-metadata.png",
-                            [](const test::Screenshot& s) { return test::luminance_variance(s) > 100; });
+    // The summary is logged when the panel is filled, which can be a frame before the view replaces the
+    // grid on screen: wait for the painted photo view, not for the first non-flat screen.
+    auto shot = wait_screen(*screen, kArtifacts / "photo-view-metadata.png", [](const test::Screenshot& s) {
+        return test::luminance_variance(s) > 100 && test::count_frames(s, kCellFrame) == 0;
+    });
     REQUIRE(shot);
     CHECK(test::count_frames(*shot, kCellFrame) == 0);  // the photo view, not the grid
     app.send_signal(SIGTERM);
