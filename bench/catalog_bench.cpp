@@ -10,6 +10,7 @@
 //                        parameters expanded) run in the sqlite3 shell as the reference.
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_query.hpp"
+#include "catalog/sqlite_db.hpp"
 #include "sample/exif_writer.hpp"
 #include "sample/image_encoders.hpp"
 #include "sample/rgb_image.hpp"
@@ -198,11 +199,11 @@ int queries(const fs::path& file, long rows, int runs, int64_t limit, const std:
         const int64_t matches = catalog::count_query(library, query).value();
         (void)catalog::facets_of(library, query).value();  // builds the in-memory facet index: not part of each query
         std::vector<std::string> statements;
-        sqlite3_trace_v2(library.database().handle(), SQLITE_TRACE_STMT, capture, &statements);
+        sqlite3_trace_v2(static_cast<catalog::SqliteDatabase&>(library.database()).handle(), SQLITE_TRACE_STMT, capture, &statements);
         library.forget_last_matches();
         (void)catalog::run_query(library, query, options).value();  // warm up, and capture the SQL
         (void)catalog::facets_of(library, query).value();
-        sqlite3_trace_v2(library.database().handle(), 0, nullptr, nullptr);
+        sqlite3_trace_v2(static_cast<catalog::SqliteDatabase&>(library.database()).handle(), 0, nullptr, nullptr);
         std::vector<double> query_ms, facet_ms, both_ms;
         std::vector<double> second_page_ms, next_page_ms;
         for (int i = 0; i < runs; ++i) {

@@ -6,6 +6,9 @@
 #include "catalog/facet_index.hpp"
 #include "catalog/float_blob.hpp"
 #include "catalog/match_list.hpp"
+#include "catalog/postgres_database.hpp"
+#include "catalog/postgres_schema.hpp"
+#include "catalog/sqlite_db.hpp"
 
 #include <lightbox/ipc/error_codes.hpp>
 #include <lightbox/ipc/xdg.hpp>
@@ -50,10 +53,38 @@ void Catalog::forget_last_matches() { *last_matches_ = MatchList{}; }
 
 Catalog::~Catalog() { (void)flush(); }
 
+bool is_postgres_location(std::string_view location) {
+    return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+}
+
+Expected<std::unique_ptr<Catalog>> Catalog::open_location(const std::string& location, BatchPolicy policy) {
+    if (!is_postgres_location(location)) return open(std::filesystem::path(location), policy);
+    auto db = PostgresDatabase::connect(location);
+    if (!db) return unexpected(db.error());
+    auto version = create_postgres_schema((*db)->connection());
+    if (!version) return unexpected(version.error());
+    return std::make_unique<Catalog>(std::move(*db), policy);
+}
+
+Expected<std::unique_ptr<Catalog>> Catalog::open_location_read_only(const std::string& location) {
+    if (!is_postgres_location(location)) return open_read_only(std::filesystem::path(location));
+    auto db = PostgresDatabase::connect(location);
+    if (!db) return unexpected(db.error());
+    auto version = postgres_schema_version((*db)->connection());
+    if (!version) return unexpected(version.error());
+    if (*version != kSchemaVersion) {
+        return unexpected(make_error("catalog", *version < kSchemaVersion ? "too_old" : "too_new",
+                                     "catalog " + (*db)->description() + " has schema version " + std::to_string(*version) +
+                                         ", not this engine's " + std::to_string(kSchemaVersion) +
+                                         (*version == 0 ? ": it holds no library yet (a scan creates it)" : "")));
+    }
+    return std::make_unique<Catalog>(std::move(*db), BatchPolicy{});
+}
+
 Expected<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& file, BatchPolicy policy) {
     std::error_code ec;
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
-    auto db = Database::open(file);
+    auto db = SqliteDatabase::open(file);
     if (!db) return unexpected(db.error());
     // WAL: readers (the shell's queries) never block the scan's writer; NORMAL sync is crash-safe in WAL
     // (a power loss may lose the last transactions, never corrupt the file).
@@ -67,7 +98,7 @@ Expected<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& fi
 }
 
 Expected<std::unique_ptr<Catalog>> Catalog::open_read_only(const std::filesystem::path& file) {
-    auto db = Database::open(file, OpenMode::read_only);
+    auto db = SqliteDatabase::open(file, OpenMode::read_only);
     if (!db) return unexpected(db.error());
     LBX_TRY((*db)->exec("PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY"));
     auto version = (*db)->query_int("PRAGMA user_version");
@@ -286,7 +317,7 @@ Expected<int64_t> Catalog::mark_missing(const std::vector<std::string>& roots, i
     for (std::string root : roots) {
         while (root.size() > 1 && root.back() == '/') root.pop_back();
         LBX_TRY(stmt->run({seen_at, root, root == "/" ? root : root + "/", std::string(kCodeUnreadableFolder)}));
-        changed += sqlite3_changes(db_->handle());
+        changed += db_->changes();
     }
     LBX_TRY(tx->commit());
     return changed;
@@ -618,11 +649,15 @@ Expected<void> Catalog::record_thumbnails(const std::string& hash, const std::ve
 }
 
 Expected<int64_t> Catalog::begin_job(const std::vector<std::string>& paths, int64_t started_at) {
-    auto stmt = db_->prepare("INSERT INTO jobs(started_at, state, paths) VALUES (?1, 'running', ?2)");
+    auto stmt = db_->prepare("INSERT INTO jobs(started_at, state, paths) VALUES (?1, 'running', ?2) RETURNING id");
     if (!stmt) return unexpected(stmt.error());
     // A JSON array: paths may hold any character but NUL, so no separator would be safe.
-    LBX_TRY(stmt->run({started_at, nlohmann::json(paths).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}));
-    return db_->last_insert_rowid();
+    stmt->bind({started_at, nlohmann::json(paths).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+    auto row = stmt->step();
+    if (!row) return unexpected(row.error());
+    const int64_t id = *row ? stmt->column_int(0) : 0;
+    stmt->reset();
+    return id;
 }
 
 Expected<void> Catalog::end_job(int64_t job_row, const std::string& state, int64_t done, int64_t failed, int64_t ended_at) {
@@ -669,6 +704,7 @@ Expected<std::vector<Catalog::InterruptedJob>> Catalog::interrupt_running_jobs(i
 
 Expected<void> Catalog::update_statistics() {
     LBX_TRY(flush());
+    if (db_->dialect() == SqlDialect::postgres) return db_->exec("ANALYZE");  // samples by itself
     return db_->exec("PRAGMA analysis_limit = 1000; ANALYZE");
 }
 
@@ -692,6 +728,8 @@ Expected<CatalogStats> Catalog::stats() {
 }
 
 Expected<std::string> Catalog::integrity_check() {
+    // A server checks its own pages (data checksums, amcheck): nothing a client can ask of it in one call.
+    if (db_->dialect() == SqlDialect::postgres) return std::string("ok");
     auto stmt = db_->prepare("PRAGMA integrity_check");
     if (!stmt) return unexpected(stmt.error());
     auto row = stmt->step();

@@ -1,10 +1,11 @@
-// The catalog: one SQLite file (WAL) per library. Photos are keyed by content hash; files (path, size,
+// The catalog: one SQLite file (WAL) per library, or a PostgreSQL database that several engines share
+// (database.hpp). Photos are keyed by content hash; files (path, size,
 // mtime, status) point at them, so a moved photo keeps its tags and thumbnails. Results are written in
 // batches (by count and by time) inside transactions: a crash loses at most the batch in flight, and the
 // next scan redoes it. A Catalog belongs to one thread.
 #pragma once
 
-#include "catalog/sqlite_db.hpp"
+#include "catalog/database.hpp"
 #include "pipeline/photo_result.hpp"
 
 #include <chrono>
@@ -98,6 +99,11 @@ public:
     // file, folder or mount can be read (OpenMode::read_only). One with an older schema is refused,
     // since migrating it is a write.
     static Expected<std::unique_ptr<Catalog>> open_read_only(const std::filesystem::path& file);
+    // A library named as users name it (--catalog): a PostgreSQL URI (postgresql://... or postgres://...,
+    // handed to libpq as it is: sdk_docs/postgres.md) or an SQLite file. A PostgreSQL database without the
+    // catalog's tables gets them; the read-only form refuses one at another schema version.
+    static Expected<std::unique_ptr<Catalog>> open_location(const std::string& location, BatchPolicy policy = {});
+    static Expected<std::unique_ptr<Catalog>> open_location_read_only(const std::string& location);
     ~Catalog();  // flushes what is queued (errors are lost here: call flush() to see them)
 
     // Every file the catalog knows, by path: what a scan compares against to skip unchanged files.
@@ -216,6 +222,9 @@ private:
     std::vector<std::pair<PhotoResult, int64_t>> pending_;
     std::chrono::steady_clock::time_point oldest_pending_{};
 };
+
+// True for a catalog location that names a PostgreSQL database (postgresql:// or postgres://).
+bool is_postgres_location(std::string_view location);
 
 // Microseconds since the epoch: a scan's `seen_at`.
 int64_t now_us();

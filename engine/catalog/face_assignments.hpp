@@ -8,7 +8,7 @@
 // and nothing is grouped twice. Everything runs inside the caller's transaction.
 #pragma once
 
-#include "catalog/sqlite_db.hpp"
+#include "catalog/database.hpp"
 #include "plugins/stage_io.hpp"
 
 #include <memory>

@@ -8,7 +8,7 @@
 // counts are always those of the catalog as it is; during a scan, each count pays for a rebuild.
 #pragma once
 
-#include "catalog/sqlite_db.hpp"
+#include "catalog/database.hpp"
 #include "core/expected.hpp"
 
 #include <cstdint>

@@ -2,7 +2,7 @@
 // x86 and ARM hold them, so a catalog moves between those machines unchanged.
 #pragma once
 
-#include "catalog/sqlite_db.hpp"
+#include "catalog/database.hpp"
 
 #include <cstring>
 #include <vector>

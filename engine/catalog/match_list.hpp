@@ -4,7 +4,7 @@
 // the total for its scroll bar as much again.
 #pragma once
 
-#include "catalog/sqlite_db.hpp"
+#include "catalog/database.hpp"
 
 #include <string>
 #include <vector>

@@ -65,7 +65,7 @@ Expected<int64_t> group_some_faces(Database& db, GroupingSummary& summary) {
     if (!in_photo) return unexpected(in_photo.error());
     auto assign = db.prepare("INSERT INTO face_persons(hash, source, idx, person_id) VALUES (?1, ?2, ?3, ?4)");
     if (!assign) return unexpected(assign.error());
-    auto create = db.prepare("INSERT INTO persons(name, centroid, embedding_model, created_at) VALUES ('', ?1, ?2, ?3)");
+    auto create = db.prepare("INSERT INTO persons(name, centroid, embedding_model, created_at) VALUES ('', ?1, ?2, ?3) RETURNING id");
     if (!create) return unexpected(create.error());
 
     // Read first, then written: the rows read are the ones the loop below marks.
@@ -121,8 +121,10 @@ Expected<int64_t> group_some_faces(Database& db, GroupingSummary& summary) {
             nearest->changed = true;
             ++summary.joined;
         } else {
-            LBX_TRY(create->run({float_blob(embedding), c.model, now}));
-            const int64_t id = db.last_insert_rowid();
+            auto created = create->bind({float_blob(embedding), c.model, now}).step();
+            if (!created) return unexpected(created.error());
+            const int64_t id = *created ? create->column_int(0) : 0;
+            create->reset();
             LBX_TRY(assign->run({hash, c.source, c.index, id}));
             persons->push_back({id, embedding, c.model, 1});
             ++summary.new_persons;

@@ -4,7 +4,7 @@
 // (index face_persons_person), never stored twice.
 #pragma once
 
-#include "catalog/sqlite_db.hpp"
+#include "catalog/database.hpp"
 
 #include <cstdint>
 #include <optional>

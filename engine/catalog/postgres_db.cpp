@@ -258,6 +258,15 @@ bool Result::is_null(int row, int column) const {
     return PQgetisnull(result_.get(), row, column) == 1;
 }
 
+std::string_view Result::value(int row, int column) const {
+    return std::string_view(PQgetvalue(result_.get(), row, column),
+                            static_cast<std::size_t>(PQgetlength(result_.get(), row, column)));
+}
+
+unsigned Result::type(int column) const {
+    return PQftype(result_.get(), column);
+}
+
 Error Result::column_error(int row, int column, std::string_view what) const {
     const char* name = column >= 0 && column < columns() ? PQfname(result_.get(), column) : nullptr;
     return error(kErrorColumn, "cannot read column " + (name ? "'" + std::string(name) + "'" : std::to_string(column)) +
@@ -369,10 +378,12 @@ Expected<Result> Connection::query(std::string_view sql, const std::vector<SqlVa
     return result;
 }
 
-Expected<Statement> Connection::prepare(std::string_view sql) {
+Expected<Statement> Connection::prepare(std::string_view sql, const std::vector<SqlValue>& typed_as) {
+    auto bound = bind_parameters(sql, typed_as);
+    if (!bound) return unexpected(bound.error());
     std::string name = "lbx_" + std::to_string(++prepared_);
-    std::unique_ptr<PGresult, ResultDeleter> result(
-        PQprepare(conn_.get(), name.c_str(), std::string(sql).c_str(), 0, nullptr));
+    std::unique_ptr<PGresult, ResultDeleter> result(PQprepare(conn_.get(), name.c_str(), std::string(sql).c_str(),
+                                                              static_cast<int>(bound->types.size()), bound->types.data()));
     if (!result || !succeeded(result.get()))
         return unexpected(statement_error(conn_.get(), result.get(), sql, description_));
     return Statement(this, std::move(name), std::string(sql));

@@ -57,6 +57,10 @@ public:
     std::optional<int> column(std::string_view name) const;
 
     bool is_null(int row, int column) const;
+    // The value's text form as the server sent it (bytea escaped as \x...), unchecked: for readers that
+    // convert it themselves (postgres_database.cpp). "" for NULL.
+    std::string_view value(int row, int column) const;
+    unsigned type(int column) const;  // the column's type oid
     // Typed reads: an error, never a guess, when the column is NULL or of another type (a text column read
     // as an integer is a bug in the statement, reported with its name).
     Expected<int64_t> integer(int row, int column) const;            // smallint, integer, bigint
@@ -108,8 +112,10 @@ public:
     Expected<void> exec(std::string_view sql);
     // One statement with parameters $1..$n bound in order.
     Expected<Result> query(std::string_view sql, const std::vector<SqlValue>& params = {});
-    // One statement prepared once and run many times (Statement::run).
-    Expected<Statement> prepare(std::string_view sql);
+    // One statement prepared once and run many times (Statement::run). Its parameters take the types of
+    // `typed_as`'s values (bigint, double precision, text, bytea), as query() declares them; a parameter
+    // given no value there, or NULL, takes the type the statement implies.
+    Expected<Statement> prepare(std::string_view sql, const std::vector<SqlValue>& typed_as = {});
     // The first column of the first row as an integer (0 when there is no row).
     Expected<int64_t> query_int(std::string_view sql, const std::vector<SqlValue>& params = {});
 

@@ -16,6 +16,12 @@ constexpr int64_t kSchemaLockKey = 0x4c42585343484d41;  // "LBXSCHMA"
 constexpr std::string_view kNocaseCollation =
     "CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false)";
 
+// hamming(a, b): how many bits two 64-bit perceptual hashes differ in (`similar:` queries); SQLite's is
+// registered by sqlite_db.cpp. NULL when either is NULL, as there.
+constexpr std::string_view kHammingFunction =
+    "CREATE OR REPLACE FUNCTION hamming(a BIGINT, b BIGINT) RETURNS BIGINT LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "AS 'SELECT bit_count(CAST(a # b AS bit(64)))'";
+
 }  // namespace
 
 Expected<int> postgres_schema_version(pg::Connection& conn) {
@@ -49,6 +55,7 @@ Expected<int> create_postgres_schema(pg::Connection& conn) {
                                          ", which no release of Lightbox created in PostgreSQL"));
     }
     LBX_TRY(conn.exec(kNocaseCollation));
+    LBX_TRY(conn.exec(kHammingFunction));
     LBX_TRY(conn.exec(schema_ddl(SqlDialect::postgres)));
     LBX_TRY(conn.exec("CREATE TABLE lightbox_schema (version INTEGER NOT NULL)"));
     LBX_TRY(conn.query("INSERT INTO lightbox_schema (version) VALUES ($1)", {int64_t{kSchemaVersion}}));

@@ -12,7 +12,7 @@
 // Norouzi et al., "Fast Search in Hamming Space with Multi-Index Hashing", CVPR 2012).
 #pragma once
 
-#include "catalog/sqlite_db.hpp"
+#include "catalog/database.hpp"
 
 #include <cstdint>
 #include <optional>

@@ -18,7 +18,7 @@ Error statement_error(sqlite3* db, const char* what, std::string_view sql) {
 
 }  // namespace
 
-Statement& Statement::bind(const std::vector<SqlValue>& values) {
+void SqliteStatement::bind(const std::vector<SqlValue>& values) {
     sqlite3_reset(stmt_.get());
     sqlite3_clear_bindings(stmt_.get());
     for (std::size_t i = 0; i < values.size(); ++i) {
@@ -35,16 +35,15 @@ Statement& Statement::bind(const std::vector<SqlValue>& values) {
             },
             values[i]);
     }
-    return *this;
 }
 
-std::vector<uint8_t> Statement::column_blob(int i) const {
+std::vector<uint8_t> SqliteStatement::column_blob(int i) const {
     const auto* data = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_.get(), i));
     const int size = sqlite3_column_bytes(stmt_.get(), i);
     return data == nullptr || size <= 0 ? std::vector<uint8_t>() : std::vector<uint8_t>(data, data + size);
 }
 
-Expected<bool> Statement::step() {
+Expected<bool> SqliteStatement::step() {
     const int rc = sqlite3_step(stmt_.get());
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
@@ -52,24 +51,7 @@ Expected<bool> Statement::step() {
     return unexpected(statement_error(db_, "cannot run a catalog statement", sql ? sql : ""));
 }
 
-Expected<void> Statement::run(const std::vector<SqlValue>& values) {
-    bind(values);
-    for (;;) {
-        auto more = step();
-        if (!more) return unexpected(more.error());
-        if (!*more) break;
-    }
-    sqlite3_reset(stmt_.get());
-    return {};
-}
-
-std::string Statement::column_text(int i) const {
-    const auto* text = sqlite3_column_text(stmt_.get(), i);
-    return text ? std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), i)))
-                : std::string();
-}
-
-std::string_view Statement::column_view(int i) const {
+std::string_view SqliteStatement::column_view(int i) const {
     const auto* text = sqlite3_column_text(stmt_.get(), i);
     return text ? std::string_view(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), i)))
                 : std::string_view();
@@ -101,10 +83,10 @@ void hamming_function(sqlite3_context* context, int, sqlite3_value** args) {
     sqlite3_result_int(context, __builtin_popcountll(a ^ b));
 }
 
-Expected<std::unique_ptr<Database>> open_with(const std::filesystem::path& file, const std::string& name, int flags) {
+Expected<std::unique_ptr<SqliteDatabase>> open_with(const std::filesystem::path& file, const std::string& name, int flags) {
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(name.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
-    auto db = std::make_unique<Database>(raw, file);
+    auto db = std::make_unique<SqliteDatabase>(raw, file);
     if (rc != SQLITE_OK) return unexpected(sql_error(raw, "cannot open catalog '" + file.string() + "'"));
     sqlite3_busy_timeout(raw, 5000);  // another engine or a reader holding a lock: wait, then fail clearly
     sqlite3_extended_result_codes(raw, 1);
@@ -122,7 +104,7 @@ bool wal_has_changes(const std::filesystem::path& file) {
 
 }  // namespace
 
-Expected<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file, OpenMode mode) {
+Expected<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::filesystem::path& file, OpenMode mode) {
     if (mode == OpenMode::read_write) return open_with(file, file.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 
     auto db = open_with(file, file.string(), SQLITE_OPEN_READONLY);
@@ -143,7 +125,7 @@ Expected<std::unique_ptr<Database>> Database::open(const std::filesystem::path& 
     return immutable;
 }
 
-Expected<void> Database::exec(std::string_view sql) {
+Expected<void> SqliteDatabase::exec(std::string_view sql) {
     char* message = nullptr;
     const int rc = sqlite3_exec(db_.get(), std::string(sql).c_str(), nullptr, nullptr, &message);
     if (rc == SQLITE_OK) return {};
@@ -152,64 +134,19 @@ Expected<void> Database::exec(std::string_view sql) {
     return unexpected(make_error("catalog", "sqlite", "catalog '" + file_.string() + "': " + text));
 }
 
-Expected<Statement> Database::prepare(std::string_view sql) {
+Expected<Statement> SqliteDatabase::prepare(std::string_view sql) {
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
                            nullptr) != SQLITE_OK) {
         return unexpected(statement_error(db_.get(), "cannot prepare a catalog statement", sql));
     }
-    return Statement(db_.get(), stmt);
+    return Statement(std::make_unique<SqliteStatement>(db_.get(), stmt));
 }
 
-Expected<CachedStatement> Database::cached(std::string_view sql) {
-    auto found = cached_.find(std::string(sql));
-    if (found == cached_.end()) {
-        auto stmt = prepare(sql);
-        if (!stmt) return unexpected(stmt.error());
-        found = cached_.emplace(std::string(sql), std::move(*stmt)).first;
-    }
-    return CachedStatement(found->second);
-}
-
-Expected<int64_t> Database::query_int(std::string_view sql) {
-    auto stmt = prepare(sql);
-    if (!stmt) return unexpected(stmt.error());
-    auto row = stmt->step();
-    if (!row) return unexpected(row.error());
-    return *row ? stmt->column_int(0) : 0;
-}
-
-Expected<ChangeStamp> change_stamp(Database& db) {
-    auto version = db.query_int("PRAGMA data_version");
+Expected<ChangeStamp> SqliteDatabase::change_stamp() {
+    auto version = query_int("PRAGMA data_version");
     if (!version) return unexpected(version.error());
-    return ChangeStamp{*version, sqlite3_total_changes64(db.handle()) - db.discounted_changes()};
-}
-
-Expected<Transaction> Transaction::begin(Database& db) {
-    if (auto ok = db.exec("BEGIN IMMEDIATE"); !ok) return unexpected(ok.error());
-    return Transaction(&db);
-}
-
-Expected<void> Transaction::commit() {
-    Database* db = std::exchange(db_, nullptr);
-    auto ok = db->exec("COMMIT");
-    // A COMMIT that failed (a full disk) may leave the transaction open: end it, or every later write
-    // on this connection would fail with "cannot start a transaction within a transaction".
-    if (!ok && sqlite3_get_autocommit(db->handle()) == 0) (void)db->exec("ROLLBACK");
-    return ok;
-}
-
-Transaction::~Transaction() {
-    if (db_) (void)db_->exec("ROLLBACK");
-}
-
-Expected<ReadSnapshot> ReadSnapshot::begin(Database& db) {
-    if (auto ok = db.exec("BEGIN DEFERRED"); !ok) return unexpected(ok.error());
-    return ReadSnapshot(&db);
-}
-
-ReadSnapshot::~ReadSnapshot() {
-    if (db_) (void)db_->exec("COMMIT");  // a read: nothing to keep or lose
+    return ChangeStamp{*version, sqlite3_total_changes64(db_.get()) - discounted_changes()};
 }
 
 }  // namespace lbx::engine::catalog

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "catalog/query_parser.hpp"
-#include "catalog/sqlite_db.hpp"
+#include "catalog/database.hpp"
 
 #include <string>
 #include <unordered_map>

@@ -45,7 +45,7 @@ std::set<std::string> columns(Database& db, const std::string& table) {
 // A version 1 catalog as the previous engine wrote it: one photo with a file, a user tag, an auto tag,
 // a thumbnail and a failure.
 void write_version_1(const fs::path& file) {
-    auto db = Database::open(file);
+    auto db = SqliteDatabase::open(file);
     REQUIRE(db);
     REQUIRE(migrate_to(**db, 1).value() == 1);
     REQUIRE((*db)->exec(R"sql(
@@ -132,7 +132,7 @@ TEST_CASE("a version 2 catalog gains the query indexes and keeps its rows", "[ca
     lbx::test::TempDir dir;
     const fs::path file = dir / "v2.lbx";
     {
-        auto db = Database::open(file);
+        auto db = SqliteDatabase::open(file);
         REQUIRE(db);
         REQUIRE(migrate_to(**db, 2).value() == 2);
         REQUIRE((*db)->exec(R"sql(
@@ -182,7 +182,7 @@ TEST_CASE("an empty file becomes a catalog of the current version", "[catalog][s
 
 TEST_CASE("migrate_to goes up to the version asked and never down", "[catalog][schema]") {
     lbx::test::TempDir dir;
-    auto db = Database::open(dir / "steps.lbx");
+    auto db = SqliteDatabase::open(dir / "steps.lbx");
     REQUIRE(db);
     CHECK(migrate_to(**db, 0).value() == 0);
     CHECK((*db)->query_int("SELECT count(*) FROM sqlite_master").value() == 0);
@@ -198,7 +198,7 @@ TEST_CASE("version 10: files of photos stored without a perceptual hash or print
     lbx::test::TempDir dir;
     const fs::path file = dir / "v9.lbx";
     {
-        auto db = Database::open(file);
+        auto db = SqliteDatabase::open(file);
         REQUIRE(db);
         REQUIRE(migrate_to(**db, 9).value() == 9);
         // old: before version 8 (no phash); unprinted: before version 7 (a value without its printed

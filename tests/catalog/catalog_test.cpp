@@ -251,14 +251,14 @@ TEST_CASE("the schema is created at the current version and a newer catalog is r
         CHECK((*catalog)->stats().value().photos == 0);
     }
     {
-        auto db = catalog::Database::open(dir / "future.lbx");
+        auto db = catalog::SqliteDatabase::open(dir / "future.lbx");
         REQUIRE(db);
         REQUIRE((*db)->exec("PRAGMA user_version = 99"));
     }
     auto future = catalog::Catalog::open(dir / "future.lbx");
     REQUIRE_FALSE(future);
     CHECK(future.error().message.find("schema version 99") != std::string::npos);
-    auto db = catalog::Database::open(dir / "future.lbx");
+    auto db = catalog::SqliteDatabase::open(dir / "future.lbx");
     REQUIRE(db);
     CHECK((*db)->query_int("PRAGMA user_version").value() == 99);
     CHECK((*db)->query_int("SELECT count(*) FROM sqlite_master").value() == 0);

@@ -435,7 +435,7 @@ TEST_CASE("person: finds photos by name or id, plain words find names, facets co
 TEST_CASE("faces a schema 5 catalog holds are grouped once it is migrated", "[catalog][people][schema]") {
     lbx::test::TempDir dir;
     {
-        auto db = Database::open(dir / "v5.lbx");
+        auto db = SqliteDatabase::open(dir / "v5.lbx");
         REQUIRE(db);
         REQUIRE(migrate_to(**db, 5).value() == 5);
         REQUIRE((*db)->exec(R"sql(

@@ -76,10 +76,10 @@ std::vector<std::string> describe(Database& db) {
 
 TEST_CASE("the schema definition describes exactly what SQLite's migrations build", "[catalog]") {
     lbx::test::TempDir dir;
-    auto migrated = Database::open(dir / "migrated.db");
+    auto migrated = SqliteDatabase::open(dir / "migrated.db");
     REQUIRE(migrated);
     REQUIRE(migrate(**migrated).value() == kSchemaVersion);
-    auto defined = Database::open(dir / "defined.db");
+    auto defined = SqliteDatabase::open(dir / "defined.db");
     REQUIRE(defined);
     REQUIRE((*defined)->exec(schema_ddl(SqlDialect::sqlite)));
 

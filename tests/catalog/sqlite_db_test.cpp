@@ -9,7 +9,7 @@ using namespace lbx::engine::catalog;
 namespace {
 
 std::unique_ptr<Database> open_db(const std::filesystem::path& file) {
-    auto db = Database::open(file);
+    auto db = SqliteDatabase::open(file);
     REQUIRE(db);
     return std::move(*db);
 }

@@ -343,7 +343,7 @@ TEST_CASE("a job running when its engine died shows as interrupted on the next s
         const auto until = std::chrono::steady_clock::now() + 30s;
         int64_t saved = 0;
         while (saved < 4 && std::chrono::steady_clock::now() < until) {
-            if (auto db = lbx::engine::catalog::Database::open(catalog)) {
+            if (auto db = lbx::engine::catalog::SqliteDatabase::open(catalog)) {
                 if (auto done = (*db)->query_int("SELECT coalesce(max(done), 0) FROM jobs")) saved = *done;
             }
             if (saved < 4) std::this_thread::sleep_for(100ms);

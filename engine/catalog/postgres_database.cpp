@@ -1,0 +1,129 @@
+#include "catalog/postgres_database.hpp"
+
+#include "catalog/sql_dialect.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <functional>
+
+namespace lbx::engine::catalog {
+namespace {
+
+// Type oids of the built-in types (PostgreSQL's catalog/pg_type.dat; fixed since 7.x).
+constexpr unsigned kBoolOid = 16, kByteaOid = 17;
+
+// One letter per parameter's type: what a statement is prepared for.
+std::string type_signature(const std::vector<SqlValue>& values) {
+    std::string signature;
+    for (const auto& v : values) signature += "nidtb"[v.index()];
+    return signature;
+}
+
+}  // namespace
+
+void PostgresStatement::bind(const std::vector<SqlValue>& values) {
+    reset();
+    params_ = values;
+}
+
+void PostgresStatement::bind_int(int index, int64_t value) {
+    if (index < 1) return;
+    if (params_.size() < static_cast<std::size_t>(index)) params_.resize(static_cast<std::size_t>(index));
+    params_[static_cast<std::size_t>(index - 1)] = value;
+}
+
+Expected<bool> PostgresStatement::step() {
+    if (!result_) {
+        auto result = db_->run(sql_, params_);
+        if (!result) return unexpected(result.error());
+        result_.emplace(std::move(*result));
+        row_ = -1;
+    }
+    ++row_;
+    return row_ < result_->rows();
+}
+
+void PostgresStatement::reset() {
+    result_.reset();
+    row_ = -1;
+}
+
+int64_t PostgresStatement::column_int(int i) const {
+    const std::string_view text = column_view(i);
+    if (result_->type(i) == kBoolOid) return text == "t" ? 1 : 0;
+    int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec == std::errc() && end == text.data() + text.size()) return value;
+    // A real or numeric read as an integer: truncated toward zero, as SQLite converts it.
+    return static_cast<int64_t>(std::strtod(std::string(text).c_str(), nullptr));
+}
+
+double PostgresStatement::column_double(int i) const {
+    const std::string_view text = column_view(i);
+    if (text.empty()) return 0;
+    return std::strtod(std::string(text).c_str(), nullptr);  // takes "NaN", "Infinity", "-Infinity"
+}
+
+bool PostgresStatement::column_is_null(int i) const { return result_->is_null(row_, i); }
+
+std::string_view PostgresStatement::column_view(int i) const {
+    if (!result_ || row_ < 0 || row_ >= result_->rows() || i < 0 || i >= result_->columns()) return {};
+    return result_->value(row_, i);
+}
+
+std::vector<uint8_t> PostgresStatement::column_blob(int i) const {
+    if (column_is_null(i)) return {};
+    if (result_->type(i) != kByteaOid) {
+        const std::string_view text = column_view(i);
+        return std::vector<uint8_t>(text.begin(), text.end());
+    }
+    auto bytes = result_->blob(row_, i);
+    return bytes ? std::move(*bytes) : std::vector<uint8_t>();
+}
+
+Expected<std::unique_ptr<PostgresDatabase>> PostgresDatabase::connect(const std::string& conninfo) {
+    auto conn = pg::Connection::connect(conninfo);
+    if (!conn) return unexpected(conn.error());
+    return std::make_unique<PostgresDatabase>(std::move(*conn));
+}
+
+Expected<void> PostgresDatabase::exec(std::string_view sql) { return conn_->exec(postgres_sql(sql)); }
+
+Expected<Statement> PostgresDatabase::prepare(std::string_view sql) {
+    // Prepared on the server at the first step, once the parameters' types are known.
+    return Statement(std::make_unique<PostgresStatement>(*this, postgres_sql(sql)));
+}
+
+Expected<pg::Result> PostgresDatabase::run(const std::string& sql, const std::vector<SqlValue>& params) {
+    const std::string key = type_signature(params) + " " + sql;
+    auto found = prepared_.find(key);
+    if (found == prepared_.end()) {
+        // Full: forget them all on the server (outside a transaction, where DEALLOCATE cannot fail for
+        // an earlier statement's error), then here.
+        if (prepared_.size() >= kMaxPrepared && !conn_->in_transaction() && conn_->exec("DEALLOCATE ALL"))
+            prepared_.clear();
+        auto prepared = conn_->prepare(sql, params);
+        if (!prepared) return unexpected(prepared.error());
+        found = prepared_.emplace(key, std::move(*prepared)).first;
+    }
+    auto result = found->second.run(params);
+    if (!result) return unexpected(result.error());
+    const std::string_view status = result->command_status();
+    for (std::string_view verb : {"INSERT", "UPDATE", "DELETE", "MERGE"}) {
+        if (status.substr(0, verb.size()) != verb) continue;
+        last_changes_ = result->affected_rows();
+        total_changes_ += last_changes_;
+        break;
+    }
+    return result;
+}
+
+Expected<ChangeStamp> PostgresDatabase::change_stamp() {
+    auto snapshot = conn_->query("SELECT CAST(pg_current_snapshot() AS text)");
+    if (!snapshot) return unexpected(snapshot.error());
+    auto text = snapshot->text(0, 0);
+    if (!text) return unexpected(text.error());
+    return ChangeStamp{static_cast<int64_t>(std::hash<std::string>{}(*text)), total_changes_ - discounted_changes()};
+}
+
+}  // namespace lbx::engine::catalog
