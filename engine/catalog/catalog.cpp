@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
 #include <map>
 
 namespace lbx::engine::catalog {
@@ -186,7 +187,7 @@ struct Catalog::WriteStatements {
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17) "
             "ON CONFLICT(hash) DO UPDATE SET format = ?2, file_size = ?3, width = ?4, height = ?5, taken_at = ?6, make = ?7, "
             "model = ?8, lens = ?9, iso = ?10, f_number = ?11, exposure_time = ?12, focal_length = ?13, gps_lat = ?14, "
-            "gps_lon = ?15, updated_at = ?16, phash = coalesce(?17, phash)",
+            "gps_lon = ?15, updated_at = ?16, phash = coalesce(?17, photos.phash)",
             "DELETE FROM metadata WHERE hash = ?1",
             "INSERT OR REPLACE INTO metadata(hash, key, value, printed) VALUES (?1, ?2, ?3, ?4)",
             "DELETE FROM auto_tags WHERE hash = ?1 AND source = ?2",
@@ -503,7 +504,7 @@ Expected<std::vector<FailureRecord>> Catalog::failures(int64_t offset, int64_t l
         "SELECT path, stage, plugin, plugin_version, code, message, first_seen, last_seen FROM failures "
         "ORDER BY last_seen DESC, path LIMIT ?1 OFFSET ?2");
     if (!stmt) return unexpected(stmt.error());
-    stmt->bind({limit < 0 ? int64_t{-1} : limit, std::max(offset, int64_t{0})});
+    stmt->bind({limit < 0 ? std::numeric_limits<int64_t>::max() : limit, std::max(offset, int64_t{0})});
     std::vector<FailureRecord> out;
     for (;;) {
         auto row = stmt->step();

@@ -232,7 +232,9 @@ void node_sql(const QueryNode& node, SqlCondition& out) {
         case QueryNode::Kind::negation:
             out.sql += "NOT coalesce(";
             node_sql(*node.children.front(), out);
-            out.sql += ", 0)";  // NULL (no such value) counts as not matching, so its negation matches
+            // NULL (no such value) counts as not matching, so its negation matches. `1 = 0`: false in
+            // both databases (PostgreSQL's conditions are booleans, which do not mix with 0).
+            out.sql += ", 1 = 0)";
             return;
         case QueryNode::Kind::all_of:
         case QueryNode::Kind::any_of: {
@@ -259,7 +261,19 @@ Expected<SqlCondition> condition_of(const std::string& query) {
     return where;
 }
 
-const char* order_column(SortOrder sort) { return sort == SortOrder::path ? "path" : sort == SortOrder::added ? "p.added_at" : "p.taken_at"; }
+// What the matches are sorted by, per match (a group of one photo's files): SQL that both databases take
+// over grouped rows, so an aggregate (the photo's columns are the same in every row of its group).
+const char* order_key(SortOrder sort) {
+    return sort == SortOrder::path ? "min(f.path)" : sort == SortOrder::added ? "min(p.added_at)" : "min(p.taken_at)";
+}
+
+// The matches of a condition, one row per photo (its files grouped by hash) or per failed file (no
+// hash): hash, first path, status ("ok" when any of the photo's files is live) and the sort key.
+std::string matches_sql(const SqlCondition& where, SortOrder sort, bool descending) {
+    return std::string("SELECT max(f.hash) AS hash, min(f.path) AS path, max(f.status) AS status, ") + order_key(sort) +
+           " AS sort_key FROM files f LEFT JOIN photos p ON p.hash = f.hash WHERE " + where.sql +
+           " GROUP BY coalesce(f.hash, f.path) ORDER BY sort_key" + (descending ? " DESC" : " ASC") + " NULLS LAST, path";
+}
 
 // The matches of `query` in the order asked, from the connection's last list when neither the query,
 // the order nor the catalog changed since.
@@ -272,10 +286,7 @@ Expected<const MatchList*> matches_of(Catalog& catalog, const std::string& query
 
     auto where = condition_of(query);
     if (!where) return unexpected(where.error());
-    auto stmt = catalog.database().prepare("SELECT coalesce(f.hash, ''), min(f.path) AS path, f.status FROM files f LEFT JOIN photos p "
-                                           "ON p.hash = f.hash WHERE " +
-                                           where->sql + " GROUP BY coalesce(f.hash, f.path) ORDER BY " + order_column(sort) +
-                                           (descending ? " DESC" : " ASC") + " NULLS LAST, path");
+    auto stmt = catalog.database().prepare("SELECT coalesce(hash, ''), path, status FROM (" + matches_sql(*where, sort, descending) + ") AS m");
     if (!stmt) return unexpected(stmt.error());
     stmt->bind(where->params);
     catalog.forget_last_matches();
@@ -295,12 +306,13 @@ Expected<const MatchList*> matches_of(Catalog& catalog, const std::string& query
 Expected<std::vector<PhotoRow>> first_page(Catalog& catalog, const std::string& query, const QueryOptions& options) {
     auto where = condition_of(query);
     if (!where) return unexpected(where.error());
+    // The page's matches first (the LIMIT inside, where the sort is), then their photos' columns.
     auto stmt = catalog.database().prepare(
-        "SELECT coalesce(f.hash, ''), min(f.path) AS path, coalesce(p.format, ''), coalesce(p.width, 0), "
+        "SELECT coalesce(m.hash, ''), m.path, coalesce(p.format, ''), coalesce(p.width, 0), "
         "coalesce(p.height, 0), coalesce(p.taken_at, ''), trim(" + std::string(kCameraName) + "), "
-        "f.status, coalesce(p.rotation, 0) FROM files f LEFT JOIN photos p ON p.hash = f.hash WHERE " +
-        where->sql + " GROUP BY coalesce(f.hash, f.path) ORDER BY " + order_column(options.sort) + (options.descending ? " DESC" : " ASC") +
-        " NULLS LAST, path LIMIT ?");
+        "m.status, coalesce(p.rotation, 0) FROM (" + matches_sql(*where, options.sort, options.descending) +
+        " LIMIT ?) AS m LEFT JOIN photos p ON p.hash = m.hash ORDER BY m.sort_key" + (options.descending ? " DESC" : " ASC") +
+        " NULLS LAST, m.path");
     if (!stmt) return unexpected(stmt.error());
     stmt->bind(where->params).bind_int(static_cast<int>(where->params.size()) + 1, options.limit);
     std::vector<PhotoRow> rows;
@@ -418,7 +430,7 @@ Expected<int64_t> count_query(Catalog& catalog, const std::string& query) {
     auto where = condition_of(query);
     if (!where) return unexpected(where.error());
     auto stmt = catalog.database().prepare("SELECT count(*) FROM (SELECT 1 FROM files f LEFT JOIN photos p ON p.hash = f.hash WHERE " +
-                                           where->sql + " GROUP BY coalesce(f.hash, f.path))");
+                                           where->sql + " GROUP BY coalesce(f.hash, f.path)) AS m");
     if (!stmt) return unexpected(stmt.error());
     stmt->bind(where->params);
     auto row = stmt->step();

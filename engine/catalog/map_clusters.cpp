@@ -25,7 +25,7 @@ Expected<MapClusters> map_clusters(Catalog& catalog, const std::string& query, c
         "= f.hash "
         "WHERE " +
         where->sql + " AND p.gps_lat BETWEEN ? AND ? AND " + lon_test +
-        ") GROUP BY CAST((lat + 90) / ? AS INTEGER), CAST((lon + 180) / ? AS INTEGER) ORDER BY count(*) DESC, "
+        ") AS located GROUP BY CAST((lat + 90) / ? AS INTEGER), CAST((lon + 180) / ? AS INTEGER) ORDER BY count(*) DESC, "
         "min(hash)");
     if (!stmt) return unexpected(stmt.error());
     std::vector<SqlValue> params = std::move(where->params);

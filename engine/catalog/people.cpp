@@ -8,6 +8,7 @@
 #include <lightbox/ipc/error_codes.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 namespace lbx::engine::catalog {
@@ -204,7 +205,7 @@ Expected<std::vector<PersonInfo>> list_persons(Catalog& catalog, int64_t offset,
         "SELECT p.id, p.name, count(*) AS faces FROM face_persons a JOIN persons p ON p.id = a.person_id "
         "GROUP BY p.id ORDER BY faces DESC, p.id LIMIT ?1 OFFSET ?2");
     if (!stmt) return unexpected(stmt.error());
-    stmt->bind({limit < 0 ? int64_t{-1} : limit, std::max<int64_t>(offset, 0)});
+    stmt->bind({limit < 0 ? std::numeric_limits<int64_t>::max() : limit, std::max<int64_t>(offset, 0)});
     std::vector<PersonInfo> out;
     for (;;) {
         auto row = stmt->step();

@@ -126,7 +126,7 @@ Expected<GroupIndex> group_similar(Database& db, int distance) {
     // missing files are not in the library's view and are left out.
     auto stmt = db.prepare(
         "SELECT f.hash, min(f.path), count(*), p.phash FROM files f JOIN photos p ON p.hash = f.hash "
-        "WHERE f.status = 'ok' GROUP BY f.hash");
+        "WHERE f.status = 'ok' GROUP BY f.hash, p.phash");  // one phash per hash: the photo's
     if (!stmt) return unexpected(stmt.error());
     struct Live {
         std::string hash, first_path;

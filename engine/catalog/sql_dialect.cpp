@@ -85,6 +85,13 @@ public:
                     continue;
                 }
             }
+            if (is(t_[i], "INDEXED")) {  // INDEXED BY name: SQLite's index hint; PostgreSQL plans alone
+                const std::size_t by = next(i), index = next(by);
+                if (by < t_.size() && is(t_[by], "BY") && index < t_.size()) {
+                    i = index + 1;
+                    continue;
+                }
+            }
             if (is(t_[i], "LIKE")) {
                 out += "ILIKE";
                 ++i;
@@ -159,6 +166,8 @@ private:
                 call += (a ? "," : "") + render(args[a].first, args[a].second);
             return call + ")";
         }
+        if (is(t_[name], "instr") && args.size() == 2)
+            return "strpos(" + render(args[0].first, args[0].second) + "," + render(args[1].first, args[1].second) + ")";
         if (is(t_[name], "CAST") && args.size() == 1) {
             // CAST(e AS INTEGER): the last top-level AS and the type after it.
             const std::size_t close = close_of(open);

@@ -12,6 +12,8 @@
 //   json_each(a)                   json_array_elements_text(CAST(a AS json)) (its column is `value` too)
 //   min(a, b) / max(a, b)          LEAST(a, b) / GREATEST(a, b) (the scalar forms; min(a) stays)
 //   CAST(e AS INTEGER)             CAST(trunc(e) AS BIGINT) (SQLite truncates, PostgreSQL would round)
+//   instr(a, b)                    strpos(a, b)
+//   t INDEXED BY i                 t (SQLite's index hint; PostgreSQL's planner has none)
 //
 // String literals and quoted names are never rewritten. Everything else both databases take as it is
 // (COLLATE NOCASE names a collation that postgres_schema.cpp creates). Values are never part of the

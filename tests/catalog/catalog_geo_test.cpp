@@ -3,6 +3,7 @@
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_query.hpp"
 #include "catalog/map_clusters.hpp"
+#include "support/test_catalog.hpp"
 #include "support/test_files.hpp"
 
 #include <catch2/catch.hpp>
@@ -32,7 +33,7 @@ const std::vector<Place> kPlaces = {
 class GeoFixture {
 public:
     GeoFixture() {
-        auto opened = Catalog::open(dir_.path() / "library.lbx");
+        auto opened = lbx::test::open_catalog(dir_.path() / "library.lbx");
         REQUIRE(opened);
         catalog_ = std::move(*opened);
         const int64_t scan = now_us();

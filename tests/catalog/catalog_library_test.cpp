@@ -7,6 +7,7 @@
 #include "pipeline/thumbnail_store.hpp"
 #include "sample/image_encoders.hpp"
 #include "sample/rgb_image.hpp"
+#include "support/test_catalog.hpp"
 #include "support/test_files.hpp"
 
 #include <catch2/catch.hpp>
@@ -22,7 +23,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::unique_ptr<Catalog> open_catalog(const fs::path& file) {
-    auto opened = Catalog::open(file);
+    auto opened = lbx::test::open_catalog(file);
     if (!opened) FAIL(opened.error().message);
     return std::move(*opened);
 }
@@ -315,7 +316,7 @@ TEST_CASE("a write that fails leaves the queued results to be named, then forgot
     CHECK(count(*catalog, "SELECT count(*) FROM files") == 0);
 }
 
-TEST_CASE("a catalog opened read-only is read without writing, and an old schema is refused", "[catalog]") {
+TEST_CASE("a catalog opened read-only is read without writing, and an old schema is refused", "[catalog][sqlite_only]") {
     lbx::test::TempDir dir;
     const fs::path file = dir / "library.lbx";
     {

@@ -3,6 +3,7 @@
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_query.hpp"
 #include "catalog/query_parser.hpp"
+#include "support/test_catalog.hpp"
 #include "support/test_files.hpp"
 
 #include <catch2/catch.hpp>
@@ -47,7 +48,7 @@ PhotoResult result_of(const std::string& dir, const Spec& s) {
 class QueryFixture {
 public:
     QueryFixture() {
-        auto opened = Catalog::open(dir_ / "library.lbx");
+        auto opened = lbx::test::open_catalog(dir_ / "library.lbx");
         REQUIRE(opened);
         catalog_ = std::move(*opened);
         const std::string photos = (dir_ / "photos").string();
@@ -226,7 +227,7 @@ TEST_CASE("facets follow the catalog: a user tag, a photo another connection rec
     CHECK(facets_of(f.catalog(), "tag:beach")->tags.front().count == 3);
 
     {
-        auto other = Catalog::open(f.catalog().database().file());
+        auto other = lbx::test::open_catalog(f.dir() / "library.lbx");
         REQUIRE(other);
         REQUIRE((*other)->record(result_of((f.dir() / "photos").string(), {"sea.jpg", "2022-02-02T02:02:02", "", "", 0, false,
                                                                            {{"beach", "scene"}, {"beach", "water"}}}),
@@ -267,7 +268,7 @@ TEST_CASE("pages of one query slice the same ordered matches, and a change to th
 
     // Another connection adds a photo; this connection's next page and count see it.
     {
-        auto other = Catalog::open(f.catalog().database().file());
+        auto other = lbx::test::open_catalog(f.dir() / "library.lbx");
         REQUIRE(other);
         REQUIRE((*other)->record(result_of((f.dir() / "photos").string(), {"aaa-first.jpg", "2018-01-01T00:00:00", "", "", 0, false, {}}),
                                  now_us()));
@@ -307,7 +308,7 @@ TEST_CASE("queries at the parser's limits run in SQLite, and past them are bad_q
     CHECK(deep.error().message.size() < 300);
 }
 
-TEST_CASE("an SQLite error names the problem without quoting the statement", "[catalog]") {
+TEST_CASE("an SQLite error names the problem without quoting the statement", "[catalog][sqlite_only]") {
     QueryFixture f;
     auto bad = f.catalog().database().prepare("SELECT " + std::string(100000, '1') + " FROM no_such_table");
     REQUIRE_FALSE(bad);

@@ -6,6 +6,7 @@
 #include "pipeline/thumbnail_store.hpp"
 #include "sample/image_encoders.hpp"
 #include "sample/rgb_image.hpp"
+#include "support/test_catalog.hpp"
 #include "support/test_files.hpp"
 
 #include <catch2/catch.hpp>
@@ -19,7 +20,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::unique_ptr<Catalog> open_catalog(const fs::path& file) {
-    auto opened = Catalog::open(file);
+    auto opened = lbx::test::open_catalog(file);
     if (!opened) FAIL(opened.error().message);
     return std::move(*opened);
 }

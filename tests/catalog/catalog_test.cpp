@@ -10,6 +10,7 @@
 #include "sample/image_encoders.hpp"
 #include "sample/rgb_image.hpp"
 #include "support/plugin_harness.hpp"
+#include "support/test_catalog.hpp"
 #include "support/test_files.hpp"
 
 #include <catch2/catch.hpp>
@@ -42,7 +43,7 @@ public:
     const fs::path& file() const { return file_; }
 
     ScanOutcome scan(bool retry_failed = false) {
-        auto catalog = catalog::Catalog::open(file_);
+        auto catalog = lbx::test::open_catalog(file_);
         REQUIRE(catalog);
         auto known = (*catalog)->file_states();
         REQUIRE(known);
@@ -64,7 +65,7 @@ public:
     }
 
     std::unique_ptr<catalog::Catalog> open() {
-        auto catalog = catalog::Catalog::open(file_);
+        auto catalog = lbx::test::open_catalog(file_);
         REQUIRE(catalog);
         return std::move(*catalog);
     }
@@ -237,16 +238,16 @@ TEST_CASE("failed files go to the ledger and are retried only when changed or as
     CHECK(fixed->failures == 0);
 }
 
-TEST_CASE("the schema is created at the current version and a newer catalog is refused untouched", "[catalog]") {
+TEST_CASE("the schema is created at the current version and a newer catalog is refused untouched", "[catalog][sqlite_only]") {
     lbx::test::TempDir dir;
     {
-        auto catalog = catalog::Catalog::open(dir / "new.lbx");
+        auto catalog = lbx::test::open_catalog(dir / "new.lbx");
         REQUIRE(catalog);
         CHECK((*catalog)->database().query_int("PRAGMA user_version").value() == catalog::kSchemaVersion);
         CHECK((*catalog)->database().query_int("PRAGMA journal_mode = WAL").has_value());
     }
     {  // reopening is a no-op migration
-        auto catalog = catalog::Catalog::open(dir / "new.lbx");
+        auto catalog = lbx::test::open_catalog(dir / "new.lbx");
         REQUIRE(catalog);
         CHECK((*catalog)->stats().value().photos == 0);
     }
@@ -255,7 +256,7 @@ TEST_CASE("the schema is created at the current version and a newer catalog is r
         REQUIRE(db);
         REQUIRE((*db)->exec("PRAGMA user_version = 99"));
     }
-    auto future = catalog::Catalog::open(dir / "future.lbx");
+    auto future = lbx::test::open_catalog(dir / "future.lbx");
     REQUIRE_FALSE(future);
     CHECK(future.error().message.find("schema version 99") != std::string::npos);
     auto db = catalog::SqliteDatabase::open(dir / "future.lbx");
@@ -264,10 +265,10 @@ TEST_CASE("the schema is created at the current version and a newer catalog is r
     CHECK((*db)->query_int("SELECT count(*) FROM sqlite_master").value() == 0);
 }
 
-TEST_CASE("a file that is not a catalog gives a clear error", "[catalog]") {
+TEST_CASE("a file that is not a catalog gives a clear error", "[catalog][sqlite_only]") {
     lbx::test::TempDir dir;
     lbx::test::write_file(dir / "notes.lbx", std::vector<uint8_t>(4096, 'x'));
-    auto catalog = catalog::Catalog::open(dir / "notes.lbx");
+    auto catalog = lbx::test::open_catalog(dir / "notes.lbx");
     REQUIRE_FALSE(catalog);
     CHECK(catalog.error().message.find("notes.lbx") != std::string::npos);
 }

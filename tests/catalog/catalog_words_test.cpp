@@ -4,6 +4,7 @@
 #include "catalog/catalog.hpp"
 #include "catalog/catalog_query.hpp"
 #include "catalog/people.hpp"
+#include "support/test_catalog.hpp"
 #include "support/test_files.hpp"
 
 #include <catch2/catch.hpp>
@@ -59,7 +60,7 @@ PhotoResult result_of(const fs::path& dir, const Photo& p) {
 class WordsFixture {
 public:
     WordsFixture() {
-        auto opened = Catalog::open(dir_ / "library.lbx");
+        auto opened = lbx::test::open_catalog(dir_ / "library.lbx");
         REQUIRE(opened);
         catalog_ = std::move(*opened);
         const fs::path photos = dir_ / "photos";

@@ -8,6 +8,7 @@
 #include "catalog/catalog_schema.hpp"
 #include "catalog/people.hpp"
 #include "catalog/person_centroid.hpp"
+#include "support/test_catalog.hpp"
 #include "support/test_files.hpp"
 
 #include <lightbox/ipc/error_codes.hpp>
@@ -27,7 +28,7 @@ constexpr char kVision[] = "org.lightbox.vision";
 constexpr char kModel[] = "dlib-resnet-128";
 
 std::unique_ptr<Catalog> open_catalog(const fs::path& file) {
-    auto opened = Catalog::open(file);
+    auto opened = lbx::test::open_catalog(file);
     if (!opened) FAIL(opened.error().message);
     return std::move(*opened);
 }
@@ -432,7 +433,7 @@ TEST_CASE("person: finds photos by name or id, plain words find names, facets co
     CHECK(of_bob->people[0].count == 1);
 }
 
-TEST_CASE("faces a schema 5 catalog holds are grouped once it is migrated", "[catalog][people][schema]") {
+TEST_CASE("faces a schema 5 catalog holds are grouped once it is migrated", "[catalog][people][schema][sqlite_only]") {
     lbx::test::TempDir dir;
     {
         auto db = SqliteDatabase::open(dir / "v5.lbx");

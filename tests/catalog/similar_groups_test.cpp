@@ -5,6 +5,7 @@
 #include "catalog/catalog_query.hpp"
 #include "catalog/similar_groups.hpp"
 #include "pipeline/perceptual_hash.hpp"
+#include "support/test_catalog.hpp"
 #include "support/test_files.hpp"
 
 #include <catch2/catch.hpp>
@@ -38,7 +39,7 @@ PhotoResult photo(const std::string& path, const std::string& hash, std::optiona
 class SimilarFixture {
 public:
     SimilarFixture() {
-        auto opened = Catalog::open(dir_ / "library.lbx");
+        auto opened = lbx::test::open_catalog(dir_ / "library.lbx");
         REQUIRE(opened);
         catalog_ = std::move(*opened);
         const int64_t scan = now_us();
@@ -175,7 +176,7 @@ TEST_CASE("the bucket search finds exactly the pairs a comparison of every pair 
 
 // Its time is a benchmark figure (bench/README.md, "Similar photos"), not asserted here: a bound would
 // fail under the sanitizers or a loaded CI machine. What it checks is that the planted copies are found.
-TEST_CASE("grouping 100 000 perceptual hashes finds the 10 000 planted near copies", "[catalog][similar]") {
+TEST_CASE("grouping 100 000 perceptual hashes finds the 10 000 planted near copies", "[catalog][similar][sqlite_only]") {
     std::mt19937_64 random(7);
     std::vector<uint64_t> hashes;
     for (int i = 0; i < 90'000; ++i) hashes.push_back(random());
