@@ -58,6 +58,11 @@ bool is_postgres_location(std::string_view location) {
     return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
 }
 
+std::string location_label(const std::string& location) {
+    if (is_postgres_location(location)) return "PostgreSQL library " + pg::describe_conninfo(location);
+    return "'" + location + "'";
+}
+
 Expected<std::unique_ptr<Catalog>> Catalog::open_location(const std::string& location, BatchPolicy policy) {
     if (!is_postgres_location(location)) return open(std::filesystem::path(location), policy);
     auto db = PostgresDatabase::connect(location);

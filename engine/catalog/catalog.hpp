@@ -225,6 +225,9 @@ private:
 
 // True for a catalog location that names a PostgreSQL database (postgresql:// or postgres://).
 bool is_postgres_location(std::string_view location);
+// What messages call a catalog location: "'FILE'", or "PostgreSQL library 'db' on HOST as USER" (never a
+// password that a URI holds).
+std::string location_label(const std::string& location);
 
 // Microseconds since the epoch: a scan's `seen_at`.
 int64_t now_us();

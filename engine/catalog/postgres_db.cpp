@@ -89,36 +89,6 @@ std::string masked(std::string text, const std::string& secret) {
 
 // "'dbname' on HOST:PORT as USER" from the parsed connection string: only the parts it gives (libpq
 // fills in the rest from the environment and its defaults).
-std::string describe(const std::string& conninfo) {
-    char* parse_error = nullptr;
-    PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &parse_error);
-    PQfreemem(parse_error);
-    // Never quoted back: a string libpq cannot read may still hold a password.
-    if (!options) return "(a connection string libpq cannot read)";
-    std::string dbname, host, port, user, service;
-    for (PQconninfoOption* o = options; o->keyword; ++o) {
-        if (!o->val) continue;
-        const std::string_view key = o->keyword;
-        if (key == "dbname")
-            dbname = o->val;
-        else if (key == "host")
-            host = o->val;
-        else if (key == "port")
-            port = o->val;
-        else if (key == "user")
-            user = o->val;
-        else if (key == "service")
-            service = o->val;
-    }
-    PQconninfoFree(options);
-    std::string text = dbname.empty() ? std::string("the default database") : "'" + dbname + "'";
-    if (!service.empty()) text += " of service '" + service + "'";
-    if (!host.empty() || !port.empty())
-        text += " on " + (host.empty() ? std::string("localhost") : host) + (port.empty() ? "" : ":" + port);
-    if (!user.empty()) text += " as " + user;
-    return text;
-}
-
 void discard_notice(void*, const char*) {}
 
 // An error for a result that is not what the statement should give, or for a failed send.
@@ -217,6 +187,36 @@ Expected<BoundParameters> bind_parameters(std::string_view sql, const std::vecto
 }
 
 }  // namespace
+
+std::string describe_conninfo(const std::string& conninfo) {
+    char* parse_error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &parse_error);
+    PQfreemem(parse_error);
+    // Never quoted back: a string libpq cannot read may still hold a password.
+    if (!options) return "(a connection string libpq cannot read)";
+    std::string dbname, host, port, user, service;
+    for (PQconninfoOption* o = options; o->keyword; ++o) {
+        if (!o->val) continue;
+        const std::string_view key = o->keyword;
+        if (key == "dbname")
+            dbname = o->val;
+        else if (key == "host")
+            host = o->val;
+        else if (key == "port")
+            port = o->val;
+        else if (key == "user")
+            user = o->val;
+        else if (key == "service")
+            service = o->val;
+    }
+    PQconninfoFree(options);
+    std::string text = dbname.empty() ? std::string("the default database") : "'" + dbname + "'";
+    if (!service.empty()) text += " of service '" + service + "'";
+    if (!host.empty() || !port.empty())
+        text += " on " + (host.empty() ? std::string("localhost") : host) + (port.empty() ? "" : ":" + port);
+    if (!user.empty()) text += " as " + user;
+    return text;
+}
 
 std::string sqlstate_of(const Error& e) {
     constexpr std::string_view kPrefix = "SQLSTATE ";
@@ -331,7 +331,7 @@ Expected<std::vector<uint8_t>> Result::blob(int row, int column) const {
 }
 
 Expected<std::unique_ptr<Connection>> Connection::connect(const std::string& conninfo) {
-    const std::string description = describe(conninfo);
+    const std::string description = describe_conninfo(conninfo);
     // Ours first, the caller's string last: libpq lets later parameters override earlier ones, so a
     // connect_timeout or application_name in the string wins.
     std::vector<const char*> keywords{"fallback_application_name"};

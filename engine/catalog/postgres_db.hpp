@@ -38,6 +38,10 @@ inline constexpr std::string_view kErrorBind = "bad_parameter";       // a value
 inline constexpr std::string_view kErrorColumn = "bad_column";        // a typed read of a column of another type
 inline constexpr std::string_view kErrorTransaction = "transaction";  // begin inside one, commit of a failed one
 
+// What messages call the database a connection string names: "'library' on HOST:PORT as USER", never
+// its password (nor the string itself when libpq cannot read it).
+std::string describe_conninfo(const std::string& conninfo);
+
 // The SQLSTATE (https://www.postgresql.org/docs/15/errcodes-appendix.html) of an error this layer
 // returned for a statement the server refused ("23505": unique violation), else "".
 std::string sqlstate_of(const Error& error);

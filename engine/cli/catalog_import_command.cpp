@@ -81,9 +81,8 @@ bool import_stream(std::istream& in, const std::string& name, catalog::Catalog& 
 }  // namespace
 
 int catalog_import_command(const CatalogImportOptions& options) {
-    const std::filesystem::path file =
-        options.catalog.empty() ? catalog::default_catalog_file() : std::filesystem::path(options.catalog);
-    auto opened = catalog::Catalog::open(file);
+    const std::string location = options.catalog.empty() ? catalog::default_catalog_file().string() : options.catalog;
+    auto opened = catalog::Catalog::open_location(location);
     if (!opened) {
         report("lightbox-engine: catalog import: %s\n", opened.error().message);
         return kExitUsage;

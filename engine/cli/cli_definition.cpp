@@ -50,7 +50,7 @@ std::unique_ptr<EngineCommandLine> define_command_line() {
     run_cmd->add_flag("--json", run.json, "one photo record per file on stdout, one per line (the same as --format jsonl)");
     lbx::cli::add_record_options(run_cmd, run.output_flags);
     run_cmd->add_flag("!--no-progress", run.progress, "no progress on stderr (the summary is still printed)");
-    run_cmd->add_option("--catalog", run.catalog, "store results in this catalog (SQLite) and skip files unchanged since the last scan");
+    run_cmd->add_option("--catalog", run.catalog, "store results in this catalog (an SQLite file, or postgresql://... for a library shared by several engines) and skip files unchanged since the last scan");
     run_cmd->add_flag("--retry-failed", run.retry_failed, "with --catalog: process again unchanged files that failed before");
     run_cmd->add_option("--analysis", run.analysis, "run the analysis stages (objects, faces): on (default) or off")
         ->check(one_of({"on", "off"}));
@@ -80,7 +80,7 @@ std::unique_ptr<EngineCommandLine> define_command_line() {
     serve_cmd->add_option("--endpoint", serve.endpoint,
                           "command endpoint: ipc://PATH or tcp://127.0.0.1:PORT (token required); default: ipc:// in the runtime directory");
     serve_cmd->add_option("--runtime-dir", serve.runtime_dir, "where the endpoints, token and lock files go (default: $XDG_RUNTIME_DIR/lightbox)");
-    serve_cmd->add_option("--catalog", serve.catalog, "the library served (default: $XDG_DATA_HOME/lightbox/library.lbx)");
+    serve_cmd->add_option("--catalog", serve.catalog, "the library served: a file, or postgresql://... (default: $XDG_DATA_HOME/lightbox/library.lbx)");
     serve_cmd->add_option("--thumbs", serve.thumbs, "thumbnail folder (default: the pipeline's, then $XDG_CACHE_HOME/lightbox/thumbs)");
     serve_cmd->add_option("--jobs,-j", serve.jobs, "worker threads per scan (default: all cores)")->check(whole_number(1, 1024));
     serve_cmd->add_option("--max-jobs", serve.max_jobs, "scans running at once; more get 'busy' (default 4)")->check(whole_number(1, 64));
@@ -93,7 +93,7 @@ std::unique_ptr<EngineCommandLine> define_command_line() {
     lbx::cli::FreeTextCommand* query_cmd = line->query_cmd = lbx::cli::add_free_text_command(
         app, "query", "photos of a catalog that match a query (sdk_docs/query.md)", "QUERY",
         "the query, e.g. beach year:2019 -tag:blurry (quoted as one argument or as several words; none: every photo)");
-    query_cmd->add_option("--catalog", query.catalog, "the catalog (default: $XDG_DATA_HOME/lightbox/library.lbx)");
+    query_cmd->add_option("--catalog", query.catalog, "the catalog: a file, or postgresql://... (default: $XDG_DATA_HOME/lightbox/library.lbx)");
     query_cmd->add_flag("--json", query.json, "one photo record per photo, one per line (the same as --format jsonl)");
     lbx::cli::add_record_options(query_cmd, query.output_flags);
     query_cmd->add_flag("--print0", query.print0, "only the paths, each followed by a NUL byte (for xargs -0)");
@@ -108,7 +108,7 @@ std::unique_ptr<EngineCommandLine> define_command_line() {
     ThumbsOptions& thumbs = line->thumbs;
     CLI::App* thumbs_cmd = line->thumbs_cmd = app.add_subcommand("thumbs", "the thumbnail cache of a catalog: stats, prune to the budget, prewarm");
     thumbs_cmd->add_option("action", thumbs.action, "stats, prune or prewarm")->required()->check(one_of({"stats", "prune", "prewarm"}));
-    thumbs_cmd->add_option("--catalog", thumbs.catalog, "the catalog (default: $XDG_DATA_HOME/lightbox/library.lbx)");
+    thumbs_cmd->add_option("--catalog", thumbs.catalog, "the catalog: a file, or postgresql://... (default: $XDG_DATA_HOME/lightbox/library.lbx)");
     thumbs_cmd->add_option("--config", thumbs.config, "pipeline config: thumbnail sizes, budget, folder (default: the installed default.toml)");
     thumbs_cmd->add_option("--thumbs", thumbs.thumbs, "where prewarm writes thumbnails (default: the config's, then $XDG_CACHE_HOME/lightbox/thumbs)");
     thumbs_cmd->add_option("--budget-mb", thumbs.budget_mb, "the budget in MiB (default: [thumbnails] cache_budget_mb)")->check(whole_number(1, int64_t{16} * 1024 * 1024));
@@ -122,7 +122,7 @@ std::unique_ptr<EngineCommandLine> define_command_line() {
     CLI::App* import_cmd = line->catalog_import_cmd = catalog_cmd->add_subcommand(
         "import", "store the photo records of `run --json` outputs (shards run elsewhere) in a catalog");
     import_cmd->add_option("files", catalog_import.files, "JSON-lines files of photo records; - reads stdin")->required();
-    import_cmd->add_option("--catalog", catalog_import.catalog, "the catalog (default: $XDG_DATA_HOME/lightbox/library.lbx)");
+    import_cmd->add_option("--catalog", catalog_import.catalog, "the catalog: a file, or postgresql://... (default: $XDG_DATA_HOME/lightbox/library.lbx)");
 
     WorkerArguments& worker = line->worker;
     CLI::App* worker_cmd = line->worker_cmd = app.add_subcommand("worker", "a worker process (started by the engine itself)");

@@ -33,14 +33,15 @@ std::vector<lbx::cli::FacetGroup> facet_groups(const catalog::Facets& facets) {
 }  // namespace
 
 int query_command(const QueryCommandOptions& options) {
-    const std::filesystem::path file = options.catalog.empty() ? catalog::default_catalog_file() : std::filesystem::path(options.catalog);
+    const std::string location = options.catalog.empty() ? catalog::default_catalog_file().string() : options.catalog;
+    const std::filesystem::path file(location);
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec)) {
+    if (!catalog::is_postgres_location(location) && !std::filesystem::is_regular_file(file, ec)) {
         std::fprintf(stderr, "lightbox-engine: no catalog at '%s' (make one with: lightbox-engine run --catalog FILE PATH...)\n",
                      file.c_str());
         return kExitUsage;
     }
-    auto opened = catalog::Catalog::open_read_only(file);
+    auto opened = catalog::Catalog::open_location_read_only(location);
     if (!opened) {
         std::fprintf(stderr, "lightbox-engine: %s\n", opened.error().message.c_str());
         return kExitUsage;

@@ -205,7 +205,7 @@ int run_command(const RunOptions& options) {
     std::optional<catalog::ScanFilter> filter;
     const int64_t scan_id = catalog::now_us();
     if (!options.catalog.empty()) {
-        auto opened = catalog::Catalog::open(options.catalog);
+        auto opened = catalog::Catalog::open_location(options.catalog);
         if (!opened) return usage_error(opened.error().message);
         library = std::move(*opened);
         auto known = library->file_states();
@@ -233,7 +233,8 @@ int run_command(const RunOptions& options) {
         catalog_failed = true;
         stop.store(true);
         progress.clear_line();
-        std::fprintf(stderr, "lightbox-engine: cannot store results in catalog '%s': %s; stopping\n", options.catalog.c_str(),
+        std::fprintf(stderr, "lightbox-engine: cannot store results in catalog %s: %s; stopping\n",
+                     catalog::location_label(options.catalog).c_str(),
                      error.message.c_str());
         for (const std::string& path : library->drop_pending())
             std::fprintf(stderr, "lightbox-engine: not stored in the catalog: %s\n", path.c_str());

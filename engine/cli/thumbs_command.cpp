@@ -220,9 +220,10 @@ int prewarm_action(catalog::Catalog& library, catalog::ThumbnailCache& cache, Pi
 }  // namespace
 
 int thumbs_command(const ThumbsOptions& options) {
-    const std::filesystem::path file = options.catalog.empty() ? catalog::default_catalog_file() : std::filesystem::path(options.catalog);
+    const std::string location = options.catalog.empty() ? catalog::default_catalog_file().string() : options.catalog;
+    const std::filesystem::path file(location);
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec)) {
+    if (!catalog::is_postgres_location(location) && !std::filesystem::is_regular_file(file, ec)) {
         return fail("no catalog at '" + file.string() + "' (make one with: lightbox-engine run --catalog FILE PATH...)");
     }
     const std::filesystem::path config_file = options.config.empty() ? default_config_file() : std::filesystem::path(options.config);
@@ -231,7 +232,8 @@ int thumbs_command(const ThumbsOptions& options) {
     const uint64_t budget = options.budget_mb > 0 ? static_cast<uint64_t>(options.budget_mb) * 1024 * 1024 : config->thumbnail_budget_bytes;
 
     // `stats` only reads: it works on a catalog this user may not write (OpenMode::read_only).
-    auto opened = options.action == "stats" ? catalog::Catalog::open_read_only(file) : catalog::Catalog::open(file);
+    auto opened = options.action == "stats" ? catalog::Catalog::open_location_read_only(location)
+                                            : catalog::Catalog::open_location(location);
     if (!opened) return fail(opened.error().message);
     catalog::ThumbnailCache cache(**opened, budget);
     if (options.action == "stats") return stats_action(cache, options.json);

@@ -44,10 +44,12 @@ ipc::Expected<std::unique_ptr<EngineService>> EngineService::create(zmq::context
 
     // The library first: a catalog that cannot be opened (not a catalog, too new) refuses to serve.
     std::filesystem::path catalog_file = options.catalog_file.empty() ? catalog::default_catalog_file() : options.catalog_file;
-    catalog_file = std::filesystem::absolute(catalog_file).lexically_normal();
-    std::error_code ec;
-    std::filesystem::create_directories(catalog_file.parent_path(), ec);
-    auto library = catalog::Catalog::open(catalog_file);
+    if (!catalog::is_postgres_location(catalog_file.string())) {  // a URI is not a path: kept as it is
+        catalog_file = std::filesystem::absolute(catalog_file).lexically_normal();
+        std::error_code ec;
+        std::filesystem::create_directories(catalog_file.parent_path(), ec);
+    }
+    auto library = catalog::Catalog::open_location(catalog_file.string());
     if (!library) {
         return ipc::unexpected(ipc::make_error(ipc::Status::bad_request, "catalog", library.error().code,
                                                library.error().message));

@@ -582,7 +582,8 @@ RequestHandlers::Result<ipc::LibraryInfo> RequestHandlers::on(const ipc::Library
 
 RequestHandlers::Result<ipc::OpenLibrary> RequestHandlers::on(const ipc::OpenLibrary& request) {
     const std::filesystem::path file(request.catalog);
-    if (!file.is_absolute()) {
+    const bool on_server = catalog::is_postgres_location(request.catalog);
+    if (!on_server && !file.is_absolute()) {
         return error_reply(ipc::Status::bad_request, "catalog", "relative_path",
                            "catalog '" + request.catalog + "' is a relative path: send an absolute one");
     }
@@ -596,8 +597,8 @@ RequestHandlers::Result<ipc::OpenLibrary> RequestHandlers::on(const ipc::OpenLib
     // starts again on the library opened.
     state_.jobs.stop_and_wait(ipc::JobKind::analysis);
     std::error_code ec;
-    std::filesystem::create_directories(file.parent_path(), ec);
-    auto opened = catalog::Catalog::open(file);
+    if (!on_server) std::filesystem::create_directories(file.parent_path(), ec);
+    auto opened = catalog::Catalog::open_location(request.catalog);
     if (!opened) return error_reply(ipc::Status::bad_request, "catalog", opened.error().code, opened.error().message);
     (void)catalog::warm_up(**opened);
     state_.thumbnails.reset();  // it points at the old connection

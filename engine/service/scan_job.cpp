@@ -135,7 +135,7 @@ void ScanJob::run() {
 
     // The job's own connection: SQLite connections are not shared between threads, and the command
     // thread keeps reading (WAL lets it while this one writes).
-    auto opened = catalog::Catalog::open(request_.catalog_file);
+    auto opened = catalog::Catalog::open_location(request_.catalog_file.string());
     if (!opened) return fail("catalog", opened.error().message);
     catalog::Catalog& library = **opened;
     auto known = library.file_states();
@@ -203,7 +203,7 @@ void ScanJob::run() {
     const char* state_name = catalog_error ? "failed" : summary.interrupted ? "cancelled" : "completed";
     (void)library.end_job(*job_row, state_name, static_cast<int64_t>(done_.load()), static_cast<int64_t>(failed_.load()),
                           catalog::now_us());
-    if (catalog_error) return fail("catalog", "cannot store results in " + request_.catalog_file.string() + ": " + catalog_error->message);
+    if (catalog_error) return fail("catalog", "cannot store results in " + catalog::location_label(request_.catalog_file.string()) + ": " + catalog_error->message);
     if (request_.thumbnail_budget_bytes > 0) {
         catalog::ThumbnailCache cache(library, request_.thumbnail_budget_bytes);
         if (auto pruned = cache.prune(); pruned && pruned->removed > 0) {
@@ -247,12 +247,12 @@ void ScanJob::end_silently() {
 }
 
 void ScanJob::run_analysis() {
-    auto opened = catalog::Catalog::open(request_.catalog_file);
+    auto opened = catalog::Catalog::open_location(request_.catalog_file.string());
     if (!opened) return fail("catalog", opened.error().message);
     catalog::Catalog& library = **opened;
     // Faces stored but never grouped (an engine stopped between the two, a catalog of schema 5) first.
     auto grouped = catalog::group_new_faces(library);
-    if (!grouped) return fail("catalog", "cannot group faces into persons in " + request_.catalog_file.string() + ": " + grouped.error().message);
+    if (!grouped) return fail("catalog", "cannot group faces into persons in " + catalog::location_label(request_.catalog_file.string()) + ": " + grouped.error().message);
     // Nothing to do is the common case (every scan ends by asking): then the job stays silent, with no
     // event and no entry in ListJobs, and no model is loaded to find that out.
     auto pending = catalog::pending_analysis(library, configured_analysis_stages(request_.config, registry_));
@@ -328,7 +328,7 @@ void ScanJob::run_analysis() {
             if (auto ok = catalog::group_new_faces(library); !ok) catalog_error = ok.error();
         }
     }
-    if (catalog_error) return fail("catalog", "cannot store analysis results in " + request_.catalog_file.string() + ": " + catalog_error->message);
+    if (catalog_error) return fail("catalog", "cannot store analysis results in " + catalog::location_label(request_.catalog_file.string()) + ": " + catalog_error->message);
     (void)library.update_statistics();
     const bool paused = paused_.load() && summary.interrupted;
     inbox_.post(ipc::Log{ipc::LogLevel::info, "engine",

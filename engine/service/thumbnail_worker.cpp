@@ -80,7 +80,7 @@ void ThumbnailWorker::run(std::stop_token stop) {
             }
         }
         if (!library && setup_error.empty()) {
-            auto opened = catalog::Catalog::open(setup.catalog_file);
+            auto opened = catalog::Catalog::open_location(setup.catalog_file.string());
             PipelineConfig config = setup.config;
             auto reduced = restrict_to_kinds(config, {"metadata", "decode", "thumbnail"});
             if (reduced && setup.quarantine != nullptr) (void)skip_quarantined_stages(config, setup.quarantine->active());
