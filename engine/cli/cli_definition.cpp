@@ -117,12 +117,18 @@ std::unique_ptr<EngineCommandLine> define_command_line() {
     add_isolation(thumbs_cmd, thumbs.isolation);
 
     CatalogImportOptions& catalog_import = line->catalog_import;
-    CLI::App* catalog_cmd = app.add_subcommand("catalog", "work on a catalog without scanning: import run results");
+    CLI::App* catalog_cmd = app.add_subcommand("catalog", "work on a catalog without scanning: import run results, copy a library into PostgreSQL");
     catalog_cmd->require_subcommand(1);
     CLI::App* import_cmd = line->catalog_import_cmd = catalog_cmd->add_subcommand(
         "import", "store the photo records of `run --json` outputs (shards run elsewhere) in a catalog");
     import_cmd->add_option("files", catalog_import.files, "JSON-lines files of photo records; - reads stdin")->required();
     import_cmd->add_option("--catalog", catalog_import.catalog, "the catalog: a file, or postgresql://... (default: $XDG_DATA_HOME/lightbox/library.lbx)");
+
+    CatalogMigrateOptions& catalog_migrate = line->catalog_migrate;
+    CLI::App* migrate_cmd = line->catalog_migrate_cmd = catalog_cmd->add_subcommand(
+        "migrate", "copy a library (photos, tags, user edits, persons, ledgers) into an empty database and check the counts");
+    migrate_cmd->add_option("--catalog", catalog_migrate.catalog, "the library copied (default: $XDG_DATA_HOME/lightbox/library.lbx)");
+    migrate_cmd->add_option("--to", catalog_migrate.to, "the database it is copied into: postgresql://... (or an SQLite file)")->required();
 
     WorkerArguments& worker = line->worker;
     CLI::App* worker_cmd = line->worker_cmd = app.add_subcommand("worker", "a worker process (started by the engine itself)");

@@ -26,6 +26,7 @@ struct EngineCommandLine {
     QueryCommandOptions query;
     ThumbsOptions thumbs;
     CatalogImportOptions catalog_import;
+    CatalogMigrateOptions catalog_migrate;
     WorkerArguments worker;
     std::string sample_dir;
 
@@ -37,6 +38,7 @@ struct EngineCommandLine {
     lbx::cli::FreeTextCommand* query_cmd = nullptr;
     CLI::App* thumbs_cmd = nullptr;
     CLI::App* catalog_import_cmd = nullptr;
+    CLI::App* catalog_migrate_cmd = nullptr;
     CLI::App* worker_cmd = nullptr;
     CLI::App* sample_cmd = nullptr;
     std::optional<lbx::cli::GeneratedDocs> docs;

@@ -100,6 +100,12 @@ struct CatalogImportOptions {
     std::vector<std::string> files;  // JSON-lines files; "-" reads stdin
 };
 
+// `lightbox-engine catalog migrate --to URI`: a library copied into another database (catalog_migrate_command.cpp).
+struct CatalogMigrateOptions {
+    std::string catalog;  // the library copied; empty: the default catalog
+    std::string to;       // where: a postgresql:// URI (or another SQLite file)
+};
+
 int run_main(int argc, char** argv);
 int run_command(const RunOptions& options);
 
@@ -112,6 +118,7 @@ int serve_command(const ServeOptions& options);
 int query_command(const QueryCommandOptions& options);
 int thumbs_command(const ThumbsOptions& options);
 int catalog_import_command(const CatalogImportOptions& options);
+int catalog_migrate_command(const CatalogMigrateOptions& options);
 
 // Loads plugins from the search path, except quarantined ones; reports each rejected file on stderr when
 // `report` is set.

@@ -71,6 +71,7 @@ int run_main(int argc, char** argv) {
         return thumbs_command(thumbs);
     }
     if (line->catalog_import_cmd->parsed()) return catalog_import_command(line->catalog_import);
+    if (line->catalog_migrate_cmd->parsed()) return catalog_migrate_command(line->catalog_migrate);
     return kExitUsage;
 }
 
