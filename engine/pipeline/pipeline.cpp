@@ -233,7 +233,11 @@ Expected<std::unique_ptr<Pipeline>> Pipeline::build(const PluginRegistry& regist
             if (!sc.params.empty())
                 return unexpected(make_error("config", "invalid_config", sc.where + ": 'params' needs 'use = \"<stage id>\"'"));
             for (const LoadedStage* stage : registry.stages_of_kind(sc.kind)) {  // highest priority first
-                if (failed(stage->id) != nullptr) continue;  // its formats fall to the next stage by priority
+                if (const FailedStage* f = failed(stage->id)) {  // its formats fall to the next stage by priority
+                    for (uint32_t i = 0; i < stage->desc->format_count; ++i)
+                        step.failed_by_format.emplace(stage->desc->formats[i].name, f->failure);
+                    continue;
+                }
                 const StageInstance*& instance = defaults[stage->id];
                 if (instance == nullptr) {
                     auto created = create(*stage, {}, sc.where);
@@ -413,7 +417,13 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
         const StageInstance* stage = stage_for(step, r.format);
         switch (step.kind) {
             case LBX_STAGE_METADATA: {
-                if (stage == nullptr) break;  // no metadata reader for this format: not an error
+                if (stage == nullptr) {  // no metadata reader for this format: not an error, unless it failed
+                    if (auto it = step.failed_by_format.find(r.format); it != step.failed_by_format.end()) {
+                        if (!decodes_) return finish(it->second);
+                        r.warnings.push_back(it->second);
+                    }
+                    break;
+                }
                 count(*stage);
                 const StageScope running(context, *stage);
                 if (auto ok = stage->read_metadata(source, r.metadata, context); !ok) {
@@ -426,8 +436,10 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
                 break;
             }
             case LBX_STAGE_DECODE: {
-                if (stage == nullptr)
+                if (stage == nullptr) {
+                    if (auto it = step.failed_by_format.find(r.format); it != step.failed_by_format.end()) return finish(it->second);
                     return finish(engine_failure("decode", "unsupported", "no decoder for format '" + r.format + "'"));
+                }
                 count(*stage);
                 {
                     const StageScope running(context, *stage);

@@ -90,6 +90,8 @@ private:
         const StageInstance* fixed = nullptr;
         std::map<std::string, const StageInstance*> by_format;
         std::optional<StageFailure> failed;  // a `use`d stage whose plugin failed at start-up in this run
+        // Without `use`: the formats of such stages, for the files that no other stage of the kind takes.
+        std::map<std::string, StageFailure> failed_by_format;
     };
 
     const StageInstance* stage_for(const Step& step, const std::string& format) const;

@@ -53,6 +53,8 @@ std::vector<std::string> unneeded_plugin_files(const PluginRegistry& registry, c
         });
         if (!needed) out.push_back(plugin->file.string());
     }
+    // Nor what the supervisor did not load: a library that crashed or hung in its probe is not tried again.
+    for (const RejectedPlugin& r : registry.rejected()) out.push_back(r.file.string());
     return out;
 }
 
@@ -112,11 +114,9 @@ bool record_start_fault(Supervision& s, const StartFault& fault, const std::stri
     }
     for (const auto& st : stages) pf.stage_ids.push_back(st.first);
     const std::string who = "plugin " + pf.plugin_id + (pf.plugin_version.empty() ? "" : " " + pf.plugin_version);
-    pf.message = fault.what + (loading ? " while loading " + pf.library.string()
-                                       : " while creating " + at.kind + " stage '" + at.stage_id + "'") + " (phase " + at.phase +
-                 ")";
-    const std::string failed_text = who + " " + (fault.code == ipc::codes::kTimeout ? "hung" : "crashed") + " at a worker's start-up in this run (" +
-                                    pf.message + "): not used again in this run";
+    pf.message = fault.what + (loading ? " while loading " + pf.library.string() : " while creating " + at.kind + " stage '" + at.stage_id + "'");
+    const std::string failed_text = who + " " + (fault.code == ipc::codes::kTimeout ? "hung" : "crashed") + " in phase " + at.phase +
+                                    " (" + pf.message + "): not used again in this run";
     {
         std::lock_guard lock(s.mutex);
         WorkerSetup& setup = s.setup;

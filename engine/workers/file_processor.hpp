@@ -68,8 +68,8 @@ bool record_start_fault(Supervision& supervision, const StartFault& fault, const
 
 // A batch's supervision: the setup every worker builds (the pipeline config, thumbnail folder, plugin
 // folders, quarantine record) and the options, with the memory cap sized for `workers` when it is 0.
-// The loaded plugin files a worker for `config` need not load: those whose stages are all tag or
-// thumbnail stages that the config does not use.
+// The plugin files a worker for `config` need not load: those whose stages are all tag or thumbnail
+// stages that the config does not use, and those the supervisor did not load (registry.rejected()).
 std::vector<std::string> unneeded_plugin_files(const PluginRegistry& registry, const PipelineConfig& config);
 
 std::shared_ptr<Supervision> make_supervision(IsolationOptions options, unsigned workers, const PipelineConfig& config,

@@ -209,7 +209,7 @@ std::vector<std::string> skip_quarantined_stages(PipelineConfig& config, const s
 }
 
 std::string quarantine_message(const QuarantineEntry& e) {
-    return "plugin " + e.plugin_id + " " + e.plugin_version + " is quarantined: " + e.reason +
+    return "plugin " + e.plugin_id + (e.plugin_version.empty() ? "" : " " + e.plugin_version) + " is quarantined: " + e.reason +
            (e.last_file.empty() ? std::string() : "; last file " + e.last_file) + " (it stays disabled until " + e.library.string() + " changes or 'lightbox-engine plugins reset " + e.plugin_id + "')";
 }
 

@@ -131,8 +131,15 @@ Expected<void> WorkerProcess::start(const std::atomic<bool>& stop, const std::st
         const Death death = reap();
         stop_worker(false);
         std::string signal_words;
-        if (death.reaped && WIFSIGNALED(death.status) && w == Wait::died) signal_words = " (" + signal_text(WTERMSIG(death.status)) + ")";
-        if (death.reaped && WIFEXITED(death.status)) signal_words = " (exit status " + std::to_string(WEXITSTATUS(death.status)) + ")";
+        std::string death_words = "worker ended";
+        if (death.reaped && WIFSIGNALED(death.status) && w == Wait::died) {
+            signal_words = " (" + signal_text(WTERMSIG(death.status)) + ")";
+            death_words = "worker killed by " + signal_text(WTERMSIG(death.status));
+        }
+        if (death.reaped && WIFEXITED(death.status)) {
+            signal_words = " (exit status " + std::to_string(WEXITSTATUS(death.status)) + ")";
+            death_words = "worker exited with status " + std::to_string(WEXITSTATUS(death.status));
+        }
         if (!at.phase.empty() && (w == Wait::died || w == Wait::timeout)) {
             // A plugin's library or create() took the worker down: record it and start again without it.
             StartFault fault;
@@ -140,7 +147,7 @@ Expected<void> WorkerProcess::start(const std::atomic<bool>& stop, const std::st
             fault.code = w == Wait::timeout ? ipc::codes::kTimeout : ipc::codes::kCrashed;
             char limit[32];
             std::snprintf(limit, sizeof limit, "%g", supervision_->options.file_timeout_seconds);
-            fault.what = w == Wait::timeout ? std::string("no progress within ") + limit + " s (worker killed)" : "worker ended" + signal_words;
+            fault.what = w == Wait::timeout ? std::string("no progress within ") + limit + " s (worker killed)" : death_words;
             record_start_fault(*supervision_, fault, file);
             return unexpected(make_error("worker", ipc::codes::kPluginNotLoaded, fault.what));
         }
