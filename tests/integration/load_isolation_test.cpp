@@ -6,6 +6,7 @@
 #include "sample/image_encoders.hpp"
 #include "sample/rgb_image.hpp"
 #include "support/child_process.hpp"
+#include "support/served_engine.hpp"
 #include "support/test_files.hpp"
 
 #include <catch2/catch.hpp>
@@ -211,4 +212,42 @@ TEST_CASE("the supervisor creates no stage: create() runs in worker processes on
         return a;
     }());
     CHECK(pids() == std::vector<std::string>{in_process});
+}
+
+TEST_CASE("under serve a plugin that crashes while loading or in create() costs itself only, and the service creates no stage", "[isolation][load][service]") {
+    Setup s("create_crash");
+    for (const char* fixture : {"load_crash", "create_marker"}) {
+        const std::string library = std::string("libfixture_") + fixture + ".so";
+        std::filesystem::copy_file(std::filesystem::path(LIGHTBOX_TEST_FIXTURE_PLUGIN_DIR) / fixture / library, s.plugins / library);
+    }
+    lbx::test::write_file(s.photos / "other.ccrs", {'C', 'C', 'R', 'S'});
+    std::ofstream(s.dir / "marker.toml") << "[[stage]]\nkind = \"metadata\"\n[[stage]]\nkind = \"decode\"\n"
+                                            "[[stage]]\nkind = \"tag\"\nuse = \"pidmark\"\n";
+    lbx::test::ServedEngine engine({"--catalog", (s.dir / "lib.lbx").string(), "--jobs", "2"}, s.env());
+    const auto ctl = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--endpoint", engine.command_endpoint()});
+        return lbx::test::run_ctl(args);
+    };
+    // The library that crashes while loading was tried in a probe only: the service is up and lists why.
+    const auto plugins = ctl({"plugins"});
+    INFO(plugins.out);
+    CHECK(has(plugins.out, "libfixture_load_crash.so"));
+    CHECK(has(plugins.out, "crashed or hung while loading"));
+
+    const auto scanned = ctl({"scan", s.photos.string(), "--pipeline", (s.dir / "marker.toml").string(), "--wait"});
+    INFO(scanned.out << scanned.err);
+    CHECK(scanned.exit_code == 1);  // other.ccrs failed
+    CHECK(ctl({"hello"}).exit_code == 0);
+    const auto failures = ctl({"failures"});
+    INFO(failures.out);
+    CHECK(has(failures.out, "other.ccrs"));
+    CHECK(has(failures.out, "plugin_not_loaded"));
+    const json listed = json::parse(ctl({"query", "--format", "json", "--fields", "path"}).out);
+    CHECK(listed.at("total") == 4);
+
+    std::ifstream in(s.dir / "create-pids");
+    std::vector<std::string> created;
+    for (std::string line; std::getline(in, line);) created.push_back(line);
+    CHECK_FALSE(created.empty());
+    for (const std::string& pid : created) CHECK(pid != std::to_string(engine.process().pid()));
 }
