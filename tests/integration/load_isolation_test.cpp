@@ -115,7 +115,7 @@ TEST_CASE("a plugin library that crashes while loading is named with its phase, 
 
 TEST_CASE("a plugin library that hangs while loading is killed at the deadline and skipped", "[isolation][load]") {
     Setup s("load_hang");
-    const auto r = lbx::test::run_engine(s.run_args({"--file-timeout", "1"}), s.env());
+    const auto r = lbx::test::run_engine(s.run_args({"--file-timeout", "2"}), s.env());
     INFO(r.err);
     CHECK(r.exit_code == 0);
     check_photos_ok(by_name(r.out));
@@ -135,7 +135,7 @@ TEST_CASE("a stage whose create() crashes or hangs fails only the files that nee
             lbx::test::write_file(s.photos / ("other." + c.format), std::vector<uint8_t>(c.magic.begin(), c.magic.end()));
             for (int run = 1; run <= 2; ++run) {
                 INFO("run " << run);
-                const auto r = lbx::test::run_engine(s.run_args({"--jobs", "2", "--file-timeout", "1"}), s.env());
+                const auto r = lbx::test::run_engine(s.run_args({"--jobs", "2", "--file-timeout", "3"}), s.env());
                 INFO(r.err);
                 CHECK(r.exit_code == 1);  // some files failed
                 const auto lines = by_name(r.out);
@@ -158,7 +158,7 @@ TEST_CASE("a stage whose create() crashes or hangs fails only the files that nee
             // the file is no photo any more; the next runs do not try it at all.
             for (int run = 3; run <= 4; ++run) {
                 INFO("run " << run);
-                const auto r = lbx::test::run_engine(s.run_args({"--file-timeout", "1"}), s.env());
+                const auto r = lbx::test::run_engine(s.run_args({"--file-timeout", "3"}), s.env());
                 INFO(r.err);
                 CHECK(r.exit_code == 0);
                 const auto lines = by_name(r.out);
