@@ -2,6 +2,7 @@
 // failed, 2 usage or configuration error, 3 results not stored in the catalog, 130 interrupted.
 #pragma once
 
+#include "pipeline/pipeline.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "workers/isolation.hpp"
 #include "workers/quarantine.hpp"
@@ -121,8 +122,15 @@ int catalog_import_command(const CatalogImportOptions& options);
 int catalog_migrate_command(const CatalogMigrateOptions& options);
 
 // Loads plugins from the search path, except quarantined ones; reports each rejected file on stderr when
-// `report` is set.
-void load_plugins(PluginRegistry& registry, bool report);
+// `report` is set. With process isolation (the default) a probe worker loads them first, so that a library
+// that crashes or hangs while loading is named and left out instead of taking this process down
+// (workers/plugin_probe.hpp).
+void load_plugins(PluginRegistry& registry, bool report, const IsolationOptions& isolation = {});
+// The pipeline of a command that runs files in workers: a plan checked by a probe worker with process
+// isolation (no stage created in this process), the pipeline itself with isolation none. Lines about
+// plugins that failed in the probe go to stderr.
+Expected<std::unique_ptr<Pipeline>> build_pipeline(const PluginRegistry& registry, const PipelineConfig& config,
+                                                   const std::filesystem::path& thumbnail_dir, const IsolationOptions& isolation);
 
 // `lightbox-engine plugins check LIB.so`: every stage of one plugin over hostile inputs, in workers.
 struct PluginsCheckOptions {

@@ -13,6 +13,7 @@
 #include "sample/image_encoders.hpp"
 #include "sample/rgb_image.hpp"
 #include "workers/file_processor.hpp"
+#include "workers/plugin_probe.hpp"
 
 #include <lightbox/ipc/error_codes.hpp>
 
@@ -85,7 +86,8 @@ std::string pipeline_text(const LoadedStage& stage) {
 }
 
 bool is_fault(const std::string& code) {
-    return code == ipc::codes::kCrashed || code == ipc::codes::kTimeout || code == ipc::codes::kOutOfMemory;
+    return code == ipc::codes::kCrashed || code == ipc::codes::kTimeout || code == ipc::codes::kOutOfMemory ||
+           code == ipc::codes::kPluginNotLoaded;  // its create() crashed or hung
 }
 
 }  // namespace
@@ -101,8 +103,13 @@ int plugins_check_command(const PluginsCheckOptions& options) {
     std::vector<std::filesystem::path> dirs{library.parent_path()};
     for (const auto& d : plugin_search_path(executable_dir()))
         if (!std::filesystem::equivalent(d, library.parent_path(), ec)) dirs.push_back(d);
+    // In a probe worker first, like every supervisor: a library that crashes or hangs while loading is
+    // named (and, a check being for authors, not quarantined).
+    IsolationOptions isolation = isolation_options(options.isolation);
+    isolation.mode = IsolationMode::process;
+    const auto notice = [](const std::string& message) { std::fprintf(stderr, "lightbox-engine: %s\n", message.c_str()); };
     PluginRegistry registry;
-    registry.load_directories(dirs);
+    load_plugins_supervised(registry, dirs, nullptr, isolation, notice);
     const LoadedPlugin* plugin = nullptr;
     for (const auto& p : registry.plugins())
         if (std::filesystem::equivalent(p->file, library, ec)) plugin = p.get();
@@ -138,10 +145,8 @@ int plugins_check_command(const PluginsCheckOptions& options) {
         } else {
             inputs = image_inputs();
         }
-        IsolationOptions isolation = isolation_options(options.isolation);
-        isolation.mode = IsolationMode::process;
         auto supervision = make_supervision(isolation, 1, *config, work / "thumbs", dirs, registry, nullptr);
-        auto pipeline = Pipeline::build(registry, *config, work / "thumbs");
+        auto pipeline = build_supervised_pipeline(registry, *config, work / "thumbs", dirs, nullptr, isolation, notice);
         if (!pipeline) {
             std::printf("\n  Stage %s (%s): FAIL: %s\n", stage.id.c_str(), stage_kind_name(stage.kind), pipeline.error().message.c_str());
             all_pass = false;

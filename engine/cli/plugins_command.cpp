@@ -3,18 +3,32 @@
 #include "cli/commands.hpp"
 #include "cli/engine_paths.hpp"
 #include "cli/json_output.hpp"
+#include "workers/plugin_probe.hpp"
 
 #include <cstdio>
 #include <iostream>
 
 namespace lbx::engine::cli {
 
-void load_plugins(PluginRegistry& registry, bool report) {
-    const Quarantine quarantine(Quarantine::default_file());
-    registry.load_directories(plugin_search_path(executable_dir()), quarantine_refusal(quarantine));
+namespace {
+
+void print_notice(const std::string& message) { std::fprintf(stderr, "lightbox-engine: %s\n", message.c_str()); }
+
+}  // namespace
+
+void load_plugins(PluginRegistry& registry, bool report, const IsolationOptions& isolation) {
+    Quarantine quarantine(Quarantine::default_file());
+    load_plugins_supervised(registry, plugin_search_path(executable_dir()), &quarantine, isolation, print_notice);
     if (!report) return;
     for (const RejectedPlugin& r : registry.rejected())
         std::fprintf(stderr, "lightbox-engine: skipped plugin %s: %s\n", r.file.c_str(), r.reason.c_str());
+}
+
+Expected<std::unique_ptr<Pipeline>> build_pipeline(const PluginRegistry& registry, const PipelineConfig& config,
+                                                   const std::filesystem::path& thumbnail_dir, const IsolationOptions& isolation) {
+    Quarantine quarantine(Quarantine::default_file());
+    return build_supervised_pipeline(registry, config, thumbnail_dir, plugin_search_path(executable_dir()), &quarantine, isolation,
+                                     print_notice);
 }
 
 namespace {

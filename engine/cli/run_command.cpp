@@ -81,7 +81,7 @@ CatchUp analyse_earlier_photos(const RunOptions& options, const PipelineConfig& 
                  pending->size());
     PipelineConfig config = full_config;
     keep_analysis_phase(config);
-    auto pipeline = Pipeline::build(registry, config, thumbs);
+    auto pipeline = build_pipeline(registry, config, thumbs, isolation_options(options.isolation));
     if (!pipeline) {
         std::fprintf(stderr, "lightbox-engine: %s\n", pipeline.error().message.c_str());
         outcome.not_stored = true;
@@ -166,7 +166,7 @@ int run_command(const RunOptions& options) {
     });
 
     PluginRegistry registry;
-    load_plugins(registry, true);
+    load_plugins(registry, true, isolation_options(options.isolation));
     Quarantine quarantine(Quarantine::default_file());
 
     const std::filesystem::path config_file = options.config.empty() ? default_config_file() : std::filesystem::path(options.config);
@@ -188,7 +188,7 @@ int run_command(const RunOptions& options) {
                                                            : default_thumbnail_dir();
     thumbs = std::filesystem::absolute(thumbs).lexically_normal();
 
-    auto pipeline = Pipeline::build(registry, *config, thumbs);
+    auto pipeline = build_pipeline(registry, *config, thumbs, isolation_options(options.isolation));
     if (!pipeline) return usage_error(pipeline.error().message);
     for (const Pipeline::UnavailableStage& left_out : (*pipeline)->unavailable_stages())
         std::fprintf(stderr, "lightbox-engine: warning: stage '%s' left out (%s): %s\n", left_out.stage_id.c_str(),

@@ -118,7 +118,7 @@ int prewarm_action(catalog::Catalog& library, catalog::ThumbnailCache& cache, Pi
         std::fputs("\nlightbox-engine: stopping after the files in flight (Ctrl-C again to abort)\n", stderr);
     });
     PluginRegistry registry;
-    load_plugins(registry, true);
+    load_plugins(registry, true, isolation_options(options.isolation));
     Quarantine quarantine(Quarantine::default_file());
     if (auto ok = restrict_to_kinds(config, {"decode", "thumbnail"}); !ok) return fail(ok.error().message);
     for (const std::string& note : skip_quarantined_stages(config, quarantine.active()))
@@ -139,7 +139,7 @@ int prewarm_action(catalog::Catalog& library, catalog::ThumbnailCache& cache, Pi
     for (auto& [sizes, group] : by_sizes(std::move(*needs))) {
         if (stop) break;
         config.thumbnail_sizes = sizes;
-        auto pipeline = Pipeline::build(registry, config, thumbs);
+        auto pipeline = build_pipeline(registry, config, thumbs, isolation_options(options.isolation));
         if (!pipeline) return fail(pipeline.error().message);
         std::unordered_map<std::string, std::string> hash_of_path;
         std::vector<std::string> paths;

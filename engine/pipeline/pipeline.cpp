@@ -161,15 +161,30 @@ Pipeline::Pipeline(Token, const PipelineConfig& config, const PluginRegistry& re
     : config_(config), sniffer_(registry), store_(std::move(thumbnail_dir)) {}
 
 Expected<std::unique_ptr<Pipeline>> Pipeline::build(const PluginRegistry& registry, const PipelineConfig& config,
-                                                    std::filesystem::path thumbnail_dir) {
+                                                    std::filesystem::path thumbnail_dir, const PipelineBuildOptions& options) {
     auto p = std::make_unique<Pipeline>(Token{}, config, registry, std::move(thumbnail_dir));
+    p->plan_ = !options.create_stages;
+    p->failed_ = options.failed;
+    p->failed_files_ = options.failed_plugin_files;
     std::map<std::string, const StageInstance*> defaults;  // stages created with default parameters, by id
+    auto failed = [&](const std::string& id) -> const FailedStage* {
+        for (const FailedStage& f : options.failed)
+            if (f.stage_id == id) return &f;
+        return nullptr;
+    };
+    auto reported_unavailable = [&](const std::string& id) -> const UnavailableStage* {
+        for (const UnavailableStage& u : options.unavailable)
+            if (u.stage_id == id) return &u;
+        return nullptr;
+    };
 
     auto create = [&](const LoadedStage& stage, const std::map<std::string, ParamInput>& params,
                       const std::string& where) -> Expected<const StageInstance*> {
         auto values = resolve_params(*stage.desc, params, config.base_dir);
         if (!values) return unexpected(make_error("config", values.error().code, where + ": " + values.error().message));
-        auto instance = StageInstance::create(stage, std::move(*values));
+        if (options.before_create && !p->plan_) options.before_create(stage);
+        auto instance = p->plan_ ? Expected<StageInstance>(StageInstance::plan(stage, std::move(*values)))
+                                 : StageInstance::create(stage, std::move(*values));
         if (!instance) return unexpected(make_error("config", instance.error().code, where + ": " + instance.error().message));
         p->instances_.push_back(std::make_unique<StageInstance>(std::move(*instance)));
         return p->instances_.back().get();
@@ -180,6 +195,15 @@ Expected<std::unique_ptr<Pipeline>> Pipeline::build(const PluginRegistry& regist
         step.kind = sc.kind;
         step.analysis = sc.analysis && sc.kind == LBX_STAGE_TAG;
         if (!sc.use.empty()) {
+            if (const FailedStage* f = failed(sc.use)) {
+                step.failed = f->failure;
+                p->steps_.push_back(std::move(step));
+                continue;
+            }
+            if (const UnavailableStage* u = reported_unavailable(sc.use); u != nullptr && sc.optional) {
+                p->unavailable_.push_back(*u);
+                continue;
+            }
             const LoadedStage* stage = registry.find_stage(sc.use);
             if (sc.optional && (stage == nullptr || stage->kind != sc.kind)) {
                 p->unavailable_.push_back(UnavailableStage{sc.use, sc.where,
@@ -209,6 +233,11 @@ Expected<std::unique_ptr<Pipeline>> Pipeline::build(const PluginRegistry& regist
             if (!sc.params.empty())
                 return unexpected(make_error("config", "invalid_config", sc.where + ": 'params' needs 'use = \"<stage id>\"'"));
             for (const LoadedStage* stage : registry.stages_of_kind(sc.kind)) {  // highest priority first
+                if (const FailedStage* f = failed(stage->id)) {  // its formats fall to the next stage by priority
+                    for (uint32_t i = 0; i < stage->desc->format_count; ++i)
+                        step.failed_by_format.emplace(stage->desc->formats[i].name, f->failure);
+                    continue;
+                }
                 const StageInstance*& instance = defaults[stage->id];
                 if (instance == nullptr) {
                     auto created = create(*stage, {}, sc.where);
@@ -288,6 +317,7 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
         r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         return std::move(r);
     };
+    if (plan_) return finish(engine_failure("engine", "internal", "a supervisor's pipeline plan processes no file"));
 
     // Read: one open, the head first (to sniff without reading a large non-photo), then the rest.
     // Something found in a folder that is not a photo is skipped: it has no photo extension and either
@@ -375,10 +405,25 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
     const Source source{std::span<const uint8_t>(bytes.get(), size), r.path, r.format};
     std::optional<Image> image;
     for (const Step& step : steps_) {
+        if (step.failed) {
+            // Its plugin crashed or hung at start-up in this run. Like a failed stage of its kind: metadata
+            // before a decoder and an analysis are warnings (an analysis is retried by the next run).
+            if ((step.kind == LBX_STAGE_METADATA && decodes_) || step.analysis) {
+                r.warnings.push_back(*step.failed);
+                continue;
+            }
+            return finish(*step.failed);
+        }
         const StageInstance* stage = stage_for(step, r.format);
         switch (step.kind) {
             case LBX_STAGE_METADATA: {
-                if (stage == nullptr) break;  // no metadata reader for this format: not an error
+                if (stage == nullptr) {  // no metadata reader for this format: not an error, unless it failed
+                    if (auto it = step.failed_by_format.find(r.format); it != step.failed_by_format.end()) {
+                        if (!decodes_) return finish(it->second);
+                        r.warnings.push_back(it->second);
+                    }
+                    break;
+                }
                 count(*stage);
                 const StageScope running(context, *stage);
                 if (auto ok = stage->read_metadata(source, r.metadata, context); !ok) {
@@ -391,8 +436,10 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
                 break;
             }
             case LBX_STAGE_DECODE: {
-                if (stage == nullptr)
+                if (stage == nullptr) {
+                    if (auto it = step.failed_by_format.find(r.format); it != step.failed_by_format.end()) return finish(it->second);
                     return finish(engine_failure("decode", "unsupported", "no decoder for format '" + r.format + "'"));
+                }
                 count(*stage);
                 {
                     const StageScope running(context, *stage);

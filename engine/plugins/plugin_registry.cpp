@@ -93,7 +93,8 @@ std::optional<std::string> check_descriptor(const lbx_plugin_desc* d) {
 
 }  // namespace
 
-void PluginRegistry::load_directories(const std::vector<std::filesystem::path>& directories, const Refusal& refuse) {
+void PluginRegistry::load_directories(const std::vector<std::filesystem::path>& directories, const Refusal& refuse,
+                                      const LoadObserver& before_load) {
     for (const auto& dir : directories) {
         std::error_code ec;
         if (!std::filesystem::is_directory(dir, ec)) continue;
@@ -107,6 +108,7 @@ void PluginRegistry::load_directories(const std::vector<std::filesystem::path>& 
                 rejected_.push_back({file, *reason});
                 continue;
             }
+            if (before_load) before_load(file);
             (void)load_file(file);
         }
     }

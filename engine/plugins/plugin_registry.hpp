@@ -56,8 +56,12 @@ public:
     // Loads every shared library in each directory, in order (missing directories are skipped). A
     // plugin whose id or stage ids are already registered is rejected as a duplicate. A file that
     // `refuse` gives a reason for is not even opened (a quarantined plugin) and is listed as rejected.
+    // `before_load` hears of each file just before it is opened (a worker names it in its stage marker, so
+    // that a library that crashes or hangs while it loads is named by its supervisor).
     using Refusal = std::function<std::optional<std::string>(const std::filesystem::path& file)>;
-    void load_directories(const std::vector<std::filesystem::path>& directories, const Refusal& refuse = {});
+    using LoadObserver = std::function<void(const std::filesystem::path& file)>;
+    void load_directories(const std::vector<std::filesystem::path>& directories, const Refusal& refuse = {},
+                          const LoadObserver& before_load = {});
 
     // Loads one file. On failure the reason is also recorded in rejected().
     Expected<const LoadedPlugin*> load_file(const std::filesystem::path& file);

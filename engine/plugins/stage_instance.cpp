@@ -442,6 +442,10 @@ Expected<StageInstance> StageInstance::create(const LoadedStage& stage, std::vec
     return StageInstance(stage, instance, std::move(params));
 }
 
+StageInstance StageInstance::plan(const LoadedStage& stage, std::vector<ParamValue> params) {
+    return StageInstance(stage, nullptr, std::move(params));
+}
+
 Error StageInstance::stage_error(const lbx_error& error, int32_t status) const {
     std::string message = error.message[0] ? std::string(error.message) : std::string("failed with code ") + status_code_name(status);
     return make_error(stage_kind_name(stage_->kind), status_code_name(status), std::move(message),

@@ -18,6 +18,9 @@ namespace lbx::engine {
 class StageInstance {
 public:
     static Expected<StageInstance> create(const LoadedStage& stage, std::vector<ParamValue> params);
+    // The stage with its checked parameters, not created (its create() is not called): for a pipeline
+    // that is only a plan and never calls a stage.
+    static StageInstance plan(const LoadedStage& stage, std::vector<ParamValue> params);
 
     StageInstance(StageInstance&& other) noexcept;
     StageInstance& operator=(StageInstance&& other) noexcept;

@@ -3,6 +3,7 @@
 #include "catalog/catalog_query.hpp"
 #include "service/analysis_scheduler.hpp"
 #include "service/pipeline_defaults.hpp"
+#include "workers/plugin_probe.hpp"
 
 #include <lightbox/ipc/token.hpp>
 
@@ -95,7 +96,9 @@ ipc::Expected<std::unique_ptr<EngineService>> EngineService::create(zmq::context
 
 void EngineService::load_plugins() {
     if (state_.options.plugin_load_delay.count() > 0) std::this_thread::sleep_for(state_.options.plugin_load_delay);
-    state_.registry.load_directories(state_.options.plugin_dirs, quarantine_refusal(state_.quarantine));
+    // A probe worker loads them first: a library that crashes or hangs while loading is named and skipped.
+    load_plugins_supervised(state_.registry, state_.options.plugin_dirs, &state_.quarantine, state_.options.isolation,
+                            [this](const std::string& message) { state_.inbox.post(ipc::Log{ipc::LogLevel::warning, "engine", message}); });
     state_.capabilities = capabilities_of(state_.registry);
     state_.plugin_list = plugin_list_of(state_.registry);
     state_.ready.store(true, std::memory_order_release);

@@ -7,6 +7,7 @@
 #include "catalog/thumbnail_cache.hpp"
 #include "pipeline/batch_runner.hpp"
 #include "pipeline/pipeline.hpp"
+#include "workers/plugin_probe.hpp"
 
 #include <lightbox/ipc/error_codes.hpp>
 
@@ -125,7 +126,11 @@ void ScanJob::run() {
         for (const std::string& note : skip_quarantined_stages(request_.config, request_.quarantine->active()))
             inbox_.post(ipc::Log{ipc::LogLevel::warning, "engine", "job " + std::to_string(id_) + ": " + note});
     }
-    auto pipeline = Pipeline::build(registry_, request_.config, request_.thumbnail_dir);
+    // A plan, checked by a probe worker: no stage is created (no model loaded) in the service itself.
+    auto pipeline = build_supervised_pipeline(registry_, request_.config, request_.thumbnail_dir, request_.plugin_dirs,
+                                              request_.quarantine, request_.isolation, [this](const std::string& message) {
+                                                  inbox_.post(ipc::Log{ipc::LogLevel::warning, "engine", message});
+                                              });
     if (!pipeline) return fail("config", pipeline.error().message);
     auto supervision = make_supervision(request_.isolation, request_.workers, request_.config, request_.thumbnail_dir,
                                         request_.plugin_dirs, registry_, request_.quarantine);
@@ -258,7 +263,11 @@ void ScanJob::run_analysis() {
     auto pending = catalog::pending_analysis(library, configured_analysis_stages(request_.config, registry_));
     if (!pending) return fail("catalog", pending.error().message);
     if (pending->empty()) return end_silently();
-    auto pipeline = Pipeline::build(registry_, request_.config, request_.thumbnail_dir);
+    // A plan, checked by a probe worker: no stage is created (no model loaded) in the service itself.
+    auto pipeline = build_supervised_pipeline(registry_, request_.config, request_.thumbnail_dir, request_.plugin_dirs,
+                                              request_.quarantine, request_.isolation, [this](const std::string& message) {
+                                                  inbox_.post(ipc::Log{ipc::LogLevel::warning, "engine", message});
+                                              });
     if (!pipeline) return fail("config", pipeline.error().message);
     const std::vector<AnalysisMark> stages = (*pipeline)->analysis_stages();
     if (!(*pipeline)->unavailable_stages().empty()) {  // a stage left out (a model missing): what is left for the others?

@@ -4,6 +4,7 @@
 #include "catalog/thumbnail_cache.hpp"
 #include "pipeline/pipeline.hpp"
 #include "workers/file_processor.hpp"
+#include "workers/plugin_probe.hpp"
 
 #include <algorithm>
 
@@ -84,11 +85,15 @@ void ThumbnailWorker::run(std::stop_token stop) {
             PipelineConfig config = setup.config;
             auto reduced = restrict_to_kinds(config, {"metadata", "decode", "thumbnail"});
             if (reduced && setup.quarantine != nullptr) (void)skip_quarantined_stages(config, setup.quarantine->active());
-            auto built = reduced ? Pipeline::build(registry_, config, setup.thumbnail_dir)
-                                 : Expected<std::unique_ptr<Pipeline>>(unexpected(reduced.error()));
+            // Plans, checked by a probe worker: no stage is created in the service itself.
+            const auto notice = [this](const std::string& message) { inbox_.post(ipc::Log{ipc::LogLevel::warning, "engine", message}); };
+            auto build = [&](const PipelineConfig& c) {
+                return build_supervised_pipeline(registry_, c, setup.thumbnail_dir, setup.plugin_dirs, setup.quarantine, setup.isolation, notice);
+            };
+            auto built = reduced ? build(config) : Expected<std::unique_ptr<Pipeline>>(unexpected(reduced.error()));
             PipelineConfig full_config = config;
             full_config.thumbnail_sizes = {kFullResolutionSize};  // the thumbnail stage never enlarges: the original's size
-            auto built_full = built ? Pipeline::build(registry_, full_config, setup.thumbnail_dir) : std::move(built);
+            auto built_full = built ? build(full_config) : std::move(built);
             if (!opened) setup_error = opened.error().message;
             else if (!built_full) setup_error = "cannot make thumbnails with pipeline " + setup.config.file.string() + ": " + built_full.error().message;
             else {

@@ -53,6 +53,8 @@ std::vector<std::string> unneeded_plugin_files(const PluginRegistry& registry, c
         });
         if (!needed) out.push_back(plugin->file.string());
     }
+    // Nor what the supervisor did not load: a library that crashed or hung in its probe is not tried again.
+    for (const RejectedPlugin& r : registry.rejected()) out.push_back(r.file.string());
     return out;
 }
 
@@ -73,6 +75,71 @@ std::shared_ptr<Supervision> make_supervision(IsolationOptions options, unsigned
     return s;
 }
 
+WorkerSetup Supervision::current_setup() const {
+    std::lock_guard lock(mutex);
+    return setup;
+}
+
+void Supervision::notice_once(const std::string& message) {
+    {
+        std::lock_guard lock(mutex);
+        if (!said_.insert(message).second) return;
+    }
+    if (on_notice) on_notice(message);
+}
+
+bool record_start_fault(Supervision& s, const StartFault& fault, const std::string& file) {
+    const RunningStage& at = fault.where;
+    const bool loading = at.phase == "load";
+    // The marker names the stage being created; a library being loaded has not said who it is yet, but the
+    // supervisor's registry may know it (it loaded the file after a probe that passed).
+    const LoadedPlugin* plugin = nullptr;
+    if (s.registry != nullptr) {
+        for (const auto& p : s.registry->plugins())
+            if ((loading && p->file == at.library) || (!loading && p->id == at.plugin)) plugin = p.get();
+    }
+    PluginFault pf;
+    pf.plugin_id = plugin ? plugin->id : !at.plugin.empty() ? at.plugin : std::filesystem::path(at.library).filename().string();
+    pf.plugin_version = plugin ? plugin->version : at.plugin_version;
+    pf.library = plugin ? plugin->file : std::filesystem::path(at.library);
+    pf.stage_id = at.stage_id;
+    pf.path = file;
+    pf.code = fault.code;
+    pf.phase = at.phase;
+    std::vector<std::pair<std::string, std::string>> stages;  // id, kind
+    if (plugin) {
+        for (const LoadedStage& st : plugin->stages) stages.emplace_back(st.id, stage_kind_name(st.kind));
+    } else if (!at.stage_id.empty()) {
+        stages.emplace_back(at.stage_id, at.kind);
+    }
+    for (const auto& st : stages) pf.stage_ids.push_back(st.first);
+    const std::string who = "plugin " + pf.plugin_id + (pf.plugin_version.empty() ? "" : " " + pf.plugin_version);
+    pf.message = fault.what + (loading ? " while loading " + pf.library.string() : " while creating " + at.kind + " stage '" + at.stage_id + "'");
+    const std::string failed_text = who + " " + (fault.code == ipc::codes::kTimeout ? "hung" : "crashed") + " in phase " + at.phase +
+                                    " (" + pf.message + "): not used again in this run";
+    {
+        std::lock_guard lock(s.mutex);
+        WorkerSetup& setup = s.setup;
+        const bool known = loading ? std::find(setup.failed_plugin_files.begin(), setup.failed_plugin_files.end(), at.library) !=
+                                         setup.failed_plugin_files.end()
+                                   : std::any_of(setup.failed_stages.begin(), setup.failed_stages.end(),
+                                                 [&](const FailedStage& f) { return f.failure.plugin == pf.plugin_id; });
+        if (known) return false;
+        // Not loaded again: the library itself. Not created again: the plugin's stages (its library stays
+        // loaded, so that its formats are still recognised and the files in them fail naming it).
+        if (loading) setup.failed_plugin_files.push_back(at.library);
+        for (const auto& [id, kind] : stages)
+            setup.failed_stages.push_back(
+                FailedStage{id, StageFailure{kind, id, pf.plugin_id, pf.plugin_version, ipc::codes::kPluginNotLoaded, failed_text}});
+    }
+    s.generation.fetch_add(1);
+    if (s.quarantine != nullptr) {
+        if (auto entry = s.quarantine->record(pf)) s.notice_once(quarantine_message(*entry));
+    }
+    s.notice_once(failed_text + (stages.empty() ? "" : "; the files that need it fail with " + std::string(ipc::codes::kPluginNotLoaded)));
+    return true;
+}
+
 std::unique_ptr<FileProcessor> make_inprocess_processor(const Pipeline& pipeline) {
     return std::make_unique<InProcessProcessor>(pipeline);
 }
@@ -81,6 +148,18 @@ ProcessorFactory make_processor_factory(const Pipeline& pipeline, std::shared_pt
     if (!supervision || supervision->options.mode == IsolationMode::none)
         return [&pipeline] { return make_inprocess_processor(pipeline); };
     if (supervision->options.worker_executable.empty()) supervision->options.worker_executable = engine_beside_this_program();
+    {
+        // What a probe found failing at start-up (build_supervised_pipeline) stays out of this batch's workers.
+        std::lock_guard lock(supervision->mutex);
+        for (const std::string& file : pipeline.failed_plugin_files())
+            if (std::find(supervision->setup.failed_plugin_files.begin(), supervision->setup.failed_plugin_files.end(), file) ==
+                supervision->setup.failed_plugin_files.end())
+                supervision->setup.failed_plugin_files.push_back(file);
+        for (const FailedStage& f : pipeline.failed_stages())
+            if (std::none_of(supervision->setup.failed_stages.begin(), supervision->setup.failed_stages.end(),
+                             [&](const FailedStage& g) { return g.stage_id == f.stage_id; }))
+                supervision->setup.failed_stages.push_back(f);
+    }
     return [supervision] { return std::unique_ptr<FileProcessor>(std::make_unique<WorkerProcess>(supervision)); };
 }
 

@@ -5,11 +5,15 @@
 #include "pipeline/pipeline.hpp"
 #include "workers/isolation.hpp"
 #include "workers/quarantine.hpp"
+#include "workers/stage_marker.hpp"
 #include "workers/worker_protocol.hpp"
 
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 
 namespace lbx::engine {
@@ -27,19 +31,45 @@ using ProcessorFactory = std::function<std::unique_ptr<FileProcessor>()>;
 // What the workers of one batch share.
 struct Supervision {
     IsolationOptions options;
-    WorkerSetup setup;                        // what each worker builds
+    // What each worker builds. Its failed_plugin_files and failed_stages grow during the batch (a plugin
+    // that crashed or hung while a worker started), under `mutex`: read it with current_setup().
+    WorkerSetup setup;
+    mutable std::mutex mutex;
     const PluginRegistry* registry = nullptr;  // the supervisor's: finds a faulting plugin's library
     Quarantine* quarantine = nullptr;          // faults are recorded here; null: not recorded
     // Told once per plugin quarantined during the batch (a line for the user or the engine log).
     std::function<void(const std::string& message)> on_notice;
-    // Bumped when a plugin is quarantined: workers started before it restart without that plugin.
+    // Bumped when a plugin is quarantined or failed at a worker's start-up: workers started before it
+    // restart without that plugin.
     std::atomic<uint64_t> generation{0};
+
+    WorkerSetup current_setup() const;
+    // on_notice, once per distinct message (several workers may meet the same plugin failing).
+    void notice_once(const std::string& message);
+
+private:
+    std::set<std::string> said_;  // under mutex
 };
+
+// What a worker's stage marker named when it died or hung while it started: the plugin library it was
+// loading or the stage it was creating.
+struct StartFault {
+    RunningStage where;  // phase "load" or "create"
+    std::string code;    // crashed, timeout
+    std::string what;    // "worker killed by SIGSEGV (Segmentation fault)"
+};
+
+// Records a plugin that crashed or hung while a worker started: a fault in the quarantine ledger (one per
+// batch and plugin: `file` is the file that was waiting for the worker, if any), and the workers started
+// after it do not load it (phase load) or do not create its stages (phase create); a step that `use`s one
+// of them fails its files with code plugin_not_loaded, naming the plugin and the phase. False when another
+// worker of the batch had recorded it already.
+bool record_start_fault(Supervision& supervision, const StartFault& fault, const std::string& file);
 
 // A batch's supervision: the setup every worker builds (the pipeline config, thumbnail folder, plugin
 // folders, quarantine record) and the options, with the memory cap sized for `workers` when it is 0.
-// The loaded plugin files a worker for `config` need not load: those whose stages are all tag or
-// thumbnail stages that the config does not use.
+// The plugin files a worker for `config` need not load: those whose stages are all tag or thumbnail
+// stages that the config does not use, and those the supervisor did not load (registry.rejected()).
 std::vector<std::string> unneeded_plugin_files(const PluginRegistry& registry, const PipelineConfig& config);
 
 std::shared_ptr<Supervision> make_supervision(IsolationOptions options, unsigned workers, const PipelineConfig& config,

@@ -91,6 +91,7 @@ QuarantineEntry entry_of(const json& p) {
         fault.stage_id = f.value("stage", "");
         fault.code = f.value("code", "");
         fault.message = f.value("message", "");
+        fault.phase = f.value("phase", "");
         e.faults.push_back(std::move(fault));
     }
     return e;
@@ -130,14 +131,18 @@ std::optional<QuarantineEntry> Quarantine::record(const PluginFault& fault) {
     json& faults = p["faults"];
     if (!faults.is_array()) faults = json::array();
     bool known = false;
-    for (const json& f : faults) known = known || f.value("path", "") == fault.path;
-    if (!known) faults.push_back(json{{"path", fault.path}, {"stage", fault.stage_id}, {"code", fault.code}, {"message", fault.message}});
+    if (fault.phase.empty())  // a file that crashed a stage twice counts once
+        for (const json& f : faults) known = known || (f.value("phase", "").empty() && f.value("path", "") == fault.path);
+    if (!known)
+        faults.push_back(json{{"path", fault.path}, {"stage", fault.stage_id}, {"code", fault.code}, {"message", fault.message}, {"phase", fault.phase}});
     while (faults.size() > 10) faults.erase(faults.begin());
     p["last_file"] = fault.path;
     const bool was = p.value("quarantined", false);
     if (!was && faults.size() >= kQuarantineAfterFaults) {
         p["quarantined"] = true;
-        p["reason"] = "failed on " + std::to_string(faults.size()) + " files (last: " + fault.message + ")";
+        p["reason"] = (fault.phase.empty() ? "failed on " + std::to_string(faults.size()) + " files"
+                                           : "failed " + std::to_string(faults.size()) + " times") +
+                      " (last: " + fault.message + ")";
     }
     write_record(file_, j);
     if (!was && p.value("quarantined", false)) return entry_of(p);
@@ -204,8 +209,8 @@ std::vector<std::string> skip_quarantined_stages(PipelineConfig& config, const s
 }
 
 std::string quarantine_message(const QuarantineEntry& e) {
-    return "plugin " + e.plugin_id + " " + e.plugin_version + " is quarantined: " + e.reason + "; last file " + e.last_file +
-           " (it stays disabled until " + e.library.string() + " changes or 'lightbox-engine plugins reset " + e.plugin_id + "')";
+    return "plugin " + e.plugin_id + (e.plugin_version.empty() ? "" : " " + e.plugin_version) + " is quarantined: " + e.reason +
+           (e.last_file.empty() ? std::string() : "; last file " + e.last_file) + " (it stays disabled until " + e.library.string() + " changes or 'lightbox-engine plugins reset " + e.plugin_id + "')";
 }
 
 }  // namespace lbx::engine

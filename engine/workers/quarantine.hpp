@@ -1,5 +1,6 @@
 // Plugins that hurt: GStreamer's registry blacklist idea. A plugin whose stages crash, time out or are
-// killed for memory on 3 distinct files is quarantined: not loaded again, with one clear message, until its
+// killed for memory on 3 distinct files (or, while a worker loads the plugin or creates its stages, in 3
+// batches) is quarantined: not loaded again, with one clear message, until its
 // library file changes (size or modification time) or `lightbox-engine plugins reset` lifts it. The record
 // is a JSON file under the user's XDG state directory, so it survives restarts and is shared by every engine
 // of the user (`run` and `serve`); updates hold an flock and replace the file atomically.
@@ -28,6 +29,9 @@ struct PluginFault {
     std::string path;                  // the photo file
     std::string code;                  // crashed, timeout, out_of_memory
     std::string message;
+    // Empty for a fault while a file was processed (counted once per file); "load" or "create" for one
+    // while a worker started, which the supervisor records once per batch: each counts.
+    std::string phase;
 };
 
 struct QuarantineEntry {

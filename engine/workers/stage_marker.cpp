@@ -15,6 +15,9 @@ struct StageMarker::Page {
     std::atomic<uint32_t> stop;
     std::atomic<uint32_t> running;  // 1 while a stage call runs
     std::atomic<uint64_t> size_at_death;
+    std::atomic<uint64_t> steps;
+    char phase[8];
+    char library[1024];
     char kind[16];
     char stage_id[64];
     char plugin[128];
@@ -91,12 +94,38 @@ StageMarker::~StageMarker() {
 
 void StageMarker::set(const char* kind, const std::string& stage_id, const std::string& plugin, const std::string& version) {
     page_->running.store(0, std::memory_order_release);
+    copy_field(page_->phase, "");
+    copy_field(page_->library, "");
     copy_field(page_->kind, kind);
     copy_field(page_->stage_id, stage_id);
     copy_field(page_->plugin, plugin);
     copy_field(page_->plugin_version, version);
+    page_->steps.fetch_add(1, std::memory_order_relaxed);
     page_->running.store(1, std::memory_order_release);
 }
+
+void StageMarker::set_loading(const std::string& library) {
+    page_->running.store(0, std::memory_order_release);
+    copy_field(page_->phase, "load");
+    copy_field(page_->library, library);
+    copy_field(page_->kind, "");
+    copy_field(page_->stage_id, "");
+    copy_field(page_->plugin, "");
+    copy_field(page_->plugin_version, "");
+    page_->steps.fetch_add(1, std::memory_order_relaxed);
+    page_->running.store(1, std::memory_order_release);
+}
+
+void StageMarker::set_creating(const char* kind, const std::string& stage_id, const std::string& plugin, const std::string& version,
+                               const std::string& library) {
+    set(kind, stage_id, plugin, version);
+    page_->running.store(0, std::memory_order_release);
+    copy_field(page_->phase, "create");
+    copy_field(page_->library, library);
+    page_->running.store(1, std::memory_order_release);
+}
+
+uint64_t StageMarker::steps() const { return page_->steps.load(std::memory_order_relaxed); }
 
 void StageMarker::clear() { page_->running.store(0, std::memory_order_release); }
 
@@ -104,8 +133,8 @@ bool StageMarker::stop_requested() const { return page_->stop.load(std::memory_o
 
 RunningStage StageMarker::running() const {
     if (page_->running.load(std::memory_order_acquire) == 0) return {};
-    return RunningStage{read_field(page_->kind), read_field(page_->stage_id), read_field(page_->plugin),
-                        read_field(page_->plugin_version)};
+    return RunningStage{read_field(page_->kind),           read_field(page_->stage_id), read_field(page_->plugin),
+                        read_field(page_->plugin_version), read_field(page_->phase),    read_field(page_->library)};
 }
 
 void StageMarker::set_size_at_death(uint64_t bytes) { page_->size_at_death.store(bytes, std::memory_order_release); }

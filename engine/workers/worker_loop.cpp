@@ -129,7 +129,7 @@ int run_worker(const WorkerArguments& args) {
     if (!setup_frame) return 0;
     auto setup = decode_setup(*setup_frame);
     if (!setup) {
-        reply(args.channel_fd, WorkerReady{false, setup.error().code, setup.error().message});
+        reply(args.channel_fd, WorkerReady{false, setup.error().code, setup.error().message, {}});
         return 2;
     }
 
@@ -138,18 +138,33 @@ int run_worker(const WorkerArguments& args) {
     std::vector<std::filesystem::path> dirs(setup->plugin_dirs.begin(), setup->plugin_dirs.end());
     const PluginRegistry::Refusal quarantined = quarantine_refusal(quarantine);
     const std::set<std::filesystem::path> unneeded(setup->unneeded_plugin_files.begin(), setup->unneeded_plugin_files.end());
-    registry.load_directories(dirs, [&](const std::filesystem::path& file) -> std::optional<std::string> {
-        if (unneeded.count(file) > 0) return "not used by this pipeline";
-        return quarantined(file);
-    });
+    const std::set<std::filesystem::path> failed(setup->failed_plugin_files.begin(), setup->failed_plugin_files.end());
+    // Each library and each create() is named in the marker first: one that crashes or hangs here is
+    // named by the supervisor, which then starts workers without it.
+    registry.load_directories(
+        dirs,
+        [&](const std::filesystem::path& file) -> std::optional<std::string> {
+            if (unneeded.count(file) > 0) return "not used by this pipeline";
+            if (failed.count(file) > 0) return "crashed or hung while loading, earlier in this run";
+            return quarantined(file);
+        },
+        [&](const std::filesystem::path& file) { marker->set_loading(file.string()); });
+    marker->clear();
     PipelineConfig config = setup->config;
     (void)skip_quarantined_stages(config, quarantine.active());  // the supervisor reports them
-    auto pipeline = Pipeline::build(registry, config, setup->thumbnail_dir);
+    PipelineBuildOptions build;
+    build.failed = setup->failed_stages;
+    build.before_create = [&](const LoadedStage& s) {
+        marker->set_creating(stage_kind_name(s.kind), s.id, s.plugin->id, s.plugin->version, s.plugin->file.string());
+    };
+    auto pipeline = Pipeline::build(registry, config, setup->thumbnail_dir, build);
+    marker->clear();
     if (!pipeline) {
-        reply(args.channel_fd, WorkerReady{false, pipeline.error().code, pipeline.error().message});
+        reply(args.channel_fd, WorkerReady{false, pipeline.error().code, pipeline.error().message, {}});
         return 2;
     }
-    if (!reply(args.channel_fd, WorkerReady{true, {}, {}})) return 0;
+    if (!reply(args.channel_fd, WorkerReady{true, {}, {}, (*pipeline)->unavailable_stages()})) return 0;
+    if (setup->probe_only) return 0;
 
     ProcessContext context;
     context.on_stage = [&](const LoadedStage* stage) {

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -58,7 +59,7 @@ WorkerProcess::WorkerProcess(std::shared_ptr<Supervision> supervision) : supervi
 
 WorkerProcess::~WorkerProcess() { stop_worker(true); }
 
-Expected<void> WorkerProcess::start(const std::atomic<bool>& stop) {
+Expected<void> WorkerProcess::start(const std::atomic<bool>& stop, const std::string& file) {
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
         return unexpected(make_error("worker", "internal", std::string("socketpair: ") + std::strerror(errno)));
@@ -110,30 +111,73 @@ Expected<void> WorkerProcess::start(const std::atomic<bool>& stop) {
     reader_.clear();
     generation_ = supervision_->generation.load();
 
-    if (!write_frame(channel_, encode(supervision_->setup))) {
+    if (!write_frame(channel_, encode(supervision_->current_setup()))) {
         stop_worker(false);
         return unexpected(make_error("worker", ipc::codes::kCrashed, "worker " + exe + " ended before its setup"));
     }
     deadline_passed_ = false;
-    const Wait w = wait_frame(Clock::now() + kStartTimeout, &stop);
+    // Each library load and each create() gets the base of a file's deadline: a plugin that hangs there is
+    // named and left out without waiting for the whole start-up's limit.
+    const auto step_limit = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(std::max(supervision_->options.file_timeout_seconds, 0.1)));
+    const Wait w = wait_frame(Clock::now() + kStartTimeout, &stop, step_limit);
     if (w == Wait::stopped) {
         stop_worker(false);
         return unexpected(make_error("worker", ipc::codes::kInterrupted, "stopped while the worker started"));
     }
     if (w != Wait::frame) {
-        const Death death = w == Wait::died ? reap() : Death{};
+        const RunningStage at = marker_->running();  // before the worker is gone: stop_worker drops the marker
+        if (w != Wait::died) ::kill(pid_, SIGKILL);
+        const Death death = reap();
         stop_worker(false);
+        std::string signal_words;
+        std::string death_words = "worker ended";
+        if (death.reaped && WIFSIGNALED(death.status) && w == Wait::died) {
+            signal_words = " (" + signal_text(WTERMSIG(death.status)) + ")";
+            death_words = "worker killed by " + signal_text(WTERMSIG(death.status));
+        }
+        if (death.reaped && WIFEXITED(death.status)) {
+            signal_words = " (exit status " + std::to_string(WEXITSTATUS(death.status)) + ")";
+            death_words = "worker exited with status " + std::to_string(WEXITSTATUS(death.status));
+        }
+        if (!at.phase.empty() && (w == Wait::died || w == Wait::timeout)) {
+            // A plugin's library or create() took the worker down: record it and start again without it.
+            StartFault fault;
+            fault.where = at;
+            fault.code = w == Wait::timeout ? ipc::codes::kTimeout : ipc::codes::kCrashed;
+            char limit[32];
+            std::snprintf(limit, sizeof limit, "%g", supervision_->options.file_timeout_seconds);
+            fault.what = w == Wait::timeout ? std::string("no progress within ") + limit + " s (worker killed)" : death_words;
+            record_start_fault(*supervision_, fault, file);
+            return unexpected(make_error("worker", ipc::codes::kPluginNotLoaded, fault.what));
+        }
         std::string why = w == Wait::timeout ? "did not start within 120 s" : "ended while starting";
-        if (death.reaped && WIFSIGNALED(death.status)) why += " (" + signal_text(WTERMSIG(death.status)) + ")";
-        if (death.reaped && WIFEXITED(death.status)) why += " (exit status " + std::to_string(WEXITSTATUS(death.status)) + ")";
-        return unexpected(make_error("worker", ipc::codes::kCrashed, "worker " + exe + " " + why));
+        return unexpected(make_error("worker", ipc::codes::kCrashed, "worker " + exe + " " + why + signal_words));
     }
     auto ready = decode_ready(frame_);
     if (!ready || !ready->ok) {
         stop_worker(false);
         return unexpected(ready ? make_error("config", ready->code, ready->message) : ready.error());
     }
+    ready_ = std::move(*ready);
     return {};
+}
+
+Expected<void> WorkerProcess::start_without_failing_plugins(const std::atomic<bool>& stop, const std::string& file) {
+    // Each round leaves out the plugin that failed the last one; the bound only stops a plugin that fails
+    // one way and then another from looping.
+    constexpr int kMaxRounds = 16;
+    for (int round = 1;; ++round) {
+        auto ok = start(stop, file);
+        if (ok || ok.error().code != ipc::codes::kPluginNotLoaded || round == kMaxRounds) return ok;
+    }
+}
+
+Expected<WorkerReady> WorkerProcess::probe(const std::atomic<bool>& stop) {
+    auto ok = start_without_failing_plugins(stop, std::string());
+    if (!ok) return unexpected(ok.error());
+    stop_worker(true);  // it ends by itself after its answer
+    return ready_;
 }
 
 void WorkerProcess::stop_worker(bool graceful) {
@@ -192,9 +236,12 @@ uint64_t WorkerProcess::resident_bytes() const {
     return resident * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
 }
 
-WorkerProcess::Wait WorkerProcess::wait_frame(Clock::time_point deadline, const std::atomic<bool>* stop) {
+WorkerProcess::Wait WorkerProcess::wait_frame(Clock::time_point deadline, const std::atomic<bool>* stop,
+                                              std::optional<Clock::duration> step_limit) {
     auto next_memory_check = Clock::now();
     std::optional<Clock::time_point> grace_end;
+    uint64_t step = marker_->steps();
+    auto step_deadline = Clock::now() + step_limit.value_or(Clock::duration::zero());
     for (;;) {
         switch (reader_.read_available(channel_)) {
             case FrameReader::Result::frame: frame_ = reader_.take(); return Wait::frame;
@@ -203,8 +250,17 @@ WorkerProcess::Wait WorkerProcess::wait_frame(Clock::time_point deadline, const 
             case FrameReader::Result::pending: break;
         }
         const auto now = Clock::now();
+        if (step_limit) {  // starting: no stage polls the stop check yet, so a deadline kills at once
+            if (const uint64_t n = marker_->steps(); n != step) {
+                step = n;
+                step_deadline = now + *step_limit;
+            } else if (now >= step_deadline && !marker_->running().phase.empty()) {
+                return Wait::timeout;
+            }
+            if (now >= deadline) return Wait::timeout;
+        }
         if (now >= deadline) {
-            if (stop == nullptr || deadline_passed_) return Wait::timeout;  // (while starting: no stage runs yet)
+            if (stop == nullptr || deadline_passed_) return Wait::timeout;
             deadline_passed_ = true;
             marker_->request_stop();
             deadline = now + kDeadlineGrace;
@@ -276,7 +332,7 @@ PhotoResult WorkerProcess::process(const InputFile& file, const std::atomic<bool
             r.failure = StageFailure{"worker", "engine", "engine", "", start_failure_->code, start_failure_->message};
             return finish(std::move(r));
         }
-        if (auto ok = start(stop); !ok) {
+        if (auto ok = start_without_failing_plugins(stop, r.path); !ok) {
             if (ok.error().code == ipc::codes::kInterrupted) {
                 r.interrupted = true;
                 return finish(std::move(r));

@@ -21,6 +21,12 @@ public:
 
     PhotoResult process(const InputFile& file, const std::atomic<bool>& stop) override;
 
+    // A probe (the supervision's setup with probe_only): a worker that loads the plugins and builds the
+    // pipeline, answers and ends. A plugin that crashes or hangs there is recorded (record_start_fault)
+    // and the probe runs again without it. Returns the worker's answer (the optional stages it left
+    // out), or why no worker could start.
+    Expected<WorkerReady> probe(const std::atomic<bool>& stop);
+
     pid_t pid() const { return pid_; }
 
 private:
@@ -30,10 +36,18 @@ private:
         bool reaped = false;
     };
 
-    Expected<void> start(const std::atomic<bool>& stop);
+    // Starts a worker; `file` is the one waiting for it (named in a fault at start-up). An error with code
+    // plugin_not_loaded: a plugin crashed or hung while the worker started, and was recorded so that the
+    // next start goes without it.
+    Expected<void> start(const std::atomic<bool>& stop, const std::string& file);
+    // start() until a worker runs, each plugin that fails at start-up left out in turn.
+    Expected<void> start_without_failing_plugins(const std::atomic<bool>& stop, const std::string& file);
     void stop_worker(bool graceful);
     // Waits for the next frame until `deadline`; watches memory and, when `stop` is given, the stop request.
-    Wait wait_frame(std::chrono::steady_clock::time_point deadline, const std::atomic<bool>* stop);  // by value: extended at the deadline
+    // With `step_limit` (a worker starting): a timeout too when the worker's stage marker names the same
+    // library or stage for longer than that.
+    Wait wait_frame(std::chrono::steady_clock::time_point deadline, const std::atomic<bool>* stop,  // by value: extended at the deadline
+                    std::optional<std::chrono::steady_clock::duration> step_limit = std::nullopt);
     Death reap();
     PhotoResult fault(PhotoResult r, const char* code, const std::string& what);
     uint64_t resident_bytes() const;
@@ -52,6 +66,7 @@ private:
     // another start that fails the same way (a plugin that hangs or crashes while it loads), until a
     // quarantine changes what the workers load.
     std::optional<Error> start_failure_;
+    WorkerReady ready_;  // the last started worker's answer
     uint64_t start_failure_generation_ = 0;
 };
 

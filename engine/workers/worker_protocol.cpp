@@ -75,12 +75,22 @@ void serialize(Archive& ar, PhotoResult& r) {
 }
 
 template <class Archive>
+void serialize(Archive& ar, FailedStage& f) {
+    ar(f.stage_id, f.failure);
+}
+template <class Archive>
+void serialize(Archive& ar, UnavailableStage& u) {
+    ar(u.stage_id, u.where, u.message);
+}
+
+template <class Archive>
 void serialize(Archive& ar, WorkerSetup& m) {
-    ar(m.config, m.thumbnail_dir, m.plugin_dirs, m.quarantine_file, m.unneeded_plugin_files);
+    ar(m.config, m.thumbnail_dir, m.plugin_dirs, m.quarantine_file, m.unneeded_plugin_files, m.failed_plugin_files, m.failed_stages,
+       m.probe_only);
 }
 template <class Archive>
 void serialize(Archive& ar, WorkerReady& m) {
-    ar(m.ok, m.code, m.message);
+    ar(m.ok, m.code, m.message, m.unavailable);
 }
 template <class Archive>
 void serialize(Archive& ar, WorkerTask& m) {

@@ -9,6 +9,7 @@
 #include "core/expected.hpp"
 #include "pipeline/file_walker.hpp"
 #include "pipeline/photo_result.hpp"
+#include "pipeline/pipeline.hpp"
 #include "pipeline/pipeline_config.hpp"
 
 #include <chrono>
@@ -28,12 +29,19 @@ struct WorkerSetup {
     // Plugin files the pipeline has no use for (tag or thumbnail stages it does not name): not loaded, so a
     // worker of a scan without analysis never maps the neural-network libraries.
     std::vector<std::string> unneeded_plugin_files;
+    // Plugins that crashed or hung while a worker (or the probe) started, earlier in this batch: files not
+    // loaded again, and stages not created again (a `use` of one fails the files that reach it).
+    std::vector<std::string> failed_plugin_files;
+    std::vector<FailedStage> failed_stages;
+    // A probe: the worker loads the plugins and builds the pipeline, answers WorkerReady and ends.
+    bool probe_only = false;
 };
 
 struct WorkerReady {
     bool ok = false;
     std::string code;     // when !ok
     std::string message;
+    std::vector<UnavailableStage> unavailable;  // optional stages the worker left out (a model missing)
 };
 
 struct WorkerTask {

@@ -200,3 +200,69 @@ TEST_CASE("unknown content is a sniff failure when named, and skipped when found
     CHECK_FALSE(looks_like_photo.skipped);
     CHECK_FALSE(looks_like_photo.ok());
 }
+
+TEST_CASE("a plan checks stages and parameters but creates no stage and processes no file", "[pipeline]") {
+    lbx::test::TempDir dir;
+    static PluginRegistry marker_registry;
+    if (marker_registry.plugins().empty())
+        marker_registry.load_directories({LIGHTBOX_TEST_PLUGIN_DIR, LIGHTBOX_TEST_FIXTURE_PLUGIN_DIR "/create_marker"});
+    const std::filesystem::path pids = dir / "pids";
+    ::setenv("LIGHTBOX_TEST_CREATE_MARKER", pids.c_str(), 1);
+    auto config = parse_pipeline_config("[[stage]]\nkind = \"decode\"\n[[stage]]\nkind = \"tag\"\nuse = \"pidmark\"\n", "/cfg/x.toml");
+    REQUIRE(config);
+    PipelineBuildOptions plan_only;
+    plan_only.create_stages = false;
+    auto plan = Pipeline::build(marker_registry, *config, dir / "thumbs", plan_only);
+    REQUIRE(plan);
+    CHECK((*plan)->is_plan());
+    CHECK_FALSE(std::filesystem::exists(pids));  // the pidmark stage's create() did not run
+    const PhotoResult r = (*plan)->process(InputFile{write_photo(dir), true, {}});
+    REQUIRE(r.failure);
+    CHECK(r.failure->code == "internal");
+    // The same config built for real creates the stage (so the check above means something).
+    auto real = Pipeline::build(marker_registry, *config, dir / "thumbs");
+    REQUIRE(real);
+    CHECK(std::filesystem::exists(pids));
+    ::unsetenv("LIGHTBOX_TEST_CREATE_MARKER");
+
+    // A plan still refuses what a pipeline refuses: a parameter out of range.
+    auto bad = parse_pipeline_config("[[stage]]\nkind = \"tag\"\nuse = \"fake-tag\"\n[stage.params]\nweight = 11\n", "/cfg/x.toml");
+    REQUIRE(bad);
+    CHECK_FALSE(Pipeline::build(registry(), *bad, "/tmp/unused", plan_only));
+}
+
+TEST_CASE("a stage whose plugin failed at start-up fails the files that need it, and only those", "[pipeline]") {
+    lbx::test::TempDir dir;
+    auto config = parse_pipeline_config(kFull, LIGHTBOX_TEST_DATA_DIR "/config/test.toml");
+    REQUIRE(config);
+    const auto failure = [](const std::string& kind, const std::string& id, const std::string& plugin) {
+        return StageFailure{kind, id, plugin, "1.0", "plugin_not_loaded", "plugin " + plugin + " crashed in phase create"};
+    };
+    const std::filesystem::path jpeg = write_photo(dir);
+    lbx::test::write_file(dir / "shot.png", lbx::sample::encode_png(lbx::sample::make_scene(64, 48, 1)));
+
+    SECTION("a step that uses it") {
+        PipelineBuildOptions options;
+        options.failed = {FailedStage{"fake-tag", failure("tag", "fake-tag", "org.lightbox.test.fake")}};
+        auto pipeline = Pipeline::build(registry(), *config, dir / "thumbs", options);
+        REQUIRE(pipeline);
+        const PhotoResult r = (*pipeline)->process(InputFile{jpeg, true, {}});
+        REQUIRE(r.failure);
+        CHECK(r.failure->code == "plugin_not_loaded");
+        CHECK(r.failure->stage_id == "fake-tag");
+        CHECK(r.failure->plugin == "org.lightbox.test.fake");
+    }
+    SECTION("a decoder picked by format: its format fails, the others go on") {
+        PipelineBuildOptions options;
+        options.failed = {FailedStage{"jpegdec", failure("decode", "jpegdec", "org.lightbox.jpegdec")}};
+        auto pipeline = Pipeline::build(registry(), *config, dir / "thumbs", options);
+        REQUIRE(pipeline);
+        const PhotoResult r = (*pipeline)->process(InputFile{jpeg, true, {}});
+        REQUIRE(r.failure);
+        CHECK(r.failure->code == "plugin_not_loaded");
+        CHECK(r.failure->stage_id == "jpegdec");
+        const PhotoResult png = (*pipeline)->process(InputFile{dir / "shot.png", true, {}});
+        INFO((png.failure ? png.failure->message : ""));
+        CHECK(png.ok());
+    }
+}

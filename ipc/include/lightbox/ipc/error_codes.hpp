@@ -52,6 +52,9 @@ inline constexpr char kTimeout[] = "timeout";              // the file took long
 inline constexpr char kOutOfMemory[] = "out_of_memory";    // the worker went over its memory limit
 inline constexpr char kQuarantined[] = "quarantined";      // the file crashed workers before: not tried again
 inline constexpr char kInterrupted[] = "interrupted";      // the engine stopped before the file was done
+// A plugin the file needs crashed or hung while it was loaded or its stage created, earlier in this run:
+// it is not used again in the run, and the message names it and the phase (load, create).
+inline constexpr char kPluginNotLoaded[] = "plugin_not_loaded";
 
 }  // namespace lbx::ipc::codes
 

@@ -1,0 +1,86 @@
+#include "workers/plugin_probe.hpp"
+
+#include "workers/file_processor.hpp"
+#include "workers/worker_process.hpp"
+
+#include <algorithm>
+
+namespace lbx::engine {
+
+namespace {
+
+std::filesystem::path engine_executable(const IsolationOptions& isolation) {
+    if (!isolation.worker_executable.empty()) return isolation.worker_executable;
+    std::error_code ec;
+    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return (ec ? std::filesystem::current_path() : exe.parent_path()) / "lightbox-engine";
+}
+
+std::shared_ptr<Supervision> probe_supervision(const IsolationOptions& isolation, const std::vector<std::filesystem::path>& dirs,
+                                               Quarantine* quarantine, const PluginRegistry* registry, const Notice& notice) {
+    auto s = std::make_shared<Supervision>();
+    s->options = isolation;
+    s->options.worker_executable = engine_executable(isolation);
+    if (s->options.memory_cap_bytes == 0) s->options.memory_cap_bytes = default_memory_cap(1);
+    for (const auto& dir : dirs) s->setup.plugin_dirs.push_back(dir.string());
+    s->setup.quarantine_file = quarantine != nullptr ? quarantine->file().string() : std::string();
+    s->setup.probe_only = true;
+    s->registry = registry;
+    s->quarantine = quarantine;
+    s->on_notice = notice;
+    return s;
+}
+
+}  // namespace
+
+void load_plugins_supervised(PluginRegistry& registry, const std::vector<std::filesystem::path>& dirs, Quarantine* quarantine,
+                             const IsolationOptions& isolation, const Notice& notice) {
+    std::vector<std::string> failed;
+    if (isolation.mode == IsolationMode::process) {
+        // The probe builds an empty pipeline: it only loads the libraries.
+        auto supervision = probe_supervision(isolation, dirs, quarantine, nullptr, notice);
+        const std::atomic<bool> no_stop{false};
+        WorkerProcess probe(supervision);
+        if (auto ready = probe.probe(no_stop); !ready && notice)
+            notice("cannot check the plugins in a worker first: " + ready.error().message);
+        failed = supervision->current_setup().failed_plugin_files;
+    }
+    const PluginRegistry::Refusal quarantined =
+        quarantine != nullptr ? quarantine_refusal(*quarantine) : PluginRegistry::Refusal([](const std::filesystem::path&) {
+            return std::optional<std::string>();
+        });
+    registry.load_directories(dirs, [&](const std::filesystem::path& file) -> std::optional<std::string> {
+        if (auto why = quarantined(file)) return why;
+        if (std::find(failed.begin(), failed.end(), file.string()) != failed.end())
+            return std::string("crashed or hung while loading in a worker (not opened by the engine)");
+        return std::nullopt;
+    });
+}
+
+Expected<std::unique_ptr<Pipeline>> build_supervised_pipeline(const PluginRegistry& registry, const PipelineConfig& config,
+                                                              const std::filesystem::path& thumbnail_dir,
+                                                              const std::vector<std::filesystem::path>& plugin_dirs,
+                                                              Quarantine* quarantine, const IsolationOptions& isolation,
+                                                              const Notice& notice) {
+    if (isolation.mode == IsolationMode::none) return Pipeline::build(registry, config, thumbnail_dir);
+    // The plan first: a config error (an unknown stage, a bad parameter) is reported without a probe.
+    if (auto plan = Pipeline::build(registry, config, thumbnail_dir, PipelineBuildOptions{false, {}, {}, {}}); !plan)
+        return plan;
+    auto supervision = probe_supervision(isolation, plugin_dirs, quarantine, &registry, notice);
+    supervision->setup.config = config;
+    supervision->setup.thumbnail_dir = thumbnail_dir.string();
+    supervision->setup.unneeded_plugin_files = unneeded_plugin_files(registry, config);
+    const std::atomic<bool> no_stop{false};
+    WorkerProcess probe(supervision);
+    auto ready = probe.probe(no_stop);
+    if (!ready) return unexpected(ready.error());
+    const WorkerSetup probed = supervision->current_setup();
+    PipelineBuildOptions options;
+    options.create_stages = false;
+    options.failed = probed.failed_stages;
+    options.unavailable = ready->unavailable;
+    options.failed_plugin_files = probed.failed_plugin_files;
+    return Pipeline::build(registry, config, thumbnail_dir, options);
+}
+
+}  // namespace lbx::engine
