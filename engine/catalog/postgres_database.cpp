@@ -2,6 +2,8 @@
 
 #include "catalog/sql_dialect.hpp"
 
+#include <unistd.h>
+
 #include <charconv>
 #include <cstdlib>
 #include <functional>
@@ -81,9 +83,18 @@ std::vector<uint8_t> PostgresStatement::column_blob(int i) const {
     return bytes ? std::move(*bytes) : std::vector<uint8_t>();
 }
 
+std::string engine_identity() {
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    return std::to_string(::getpid()) + "@" + host;
+}
+
 Expected<std::unique_ptr<PostgresDatabase>> PostgresDatabase::connect(const std::string& conninfo) {
     auto conn = pg::Connection::connect(conninfo);
     if (!conn) return unexpected(conn.error());
+    // Who writes, in the notifications the library's triggers send (postgres_schema.cpp).
+    if (auto named = (*conn)->query("SELECT set_config('lightbox.engine', $1, false)", {engine_identity()}); !named)
+        return unexpected(named.error());
     return std::make_unique<PostgresDatabase>(std::move(*conn));
 }
 

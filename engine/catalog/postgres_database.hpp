@@ -16,6 +16,9 @@ namespace lbx::engine::catalog {
 
 class PostgresDatabase;
 
+// This engine process as the library's change notifications name it: "PID@HOST".
+std::string engine_identity();
+
 class PostgresStatement final : public StatementBackend {
 public:
     PostgresStatement(PostgresDatabase& db, std::string sql) : db_(&db), sql_(std::move(sql)) {}

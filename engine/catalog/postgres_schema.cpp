@@ -22,6 +22,17 @@ constexpr std::string_view kHammingFunction =
     "CREATE OR REPLACE FUNCTION hamming(a BIGINT, b BIGINT) RETURNS BIGINT LANGUAGE sql IMMUTABLE PARALLEL SAFE "
     "AS 'SELECT bit_count(CAST(a # b AS bit(64)))'";
 
+// Every engine attached to the library hears of its changes (LISTEN lightbox_library: the service's
+// catalog/library_listener): a statement that writes a table a client shows notifies the channel once
+// per transaction (PostgreSQL folds equal notifications of one transaction into one), delivered at commit.
+// The payload is the writing engine (lightbox.engine, which PostgresDatabase sets on each of its
+// connections), so that an engine can tell its own writes from another's.
+constexpr std::string_view kNotifyFunction =
+    "CREATE OR REPLACE FUNCTION lightbox_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "PERFORM pg_notify('lightbox_library', coalesce(current_setting('lightbox.engine', true), '')); RETURN NULL; END $$";
+constexpr std::string_view kNotifiedTables[] = {"photos", "files", "auto_tags", "user_tags", "tag_rejections",
+                                               "regions", "persons", "face_persons", "roots"};
+
 }  // namespace
 
 Expected<int> postgres_schema_version(pg::Connection& conn) {
@@ -56,7 +67,13 @@ Expected<int> create_postgres_schema(pg::Connection& conn) {
     }
     LBX_TRY(conn.exec(kNocaseCollation));
     LBX_TRY(conn.exec(kHammingFunction));
+    LBX_TRY(conn.exec(kNotifyFunction));
     LBX_TRY(conn.exec(schema_ddl(SqlDialect::postgres)));
+    for (std::string_view table : kNotifiedTables) {
+        const std::string name(table);
+        LBX_TRY(conn.exec("CREATE TRIGGER " + name + "_notify AFTER INSERT OR UPDATE OR DELETE ON " + name +
+                          " FOR EACH STATEMENT EXECUTE FUNCTION lightbox_notify_change()"));
+    }
     LBX_TRY(conn.exec("CREATE TABLE lightbox_schema (version INTEGER NOT NULL)"));
     LBX_TRY(conn.query("INSERT INTO lightbox_schema (version) VALUES ($1)", {int64_t{kSchemaVersion}}));
     LBX_TRY(tx->commit());

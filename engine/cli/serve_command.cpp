@@ -2,6 +2,7 @@
 // endpoints on stdout once ready ("command E" and "events E" lines, the format of the endpoints file);
 // exits 2 when it cannot start (endpoint in use, unsafe runtime directory, bad endpoint), 0 after a
 // clean stop.
+#include "catalog/catalog.hpp"
 #include "cli/commands.hpp"
 #include "cli/engine_paths.hpp"
 #include "cli/interrupt_guard.hpp"
@@ -22,7 +23,11 @@ int serve_command(const ServeOptions& options) {
     service_options.config_dir = default_config_file().parent_path();
     service_options.thumbnail_dir = options.thumbs.empty() ? std::filesystem::path()
                                                            : std::filesystem::absolute(options.thumbs).lexically_normal();
-    if (!options.catalog.empty()) service_options.catalog_file = std::filesystem::absolute(options.catalog).lexically_normal();
+    if (!options.catalog.empty()) {  // a file is made absolute; a postgresql:// URI is not a path
+        service_options.catalog_file = catalog::is_postgres_location(options.catalog)
+                                           ? std::filesystem::path(options.catalog)
+                                           : std::filesystem::absolute(options.catalog).lexically_normal();
+    }
     service_options.workers = options.jobs;
     service_options.max_jobs = options.max_jobs;
     service_options.worker_nice = options.nice;

@@ -137,6 +137,24 @@ void EngineService::publish_heartbeat() {
     events_->publish(beat);
 }
 
+void EngineService::follow_other_engines(bool readable) {
+    constexpr auto kOtherEngineAnnounce = std::chrono::milliseconds(500);
+    const std::string location = state_.catalog_file.string();
+    if (!catalog::is_postgres_location(location)) {
+        listener_.reset();
+        return;
+    }
+    if (!listener_ || listener_->location() != location) listener_ = std::make_unique<LibraryListener>(location);
+    const auto now = std::chrono::steady_clock::now();
+    if (listener_->maintain(now)) other_engine_news_ = true;  // back after a loss: changes may have been missed
+    if (readable && listener_->other_engine_changed()) other_engine_news_ = true;
+    if (other_engine_news_ && now >= next_announce_) {
+        other_engine_news_ = false;
+        next_announce_ = now + kOtherEngineAnnounce;
+        events_->publish(ipc::LibraryChanged{ipc::changes::kOtherEngine, {}, {}});
+    }
+}
+
 void EngineService::run(const std::atomic<bool>& stop, const std::function<void(const ServiceState&)>& on_ready) {
     loader_ = std::jthread([this] { load_plugins(); });
     RequestHandlers handlers(state_);
@@ -149,13 +167,15 @@ void EngineService::run(const std::atomic<bool>& stop, const std::function<void(
         const auto now = std::chrono::steady_clock::now();
         auto wait = std::min<std::chrono::steady_clock::duration>(kLoopTick, next_heartbeat - now);
         if (wait < std::chrono::steady_clock::duration::zero()) wait = {};
+        const int listener_fd = listener_ ? listener_->fd() : -1;
         zmq::pollitem_t items[] = {
             {static_cast<void*>(commands_->socket()), 0, ZMQ_POLLIN, 0},
             {static_cast<void*>(events_->socket()), 0, ZMQ_POLLIN, 0},
             {nullptr, state_.inbox.fd(), ZMQ_POLLIN, 0},
+            {nullptr, listener_fd, ZMQ_POLLIN, 0},
         };
         try {
-            zmq::poll(items, 3, std::chrono::duration_cast<std::chrono::milliseconds>(wait));
+            zmq::poll(items, listener_fd >= 0 ? 4 : 3, std::chrono::duration_cast<std::chrono::milliseconds>(wait));
         } catch (const zmq::error_t& e) {
             if (e.num() != EINTR) break;  // the context was terminated under us
         }
@@ -172,6 +192,7 @@ void EngineService::run(const std::atomic<bool>& stop, const std::function<void(
         // The inbox only when its eventfd says something waits: a request alone costs no extra syscalls.
         if (items[2].revents & ZMQ_POLLIN) publish_inbox();
         else events_->send_pending();
+        follow_other_engines(listener_fd >= 0 && (items[3].revents & ZMQ_POLLIN) != 0);
         if (std::chrono::steady_clock::now() >= next_heartbeat) {
             publish_heartbeat();
             next_heartbeat = std::chrono::steady_clock::now() + state_.options.heartbeat;

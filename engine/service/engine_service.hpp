@@ -11,6 +11,8 @@
 
 #include <lightbox/ipc/command_server.hpp>
 #include <lightbox/ipc/endpoint.hpp>
+#include "service/library_listener.hpp"
+
 #include <lightbox/ipc/event_publisher.hpp>
 
 #include <zmq.hpp>
@@ -42,6 +44,9 @@ private:
     void became_ready(const std::function<void(const ServiceState&)>& on_ready);
     void publish_inbox();
     void publish_heartbeat();
+    // The library's changes by other engines (a PostgreSQL library): listened to while the library served
+    // is one, and announced to clients at most every kOtherEngineAnnounce.
+    void follow_other_engines(bool readable);
 
     ServiceState state_;
     std::filesystem::path runtime_dir_;
@@ -54,6 +59,9 @@ private:
     std::chrono::steady_clock::time_point started_;
     uint64_t heartbeat_sequence_ = 0;
     std::jthread loader_;
+    std::unique_ptr<LibraryListener> listener_;  // while the library served is a PostgreSQL one
+    bool other_engine_news_ = false;             // a change heard and not yet announced
+    std::chrono::steady_clock::time_point next_announce_{};
 };
 
 }  // namespace lbx::engine::service

@@ -251,7 +251,10 @@ void analysis_changed_photos(State& s) {
 // library outside a job: what is shown of it is read again. The page's rows keep their places meanwhile.
 void library_changed(State& s, const ipc::LibraryChanged& change) {
     if (!connected(s)) return;
-    const bool photos_gone = change.change == ipc::changes::kFolderRemoved || change.change == ipc::changes::kPhotosRemoved;
+    // Another engine's change may be anything: photos come or go, persons and folders change.
+    const bool other_engine = change.change == ipc::changes::kOtherEngine;
+    const bool photos_gone =
+        other_engine || change.change == ipc::changes::kFolderRemoved || change.change == ipc::changes::kPhotosRemoved;
     refresh_results(s);
     send(s, ipc::Facets{s.query.text, 0}, s.results.generation);
     if (photos_gone) {

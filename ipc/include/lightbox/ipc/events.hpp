@@ -111,10 +111,13 @@ inline constexpr char kUserTags[] = "user_tags";            // SetUserTags
 inline constexpr char kTagsRejected[] = "tags_rejected";    // RejectTags
 inline constexpr char kRotation[] = "rotation";             // SetRotation
 inline constexpr char kPeople[] = "people";                 // RenamePerson, MergePersons, RemoveFace
+// Another engine sharing the library (PostgreSQL) changed it: anything may have changed, photos added or
+// removed included. Announced at most twice a second, however much it writes.
+inline constexpr char kOtherEngine[] = "other_engine";
 }  // namespace changes
 
 // Topic `library/changed` (protocol 9): a client changed the library outside any job (a job's changes
-// come with its progress). Every client showing the library, the one that asked included, reads what it
+// come with its progress), or another engine sharing the library changed it. Every client showing the library, the one that asked included, reads what it
 // shows again: results, facets, folders, people, the open photo.
 struct LibraryChanged {
     static constexpr std::string_view name = "LibraryChanged";
