@@ -1,12 +1,13 @@
 # Run after each test executable is built (cmake -P), beside Catch's own discovery: lists the test cases
 # carrying the Catch tags that change how ctest runs them, and writes a file of set_tests_properties()
 # calls that ctest reads after the labels (tests/CMakeLists.txt, lightbox_discover_tests):
+#   [postgres] adds the `postgres` label (the case starts a PostgreSQL server: tests/support/postgres_server.hpp)
 #   [slow]    adds the `slow` label (over ~30 s on a 2-core machine; `ctest -LE slow` leaves them out)
 #   [timing]  RUN_SERIAL: the case checks a duration with a margin that a loaded machine can eat
 # Inputs: EXE, PREFIX (the ctest name prefix), LABELS (the executable's labels, comma-separated), OUT.
 string(REPLACE "," ";" LABELS "${LABELS}")
 set(script "")
-foreach(tag slow timing)
+foreach(tag slow timing postgres)
   execute_process(COMMAND "${EXE}" "[${tag}]" --list-test-names-only
                   OUTPUT_VARIABLE output RESULT_VARIABLE result)
   # Catch exits with the number of tests listed; only a failure to run is an error.
@@ -18,8 +19,8 @@ foreach(tag slow timing)
     if(name STREQUAL "")
       continue()
     endif()
-    if(tag STREQUAL "slow")
-      string(APPEND script "set_tests_properties([==[${PREFIX}${name}]==] PROPERTIES LABELS \"${LABELS};slow\")\n")
+    if(tag STREQUAL "slow" OR tag STREQUAL "postgres")
+      string(APPEND script "set_tests_properties([==[${PREFIX}${name}]==] PROPERTIES LABELS \"${LABELS};${tag}\")\n")
     else()
       string(APPEND script "set_tests_properties([==[${PREFIX}${name}]==] PROPERTIES RUN_SERIAL TRUE)\n")
     endif()

@@ -11,6 +11,7 @@
 #include "catalog/sqlite_db.hpp"
 
 #include <lightbox/ipc/error_codes.hpp>
+#include <lightbox/ipc/library_location.hpp>
 #include <lightbox/ipc/xdg.hpp>
 
 #include <nlohmann/json.hpp>
@@ -54,9 +55,7 @@ void Catalog::forget_last_matches() { *last_matches_ = MatchList{}; }
 
 Catalog::~Catalog() { (void)flush(); }
 
-bool is_postgres_location(std::string_view location) {
-    return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
-}
+bool is_postgres_location(std::string_view location) { return ipc::is_postgres_uri(location); }
 
 std::string location_label(const std::string& location) {
     if (is_postgres_location(location)) return "PostgreSQL library " + pg::describe_conninfo(location);

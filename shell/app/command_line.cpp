@@ -1,5 +1,7 @@
 #include "app/command_line.hpp"
 
+#include <lightbox/ipc/library_location.hpp>
+
 #include <filesystem>
 
 namespace lbx::shell {
@@ -18,8 +20,9 @@ std::optional<CommandLine> parse_command_line(const std::vector<std::string>& ar
         else if (a == "--select-first") cl.select_first = true;
         else if (a == "--open-first") cl.open_first = true;
         else if (a == "--zoom-first") cl.open_first = cl.zoom_first = true;
-        else if (is("--catalog")) { auto v = value("--catalog"); if (!v) { error = "--catalog needs a file"; return std::nullopt; }
-            cl.catalog = std::filesystem::absolute(*v).lexically_normal().string(); }
+        else if (is("--catalog")) { auto v = value("--catalog"); if (!v) { error = "--catalog needs a file or a postgresql:// URI"; return std::nullopt; }
+            // A file is made absolute (the engine may run elsewhere); a shared library's URI is kept as it is.
+            cl.catalog = ipc::is_postgres_uri(*v) ? *v : std::filesystem::absolute(*v).lexically_normal().string(); }
         else if (is("--engine")) { auto v = value("--engine"); if (!v || (*v != "process" && *v != "inproc")) {
             error = "--engine must be process or inproc"; return std::nullopt; } cl.engine = *v; }
         else if (is("--runtime-dir")) { auto v = value("--runtime-dir"); if (!v) { error = "--runtime-dir needs a directory"; return std::nullopt; }
@@ -37,7 +40,7 @@ std::optional<CommandLine> parse_command_line(const std::vector<std::string>& ar
 }
 
 std::string usage() {
-    return "usage: lightbox [--catalog FILE] [--engine=process|inproc] [--runtime-dir DIR] [--gallery VIEW|list] [FOLDER...]\n"
+    return "usage: lightbox [--catalog FILE|postgresql://...] [--engine=process|inproc] [--runtime-dir DIR] [--gallery VIEW|list] [FOLDER...]\n"
            "test hooks: --select-first --open-first --zoom-first --bench-ui FILE --quit-after MS\n"
            "environment: LIGHTBOX_ENGINE_EXE, LIGHTBOX_ENGINE_INPROC_LIB, LIGHTBOX_SHELL_STATUS_LOG\n";
 }

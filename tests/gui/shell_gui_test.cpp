@@ -9,6 +9,7 @@
 #include "sample/exif_writer.hpp"
 #include "sample/image_encoders.hpp"
 #include "sample/rgb_image.hpp"
+#include "support/postgres_server.hpp"
 #include "support/served_engine.hpp"
 
 #include <lightbox/ipc/client.hpp>
@@ -100,9 +101,11 @@ struct CloseApp {
 };
 using RunningApp = std::unique_ptr<test::ChildProcess, CloseApp>;
 
-RunningApp start_app(const test::TempDir& dir, const test::VirtualScreen& screen, const std::vector<std::string>& hooks = {}) {
+// `catalog`: the library (default: dir/library.lbx), a file or a postgresql:// URI.
+RunningApp start_app(const test::TempDir& dir, const test::VirtualScreen& screen, const std::vector<std::string>& hooks = {},
+                     const std::string& catalog = {}) {
     std::vector<std::string> args{LIGHTBOX_TEST_SHELL_EXE, "--runtime-dir", (dir / "runtime").string(), "--catalog",
-                                  (dir / "library.lbx").string()};
+                                  catalog.empty() ? (dir / "library.lbx").string() : catalog};
     args.insert(args.end(), hooks.begin(), hooks.end());
     args.push_back((dir / "photos").string());
     return RunningApp(std::make_unique<test::ChildProcess>(args, app_env(dir, screen)).release());
@@ -1746,4 +1749,43 @@ TEST_CASE("the photo view removes an automatic tag for good and rotates the phot
     CHECK(screen_shows(*screen, kArtifacts / "photo-view-rotated-restart.png", shows_turned_right));
     again->send_signal(SIGTERM);
     CHECK(again->wait(30s).exit_code != -1);
+}
+
+TEST_CASE("on a PostgreSQL library the app shows the photos another engine adds to it", "[gui][postgres]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen) {
+        WARN("Xvfb or ImageMagick not found: GUI test skipped");
+        return;
+    }
+    auto* server = test::PostgresServer::shared();
+    if (!server) {
+        WARN(test::postgres_unavailable_reason());
+        return;
+    }
+    const std::string uri = server->create_database();
+    test::TempDir dir;
+    write_distinct_photos(dir / "photos", 3, 800, 600);
+    // Other pictures (photos are keyed by content), in a folder this app never scans.
+    std::filesystem::create_directories(dir / "theirs");
+    for (int i = 0; i < 5; ++i)
+        test::write_file(dir / "theirs" / ("theirs-" + std::to_string(i) + ".jpg"),
+                         sample::encode_jpeg(sample::make_scene(800, 600, static_cast<uint32_t>(100 + i))));
+    const auto runtime = dir.path() / "runtime";
+    const auto log = dir.path() / "status.log";
+    auto started = start_app(dir, *screen, {}, uri);
+    test::ChildProcess& app = *started;
+    REQUIRE(wait_scan_finished(runtime, 3));
+    REQUIRE(wait_log(log, "photos: 3 photos", 20s));
+    // Another engine (another machine's, as far as the app's engine knows) scans into the same library.
+    auto other = test::run_engine({"run", "--no-progress", "--analysis", "off", "--catalog", uri, (dir / "theirs").string()});
+    INFO(other.err);
+    REQUIRE(other.exit_code == 0);
+    std::string text;
+    const bool shown = wait_log(log, "photos: 8 photos", 30s, 0, &text).has_value();
+    INFO("status log:\n" << text);
+    CHECK(shown);
+    CHECK(screen_shows(*screen, kArtifacts / "postgres-other-engine.png",
+                       [](const test::Screenshot& s) { return cell_corners(s).size() == 8; }));
+    app.send_signal(SIGTERM);
+    app.wait(20s);
 }
