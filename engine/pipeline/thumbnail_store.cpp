@@ -27,11 +27,17 @@ Expected<std::filesystem::path> ThumbnailStore::write(const std::string& hash, u
     std::error_code ec;
     std::filesystem::create_directories(target.parent_path(), ec);
     if (ec) return unexpected(make_error("io", "write_failed", "cannot create '" + target.parent_path().string() + "': " + ec.message()));
-    // A name unique per process and write, so concurrent writers of the same hash never collide.
+    // A name unique per machine, process and write, so concurrent writers of the same hash never collide,
+    // also engines on several machines sharing the folder over a network filesystem (a PostgreSQL
+    // library's shared thumbnails): the rename then replaces the file whole, whoever wins.
     static std::atomic<uint64_t> counter{0};
-    const std::filesystem::path tmp =
-        target.string() + ".tmp." + std::to_string(getpid()) + "." + std::to_string(counter.fetch_add(1));
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    static const std::string host = [] {
+        char name[256] = {};
+        return ::gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string("host");
+    }();
+    const std::filesystem::path tmp = target.string() + ".tmp." + host + "." + std::to_string(getpid()) + "." +
+                                      std::to_string(counter.fetch_add(1));
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) return unexpected(make_error("io", "write_failed", "cannot write '" + tmp.string() + "': " + std::strerror(errno)));
     std::size_t done = 0;
     while (done < data.size()) {
