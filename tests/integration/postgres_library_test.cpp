@@ -161,3 +161,22 @@ TEST_CASE("an engine killed with SIGKILL mid-scan into PostgreSQL, run again, co
     REQUIRE(again.exit_code <= 1);
     CHECK(listing(uri) == listing(reference));
 }
+
+TEST_CASE("a PostgreSQL library that cannot be reached is a clear error that never shows the password", "[postgres]") {
+    lbx::test::TempDir dir;
+    const std::string photos = (dir / "photos").string();
+    REQUIRE(run_engine({"sample", photos}).exit_code == 0);
+    // No server on that socket folder; a password written into the URI anyway.
+    const std::string uri = "postgresql://ann:s3cret-pw@/photos?host=" + (dir / "no-server").string() + "&connect_timeout=2";
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"run", "--no-progress", "--catalog", uri, photos},
+          std::vector<std::string>{"query", "--catalog", uri, "tag:dog"},
+          std::vector<std::string>{"catalog", "import", "--catalog", uri, "-"},
+          std::vector<std::string>{"catalog", "migrate", "--catalog", (dir / "none.lbx").string(), "--to", uri}}) {
+        auto r = run_engine(args);
+        INFO(args[0] << ": " << r.err);
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find("s3cret-pw") == std::string::npos);
+        if (args[0] != "catalog" || args[1] != "migrate") CHECK(r.err.find("cannot connect") != std::string::npos);
+    }
+}
