@@ -115,6 +115,16 @@ json record_json(const PhotoRecord& r, PathText paths) {
         }
         j["thumbnails"] = std::move(thumbs);
     }
+    if (!r.phash.empty()) j["phash"] = r.phash;
+    if (r.analysed) {
+        json analysed = json::array();
+        for (const RecordAnalysis& a : *r.analysed) {
+            json mark{{"stage_id", a.stage_id}, {"plugin", a.plugin}, {"plugin_version", a.plugin_version}};
+            if (!a.error.empty()) mark["error"] = a.error;
+            analysed.push_back(std::move(mark));
+        }
+        j["analysed"] = std::move(analysed);
+    }
     if (!r.matched.empty()) j["matched"] = r.matched;
     if (r.seconds) j["seconds"] = std::round(*r.seconds * 1e4) / 1e4;
     return j;
@@ -137,6 +147,8 @@ const std::vector<RecordFieldInfo>& record_fields() {
         {"regions", "objects and faces, with the person of a named face"},
         {"people", "names of the persons in the photo"},
         {"thumbnails", "thumbnails: size, width, height, path"},
+        {"phash", "run: the perceptual hash, 16 hex digits (similar: queries)"},
+        {"analysed", "run: the analysis stages that ran: stage_id, plugin, plugin_version, error"},
         {"matched", "query: where the query's words matched"},
         {"seconds", "run: wall time spent on the file"},
     };

@@ -3,6 +3,7 @@
 #include <lightbox/ipc/error_codes.hpp>
 
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <string_view>
 
@@ -81,6 +82,15 @@ PhotoRecord photo_record(const PhotoResult& r) {
     for (const Region& g : r.regions) record.regions->push_back(record_region(g));
     record.people.emplace();
     record.thumbnails = record_thumbnails(r.thumbnails);
+    if (r.perceptual_hash) {
+        char hex[17];
+        std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(*r.perceptual_hash));
+        record.phash = hex;
+    }
+    if (!r.analysed.empty()) {
+        record.analysed.emplace();
+        for (const AnalysisMark& m : r.analysed) record.analysed->push_back({m.stage_id, m.plugin, m.plugin_version, m.error});
+    }
     record.seconds = r.seconds;
     return record;
 }

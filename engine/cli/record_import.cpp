@@ -5,6 +5,7 @@
 #include <lightbox/plugin_api.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -163,7 +164,24 @@ ImportedRecord imported_record(const std::string& line) {
             r.regions.push_back(std::move(*region));
         }
     }
+    // The analysis ledger: the stages that ran on the photo (also those that found nothing), so that a
+    // served engine does not analyse an imported photo again with the same plugins.
+    if (const auto analysed = j.find("analysed"); analysed != j.end() && analysed->is_array()) {
+        for (const json& a : *analysed) {
+            if (!a.is_object() || text_or(a, "plugin").empty() || text_or(a, "stage_id").empty())
+                return MalformedRecord{"an \"analysed\" entry without \"stage_id\" or \"plugin\""};
+            r.analysed.push_back({text_or(a, "stage_id"), text_or(a, "plugin"), text_or(a, "plugin_version"), text_or(a, "error")});
+            sources.insert(text_or(a, "plugin"));
+        }
+    }
     r.tag_sources.assign(sources.begin(), sources.end());
+    if (const std::string phash = text_or(j, "phash"); !phash.empty()) {
+        uint64_t value = 0;
+        const auto [end, ec] = std::from_chars(phash.data(), phash.data() + phash.size(), value, 16);
+        if (ec != std::errc() || end != phash.data() + phash.size() || phash.size() != 16)
+            return MalformedRecord{"\"phash\" is not 16 hex digits"};
+        r.perceptual_hash = value;
+    }
 
     if (const auto thumbnails = j.find("thumbnails"); thumbnails != j.end() && thumbnails->is_array()) {
         for (const json& t : *thumbnails) {

@@ -266,3 +266,50 @@ TEST_CASE("catalog import: a shard killed mid-run, then run again, completes the
     REQUIRE(rest.exit_code == 0);
     CHECK(photo_tags(library) == whole);
 }
+
+TEST_CASE("catalog import: the perceptual hash and the analysis marks of a record reach the catalog", "[catalog_import]") {
+    lbx::test::TempDir dir;
+    const std::string photos = (dir / "photos").string();
+    REQUIRE(run_engine({"sample", photos}).exit_code == 0);
+    auto shard = run_engine(run_args(dir, {photos}));
+    REQUIRE(shard.exit_code <= 1);
+    std::istringstream lines(shard.out);
+    std::string first;
+    REQUIRE(std::getline(lines, first));
+    auto record = nlohmann::json::parse(first);
+    REQUIRE(record.at("phash").get<std::string>().size() == 16);
+    // As a run with the analysis on writes them (this one ran with it off, to stay quick).
+    record["analysed"] = {{{"stage_id", "objects"}, {"plugin", "org.lightbox.objects"}, {"plugin_version", "1.2.0"}},
+                          {{"stage_id", "faces"}, {"plugin", "org.lightbox.faces"}, {"plugin_version", "1.0.0"},
+                           {"error", "no_memory: out of memory"}}};
+    const std::string results = (dir / "one.jsonl").string();
+    write_text(results, record.dump() + "\n");
+    const std::string library = (dir / "lib.lbx").string();
+    auto imported = import(library, {results});
+    INFO(imported.err);
+    REQUIRE(imported.exit_code == 0);
+
+    auto opened = lbx::engine::catalog::Catalog::open(library);
+    REQUIRE(opened);
+    auto& db = (*opened)->database();
+    auto phash = db.prepare("SELECT printf('%016x', phash) FROM photos WHERE hash = ?1");
+    REQUIRE(phash);
+    phash->bind({record.at("hash").get<std::string>()});
+    REQUIRE(phash->step().value());
+    CHECK(phash->column_text(0) == record.at("phash").get<std::string>());
+    phash->reset();
+    auto marks = db.prepare("SELECT stage, plugin, plugin_version, coalesce(error, '') FROM analyses ORDER BY stage");
+    REQUIRE(marks);
+    std::vector<std::string> found;
+    for (auto row = marks->step(); row && *row; row = marks->step())
+        found.push_back(marks->column_text(0) + " " + marks->column_text(1) + " " + marks->column_text(2) + " " + marks->column_text(3));
+    CHECK(found == std::vector<std::string>{"faces org.lightbox.faces 1.0.0 no_memory: out of memory",
+                                            "objects org.lightbox.objects 1.2.0 "});
+
+    // An entry without its plugin is a bad line, named.
+    record["analysed"] = {{{"stage_id", "objects"}}};
+    write_text(results, record.dump() + "\n");
+    auto bad = import(library, {results});
+    CHECK(bad.exit_code == 1);
+    CHECK(bad.err.find("\"analysed\" entry without") != std::string::npos);
+}

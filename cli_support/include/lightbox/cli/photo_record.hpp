@@ -49,6 +49,15 @@ struct RecordThumbnail {
     std::string path;
 };
 
+// An analysis-phase stage that ran on the photo (the catalog's analysis ledger: a served engine does not
+// analyse the photo again with the same plugin version); `error` when it failed on it.
+struct RecordAnalysis {
+    std::string stage_id;
+    std::string plugin;
+    std::string plugin_version;
+    std::string error;  // written when not empty
+};
+
 // The EXIF summary: each field absent when unknown (names: exif_field_names()).
 struct RecordExif {
     std::map<std::string, std::string> text;  // taken_at, make, model, lens
@@ -72,6 +81,8 @@ struct PhotoRecord {
     std::optional<std::vector<RecordRegion>> regions;
     std::optional<std::vector<std::string>> people;  // names of the persons of its faces, sorted, each once
     std::optional<std::vector<RecordThumbnail>> thumbnails;
+    std::string phash;                                     // run: 16 hex digits, written when known
+    std::optional<std::vector<RecordAnalysis>> analysed;  // run: written when some analysis stage ran
     std::string matched;            // query: where the query's words matched; written when not empty
     std::optional<double> seconds;  // run: wall time spent on the file
 };
