@@ -93,17 +93,21 @@ std::optional<std::string> check_descriptor(const lbx_plugin_desc* d) {
 
 }  // namespace
 
+std::vector<std::filesystem::path> PluginRegistry::plugin_files_in(const std::filesystem::path& directory) {
+    std::vector<std::filesystem::path> files;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(directory, ec)) return files;
+    for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
+        if (entry.is_regular_file(ec) && is_plugin_file_name(entry.path())) files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());  // deterministic order, so duplicates resolve the same way
+    return files;
+}
+
 void PluginRegistry::load_directories(const std::vector<std::filesystem::path>& directories, const Refusal& refuse,
                                       const LoadObserver& before_load) {
     for (const auto& dir : directories) {
-        std::error_code ec;
-        if (!std::filesystem::is_directory(dir, ec)) continue;
-        std::vector<std::filesystem::path> files;
-        for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-            if (entry.is_regular_file(ec) && is_plugin_file_name(entry.path())) files.push_back(entry.path());
-        }
-        std::sort(files.begin(), files.end());  // deterministic order, so duplicates resolve the same way
-        for (const auto& file : files) {
+        for (const auto& file : plugin_files_in(dir)) {
             if (std::optional<std::string> reason = refuse ? refuse(file) : std::nullopt) {
                 rejected_.push_back({file, *reason});
                 continue;

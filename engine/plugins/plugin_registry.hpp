@@ -60,6 +60,8 @@ public:
     // that a library that crashes or hangs while it loads is named by its supervisor).
     using Refusal = std::function<std::optional<std::string>(const std::filesystem::path& file)>;
     using LoadObserver = std::function<void(const std::filesystem::path& file)>;
+    // The plugin libraries of `directory` that load_directories() would open (*.so, *.so.N), sorted.
+    static std::vector<std::filesystem::path> plugin_files_in(const std::filesystem::path& directory);
     void load_directories(const std::vector<std::filesystem::path>& directories, const Refusal& refuse = {},
                           const LoadObserver& before_load = {});
 

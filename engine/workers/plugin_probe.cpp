@@ -1,9 +1,11 @@
 #include "workers/plugin_probe.hpp"
 
 #include "workers/file_processor.hpp"
+#include "workers/probe_cache.hpp"
 #include "workers/worker_process.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace lbx::engine {
 
@@ -36,19 +38,34 @@ std::shared_ptr<Supervision> probe_supervision(const IsolationOptions& isolation
 void load_plugins_supervised(PluginRegistry& registry, const std::vector<std::filesystem::path>& dirs, Quarantine* quarantine,
                              const IsolationOptions& isolation, const Notice& notice) {
     std::vector<std::string> failed;
-    if (isolation.mode == IsolationMode::process) {
-        // The probe builds an empty pipeline: it only loads the libraries.
-        auto supervision = probe_supervision(isolation, dirs, quarantine, nullptr, notice);
-        const std::atomic<bool> no_stop{false};
-        WorkerProcess probe(supervision);
-        if (auto ready = probe.probe(no_stop); !ready && notice)
-            notice("cannot check the plugins in a worker first: " + ready.error().message);
-        failed = supervision->current_setup().failed_plugin_files;
-    }
     const PluginRegistry::Refusal quarantined =
         quarantine != nullptr ? quarantine_refusal(*quarantine) : PluginRegistry::Refusal([](const std::filesystem::path&) {
             return std::optional<std::string>();
         });
+    if (isolation.mode == IsolationMode::process) {
+        // The libraries the engine would open; a probe only when one is new or changed (probe_cache.hpp).
+        std::vector<std::filesystem::path> candidates;
+        for (const auto& dir : dirs)
+            for (const auto& file : PluginRegistry::plugin_files_in(dir))
+                if (!quarantined(file)) candidates.push_back(file);
+        std::optional<ProbeCache> cache;
+        if (quarantine != nullptr) cache.emplace(quarantine->file().parent_path() / "plugins-probed.json");
+        if (!cache || !cache->all_sound(candidates)) {
+            // The probe builds an empty pipeline: it only loads the libraries.
+            auto supervision = probe_supervision(isolation, dirs, quarantine, nullptr, notice);
+            const std::atomic<bool> no_stop{false};
+            WorkerProcess probe(supervision);
+            auto ready = probe.probe(no_stop);
+            if (!ready && notice) notice("cannot check the plugins in a worker first: " + ready.error().message);
+            failed = supervision->current_setup().failed_plugin_files;
+            if (cache && ready) {
+                std::vector<std::filesystem::path> sound;
+                for (const auto& file : candidates)
+                    if (std::find(failed.begin(), failed.end(), file.string()) == failed.end()) sound.push_back(file);
+                cache->record_sound(sound);
+            }
+        }
+    }
     registry.load_directories(dirs, [&](const std::filesystem::path& file) -> std::optional<std::string> {
         if (auto why = quarantined(file)) return why;
         if (std::find(failed.begin(), failed.end(), file.string()) != failed.end())
