@@ -154,10 +154,21 @@ Expected<void> Catalog::record(const PhotoResult& result, int64_t seen_at) {
 
 Expected<void> Catalog::flush() {
     if (pending_.empty()) return {};
-    auto tx = Transaction::begin(*db_);
-    if (!tx) return unexpected(tx.error());
-    for (const auto& [result, seen_at] : pending_) LBX_TRY(write(result, seen_at));
-    LBX_TRY(tx->commit());
+    const bool shared = db_->dialect() == SqlDialect::postgres;
+    // Engines sharing a PostgreSQL library write the same photos at once: in one order (by hash), two
+    // batches lock their rows in the same order and seldom deadlock; when the server still ends one
+    // batch's transaction (a deadlock, a serialization failure), the whole batch rolled back and is
+    // written again.
+    if (shared)
+        std::stable_sort(pending_.begin(), pending_.end(), [](const auto& a, const auto& b) { return a.first.hash < b.first.hash; });
+    constexpr int kAttempts = 5;
+    for (int attempt = 1;; ++attempt) {
+        auto written = write_pending();
+        if (written) break;
+        const std::string state = shared ? pg::sqlstate_of(written.error()) : std::string();
+        const bool transient = state == "40P01" || state == "40001";
+        if (!transient || attempt == kAttempts) return written;
+    }
     pending_.clear();
     return {};
 }
@@ -224,6 +235,14 @@ struct Catalog::WriteStatements {
                                                 at(13), at(14), at(15), std::move(*faces));
     }
 };
+
+Expected<void> Catalog::write_pending() {
+    if (write_statements_) write_statements_->faces->forget();
+    auto tx = Transaction::begin(*db_);
+    if (!tx) return unexpected(tx.error());
+    for (const auto& [result, seen_at] : pending_) LBX_TRY(write(result, seen_at));
+    return tx->commit();
+}
 
 Expected<void> Catalog::write(const PhotoResult& r, int64_t seen_at) {
     if (!write_statements_) {

@@ -208,6 +208,7 @@ public:
 private:
     struct WriteStatements;  // prepared once, on the first write (catalog.cpp)
 
+    Expected<void> write_pending();  // the queued results in one transaction
     Expected<void> write(const PhotoResult& result, int64_t seen_at);
     Expected<void> write_photo(const PhotoResult& result, int64_t now);  // the photos row and its metadata
     // remove_photos' work inside the caller's transaction: returns how many photos went; the thumbnail

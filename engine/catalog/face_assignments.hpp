@@ -34,6 +34,11 @@ public:
     // Before the regions of `source` of photo `hash` are deleted: keeps their assignments (with each
     // face's box and embedding) and deletes their rows. Cheap when there are none (one indexed lookup).
     Expected<void> hold(const std::string& hash, const std::string& source);
+    // Forgets what is held: a transaction that rolled back is written again from its start.
+    void forget() {
+        held_.clear();
+        held_hash_.clear();
+    }
     // After the photo's new regions are written (`regions` in the order written: their index counts
     // per source, as Catalog::write numbers them): each held assignment goes to its face, or its face
     // leaves its person. Forgets what was held.
