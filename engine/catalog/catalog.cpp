@@ -189,11 +189,13 @@ struct Catalog::WriteStatements {
 
     static Expected<std::unique_ptr<WriteStatements>> prepare(Database& db) {
         const std::string_view sql[] = {
-            // touch: seen again; a missing file that came back unchanged is live again, a failed one stays failed
-            "UPDATE files SET seen_at = ?1, status = CASE status WHEN 'missing' THEN "
+            // touch: seen again; a missing file that came back unchanged is live again, a failed one stays failed.
+            // seen_at never goes back: an engine that started earlier (a shared library) writing the file
+            // after a later scan must not make that scan's mark_missing take it for unseen.
+            "UPDATE files SET seen_at = max(seen_at, ?1), status = CASE status WHEN 'missing' THEN "
             "CASE WHEN hash IS NULL THEN 'failed' ELSE 'ok' END ELSE status END WHERE path = ?2",
             "INSERT INTO files(path, hash, size, mtime_ns, status, seen_at) VALUES (?1, NULL, ?2, ?3, 'failed', ?4) "
-            "ON CONFLICT(path) DO UPDATE SET hash = NULL, size = ?2, mtime_ns = ?3, status = 'failed', seen_at = ?4",
+            "ON CONFLICT(path) DO UPDATE SET hash = NULL, size = ?2, mtime_ns = ?3, status = 'failed', seen_at = max(files.seen_at, ?4)",
             "INSERT INTO failures(path, size, mtime_ns, stage, plugin, plugin_version, code, message, first_seen, last_seen) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) ON CONFLICT(path) DO UPDATE SET size = ?2, mtime_ns = ?3, "
             "stage = ?4, plugin = ?5, plugin_version = ?6, code = ?7, message = ?8, last_seen = ?9",
@@ -212,7 +214,7 @@ struct Catalog::WriteStatements {
             "INSERT OR REPLACE INTO thumbnails(hash, size, width, height, path, bytes, last_used) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             "INSERT INTO files(path, hash, size, mtime_ns, status, seen_at) VALUES (?1, ?2, ?3, ?4, 'ok', ?5) "
-            "ON CONFLICT(path) DO UPDATE SET hash = ?2, size = ?3, mtime_ns = ?4, status = 'ok', seen_at = ?5",
+            "ON CONFLICT(path) DO UPDATE SET hash = ?2, size = ?3, mtime_ns = ?4, status = 'ok', seen_at = max(files.seen_at, ?5)",
             "DELETE FROM failures WHERE path = ?1",
             "DELETE FROM regions WHERE hash = ?1 AND source = ?2",
             "INSERT OR REPLACE INTO regions(hash, source, idx, kind, label, confidence, x, y, w, h, points, quality, "
