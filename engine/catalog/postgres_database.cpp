@@ -50,7 +50,12 @@ void PostgresStatement::reset() {
     row_ = -1;
 }
 
+bool PostgresStatement::has_column(int i) const {
+    return result_ && row_ >= 0 && row_ < result_->rows() && i >= 0 && i < result_->columns();
+}
+
 int64_t PostgresStatement::column_int(int i) const {
+    if (!has_column(i)) return 0;  // as SQLite reads a column with no row: a caller's slip, never a crash
     const std::string_view text = column_view(i);
     if (result_->type(i) == kBoolOid) return text == "t" ? 1 : 0;
     int64_t value = 0;
@@ -66,12 +71,9 @@ double PostgresStatement::column_double(int i) const {
     return std::strtod(std::string(text).c_str(), nullptr);  // takes "NaN", "Infinity", "-Infinity"
 }
 
-bool PostgresStatement::column_is_null(int i) const { return result_->is_null(row_, i); }
+bool PostgresStatement::column_is_null(int i) const { return !has_column(i) || result_->is_null(row_, i); }
 
-std::string_view PostgresStatement::column_view(int i) const {
-    if (!result_ || row_ < 0 || row_ >= result_->rows() || i < 0 || i >= result_->columns()) return {};
-    return result_->value(row_, i);
-}
+std::string_view PostgresStatement::column_view(int i) const { return has_column(i) ? result_->value(row_, i) : std::string_view(); }
 
 std::vector<uint8_t> PostgresStatement::column_blob(int i) const {
     if (column_is_null(i)) return {};

@@ -34,6 +34,8 @@ public:
     std::vector<uint8_t> column_blob(int i) const override;
 
 private:
+    bool has_column(int i) const;  // a row is current and has column i
+
     PostgresDatabase* db_;
     std::string sql_;  // PostgreSQL's text
     std::vector<SqlValue> params_;
