@@ -5,6 +5,7 @@
 #include "pipeline/pipeline.hpp"
 #include "plugins/plugin_registry.hpp"
 #include "workers/isolation.hpp"
+#include "workers/plugin_probe.hpp"
 #include "workers/quarantine.hpp"
 #include "workers/worker_loop.hpp"
 
@@ -126,11 +127,11 @@ int catalog_migrate_command(const CatalogMigrateOptions& options);
 // that crashes or hangs while loading is named and left out instead of taking this process down
 // (workers/plugin_probe.hpp).
 void load_plugins(PluginRegistry& registry, bool report, const IsolationOptions& isolation = {});
-// The pipeline of a command that runs files in workers: a plan checked by a probe worker with process
-// isolation (no stage created in this process), the pipeline itself with isolation none. Lines about
-// plugins that failed in the probe go to stderr.
-Expected<std::unique_ptr<Pipeline>> build_pipeline(const PluginRegistry& registry, const PipelineConfig& config,
-                                                   const std::filesystem::path& thumbnail_dir, const IsolationOptions& isolation);
+// The pipeline of a command that runs files in workers, for `supervision`: with process isolation a plan
+// built after the batch's first worker, started here, built the real one (no stage created in this
+// process); the pipeline itself with isolation none (workers/plugin_probe.hpp). Lines about plugins that
+// failed in a worker's start-up go to stderr.
+Expected<SupervisedPipeline> build_pipeline(const PluginRegistry& registry, const std::shared_ptr<Supervision>& supervision);
 
 // `lightbox-engine plugins check LIB.so`: every stage of one plugin over hostile inputs, in workers.
 struct PluginsCheckOptions {

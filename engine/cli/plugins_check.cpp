@@ -146,13 +146,14 @@ int plugins_check_command(const PluginsCheckOptions& options) {
             inputs = image_inputs();
         }
         auto supervision = make_supervision(isolation, 1, *config, work / "thumbs", dirs, registry, nullptr);
-        auto pipeline = build_supervised_pipeline(registry, *config, work / "thumbs", dirs, nullptr, isolation, notice);
+        supervision->on_notice = notice;
+        auto pipeline = build_supervised_pipeline(registry, supervision);
         if (!pipeline) {
             std::printf("\n  Stage %s (%s): FAIL: %s\n", stage.id.c_str(), stage_kind_name(stage.kind), pipeline.error().message.c_str());
             all_pass = false;
             continue;
         }
-        auto processor = make_processor_factory(**pipeline, supervision)();
+        auto processor = make_processor_factory(*pipeline->pipeline, supervision, std::move(pipeline->first_worker))();
         std::vector<std::string> lines;
         bool pass = true;
         const std::atomic<bool> never{false};

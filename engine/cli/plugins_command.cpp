@@ -24,11 +24,9 @@ void load_plugins(PluginRegistry& registry, bool report, const IsolationOptions&
         std::fprintf(stderr, "lightbox-engine: skipped plugin %s: %s\n", r.file.c_str(), r.reason.c_str());
 }
 
-Expected<std::unique_ptr<Pipeline>> build_pipeline(const PluginRegistry& registry, const PipelineConfig& config,
-                                                   const std::filesystem::path& thumbnail_dir, const IsolationOptions& isolation) {
-    Quarantine quarantine(Quarantine::default_file());
-    return build_supervised_pipeline(registry, config, thumbnail_dir, plugin_search_path(executable_dir()), &quarantine, isolation,
-                                     print_notice);
+Expected<SupervisedPipeline> build_pipeline(const PluginRegistry& registry, const std::shared_ptr<Supervision>& supervision) {
+    supervision->on_notice = print_notice;
+    return build_supervised_pipeline(registry, supervision);
 }
 
 namespace {

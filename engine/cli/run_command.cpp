@@ -81,7 +81,9 @@ CatchUp analyse_earlier_photos(const RunOptions& options, const PipelineConfig& 
                  pending->size());
     PipelineConfig config = full_config;
     keep_analysis_phase(config);
-    auto pipeline = build_pipeline(registry, config, thumbs, isolation_options(options.isolation));
+    auto supervision = make_supervision(isolation_options(options.isolation), options.jobs, config, thumbs,
+                                        plugin_search_path(executable_dir()), registry, &quarantine);
+    auto pipeline = build_pipeline(registry, supervision);
     if (!pipeline) {
         std::fprintf(stderr, "lightbox-engine: %s\n", pipeline.error().message.c_str());
         outcome.not_stored = true;
@@ -114,11 +116,9 @@ CatchUp analyse_earlier_photos(const RunOptions& options, const PipelineConfig& 
         }
     };
     callbacks.on_tick = [&] { progress.tick(); };
-    auto supervision = make_supervision(isolation_options(options.isolation), options.jobs, config, thumbs,
-                                        plugin_search_path(executable_dir()), registry, &quarantine);
     std::istringstream no_list;
-    const BatchSummary summary =
-        run_batch(make_processor_factory(**pipeline, supervision), paths, no_list, options.jobs, stop, counts, callbacks);
+    const BatchSummary summary = run_batch(make_processor_factory(*pipeline->pipeline, supervision, std::move(pipeline->first_worker)),
+                                           paths, no_list, options.jobs, stop, counts, callbacks);
     progress.clear_line();
     if (auto ok = library.flush(); !ok && !outcome.not_stored) {
         outcome.not_stored = true;
@@ -188,9 +188,11 @@ int run_command(const RunOptions& options) {
                                                            : default_thumbnail_dir();
     thumbs = std::filesystem::absolute(thumbs).lexically_normal();
 
-    auto pipeline = build_pipeline(registry, *config, thumbs, isolation_options(options.isolation));
+    auto supervision = make_supervision(isolation_options(options.isolation), options.jobs, *config, thumbs,
+                                        plugin_search_path(executable_dir()), registry, &quarantine);
+    auto pipeline = build_pipeline(registry, supervision);
     if (!pipeline) return usage_error(pipeline.error().message);
-    for (const Pipeline::UnavailableStage& left_out : (*pipeline)->unavailable_stages())
+    for (const Pipeline::UnavailableStage& left_out : pipeline->pipeline->unavailable_stages())
         std::fprintf(stderr, "lightbox-engine: warning: stage '%s' left out (%s): %s\n", left_out.stage_id.c_str(),
                      left_out.where.c_str(), left_out.message.c_str());
 
@@ -272,8 +274,6 @@ int run_command(const RunOptions& options) {
         std::fprintf(stderr, "skipped %s: %s\n", r.path.c_str(), r.skip_reason.c_str());
     };
 
-    auto supervision = make_supervision(isolation_options(options.isolation), options.jobs, *config, thumbs,
-                                        plugin_search_path(executable_dir()), registry, &quarantine);
     // Notices come from the batch's threads; they are printed on this one, between progress lines.
     std::mutex notices_mutex;
     std::vector<std::string> notices;
@@ -294,8 +294,8 @@ int run_command(const RunOptions& options) {
         progress.tick();
     };
     PathList stdin_paths(std::cin, options.null_separated);
-    BatchSummary summary = run_batch(make_processor_factory(**pipeline, supervision), roots, stdin_paths, options.jobs, stop,
-                                     counts, callbacks);
+    BatchSummary summary = run_batch(make_processor_factory(*pipeline->pipeline, supervision, std::move(pipeline->first_worker)),
+                                     roots, stdin_paths, options.jobs, stop, counts, callbacks);
     if (!stdin_paths.error.empty()) {
         progress.clear_line();
         std::fprintf(stderr, "lightbox-engine: %s\n", stdin_paths.error.c_str());
@@ -330,15 +330,15 @@ int run_command(const RunOptions& options) {
         std::fprintf(stderr, "lightbox-engine: %llu files in flight did not finish within the stop grace period (not stored)\n",
                      static_cast<unsigned long long>(summary.interrupted_files));
     }
-    progress.finish(summary, (*pipeline)->makes_thumbnails() && summary.ok > 0 ? thumbs.string() : std::string());
+    progress.finish(summary, pipeline->pipeline->makes_thumbnails() && summary.ok > 0 ? thumbs.string() : std::string());
     // Persons are made after each phase: those of the new photos first, then those of the catch-up.
     bool grouping_failed = library && !catalog_failed && !group_faces(*library);
     CatchUp catch_up;
     const bool from_stdin = std::find(roots.begin(), roots.end(), "-") != roots.end();
     // The catch-up analyses earlier photos below the roots: one shard would do every shard's share.
     if (library && !catalog_failed && !grouping_failed && !summary.interrupted && !from_stdin && !shard &&
-        !(*pipeline)->analysis_stages().empty()) {
-        catch_up = analyse_earlier_photos(options, *config, **pipeline, registry, quarantine, thumbs, *library, roots, stop);
+        !pipeline->pipeline->analysis_stages().empty()) {
+        catch_up = analyse_earlier_photos(options, *config, *pipeline->pipeline, registry, quarantine, thumbs, *library, roots, stop);
         if (catch_up.analysed > 0 && !catch_up.not_stored) grouping_failed = !group_faces(*library);
     }
     if (still_failed > 0) {

@@ -139,7 +139,9 @@ int prewarm_action(catalog::Catalog& library, catalog::ThumbnailCache& cache, Pi
     for (auto& [sizes, group] : by_sizes(std::move(*needs))) {
         if (stop) break;
         config.thumbnail_sizes = sizes;
-        auto pipeline = build_pipeline(registry, config, thumbs, isolation_options(options.isolation));
+        auto supervision = make_supervision(isolation_options(options.isolation), options.jobs, config, thumbs,
+                                            plugin_search_path(executable_dir()), registry, &quarantine);
+        auto pipeline = build_pipeline(registry, supervision);
         if (!pipeline) return fail(pipeline.error().message);
         std::unordered_map<std::string, std::string> hash_of_path;
         std::vector<std::string> paths;
@@ -191,9 +193,8 @@ int prewarm_action(catalog::Catalog& library, catalog::ThumbnailCache& cache, Pi
             progress.file_done(true);
         };
         std::istringstream no_list;
-        auto supervision = make_supervision(isolation_options(options.isolation), options.jobs, config, thumbs,
-                                            plugin_search_path(executable_dir()), registry, &quarantine);
-        run_batch(make_processor_factory(**pipeline, supervision), paths, no_list, options.jobs, stop, counts, callbacks);
+        run_batch(make_processor_factory(*pipeline->pipeline, supervision, std::move(pipeline->first_worker)), paths, no_list,
+                  options.jobs, stop, counts, callbacks);
         progress.clear_line();
     }
     out.interrupted = user_stop;

@@ -126,17 +126,15 @@ void ScanJob::run() {
         for (const std::string& note : skip_quarantined_stages(request_.config, request_.quarantine->active()))
             inbox_.post(ipc::Log{ipc::LogLevel::warning, "engine", "job " + std::to_string(id_) + ": " + note});
     }
-    // A plan, checked by a probe worker: no stage is created (no model loaded) in the service itself.
-    auto pipeline = build_supervised_pipeline(registry_, request_.config, request_.thumbnail_dir, request_.plugin_dirs,
-                                              request_.quarantine, request_.isolation, [this](const std::string& message) {
-                                                  inbox_.post(ipc::Log{ipc::LogLevel::warning, "engine", message});
-                                              });
-    if (!pipeline) return fail("config", pipeline.error().message);
+    // A plan, built after the batch's first worker built the real pipeline: no stage is created (no model
+    // loaded) in the service itself.
     auto supervision = make_supervision(request_.isolation, request_.workers, request_.config, request_.thumbnail_dir,
                                         request_.plugin_dirs, registry_, request_.quarantine);
     supervision->on_notice = [this](const std::string& message) {
         inbox_.post(ipc::Log{ipc::LogLevel::warning, "engine", message});
     };
+    auto pipeline = build_supervised_pipeline(registry_, supervision);
+    if (!pipeline) return fail("config", pipeline.error().message);
 
     // The job's own connection: SQLite connections are not shared between threads, and the command
     // thread keeps reading (WAL lets it while this one writes).
@@ -191,8 +189,8 @@ void ScanJob::run() {
     };
     std::istringstream no_stdin;
     const BatchSummary summary =
-        run_batch(make_processor_factory(**pipeline, supervision), request_.paths, no_stdin, request_.workers, stop_, counts,
-                  callbacks);
+        run_batch(make_processor_factory(*pipeline->pipeline, supervision, std::move(pipeline->first_worker)), request_.paths,
+                  no_stdin, request_.workers, stop_, counts, callbacks);
     refresh_counts();
 
     int64_t missing = 0;
@@ -263,20 +261,23 @@ void ScanJob::run_analysis() {
     auto pending = catalog::pending_analysis(library, configured_analysis_stages(request_.config, registry_));
     if (!pending) return fail("catalog", pending.error().message);
     if (pending->empty()) return end_silently();
-    // A plan, checked by a probe worker: no stage is created (no model loaded) in the service itself.
-    auto pipeline = build_supervised_pipeline(registry_, request_.config, request_.thumbnail_dir, request_.plugin_dirs,
-                                              request_.quarantine, request_.isolation, [this](const std::string& message) {
-                                                  inbox_.post(ipc::Log{ipc::LogLevel::warning, "engine", message});
-                                              });
+    // A plan, built after the batch's first worker built the real pipeline: no stage is created (no model
+    // loaded) in the service itself.
+    auto supervision = make_supervision(request_.isolation, request_.workers, request_.config, request_.thumbnail_dir,
+                                        request_.plugin_dirs, registry_, request_.quarantine);
+    supervision->on_notice = [this](const std::string& message) {
+        inbox_.post(ipc::Log{ipc::LogLevel::warning, "engine", message});
+    };
+    auto pipeline = build_supervised_pipeline(registry_, supervision);
     if (!pipeline) return fail("config", pipeline.error().message);
-    const std::vector<AnalysisMark> stages = (*pipeline)->analysis_stages();
-    if (!(*pipeline)->unavailable_stages().empty()) {  // a stage left out (a model missing): what is left for the others?
+    const std::vector<AnalysisMark> stages = pipeline->pipeline->analysis_stages();
+    if (!pipeline->pipeline->unavailable_stages().empty()) {  // a stage left out (a model missing): what is left for the others?
         pending = catalog::pending_analysis(library, stages);
         if (!pending) return fail("catalog", pending.error().message);
     }
     {
         std::lock_guard lock(mutex_);
-        for (const Pipeline::UnavailableStage& s : (*pipeline)->unavailable_stages()) unavailable_.push_back(s.stage_id + ": " + s.message);
+        for (const Pipeline::UnavailableStage& s : pipeline->pipeline->unavailable_stages()) unavailable_.push_back(s.stage_id + ": " + s.message);
     }
     if (pending->empty()) return end_silently();
     report(ipc::JobState::started, true);
@@ -295,11 +296,6 @@ void ScanJob::run_analysis() {
     BatchSummary summary;
     std::optional<Error> catalog_error;
     if (!paths.empty()) {
-        auto supervision = make_supervision(request_.isolation, request_.workers, request_.config, request_.thumbnail_dir,
-                                            request_.plugin_dirs, registry_, request_.quarantine);
-        supervision->on_notice = [this](const std::string& message) {
-            inbox_.post(ipc::Log{ipc::LogLevel::warning, "engine", message});
-        };
         BatchCounts counts;
         BatchCallbacks callbacks;
         callbacks.on_result = [&](const PhotoResult& r) {
@@ -331,8 +327,8 @@ void ScanJob::run_analysis() {
             }
         };
         std::istringstream no_stdin;
-        summary = run_batch(make_processor_factory(**pipeline, supervision), paths, no_stdin, request_.workers, stop_, counts,
-                            callbacks);
+        summary = run_batch(make_processor_factory(*pipeline->pipeline, supervision, std::move(pipeline->first_worker)), paths,
+                            no_stdin, request_.workers, stop_, counts, callbacks);
         if (!catalog_error) {
             if (auto ok = catalog::group_new_faces(library); !ok) catalog_error = ok.error();
         }

@@ -85,26 +85,29 @@ void ThumbnailWorker::run(std::stop_token stop) {
             PipelineConfig config = setup.config;
             auto reduced = restrict_to_kinds(config, {"metadata", "decode", "thumbnail"});
             if (reduced && setup.quarantine != nullptr) (void)skip_quarantined_stages(config, setup.quarantine->active());
-            // Plans, checked by a probe worker: no stage is created in the service itself.
+            // Plans, each built after its first worker built the real pipeline: no stage is created in the
+            // service itself.
             const auto notice = [this](const std::string& message) { inbox_.post(ipc::Log{ipc::LogLevel::warning, "engine", message}); };
-            auto build = [&](const PipelineConfig& c) {
-                return build_supervised_pipeline(registry_, c, setup.thumbnail_dir, setup.plugin_dirs, setup.quarantine, setup.isolation, notice);
+            auto supervise = [&](const PipelineConfig& c) {
+                auto supervision = make_supervision(setup.isolation, 2, c, setup.thumbnail_dir, setup.plugin_dirs, registry_, setup.quarantine);
+                supervision->on_notice = notice;
+                return supervision;
             };
-            auto built = reduced ? build(config) : Expected<std::unique_ptr<Pipeline>>(unexpected(reduced.error()));
             PipelineConfig full_config = config;
             full_config.thumbnail_sizes = {kFullResolutionSize};  // the thumbnail stage never enlarges: the original's size
-            auto built_full = built ? build(full_config) : std::move(built);
+            auto thumbnail_supervision = supervise(config);
+            auto full_supervision = supervise(full_config);
+            auto built = reduced ? build_supervised_pipeline(registry_, thumbnail_supervision)
+                                 : Expected<SupervisedPipeline>(unexpected(reduced.error()));
+            auto built_full = built ? build_supervised_pipeline(registry_, full_supervision) : std::move(built);
             if (!opened) setup_error = opened.error().message;
             else if (!built_full) setup_error = "cannot make thumbnails with pipeline " + setup.config.file.string() + ": " + built_full.error().message;
             else {
                 library = std::move(*opened);
-                pipeline = std::move(*built);
-                full_pipeline = std::move(*built_full);
-                auto supervise = [&](const PipelineConfig& c) {
-                    return make_supervision(setup.isolation, 2, c, setup.thumbnail_dir, setup.plugin_dirs, registry_, setup.quarantine);
-                };
-                making_thumbnails = make_processor_factory(*pipeline, supervise(config))();
-                making_full = make_processor_factory(*full_pipeline, supervise(full_config))();
+                pipeline = std::move(built->pipeline);
+                full_pipeline = std::move(built_full->pipeline);
+                making_thumbnails = make_processor_factory(*pipeline, thumbnail_supervision, std::move(built->first_worker))();
+                making_full = make_processor_factory(*full_pipeline, full_supervision, std::move(built_full->first_worker))();
             }
         }
         if (!setup_error.empty()) {

@@ -29,13 +29,13 @@ private:
     const Pipeline& pipeline_;
 };
 
+}  // namespace
+
 std::filesystem::path engine_beside_this_program() {
     std::error_code ec;
     const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
     return (ec ? std::filesystem::current_path() : exe.parent_path()) / "lightbox-engine";
 }
-
-}  // namespace
 
 std::vector<std::string> unneeded_plugin_files(const PluginRegistry& registry, const PipelineConfig& config) {
     std::set<std::string> named;             // stage ids the config names with `use`
@@ -64,6 +64,7 @@ std::shared_ptr<Supervision> make_supervision(IsolationOptions options, unsigned
                                               const PluginRegistry& registry, Quarantine* quarantine) {
     auto s = std::make_shared<Supervision>();
     if (options.memory_cap_bytes == 0) options.memory_cap_bytes = default_memory_cap(workers);
+    if (options.worker_executable.empty()) options.worker_executable = engine_beside_this_program();
     s->options = std::move(options);
     s->setup.config = config;
     s->setup.thumbnail_dir = thumbnail_dir.string();
@@ -144,12 +145,13 @@ std::unique_ptr<FileProcessor> make_inprocess_processor(const Pipeline& pipeline
     return std::make_unique<InProcessProcessor>(pipeline);
 }
 
-ProcessorFactory make_processor_factory(const Pipeline& pipeline, std::shared_ptr<Supervision> supervision) {
+ProcessorFactory make_processor_factory(const Pipeline& pipeline, std::shared_ptr<Supervision> supervision,
+                                        std::unique_ptr<FileProcessor> first_worker) {
     if (!supervision || supervision->options.mode == IsolationMode::none)
         return [&pipeline] { return make_inprocess_processor(pipeline); };
     if (supervision->options.worker_executable.empty()) supervision->options.worker_executable = engine_beside_this_program();
     {
-        // What a probe found failing at start-up (build_supervised_pipeline) stays out of this batch's workers.
+        // What failed at a worker's start-up while the pipeline was built stays out of this batch's workers.
         std::lock_guard lock(supervision->mutex);
         for (const std::string& file : pipeline.failed_plugin_files())
             if (std::find(supervision->setup.failed_plugin_files.begin(), supervision->setup.failed_plugin_files.end(), file) ==
@@ -160,7 +162,20 @@ ProcessorFactory make_processor_factory(const Pipeline& pipeline, std::shared_pt
                              [&](const FailedStage& g) { return g.stage_id == f.stage_id; }))
                 supervision->setup.failed_stages.push_back(f);
     }
-    return [supervision] { return std::unique_ptr<FileProcessor>(std::make_unique<WorkerProcess>(supervision)); };
+    // The first call gets the worker that is already running; run_batch calls from its threads.
+    struct Handover {
+        std::mutex mutex;
+        std::unique_ptr<FileProcessor> worker;
+    };
+    auto handover = std::make_shared<Handover>();
+    handover->worker = std::move(first_worker);
+    return [supervision, handover]() -> std::unique_ptr<FileProcessor> {
+        {
+            std::lock_guard lock(handover->mutex);
+            if (handover->worker) return std::move(handover->worker);
+        }
+        return std::make_unique<WorkerProcess>(supervision);
+    };
 }
 
 }  // namespace lbx::engine

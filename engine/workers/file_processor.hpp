@@ -66,19 +66,25 @@ struct StartFault {
 // worker of the batch had recorded it already.
 bool record_start_fault(Supervision& supervision, const StartFault& fault, const std::string& file);
 
-// A batch's supervision: the setup every worker builds (the pipeline config, thumbnail folder, plugin
-// folders, quarantine record) and the options, with the memory cap sized for `workers` when it is 0.
 // The plugin files a worker for `config` need not load: those whose stages are all tag or thumbnail
 // stages that the config does not use, and those the supervisor did not load (registry.rejected()).
 std::vector<std::string> unneeded_plugin_files(const PluginRegistry& registry, const PipelineConfig& config);
 
+// A batch's supervision: the setup every worker builds (the pipeline config, thumbnail folder, plugin
+// folders, quarantine record) and the options, with the memory cap sized for `workers` when it is 0 and
+// the worker executable beside this program when none is named.
 std::shared_ptr<Supervision> make_supervision(IsolationOptions options, unsigned workers, const PipelineConfig& config,
                                               const std::filesystem::path& thumbnail_dir,
                                               const std::vector<std::filesystem::path>& plugin_dirs,
                                               const PluginRegistry& registry, Quarantine* quarantine);
 
-// Processors for `pipeline` (none) or for workers built from `supervision->setup` (process).
-ProcessorFactory make_processor_factory(const Pipeline& pipeline, std::shared_ptr<Supervision> supervision);
+// Processors for `pipeline` (none) or for workers built from `supervision->setup` (process); the first
+// processor made is `first_worker` when one is given (started by build_supervised_pipeline).
+ProcessorFactory make_processor_factory(const Pipeline& pipeline, std::shared_ptr<Supervision> supervision,
+                                        std::unique_ptr<FileProcessor> first_worker = nullptr);
+
+// The lightbox-engine executable in this program's folder: what a worker process runs by default.
+std::filesystem::path engine_beside_this_program();
 
 // The in-process processor alone (tests, --isolation none).
 std::unique_ptr<FileProcessor> make_inprocess_processor(const Pipeline& pipeline);

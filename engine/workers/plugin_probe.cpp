@@ -11,23 +11,15 @@ namespace lbx::engine {
 
 namespace {
 
-std::filesystem::path engine_executable(const IsolationOptions& isolation) {
-    if (!isolation.worker_executable.empty()) return isolation.worker_executable;
-    std::error_code ec;
-    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    return (ec ? std::filesystem::current_path() : exe.parent_path()) / "lightbox-engine";
-}
-
 std::shared_ptr<Supervision> probe_supervision(const IsolationOptions& isolation, const std::vector<std::filesystem::path>& dirs,
-                                               Quarantine* quarantine, const PluginRegistry* registry, const Notice& notice) {
+                                               Quarantine* quarantine, const Notice& notice) {
     auto s = std::make_shared<Supervision>();
     s->options = isolation;
-    s->options.worker_executable = engine_executable(isolation);
+    if (s->options.worker_executable.empty()) s->options.worker_executable = engine_beside_this_program();
     if (s->options.memory_cap_bytes == 0) s->options.memory_cap_bytes = default_memory_cap(1);
     for (const auto& dir : dirs) s->setup.plugin_dirs.push_back(dir.string());
     s->setup.quarantine_file = quarantine != nullptr ? quarantine->file().string() : std::string();
     s->setup.probe_only = true;
-    s->registry = registry;
     s->quarantine = quarantine;
     s->on_notice = notice;
     return s;
@@ -52,7 +44,7 @@ void load_plugins_supervised(PluginRegistry& registry, const std::vector<std::fi
         if (quarantine != nullptr) cache.emplace(quarantine->file().parent_path() / "plugins-probed.json");
         if (!cache || !cache->all_sound(candidates)) {
             // The probe builds an empty pipeline: it only loads the libraries.
-            auto supervision = probe_supervision(isolation, dirs, quarantine, nullptr, notice);
+            auto supervision = probe_supervision(isolation, dirs, quarantine, notice);
             const std::atomic<bool> no_stop{false};
             WorkerProcess probe(supervision);
             auto ready = probe.probe(no_stop);
@@ -74,30 +66,35 @@ void load_plugins_supervised(PluginRegistry& registry, const std::vector<std::fi
     });
 }
 
-Expected<std::unique_ptr<Pipeline>> build_supervised_pipeline(const PluginRegistry& registry, const PipelineConfig& config,
-                                                              const std::filesystem::path& thumbnail_dir,
-                                                              const std::vector<std::filesystem::path>& plugin_dirs,
-                                                              Quarantine* quarantine, const IsolationOptions& isolation,
-                                                              const Notice& notice) {
-    if (isolation.mode == IsolationMode::none) return Pipeline::build(registry, config, thumbnail_dir);
-    // The plan first: a config error (an unknown stage, a bad parameter) is reported without a probe.
-    if (auto plan = Pipeline::build(registry, config, thumbnail_dir, PipelineBuildOptions{false, {}, {}, {}}); !plan)
-        return plan;
-    auto supervision = probe_supervision(isolation, plugin_dirs, quarantine, &registry, notice);
-    supervision->setup.config = config;
-    supervision->setup.thumbnail_dir = thumbnail_dir.string();
-    supervision->setup.unneeded_plugin_files = unneeded_plugin_files(registry, config);
+Expected<SupervisedPipeline> build_supervised_pipeline(const PluginRegistry& registry, const std::shared_ptr<Supervision>& supervision) {
+    const WorkerSetup setup = supervision->current_setup();
+    const std::filesystem::path thumbnail_dir = setup.thumbnail_dir;
+    SupervisedPipeline out;
+    if (supervision->options.mode == IsolationMode::none) {
+        auto pipeline = Pipeline::build(registry, setup.config, thumbnail_dir);
+        if (!pipeline) return unexpected(pipeline.error());
+        out.pipeline = std::move(*pipeline);
+        return out;
+    }
+    // The plan first: a config error (an unknown stage, a bad parameter) is reported without a worker.
+    if (auto plan = Pipeline::build(registry, setup.config, thumbnail_dir, PipelineBuildOptions{false, {}, {}, {}}); !plan)
+        return unexpected(plan.error());
+    // The batch's first worker builds the real pipeline: no separate probe worker to start and end.
     const std::atomic<bool> no_stop{false};
-    WorkerProcess probe(supervision);
-    auto ready = probe.probe(no_stop);
+    auto first = std::make_unique<WorkerProcess>(supervision);
+    auto ready = first->start_now(no_stop);
     if (!ready) return unexpected(ready.error());
-    const WorkerSetup probed = supervision->current_setup();
+    const WorkerSetup started = supervision->current_setup();
     PipelineBuildOptions options;
     options.create_stages = false;
-    options.failed = probed.failed_stages;
+    options.failed = started.failed_stages;
     options.unavailable = ready->unavailable;
-    options.failed_plugin_files = probed.failed_plugin_files;
-    return Pipeline::build(registry, config, thumbnail_dir, options);
+    options.failed_plugin_files = started.failed_plugin_files;
+    auto plan = Pipeline::build(registry, setup.config, thumbnail_dir, options);
+    if (!plan) return unexpected(plan.error());
+    out.pipeline = std::move(*plan);
+    out.first_worker = std::move(first);
+    return out;
 }
 
 }  // namespace lbx::engine

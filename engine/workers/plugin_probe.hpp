@@ -1,14 +1,15 @@
 // How a supervisor of worker processes (`run`, `serve`, `thumbs`) gets its plugins and its pipeline
 // without running a plugin's risky code in its own process. GStreamer's gst-plugin-scanner idea: a
-// short-lived worker (a probe) loads the plugin libraries first, and later creates the pipeline's stages;
-// a library whose constructor or entry point, or a stage whose create(), crashes or hangs there costs that
-// probe only. It is named with the phase (load, create), counted in the quarantine ledger once per run,
+// short-lived worker (a probe) loads the plugin libraries first, and later the batch's first worker creates
+// the pipeline's stages; a library whose constructor or entry point, or a stage whose create(), crashes or
+// hangs there costs that worker only. It is named with the phase (load, create), counted in the quarantine ledger once per run,
 // and left out of the run; everything else goes on. The supervisor itself then opens only the libraries
 // that loaded in the probe (to read their descriptors), and holds a pipeline plan: no stage created, no
 // model loaded. With IsolationMode::none everything happens in this process, as before.
 #pragma once
 
 #include "pipeline/pipeline.hpp"
+#include "workers/file_processor.hpp"
 #include "workers/isolation.hpp"
 #include "workers/quarantine.hpp"
 
@@ -27,14 +28,19 @@ using Notice = std::function<void(const std::string& message)>;
 void load_plugins_supervised(PluginRegistry& registry, const std::vector<std::filesystem::path>& dirs, Quarantine* quarantine,
                              const IsolationOptions& isolation, const Notice& notice);
 
-// The pipeline a supervisor holds for `config`. With process isolation: a plan, built after a probe worker
-// built the real one; the probe's optional stages left out (a model missing) are left out of the plan, and
-// a plugin that crashed or hung there is recorded and its stages are failed stages of the plan (the files
-// that need them fail with plugin_not_loaded). make_processor_factory hands those on to the workers.
-Expected<std::unique_ptr<Pipeline>> build_supervised_pipeline(const PluginRegistry& registry, const PipelineConfig& config,
-                                                              const std::filesystem::path& thumbnail_dir,
-                                                              const std::vector<std::filesystem::path>& plugin_dirs,
-                                                              Quarantine* quarantine, const IsolationOptions& isolation,
-                                                              const Notice& notice);
+// What a supervisor runs a batch with.
+struct SupervisedPipeline {
+    std::unique_ptr<Pipeline> pipeline;
+    // With process isolation, the batch's first worker, already started: hand it to make_processor_factory
+    // (the batch then starts one worker fewer). Null with IsolationMode::none.
+    std::unique_ptr<FileProcessor> first_worker;
+};
+
+// The pipeline a supervisor holds for `supervision->setup.config`. With process isolation: a plan, built
+// after the batch's first worker built the real one; that worker's optional stages left out (a model
+// missing) are left out of the plan, and a plugin that crashed or hung there is recorded and its stages
+// are failed stages of the plan (the files that need them fail with plugin_not_loaded). Notices go to
+// supervision->on_notice.
+Expected<SupervisedPipeline> build_supervised_pipeline(const PluginRegistry& registry, const std::shared_ptr<Supervision>& supervision);
 
 }  // namespace lbx::engine

@@ -174,9 +174,14 @@ Expected<void> WorkerProcess::start_without_failing_plugins(const std::atomic<bo
 }
 
 Expected<WorkerReady> WorkerProcess::probe(const std::atomic<bool>& stop) {
+    auto ready = start_now(stop);
+    if (ready) stop_worker(true);  // it ends by itself after its answer
+    return ready;
+}
+
+Expected<WorkerReady> WorkerProcess::start_now(const std::atomic<bool>& stop) {
     auto ok = start_without_failing_plugins(stop, std::string());
     if (!ok) return unexpected(ok.error());
-    stop_worker(true);  // it ends by itself after its answer
     return ready_;
 }
 

@@ -26,6 +26,10 @@ public:
     // and the probe runs again without it. Returns the worker's answer (the optional stages it left
     // out), or why no worker could start.
     Expected<WorkerReady> probe(const std::atomic<bool>& stop);
+    // Starts the worker now, not at its first file, and keeps it running for the files that follow (the
+    // batch's first worker builds the pipeline the supervisor plans with: build_supervised_pipeline). A
+    // plugin that crashes or hangs while it starts is recorded and left out, as in probe().
+    Expected<WorkerReady> start_now(const std::atomic<bool>& stop);
 
     pid_t pid() const { return pid_; }
 
