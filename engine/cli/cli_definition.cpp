@@ -64,9 +64,11 @@ std::unique_ptr<EngineCommandLine> define_command_line() {
     PluginsOptions& plugins = line->plugins;
     CLI::App* plugins_cmd = line->plugins_cmd = app.add_subcommand("plugins", "list plugins, their stages and rejected files");
     plugins_cmd->add_flag("--json", plugins.json, "JSON output");
+    add_isolation(plugins_cmd, plugins.isolation);
     CLI::App* inspect_cmd = plugins_cmd->add_subcommand("inspect", "show one plugin's full metadata");
     inspect_cmd->add_option("id", plugins.inspect_id, "plugin id (or one of its stage ids)")->required();
     inspect_cmd->add_flag("--json", plugins.json, "JSON output");
+    add_isolation(inspect_cmd, plugins.isolation);
     PluginsCheckOptions& check = line->check;
     CLI::App* check_cmd = line->check_cmd = plugins_cmd->add_subcommand("check", "run every stage of a plugin over hostile inputs in workers and give a verdict per stage");
     check_cmd->add_option("library", check.library, "the plugin's shared library (.so)")->required();

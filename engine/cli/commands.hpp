@@ -24,7 +24,7 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitNotStored = 3;
 inline constexpr int kExitInterrupted = 130;
 
-// --isolation, --file-timeout, --worker-memory-mb, --stop-grace: the same on run, serve and thumbs prewarm.
+// --isolation, --file-timeout, --worker-memory-mb, --stop-grace: the same on run, serve, thumbs prewarm and plugins (its load probe).
 struct IsolationFlags {
     std::string mode = "process";
     double file_timeout_s = 30;
@@ -57,6 +57,7 @@ struct PluginsOptions {
     bool json = false;
     std::string inspect_id;  // empty: list all
     bool reset = false;      // `plugins reset [ID]`: lift quarantines (inspect_id, or all)
+    IsolationFlags isolation;  // the load probe's deadline and memory cap (a library that hangs while loading)
 };
 
 struct ServeOptions {

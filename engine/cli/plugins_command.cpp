@@ -79,7 +79,7 @@ int plugins_command(const PluginsOptions& options) {
     }
     const std::vector<QuarantineEntry> quarantined = quarantine.active();
     PluginRegistry registry;
-    load_plugins(registry, false);
+    load_plugins(registry, false, isolation_options(options.isolation));
 
     if (!options.inspect_id.empty()) {
         const LoadedPlugin* plugin = registry.find_plugin(options.inspect_id);

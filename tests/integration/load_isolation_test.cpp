@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -122,6 +123,18 @@ TEST_CASE("a plugin library that hangs while loading is killed at the deadline a
     CHECK(count_of(r.err, "hung in phase load") == 1);
     CHECK(has(r.err, s.library));
     CHECK(s.quarantine().at("plugins").at(s.library).at("faults").at(0).at("code") == "timeout");
+
+    // `plugins` probes the libraries the same way, under its own --file-timeout: the listing comes back
+    // without the hung library (a second fault on the record, not yet a quarantine).
+    const auto listed = lbx::test::run_engine({"plugins", "--json", "--file-timeout", "1"}, s.env());
+    INFO(listed.err);
+    CHECK(listed.exit_code == 0);
+    CHECK(count_of(listed.err, "hung in phase load") == 1);
+    const json plugins = json::parse(listed.out).at("plugins");
+    CHECK(std::none_of(plugins.begin(), plugins.end(), [&](const json& p) { return has(p.at("file").get<std::string>(), s.library); }));
+    CHECK(s.quarantine().at("plugins").at(s.library).at("faults").size() == 2);
+    const auto inspected = lbx::test::run_engine({"plugins", "inspect", "org.lightbox.jpegdec", "--file-timeout", "1"}, s.env());
+    CHECK(count_of(inspected.err, "hung in phase load") == 1);
 }
 
 TEST_CASE("a stage whose create() crashes or hangs fails only the files that need it, naming the plugin and the phase", "[isolation][load]") {
