@@ -81,7 +81,9 @@ Expected<std::unique_ptr<Catalog>> Catalog::open_location_read_only(const std::s
         return unexpected(make_error("catalog", *version < kSchemaVersion ? "too_old" : "too_new",
                                      "catalog " + (*db)->description() + " has schema version " + std::to_string(*version) +
                                          ", not this engine's " + std::to_string(kSchemaVersion) +
-                                         (*version == 0 ? ": it holds no library yet (a scan creates it)" : "")));
+                                         (*version == 0               ? ": it holds no library yet (a scan creates it)"
+                                          : *version < kSchemaVersion ? ", and this command only reads: a scan (lightbox-engine run --catalog) updates it"
+                                                                      : "")));
     }
     return std::make_unique<Catalog>(std::move(*db), BatchPolicy{});
 }

@@ -271,8 +271,16 @@ UPDATE files SET mtime_ns = -1 WHERE status = 'ok' AND hash IN (
     UNION SELECT hash FROM metadata WHERE printed = '');
 )sql";
 
-constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4, kVersion5,
-                                                                  kVersion6, kVersion7, kVersion8, kVersion9, kVersion10};
+// Version 11: PostgreSQL's tag-name indexes carry the photo's hash (postgres_schema.cpp), so a tag:
+// query reads its photos from the index alone. SQLite's already do: an index of a WITHOUT ROWID table
+// holds the table's key, (hash, ...). Nothing changes here; the version stays one number for both.
+constexpr std::string_view kVersion11 = R"sql(
+SELECT 1;
+)sql";
+
+constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4,
+                                                                  kVersion5, kVersion6, kVersion7, kVersion8,
+                                                                  kVersion9, kVersion10, kVersion11};
 
 }  // namespace
 

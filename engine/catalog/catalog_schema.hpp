@@ -7,7 +7,7 @@
 
 namespace lbx::engine::catalog {
 
-inline constexpr int kSchemaVersion = 10;
+inline constexpr int kSchemaVersion = 11;
 
 // Brings `db` to kSchemaVersion. A catalog newer than this engine is refused, never touched.
 Expected<int> migrate(Database& db);

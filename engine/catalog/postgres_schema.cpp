@@ -4,6 +4,9 @@
 #include "catalog/schema_definition.hpp"
 #include "catalog/try.hpp"
 
+#include <iterator>
+#include <string_view>
+
 namespace lbx::engine::catalog {
 namespace {
 
@@ -33,6 +36,18 @@ constexpr std::string_view kNotifyFunction =
 constexpr std::string_view kNotifiedTables[] = {"photos", "files", "auto_tags", "user_tags", "tag_rejections",
                                                "regions", "persons", "face_persons", "roots"};
 
+// The first version a PostgreSQL library was created at, and the steps from each version to the next
+// (index 0: 10 to 11). Appended, never edited once released, as SQLite's migrations.
+constexpr int kFirstPostgresVersion = 10;
+constexpr std::string_view kPostgresMigrations[] = {
+    // 11: the tag-name indexes carry the photo's hash: a tag: query reads the index only, not one table
+    // page per tagged photo (bench/README.md, "The catalog on PostgreSQL").
+    "DROP INDEX auto_tags_name; CREATE INDEX auto_tags_name ON auto_tags(name COLLATE NOCASE) INCLUDE (hash); "
+    "DROP INDEX user_tags_name; CREATE INDEX user_tags_name ON user_tags(name COLLATE NOCASE) INCLUDE (hash)",
+};
+static_assert(kFirstPostgresVersion + static_cast<int>(std::size(kPostgresMigrations)) == kSchemaVersion,
+              "each schema version has its PostgreSQL step");
+
 }  // namespace
 
 Expected<int> postgres_schema_version(pg::Connection& conn) {
@@ -59,6 +74,13 @@ Expected<int> create_postgres_schema(pg::Connection& conn) {
                                          std::to_string(kSchemaVersion) + ": use a newer Lightbox"));
     }
     if (*version == kSchemaVersion) return *version;  // the transaction only read: its rollback is its end
+    if (*version >= kFirstPostgresVersion) {
+        for (int from = *version; from < kSchemaVersion; ++from)
+            LBX_TRY(conn.exec(kPostgresMigrations[from - kFirstPostgresVersion]));
+        LBX_TRY(conn.query("UPDATE lightbox_schema SET version = $1", {int64_t{kSchemaVersion}}));
+        LBX_TRY(tx->commit());
+        return kSchemaVersion;
+    }
     if (*version != 0) {
         return unexpected(make_error("catalog", "bad_version",
                                      "catalog " + conn.description() + " has schema version " +

@@ -5,7 +5,7 @@ namespace {
 
 using T = ColumnType;
 
-// Each table as migrations 1..10 (catalog_schema.cpp) leave it; the comments there say why each is so.
+// Each table as migrations 1..11 (catalog_schema.cpp) leave it; the comments there say why each is so.
 const std::vector<TableDefinition> kTables{
     {"photos",
      {{"hash", T::text, ""},
@@ -142,9 +142,9 @@ const std::vector<IndexDefinition> kIndexes{
     {"photos_model", "photos", "model", ""},
     {"photos_phash", "photos", "phash, hash", "phash IS NOT NULL"},
     {"files_hash", "files", "hash, status, path", ""},
-    {"auto_tags_name", "auto_tags", "name COLLATE NOCASE", ""},
+    {"auto_tags_name", "auto_tags", "name COLLATE NOCASE", "", "hash"},
     {"auto_tags_category", "auto_tags", "category, name COLLATE NOCASE", ""},
-    {"user_tags_name", "user_tags", "name COLLATE NOCASE", ""},
+    {"user_tags_name", "user_tags", "name COLLATE NOCASE", "", "hash"},
     {"thumbnails_last_used", "thumbnails", "last_used", ""},
     {"failures_last_seen", "failures", "last_seen", ""},
     {"regions_kind", "regions", "kind, label COLLATE NOCASE", ""},
@@ -197,6 +197,8 @@ std::string schema_ddl(SqlDialect dialect) {
     for (const auto& index : kIndexes) {
         ddl += "CREATE INDEX " + std::string(index.name) + " ON " + std::string(index.table) + "(" +
                std::string(index.keys) + ")";
+        if (!index.postgres_include.empty() && dialect == SqlDialect::postgres)
+            ddl += " INCLUDE (" + std::string(index.postgres_include) + ")";
         if (!index.where.empty()) ddl += " WHERE " + std::string(index.where);
         ddl += ";\n";
     }

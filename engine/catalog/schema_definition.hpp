@@ -50,6 +50,10 @@ struct IndexDefinition {
     std::string_view table;
     std::string_view keys;   // "name COLLATE NOCASE", "hash, status, path"
     std::string_view where;  // a partial index's condition, or empty
+    // Columns PostgreSQL's index carries beside its keys (INCLUDE), so that a lookup by the keys reads
+    // no table rows (an index-only scan). SQLite needs none: an index of a WITHOUT ROWID table carries
+    // the table's primary key already.
+    std::string_view postgres_include = {};
 };
 
 const std::vector<TableDefinition>& schema_tables();

@@ -4,6 +4,7 @@
 // engines scanning into one library will write, from two connections at once. Skipped, with a warning,
 // where PostgreSQL is not installed.
 #include "catalog/postgres_schema.hpp"
+#include "catalog/catalog.hpp"
 #include "catalog/catalog_schema.hpp"
 #include "catalog/schema_definition.hpp"
 #include "support/postgres_server.hpp"
@@ -133,6 +134,57 @@ TEST_CASE("the catalog schema is created in PostgreSQL as the definition says", 
     REQUIRE_FALSE(newer);
     CHECK(newer.error().code == "too_new");
     CHECK(newer.error().message.find("schema version 99") != std::string::npos);
+}
+
+TEST_CASE("a PostgreSQL library of version 10 is brought to the current version with its rows intact", "[catalog][postgres]") {
+    auto* server = PostgresServer::shared();
+    if (!server) {
+        WARN(lbx::test::postgres_unavailable_reason());
+        return;
+    }
+    const std::string uri = server->create_database();
+    auto conn = connect_or_fail(uri);
+    REQUIRE(create_postgres_schema(*conn).value() == kSchemaVersion);
+    REQUIRE(upsert(*conn, "h1", "/p/a.jpg", 1));
+    REQUIRE(conn->query("INSERT INTO auto_tags (hash, name, category, source, confidence) VALUES ($1, $2, $3, $4, $5)",
+                        {std::string("h1"), std::string("Beach"), std::string("scene"), std::string("test"), 0.9}));
+    // Version 10 as the first PostgreSQL libraries were made: tag-name indexes on the name alone.
+    REQUIRE(conn->exec("DROP INDEX auto_tags_name; CREATE INDEX auto_tags_name ON auto_tags(name COLLATE nocase); "
+                       "DROP INDEX user_tags_name; CREATE INDEX user_tags_name ON user_tags(name COLLATE nocase); "
+                       "UPDATE lightbox_schema SET version = 10"));
+
+    // A command that only reads says what to do; it changes nothing.
+    auto read_only = Catalog::open_location_read_only(uri);
+    REQUIRE_FALSE(read_only);
+    CHECK(read_only.error().code == "too_old");
+    CHECK(read_only.error().message.find("a scan (lightbox-engine run --catalog) updates it") != std::string::npos);
+    CHECK(postgres_schema_version(*conn).value() == 10);
+
+    auto migrated = create_postgres_schema(*conn);
+    INFO((migrated ? std::string() : migrated.error().message));
+    REQUIRE(migrated);
+    CHECK(*migrated == kSchemaVersion);
+    CHECK(postgres_schema_version(*conn).value() == kSchemaVersion);
+    CHECK_FALSE(conn->in_transaction());
+    for (const char* index : {"auto_tags_name", "user_tags_name"}) {
+        INFO(index);
+        const auto definition = strings(*conn, "SELECT indexdef FROM pg_indexes WHERE indexname = $1", {std::string(index)});
+        REQUIRE(definition.size() == 1);
+        CHECK(definition[0].find("COLLATE nocase) INCLUDE (hash)") != std::string::npos);
+    }
+    // The rows are intact, and a tag's photos come from the index alone (no table page read).
+    CHECK(strings(*conn, "SELECT hash FROM auto_tags WHERE name = $1 COLLATE nocase", {std::string("beach")}) ==
+          std::vector<std::string>{"h1"});
+    REQUIRE(conn->exec("VACUUM ANALYZE auto_tags"));
+    REQUIRE(conn->exec("SET enable_seqscan = off; SET enable_bitmapscan = off"));
+    std::string plan;
+    for (const std::string& line :
+         strings(*conn, "EXPLAIN SELECT hash FROM auto_tags WHERE name = $1 COLLATE nocase", {std::string("beach")}))
+        plan += line + "\n";
+    INFO(plan);
+    CHECK(plan.find("Index Only Scan using auto_tags_name") != std::string::npos);
+    REQUIRE(conn->exec("RESET enable_seqscan; RESET enable_bitmapscan"));
+    CHECK(Catalog::open_location_read_only(uri));
 }
 
 TEST_CASE("the PostgreSQL schema's constraints behave as SQLite's", "[catalog][postgres]") {

@@ -1,4 +1,4 @@
-// The schema definition (catalog/schema_definition.hpp) against what SQLite's migrations 1..10 really
+// The schema definition (catalog/schema_definition.hpp) against what SQLite's migrations 1..11 really
 // build: a catalog migrated from empty and one created from the definition's SQLite DDL have the same
 // tables (and WITHOUT ROWID choice), columns (type, NOT NULL, default, key), indexes (keys, collation,
 // uniqueness, partial conditions), foreign keys and CHECK constraints. So the definition, which is
