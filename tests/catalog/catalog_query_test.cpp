@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <set>
 
 using namespace lbx::engine;
@@ -175,6 +176,63 @@ TEST_CASE("sorting, paging and counting", "[catalog][query]") {
     REQUIRE_FALSE(bad);
     CHECK(bad.error().code == "bad_query");
     CHECK(bad.error().message.find("position 9") != std::string::npos);
+}
+
+TEST_CASE("the first page of a query is the start of its whole ordered list: copies, equal dates, undated photos",
+          "[catalog][query]") {
+    // The first page is made on its own (on PostgreSQL by walking photos in date order: catalog_query.cpp,
+    // photo_driven_page); the whole list groups every match. Both must agree on every page size.
+    lbx::test::TempDir dir;
+    auto opened = lbx::test::open_catalog(dir / "library.lbx");
+    REQUIRE(opened);
+    Catalog& catalog = **opened;
+    const int64_t scan = now_us();
+    for (int i = 0; i < 40; ++i) {
+        Spec s;
+        s.name = "p" + std::to_string(100 + (i * 37) % 40) + ".jpg";  // names not in date order
+        // Every fourth photo has no date; the others share eight dates, five photos each.
+        if (i % 4 != 3) s.taken_at = "2019-0" + std::to_string(1 + i % 8) + "-01T12:00:00";
+        if (i % 3 == 0) s.tags.push_back({"beach", "scene"});
+        if (i % 5 == 0) s.tags.push_back({"lake", "scene"});
+        PhotoResult r = result_of((dir / "photos").string(), s);
+        REQUIRE(catalog.record(r, scan));
+        if (i % 6 == 0) {  // a copy of the same photo elsewhere: one match, listed by its first path
+            r.path = (dir / "copies" / ("a-" + s.name)).string();
+            REQUIRE(catalog.record(r, scan));
+        }
+        if (i % 7 == 0) {
+            r.path = (dir / "zz" / s.name).string();
+            REQUIRE(catalog.record(r, scan));
+        }
+    }
+    REQUIRE(catalog.flush());
+    for (const std::string query : {"", "tag:beach", "tag:beach OR tag:lake", "-tag:beach", "path:zz", "path:copies",
+                                    "year:2019", "date:2019-03..2019-05", "p1 OR tag:lake"}) {
+        for (const bool descending : {false, true}) {
+            QueryOptions all;
+            all.descending = descending;
+            catalog.forget_last_matches();
+            auto whole = run_query(catalog, query, all);
+            REQUIRE(whole);
+            for (const int64_t limit : {1, 2, 3, 5, 8, 13, 21, 34, 55}) {
+                INFO("query '" << query << "', " << (descending ? "newest" : "oldest") << " first, page of " << limit);
+                QueryOptions page = all;
+                page.limit = limit;
+                catalog.forget_last_matches();
+                auto first = run_query(catalog, query, page);
+                REQUIRE(first);
+                REQUIRE(first->size() == std::min<std::size_t>(limit, whole->size()));
+                for (std::size_t i = 0; i < first->size(); ++i) {
+                    INFO("row " << i);
+                    CHECK((*first)[i].path == (*whole)[i].path);
+                    CHECK((*first)[i].hash == (*whole)[i].hash);
+                    CHECK((*first)[i].taken_at == (*whole)[i].taken_at);
+                    CHECK((*first)[i].status == (*whole)[i].status);
+                    CHECK((*first)[i].width == (*whole)[i].width);
+                }
+            }
+        }
+    }
 }
 
 TEST_CASE("facets count tags, cameras, years and places over the matches", "[catalog][query]") {
