@@ -577,7 +577,10 @@ TEST_CASE("the job bar Cancel button stops the running scan, Ctrl+3 and F1 reach
         return;
     }
     test::TempDir dir;
-    test::write_photo_set(dir / "photos", 600, 1600, 1200);  // copies: quick to write, each one still read and decoded (~6 s)
+    // Copies: quick to write, each one still read and decoded (~20 s): a scan long enough that, on a
+    // loaded machine, the click still lands before it ends (a scan that ended by itself also hides the bar).
+    constexpr int kPhotos = 2000;
+    test::write_photo_set(dir / "photos", kPhotos, 1600, 1200);
     const auto log = dir.path() / "status.log";
     const auto runtime = dir.path() / "runtime";
     auto started = start_app(dir, *screen);
@@ -611,7 +614,7 @@ TEST_CASE("the job bar Cancel button stops the running scan, Ctrl+3 and F1 reach
     }
     REQUIRE(job);
     CHECK(job->state == ipc::JobState::cancelled);
-    CHECK(job->done < 600);
+    CHECK(job->done < kPhotos);
     CHECK(wait_log(log, "job bar: hidden", 10s, now));
 
     // Ctrl+3: the large thumbnails (cells further apart).
