@@ -319,13 +319,15 @@ Expected<const MatchList*> matches_of(Catalog& catalog, const std::string& query
 // That holds while the page is all dated photos: past them matches_sql puts undated photos and files
 // without a photo together by path, which this join leaves out. So nullopt (the caller lists the page
 // the usual way) when an undated row comes before the page is full, when the matches end first, and
-// when copies of one photo (several files) took the rows a page was given.
+// when copies of one photo (several files) took the rows a page was given; and for pages longer than a
+// screen's, which are better sliced from the whole list.
 Expected<std::optional<std::vector<PhotoRow>>> photo_driven_page(Catalog& catalog, const std::string& query,
                                                                  const QueryOptions& options) {
     using Page = std::optional<std::vector<PhotoRow>>;
     auto where = condition_of(query, true);
     if (!where) return unexpected(where.error());
-    if (where->mentions_failed) return Page();  // failed files have no photo
+    constexpr int64_t kLongestPage = 10000;
+    if (where->mentions_failed || options.limit > kLongestPage) return Page();  // failed files have no photo
     // Inside this join f.hash is p.hash, the photo's own column, which PostgreSQL tests during the index
     // walk (a test of f.hash waits for the join). Our SQL has no other identifier ending in "f.hash".
     std::string condition = where->sql;
