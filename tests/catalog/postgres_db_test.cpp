@@ -24,11 +24,7 @@ using lbx::test::PostgresServer;
 using lbx::test::connect_or_fail;
 
 TEST_CASE("a PostgreSQL connection binds parameters and reads typed columns", "[catalog][postgres]") {
-    auto* server = PostgresServer::shared();
-    if (!server) {
-        WARN(lbx::test::postgres_unavailable_reason());
-        return;
-    }
+    LBX_POSTGRES_SERVER_OR_SKIP(server);
     auto conn = connect_or_fail(server->create_database());
     CHECK(conn->description().find("'test_") != std::string::npos);
     REQUIRE(conn->exec("CREATE TABLE t (i BIGINT, r DOUBLE PRECISION, s TEXT, b BYTEA, n INTEGER)"));
@@ -75,11 +71,7 @@ TEST_CASE("a PostgreSQL connection binds parameters and reads typed columns", "[
 }
 
 TEST_CASE("hostile strings bound as parameters round-trip and run nothing", "[catalog][postgres]") {
-    auto* server = PostgresServer::shared();
-    if (!server) {
-        WARN(lbx::test::postgres_unavailable_reason());
-        return;
-    }
+    LBX_POSTGRES_SERVER_OR_SKIP(server);
     auto conn = connect_or_fail(server->create_database());
     REQUIRE(conn->exec("CREATE TABLE photos (hash TEXT PRIMARY KEY, path TEXT NOT NULL)"));
     const std::vector<std::string> hostile{
@@ -110,11 +102,7 @@ TEST_CASE("hostile strings bound as parameters round-trip and run nothing", "[ca
 }
 
 TEST_CASE("a refused statement is an error naming it, the server's message and the SQLSTATE", "[catalog][postgres]") {
-    auto* server = PostgresServer::shared();
-    if (!server) {
-        WARN(lbx::test::postgres_unavailable_reason());
-        return;
-    }
+    LBX_POSTGRES_SERVER_OR_SKIP(server);
     auto conn = connect_or_fail(server->create_database());
     REQUIRE(conn->exec("CREATE TABLE photos (hash TEXT PRIMARY KEY)"));
     REQUIRE(conn->query("INSERT INTO photos (hash) VALUES ($1)", {std::string("h1")}));
@@ -141,11 +129,7 @@ TEST_CASE("a refused statement is an error naming it, the server's message and t
 }
 
 TEST_CASE("a PostgreSQL transaction rolls back unless committed", "[catalog][postgres]") {
-    auto* server = PostgresServer::shared();
-    if (!server) {
-        WARN(lbx::test::postgres_unavailable_reason());
-        return;
-    }
+    LBX_POSTGRES_SERVER_OR_SKIP(server);
     const std::string uri = server->create_database();
     auto writer = connect_or_fail(uri);
     auto reader = connect_or_fail(uri);
@@ -222,11 +206,7 @@ TEST_CASE("a bad URI or a missing server is a clear error value", "[catalog][pos
         CHECK(failed.error().message.find("s3cr3t-pw") == std::string::npos);
     }
 
-    auto* server = PostgresServer::shared();
-    if (!server) {
-        WARN(lbx::test::postgres_unavailable_reason());
-        return;
-    }
+    LBX_POSTGRES_SERVER_OR_SKIP(server);
     auto no_database = pg::Connection::connect(server->uri("no_such_library"));
     REQUIRE_FALSE(no_database);
     CHECK(no_database.error().code == pg::kErrorConnect);
@@ -234,11 +214,7 @@ TEST_CASE("a bad URI or a missing server is a clear error value", "[catalog][pos
 }
 
 TEST_CASE("a connection the server ended is an error value, also inside a transaction", "[catalog][postgres]") {
-    auto* server = PostgresServer::shared();
-    if (!server) {
-        WARN(lbx::test::postgres_unavailable_reason());
-        return;
-    }
+    LBX_POSTGRES_SERVER_OR_SKIP(server);
     const std::string uri = server->create_database();
     auto engine = connect_or_fail(uri);
     auto admin = connect_or_fail(uri);
@@ -269,11 +245,7 @@ TEST_CASE("a connection the server ended is an error value, also inside a transa
 }
 
 TEST_CASE("a prepared statement runs many times with new values", "[catalog][postgres]") {
-    auto* server = PostgresServer::shared();
-    if (!server) {
-        WARN(lbx::test::postgres_unavailable_reason());
-        return;
-    }
+    LBX_POSTGRES_SERVER_OR_SKIP(server);
     auto conn = connect_or_fail(server->create_database());
     REQUIRE(
         conn->exec("CREATE TABLE regions (hash TEXT, idx INTEGER, quality DOUBLE PRECISION, embedding BYTEA, "

@@ -54,11 +54,7 @@ lbx::engine::Expected<void> upsert(pg::Connection& conn, const std::string& hash
 }  // namespace
 
 TEST_CASE("the catalog schema is created in PostgreSQL as the definition says", "[catalog][postgres]") {
-    auto* server = PostgresServer::shared();
-    if (!server) {
-        WARN(lbx::test::postgres_unavailable_reason());
-        return;
-    }
+    LBX_POSTGRES_SERVER_OR_SKIP(server);
     auto conn = connect_or_fail(server->create_database());
     CHECK(postgres_schema_version(*conn).value() == 0);
     auto created = create_postgres_schema(*conn);
@@ -137,11 +133,7 @@ TEST_CASE("the catalog schema is created in PostgreSQL as the definition says", 
 }
 
 TEST_CASE("a PostgreSQL library of version 10 is brought to the current version with its rows intact", "[catalog][postgres]") {
-    auto* server = PostgresServer::shared();
-    if (!server) {
-        WARN(lbx::test::postgres_unavailable_reason());
-        return;
-    }
+    LBX_POSTGRES_SERVER_OR_SKIP(server);
     const std::string uri = server->create_database();
     auto conn = connect_or_fail(uri);
     REQUIRE(create_postgres_schema(*conn).value() == kSchemaVersion);
@@ -188,11 +180,7 @@ TEST_CASE("a PostgreSQL library of version 10 is brought to the current version 
 }
 
 TEST_CASE("the PostgreSQL schema's constraints behave as SQLite's", "[catalog][postgres]") {
-    auto* server = PostgresServer::shared();
-    if (!server) {
-        WARN(lbx::test::postgres_unavailable_reason());
-        return;
-    }
+    LBX_POSTGRES_SERVER_OR_SKIP(server);
     auto conn = connect_or_fail(server->create_database());
     REQUIRE(create_postgres_schema(*conn));
 
@@ -233,11 +221,7 @@ TEST_CASE("the PostgreSQL schema's constraints behave as SQLite's", "[catalog][p
 }
 
 TEST_CASE("engines creating the schema at once on an empty database all succeed", "[catalog][postgres]") {
-    auto* server = PostgresServer::shared();
-    if (!server) {
-        WARN(lbx::test::postgres_unavailable_reason());
-        return;
-    }
+    LBX_POSTGRES_SERVER_OR_SKIP(server);
     const std::string uri = server->create_database();
     constexpr int kEngines = 4;
     std::vector<std::unique_ptr<pg::Connection>> conns;
@@ -257,11 +241,7 @@ TEST_CASE("engines creating the schema at once on an empty database all succeed"
 }
 
 TEST_CASE("two engines upserting the same photo at once leave one row and no error", "[catalog][postgres]") {
-    auto* server = PostgresServer::shared();
-    if (!server) {
-        WARN(lbx::test::postgres_unavailable_reason());
-        return;
-    }
+    LBX_POSTGRES_SERVER_OR_SKIP(server);
     const std::string uri = server->create_database();
     auto first = connect_or_fail(uri);
     auto second = connect_or_fail(uri);

@@ -1760,11 +1760,7 @@ TEST_CASE("on a PostgreSQL library the app shows the photos another engine adds 
         WARN("Xvfb or ImageMagick not found: GUI test skipped");
         return;
     }
-    auto* server = test::PostgresServer::shared();
-    if (!server) {
-        WARN(test::postgres_unavailable_reason());
-        return;
-    }
+    LBX_POSTGRES_SERVER_OR_SKIP(server);
     const std::string uri = server->create_database();
     test::TempDir dir;
     write_distinct_photos(dir / "photos", 3, 800, 600);

@@ -45,11 +45,7 @@ int64_t count(catalog::Catalog& library, const std::string& sql) { return librar
 TEST_CASE("four engines scanning overlapping shards and folders into one PostgreSQL library make what one run makes, "
           "and keep every tag a client gave meanwhile",
           "[postgres]") {
-    auto* server = PostgresServer::shared();
-    if (!server) {
-        WARN(lbx::test::postgres_unavailable_reason());
-        return;
-    }
+    LBX_POSTGRES_SERVER_OR_SKIP(server);
     const std::string uri = server->create_database();
     lbx::test::TempDir dir;
     const std::string photos = (dir / "photos").string(), more = photos + "/more", other = (dir / "other").string();
@@ -132,11 +128,7 @@ TEST_CASE("four engines scanning overlapping shards and folders into one Postgre
 }
 
 TEST_CASE("an engine killed with SIGKILL mid-scan into PostgreSQL, run again, completes the set", "[postgres]") {
-    auto* server = PostgresServer::shared();
-    if (!server) {
-        WARN(lbx::test::postgres_unavailable_reason());
-        return;
-    }
+    LBX_POSTGRES_SERVER_OR_SKIP(server);
     const std::string uri = server->create_database();
     lbx::test::TempDir dir;
     const std::string photos = (dir / "photos").string();

@@ -26,11 +26,7 @@ std::string listing(const std::string& library) {
 
 TEST_CASE("catalog migrate copies an SQLite library with the user's edits into PostgreSQL and checks the counts",
           "[postgres]") {
-    auto* server = PostgresServer::shared();
-    if (!server) {
-        WARN(lbx::test::postgres_unavailable_reason());
-        return;
-    }
+    LBX_POSTGRES_SERVER_OR_SKIP(server);
     lbx::test::TempDir dir;
     const std::string photos = (dir / "photos").string(), library = (dir / "library.lbx").string();
     REQUIRE(run_engine({"sample", photos}).exit_code == 0);

@@ -41,11 +41,7 @@ uint64_t live_photos(ipc::Client& client) {
 
 TEST_CASE("a served engine on a PostgreSQL library announces the photos another engine adds, and scans and edits as on SQLite",
           "[postgres][service]") {
-    auto* server = test::PostgresServer::shared();
-    if (!server) {
-        WARN(test::postgres_unavailable_reason());
-        return;
-    }
+    LBX_POSTGRES_SERVER_OR_SKIP(server);
     const std::string uri = server->create_database();
     test::TempDir dir;
     const auto mine = dir.path() / "mine", theirs = dir.path() / "theirs";

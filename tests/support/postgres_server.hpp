@@ -66,3 +66,13 @@ std::unique_ptr<engine::catalog::pg::Connection> connect_or_fail(const std::stri
 std::string postgres_unavailable_reason();
 
 }  // namespace lbx::test
+
+// In a Catch2 test case: `server`, this process's PostgreSQL test server; where PostgreSQL is not
+// installed, a warning that says why and the end of the test case (a skip, not a failure).
+#define LBX_POSTGRES_SERVER_OR_SKIP(server)                        \
+    auto* server = ::lbx::test::PostgresServer::shared();          \
+    if (!server) {                                                  \
+        WARN(::lbx::test::postgres_unavailable_reason());           \
+        return;                                                     \
+    }                                                               \
+    static_assert(true, "a statement: the macro takes a semicolon")
