@@ -13,7 +13,6 @@
 #include <cstdlib>
 #include <optional>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace lbx::engine::catalog {
 namespace {
@@ -23,9 +22,6 @@ struct SqlCondition {
     std::string sql;
     std::vector<SqlValue> params;
     bool mentions_failed = false;
-    // Tag terms as one membership test per table (kAnyTagEach) rather than one of their union: what
-    // PostgreSQL needs to check them row by row while it walks photos in date order (photo_driven_page).
-    bool tags_per_table = false;
 };
 
 // Appends parameters one by one (an initializer list of variants trips GCC 12's maybe-uninitialized).
@@ -39,11 +35,6 @@ void add(std::vector<SqlValue>& params, Values&&... values) {
 constexpr const char* kAnyTag =
     "f.hash IN (SELECT hash FROM auto_tags WHERE name = ? COLLATE NOCASE UNION ALL "
     "SELECT hash FROM user_tags WHERE name = ? COLLATE NOCASE)";
-// The same test, the same parameters. PostgreSQL pulls a single IN (subquery) of the WHERE clause up into
-// a join, which then decides the plan; under an OR each stays a filter: a hashed set of the tag's photos.
-constexpr const char* kAnyTagEach =
-    "(f.hash IN (SELECT hash FROM auto_tags WHERE name = ? COLLATE NOCASE) OR "
-    "f.hash IN (SELECT hash FROM user_tags WHERE name = ? COLLATE NOCASE))";
 // Text fields compared by containment (LIKE, escaped by contains_pattern), each with one parameter.
 const std::string kCameraLike = std::string(kCameraText) + " LIKE ? ESCAPE '\\'";
 constexpr const char* kLensLike = "p.lens LIKE ? ESCAPE '\\'";
@@ -114,13 +105,13 @@ void term_sql(const Term& t, SqlCondition& out) {
             // A word: a tag, label or group (auto or user tag, the whole name), a person's name, or part of
             // the camera, the lens, a place or the path. word_matches.cpp says which, with the same tests.
             const std::string like = contains_pattern(t.value);
-            out.sql += std::string("(") + (out.tags_per_table ? kAnyTagEach : kAnyTag) + " OR " + kPersonNamed + " OR " + kCameraLike + " OR " + kLensLike + " OR " +
+            out.sql += std::string("(") + kAnyTag + " OR " + kPersonNamed + " OR " + kCameraLike + " OR " + kLensLike + " OR " +
                        kPlaceLike + " OR " + kPathLike + ")";
             add(p, t.value, t.value, t.value, like, like, like, like);
             return;
         }
         case Field::tag:
-            out.sql += out.tags_per_table ? kAnyTagEach : kAnyTag;
+            out.sql += kAnyTag;
             add(p, t.value, t.value);
             return;
         case Field::camera:
@@ -258,11 +249,10 @@ void node_sql(const QueryNode& node, SqlCondition& out) {
     }
 }
 
-Expected<SqlCondition> condition_of(const std::string& query, bool tags_per_table = false) {
+Expected<SqlCondition> condition_of(const std::string& query) {
     auto parsed = parse_query(query);
     if (const auto* error = std::get_if<QueryError>(&parsed)) return unexpected(make_error("query", ipc::codes::kBadQuery, describe(*error, query)));
     SqlCondition where;
-    where.tags_per_table = tags_per_table;
     auto& root = std::get<std::optional<QueryNodePtr>>(parsed);
     if (root) node_sql(**root, where);
     // Live photos only, unless the query asks about failures.
@@ -311,59 +301,9 @@ Expected<const MatchList*> matches_of(Catalog& catalog, const std::string& query
     return &last;
 }
 
-// PostgreSQL, date order: the first page walked from the photos' taken_at index, each photo tested
-// against the query as it comes, until the page is full. Grouping every match first (matches_sql) costs
-// as much as there are matches: 1.1 s for the 84 000 of `tag:beach` among 1 000 000 photos
-// (bench/README.md). The rows are files joined to their photos in (taken_at, path) order, so a photo's
-// first row holds its first matching path, and keeping each photo's first row gives matches_sql's order.
-// That holds while the page is all dated photos: past them matches_sql puts undated photos and files
-// without a photo together by path, which this join leaves out. So nullopt (the caller lists the page
-// the usual way) when an undated row comes before the page is full, when the matches end first, and
-// when copies of one photo (several files) took the rows a page was given; and for pages longer than a
-// screen's, which are better sliced from the whole list.
-Expected<std::optional<std::vector<PhotoRow>>> photo_driven_page(Catalog& catalog, const std::string& query,
-                                                                 const QueryOptions& options) {
-    using Page = std::optional<std::vector<PhotoRow>>;
-    auto where = condition_of(query, true);
-    if (!where) return unexpected(where.error());
-    constexpr int64_t kLongestPage = 10000;
-    if (where->mentions_failed || options.limit > kLongestPage) return Page();  // failed files have no photo
-    // Inside this join f.hash is p.hash, the photo's own column, which PostgreSQL tests during the index
-    // walk (a test of f.hash waits for the join). Our SQL has no other identifier ending in "f.hash".
-    std::string condition = where->sql;
-    for (auto at = condition.find("f.hash"); at != std::string::npos; at = condition.find("f.hash", at + 6)) condition[at] = 'p';
-    // A literal, not a parameter: PostgreSQL's plan for a statement run many times (a generic plan)
-    // guesses a parameter's LIMIT, and with a guess it may sort every match again.
-    const int64_t rows_read = options.limit * 2 + 16;  // room for copies
-    auto stmt = catalog.database().prepare(
-        "SELECT p.hash, f.path, p.format, p.width, p.height, coalesce(p.taken_at, ''), trim(" + std::string(kCameraName) +
-        "), p.rotation, CASE WHEN p.taken_at IS NULL THEN 1 ELSE 0 END FROM photos p JOIN files f ON f.hash = p.hash WHERE " +
-        condition + " ORDER BY p.taken_at" + (options.descending ? " DESC" : " ASC") + " NULLS LAST, f.path LIMIT " +
-        std::to_string(rows_read));
-    if (!stmt) return unexpected(stmt.error());
-    stmt->bind(where->params);
-    std::vector<PhotoRow> rows;
-    std::unordered_set<std::string> seen;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) return unexpected(row.error());
-        if (!*row || stmt->column_int(8) != 0) return Page();
-        if (!seen.insert(stmt->column_text(0)).second) continue;  // a copy: the photo's first path is listed
-        rows.push_back(PhotoRow{stmt->column_text(0), stmt->column_text(1), stmt->column_text(2),
-                                static_cast<uint32_t>(stmt->column_int(3)), static_cast<uint32_t>(stmt->column_int(4)),
-                                stmt->column_text(5), stmt->column_text(6), "ok", "", static_cast<int>(stmt->column_int(7))});
-        if (static_cast<int64_t>(rows.size()) == options.limit) return Page(std::move(rows));
-    }
-}
-
 // The first page straight from SQL: with a LIMIT, SQLite keeps only the top rows while sorting, about
 // twice as fast as listing every match (what the pages after it are sliced from).
 Expected<std::vector<PhotoRow>> first_page(Catalog& catalog, const std::string& query, const QueryOptions& options) {
-    if (catalog.database().dialect() == SqlDialect::postgres && options.sort == SortOrder::taken && options.limit > 0) {
-        auto page = photo_driven_page(catalog, query, options);
-        if (!page) return unexpected(page.error());
-        if (*page) return std::move(**page);
-    }
     auto where = condition_of(query);
     if (!where) return unexpected(where.error());
     // The page's matches first (the LIMIT inside, where the sort is), then their photos' columns.

@@ -149,7 +149,6 @@ ProcessorFactory make_processor_factory(const Pipeline& pipeline, std::shared_pt
                                         std::unique_ptr<FileProcessor> first_worker) {
     if (!supervision || supervision->options.mode == IsolationMode::none)
         return [&pipeline] { return make_inprocess_processor(pipeline); };
-    if (supervision->options.worker_executable.empty()) supervision->options.worker_executable = engine_beside_this_program();
     {
         // What failed at a worker's start-up while the pipeline was built stays out of this batch's workers.
         std::lock_guard lock(supervision->mutex);

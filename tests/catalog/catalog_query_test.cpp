@@ -182,8 +182,8 @@ TEST_CASE("sorting, paging and counting", "[catalog][query]") {
 
 TEST_CASE("the first page of a query is the start of its whole ordered list: copies, equal dates, undated photos",
           "[catalog][query]") {
-    // The first page is made on its own (on PostgreSQL by walking photos in date order: catalog_query.cpp,
-    // photo_driven_page); the whole list groups every match. Both must agree on every page size.
+    // The first page is made on its own (catalog_query.cpp, first_page: the LIMIT inside the grouping);
+    // the whole list groups every match. Both must agree on every page size.
     lbx::test::TempDir dir;
     auto opened = lbx::test::open_catalog(dir / "library.lbx");
     REQUIRE(opened);
