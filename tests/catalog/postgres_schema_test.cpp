@@ -51,17 +51,24 @@ lbx::engine::Expected<void> upsert(pg::Connection& conn, const std::string& hash
     return {};
 }
 
+// create_postgres_schema on `conn`'s database (a new one is created, an older one migrated): it answers
+// this engine's version, the database says so, and no transaction is left open.
+void require_current_schema(pg::Connection& conn) {
+    auto made = create_postgres_schema(conn);
+    INFO((made ? std::string() : made.error().message));
+    REQUIRE(made);
+    CHECK(*made == kSchemaVersion);
+    CHECK(postgres_schema_version(conn).value() == kSchemaVersion);
+    CHECK_FALSE(conn.in_transaction());
+}
+
 }  // namespace
 
 TEST_CASE("the catalog schema is created in PostgreSQL as the definition says", "[catalog][postgres]") {
     LBX_POSTGRES_SERVER_OR_SKIP(server);
     auto conn = connect_or_fail(server->create_database());
     CHECK(postgres_schema_version(*conn).value() == 0);
-    auto created = create_postgres_schema(*conn);
-    INFO((created ? std::string() : created.error().message));
-    REQUIRE(created);
-    CHECK(*created == kSchemaVersion);
-    CHECK(postgres_schema_version(*conn).value() == kSchemaVersion);
+    require_current_schema(*conn);
     CHECK(create_postgres_schema(*conn).value() == kSchemaVersion);  // found made, left as it is
     CHECK_FALSE(conn->in_transaction());
 
@@ -152,12 +159,7 @@ TEST_CASE("a PostgreSQL library of version 10 is brought to the current version 
     CHECK(read_only.error().message.find("a scan (lightbox-engine run --catalog) updates it") != std::string::npos);
     CHECK(postgres_schema_version(*conn).value() == 10);
 
-    auto migrated = create_postgres_schema(*conn);
-    INFO((migrated ? std::string() : migrated.error().message));
-    REQUIRE(migrated);
-    CHECK(*migrated == kSchemaVersion);
-    CHECK(postgres_schema_version(*conn).value() == kSchemaVersion);
-    CHECK_FALSE(conn->in_transaction());
+    require_current_schema(*conn);
     for (const char* index : {"auto_tags_name", "user_tags_name"}) {
         INFO(index);
         const auto definition = strings(*conn, "SELECT indexdef FROM pg_indexes WHERE indexname = $1", {std::string(index)});
