@@ -130,44 +130,58 @@ Expected<const LoadedPlugin*> PluginRegistry::load_file(const std::filesystem::p
         }
         if (!library.has(LBX_PLUGIN_ENTRY_NAME))
             return reject("not_a_plugin", "not a Lightbox plugin (no symbol " LBX_PLUGIN_ENTRY_NAME ")");
-
-        // Phase 2: check the ABI and the descriptor before trusting any of it.
         auto describe = library.get<const lbx_plugin_desc*()>(LBX_PLUGIN_ENTRY_NAME);
-        const lbx_plugin_desc* desc = describe();
-        if (auto problem = check_descriptor(desc)) return reject("incompatible", *problem);
-
-        // Phase 3: register, refusing duplicates of an id already loaded.
-        if (const LoadedPlugin* other = find_plugin(desc->id))
-            return reject("duplicate", "duplicate plugin id '" + std::string(desc->id) + "' (already loaded from " +
-                                           other->file.string() + ")");
-        std::set<std::string> seen;
-        for (uint32_t i = 0; i < desc->stage_count; ++i) {
-            std::string id = desc->stages[i]->id;
-            if (find_stage(id) != nullptr || !seen.insert(id).second)
-                return reject("duplicate", "duplicate stage id '" + id + "'");
-        }
-
-        auto plugin = std::make_unique<LoadedPlugin>();
-        plugin->file = file;
-        plugin->desc = desc;
-        plugin->id = desc->id;
-        plugin->name = desc->name;
-        plugin->version = desc->version;
-        plugin->license = non_empty(desc->license) ? desc->license : "unknown";
-        plugin->description = non_empty(desc->description) ? desc->description : "";
-        plugin->api_major = desc->api_major;
-        plugin->api_minor = desc->api_minor;
-        for (uint32_t i = 0; i < desc->stage_count; ++i) {
-            const lbx_stage_desc* s = desc->stages[i];
-            plugin->stages.push_back(LoadedStage{s, plugin.get(), s->id, s->kind});
-        }
+        auto registered = register_descriptor(file, describe(), nullptr);
         // Phase 4: ready. The library stays loaded for the life of the process.
-        make_resident(file);
-        plugins_.push_back(std::move(plugin));
-        return plugins_.back().get();
+        if (registered) make_resident(file);
+        return registered;
     }();
     if (!result) rejected_.push_back({file, result.error().message});
     return result;
+}
+
+Expected<const LoadedPlugin*> PluginRegistry::add_described(std::unique_ptr<DescribedPlugin> described) {
+    const std::filesystem::path file = described->description().file;
+    const lbx_plugin_desc* desc = described->desc();
+    auto result = register_descriptor(file, desc, std::move(described));
+    if (!result) rejected_.push_back({file, result.error().message});
+    return result;
+}
+
+void PluginRegistry::add_refused(const std::filesystem::path& file, std::string reason) { rejected_.push_back({file, std::move(reason)}); }
+
+Expected<const LoadedPlugin*> PluginRegistry::register_descriptor(const std::filesystem::path& file, const lbx_plugin_desc* desc,
+                                                                  std::unique_ptr<DescribedPlugin> described) {
+    // Phase 2: check the ABI and the descriptor before trusting any of it.
+    if (auto problem = check_descriptor(desc)) return reject("incompatible", *problem);
+
+    // Phase 3: register, refusing duplicates of an id already loaded.
+    if (const LoadedPlugin* other = find_plugin(desc->id))
+        return reject("duplicate", "duplicate plugin id '" + std::string(desc->id) + "' (already loaded from " +
+                                       other->file.string() + ")");
+    std::set<std::string> seen;
+    for (uint32_t i = 0; i < desc->stage_count; ++i) {
+        std::string id = desc->stages[i]->id;
+        if (find_stage(id) != nullptr || !seen.insert(id).second) return reject("duplicate", "duplicate stage id '" + id + "'");
+    }
+
+    auto plugin = std::make_unique<LoadedPlugin>();
+    plugin->file = file;
+    plugin->desc = desc;
+    plugin->described = std::move(described);
+    plugin->id = desc->id;
+    plugin->name = desc->name;
+    plugin->version = desc->version;
+    plugin->license = non_empty(desc->license) ? desc->license : "unknown";
+    plugin->description = non_empty(desc->description) ? desc->description : "";
+    plugin->api_major = desc->api_major;
+    plugin->api_minor = desc->api_minor;
+    for (uint32_t i = 0; i < desc->stage_count; ++i) {
+        const lbx_stage_desc* s = desc->stages[i];
+        plugin->stages.push_back(LoadedStage{s, plugin.get(), s->id, s->kind});
+    }
+    plugins_.push_back(std::move(plugin));
+    return plugins_.back().get();
 }
 
 const LoadedPlugin* PluginRegistry::find_plugin(std::string_view id) const {

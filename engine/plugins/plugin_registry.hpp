@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/expected.hpp"
+#include "plugins/plugin_description.hpp"
 
 #include <lightbox/plugin_api.h>
 
@@ -40,6 +41,8 @@ struct LoadedPlugin {
     uint16_t api_major = 0;
     uint16_t api_minor = 0;
     std::vector<LoadedStage> stages;
+    // Set when the plugin was described by a worker instead of opened here: owns `desc`.
+    std::unique_ptr<DescribedPlugin> described;
 };
 
 struct RejectedPlugin {
@@ -68,6 +71,12 @@ public:
     // Loads one file. On failure the reason is also recorded in rejected().
     Expected<const LoadedPlugin*> load_file(const std::filesystem::path& file);
 
+    // Registers a plugin a worker opened and described (plugin_description.hpp), with the same checks as
+    // load_file(); its library is not opened in this process. On failure the reason is recorded in rejected().
+    Expected<const LoadedPlugin*> add_described(std::unique_ptr<DescribedPlugin> described);
+    // Records a library that is not registered, and why (a worker refused it, or it was not tried).
+    void add_refused(const std::filesystem::path& file, std::string reason);
+
     const std::vector<std::unique_ptr<LoadedPlugin>>& plugins() const { return plugins_; }
     const std::vector<RejectedPlugin>& rejected() const { return rejected_; }
     const LoadedPlugin* find_plugin(std::string_view id) const;
@@ -75,6 +84,9 @@ public:
     std::vector<const LoadedStage*> stages_of_kind(lbx_stage_kind kind) const;
 
 private:
+    Expected<const LoadedPlugin*> register_descriptor(const std::filesystem::path& file, const lbx_plugin_desc* desc,
+                                                      std::unique_ptr<DescribedPlugin> described);
+
     std::vector<std::unique_ptr<LoadedPlugin>> plugins_;
     std::vector<RejectedPlugin> rejected_;
 };

@@ -3,9 +3,10 @@
 // short-lived worker (a probe) loads the plugin libraries first, and later the batch's first worker creates
 // the pipeline's stages; a library whose constructor or entry point, or a stage whose create(), crashes or
 // hangs there costs that worker only. It is named with the phase (load, create), counted in the quarantine ledger once per run,
-// and left out of the run; everything else goes on. The supervisor itself then opens only the libraries
-// that loaded in the probe (to read their descriptors), and holds a pipeline plan: no stage created, no
-// model loaded. With IsolationMode::none everything happens in this process, as before.
+// and left out of the run; everything else goes on. The supervisor itself opens no plugin library: the
+// probe describes each plugin it loaded (plugin_description.hpp), the supervisor registers those
+// descriptions, and it holds a pipeline plan: no library code run, no stage created, no model loaded.
+// With IsolationMode::none everything happens in this process, as before.
 #pragma once
 
 #include "pipeline/pipeline.hpp"
@@ -24,7 +25,9 @@ namespace lbx::engine {
 using Notice = std::function<void(const std::string& message)>;
 
 // Loads the plugins of `dirs` into `registry`, refusing quarantined libraries and, with process isolation,
-// those that crashed or hung in the probe (each told to `notice`, and listed in registry.rejected()).
+// those that crashed or hung in the probe (each told to `notice`, and listed in registry.rejected()). With
+// process isolation the plugins are registered from a probe worker's descriptions (or the record of the
+// last probe, probe_cache.hpp), never opened in this process.
 void load_plugins_supervised(PluginRegistry& registry, const std::vector<std::filesystem::path>& dirs, Quarantine* quarantine,
                              const IsolationOptions& isolation, const Notice& notice);
 

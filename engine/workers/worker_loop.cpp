@@ -129,7 +129,7 @@ int run_worker(const WorkerArguments& args) {
     if (!setup_frame) return 0;
     auto setup = decode_setup(*setup_frame);
     if (!setup) {
-        reply(args.channel_fd, WorkerReady{false, setup.error().code, setup.error().message, {}});
+        reply(args.channel_fd, WorkerReady{false, setup.error().code, setup.error().message, {}, {}, {}});
         return 2;
     }
 
@@ -160,10 +160,15 @@ int run_worker(const WorkerArguments& args) {
     auto pipeline = Pipeline::build(registry, config, setup->thumbnail_dir, build);
     marker->clear();
     if (!pipeline) {
-        reply(args.channel_fd, WorkerReady{false, pipeline.error().code, pipeline.error().message, {}});
+        reply(args.channel_fd, WorkerReady{false, pipeline.error().code, pipeline.error().message, {}, {}, {}});
         return 2;
     }
-    if (!reply(args.channel_fd, WorkerReady{true, {}, {}, (*pipeline)->unavailable_stages()})) return 0;
+    WorkerReady ready{true, {}, {}, (*pipeline)->unavailable_stages(), {}, {}};
+    if (setup->probe_only) {  // the supervisor registers what this worker loaded without opening a library
+        for (const auto& plugin : registry.plugins()) ready.plugins.push_back(describe(*plugin));
+        for (const RejectedPlugin& r : registry.rejected()) ready.refused.push_back(RefusedLibrary{r.file.string(), r.reason});
+    }
+    if (!reply(args.channel_fd, ready)) return 0;
     if (setup->probe_only) return 0;
 
     ProcessContext context;

@@ -89,8 +89,33 @@ void serialize(Archive& ar, WorkerSetup& m) {
        m.probe_only);
 }
 template <class Archive>
+void serialize(Archive& ar, FormatDescription& f) {
+    ar(f.name, f.mime_type, f.extensions, f.magic_offset, f.magic);
+}
+template <class Archive>
+void serialize(Archive& ar, ParamDescription& p) {
+    ar(p.name, p.type, p.default_value, p.min, p.max, p.description);
+}
+template <class Archive>
+void serialize(Archive& ar, ModelDescription& m) {
+    ar(m.name, m.file, m.source, m.license, m.sha256);
+}
+template <class Archive>
+void serialize(Archive& ar, StageDescription& s) {
+    ar(s.id, s.kind, s.description, s.priority, s.reads_metadata_blocks, s.formats, s.params, s.models);
+}
+template <class Archive>
+void serialize(Archive& ar, PluginDescription& p) {
+    ar(p.file, p.api_major, p.api_minor, p.id, p.name, p.version, p.license, p.description, p.stages);
+}
+template <class Archive>
+void serialize(Archive& ar, RefusedLibrary& r) {
+    ar(r.file, r.reason);
+}
+
+template <class Archive>
 void serialize(Archive& ar, WorkerReady& m) {
-    ar(m.ok, m.code, m.message, m.unavailable);
+    ar(m.ok, m.code, m.message, m.unavailable, m.plugins, m.refused);
 }
 template <class Archive>
 void serialize(Archive& ar, WorkerTask& m) {

@@ -11,6 +11,7 @@
 #include "pipeline/photo_result.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/pipeline_config.hpp"
+#include "plugins/plugin_description.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -42,6 +43,10 @@ struct WorkerReady {
     std::string code;     // when !ok
     std::string message;
     std::vector<UnavailableStage> unavailable;  // optional stages the worker left out (a model missing)
+    // A probe's answer only: every plugin it loaded, described, and every library it refused and why, so
+    // that the supervisor knows them without opening a library itself (plugin_description.hpp).
+    std::vector<PluginDescription> plugins;
+    std::vector<RefusedLibrary> refused;
 };
 
 struct WorkerTask {

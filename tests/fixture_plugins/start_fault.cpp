@@ -6,12 +6,18 @@
 //   create_hang    its decoder of "chng" (magic "CHNG") never returns from create()
 //   create_marker  its tag stage `pidmark` appends the process id to the file $LIGHTBOX_TEST_CREATE_MARKER
 //                  in create() (the test proves no stage is created in the supervisor), then tags every file
+//   engine_load_crash  the library's constructor dies of SIGSEGV unless the process is a worker
+//                  (`lightbox-engine worker ...`): sound wherever stages run, fatal to a supervisor that opens
+//                  it; its tag stage `workeronly` tags every file
 #include <lightbox/plugin.hpp>
 
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <string>
 #include <thread>
 #include <unistd.h>
 
@@ -20,6 +26,7 @@
 #define FIXTURE_CREATE_CRASH 3
 #define FIXTURE_CREATE_HANG 4
 #define FIXTURE_CREATE_MARKER 5
+#define FIXTURE_ENGINE_LOAD_CRASH 6
 
 namespace {
 
@@ -37,6 +44,14 @@ namespace {
 __attribute__((constructor)) void on_load() { crash_now(); }
 #elif FIXTURE_START_FAULT == FIXTURE_LOAD_HANG
 __attribute__((constructor)) void on_load() { hang_forever(); }
+#elif FIXTURE_START_FAULT == FIXTURE_ENGINE_LOAD_CRASH
+// The command line is NUL-separated: "lightbox-engine\0worker\0--channel-fd\0..." in a worker.
+__attribute__((constructor)) void on_load() {
+    std::ifstream in("/proc/self/cmdline", std::ios::binary);
+    const std::string cmdline((std::istreambuf_iterator<char>(in)), {});
+    const auto first_end = cmdline.find('\0');
+    if (first_end == std::string::npos || cmdline.compare(first_end + 1, 7, std::string("worker\0", 7)) != 0) crash_now();
+}
 #endif
 
 class Decoder {
@@ -93,6 +108,10 @@ const lbx_format_desc kFormats[] = {lbx::sdk::format("lcrs", "image/x-lcrs", "lc
 const lbx_stage_desc kStage = lbx::sdk::make_stage<PidMarker>("pidmark", "writes its process id when created", 0, {}, {});
 #undef FIXTURE_ID
 #define FIXTURE_ID "org.lightbox.test.create-marker"
+#elif FIXTURE_START_FAULT == FIXTURE_ENGINE_LOAD_CRASH
+const lbx_stage_desc kStage = lbx::sdk::make_stage<PidMarker>("workeronly", "loads in worker processes only", 0, {}, {});
+#undef FIXTURE_ID
+#define FIXTURE_ID "org.lightbox.test.worker-only"
 #else
 const lbx_stage_desc kStage = lbx::sdk::make_stage<Decoder>(FIXTURE_STAGE, "fails while a worker starts", 0, kFormats, {});
 #endif

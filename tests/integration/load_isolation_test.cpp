@@ -264,3 +264,45 @@ TEST_CASE("under serve a plugin that crashes while loading or in create() costs 
     CHECK_FALSE(created.empty());
     for (const std::string& pid : created) CHECK(pid != std::to_string(engine.process().pid()));
 }
+
+TEST_CASE("the supervisor opens no plugin library: one that crashes outside a worker serves every run", "[isolation][load]") {
+    // The fixture's constructor kills any process but a worker: the engine knows it from a probe worker's
+    // description, then from the probe record, and its stage runs in the workers.
+    Setup s("engine_load_crash");
+    std::ofstream(s.dir / "worker-only.toml") << "[[stage]]\nkind = \"metadata\"\n[[stage]]\nkind = \"decode\"\n"
+                                                 "[[stage]]\nkind = \"tag\"\nuse = \"workeronly\"\n";
+    for (int run = 1; run <= 2; ++run) {  // the first run probes, the second registers the record
+        INFO("run " << run);
+        const auto r = lbx::test::run_engine(s.run_args({"--config", (s.dir / "worker-only.toml").string(), "--jobs", "2"}), s.env());
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        const auto lines = by_name(r.out);
+        check_photos_ok(lines);
+        for (const auto& [name, line] : lines) {
+            const json& tags = line.at("tags");
+            CHECK(std::any_of(tags.begin(), tags.end(), [](const json& t) { return t.at("name") == "pid-marked"; }));
+        }
+        CHECK_FALSE(has(r.err, "crashed"));
+    }
+    const auto listed = lbx::test::run_engine({"plugins", "--json"}, s.env());
+    INFO(listed.err);
+    REQUIRE(listed.exit_code == 0);
+    const json plugins = json::parse(listed.out).at("plugins");
+    CHECK(std::any_of(plugins.begin(), plugins.end(), [](const json& p) { return p.at("id") == "org.lightbox.test.worker-only"; }));
+    const auto inspected = lbx::test::run_engine({"plugins", "inspect", "org.lightbox.test.worker-only"}, s.env());
+    INFO(inspected.err);
+    CHECK(inspected.exit_code == 0);
+    CHECK(has(inspected.out, "workeronly"));
+
+    lbx::test::ServedEngine engine({"--catalog", (s.dir / "lib.lbx").string()}, s.env());
+    const auto ctl = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--endpoint", engine.command_endpoint()});
+        return lbx::test::run_ctl(args);
+    };
+    const auto scanned = ctl({"scan", s.photos.string(), "--pipeline", (s.dir / "worker-only.toml").string(), "--wait"});
+    INFO(scanned.out << scanned.err);
+    CHECK(scanned.exit_code == 0);
+    CHECK(ctl({"hello"}).exit_code == 0);
+    const json tagged = json::parse(ctl({"query", "tag:pid-marked", "--format", "json", "--fields", "path"}).out);
+    CHECK(tagged.at("total") == 4);
+}
