@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <functional>
@@ -19,6 +20,23 @@ std::string type_signature(const std::vector<SqlValue>& values) {
     std::string signature;
     for (const auto& v : values) signature += "nidtb"[v.index()];
     return signature;
+}
+
+// A write whose answer no caller reads: INSERT, UPDATE or DELETE without RETURNING. Inside a transaction
+// it is sent without waiting (pg::Statement::send); its error, if any, fails the transaction's next
+// statement or its COMMIT.
+bool is_plain_write(const std::string& sql) {
+    const std::size_t start = sql.find_first_not_of(" \t\n");
+    if (start == std::string::npos) return false;
+    const std::string_view head = std::string_view(sql).substr(start, 6);
+    auto is = [&](std::string_view verb) {
+        if (head.size() < verb.size()) return false;
+        for (std::size_t i = 0; i < verb.size(); ++i)
+            if (std::toupper(static_cast<unsigned char>(head[i])) != verb[i]) return false;
+        return true;
+    };
+    return (is("INSERT") || is("UPDATE") || is("DELETE")) && sql.find("RETURNING") == std::string::npos &&
+           sql.find("returning") == std::string::npos;
 }
 
 }  // namespace
@@ -100,7 +118,27 @@ Expected<std::unique_ptr<PostgresDatabase>> PostgresDatabase::connect(const std:
     return std::make_unique<PostgresDatabase>(std::move(*conn));
 }
 
-Expected<void> PostgresDatabase::exec(std::string_view sql) { return conn_->exec(postgres_sql(sql)); }
+Expected<void> PostgresDatabase::exec(std::string_view sql) {
+    if (auto ok = settle(); !ok) return ok;
+    return conn_->exec(postgres_sql(sql));
+}
+
+Expected<void> PostgresDatabase::settle() {
+    auto ok = conn_->drain();
+    total_changes_ += conn_->take_pipelined_rows();
+    if (last_was_sent_) {
+        last_changes_ = conn_->last_pipelined_rows();
+        last_was_sent_ = false;
+    }
+    if (!ok) return ok;
+    if (sent_error_) return unexpected(*std::exchange(sent_error_, std::nullopt));
+    return {};
+}
+
+int64_t PostgresDatabase::changes() {
+    if (auto ok = settle(); !ok) sent_error_ = ok.error();  // told by the next statement
+    return last_changes_;
+}
 
 Expected<Statement> PostgresDatabase::prepare(std::string_view sql) {
     // Prepared on the server at the first step, once the parameters' types are known.
@@ -119,6 +157,14 @@ Expected<pg::Result> PostgresDatabase::run(const std::string& sql, const std::ve
         if (!prepared) return unexpected(prepared.error());
         found = prepared_.emplace(key, std::move(*prepared)).first;
     }
+    if (conn_->in_transaction() && is_plain_write(sql)) {
+        if (sent_error_) return unexpected(*std::exchange(sent_error_, std::nullopt));
+        auto sent = found->second.send(params);
+        if (!sent) return unexpected(sent.error());
+        last_was_sent_ = true;
+        return pg::Result(nullptr, std::string());  // no rows; the rows it changes are counted when answered
+    }
+    if (auto ok = settle(); !ok) return unexpected(ok.error());
     auto result = found->second.run(params);
     if (!result) return unexpected(result.error());
     const std::string_view status = result->command_status();
@@ -132,6 +178,7 @@ Expected<pg::Result> PostgresDatabase::run(const std::string& sql, const std::ve
 }
 
 Expected<ChangeStamp> PostgresDatabase::change_stamp() {
+    if (auto ok = settle(); !ok) return unexpected(ok.error());
     auto snapshot = conn_->query("SELECT CAST(pg_current_snapshot() AS text)");
     if (!snapshot) return unexpected(snapshot.error());
     auto text = snapshot->text(0, 0);

@@ -56,7 +56,7 @@ public:
     Expected<void> exec(std::string_view sql) override;
     Expected<Statement> prepare(std::string_view sql) override;
     bool read_only() override { return false; }
-    int64_t changes() override { return last_changes_; }
+    int64_t changes() override;
     // The server's current snapshot (which transactions are visible) moves with every commit anywhere on
     // the server; with this connection's own changes, it is a stamp no commit can pass unseen.
     Expected<ChangeStamp> change_stamp() override;
@@ -67,7 +67,11 @@ public:
 
     pg::Connection& connection() { return *conn_; }
     // Runs `sql` (PostgreSQL's text) with `params`: prepared on the server the first time this text is
-    // run with parameters of these types, and kept; rows it changed count as changes.
+    // run with parameters of these types, and kept; rows it changed count as changes. Inside a transaction
+    // a plain write (INSERT, UPDATE, DELETE without RETURNING) is only sent (libpq's pipeline mode: a scan
+    // writes some twenty statements per photo, each a round trip otherwise); its answer is read before
+    // the next statement that returns rows, the transaction's end, changes() or change_stamp(), and an
+    // error in it is the error of that call.
     Expected<pg::Result> run(const std::string& sql, const std::vector<SqlValue>& params);
 
 private:
@@ -75,10 +79,15 @@ private:
     // prepared for the life of the connection (the service's: weeks).
     static constexpr std::size_t kMaxPrepared = 512;
 
+    // Reads the answers of the writes sent (pg::Connection::drain) and counts the rows they changed.
+    Expected<void> settle();
+
     std::unique_ptr<pg::Connection> conn_;
     std::map<std::string, pg::Statement> prepared_;  // by the parameters' types ("nidtb" letters), ' ', text
     int64_t last_changes_ = 0;
     int64_t total_changes_ = 0;
+    bool last_was_sent_ = false;       // the last write was sent and not yet answered
+    std::optional<Error> sent_error_;  // a sent write's error, found by changes(): the next call's
 };
 
 }  // namespace lbx::engine::catalog

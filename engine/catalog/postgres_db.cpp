@@ -238,7 +238,8 @@ int Result::columns() const {
     return PQnfields(result_.get());
 }
 std::string_view Result::command_status() const {
-    return PQcmdStatus(result_.get());
+    const char* status = PQcmdStatus(result_.get());  // NULL for no result
+    return status != nullptr ? status : "";
 }
 
 int64_t Result::affected_rows() const {
@@ -361,6 +362,7 @@ Expected<std::unique_ptr<Connection>> Connection::connect(const std::string& con
 }
 
 Expected<void> Connection::exec(std::string_view sql) {
+    if (auto ok = drain(); !ok) return ok;
     std::unique_ptr<PGresult, ResultDeleter> result(PQexec(conn_.get(), std::string(sql).c_str()));
     if (!result || !succeeded(result.get()))
         return unexpected(statement_error(conn_.get(), result.get(), sql, description_));
@@ -368,6 +370,7 @@ Expected<void> Connection::exec(std::string_view sql) {
 }
 
 Expected<Result> Connection::query(std::string_view sql, const std::vector<SqlValue>& params) {
+    if (auto ok = drain(); !ok) return unexpected(ok.error());
     auto bound = bind_parameters(sql, params);
     if (!bound) return unexpected(bound.error());
     const auto values = bound->values();
@@ -379,6 +382,7 @@ Expected<Result> Connection::query(std::string_view sql, const std::vector<SqlVa
 }
 
 Expected<Statement> Connection::prepare(std::string_view sql, const std::vector<SqlValue>& typed_as) {
+    if (auto ok = drain(); !ok) return unexpected(ok.error());
     auto bound = bind_parameters(sql, typed_as);
     if (!bound) return unexpected(bound.error());
     std::string name = "lbx_" + std::to_string(++prepared_);
@@ -390,6 +394,7 @@ Expected<Statement> Connection::prepare(std::string_view sql, const std::vector<
 }
 
 Expected<Result> Statement::run(const std::vector<SqlValue>& params) {
+    if (auto ok = conn_->drain(); !ok) return unexpected(ok.error());
     auto bound = bind_parameters(sql_, params);
     if (!bound) return unexpected(bound.error());
     const auto values = bound->values();
@@ -399,6 +404,67 @@ Expected<Result> Statement::run(const std::vector<SqlValue>& params) {
     Result result(raw, statement_label(sql_, kDetailSql));
     if (!raw || !succeeded(raw)) return unexpected(statement_error(conn, raw, sql_, conn_->description()));
     return result;
+}
+
+Expected<void> Statement::send(const std::vector<SqlValue>& params) {
+    auto bound = bind_parameters(sql_, params);
+    if (!bound) return unexpected(bound.error());
+    if (conn_->unanswered_.size() >= Connection::kMaxUnanswered)
+        if (auto ok = conn_->drain(); !ok) return ok;
+    PGconn* conn = conn_->handle();
+    if (PQpipelineStatus(conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn) != 1)
+        return unexpected(statement_error(conn, nullptr, sql_, conn_->description()));
+    const auto values = bound->values();
+    if (PQsendQueryPrepared(conn, name_.c_str(), static_cast<int>(params.size()), values.data(), bound->lengths.data(),
+                            bound->formats.data(), 0) != 1) {
+        Error e = statement_error(conn, nullptr, sql_, conn_->description());
+        (void)conn_->drain();  // what was sent before still has answers to read
+        return unexpected(std::move(e));
+    }
+    conn_->unanswered_.push_back(sql_);
+    return {};
+}
+
+Expected<void> Connection::drain() {
+    PGconn* conn = conn_.get();
+    if (PQpipelineStatus(conn) == PQ_PIPELINE_OFF) return {};
+    std::optional<Error> failed;
+    if (PQpipelineSync(conn) != 1) {
+        failed = statement_error(conn, nullptr, unanswered_.empty() ? std::string_view("SYNC") : unanswered_.front(), description_);
+    } else {
+        // Each statement's answer ends with a null result; the sync point's own result ends the pipeline.
+        // A lost connection gives nulls only: bounded by the number of statements sent.
+        std::size_t index = 0, nulls = 0;
+        for (;;) {
+            std::unique_ptr<PGresult, ResultDeleter> result(PQgetResult(conn));
+            if (!result) {
+                ++index;
+                if (++nulls > unanswered_.size() + 1 || PQstatus(conn) == CONNECTION_BAD) {
+                    if (!failed) failed = statement_error(conn, nullptr, "SYNC", description_);
+                    break;
+                }
+                continue;
+            }
+            const ExecStatusType status = PQresultStatus(result.get());
+            if (status == PGRES_PIPELINE_SYNC) break;
+            if (status == PGRES_PIPELINE_ABORTED) continue;  // skipped after an earlier failure
+            const std::string_view sql = index < unanswered_.size() ? std::string_view(unanswered_[index]) : "SYNC";
+            if (!succeeded(result.get())) {
+                if (!failed) failed = statement_error(conn, result.get(), sql, description_);
+                continue;
+            }
+            const char* count = PQcmdTuples(result.get());
+            int64_t n = 0;
+            std::from_chars(count, count + std::strlen(count), n);
+            pipelined_rows_ += n;
+            last_pipelined_rows_ = n;
+        }
+    }
+    unanswered_.clear();
+    if (PQexitPipelineMode(conn) != 1 && !failed)
+        failed = error(kErrorServer, "cannot leave pipeline mode on " + description_ + ": " + one_line(PQerrorMessage(conn)));
+    if (failed) return unexpected(std::move(*failed));
+    return {};
 }
 
 Expected<int64_t> Connection::query_int(std::string_view sql, const std::vector<SqlValue>& params) {

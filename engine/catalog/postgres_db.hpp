@@ -91,6 +91,11 @@ class Connection;
 class Statement {
 public:
     Expected<Result> run(const std::vector<SqlValue>& params = {});
+    // Sends the statement in libpq's pipeline mode without waiting for its answer: for writes inside a
+    // transaction, where a scan's hundreds of statements per batch would each wait a round trip. Its
+    // outcome (an error, the rows it changed) comes with the connection's next drain(), which every other
+    // call on the connection does first.
+    Expected<void> send(const std::vector<SqlValue>& params = {});
 
     Statement(Connection* conn, std::string name, std::string sql)
         : conn_(conn), name_(std::move(name)), sql_(std::move(sql)) {}
@@ -127,14 +132,31 @@ public:
     const std::string& description() const { return description_; }
     // True between BEGIN and COMMIT/ROLLBACK, also after a failed statement inside them.
     bool in_transaction() const;
+
+    // Waits for the answers of the statements sent (Statement::send) and leaves pipeline mode. The first
+    // failed one is the error (the server skipped the rest of them); the transaction they ran in has
+    // then failed. Nothing sent: nothing to do.
+    Expected<void> drain();
+    // Rows changed by the sent statements drained since the last call (then 0 again), and by the last of them.
+    int64_t take_pipelined_rows() { return std::exchange(pipelined_rows_, 0); }
+    int64_t last_pipelined_rows() const { return last_pipelined_rows_; }
+    bool has_unanswered() const { return !unanswered_.empty(); }
     pg_conn* handle() { return conn_.get(); }
 
     Connection(pg_conn* conn, std::string description) : conn_(conn), description_(std::move(description)) {}
 
 private:
     std::unique_ptr<pg_conn, ConnectionDeleter> conn_;
+    friend class Statement;
+    // Statements sent at most before their answers are read: the server's answers (some 30 bytes each)
+    // must fit the socket's buffers, or a blocking send would wait for a server that waits for us.
+    static constexpr std::size_t kMaxUnanswered = 256;
+
     std::string description_;
     int64_t prepared_ = 0;  // statements prepared so far: names them
+    std::vector<std::string> unanswered_;  // the SQL of each statement sent and not yet answered, in order
+    int64_t pipelined_rows_ = 0;
+    int64_t last_pipelined_rows_ = 0;
 };
 
 // A transaction that rolls back unless committed. Only one at a time on a connection.

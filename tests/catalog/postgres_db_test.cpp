@@ -290,6 +290,77 @@ TEST_CASE("a prepared statement runs many times with new values", "[catalog][pos
     CHECK(duplicate.error().message.find("cannot run 'INSERT INTO regions") != std::string::npos);
 }
 
+TEST_CASE("statements sent in pipeline mode are answered at the next call: rows counted, the first error reported", "[catalog][postgres]") {
+    LBX_POSTGRES_SERVER_OR_SKIP(server);
+    const std::string uri = server->create_database();
+    auto conn = connect_or_fail(uri);
+    auto reader = connect_or_fail(uri);
+    REQUIRE(conn->exec("CREATE TABLE t (v BIGINT PRIMARY KEY)"));
+    auto insert = conn->prepare("INSERT INTO t (v) VALUES ($1)");
+    REQUIRE(insert);
+    auto update = conn->prepare("UPDATE t SET v = v + 100000 WHERE v < $1");
+    REQUIRE(update);
+    {
+        auto tx = pg::Transaction::begin(*conn);
+        REQUIRE(tx);
+        // More than the connection keeps unanswered at once (256): it reads answers on the way.
+        for (int64_t i = 0; i < 1000; ++i) REQUIRE(insert->send({i}));
+        REQUIRE(update->send({int64_t{10}}));
+        CHECK(conn->has_unanswered());
+        // A statement with rows reads the answers first, and sees the writes.
+        CHECK(conn->query_int("SELECT count(*) FROM t WHERE v >= 100000").value() == 10);
+        CHECK_FALSE(conn->has_unanswered());
+        CHECK(conn->take_pipelined_rows() == 1010);
+        CHECK(conn->last_pipelined_rows() == 10);
+        CHECK(conn->take_pipelined_rows() == 0);
+        REQUIRE(tx->commit());
+    }
+    CHECK(reader->query_int("SELECT count(*) FROM t").value() == 1000);
+
+    // A failed statement: the server skips the rest; the error names the statement and its SQLSTATE, and
+    // the transaction is lost whole.
+    {
+        auto tx = pg::Transaction::begin(*conn);
+        REQUIRE(tx);
+        REQUIRE(insert->send({int64_t{5000}}));
+        REQUIRE(insert->send({int64_t{500}}));  // a duplicate
+        REQUIRE(insert->send({int64_t{5001}}));
+        auto committed = tx->commit();
+        REQUIRE_FALSE(committed);
+        CHECK(pg::sqlstate_of(committed.error()) == "23505");
+        CHECK(committed.error().message.find("cannot run 'INSERT INTO t (v) VALUES ($1)'") != std::string::npos);
+    }
+    CHECK_FALSE(conn->in_transaction());
+    CHECK_FALSE(conn->has_unanswered());
+    CHECK(reader->query_int("SELECT count(*) FROM t WHERE v >= 5000 AND v < 6000").value() == 0);
+    CHECK(conn->query_int("SELECT count(*) FROM t").value() == 1000);  // the connection goes on
+
+    // A value PostgreSQL cannot take is refused before anything is sent.
+    {
+        auto tx = pg::Transaction::begin(*conn);
+        REQUIRE(tx);
+        auto text = conn->prepare("INSERT INTO t (v) SELECT length($1)");
+        REQUIRE(text);
+        auto nul = text->send({std::string("a\0b", 3)});
+        REQUIRE_FALSE(nul);
+        CHECK(nul.error().code == pg::kErrorBind);
+        CHECK_FALSE(conn->has_unanswered());
+    }
+
+    // The server ends the session while answers are due: an error value, no hang.
+    const int64_t pid = conn->query_int("SELECT pg_backend_pid()").value();
+    {
+        auto tx = pg::Transaction::begin(*conn);
+        REQUIRE(tx);
+        REQUIRE(insert->send({int64_t{7000}}));
+        REQUIRE(reader->query_int("SELECT count(*) FROM (SELECT pg_terminate_backend($1::integer) AS ok) s WHERE ok", {pid}).value() == 1);
+        (void)insert->send({int64_t{7001}});  // may fail already, or only when answers are read
+        auto committed = tx->commit();
+        REQUIRE_FALSE(committed);
+    }
+    CHECK(reader->query_int("SELECT count(*) FROM t WHERE v >= 7000 AND v < 8000").value() == 0);
+}
+
 // Not run by itself (hidden by [.]): the test below runs it in a process of its own, which starts the
 // server, says where, and aborts, as a failed assertion or a crash would: no destructor runs.
 TEST_CASE("a test process that aborts with its server running", "[.][postgres_abort]") {
