@@ -23,6 +23,12 @@ Expected<CachedStatement> Database::cached(std::string_view sql) {
     return CachedStatement(found->second);
 }
 
+Expected<void> Database::write_unseen(const std::function<Expected<void>()>& write) {
+    auto ok = write();
+    if (ok) discount_changes(changes());
+    return ok;
+}
+
 Expected<int64_t> Database::query_int(std::string_view sql) {
     auto stmt = prepare(sql);
     if (!stmt) return unexpected(stmt.error());

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -121,13 +122,16 @@ public:
     Expected<CachedStatement> cached(std::string_view sql);
     Expected<int64_t> query_int(std::string_view sql);  // the first column of the first row (0: none)
 
-    // Rows this connection changed that no query reads (the thumbnail cache's last-use marks): left out
-    // of change_stamp, so that showing a thumbnail does not throw away the last query's matches and the
-    // facet index (both rebuilt from 100 000 photos when the stamp moves).
-    void discount_changes(int64_t rows) { discounted_changes_ += rows; }
+    // Runs `write`, statements whose rows no query reads (the thumbnail cache's last-use marks), so that
+    // they leave change_stamp where it was: showing a thumbnail must not throw away the last query's
+    // matches and the facet index (both rebuilt from every photo when the stamp moves). Its changes are
+    // left out of the count; PostgreSQL also leaves out the commit (its own transaction, whose id
+    // change_stamp then disregards).
+    virtual Expected<void> write_unseen(const std::function<Expected<void>()>& write);
     int64_t discounted_changes() const { return discounted_changes_; }
 
 protected:
+    void discount_changes(int64_t rows) { discounted_changes_ += rows; }
     // Derived classes call this first in their destructors: the kept statements go before the connection.
     void forget_cached() { cached_.clear(); }
 

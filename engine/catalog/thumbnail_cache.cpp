@@ -79,7 +79,7 @@ Expected<std::optional<StoredThumbnail>> ThumbnailCache::find(const std::string&
             // Best effort: a mark lost to a busy catalog only makes this thumbnail look older, which is no
             // reason to fail the request that wants to show it.
             // Not a change any query sees (last use and size only): the stamp leaves it out.
-            if (mark_used_->run({hash, int64_t{r.size}, now, *bytes})) db.discount_changes(db.changes());
+            (void)db.write_unseen([&] { return mark_used_->run({hash, int64_t{r.size}, now, *bytes}); });
         }
         return std::optional<StoredThumbnail>(StoredThumbnail{r.size, r.path, r.width, r.height});
     }

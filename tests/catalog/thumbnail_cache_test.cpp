@@ -63,6 +63,12 @@ public:
     }
 
     Catalog& catalog() { return *catalog_; }
+    // A second connection to the same library.
+    std::unique_ptr<Catalog> reopen() {
+        auto opened = lbx::test::open_catalog(dir_ / "library.lbx");
+        if (!opened) FAIL(opened.error().message);
+        return std::move(*opened);
+    }
 
 private:
     lbx::test::TempDir dir_;
@@ -280,11 +286,12 @@ TEST_CASE("missing lists the live photos lacking sizes, newest first, with a liv
     CHECK(needs->at(1).sizes == std::vector<uint32_t>{128});  // never made
 }
 
-// SQLite only: PostgreSQL's stamp is the server's snapshot, which this connection's own commits move too
-// (sdk_docs/postgres.md: a thumbnail shown there costs the next query its kept matches).
-TEST_CASE("marking a thumbnail used keeps the catalog's change stamp: the last query's matches stay valid", "[catalog][thumbnails][sqlite_only]") {
+// On both backends: PostgreSQL's stamp is the server's snapshot, which passes over only the mark's own
+// transaction (PostgresDatabase::write_unseen).
+TEST_CASE("marking a thumbnail used keeps the catalog's change stamp: the last query's matches stay valid", "[catalog][thumbnails]") {
     CacheFixture f;
     f.add("h", 64, kStart);
+    f.add("i", 64, kStart);
     REQUIRE(f.catalog().flush());
     ThumbnailCache cache(f.catalog(), kDefaultThumbnailBudget);
     const auto before = change_stamp(f.catalog().database());
@@ -294,7 +301,26 @@ TEST_CASE("marking a thumbnail used keeps the catalog's change stamp: the last q
     const auto after = change_stamp(f.catalog().database());
     REQUIRE(after);
     CHECK(*after == *before);
-    // A change a query sees still moves it.
+    // Several marks between two stamps, and a stamp taken between them.
+    for (int64_t second = 11; second < 20; ++second) {
+        REQUIRE(found_size(cache, second % 2 ? "i" : "h", 64, kStart + second * kSecond));
+        if (second == 15) CHECK(*change_stamp(f.catalog().database()) == *before);
+    }
+    CHECK(*change_stamp(f.catalog().database()) == *before);
+    CHECK(f.last_used("i", 64) == kStart + 19 * kSecond);
+
+    // Another connection's commit moves it (what another engine, or the user's edit in the service, does).
+    {
+        auto other = f.reopen();
+        REQUIRE(other->add_user_tag("i", "from elsewhere"));
+        REQUIRE(other->flush());
+    }
+    const auto moved = change_stamp(f.catalog().database());
+    REQUIRE(moved);
+    CHECK_FALSE(*moved == *before);
+    // A mark after it leaves the new stamp as it is; a change a query sees still moves it.
+    REQUIRE(found_size(cache, "h", 64, kStart + 30 * kSecond));
+    CHECK(*change_stamp(f.catalog().database()) == *moved);
     REQUIRE(f.catalog().add_user_tag("h", "grandma"));
-    CHECK_FALSE(*change_stamp(f.catalog().database()) == *before);
+    CHECK_FALSE(*change_stamp(f.catalog().database()) == *moved);
 }

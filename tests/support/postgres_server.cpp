@@ -107,11 +107,12 @@ void PostgresServer::start() {
              "initdb");
     {
         // Only the socket in our folder; durability is not what these tests check; small, since a
-        // parallel ctest runs one server per test process.
+        // parallel ctest runs one server per test process. No autovacuum: its ANALYZE takes transaction
+        // ids, and a test of the change stamp must see only the transactions it made.
         std::ofstream conf(data / "postgresql.conf", std::ios::app);
         conf << "\nlisten_addresses = ''\nunix_socket_directories = '" << directory_.string()
              << "'\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
-             << "shared_buffers = 16MB\nmax_connections = 20\n";
+             << "shared_buffers = 16MB\nmax_connections = 20\nautovacuum = off\n";
         if (!conf) throw std::runtime_error("cannot write " + (data / "postgresql.conf").string());
     }
     // -W: pg_ctl returns once the server is launched; readiness is polled below, with our own bound.
