@@ -115,6 +115,15 @@ json record_json(const PhotoRecord& r, PathText paths) {
         }
         j["thumbnails"] = std::move(thumbs);
     }
+    if (r.metadata) {
+        json entries = json::object();  // by key; a key given twice keeps its last value, as the catalog does
+        for (const RecordMetadataEntry& e : *r.metadata) {
+            json entry{{"value", e.value}};
+            if (!e.printed.empty()) entry["printed"] = e.printed;
+            entries[e.key] = std::move(entry);
+        }
+        j["metadata"] = std::move(entries);
+    }
     if (!r.phash.empty()) j["phash"] = r.phash;
     if (r.analysed) {
         json analysed = json::array();
@@ -147,6 +156,7 @@ const std::vector<RecordFieldInfo>& record_fields() {
         {"regions", "objects and faces, with the person of a named face"},
         {"people", "names of the persons in the photo"},
         {"thumbnails", "thumbnails: size, width, height, path"},
+        {"metadata", "raw metadata entries by key (Exif.Photo.FNumber): value, printed; only when named (or --fields all)"},
         {"phash", "run: the perceptual hash, 16 hex digits (similar: queries)"},
         {"analysed", "run: the analysis stages that ran: stage_id, plugin, plugin_version, error"},
         {"matched", "query: where the query's words matched"},
@@ -154,6 +164,8 @@ const std::vector<RecordFieldInfo>& record_fields() {
     };
     return fields;
 }
+
+bool written_by_default(std::string_view field) { return field != "metadata"; }
 
 const std::vector<std::string_view>& exif_field_names() {
     static const std::vector<std::string_view> names{

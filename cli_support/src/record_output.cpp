@@ -45,6 +45,7 @@ std::string valid_fields_text() {
         out += f.name;
         first = false;
     }
+    out += "; all for every field, metadata included";
     out += "; exif.NAME or NAME for " + joined(exif_field_names());
     out += "; error.NAME for " + joined(failure_field_names());
     return out;
@@ -107,6 +108,14 @@ std::optional<FieldSelection> parse_fields(const std::string& list, std::string&
             error = "'" + list + "' has an empty field name (" + valid_fields_text() + ")";
             return std::nullopt;
         }
+        if (name == "all") {  // every record field, those written only when named included
+            for (const RecordFieldInfo& f : record_fields())
+                if (std::find(selection.names.begin(), selection.names.end(), f.name) == selection.names.end())
+                    selection.names.emplace_back(f.name);
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+            continue;
+        }
         const std::string field = canonical(name);
         if (field.empty()) {
             error = "unknown field '" + name + "' (" + valid_fields_text() + ")";
@@ -147,7 +156,8 @@ json select_fields(const json& record, const FieldSelection& fields) {
 std::vector<std::string> columns_of(const FieldSelection& fields) {
     std::vector<std::string> names = fields.names;
     if (fields.all())
-        for (const RecordFieldInfo& f : record_fields()) names.emplace_back(f.name);
+        for (const RecordFieldInfo& f : record_fields())
+            if (written_by_default(f.name)) names.emplace_back(f.name);
     std::vector<std::string> columns;
     for (const std::string& name : names) {
         if (const auto* sub = subfields_of(name)) {

@@ -320,6 +320,7 @@ Expected<void> Catalog::write_photo(const PhotoResult& r, int64_t now) {
                          number_or_null(m.get_number(LBX_FIELD_GPS_LON)), now,
                          // The same content always hashes the same: a metadata-only scan (no hash) keeps it.
                          r.perceptual_hash ? SqlValue{static_cast<int64_t>(*r.perceptual_hash)} : SqlValue{}}));
+    if (!r.metadata_entries_known) return {};  // an imported record without them: the stored ones stay
     LBX_TRY(w.clear_metadata.run({r.hash}));
     for (const auto& [key, value] : m.entries) {
         const auto printed = m.printed.find(key);

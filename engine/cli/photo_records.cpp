@@ -64,7 +64,7 @@ RecordExif record_exif(const Metadata& m) {
     return exif;
 }
 
-PhotoRecord photo_record(const PhotoResult& r) {
+PhotoRecord photo_record(const PhotoResult& r, bool with_metadata) {
     PhotoRecord record;
     record.path = r.path;
     record.status = r.ok() ? ipc::file_state::kOk : ipc::file_state::kFailed;
@@ -82,6 +82,13 @@ PhotoRecord photo_record(const PhotoResult& r) {
     for (const Region& g : r.regions) record.regions->push_back(record_region(g));
     record.people.emplace();
     record.thumbnails = record_thumbnails(r.thumbnails);
+    if (with_metadata) {
+        record.metadata.emplace();
+        for (const auto& [key, value] : r.metadata.entries) {
+            const auto printed = r.metadata.printed.find(key);
+            record.metadata->push_back({key, value, printed == r.metadata.printed.end() ? std::string() : printed->second});
+        }
+    }
     if (r.perceptual_hash) {
         char hex[17];
         std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(*r.perceptual_hash));
@@ -111,7 +118,7 @@ PhotoRecord unchanged_record(const PhotoResult& r) {
 }
 
 PhotoRecord query_record(const catalog::PhotoRow& row, const catalog::PhotoDetails* details,
-                         const std::vector<catalog::FacePerson>& persons) {
+                         const std::vector<catalog::FacePerson>& persons, bool with_metadata) {
     PhotoRecord record;
     record.path = row.path;
     record.status = row.status;
@@ -147,6 +154,10 @@ PhotoRecord query_record(const catalog::PhotoRow& row, const catalog::PhotoDetai
     }
     record.people = lbx::cli::people_of(*record.regions);
     record.thumbnails = record_thumbnails(d.thumbnails);
+    if (with_metadata) {
+        record.metadata.emplace();
+        for (const catalog::StoredEntry& e : d.metadata) record.metadata->push_back({e.key, e.value, e.printed});
+    }
     return record;
 }
 

@@ -16,7 +16,8 @@ namespace lbx::engine::cli {
 
 // A processed file: every section present (empty arrays too), people [] (faces get persons later, in
 // the library), "seconds" set.
-lbx::cli::PhotoRecord photo_record(const PhotoResult& result);
+// `with_metadata`: the raw metadata entries too (the record field written only when named).
+lbx::cli::PhotoRecord photo_record(const PhotoResult& result, bool with_metadata = false);
 // A file the catalog already has, not read again: {"path", "status": "unchanged", "hash", "size"}; for
 // one that failed before, {"path", "status": "failed", "unchanged": true, "size", "error"}.
 lbx::cli::PhotoRecord unchanged_record(const PhotoResult& result);
@@ -25,8 +26,8 @@ lbx::cli::RecordExif record_exif(const Metadata& metadata);
 
 // A photo of a query: what the row says, and with `details` (Catalog::photo) the size, EXIF summary,
 // tags (auto tags, then user tags with category and source "user"), regions with their persons, the
-// people and the thumbnails.
+// people and the thumbnails; `with_metadata`: the raw metadata entries too.
 lbx::cli::PhotoRecord query_record(const catalog::PhotoRow& row, const catalog::PhotoDetails* details,
-                                   const std::vector<catalog::FacePerson>& persons);
+                                   const std::vector<catalog::FacePerson>& persons, bool with_metadata = false);
 
 }  // namespace lbx::engine::cli

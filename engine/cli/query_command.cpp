@@ -74,7 +74,8 @@ int query_command(const QueryCommandOptions& options) {
     std::optional<lbx::cli::RecordWriter> records;
     if (format) records.emplace(stdout, *format, options.output.fields);
     // The catalog's details of each photo are read only when a chosen field needs them.
-    const bool details_wanted = options.output.fields.wants_any({"size", "exif", "tags", "regions", "people", "thumbnails"});
+    const bool details_wanted =
+        options.output.fields.wants_any({"size", "exif", "tags", "regions", "people", "thumbnails", "metadata"});
     const bool persons_wanted = options.output.fields.wants_any({"regions", "people"});
     // A failed file's error is in the failures ledger, read once when a failed one is listed (failed: queries).
     std::optional<std::unordered_map<std::string, lbx::cli::RecordFailure>> errors;
@@ -127,7 +128,7 @@ int query_command(const QueryCommandOptions& options) {
                     persons = std::move(*named);
                 }
             }
-            lbx::cli::PhotoRecord record = query_record(r, details ? &*details : nullptr, persons);
+            lbx::cli::PhotoRecord record = query_record(r, details ? &*details : nullptr, persons, options.output.fields.names_field("metadata"));
             if (r.status == ipc::file_state::kFailed && options.output.fields.wants_any({"error"})) {
                 auto error = error_of(r.path);
                 if (!error) {

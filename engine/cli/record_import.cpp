@@ -136,6 +136,19 @@ ImportedRecord imported_record(const std::string& line) {
     r.width = static_cast<uint32_t>(number_or(j, "width", 0));
     r.height = static_cast<uint32_t>(number_or(j, "height", 0));
     if (const auto exif = j.find("exif"); exif != j.end()) r.metadata = metadata_of(*exif);
+    // The raw entries (written when the run named the field: `--fields all` or `--fields ...,metadata`);
+    // without them the catalog keeps the entries it has.
+    r.metadata_entries_known = j.contains("metadata");
+    if (const auto entries = j.find("metadata"); entries != j.end()) {
+        if (!entries->is_object()) return MalformedRecord{"\"metadata\" is not an object of entries by key"};
+        for (const auto& [key, entry] : entries->items()) {
+            const auto value = entry.is_object() ? entry.find("value") : entry.end();
+            if (key.empty() || !entry.is_object() || value == entry.end() || !value->is_string())
+                return MalformedRecord{"a \"metadata\" entry without a \"value\" text"};
+            r.metadata.entries.emplace_back(key, value->get<std::string>());
+            if (const std::string printed = text_or(entry, "printed"); !printed.empty()) r.metadata.printed[key] = printed;
+        }
+    }
     if (const auto warnings = j.find("warnings"); warnings != j.end() && warnings->is_array())
         for (const json& w : *warnings)
             if (w.is_object()) r.warnings.push_back(failure_of(w));

@@ -262,7 +262,7 @@ int run_command(const RunOptions& options) {
             progress.file_done(r.ok());
             return;
         }
-        if (records) records->write(photo_record(r));
+        if (records) records->write(photo_record(r, options.output.fields.names_field("metadata")));
         else {
             print_human(r);
             std::fflush(stdout);

@@ -75,6 +75,9 @@ struct PhotoResult {
     // (a metadata-only scan). Near-identical photos have hashes a few bits apart.
     std::optional<uint64_t> perceptual_hash;
     Metadata metadata;
+    // False when the result does not carry the raw entries (a `run --json` record imported without its
+    // "metadata" field): the catalog keeps the entries it has instead of clearing them.
+    bool metadata_entries_known = true;
     std::vector<Tag> tags;
     std::vector<Region> regions;  // objects, faces: in the order the stages found them
     // Plugin ids of the tag stages that ran on this photo: the catalog replaces their tags and regions and

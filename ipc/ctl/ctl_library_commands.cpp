@@ -38,7 +38,8 @@ int query(CtlContext& ctx, const QueryOptions& options) {
     if (!reply) return report(reply.error(), ctx.json);
     if (options.output.format) {
         // The records need more than QueryReply holds only for some fields: then one GetPhoto per photo.
-        const bool details_wanted = options.output.fields.wants_any({"size", "exif", "tags", "regions", "people", "thumbnails"});
+        const bool details_wanted =
+            options.output.fields.wants_any({"size", "exif", "tags", "regions", "people", "thumbnails", "metadata"});
         cli::RecordWriter records(stdout, *options.output.format, options.output.fields);
         // A failed file's error is in the failures ledger (ListFailures), read once when a failed one is listed.
         std::optional<std::map<std::string, cli::RecordFailure>> errors;
@@ -65,7 +66,7 @@ int query(CtlContext& ctx, const QueryOptions& options) {
                 if (photo) details = std::move(photo->photo);
                 else if (photo.error().status != ipc::Status::not_found) return report(photo.error(), ctx.json);
             }
-            cli::PhotoRecord record = query_record(p, details ? &*details : nullptr);
+            cli::PhotoRecord record = query_record(p, details ? &*details : nullptr, options.output.fields.names_field("metadata"));
             if (p.status == ipc::file_state::kFailed && options.output.fields.wants_any({"error"})) {
                 auto error = error_of(p.path);
                 if (!error) return report(error.error(), ctx.json);

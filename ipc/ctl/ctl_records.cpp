@@ -28,7 +28,7 @@ cli::RecordExif exif_of(const ipc::PhotoCapture& c) {
 
 }  // namespace
 
-cli::PhotoRecord query_record(const ipc::PhotoSummary& s, const ipc::PhotoInfo* details) {
+cli::PhotoRecord query_record(const ipc::PhotoSummary& s, const ipc::PhotoInfo* details, bool with_metadata) {
     cli::PhotoRecord record;
     record.path = s.path;
     record.status = s.status;
@@ -62,6 +62,10 @@ cli::PhotoRecord query_record(const ipc::PhotoSummary& s, const ipc::PhotoInfo* 
     record.people = cli::people_of(*record.regions);
     record.thumbnails.emplace();
     for (const ipc::ThumbnailRef& t : d.thumbnails) record.thumbnails->push_back({t.size, t.width, t.height, t.path});
+    if (with_metadata) {
+        record.metadata.emplace();
+        for (const ipc::MetadataEntry& e : d.metadata) record.metadata->push_back({e.key, e.value, e.printed});
+    }
     return record;
 }
 

@@ -10,6 +10,6 @@ namespace lbx::ctl {
 
 // A photo of a QueryReply; with `details` (GetPhoto's answer) also its size, EXIF summary, tags,
 // regions with their persons, people and thumbnails.
-cli::PhotoRecord query_record(const ipc::PhotoSummary& summary, const ipc::PhotoInfo* details);
+cli::PhotoRecord query_record(const ipc::PhotoSummary& summary, const ipc::PhotoInfo* details, bool with_metadata = false);
 
 }  // namespace lbx::ctl

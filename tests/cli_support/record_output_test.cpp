@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -58,6 +59,31 @@ TEST_CASE("field lists take record names and dotted names and bare exif names an
     CHECK_FALSE(parse_fields("path,", error));
     CHECK(error.find("empty field name") != std::string::npos);
     CHECK_FALSE(parse_fields("path_b64", error));  // it comes with path
+}
+
+TEST_CASE("metadata is written only when named; all names every field, metadata included", "[cli_support][record]") {
+    std::string error;
+    CHECK_FALSE(FieldSelection{}.names_field("metadata"));  // without --fields: every field but metadata
+    const std::vector<std::string> default_columns = columns_of(FieldSelection{});
+    CHECK(std::find(default_columns.begin(), default_columns.end(), "metadata") == default_columns.end());
+    auto all = parse_fields("path,all", error);
+    REQUIRE(all);
+    CHECK(all->names.front() == "path");
+    CHECK(all->names_field("metadata"));
+    for (const RecordFieldInfo& f : record_fields()) CHECK(all->names_field(f.name));
+    CHECK(all->names.size() == record_fields().size());  // each once
+    auto named = parse_fields("hash,metadata", error);
+    REQUIRE(named);
+    CHECK(named->names_field("metadata"));
+    CHECK(columns_of(*named) == std::vector<std::string>{"hash", "metadata"});
+
+    PhotoRecord r;
+    r.path = "/p/a.jpg";
+    r.status = "ok";
+    r.metadata = std::vector<RecordMetadataEntry>{{"Exif.Photo.FNumber", "37/20", "F1.9"}, {"Exif.Image.Make", "Canon", ""}};
+    const auto j = record_json(r);
+    CHECK(j.at("metadata") == json{{"Exif.Photo.FNumber", {{"value", "37/20"}, {"printed", "F1.9"}}},
+                                             {"Exif.Image.Make", {{"value", "Canon"}}}});
 }
 
 TEST_CASE("CSV fields are quoted as RFC 4180 says and TSV fields escaped", "[cli_support][record]") {

@@ -318,3 +318,58 @@ TEST_CASE("catalog import: the perceptual hash and the analysis marks of a recor
     CHECK(bad.exit_code == 1);
     CHECK(bad.err.find("\"analysed\" entry without") != std::string::npos);
 }
+
+TEST_CASE("catalog import: records with their metadata entries give the readable metadata a scan stores, and records without keep it",
+          "[catalog_import]") {
+    lbx::test::TempDir dir;
+    const std::string photos = (dir / "photos").string();
+    REQUIRE(run_engine({"sample", photos}).exit_code == 0);
+    const auto metadata = [](const std::string& catalog) {
+        auto q = run_engine({"query", "--catalog", catalog, "--format", "jsonl", "--fields", "hash,metadata"});
+        INFO(q.err);
+        REQUIRE(q.exit_code == 0);
+        std::map<std::string, nlohmann::json> out;
+        std::istringstream lines(q.out);
+        for (std::string line; std::getline(lines, line);) {
+            const auto j = nlohmann::json::parse(line);
+            out[j.at("hash").get<std::string>()] = j.at("metadata");
+        }
+        return out;
+    };
+    auto single = run_engine(run_args(dir, {"--catalog", (dir / "single.lbx").string(), photos}));
+    REQUIRE(single.exit_code == 0);
+    const auto scanned = metadata((dir / "single.lbx").string());
+    REQUIRE(scanned.size() >= 10);
+    CHECK(std::any_of(scanned.begin(), scanned.end(), [](const auto& p) { return p.second.contains("Exif.Image.Make"); }));
+
+    // Shards written with every field, the entries among them.
+    std::vector<std::string> full, plain;
+    for (int i = 0; i < 2; ++i) {
+        auto shard = run_engine(run_args(dir, {"--fields", "all", "--shard", std::to_string(i) + "/2", photos}));
+        INFO(shard.err);
+        REQUIRE(shard.exit_code == 0);
+        full.push_back((dir / ("full" + std::to_string(i) + ".jsonl")).string());
+        write_text(full.back(), shard.out);
+        auto without = run_engine(run_args(dir, {"--shard", std::to_string(i) + "/2", photos}));
+        REQUIRE(without.exit_code == 0);
+        CHECK(without.out.find("\"metadata\"") == std::string::npos);
+        plain.push_back((dir / ("plain" + std::to_string(i) + ".jsonl")).string());
+        write_text(plain.back(), without.out);
+    }
+    const std::string imported = (dir / "imported.lbx").string();
+    auto first = import(imported, full);
+    INFO(first.err);
+    REQUIRE(first.exit_code == 0);
+    CHECK(metadata(imported) == scanned);
+    // The default records hold no entries: importing them keeps the ones stored, instead of clearing them.
+    auto again = import(imported, plain);
+    INFO(again.err);
+    REQUIRE(again.exit_code == 0);
+    CHECK(metadata(imported) == scanned);
+
+    // An entry of the wrong shape is a bad line, named; the other lines are imported.
+    write_text(dir / "bad.jsonl", "{\"path\":\"/x/a.jpg\",\"status\":\"ok\",\"hash\":\"abc\",\"metadata\":{\"Exif.Image.Make\":7}}\n");
+    auto bad = import((dir / "other.lbx").string(), {(dir / "bad.jsonl").string()});
+    CHECK(bad.exit_code == 1);
+    CHECK(bad.err.find("bad.jsonl:1: not a photo record: a \"metadata\" entry without a \"value\" text") != std::string::npos);
+}

@@ -276,6 +276,52 @@ TEST_CASE("fields choose the record fields on run and query and lightbox-ctl que
     CHECK(ctl_records[0].at("size") == std::filesystem::file_size(lib.odd));
 }
 
+TEST_CASE("the raw metadata entries are written only when named, the same by run and query and lightbox-ctl query", "[record]") {
+    Library lib;
+    // Not in a record without --fields.
+    for (const json& r : lib.run_records) CHECK_FALSE(r.contains("metadata"));
+    auto plain = lib.query({"--json", "--sort", "path"});
+    REQUIRE(plain.exit_code == 0);
+    for (const json& r : json_lines(plain.out)) CHECK_FALSE(r.contains("metadata"));
+
+    auto ran = run_engine({"run", "--fields", "all", "--no-progress", "--analysis", "off", "--only=metadata", "--hash", lib.bern});
+    INFO(ran.err);
+    REQUIRE(ran.exit_code == 0);
+    const auto run_records = json_lines(ran.out);
+    REQUIRE(run_records.size() == 1);
+    const json& entries = run_records[0].at("metadata");
+    CHECK(entries.at("Exif.Image.Make").at("value") == "Google");
+    CHECK(entries.at("Exif.Image.Model").at("value") == "Pixel 7");
+    // How people read a value, beside the value: the f-number's rational as "F1.9" or the like.
+    CHECK(entries.at("Exif.Photo.FNumber").at("value") == "37/20");  // 1.85, as the writer reduced it
+    CHECK(entries.at("Exif.Photo.FNumber").at("printed").get<std::string>().find("F1.") == 0);
+    CHECK(run_records[0].contains("exif"));  // `all` is every field, not only the named-only ones
+
+    auto queried = lib.query({"--fields", "path,metadata", "camera:pixel"});
+    INFO(queried.err);
+    REQUIRE(queried.exit_code == 0);
+    const auto query_records = json_lines(queried.out);
+    REQUIRE(query_records.size() == 1);
+    CHECK(keys_of(query_records[0]) == std::set<std::string>{"path", "metadata"});
+    CHECK(query_records[0].at("metadata") == entries);
+
+    test::ServedEngine engine({"--catalog", lib.catalog, "--analysis", "off"});
+    auto listed = test::run_ctl({"--endpoint", engine.command_endpoint(), "query", "--fields", "path,metadata", "camera:pixel"});
+    INFO(listed.err);
+    REQUIRE(listed.exit_code == 0);
+    const auto ctl_records = json_lines(listed.out);
+    REQUIRE(ctl_records.size() == 1);
+    CHECK(ctl_records[0] == query_records[0]);
+
+    // CSV: one column, the entries as compact JSON; not among the default columns.
+    auto csv = lib.query({"--format", "csv", "--fields", "path,metadata", "camera:pixel"});
+    REQUIRE(csv.exit_code == 0);
+    CHECK(csv.out.rfind("path,metadata\r\n", 0) == 0);
+    auto default_csv = lib.query({"--format", "csv"});
+    REQUIRE(default_csv.exit_code == 0);
+    CHECK(default_csv.out.substr(0, default_csv.out.find('\n')).find("metadata") == std::string::npos);
+}
+
 TEST_CASE("the json and csv and tsv formats parse back and a path with a comma and a quote survives CSV", "[record]") {
     Library lib;
     auto as_json = lib.query({"--format", "json", "--sort", "path"});

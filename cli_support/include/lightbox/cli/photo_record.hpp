@@ -65,6 +65,14 @@ struct RecordExif {
     std::map<std::string, int64_t> counts;    // iso, orientation, width, height: integers in JSON, not 200.0
 };
 
+// One raw metadata entry as the metadata stage keyed it ("Exif.Photo.FNumber"): its value as text ("14/5")
+// and, when the stage gave one, how people read it ("F2.8").
+struct RecordMetadataEntry {
+    std::string key;
+    std::string value;
+    std::string printed;
+};
+
 // A section that is nullopt is left out of the record; an empty vector is written as [].
 struct PhotoRecord {
     std::string path;    // bytes as they are; written by ipc::put_path (path_b64 when not UTF-8)
@@ -81,6 +89,8 @@ struct PhotoRecord {
     std::optional<std::vector<RecordRegion>> regions;
     std::optional<std::vector<std::string>> people;  // names of the persons of its faces, sorted, each once
     std::optional<std::vector<RecordThumbnail>> thumbnails;
+    // Written only when asked for by name (`--fields metadata` or `--fields all`): some hundred entries.
+    std::optional<std::vector<RecordMetadataEntry>> metadata;
     std::string phash;                                     // run: 16 hex digits, written when known
     std::optional<std::vector<RecordAnalysis>> analysed;  // run: written when some analysis stage ran
     std::string matched;            // query: where the query's words matched; written when not empty
@@ -105,6 +115,9 @@ struct RecordFieldInfo {
     std::string_view meaning;
 };
 const std::vector<RecordFieldInfo>& record_fields();
+// False for the fields a record holds only when they are named (`metadata`): records without --fields
+// hold the others.
+bool written_by_default(std::string_view field);
 // The fields of the fixed-shape objects, selected or written as columns with a dotted name (exif.gps_lat).
 const std::vector<std::string_view>& exif_field_names();
 const std::vector<std::string_view>& failure_field_names();

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
@@ -35,6 +36,8 @@ struct FieldSelection {
     // Whether any of these top-level fields (or a field inside one) is chosen: lets a command skip
     // reading what nobody asked for.
     bool wants_any(std::initializer_list<std::string_view> top_level) const;
+    // Whether `field` is named: for the fields written only when named (written_by_default).
+    bool names_field(std::string_view field) const { return std::find(names.begin(), names.end(), field) != names.end(); }
 };
 
 // "path,gps_lat,exif.gps_lon": names separated by commas. A name is a record field (record_fields()), a
