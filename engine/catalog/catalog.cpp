@@ -757,13 +757,51 @@ Expected<CatalogStats> Catalog::stats() {
 }
 
 Expected<std::string> Catalog::integrity_check() {
-    // A server checks its own pages (data checksums, amcheck): nothing a client can ask of it in one call.
-    if (db_->dialect() == SqlDialect::postgres) return std::string("ok");
-    auto stmt = db_->prepare("PRAGMA integrity_check");
-    if (!stmt) return unexpected(stmt.error());
-    auto row = stmt->step();
-    if (!row) return unexpected(row.error());
-    return *row ? stmt->column_text(0) : std::string("no answer");
+    if (auto ok = flush(); !ok) return unexpected(ok.error());
+    if (db_->dialect() == SqlDialect::sqlite) {
+        // The file's own pages and indexes (a server checks its own: data checksums, amcheck).
+        auto stmt = db_->prepare("PRAGMA integrity_check");
+        if (!stmt) return unexpected(stmt.error());
+        auto row = stmt->step();
+        if (!row) return unexpected(row.error());
+        const std::string pages = *row ? stmt->column_text(0) : std::string("no answer");
+        if (pages != "ok") return pages;
+    } else {
+        auto version = postgres_schema_version(static_cast<PostgresDatabase&>(*db_).connection());
+        if (!version) return unexpected(version.error());
+        if (*version != kSchemaVersion)
+            return "schema version " + std::to_string(*version) + ", not this engine's " + std::to_string(kSchemaVersion);
+    }
+    // What the catalog's own writes keep true on both backends, each change in one transaction: a file
+    // with a hash has its photo (a photo is written before its files, and its files removed first), and
+    // a face's person names a region that exists (assignments follow their regions across rewrites).
+    struct Invariant {
+        const char* what;
+        const char* sql;  // the offending rows' first column, one per row
+    };
+    const Invariant invariants[] = {
+        {"a file names a photo the library lacks",
+         "SELECT f.path FROM files f WHERE f.hash IS NOT NULL AND NOT EXISTS (SELECT 1 FROM photos p WHERE p.hash = f.hash)"},
+        {"a face's person names no region",
+         "SELECT a.hash FROM face_persons a WHERE NOT EXISTS (SELECT 1 FROM regions g WHERE g.hash = a.hash AND "
+         "g.source = a.source AND g.idx = a.idx)"},
+    };
+    std::string found;
+    for (const Invariant& rule : invariants) {
+        auto stmt = db_->prepare(rule.sql);
+        if (!stmt) return unexpected(stmt.error());
+        int64_t count = 0;
+        std::string first;
+        for (;;) {
+            auto row = stmt->step();
+            if (!row) return unexpected(row.error());
+            if (!*row) break;
+            if (count++ == 0) first = stmt->column_text(0);
+        }
+        if (count > 0)
+            found += (found.empty() ? "" : "; ") + std::string(rule.what) + ": " + std::to_string(count) + " (first: " + first + ")";
+    }
+    return found.empty() ? std::string("ok") : found;
 }
 
 }  // namespace lbx::engine::catalog

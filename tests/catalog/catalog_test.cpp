@@ -144,6 +144,33 @@ TEST_CASE("a scan stores photos, files, tags and thumbnails, a rescan reads noth
     CHECK(lib.open()->integrity_check().value() == "ok");
 }
 
+TEST_CASE("the integrity check finds a file without its photo and a face person without its region", "[catalog]") {
+    Library lib;
+    write_photo(lib.photos() / "a.jpg", 1);
+    write_photo(lib.photos() / "b.jpg", 2);
+    lib.scan();
+    auto catalog = lib.open();
+    REQUIRE(catalog->integrity_check().value() == "ok");
+    const std::string a = (lib.photos() / "a.jpg").string();
+    auto& db = catalog->database();
+    auto hash_of_a = db.prepare("SELECT hash FROM files WHERE path = ?1");
+    REQUIRE(hash_of_a);
+    hash_of_a->bind({a});
+    REQUIRE(hash_of_a->step().value());
+    const std::string hash = hash_of_a->column_text(0);
+    hash_of_a->reset();
+    // What no write of the catalog leaves: broken by hand, as a damaged or hand-edited library would be.
+    auto drop = db.prepare("DELETE FROM photos WHERE hash = ?1");
+    REQUIRE(drop);
+    REQUIRE(drop->run({hash}));
+    auto person = db.prepare("INSERT INTO persons(id, name, centroid, embedding_model, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+    REQUIRE(person);
+    REQUIRE(person->run({int64_t{7}, std::string("Ann"), catalog::SqlBlob{{0, 0, 0, 0}}, std::string("m"), int64_t{1}}));
+    REQUIRE(db.exec("INSERT INTO face_persons(hash, source, idx, person_id) VALUES ('nohash', 'vision', 0, 7)"));
+    const std::string found = catalog->integrity_check().value();
+    CHECK(found == "a file names a photo the library lacks: 1 (first: " + a + "); a face's person names no region: 1 (first: nohash)");
+}
+
 TEST_CASE("a moved or renamed photo keeps its tags and user tags, the old path is marked missing", "[catalog]") {
     Library lib;
     write_photo(lib.photos() / "a.jpg", 1);
