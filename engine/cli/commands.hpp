@@ -127,12 +127,14 @@ int catalog_migrate_command(const CatalogMigrateOptions& options);
 // `report` is set. With process isolation (the default) a probe worker loads them first, so that a library
 // that crashes or hangs while loading is named and left out instead of taking this process down
 // (workers/plugin_probe.hpp).
-void load_plugins(PluginRegistry& registry, bool report, const IsolationOptions& isolation = {});
+void load_plugins(PluginRegistry& registry, bool report, const IsolationOptions& isolation = {},
+                  const std::atomic<bool>* stop = nullptr);
 // The pipeline of a command that runs files in workers, for `supervision`: with process isolation a plan
 // built after the batch's first worker, started here, built the real one (no stage created in this
 // process); the pipeline itself with isolation none (workers/plugin_probe.hpp). Lines about plugins that
 // failed in a worker's start-up go to stderr.
-Expected<SupervisedPipeline> build_pipeline(const PluginRegistry& registry, const std::shared_ptr<Supervision>& supervision);
+Expected<SupervisedPipeline> build_pipeline(const PluginRegistry& registry, const std::shared_ptr<Supervision>& supervision,
+                                            const std::atomic<bool>* stop = nullptr);
 
 // `lightbox-engine plugins check LIB.so`: every stage of one plugin over hostile inputs, in workers.
 struct PluginsCheckOptions {

@@ -16,17 +16,19 @@ void print_notice(const std::string& message) { std::fprintf(stderr, "lightbox-e
 
 }  // namespace
 
-void load_plugins(PluginRegistry& registry, bool report, const IsolationOptions& isolation) {
+void load_plugins(PluginRegistry& registry, bool report, const IsolationOptions& isolation, const std::atomic<bool>* stop) {
     Quarantine quarantine(Quarantine::default_file());
-    load_plugins_supervised(registry, plugin_search_path(executable_dir()), &quarantine, isolation, print_notice);
+    load_plugins_supervised(registry, plugin_search_path(executable_dir()), &quarantine, isolation, print_notice, stop);
+    if (stop != nullptr && stop->load()) return;  // stopped while a probe loaded them: the caller ends
     if (!report) return;
     for (const RejectedPlugin& r : registry.rejected())
         std::fprintf(stderr, "lightbox-engine: skipped plugin %s: %s\n", r.file.c_str(), r.reason.c_str());
 }
 
-Expected<SupervisedPipeline> build_pipeline(const PluginRegistry& registry, const std::shared_ptr<Supervision>& supervision) {
+Expected<SupervisedPipeline> build_pipeline(const PluginRegistry& registry, const std::shared_ptr<Supervision>& supervision,
+                                            const std::atomic<bool>* stop) {
     supervision->on_notice = print_notice;
-    return build_supervised_pipeline(registry, supervision);
+    return build_supervised_pipeline(registry, supervision, stop);
 }
 
 namespace {

@@ -16,6 +16,8 @@
 #include "pipeline/pipeline.hpp"
 #include "pipeline/pipeline_config.hpp"
 
+#include <lightbox/ipc/error_codes.hpp>
+
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -166,7 +168,8 @@ int run_command(const RunOptions& options) {
     });
 
     PluginRegistry registry;
-    load_plugins(registry, true, isolation_options(options.isolation));
+    load_plugins(registry, true, isolation_options(options.isolation), &stop);
+    if (stop.load()) return kExitInterrupted;
     Quarantine quarantine(Quarantine::default_file());
 
     const std::filesystem::path config_file = options.config.empty() ? default_config_file() : std::filesystem::path(options.config);
@@ -190,7 +193,8 @@ int run_command(const RunOptions& options) {
 
     auto supervision = make_supervision(isolation_options(options.isolation), options.jobs, *config, thumbs,
                                         plugin_search_path(executable_dir()), registry, &quarantine);
-    auto pipeline = build_pipeline(registry, supervision);
+    auto pipeline = build_pipeline(registry, supervision, &stop);
+    if (!pipeline && pipeline.error().code == ipc::codes::kInterrupted) return kExitInterrupted;
     if (!pipeline) return usage_error(pipeline.error().message);
     for (const Pipeline::UnavailableStage& left_out : pipeline->pipeline->unavailable_stages())
         std::fprintf(stderr, "lightbox-engine: warning: stage '%s' left out (%s): %s\n", left_out.stage_id.c_str(),

@@ -4,6 +4,8 @@
 #include "workers/probe_cache.hpp"
 #include "workers/worker_process.hpp"
 
+#include <lightbox/ipc/error_codes.hpp>
+
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -30,7 +32,7 @@ std::shared_ptr<Supervision> probe_supervision(const IsolationOptions& isolation
 }  // namespace
 
 void load_plugins_supervised(PluginRegistry& registry, const std::vector<std::filesystem::path>& dirs, Quarantine* quarantine,
-                             const IsolationOptions& isolation, const Notice& notice) {
+                             const IsolationOptions& isolation, const Notice& notice, const std::atomic<bool>* stop) {
     const PluginRegistry::Refusal quarantined =
         quarantine != nullptr ? quarantine_refusal(*quarantine) : PluginRegistry::Refusal([](const std::filesystem::path&) {
             return std::optional<std::string>();
@@ -54,7 +56,7 @@ void load_plugins_supervised(PluginRegistry& registry, const std::vector<std::fi
         auto supervision = probe_supervision(isolation, dirs, quarantine, notice);
         const std::atomic<bool> no_stop{false};
         WorkerProcess probe(supervision);
-        auto ready = probe.probe(no_stop);
+        auto ready = probe.probe(stop != nullptr ? *stop : no_stop);
         for (const std::string& file : supervision->current_setup().failed_plugin_files) failed.insert(file);
         if (ready) {
             // Only this run's candidates that loaded without a fault: neither the failed ones (refused by the
@@ -69,7 +71,8 @@ void load_plugins_supervised(PluginRegistry& registry, const std::vector<std::fi
             if (cache) cache->record(*found);
         } else {
             unchecked = ready.error().message;
-            if (notice) notice("cannot check the plugins in a worker first: " + unchecked);
+            if (notice && ready.error().code != ipc::codes::kInterrupted)
+                notice("cannot check the plugins in a worker first: " + unchecked);
         }
     }
     // Registered in the order a worker loads them, so that a duplicate resolves the same way. No library
@@ -97,7 +100,8 @@ void load_plugins_supervised(PluginRegistry& registry, const std::vector<std::fi
     }
 }
 
-Expected<SupervisedPipeline> build_supervised_pipeline(const PluginRegistry& registry, const std::shared_ptr<Supervision>& supervision) {
+Expected<SupervisedPipeline> build_supervised_pipeline(const PluginRegistry& registry, const std::shared_ptr<Supervision>& supervision,
+                                                       const std::atomic<bool>* stop) {
     const WorkerSetup setup = supervision->current_setup();
     const std::filesystem::path thumbnail_dir = setup.thumbnail_dir;
     SupervisedPipeline out;
@@ -113,7 +117,7 @@ Expected<SupervisedPipeline> build_supervised_pipeline(const PluginRegistry& reg
     // The batch's first worker builds the real pipeline: no separate probe worker to start and end.
     const std::atomic<bool> no_stop{false};
     auto first = std::make_unique<WorkerProcess>(supervision);
-    auto ready = first->start_now(no_stop);
+    auto ready = first->start_now(stop != nullptr ? *stop : no_stop);
     if (!ready) return unexpected(ready.error());
     const WorkerSetup started = supervision->current_setup();
     PipelineBuildOptions options;

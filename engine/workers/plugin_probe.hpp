@@ -14,6 +14,7 @@
 #include "workers/isolation.hpp"
 #include "workers/quarantine.hpp"
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -28,8 +29,9 @@ using Notice = std::function<void(const std::string& message)>;
 // those that crashed or hung in the probe (each told to `notice`, and listed in registry.rejected()). With
 // process isolation the plugins are registered from a probe worker's descriptions (or the record of the
 // last probe, probe_cache.hpp), never opened in this process.
+// `stop` (Ctrl-C): a probe that hangs is ended after the stop grace period instead of its deadline.
 void load_plugins_supervised(PluginRegistry& registry, const std::vector<std::filesystem::path>& dirs, Quarantine* quarantine,
-                             const IsolationOptions& isolation, const Notice& notice);
+                             const IsolationOptions& isolation, const Notice& notice, const std::atomic<bool>* stop = nullptr);
 
 // What a supervisor runs a batch with.
 struct SupervisedPipeline {
@@ -44,6 +46,9 @@ struct SupervisedPipeline {
 // missing) are left out of the plan, and a plugin that crashed or hung there is recorded and its stages
 // are failed stages of the plan (the files that need them fail with plugin_not_loaded). Notices go to
 // supervision->on_notice.
-Expected<SupervisedPipeline> build_supervised_pipeline(const PluginRegistry& registry, const std::shared_ptr<Supervision>& supervision);
+// supervision->on_notice. `stop` (Ctrl-C) ends a first worker whose start hangs after the stop grace
+// period (the error's code is then "interrupted") instead of at its deadline.
+Expected<SupervisedPipeline> build_supervised_pipeline(const PluginRegistry& registry, const std::shared_ptr<Supervision>& supervision,
+                                                       const std::atomic<bool>* stop = nullptr);
 
 }  // namespace lbx::engine

@@ -3,7 +3,8 @@
 //   load_crash     the library's constructor dies of SIGSEGV (what a NULL dereference ends in) when loaded
 //   load_hang      the library's constructor never returns
 //   create_crash   its decoder of the made-up format "ccrs" (magic "CCRS") dies of SIGSEGV in create()
-//   create_hang    its decoder of "chng" (magic "CHNG") never returns from create()
+//   create_hang    its decoder of "chng" (magic "CHNG") never returns from create(), after it appended the
+//                  process id to $LIGHTBOX_TEST_CREATE_MARKER (when set: the test's sign that it hangs now)
 //   create_marker  its tag stage `pidmark` appends the process id to the file $LIGHTBOX_TEST_CREATE_MARKER
 //                  in create() (the test proves no stage is created in the supervisor), then tags every file
 //   engine_load_crash  the library's constructor dies of SIGSEGV unless the process is a worker
@@ -54,6 +55,15 @@ __attribute__((constructor)) void on_load() {
 }
 #endif
 
+[[maybe_unused]] void mark_pid() {
+    if (const char* file = std::getenv("LIGHTBOX_TEST_CREATE_MARKER")) {
+        if (FILE* f = std::fopen(file, "a")) {
+            std::fprintf(f, "%d\n", static_cast<int>(::getpid()));
+            std::fclose(f);
+        }
+    }
+}
+
 class Decoder {
 public:
     static constexpr lbx_stage_kind kind = LBX_STAGE_DECODE;
@@ -61,6 +71,7 @@ public:
 #if FIXTURE_START_FAULT == FIXTURE_CREATE_CRASH
         crash_now();
 #elif FIXTURE_START_FAULT == FIXTURE_CREATE_HANG
+        mark_pid();
         hang_forever();
 #endif
     }
@@ -72,14 +83,7 @@ public:
 class PidMarker {
 public:
     static constexpr lbx_stage_kind kind = LBX_STAGE_TAG;
-    explicit PidMarker(const lbx::sdk::Params&) {
-        if (const char* file = std::getenv("LIGHTBOX_TEST_CREATE_MARKER")) {
-            if (FILE* f = std::fopen(file, "a")) {
-                std::fprintf(f, "%d\n", static_cast<int>(::getpid()));
-                std::fclose(f);
-            }
-        }
-    }
+    explicit PidMarker(const lbx::sdk::Params&) { mark_pid(); }
     lbx::sdk::Status tag(const lbx::sdk::TagInput&, lbx::sdk::TagSink& sink) const {
         sink.add("pid-marked", "test", 1.0);
         return lbx::sdk::ok();

@@ -13,6 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <thread>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -305,4 +308,32 @@ TEST_CASE("the supervisor opens no plugin library: one that crashes outside a wo
     CHECK(ctl({"hello"}).exit_code == 0);
     const json tagged = json::parse(ctl({"query", "tag:pid-marked", "--format", "json", "--fields", "path"}).out);
     CHECK(tagged.at("total") == 4);
+}
+
+TEST_CASE("Ctrl-C or SIGTERM while a stage's create() hangs ends within the grace period, not at the file deadline", "[isolation][load]") {
+    using namespace std::chrono_literals;
+    for (const int sig : {SIGINT, SIGTERM}) {
+        DYNAMIC_SECTION("signal " << sig) {
+            Setup s("create_hang");
+            const auto marker = s.dir / "create-pids";
+            std::vector<std::string> argv{LIGHTBOX_TEST_ENGINE_EXE};
+            for (const std::string& a : s.run_args({"--jobs", "1", "--file-timeout", "600", "--stop-grace", "1"})) argv.push_back(a);
+            lbx::test::ChildProcess engine(argv, s.env());
+            // The fixture's create() writes its process id, then hangs: the run is starting its first worker.
+            const auto until = std::chrono::steady_clock::now() + 60s;
+            while (!std::filesystem::exists(marker) && std::chrono::steady_clock::now() < until)
+                std::this_thread::sleep_for(20ms);
+            REQUIRE(std::filesystem::exists(marker));
+            const auto start = std::chrono::steady_clock::now();
+            engine.send_signal(sig);
+            const auto r = engine.wait(30s);
+            const auto took = std::chrono::steady_clock::now() - start;
+            INFO(r.err);
+            CHECK(r.exit_code == 130);
+            CHECK(took < 1s + 3s);  // the grace, not the 600 s deadline
+            CHECK(has(r.err, "stopping after the files in flight"));
+            CHECK_FALSE(has(r.err, "hung in phase create"));  // stopped, not a fault of the plugin's
+            CHECK(s.quarantine().value("plugins", json::object()).empty());
+        }
+    }
 }
