@@ -9,43 +9,12 @@
 #include <fstream>
 #include <iterator>
 #include <map>
-#include <stdexcept>
 
 namespace lbx::engine {
 
-// The descriptions as JSON, field by field (nlohmann's to_json/from_json, found by argument lookup).
-void to_json(nlohmann::json& j, const FormatDescription& f) {
-    static const char* kHex = "0123456789abcdef";
-    std::string magic;
-    for (uint8_t b : f.magic) magic += {kHex[b >> 4], kHex[b & 15]};
-    j = {{"name", f.name}, {"mime_type", f.mime_type}, {"extensions", f.extensions}, {"magic_offset", f.magic_offset}, {"magic", magic}};
-}
-void from_json(const nlohmann::json& j, FormatDescription& f) {
-    j.at("name").get_to(f.name);
-    j.at("mime_type").get_to(f.mime_type);
-    j.at("extensions").get_to(f.extensions);
-    j.at("magic_offset").get_to(f.magic_offset);
-    const std::string magic = j.at("magic").get<std::string>();
-    auto nibble = [](char c) -> uint8_t {
-        if (c >= '0' && c <= '9') return static_cast<uint8_t>(c - '0');
-        if (c >= 'a' && c <= 'f') return static_cast<uint8_t>(c - 'a' + 10);
-        throw std::invalid_argument("magic bytes are not lower-case hex");
-    };
-    if (magic.size() % 2 != 0) throw std::invalid_argument("magic bytes are not lower-case hex");
-    f.magic.clear();
-    for (std::size_t i = 0; i < magic.size(); i += 2) f.magic.push_back(static_cast<uint8_t>(nibble(magic[i]) << 4 | nibble(magic[i + 1])));
-}
-void to_json(nlohmann::json& j, const ParamDescription& p) {
-    j = {{"name", p.name}, {"type", p.type}, {"default", p.default_value}, {"min", p.min}, {"max", p.max}, {"description", p.description}};
-}
-void from_json(const nlohmann::json& j, ParamDescription& p) {
-    j.at("name").get_to(p.name);
-    j.at("type").get_to(p.type);
-    j.at("default").get_to(p.default_value);
-    j.at("min").get_to(p.min);
-    j.at("max").get_to(p.max);
-    j.at("description").get_to(p.description);
-}
+// The descriptions as JSON, each field under its own name (nlohmann's to_json/from_json, found by argument
+// lookup; from_json throws on a missing field or a wrong type: the record is then no record).
+// A model's checksum is optional: absent from the object when the stage checks none.
 void to_json(nlohmann::json& j, const ModelDescription& m) {
     j = {{"name", m.name}, {"file", m.file}, {"source", m.source}, {"license", m.license}};
     if (m.sha256) j["sha256"] = *m.sha256;
@@ -57,35 +26,11 @@ void from_json(const nlohmann::json& j, ModelDescription& m) {
     j.at("license").get_to(m.license);
     m.sha256 = j.contains("sha256") ? std::optional<std::string>(j.at("sha256").get<std::string>()) : std::nullopt;
 }
-void to_json(nlohmann::json& j, const StageDescription& s) {
-    j = {{"id", s.id}, {"kind", s.kind}, {"description", s.description}, {"priority", s.priority},
-         {"reads_metadata_blocks", s.reads_metadata_blocks}, {"formats", s.formats}, {"params", s.params}, {"models", s.models}};
-}
-void from_json(const nlohmann::json& j, StageDescription& s) {
-    j.at("id").get_to(s.id);
-    j.at("kind").get_to(s.kind);
-    j.at("description").get_to(s.description);
-    j.at("priority").get_to(s.priority);
-    j.at("reads_metadata_blocks").get_to(s.reads_metadata_blocks);
-    j.at("formats").get_to(s.formats);
-    j.at("params").get_to(s.params);
-    j.at("models").get_to(s.models);
-}
-void to_json(nlohmann::json& j, const PluginDescription& p) {
-    j = {{"file", p.file}, {"api_major", p.api_major}, {"api_minor", p.api_minor}, {"id", p.id}, {"name", p.name},
-         {"version", p.version}, {"license", p.license}, {"description", p.description}, {"stages", p.stages}};
-}
-void from_json(const nlohmann::json& j, PluginDescription& p) {
-    j.at("file").get_to(p.file);
-    j.at("api_major").get_to(p.api_major);
-    j.at("api_minor").get_to(p.api_minor);
-    j.at("id").get_to(p.id);
-    j.at("name").get_to(p.name);
-    j.at("version").get_to(p.version);
-    j.at("license").get_to(p.license);
-    j.at("description").get_to(p.description);
-    j.at("stages").get_to(p.stages);
-}
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FormatDescription, name, mime_type, extensions, magic_offset, magic)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ParamDescription, name, type, default_value, min, max, description)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StageDescription, id, kind, description, priority, reads_metadata_blocks, formats, params, models)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PluginDescription, file, api_major, api_minor, id, name, version, license, description, stages)
 
 namespace {
 
@@ -131,8 +76,8 @@ std::optional<ProbedLibraries> ProbeCache::find(const std::vector<std::filesyste
                 found.refused.push_back(RefusedLibrary{f.string(), entry->at("refused").get<std::string>()});
             }
         }
-    } catch (const std::exception&) {  // nlohmann's type errors, a bad hex digit
-        return std::nullopt;              // a damaged record is no record
+    } catch (const nlohmann::json::exception&) {  // a missing field, a wrong type
+        return std::nullopt;                        // a damaged record is no record
     }
     return found;
 }
@@ -150,7 +95,8 @@ void ProbeCache::record(const ProbedLibraries& found) const {
     const std::filesystem::path tmp = file_.string() + ".tmp." + std::to_string(::getpid());
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << record.dump();
+        // A plugin's text that is not UTF-8 (a description in Latin-1) is written with U+FFFD, not refused.
+        out << record.dump(-1, ' ', false, json::error_handler_t::replace);
         if (!out) {
             std::filesystem::remove(tmp, ec);
             return;

@@ -66,7 +66,7 @@ TEST_CASE("a probe record of the wrong shape is no record", "[engine]") {
     std::ifstream in(cache.file());
     std::string text((std::istreambuf_iterator<char>(in)), {});
     for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
-             {"\"magic\":\"41ff\"", "\"magic\":\"4zff\""}, {"\"stages\":[", "\"stages\":7,\"x\":["}, {"\"id\":\"org.example.a\"", "\"ident\":1"}}) {
+             {"\"magic\":[65,255]", "\"magic\":[65,\"x\"]"}, {"\"stages\":[", "\"stages\":7,\"x\":["}, {"\"id\":\"org.example.a\"", "\"ident\":1"}, {"\"kind\":1", "\"kind\":\"decode\""}}) {
         INFO(from);
         std::string damaged = text;
         const auto at = damaged.find(from);
@@ -75,4 +75,18 @@ TEST_CASE("a probe record of the wrong shape is no record", "[engine]") {
         write_text(cache.file(), damaged);
         CHECK_FALSE(cache.find({a}));
     }
+}
+
+TEST_CASE("a plugin's text that is not UTF-8 is recorded with U+FFFD instead of failing the record", "[engine]") {
+    lbx::test::TempDir dir;
+    const auto a = dir / "liba.so";
+    write_text(a, "a");
+    const ProbeCache cache(dir / "plugins-probed.json");
+    ProbedLibraries found;
+    found.plugins.push_back(lbx::engine::PluginDescription{a.string(), 1, 3, "org.example.a", "A", "1.0.0", "MIT", "caf\xE9", {}});
+    cache.record(found);
+    auto again = cache.find({a});
+    REQUIRE(again);
+    REQUIRE(again->plugins.size() == 1);
+    CHECK(again->plugins[0].description == "caf\xEF\xBF\xBD");
 }
