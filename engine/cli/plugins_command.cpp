@@ -93,7 +93,7 @@ int plugins_command(const PluginsOptions& options) {
                          options.inspect_id.c_str());
             return kExitUsage;
         }
-        if (options.json) std::cout << plugin_json(*plugin, true).dump(2) << "\n";
+        if (options.json) std::cout << plugin_json(*plugin, true).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         else print_inspect(*plugin);
         return kExitOk;
     }
@@ -111,7 +111,7 @@ int plugins_command(const PluginsOptions& options) {
             j["quarantined"].push_back({{"id", q.plugin_id}, {"version", q.plugin_version}, {"file", q.library.string()},
                                         {"reason", q.reason}, {"last_file", q.last_file}});
         }
-        std::cout << j.dump(2) << "\n";
+        std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         return kExitOk;
     }
     for (const auto& p : registry.plugins()) {

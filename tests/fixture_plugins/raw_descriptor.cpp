@@ -1,6 +1,6 @@
 // A plugin written against the raw C ABI with a chosen API version, for the registry's version checks:
-// built as API 2.0 (incompatible major), 1.99 (minor newer than the host) and 1.0 with a stage that
-// lacks its function.
+// built as API 2.0 (incompatible major), 1.99 (minor newer than the host), 1.0 with a stage that
+// lacks its function, and a good 1.0 one whose descriptions are Latin-1 bytes, not UTF-8.
 #include <lightbox/plugin_api.h>
 
 namespace {
@@ -17,7 +17,11 @@ lbx_stage_desc make_stage() {
     s.struct_size = sizeof(lbx_stage_desc);
     s.id = "raw-tag";
     s.kind = LBX_STAGE_TAG;
+#ifdef FIXTURE_LATIN1
+    s.description = "caf\xE9 stage";
+#else
     s.description = "raw C stage";
+#endif
 #ifndef FIXTURE_NO_FUNCTION
     s.tag = &tag;
 #endif
@@ -31,7 +35,11 @@ const lbx_stage_desc* const kStages[] = {&kStage};
 
 extern "C" LBX_EXPORT const lbx_plugin_desc* lbx_plugin_describe(void) {
     static const lbx_plugin_desc desc = {sizeof(lbx_plugin_desc), FIXTURE_API_MAJOR, FIXTURE_API_MINOR,
+#ifdef FIXTURE_LATIN1
+                                         "org.lightbox.test.raw", "Raw", "1.0.0", "MIT", "d\xE9j\xE0 vu",
+#else
                                          "org.lightbox.test.raw", "Raw", "1.0.0", "MIT", "raw descriptor",
+#endif
                                          kStages, 1};
     return &desc;
 }

@@ -337,3 +337,21 @@ TEST_CASE("Ctrl-C or SIGTERM while a stage's create() hangs ends within the grac
         }
     }
 }
+
+TEST_CASE("a plugin whose descriptions are not UTF-8 is listed, inspected and recorded, its bytes shown as U+FFFD", "[isolation][load]") {
+    Setup s("latin1");
+    for (int run = 1; run <= 2; ++run) {  // the probe, then the record of it
+        INFO("run " << run);
+        const auto listed = lbx::test::run_engine({"plugins", "--json"}, s.env());
+        INFO(listed.err);
+        REQUIRE(listed.exit_code == 0);
+        const json plugins = json::parse(listed.out).at("plugins");
+        const auto raw = std::find_if(plugins.begin(), plugins.end(), [](const json& p) { return p.at("id") == "org.lightbox.test.raw"; });
+        REQUIRE(raw != plugins.end());
+        CHECK(raw->at("description") == "d\xEF\xBF\xBDj\xEF\xBF\xBD vu");
+    }
+    const auto inspected = lbx::test::run_engine({"plugins", "inspect", "org.lightbox.test.raw", "--json"}, s.env());
+    INFO(inspected.err);
+    CHECK(inspected.exit_code == 0);
+    CHECK(json::parse(inspected.out).at("stages").at(0).at("description") == "caf\xEF\xBF\xBD stage");
+}
