@@ -202,6 +202,9 @@ public:
     FacetIndex& facet_index() { return *facet_index_; }
     MatchList& last_matches() { return *last_matches_; }  // catalog_query.cpp's; cleared by forget_last_matches
     void forget_last_matches();                           // benchmarks: time queries as if each were new
+    // Benchmarks: false sends every query through SQL, to time it beside the facet index's answers.
+    bool queries_from_index() const { return queries_from_index_; }
+    void set_queries_from_index(bool on) { queries_from_index_ = on; }
 
     Catalog(std::unique_ptr<Database> db, BatchPolicy policy);
 
@@ -220,6 +223,7 @@ private:
     std::unique_ptr<FacetIndex> facet_index_;
     std::unique_ptr<MatchList> last_matches_;
     BatchPolicy policy_;
+    bool queries_from_index_ = true;
     std::vector<std::pair<PhotoResult, int64_t>> pending_;
     std::chrono::steady_clock::time_point oldest_pending_{};
 };

@@ -1,5 +1,6 @@
 #include "catalog/catalog_query.hpp"
 
+#include "catalog/indexed_query.hpp"
 #include "catalog/text_match.hpp"
 #include "catalog/word_matches.hpp"
 #include "pipeline/perceptual_hash.hpp"
@@ -51,10 +52,6 @@ std::optional<int64_t> person_id_of(const std::string& value) {
     if (!std::all_of(value.begin() + 1, value.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
     return std::strtoll(value.c_str() + 1, nullptr, 10);
 }
-
-// Past the last ISO 8601 text that starts with a prefix: every character of a date ('0'-'9', '-', 'T',
-// ':', '.', '+', 'Z') sorts before '~'. Comparisons stay plain, so the taken_at index bounds them.
-std::string after_prefix(const std::string& prefix) { return prefix + "~"; }
 
 // Kilometres per degree of latitude (and of longitude at the equator), on a sphere of the Earth's mean radius.
 constexpr double kKmPerDegree = 6371.0088 * 3.14159265358979323846 / 180.0;
@@ -132,22 +129,11 @@ void term_sql(const Term& t, SqlCondition& out) {
             return;
         case Field::year:
         case Field::date: {
-            // ISO 8601 text compares in date order; a prefix of the taken date stands for a year, month or day.
-            std::string low = t.value, high = t.compare == Compare::range ? t.high : t.value;
-            if (t.field == Field::year) {
-                low = std::to_string(std::atoi(low.c_str()));
-                high = std::to_string(std::atoi(high.c_str()));
-            }
-            if (t.compare == Compare::equal || t.compare == Compare::range) {
-                out.sql += "(p.taken_at >= ? AND p.taken_at < ?)";
-                add(p, low, after_prefix(high));
-            } else if (t.compare == Compare::less || t.compare == Compare::greater_equal) {
-                out.sql += std::string("p.taken_at ") + (t.compare == Compare::less ? "<" : ">=") + " ?";
-                add(p, low);
-            } else {  // <= and >: the whole period named counts as that value
-                out.sql += std::string("p.taken_at ") + (t.compare == Compare::less_equal ? "<" : ">=") + " ?";
-                add(p, after_prefix(low));
-            }
+            const TakenRange range = taken_range(t);
+            if (range.at_least && range.below) out.sql += "(p.taken_at >= ? AND p.taken_at < ?)";
+            else out.sql += range.at_least ? "p.taken_at >= ?" : "p.taken_at < ?";
+            if (range.at_least) add(p, *range.at_least);
+            if (range.below) add(p, *range.below);
             return;
         }
         case Field::iso:
@@ -261,6 +247,24 @@ Expected<SqlCondition> condition_of(const std::string& query) {
     return where;
 }
 
+// Whether `query` is answered from the facet index (indexed_query.cpp): a query of the kinds it answers,
+// and the index is that of the catalog at `stamp`; indexed_photos lists its photos then (nullopt: ask
+// SQL). An index is not built for a query alone, which over a few photos costs more than the SQL: the
+// service builds it when it opens a library (warm_up), and facets keep it current.
+bool answered_in_memory(Catalog& catalog, const std::string& query, const ChangeStamp& stamp) {
+    if (!catalog.queries_from_index() || !catalog.facet_index().is_current(stamp)) return false;
+    auto parsed = parse_query(query);
+    const auto* root = std::get_if<std::optional<QueryNodePtr>>(&parsed);
+    return root != nullptr && indexable(*root ? (*root)->get() : nullptr);  // an error: the SQL path reports it
+}
+
+std::optional<std::vector<uint32_t>> indexed_photos(Catalog& catalog, const std::string& query, const ChangeStamp& stamp) {
+    if (!answered_in_memory(catalog, query, stamp)) return std::nullopt;
+    auto parsed = parse_query(query);
+    const auto& root = std::get<std::optional<QueryNodePtr>>(parsed);
+    return indexed_matches(catalog.facet_index(), root ? root->get() : nullptr);
+}
+
 // What the matches are sorted by, per match (a group of one photo's files): SQL that both databases take
 // over grouped rows, so an aggregate (the photo's columns are the same in every row of its group).
 const char* order_key(SortOrder sort) {
@@ -283,6 +287,20 @@ Expected<const MatchList*> matches_of(Catalog& catalog, const std::string& query
     if (!stamp) return unexpected(stamp.error());
     MatchList& last = catalog.last_matches();
     if (last.stamp == *stamp && last.query == query && last.sort == sort && last.descending == descending) return &last;
+
+    if (auto photos = indexed_photos(catalog, query, *stamp)) {
+        const FacetIndex& index = catalog.facet_index();
+        order_matches(index, *photos, sort, descending);
+        catalog.forget_last_matches();
+        std::vector<MatchList::Match> matches;
+        matches.reserve(photos->size());
+        for (const uint32_t photo : *photos) {
+            const FacetIndex::Listing listing = index.listing(photo);
+            matches.push_back({std::string(listing.hash), std::string(listing.path), "ok"});
+        }
+        last = MatchList{query, sort, descending, *stamp, std::move(matches)};
+        return &last;
+    }
 
     auto where = condition_of(query);
     if (!where) return unexpected(where.error());
@@ -369,7 +387,9 @@ Expected<std::vector<PhotoRow>> page_of(Catalog& catalog, const std::string& que
     if (!stamp) return unexpected(stamp.error());
     const MatchList& last = catalog.last_matches();
     const bool listed = is_listed(catalog, query, *stamp) && last.sort == options.sort && last.descending == options.descending;
-    if (!listed && options.offset == 0 && options.limit >= 0) return first_page(catalog, query, options);
+    // A first page from SQL, unless the facet index answers the query (then the whole list costs less).
+    if (!listed && options.offset == 0 && options.limit >= 0 && !answered_in_memory(catalog, query, *stamp))
+        return first_page(catalog, query, options);
 
     auto list = matches_of(catalog, query, options.sort, options.descending);
     if (!list) return unexpected(list.error());
@@ -427,6 +447,7 @@ Expected<int64_t> count_query(Catalog& catalog, const std::string& query) {
     auto stamp = change_stamp(catalog.database());
     if (!stamp) return unexpected(stamp.error());
     if (is_listed(catalog, query, *stamp)) return static_cast<int64_t>(catalog.last_matches().matches.size());
+    if (auto photos = indexed_photos(catalog, query, *stamp)) return static_cast<int64_t>(photos->size());
     auto where = condition_of(query);
     if (!where) return unexpected(where.error());
     auto stmt = catalog.database().prepare("SELECT count(*) FROM (SELECT 1 FROM files f LEFT JOIN photos p ON p.hash = f.hash WHERE " +
@@ -442,6 +463,11 @@ Expected<Facets> facets_of(Catalog& catalog, const std::string& query, int64_t p
     if (auto ok = catalog.flush(); !ok) return unexpected(ok.error());
     auto where = condition_of(query);
     if (!where) return unexpected(where.error());
+    // Facets need the index anyway: a query it answers is matched there too.
+    if (auto ok = catalog.facet_index().refresh(catalog.database()); !ok) return unexpected(ok.error());
+    auto stamp = change_stamp(catalog.database());
+    if (!stamp) return unexpected(stamp.error());
+    if (auto photos = indexed_photos(catalog, query, *stamp)) return catalog.facet_index().count_photos(*photos, per_facet);
     // The hashes of the matching files (failed files have none, so they count nowhere), duplicates and
     // all: FacetIndex counts each photo once. SQLite leaves out the join to photos when no term needs it.
     auto stmt = catalog.database().prepare("SELECT f.hash FROM files f LEFT JOIN photos p ON p.hash = f.hash WHERE f.hash IS NOT NULL AND " +
@@ -456,6 +482,13 @@ Expected<Facets> facets_of(Catalog& catalog, const std::string& query, int64_t p
         hashes.push_back(stmt->column_text(0));
     }
     return catalog.facet_index().count(catalog.database(), hashes, per_facet);
+}
+
+Expected<bool> answered_from_index(Catalog& catalog, const std::string& query) {
+    if (auto ok = catalog.flush(); !ok) return unexpected(ok.error());
+    auto stamp = change_stamp(catalog.database());
+    if (!stamp) return unexpected(stamp.error());
+    return answered_in_memory(catalog, query, *stamp);
 }
 
 Expected<QueryCondition> query_condition(const std::string& query) {

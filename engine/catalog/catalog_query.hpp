@@ -39,6 +39,10 @@ Expected<std::vector<PhotoRow>> run_query(Catalog& catalog, const std::string& q
 Expected<int64_t> count_query(Catalog& catalog, const std::string& query);
 Expected<Facets> facets_of(Catalog& catalog, const std::string& query, int64_t per_facet = 50);
 
+// Whether run_query and count_query would answer `query` now from the facet index in memory
+// (indexed_query.hpp) rather than SQL: for tests and benchmarks, which must know which path they time.
+Expected<bool> answered_from_index(Catalog& catalog, const std::string& query);
+
 // The WHERE clause of a query over `files f LEFT JOIN photos p`, its values as bound parameters in
 // order: for other statements over the same matches (map_clusters.cpp). Errors: as run_query's.
 struct QueryCondition {

@@ -38,6 +38,38 @@ void to_ranges(std::vector<std::pair<uint32_t, uint32_t>>& pairs, std::vector<ui
 
 }  // namespace
 
+std::string FacetIndex::match_key(char kind, std::string_view name) {
+    std::string key;
+    key.reserve(name.size() + 2);
+    key += kind;
+    key += ':';
+    for (char c : name) key += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    return key;
+}
+
+std::optional<uint32_t> FacetIndex::key_id(std::string_view key) const {
+    const auto found = key_ids_.find(std::string(key));
+    if (found == key_ids_.end()) return std::nullopt;
+    return found->second;
+}
+
+FacetIndex::Listing FacetIndex::listing(uint32_t photo) const {
+    const Photo& p = photos_[photo];
+    Listing out;
+    out.hash = *p.hash;
+    out.path = text(p.path);
+    if (p.has_taken_at) out.taken_at = text(p.taken_at);
+    out.added_at = p.added_at;
+    out.keys = std::span<const uint32_t>(keys_).subspan(p.keys_begin, p.keys_end - p.keys_begin);
+    return out;
+}
+
+FacetIndex::Text FacetIndex::keep_text(std::string_view value) {
+    const Text kept{text_.size(), static_cast<uint32_t>(value.size())};
+    text_ += value;
+    return kept;
+}
+
 uint32_t FacetIndex::intern(std::string_view value) {
     auto [it, inserted] = name_ids_.try_emplace(std::string(value), static_cast<uint32_t>(names_.size()));
     if (inserted) names_.push_back(it->first);
@@ -59,28 +91,56 @@ Expected<void> FacetIndex::rebuild(Database& db) {
     photos_.clear();
     names_.clear();
     name_ids_.clear();
+    key_ids_.clear();
+    text_.clear();
     std::string key;  // reused: no allocation per row
 
     auto photos = each_row(db,
                            std::string("SELECT p.hash, trim(") + kCameraName + "), p.model IS NOT NULL, "
-                           "substr(p.taken_at, 1, 4), p.taken_at IS NOT NULL, substr(p.taken_at, 1, 7), length(p.taken_at) >= 7 FROM photos p",
+                           "substr(p.taken_at, 1, 4), p.taken_at IS NOT NULL, substr(p.taken_at, 1, 7), length(p.taken_at) >= 7, "
+                           "coalesce(p.taken_at, ''), p.added_at FROM photos p",
                            [&](Statement& s) {
                                const auto index = static_cast<uint32_t>(photos_.size());
                                Photo photo;
                                if (s.column_int(2)) photo.camera = intern(s.column_view(1));
-                               if (s.column_int(4)) photo.year = intern(s.column_view(3));
+                               if (s.column_int(4)) {
+                                   photo.year = intern(s.column_view(3));
+                                   photo.has_taken_at = true;
+                                   photo.taken_at = keep_text(s.column_view(7));
+                               }
                                if (s.column_int(6)) photo.month = intern(s.column_view(5));
+                               photo.added_at = s.column_int(8);
+                               const auto [entry, inserted] = photo_of_hash_.emplace(std::string(s.column_view(0)), index);
+                               photo.hash = &entry->first;
                                photos_.push_back(photo);
-                               photo_of_hash_.emplace(std::string(s.column_view(0)), index);
                            });
     if (!photos) return photos;
 
-    std::vector<std::pair<uint32_t, uint32_t>> tag_pairs, place_pairs, group_pairs, label_pairs;
+    // Each photo's first live file, in byte order (as SQLite's min(); compared here rather than by the
+    // server, whose collation may not be bytewise).
+    auto files = each_row(db, "SELECT hash, path FROM files WHERE status = 'ok' AND hash IS NOT NULL", [&](Statement& s) {
+        key.assign(s.column_view(0));
+        const auto found = photo_of_hash_.find(key);
+        if (found == photo_of_hash_.end()) return;
+        Photo& photo = photos_[found->second];
+        const std::string_view path = s.column_view(1);
+        if (photo.path.size == 0 || path < text(photo.path)) photo.path = keep_text(path);
+    });
+    if (!files) return files;
+
+    std::vector<std::pair<uint32_t, uint32_t>> tag_pairs, place_pairs, group_pairs, label_pairs, key_pairs;
+    auto add_key = [&](uint32_t photo, char kind, std::string_view name) {
+        auto [entry, inserted] = key_ids_.try_emplace(match_key(kind, name), static_cast<uint32_t>(key_ids_.size()));
+        key_pairs.emplace_back(photo, entry->second);
+    };
     auto add_tag = [&](Statement& s, bool automatic) {
         key.assign(s.column_view(0));
         const auto found = photo_of_hash_.find(key);
         if (found == photo_of_hash_.end()) return;
         const std::string_view category = automatic ? s.column_view(2) : std::string_view("user");
+        add_key(found->second, 't', s.column_view(1));
+        if (category == "label") add_key(found->second, 'l', s.column_view(1));
+        if (category == "group") add_key(found->second, 'g', s.column_view(1));
         if (category == "place") place_pairs.emplace_back(found->second, intern(s.column_view(1)));
         else if (category == "group") group_pairs.emplace_back(found->second, intern(s.column_view(1)));
         else if (category == "label") label_pairs.emplace_back(found->second, intern(s.column_view(1)));
@@ -120,19 +180,32 @@ Expected<void> FacetIndex::rebuild(Database& db) {
         photos_[photo].people_begin = begin;
         photos_[photo].people_end = end;
     });
+    to_ranges(key_pairs, keys_, photos_.size(), [&](uint32_t photo, uint32_t begin, uint32_t end) {
+        photos_[photo].keys_begin = begin;
+        photos_[photo].keys_end = end;
+    });
     return {};
 }
 
 Expected<Facets> FacetIndex::count(Database& db, const std::vector<std::string>& hashes, int64_t per_facet) {
     if (auto ok = refresh(db); !ok) return unexpected(ok.error());
-    std::vector<int64_t> tags(names_.size()), cameras(names_.size()), years(names_.size()), months(names_.size()),
-        places(names_.size()), groups(names_.size()), labels(names_.size()), people(names_.size());
-    std::vector<bool> counted(photos_.size());
+    std::vector<uint32_t> photos;
+    photos.reserve(hashes.size());
+    std::vector<bool> listed(photos_.size());
     for (const std::string& hash : hashes) {
         const auto found = photo_of_hash_.find(hash);
-        if (found == photo_of_hash_.end() || counted[found->second]) continue;
-        counted[found->second] = true;
-        const Photo& p = photos_[found->second];
+        if (found == photo_of_hash_.end() || listed[found->second]) continue;
+        listed[found->second] = true;
+        photos.push_back(found->second);
+    }
+    return count_photos(photos, per_facet);
+}
+
+Facets FacetIndex::count_photos(const std::vector<uint32_t>& photos, int64_t per_facet) const {
+    std::vector<int64_t> tags(names_.size()), cameras(names_.size()), years(names_.size()), months(names_.size()),
+        places(names_.size()), groups(names_.size()), labels(names_.size()), people(names_.size());
+    for (const uint32_t photo : photos) {
+        const Photo& p = photos_[photo];
         if (p.camera != kNone) ++cameras[p.camera];
         if (p.year != kNone) ++years[p.year];
         if (p.month != kNone) ++months[p.month];

@@ -402,6 +402,26 @@ private:
 
 std::variant<std::optional<QueryNodePtr>, QueryError> parse_query(const std::string& text) { return Parser(text).run(); }
 
+TakenRange taken_range(const Term& t) {
+    // Past the last ISO 8601 text that starts with a prefix: every character of a date ('0'-'9', '-',
+    // 'T', ':', '.', '+', 'Z') sorts before '~'.
+    const auto after_prefix = [](const std::string& prefix) { return prefix + "~"; };
+    std::string low = t.value, high = t.compare == Compare::range ? t.high : t.value;
+    if (t.field == Field::year) {
+        low = std::to_string(std::atoi(low.c_str()));
+        high = std::to_string(std::atoi(high.c_str()));
+    }
+    switch (t.compare) {
+        case Compare::equal:
+        case Compare::range: return {low, after_prefix(high)};
+        case Compare::less: return {std::nullopt, low};
+        case Compare::greater_equal: return {low, std::nullopt};
+        case Compare::less_equal: return {std::nullopt, after_prefix(low)};  // the whole period named counts
+        case Compare::greater: return {after_prefix(low), std::nullopt};
+    }
+    return {};
+}
+
 std::string describe(const QueryError& error, const std::string& text) {
     // A window of the text around the error, so a huge query is not echoed back whole.
     constexpr std::size_t kContext = 40;

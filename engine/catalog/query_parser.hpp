@@ -56,6 +56,14 @@ inline constexpr double kNearMaxKm = 500.0;
 // An empty (or all-blank) query parses to nothing: it matches every live photo.
 std::variant<std::optional<QueryNodePtr>, QueryError> parse_query(const std::string& text);
 
+// The range of taken_at texts a `year:` or `date:` term stands for: at_least <= taken_at < below, either
+// end open. ISO 8601 text compares in date order, and a prefix of a date stands for the whole year,
+// month or day it names. SQL (catalog_query.cpp) and the in-memory evaluation (indexed_query.cpp) share it.
+struct TakenRange {
+    std::optional<std::string> at_least, below;
+};
+TakenRange taken_range(const Term& term);
+
 // "query error at position 7: expected ')'\n  tag:a (b\n         ^"
 std::string describe(const QueryError& error, const std::string& text);
 
