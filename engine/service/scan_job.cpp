@@ -133,7 +133,8 @@ void ScanJob::run() {
     supervision->on_notice = [this](const std::string& message) {
         inbox_.post(ipc::Log{ipc::LogLevel::warning, "engine", message});
     };
-    auto pipeline = build_supervised_pipeline(registry_, supervision);
+    auto pipeline = build_supervised_pipeline(registry_, supervision, &stop_);
+    if (!pipeline && pipeline.error().code == ipc::codes::kInterrupted) return end_before_first_file();
     if (!pipeline) return fail("config", pipeline.error().message);
 
     // The job's own connection: SQLite connections are not shared between threads, and the command
@@ -244,6 +245,14 @@ bool ScanJob::announced() const {
     return snapshot_.progress.sequence > 0;
 }
 
+void ScanJob::end_before_first_file() {
+    const bool paused = paused_.load();
+    inbox_.post(ipc::Log{ipc::LogLevel::info, "engine",
+                         "job " + std::to_string(id_) + (paused ? " paused" : " cancelled") + " while its first worker started"});
+    finished_.store(true);
+    report(paused ? ipc::JobState::paused : ipc::JobState::cancelled, true);
+}
+
 void ScanJob::end_silently() {
     silent_.store(true);
     finished_.store(true);
@@ -268,7 +277,8 @@ void ScanJob::run_analysis() {
     supervision->on_notice = [this](const std::string& message) {
         inbox_.post(ipc::Log{ipc::LogLevel::warning, "engine", message});
     };
-    auto pipeline = build_supervised_pipeline(registry_, supervision);
+    auto pipeline = build_supervised_pipeline(registry_, supervision, &stop_);
+    if (!pipeline && pipeline.error().code == ipc::codes::kInterrupted) return end_before_first_file();
     if (!pipeline) return fail("config", pipeline.error().message);
     const std::vector<AnalysisMark> stages = pipeline->pipeline->analysis_stages();
     if (!pipeline->pipeline->unavailable_stages().empty()) {  // a stage left out (a model missing): what is left for the others?

@@ -81,6 +81,9 @@ private:
     void run();
     void run_analysis();
     void end_silently();  // an analysis job that found nothing to do
+    // Cancelled or paused while the batch's first worker started (a stage's create() may hang): the
+    // pipeline gave up after the stop grace period; no file was touched.
+    void end_before_first_file();
     // Ends the job as failed with `error` as given (status, domain, code, message, detail): clients see
     // the error where it was detected ("crashed", "timeout", a catalog's code), never a rewritten one.
     void fail(ipc::Error error);

@@ -45,8 +45,7 @@ struct SupervisedPipeline {
 // after the batch's first worker built the real one; that worker's optional stages left out (a model
 // missing) are left out of the plan, and a plugin that crashed or hung there is recorded and its stages
 // are failed stages of the plan (the files that need them fail with plugin_not_loaded). Notices go to
-// supervision->on_notice.
-// supervision->on_notice. `stop` (Ctrl-C) ends a first worker whose start hangs after the stop grace
+// supervision->on_notice. `stop` (Ctrl-C, a job's cancel) ends a first worker whose start hangs after the stop grace
 // period (the error's code is then "interrupted") instead of at its deadline.
 Expected<SupervisedPipeline> build_supervised_pipeline(const PluginRegistry& registry, const std::shared_ptr<Supervision>& supervision,
                                                        const std::atomic<bool>* stop = nullptr);

@@ -355,3 +355,55 @@ TEST_CASE("a plugin whose descriptions are not UTF-8 is listed, inspected and re
     CHECK(inspected.exit_code == 0);
     CHECK(json::parse(inspected.out).at("stages").at(0).at("description") == "caf\xEF\xBF\xBD stage");
 }
+
+TEST_CASE("under serve, cancel and Shutdown while a stage's create() hangs end within the grace period", "[isolation][load][service]") {
+    using namespace std::chrono_literals;
+    Setup s("create_hang");
+    const auto marker = s.dir / "create-pids";
+    lbx::test::ServedEngine engine({"--catalog", (s.dir / "lib.lbx").string(), "--jobs", "1", "--file-timeout", "600",
+                                    "--stop-grace", "1"},
+                                   s.env());
+    const auto ctl = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--endpoint", engine.command_endpoint()});
+        return lbx::test::run_ctl(args);
+    };
+    const auto state_of = [&](uint64_t job) {
+        return json::parse(ctl({"--json", "status", std::to_string(job)}).out).at("state").get<std::string>();
+    };
+    const auto start_scan = [&] {
+        const auto started = ctl({"--json", "scan", s.photos.string()});
+        REQUIRE(started.exit_code == 0);
+        return json::parse(started.out).at("job_id").get<uint64_t>();
+    };
+    // The fixture's create() writes its process id, then hangs: the job is starting its first worker.
+    const auto wait_for_create = [&](std::size_t pids) {
+        const auto until = std::chrono::steady_clock::now() + 60s;
+        for (;;) {
+            std::ifstream in(marker);
+            std::size_t lines = 0;
+            for (std::string line; std::getline(in, line);) ++lines;
+            if (lines >= pids || std::chrono::steady_clock::now() > until) return lines >= pids;
+            std::this_thread::sleep_for(20ms);
+        }
+    };
+
+    const uint64_t job = start_scan();
+    REQUIRE(wait_for_create(1));
+    auto start = std::chrono::steady_clock::now();
+    CHECK(ctl({"cancel", std::to_string(job)}).exit_code == 0);
+    std::string state;
+    while (!(state = state_of(job)).empty() && state != "cancelled" && std::chrono::steady_clock::now() - start < 30s)
+        std::this_thread::sleep_for(50ms);
+    CHECK(state == "cancelled");
+    CHECK(std::chrono::steady_clock::now() - start < 1s + 3s);  // the grace, not the 600 s deadline
+    CHECK(ctl({"hello"}).exit_code == 0);
+    CHECK(s.quarantine().value("plugins", json::object()).empty());  // stopped, not a fault of the plugin's
+
+    start_scan();
+    REQUIRE(wait_for_create(2));
+    start = std::chrono::steady_clock::now();
+    CHECK(ctl({"shutdown"}).exit_code == 0);
+    const auto stopped = engine.process().wait(30s);
+    CHECK(stopped.exit_code == 0);
+    CHECK(std::chrono::steady_clock::now() - start < 1s + 3s);
+}
