@@ -24,6 +24,7 @@ packages=(
   libglib2.0-dev          # GIO: the shell's "Open with" applications
   xvfb imagemagick x11-apps   # GUI tests: a virtual X server, screenshots (import), xwd
   xdotool                 # GUI tests: real key presses and clicks (XTEST)
+  zsh                     # tests: the generated zsh completion is run in an interactive zsh
   libopencv-dev           # plugins/vision: neural networks (OpenCV 4.6 DNN runs the ONNX models)
   libssl-dev              # plugins/vision: SHA-256 of the model files (OpenSSL's libcrypto)
   python3-onnx python3-numpy  # scripts/fetch-models.sh: converting the TF.js models to ONNX

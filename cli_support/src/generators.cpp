@@ -207,8 +207,12 @@ std::string zsh_quoted(const std::string& text, std::string_view special) {
 std::string zsh_description(const std::string& text) { return zsh_quoted(text, "[]\\"); }
 std::string zsh_message(const std::string& text) { return zsh_quoted(text, ":\\"); }
 
-std::string zsh_action(const std::vector<std::string>& choices) {
-    return choices.empty() ? "_files" : "(" + joined(choices, " ") + ")";
+// The words a value may be; a number has none (an action of one blank: zsh shows the message and offers
+// nothing); anything else may be a file name.
+std::string zsh_action(const std::string& value_name, const std::vector<std::string>& choices) {
+    if (!choices.empty()) return "(" + joined(choices, " ") + ")";
+    const bool number = value_name == "INT" || value_name == "UINT" || value_name == "FLOAT" || value_name == "NUMBER";
+    return number ? " " : "_files";
 }
 
 void zsh_function(const CommandModel& c, const std::string& id, std::ostringstream& out) {
@@ -221,7 +225,7 @@ void zsh_function(const CommandModel& c, const std::string& id, std::ostringstre
             const bool long_name = option_name.starts_with("--");
             out << " \\\n        '" << option_name << (o.value_name.empty() ? "" : long_name ? "=" : "+") << "["
                 << zsh_description(o.description) << "]";
-            if (!o.value_name.empty()) out << ":" << zsh_message(o.value_name) << ":" << zsh_action(o.choices);
+            if (!o.value_name.empty()) out << ":" << zsh_message(o.value_name) << ":" << zsh_action(o.value_name, o.choices);
             out << "'";
         }
     }
@@ -239,7 +243,7 @@ void zsh_function(const CommandModel& c, const std::string& id, std::ostringstre
         int position = 1;
         for (const ArgumentModel& a : c.arguments) {
             out << " \\\n        '" << (a.repeated ? std::string("*") : std::to_string(position++)) << ":"
-                << zsh_message(a.name) << ":" << zsh_action(a.choices) << "'";
+                << zsh_message(a.name) << ":" << zsh_action(a.name, a.choices) << "'";
         }
         out << "\n";
     }

@@ -87,6 +87,24 @@ std::set<std::string> bash_completes(const std::string& program, const std::vect
     return out;
 }
 
+// What zsh's completion system offers for the last word of `line`, with the build's completion functions:
+// an interactive zsh in a pseudo-terminal, given the line and a Tab (tests/support/zsh_complete.zsh).
+std::set<std::string> zsh_completes(const std::string& line) {
+    REQUIRE(std::filesystem::exists("/usr/bin/zsh"));  // scripts/install-deps.sh installs it
+    lbx::test::TempDir dir;
+    const std::filesystem::path out = dir / "matches";
+    auto result = run_process({"/usr/bin/timeout", "60", "/usr/bin/zsh", "-f", LIGHTBOX_TEST_SOURCE_DIR "/tests/support/zsh_complete.zsh",
+                               LIGHTBOX_TEST_BINARY_DIR "/share/zsh/site-functions", out.string(), line});
+    INFO(line << ": " << result.err);
+    REQUIRE(result.exit_code == 0);
+    std::set<std::string> matches;
+    if (!std::filesystem::exists(out)) return matches;
+    auto bytes = lbx::test::read_file(out);
+    for (const std::string& w : split(std::string(bytes.begin(), bytes.end()), '\n'))
+        if (!w.empty()) matches.insert(w);
+    return matches;
+}
+
 // The man page the build made, rendered by man(1) as plain text.
 std::string rendered_man_page(const std::string& program) {
     const std::string page = LIGHTBOX_TEST_BINARY_DIR "/share/man/man1/" + program + ".1";
@@ -276,13 +294,32 @@ TEST_CASE("the build's bash completions complete commands, options and values of
         CHECK(bash_completes("lightbox-engine", {"lightbox-engine", command, "--format", ""}) == Words{"jsonl", "json", "csv", "tsv"});
     CHECK(bash_completes("lightbox-ctl", {"lightbox-ctl", "query", "--format", ""}) == Words{"jsonl", "json", "csv", "tsv"});
     CHECK(bash_completes("lightbox-ctl", {"lightbox-ctl", "query", "--fi"}) == Words{"--fields"});
-    // zsh may not be installed: its script is at least there, and declares both programs' commands.
+}
+
+TEST_CASE("the build's zsh completions complete commands, options and values of both programs", "[cli]") {
+    using Words = std::set<std::string>;
     const std::string zsh = LIGHTBOX_TEST_BINARY_DIR "/share/zsh/site-functions/_lightbox-engine";
     auto zsh_text = lbx::test::read_file(zsh);
     const std::string text(zsh_text.begin(), zsh_text.end());
     CHECK(text.starts_with("#compdef lightbox-engine\n"));
     CHECK(contains(text, "'--catalog=[store results in this catalog"));
-    if (std::filesystem::exists("/bin/zsh")) CHECK(run_process({"/bin/zsh", "-n", zsh}).exit_code == 0);
+    CHECK(zsh_completes("lightbox-engine ru") == Words{"run"});
+    CHECK(zsh_completes("lightbox-engine run --ca") == Words{"--catalog"});
+    CHECK(zsh_completes("lightbox-engine run --jobs 4 --no-p") == Words{"--no-progress"});
+    CHECK(zsh_completes("lightbox-engine query --sort ") == Words{"taken", "path", "added"});
+    CHECK(zsh_completes("lightbox-engine query --pr") == Words{"--print0"});
+    CHECK(zsh_completes("lightbox-engine plugins ") == Words{"inspect", "check", "reset"});
+    CHECK(zsh_completes("lightbox-engine thumbs p") == Words{"prune", "prewarm"});
+    CHECK(zsh_completes("lightbox-engine run --isolation ") == Words{"process", "none"});
+    CHECK(zsh_completes("lightbox-engine w").empty());           // worker is hidden
+    CHECK(zsh_completes("lightbox-engine run --jobs ").empty());  // a number: no file names
+    CHECK(zsh_completes("lightbox-ctl --json qu") == Words{"query"});
+    CHECK(zsh_completes("lightbox-ctl thumbnail --o") == Words{"--output"});
+    CHECK(zsh_completes("lightbox-ctl analysis ") == Words{"pause", "resume"});
+    for (const char* command : {"run", "query"})
+        CHECK(zsh_completes(std::string("lightbox-engine ") + command + " --format ") == Words{"jsonl", "json", "csv", "tsv"});
+    CHECK(zsh_completes("lightbox-ctl query --format ") == Words{"jsonl", "json", "csv", "tsv"});
+    CHECK(zsh_completes("lightbox-ctl query --fi") == Words{"--fields"});
 }
 
 TEST_CASE("the build's man pages list every command and option and render with man", "[cli]") {
