@@ -54,6 +54,9 @@ struct ThumbnailSizeChanged { uint32_t size = 160; };
 // F11, and Esc while in full screen: the page shown (the photo, the grid, People) alone on the screen.
 struct SetFullScreen { bool on = true; };
 struct AddFolders { std::vector<std::string> paths; };  // absolute
+// File > Open Library: the engine switches to another library, a file or a postgresql:// URI
+// (model/library_location.hpp says which texts are refused, and why).
+struct OpenLibraryRequested { std::string location; };
 struct RescanRequested {};
 struct CancelJobRequested { uint64_t job_id = 0; };
 // The job bar's Resume on a scan that a dead engine left interrupted: a rescan of the library's folders
@@ -125,7 +128,7 @@ struct ThumbnailArrived {
 };
 
 using Action = std::variant<QueryEdited, FacetChosen, SortChanged, PageNeeded, FocusIndex, MoveFocus, SelectAll, TimelineJump, OpenFocused,
-                            TogglePreview, ClosePhoto, StepPhoto, ToggleZoom, ZoomBy, SetSlideshow, SlideshowTick, ToggleRegions, ThumbnailSizeChanged, SetFullScreen, AddFolders,
+                            TogglePreview, ClosePhoto, StepPhoto, ToggleZoom, ZoomBy, SetSlideshow, SlideshowTick, ToggleRegions, ThumbnailSizeChanged, SetFullScreen, AddFolders, OpenLibraryRequested,
                             RescanRequested, CancelJobRequested, ResumeInterruptedScans, PauseAnalysisRequested, ShowPeople, PersonsPageNeeded,
                             RefreshPersons, ChoosePerson, ShowPersonPhotos, RenamePersonRequested, RemoveFaceRequested, MergeChosenInto, ShowMap, MapCameraChanged, MapAreaChosen,
                             ShowSimilar, SimilarDistanceChanged, SimilarMoreNeeded, ToggleKeep, RemoveOthersConfirmed, FilesTrashed,

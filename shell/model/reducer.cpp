@@ -1,6 +1,7 @@
 #include "model/reducer.hpp"
 
 #include "model/grid_layout.hpp"
+#include "model/library_location.hpp"
 #include "model/readable_error.hpp"
 #include "model/rotation.hpp"
 #include "model/timeline.hpp"
@@ -441,6 +442,15 @@ struct Reducer {
         if (!a.on) s.slideshow = false;  // Esc ends the show with the full screen
     }
     void operator()(const AddFolders& a) { start_scan(s, a.paths); }
+    void operator()(const OpenLibraryRequested& a) {
+        std::string problem;
+        const auto location = library_location(a.location, &problem);
+        if (!location) return set_error(s, problem);
+        // Kept for the next engine too (a restart, a reconnection): LibraryInfoReply switches it then.
+        s.wanted_catalog = *location;
+        s.open_library_sent = connected(s);
+        if (connected(s)) send(s, ipc::OpenLibrary{*location});
+    }
     void operator()(const RescanRequested&) {
         if (connected(s)) send(s, ipc::Rescan{false});
     }
@@ -977,6 +987,7 @@ State reduce(State state, const Action& action) {
     // OpenLibrary's LibraryInfoReply means a new library: its results replace the old ones.
     if (const auto* r = std::get_if<ReplyArrived>(&action); r && r->reply && std::holds_alternative<ipc::OpenLibrary>(r->request)) {
         std::visit(Reducer{state}, action);
+        if (state.library) set_notice(state, "Library " + library_name(state.library->catalog) + " opened");
         restart_query(state);
         // Its people and its analysis too.
         PeopleState people;

@@ -1,11 +1,13 @@
 #include "views/main_frame.hpp"
 
+#include "model/library_location.hpp"
 #include "views/about.hpp"
 #include "views/bitmaps.hpp"
 #include "views/failures_view.hpp"
 #include "views/filter_panel.hpp"
 #include "views/folders_dialog.hpp"
 #include "views/job_bar.hpp"
+#include "views/library_dialog.hpp"
 #include "views/map_view.hpp"
 #include "views/people_view.hpp"
 #include "views/photo_view.hpp"
@@ -32,7 +34,7 @@ namespace lbx::shell {
 namespace {
 
 enum MenuId {
-    id_rescan = wxID_HIGHEST + 1, id_failures, id_plugins, id_small, id_medium, id_large, id_full_screen, id_people, id_boxes, id_map,
+    id_rescan = wxID_HIGHEST + 1, id_open_library, id_failures, id_plugins, id_small, id_medium, id_large, id_full_screen, id_people, id_boxes, id_map,
     id_slideshow, id_select_all, id_similar, id_folders,
     id_cancel_scan, id_pause_analysis
 };
@@ -88,6 +90,7 @@ MainFrame::MainFrame(Store& store)
     auto* file = new wxMenu;
     file->Append(wxID_OPEN, "&Add Folder...\tCtrl+O", "Add a folder to the library and scan it");
     file->Append(id_rescan, "&Rescan\tCtrl+R", "Scan every folder of the library again");
+    file->Append(id_open_library, "Open &Library...\tCtrl+L", "Switch to another library: a file, or a PostgreSQL library shared by several computers");
     file->AppendSeparator();
     file->Append(wxID_PREFERENCES, "&Preferences...\tCtrl+,");
     file->AppendSeparator();
@@ -187,6 +190,7 @@ MainFrame::MainFrame(Store& store)
     });
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { add_folder(); }, wxID_OPEN);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(RescanRequested{}); }, id_rescan);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { choose_library(this, store_); }, id_open_library);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(ThumbnailSizeChanged{112}); }, id_small);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { store_.dispatch(ThumbnailSizeChanged{160}); }, id_medium);
@@ -260,7 +264,7 @@ void MainFrame::render() {
     const std::string catalog = s.library ? s.library->catalog : "";
     if (catalog != title_catalog_) {
         title_catalog_ = catalog;
-        SetTitle(catalog.empty() ? wxString("Lightbox") : "Lightbox - " + wxString::FromUTF8(std::filesystem::path(catalog).stem().string()));
+        SetTitle(catalog.empty() ? wxString("Lightbox") : "Lightbox - " + wxString::FromUTF8(library_name(catalog)));
     }
     const bool photo = s.open_photo.has_value();
     const int page = photo ? 1 : s.people.shown ? 2 : s.map.shown ? 3 : s.similar.shown ? 4 : 0;

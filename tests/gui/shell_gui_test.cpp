@@ -1788,3 +1788,65 @@ TEST_CASE("on a PostgreSQL library the app shows the photos another engine adds 
     app.send_signal(SIGTERM);
     app.wait(20s);
 }
+
+TEST_CASE("File > Open Library (Ctrl+L): a URI typed into the dialog switches the app to a PostgreSQL library, one with a password is refused", "[gui][postgres]") {
+    auto screen = test::VirtualScreen::start();
+    if (!screen || test::find_program("xdotool").empty()) {
+        WARN("Xvfb, ImageMagick or xdotool not found: GUI test skipped");
+        return;
+    }
+    LBX_POSTGRES_SERVER_OR_SKIP(server);
+    const std::string uri = server->create_database();
+    test::TempDir dir;
+    write_distinct_photos(dir / "photos", 3, 800, 600);
+    // The shared library already holds five other photos, scanned by another engine.
+    std::filesystem::create_directories(dir / "shared");
+    for (int i = 0; i < 5; ++i)
+        test::write_file(dir / "shared" / ("shared-" + std::to_string(i) + ".jpg"),
+                         sample::encode_jpeg(sample::make_scene(800, 600, static_cast<uint32_t>(200 + i))));
+    auto filled = test::run_engine({"run", "--no-progress", "--analysis", "off", "--catalog", uri, (dir / "shared").string()});
+    INFO(filled.err);
+    REQUIRE(filled.exit_code == 0);
+
+    const auto runtime = dir.path() / "runtime";
+    const auto log = dir.path() / "status.log";
+    auto started = start_app(dir, *screen);  // on its own file library first
+    test::ChildProcess& app = *started;
+    REQUIRE(wait_scan_finished(runtime, 3));
+    REQUIRE(wait_log(log, "photos: 3 photos", 20s));
+
+    const auto open_library = [&](const std::string& typed) {
+        REQUIRE(focus_window(*screen, "^Lightbox - "));
+        REQUIRE(xdotool(*screen, {"key", "ctrl+l"}).exit_code == 0);
+        REQUIRE(xdotool(*screen, {"search", "--sync", "--onlyvisible", "--name", "^Open Library$"}).exit_code == 0);
+        REQUIRE(focus_window(*screen, "^Open Library$"));
+        REQUIRE(xdotool(*screen, {"key", "ctrl+a", "BackSpace"}).exit_code == 0);
+        REQUIRE(xdotool(*screen, {"type", "--delay", "20", typed}).exit_code == 0);
+        test::take_screenshot(*screen, kArtifacts / "open-library-typed.png");
+        REQUIRE(xdotool(*screen, {"key", "Return"}).exit_code == 0);
+    };
+
+    // A password in the URI: refused in the status bar, the library stays.
+    std::size_t from = read_text(log).size();
+    open_library("postgresql://anna:secret@localhost/photos");
+    std::string text;
+    const bool refused = wait_log(log, "message: .*~/\\.pgpass", 20s, from, &text).has_value();
+    INFO("status log:\n" << text);
+    CHECK(refused);
+    CHECK(text.find("secret") == std::string::npos);
+
+    from = read_text(log).size();
+    open_library(uri);
+    const bool switched = wait_log(log, "photos: 5 photos", 30s, from, &text).has_value() &&
+                          wait_log(log, "message: Library test_\\d+ opened", 10s, from, &text).has_value();
+    INFO("status log:\n" << text << "\napp stderr: " << app.err());
+    CHECK(switched);
+    CHECK(screen_shows(*screen, kArtifacts / "open-library-postgres.png",
+                       [](const test::Screenshot& s) { return cell_corners(s).size() == 5; }));
+    // The engine serves it, and the window says which (postgresql:///test_N?host=...: its database).
+    CHECK(library_photos(runtime) == 5);
+    const std::string database = uri.substr(std::string("postgresql:///").size(), uri.find('?') - std::string("postgresql:///").size());
+    CHECK(xdotool(*screen, {"search", "--onlyvisible", "--name", "^Lightbox - " + database + "$"}).exit_code == 0);
+    app.send_signal(SIGTERM);
+    app.wait(20s);
+}

@@ -192,7 +192,7 @@ struct LibraryInfo {
 // Makes the engine serve another catalog file (created when missing); busy while a job runs.
 struct OpenLibrary {
     static constexpr std::string_view name = "OpenLibrary";
-    std::string catalog;  // absolute path
+    std::string catalog;  // an absolute path, or a postgresql:// URI (sdk_docs/postgres.md)
 
     template <class Archive>
     void serialize(Archive& ar) { ar(catalog); }
