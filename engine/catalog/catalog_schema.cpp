@@ -278,9 +278,16 @@ constexpr std::string_view kVersion11 = R"sql(
 SELECT 1;
 )sql";
 
-constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4,
-                                                                  kVersion5, kVersion6, kVersion7, kVersion8,
-                                                                  kVersion9, kVersion10, kVersion11};
+// Version 12: PostgreSQL counts the library's own commits (postgres_schema.cpp, lightbox_changes), so
+// that a commit to another database of the same server no longer looks like a change of this library.
+// SQLite's PRAGMA data_version already concerns its one file. Nothing changes here.
+constexpr std::string_view kVersion12 = R"sql(
+SELECT 1;
+)sql";
+
+constexpr std::array<std::string_view, kSchemaVersion> kMigrations{kVersion1, kVersion2,  kVersion3,  kVersion4,
+                                                                  kVersion5, kVersion6,  kVersion7,  kVersion8,
+                                                                  kVersion9, kVersion10, kVersion11, kVersion12};
 
 }  // namespace
 

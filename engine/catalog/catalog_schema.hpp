@@ -7,7 +7,7 @@
 
 namespace lbx::engine::catalog {
 
-inline constexpr int kSchemaVersion = 11;
+inline constexpr int kSchemaVersion = 12;
 
 // Brings `db` to kSchemaVersion. A catalog newer than this engine is refused, never touched.
 Expected<int> migrate(Database& db);

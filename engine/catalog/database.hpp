@@ -91,7 +91,7 @@ private:
 // by another connection or by this one. What in-memory copies of catalog data (facet index, last query's
 // matches) check before they are used.
 struct ChangeStamp {
-    int64_t data_version = -1;   // SQLite's PRAGMA data_version; PostgreSQL: a hash of the snapshot
+    int64_t data_version = -1;   // SQLite's PRAGMA data_version; PostgreSQL: the library's change count
     int64_t total_changes = -1;  // rows this connection changed (less those discounted)
     bool operator==(const ChangeStamp&) const = default;
 };
@@ -125,9 +125,8 @@ public:
     // Runs `write`, statements whose rows no query reads (the thumbnail cache's last-use marks), so that
     // they leave change_stamp where it was: showing a thumbnail must not throw away the last query's
     // matches and the facet index (both rebuilt from every photo when the stamp moves). Its changes are
-    // left out of the count; PostgreSQL also leaves out the commit (its own transaction, whose id
-    // change_stamp then disregards).
-    virtual Expected<void> write_unseen(const std::function<Expected<void>()>& write);
+    // left out of the count (on PostgreSQL, no trigger counts the updates these are: postgres_schema.cpp).
+    Expected<void> write_unseen(const std::function<Expected<void>()>& write);
     int64_t discounted_changes() const { return discounted_changes_; }
 
 protected:

@@ -180,79 +180,10 @@ Expected<pg::Result> PostgresDatabase::run(const std::string& sql, const std::ve
 
 Expected<ChangeStamp> PostgresDatabase::change_stamp() {
     if (auto ok = settle(); !ok) return unexpected(ok.error());
-    auto snapshot = conn_->query("SELECT CAST(pg_current_snapshot() AS text)");
-    if (!snapshot) return unexpected(snapshot.error());
-    auto text = snapshot->text(0, 0);
-    if (!text) return unexpected(text.error());
-    const std::optional<Snapshot> now = parse_snapshot(*text);
-    if (!now || !stamped_ || !only_unseen_since(*stamped_, *now)) stamp_value_ = static_cast<int64_t>(std::hash<std::string>{}(*text));
-    stamped_ = now;
-    return ChangeStamp{stamp_value_, total_changes_ - discounted_changes()};
-}
-
-Expected<void> PostgresDatabase::write_unseen(const std::function<Expected<void>()>& write) {
-    if (in_transaction()) return Database::write_unseen(write);  // the caller's commit moves the stamp anyway
-    if (auto ok = exec("BEGIN"); !ok) return ok;
-    auto written = write();
-    // The id the write took (none when it changed no row); read before the commit ends the transaction.
-    auto xid = written ? conn_->query("SELECT CAST(pg_current_xact_id_if_assigned() AS text)") : Expected<pg::Result>(unexpected(written.error()));
-    if (!written || !xid) {
-        (void)exec("ROLLBACK");
-        return written ? unexpected(xid.error()) : written;
-    }
-    const int64_t changed = changes();
-    if (auto ok = exec("COMMIT"); !ok) {
-        if (in_transaction()) (void)exec("ROLLBACK");
-        return ok;
-    }
-    discount_changes(changed);
-    if (!xid->is_null(0, 0)) {
-        uint64_t id = 0;
-        const std::string_view digits = xid->value(0, 0);
-        if (std::from_chars(digits.data(), digits.data() + digits.size(), id).ec == std::errc()) {
-            unseen_xids_.push_back(id);
-            constexpr std::size_t kKept = 4096;  // far more than commit between two stamps of a listing
-            if (unseen_xids_.size() > kKept) unseen_xids_.pop_front();
-        }
-    }
-    return {};
-}
-
-std::optional<PostgresDatabase::Snapshot> PostgresDatabase::parse_snapshot(const std::string& text) {
-    // "xmin:xmax:xip,xip,..." (the list may be empty).
-    Snapshot s;
-    const char* p = text.data();
-    const char* end = text.data() + text.size();
-    auto number = [&](uint64_t& out) {
-        const auto [next, ec] = std::from_chars(p, end, out);
-        if (ec != std::errc()) return false;
-        p = next;
-        return true;
-    };
-    if (!number(s.xmin) || p == end || *p++ != ':' || !number(s.xmax) || p == end || *p++ != ':') return std::nullopt;
-    while (p != end) {
-        uint64_t x = 0;
-        if (!number(x)) return std::nullopt;
-        s.xip.push_back(x);
-        if (p != end && *p++ != ',') return std::nullopt;
-    }
-    std::sort(s.xip.begin(), s.xip.end());
-    return s;
-}
-
-bool PostgresDatabase::only_unseen_since(const Snapshot& before, const Snapshot& now) const {
-    // Transactions `now` sees that `before` did not: those begun since (from before.xmax up to now.xmax)
-    // and those that were in progress then, in both cases unless still in progress now. A committed
-    // one that is not ours moves the stamp; so does an aborted one (it cannot be told apart here).
-    constexpr uint64_t kMaxNew = 4096;
-    if (now.xmax < before.xmax || now.xmax - before.xmax > kMaxNew) return false;
-    auto in_progress_now = [&](uint64_t x) { return std::binary_search(now.xip.begin(), now.xip.end(), x); };
-    auto ours = [&](uint64_t x) { return std::find(unseen_xids_.begin(), unseen_xids_.end(), x) != unseen_xids_.end(); };
-    for (uint64_t x = before.xmax; x < now.xmax; ++x)
-        if (!in_progress_now(x) && !ours(x)) return false;
-    for (uint64_t x : before.xip)
-        if (!in_progress_now(x) && !ours(x)) return false;
-    return true;
+    // The library's own count of its changing transactions (postgres_schema.cpp, lightbox_changes).
+    auto counted = conn_->query_int("SELECT CAST(coalesce(sum(changes), 0) AS BIGINT) FROM lightbox_changes");
+    if (!counted) return unexpected(counted.error());
+    return ChangeStamp{*counted, total_changes_ - discounted_changes()};
 }
 
 }  // namespace lbx::engine::catalog

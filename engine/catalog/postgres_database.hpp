@@ -8,7 +8,6 @@
 #include "catalog/postgres_db.hpp"
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -61,13 +60,11 @@ public:
     Expected<Statement> prepare(std::string_view sql) override;
     bool read_only() override { return false; }
     int64_t changes() override;
-    // The server's current snapshot (which transactions are visible) moves with every commit anywhere on
-    // the server; with this connection's own changes, it is a stamp no commit can pass unseen. Only the
-    // commits of write_unseen() are passed over: when every transaction that became visible since the
-    // last stamp is one of them, the stamp stays.
+    // The library's count of the transactions that changed what queries read (lightbox_changes, which
+    // the tables' triggers keep: postgres_schema.cpp), with this connection's own changes: no commit to
+    // the library passes unseen, and commits to other databases of the server are not seen. The
+    // thumbnails' last-use marks (write_unseen) are updates no trigger counts.
     Expected<ChangeStamp> change_stamp() override;
-    // The write in a transaction of its own, whose id change_stamp() then disregards.
-    Expected<void> write_unseen(const std::function<Expected<void>()>& write) override;
     std::string_view begin_write_sql() const override { return "BEGIN"; }
     // One snapshot for every statement of a listing, as SQLite's read transaction gives.
     std::string_view begin_read_sql() const override { return "BEGIN ISOLATION LEVEL REPEATABLE READ"; }
@@ -94,20 +91,7 @@ private:
     std::map<std::string, pg::Statement> prepared_;  // by the parameters' types ("nidtb" letters), ' ', text
     int64_t last_changes_ = 0;
     int64_t total_changes_ = 0;
-    // The server's snapshot as pg_current_snapshot() gives it: transactions below xmin are over, those
-    // from xmax on not yet begun, those in xip in progress (ids are 64-bit: xid8).
-    struct Snapshot {
-        uint64_t xmin = 0, xmax = 0;
-        std::vector<uint64_t> xip;  // sorted
-    };
-    static std::optional<Snapshot> parse_snapshot(const std::string& text);
-    // True when every transaction that `now` sees and `before` did not is one of unseen_xids_.
-    bool only_unseen_since(const Snapshot& before, const Snapshot& now) const;
-
     bool last_was_sent_ = false;       // the last write was sent and not yet answered
-    std::optional<Snapshot> stamped_;  // the snapshot of the last stamp, and its value
-    int64_t stamp_value_ = 0;
-    std::deque<uint64_t> unseen_xids_;  // of write_unseen()'s transactions, the latest few thousand
     std::optional<Error> sent_error_;  // a sent write's error, found by changes(): the next call's
 };
 

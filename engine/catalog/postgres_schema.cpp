@@ -30,11 +30,31 @@ constexpr std::string_view kHammingFunction =
 // per transaction (PostgreSQL folds equal notifications of one transaction into one), delivered at commit.
 // The payload is the writing engine (lightbox.engine, which PostgresDatabase sets on each of its
 // connections), so that an engine can tell its own writes from another's.
+//
+// The same trigger counts the transactions that change what queries read, in lightbox_changes: one row
+// per server process (connection), so writers never wait on each other's row, bumped once per
+// transaction (lightbox.counted_in remembers the transaction that last did). The sum of the counts is
+// PostgresDatabase's change stamp: transactional like the data it guards, and blind to the commits of
+// other databases on the server, which the server's snapshot (the stamp before version 12) was not.
+constexpr std::string_view kChangesTable =
+    "CREATE TABLE IF NOT EXISTS lightbox_changes (backend INTEGER PRIMARY KEY, changes BIGINT NOT NULL)";
 constexpr std::string_view kNotifyFunction =
     "CREATE OR REPLACE FUNCTION lightbox_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    "PERFORM pg_notify('lightbox_library', coalesce(current_setting('lightbox.engine', true), '')); RETURN NULL; END $$";
+    "PERFORM pg_notify('lightbox_library', coalesce(current_setting('lightbox.engine', true), '')); "
+    "IF coalesce(current_setting('lightbox.counted_in', true), '') <> CAST(pg_current_xact_id() AS text) THEN "
+    "PERFORM set_config('lightbox.counted_in', CAST(pg_current_xact_id() AS text), true); "
+    "INSERT INTO lightbox_changes AS c (backend, changes) VALUES (pg_backend_pid(), 1) "
+    "ON CONFLICT (backend) DO UPDATE SET changes = c.changes + 1; "
+    "END IF; RETURN NULL; END $$";
 constexpr std::string_view kNotifiedTables[] = {"photos", "files", "auto_tags", "user_tags", "tag_rejections",
                                                "regions", "persons", "face_persons", "roots"};
+// Tables queries read that clients are not told of: counted, and their notifications do no harm (the
+// same transactions write the tables above). Thumbnails on insert and delete only: the last-use marks
+// that showing a thumbnail writes (UPDATE) must not throw away the last query's matches.
+constexpr std::string_view kCountedTriggers[] = {
+    "CREATE OR REPLACE TRIGGER failures_notify AFTER INSERT OR UPDATE OR DELETE ON failures FOR EACH STATEMENT EXECUTE FUNCTION lightbox_notify_change()",
+    "CREATE OR REPLACE TRIGGER thumbnails_notify AFTER INSERT OR DELETE ON thumbnails FOR EACH STATEMENT EXECUTE FUNCTION lightbox_notify_change()",
+};
 
 // The first version a PostgreSQL library was created at, and the steps from each version to the next
 // (index 0: 10 to 11). Appended, never edited once released, as SQLite's migrations.
@@ -44,9 +64,21 @@ constexpr std::string_view kPostgresMigrations[] = {
     // page per tagged photo (bench/README.md, "The catalog on PostgreSQL").
     "DROP INDEX auto_tags_name; CREATE INDEX auto_tags_name ON auto_tags(name COLLATE NOCASE) INCLUDE (hash); "
     "DROP INDEX user_tags_name; CREATE INDEX user_tags_name ON user_tags(name COLLATE NOCASE) INCLUDE (hash)",
+    // 12: the change counter, made by create_change_counter() after this step (its statements are those
+    // a new library runs too).
+    "SELECT 1",
 };
 static_assert(kFirstPostgresVersion + static_cast<int>(std::size(kPostgresMigrations)) == kSchemaVersion,
               "each schema version has its PostgreSQL step");
+
+// Version 12's step, also part of a new library: the counter table, the trigger function that fills it
+// (replacing version 10's, which only notified), and the triggers of the tables only counted.
+Expected<void> create_change_counter(pg::Connection& conn) {
+    LBX_TRY(conn.exec(kChangesTable));
+    LBX_TRY(conn.exec(kNotifyFunction));
+    for (std::string_view trigger : kCountedTriggers) LBX_TRY(conn.exec(trigger));
+    return {};
+}
 
 }  // namespace
 
@@ -75,8 +107,10 @@ Expected<int> create_postgres_schema(pg::Connection& conn) {
     }
     if (*version == kSchemaVersion) return *version;  // the transaction only read: its rollback is its end
     if (*version >= kFirstPostgresVersion) {
-        for (int from = *version; from < kSchemaVersion; ++from)
+        for (int from = *version; from < kSchemaVersion; ++from) {
             LBX_TRY(conn.exec(kPostgresMigrations[from - kFirstPostgresVersion]));
+            if (from + 1 == 12) LBX_TRY(create_change_counter(conn));
+        }
         LBX_TRY(conn.query("UPDATE lightbox_schema SET version = $1", {int64_t{kSchemaVersion}}));
         LBX_TRY(tx->commit());
         return kSchemaVersion;
@@ -89,8 +123,8 @@ Expected<int> create_postgres_schema(pg::Connection& conn) {
     }
     LBX_TRY(conn.exec(kNocaseCollation));
     LBX_TRY(conn.exec(kHammingFunction));
-    LBX_TRY(conn.exec(kNotifyFunction));
     LBX_TRY(conn.exec(schema_ddl(SqlDialect::postgres)));
+    LBX_TRY(create_change_counter(conn));  // also the trigger function of the notified tables
     for (std::string_view table : kNotifiedTables) {
         const std::string name(table);
         LBX_TRY(conn.exec("CREATE TRIGGER " + name + "_notify AFTER INSERT OR UPDATE OR DELETE ON " + name +

@@ -73,7 +73,7 @@ TEST_CASE("a version 1 catalog is migrated to the current version with its rows 
     if (!opened) FAIL(opened.error().message);
     Catalog& catalog = **opened;
     Database& db = catalog.database();
-    CHECK(kSchemaVersion == 11);
+    CHECK(kSchemaVersion == 12);
     CHECK(db.query_int("PRAGMA user_version").value() == kSchemaVersion);
 
     auto stats = catalog.stats();

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <thread>
 
+using namespace lbx::engine;
 using namespace lbx::engine::catalog;
 using lbx::test::PostgresServer;
 using lbx::test::connect_or_fail;
@@ -147,9 +148,15 @@ TEST_CASE("a PostgreSQL library of version 10 is brought to the current version 
     REQUIRE(upsert(*conn, "h1", "/p/a.jpg", 1));
     REQUIRE(conn->query("INSERT INTO auto_tags (hash, name, category, source, confidence) VALUES ($1, $2, $3, $4, $5)",
                         {std::string("h1"), std::string("Beach"), std::string("scene"), std::string("test"), 0.9}));
-    // Version 10 as the first PostgreSQL libraries were made: tag-name indexes on the name alone.
+    // Version 10 as the first PostgreSQL libraries were made: tag-name indexes on the name alone, and
+    // a trigger function that only notified (no change counter).
     REQUIRE(conn->exec("DROP INDEX auto_tags_name; CREATE INDEX auto_tags_name ON auto_tags(name COLLATE nocase); "
                        "DROP INDEX user_tags_name; CREATE INDEX user_tags_name ON user_tags(name COLLATE nocase); "
+                       "DROP TRIGGER failures_notify ON failures; DROP TRIGGER thumbnails_notify ON thumbnails; "
+                       "DROP TABLE lightbox_changes; "
+                       "CREATE OR REPLACE FUNCTION lightbox_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                       "PERFORM pg_notify('lightbox_library', coalesce(current_setting('lightbox.engine', true), '')); "
+                       "RETURN NULL; END $$; "
                        "UPDATE lightbox_schema SET version = 10"));
 
     // A command that only reads says what to do; it changes nothing.
@@ -178,7 +185,64 @@ TEST_CASE("a PostgreSQL library of version 10 is brought to the current version 
     INFO(plan);
     CHECK(plan.find("Index Only Scan using auto_tags_name") != std::string::npos);
     REQUIRE(conn->exec("RESET enable_seqscan; RESET enable_bitmapscan"));
+    // Version 12: a write is counted in lightbox_changes, once per transaction.
+    const auto counted = [&] { return conn->query_int("SELECT CAST(coalesce(sum(changes), 0) AS BIGINT) FROM lightbox_changes").value(); };
+    const int64_t before = counted();
+    {
+        auto tx = pg::Transaction::begin(*conn);
+        REQUIRE(tx);
+        REQUIRE(upsert(*conn, "h2", "/p/b.jpg", 1));  // two statements, two tables
+        REQUIRE(tx->commit());
+    }
+    CHECK(counted() == before + 1);
     CHECK(Catalog::open_location_read_only(uri));
+}
+
+TEST_CASE("a PostgreSQL library's change stamp moves with the library's commits, not another database's or thumbnail marks", "[catalog][postgres]") {
+    LBX_POSTGRES_SERVER_OR_SKIP(server);
+    const std::string uri = server->create_database();
+    auto opened = Catalog::open_location(uri);
+    REQUIRE(opened);
+    Catalog& library = **opened;
+    const auto stamp = [&] { return change_stamp(library.database()).value(); };
+    const ChangeStamp first = stamp();
+    CHECK(stamp() == first);  // nothing committed in between
+
+    // Another database of the same server, busy: not this library's change.
+    auto other = connect_or_fail(server->create_database());
+    REQUIRE(other->exec("CREATE TABLE t (v INTEGER)"));
+    for (int i = 0; i < 5; ++i) REQUIRE(other->exec("INSERT INTO t (v) VALUES (1)"));
+    CHECK(stamp() == first);
+
+    // Another engine's commits to this library: a photo, then a failure (which failed: queries read).
+    auto writer = Catalog::open_location(uri);
+    REQUIRE(writer);
+    PhotoResult photo;
+    photo.path = "/p/a.jpg";
+    photo.hash = "hash-a";
+    photo.format = "jpeg";
+    photo.file_size = 1000;
+    photo.mtime_ns = 1;
+    REQUIRE((*writer)->record(photo, now_us()));
+    REQUIRE((*writer)->flush());
+    const ChangeStamp second = stamp();
+    CHECK_FALSE(second == first);
+    PhotoResult failed;
+    failed.path = "/p/broken.jpg";
+    failed.file_size = 10;
+    failed.failure = StageFailure{"decode", "jpegdec", "org.lightbox.jpegdec", "1.0.0", "truncated", "truncated at byte 10"};
+    REQUIRE((*writer)->record(failed, now_us()));
+    REQUIRE((*writer)->flush());
+    const ChangeStamp third = stamp();
+    CHECK_FALSE(third == second);
+
+    // A thumbnail's last-use mark (what showing it writes) is not a change.
+    auto raw = connect_or_fail(uri);
+    REQUIRE(raw->exec("INSERT INTO thumbnails (hash, size, width, height, path, bytes, last_used) VALUES ('hash-a', 256, 256, 192, '/t/a.jpg', 100, 1)"));
+    const ChangeStamp fourth = stamp();
+    CHECK_FALSE(fourth == third);  // a new thumbnail is (has:thumbnail reads them)
+    REQUIRE(raw->exec("UPDATE thumbnails SET last_used = 2 WHERE hash = 'hash-a'"));
+    CHECK(stamp() == fourth);
 }
 
 TEST_CASE("the PostgreSQL schema's constraints behave as SQLite's", "[catalog][postgres]") {

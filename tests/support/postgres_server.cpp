@@ -107,8 +107,8 @@ void PostgresServer::start() {
              "initdb");
     {
         // Only the socket in our folder; durability is not what these tests check; small, since a
-        // parallel ctest runs one server per test process. No autovacuum: its ANALYZE takes transaction
-        // ids, and a test of the change stamp must see only the transactions it made.
+        // parallel ctest runs one server per test process. No autovacuum: these databases live
+        // for one test, and its work would only run beside the tests.
         std::ofstream conf(data / "postgresql.conf", std::ios::app);
         conf << "\nlisten_addresses = ''\nunix_socket_directories = '" << directory_.string()
              << "'\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
