@@ -132,6 +132,15 @@ void write_distinct_photos(const std::filesystem::path& dir, int count, uint32_t
     }
 }
 
+// `count` 800x600 pictures named PREFIX-N.jpg in `dir`, unlike write_distinct_photos' (other seeds, from
+// `first_seed`): photos of another library or engine.
+void write_other_photos(const std::filesystem::path& dir, const std::string& prefix, int count, uint32_t first_seed) {
+    std::filesystem::create_directories(dir);
+    for (int i = 0; i < count; ++i)
+        test::write_file(dir / (prefix + "-" + std::to_string(i) + ".jpg"),
+                         sample::encode_jpeg(sample::make_scene(800, 600, first_seed + static_cast<uint32_t>(i))));
+}
+
 // The photos in the library of the engine serving `runtime_dir` (-1: no answer).
 long library_photos(const std::filesystem::path& runtime_dir) {
     auto endpoints = ipc::read_endpoints_file(ipc::endpoints_file(runtime_dir));
@@ -1765,10 +1774,7 @@ TEST_CASE("on a PostgreSQL library the app shows the photos another engine adds 
     test::TempDir dir;
     write_distinct_photos(dir / "photos", 3, 800, 600);
     // Other pictures (photos are keyed by content), in a folder this app never scans.
-    std::filesystem::create_directories(dir / "theirs");
-    for (int i = 0; i < 5; ++i)
-        test::write_file(dir / "theirs" / ("theirs-" + std::to_string(i) + ".jpg"),
-                         sample::encode_jpeg(sample::make_scene(800, 600, static_cast<uint32_t>(100 + i))));
+    write_other_photos(dir / "theirs", "theirs", 5, 100);
     const auto runtime = dir.path() / "runtime";
     const auto log = dir.path() / "status.log";
     auto started = start_app(dir, *screen, {}, uri);
@@ -1800,10 +1806,7 @@ TEST_CASE("File > Open Library (Ctrl+L): a URI typed into the dialog switches th
     test::TempDir dir;
     write_distinct_photos(dir / "photos", 3, 800, 600);
     // The shared library already holds five other photos, scanned by another engine.
-    std::filesystem::create_directories(dir / "shared");
-    for (int i = 0; i < 5; ++i)
-        test::write_file(dir / "shared" / ("shared-" + std::to_string(i) + ".jpg"),
-                         sample::encode_jpeg(sample::make_scene(800, 600, static_cast<uint32_t>(200 + i))));
+    write_other_photos(dir / "shared", "shared", 5, 200);
     auto filled = test::run_engine({"run", "--no-progress", "--analysis", "off", "--catalog", uri, (dir / "shared").string()});
     INFO(filled.err);
     REQUIRE(filled.exit_code == 0);
