@@ -9,6 +9,7 @@ packages=(
   libexiv2-dev            # EXIF/XMP/IPTC
   libheif-dev             # HEIF/HEIC/AVIF decode (and encode for the sample set)
   libturbojpeg0-dev       # JPEG decode with DCT scaling, thumbnail encode
+  libjpeg-dev             # tests: JPEGs with restart markers and chosen sampling (libjpeg API; libtiff-dev pulls it in too)
   libpng-dev libtiff-dev libwebp-dev
   libcereal-dev libzmq3-dev cppzmq-dev   # ipc/
   libsqlite3-dev          # catalog

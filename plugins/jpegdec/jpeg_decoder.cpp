@@ -11,6 +11,8 @@
 // rows with grey; other libjpeg warnings (extraneous bytes, bad restart markers) let the picture through.
 #include "jpeg_decoder.hpp"
 
+#include "dc_decoder.hpp"
+
 #include <turbojpeg.h>
 
 #include <cstdio>
@@ -127,7 +129,8 @@ void cmyk_to_rgb(const uint8_t* cmyk, uint8_t* rgb, std::size_t pixels, bool inv
 
 }  // namespace
 
-JpegDecoder::JpegDecoder(const lbx::sdk::Params& params) : fast_dct_(params.get_bool("fast_dct")) {}
+JpegDecoder::JpegDecoder(const lbx::sdk::Params& params)
+    : fast_dct_(params.get_bool("fast_dct")), dc_only_(params.get_bool("dc_only")) {}
 
 Status JpegDecoder::decode(const lbx::sdk::DecodeRequest& request, lbx::sdk::ImageSink& sink) const {
     const std::span<const uint8_t> bytes = request.source.bytes();
@@ -171,6 +174,13 @@ Status JpegDecoder::decode(const lbx::sdk::DecodeRequest& request, lbx::sdk::Ima
     uint32_t stride = 0;
     uint8_t* out = sink.allocate(static_cast<uint32_t>(out_w), static_cast<uint32_t>(out_h), 0, stride);
     if (out == nullptr) return fail(LBX_E_NO_MEMORY, "no output buffer for a " + size_text(out_w, out_h) + " image");
+
+    // At 1/8 every block is one pixel: the DC-only path gives TurboJPEG's pixels with a fraction of its
+    // Huffman work. It declines anything unusual, and TurboJPEG then decodes (and reports) as before.
+    const bool eighth = scale.num * 8 == scale.denom;
+    if (dc_only_ && eighth && (colorspace == TJCS_YCbCr || colorspace == TJCS_GRAY) &&
+        decode_eighth_from_dc(bytes, width, height, out, stride))
+        return lbx::sdk::ok();
 
     std::vector<uint8_t> cmyk_pixels;
     if (cmyk) cmyk_pixels.resize(std::size_t(out_w) * out_h * 4);

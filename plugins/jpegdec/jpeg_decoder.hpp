@@ -16,6 +16,7 @@ public:
 
 private:
     bool fast_dct_;
+    bool dc_only_;
 };
 
 }  // namespace lbx::plugins::jpegdec

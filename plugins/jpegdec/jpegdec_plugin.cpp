@@ -14,6 +14,9 @@ const lbx_param_desc kParams[] = {
     lbx::sdk::param_bool("fast_dct", "true",
                          "use the fast integer DCT (a little less accurate, noticeably faster; thumbnails are "
                          "resampled afterwards anyway)"),
+    lbx::sdk::param_bool("dc_only", "true",
+                         "at 1/8 scale, decode baseline JPEGs from their DC coefficients alone: the same pixels as "
+                         "TurboJPEG with a fraction of its Huffman decoding; false: always TurboJPEG"),
 };
 
 const lbx_stage_desc kJpegStage = lbx::sdk::make_stage<lbx::plugins::jpegdec::JpegDecoder>(
