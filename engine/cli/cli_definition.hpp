@@ -46,6 +46,6 @@ struct EngineCommandLine {
 
 std::unique_ptr<EngineCommandLine> define_command_line();
 
-std::string engine_version();  // "lightbox-engine 0.1.0 (plugin API 1.3)"
+std::string engine_version();  // "lightbox-engine 0.1.0 (plugin API 1.4)"
 
 }  // namespace lbx::engine::cli

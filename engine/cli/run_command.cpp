@@ -18,6 +18,7 @@
 
 #include <lightbox/ipc/error_codes.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -184,6 +185,13 @@ int run_command(const RunOptions& options) {
     if (!options.sizes.empty()) config->thumbnail_sizes.assign(options.sizes.begin(), options.sizes.end());
     // The catalog keys photos by it; otherwise only `--hash` asks for it when nothing else needs every byte.
     config->content_hash = options.hash || !options.catalog.empty();
+    // The raw entries only where something keeps them: the catalog, records naming the field "metadata",
+    // or a stage after the metadata readers (which may look entries up). A plain `--only metadata`
+    // asks its stages for the summary alone, which is most of the work of a metadata-only run.
+    const bool stages_after_metadata = std::any_of(config->stages.begin(), config->stages.end(),
+                                                   [](const StageConfig& s) { return s.kind != LBX_STAGE_METADATA; });
+    config->metadata_entries = !options.catalog.empty() || stages_after_metadata ||
+                               (options.output.format && options.output.fields.names_field("metadata"));
     for (const std::string& note : skip_quarantined_stages(*config, quarantine.active()))
         std::fprintf(stderr, "lightbox-engine: %s\n", note.c_str());
     std::filesystem::path thumbs = !options.thumbs.empty() ? std::filesystem::path(options.thumbs)

@@ -28,8 +28,10 @@ BatchSummary run_batch(const ProcessorFactory& make_processor, const std::vector
                        const BatchCallbacks& callbacks) {
     if (jobs == 0) jobs = 1;
     const auto start = std::chrono::steady_clock::now();
-    BoundedQueue<InputFile> files(2 * jobs);
-    BoundedQueue<PhotoResult> results(2 * jobs);
+    // Paths are small: the walker may run well ahead, and the hysteresis of the queue then wakes it once
+    // per 32 files taken, not once per file. Results can be large (metadata entries): fewer of them.
+    BoundedQueue<InputFile> files(64 * jobs);
+    BoundedQueue<PhotoResult> results(4 * jobs);
     BatchSummary summary;
 
     std::jthread walker([&] {

@@ -1,5 +1,10 @@
 // A blocking queue with a fixed capacity: producers wait when it is full, so memory stays bounded
 // however many files a run covers. close() wakes everyone; pop() then drains what is left.
+//
+// A producer that found the queue full waits until it has drained to half (hysteresis): a fast
+// producer (the walker) beside slower consumers would otherwise be woken, and sleep again, for every
+// item taken, a futex wake and two context switches per file, which was a quarter of the time of a
+// metadata-only run.
 #pragma once
 
 #include <condition_variable>
@@ -19,7 +24,7 @@ public:
     // False when the queue was closed before the item could be added.
     bool push(T item) {
         std::unique_lock lock(mutex_);
-        not_full_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
+        if (items_.size() >= capacity_) not_full_.wait(lock, [&] { return closed_ || items_.size() <= low_water(); });
         if (closed_) return false;
         items_.push_back(std::move(item));
         not_empty_.notify_one();
@@ -59,9 +64,11 @@ private:
         if (items_.empty()) return std::nullopt;
         T item = std::move(items_.front());
         items_.pop_front();
-        not_full_.notify_one();
+        if (items_.size() <= low_water()) not_full_.notify_all();  // no system call when nobody waits
         return item;
     }
+
+    std::size_t low_water() const { return capacity_ / 2; }
 
     std::mutex mutex_;
     std::condition_variable not_empty_;

@@ -46,6 +46,10 @@ struct PipelineConfig {
     // The full-content hash (the catalog's key). A metadata-only run without a catalog can do without it
     // (`run --only metadata` without `--hash`): then only the headers of a JPEG are read.
     bool content_hash = true;
+    // Whether anything keeps the raw metadata entries (a catalog, records with the field "metadata", a
+    // stage after the metadata readers, which may look them up). False: the metadata stages are asked for
+    // the summary fields alone (plugin API 1.4, LBX_METADATA_SUMMARY_ONLY) and the entries are dropped.
+    bool metadata_entries = true;
 };
 
 // Errors name the file, the line and the key: "default.toml:14: stage[2].kind: unknown kind 'tags'".

@@ -189,6 +189,9 @@ void meta_set_printed(void* host, const char* key, const char* printed) noexcept
     }
 }
 
+// The sink of a run that keeps only the summary: what a stage adds anyway goes nowhere.
+void meta_drop_entry(void*, const char*, const char*) noexcept {}
+
 void meta_set_text(void* host, const char* field, const char* value) noexcept {
     if (field == nullptr || value == nullptr) return;
     try {
@@ -203,6 +206,17 @@ void meta_set_number(void* host, const char* field, double value) noexcept {
         static_cast<Metadata*>(host)->numbers[field] = value;
     } catch (...) {
     }
+}
+
+lbx_metadata_sink make_metadata_sink(Metadata& metadata, const lbx_host_services& services, bool entries_wanted) {
+    lbx_metadata_sink sink{sizeof(lbx_metadata_sink), &metadata, &meta_add_entry, &meta_set_text, &meta_set_number,
+                           &services, &meta_set_printed, 0};
+    if (!entries_wanted) {
+        sink.add_entry = &meta_drop_entry;
+        sink.set_printed = &meta_drop_entry;
+        sink.flags = LBX_METADATA_SUMMARY_ONLY;
+    }
+    return sink;
 }
 
 const char* view_get_text(void* host, const char* field) noexcept {
@@ -477,12 +491,11 @@ Expected<Image> StageInstance::decode(const Source& source, uint32_t min_long_ed
     return std::move(host.image);
 }
 
-Expected<void> StageInstance::read_metadata(const Source& source, Metadata& metadata,
-                                            const ProcessContext& context) const {
+Expected<void> StageInstance::read_metadata(const Source& source, Metadata& metadata, const ProcessContext& context,
+                                            bool entries_wanted) const {
     const ServicesHost services_host{stage_, &context};
     const lbx_host_services services = make_services(services_host);
-    lbx_metadata_sink sink{sizeof(lbx_metadata_sink), &metadata, &meta_add_entry, &meta_set_text, &meta_set_number,
-                           &services, &meta_set_printed};
+    const lbx_metadata_sink sink = make_metadata_sink(metadata, services, entries_wanted);
     lbx_source src = make_source(source);
     lbx_error error = empty_error();
     lbx_status s = stage_->desc->read_metadata(instance_, &src, &sink, &error);
@@ -497,7 +510,7 @@ bool StageInstance::reads_metadata_blocks() const {
 }
 
 Expected<void> StageInstance::read_metadata_block(const Source& source, const MetadataBlock& block, Metadata& metadata,
-                                                  const ProcessContext& context) const {
+                                                  const ProcessContext& context, bool entries_wanted) const {
     if (!reads_metadata_blocks()) {
         return unexpected(make_error(stage_kind_name(stage_->kind), status_code_name(LBX_E_UNSUPPORTED),
                                      "stage '" + stage_->id + "' reads no metadata blocks",
@@ -505,8 +518,7 @@ Expected<void> StageInstance::read_metadata_block(const Source& source, const Me
     }
     const ServicesHost services_host{stage_, &context};
     const lbx_host_services services = make_services(services_host);
-    lbx_metadata_sink sink{sizeof(lbx_metadata_sink), &metadata, &meta_add_entry, &meta_set_text, &meta_set_number,
-                           &services, &meta_set_printed};
+    const lbx_metadata_sink sink = make_metadata_sink(metadata, services, entries_wanted);
     const lbx_metadata_block b{sizeof(lbx_metadata_block), block.kind.c_str(), block.data.data(), block.data.size()};
     lbx_error error = empty_error();
     lbx_status s = stage_->desc->read_metadata_block(instance_, &b, &sink, &error);

@@ -34,7 +34,10 @@ public:
     // Every call below is thread-safe: stages keep their instances immutable (see plugin_api.h).
     Expected<Image> decode(const Source& source, uint32_t min_long_edge, const DecodeLimits& limits,
                            const ProcessContext& context = {}) const;
-    Expected<void> read_metadata(const Source& source, Metadata& metadata, const ProcessContext& context = {}) const;
+    // `entries_wanted` false: the sink asks for the summary alone (LBX_METADATA_SUMMARY_ONLY) and drops
+    // the raw entries and printed values a stage gives anyway.
+    Expected<void> read_metadata(const Source& source, Metadata& metadata, const ProcessContext& context = {},
+                                 bool entries_wanted = true) const;
     // `orientation` is what still turns `image` upright; `regions` (optional) holds what earlier stages
     // found in this file: the stage sees them, may attach embeddings to them, and its own are appended.
     Expected<std::vector<Tag>> tag(const Source& source, const Image* image, const Metadata& metadata,
@@ -49,7 +52,7 @@ public:
     bool reads_metadata_blocks() const;
     // Reads one such block into `metadata`; `source` is the file it came from (for messages).
     Expected<void> read_metadata_block(const Source& source, const MetadataBlock& block, Metadata& metadata,
-                                       const ProcessContext& context = {}) const;
+                                       const ProcessContext& context = {}, bool entries_wanted = true) const;
 
 private:
     StageInstance(const LoadedStage& stage, void* instance, std::vector<ParamValue> params);

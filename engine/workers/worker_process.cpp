@@ -243,7 +243,6 @@ uint64_t WorkerProcess::resident_bytes() const {
 
 WorkerProcess::Wait WorkerProcess::wait_frame(Clock::time_point deadline, const std::atomic<bool>* stop,
                                               std::optional<Clock::duration> step_limit) {
-    auto next_memory_check = Clock::now();
     std::optional<Clock::time_point> grace_end;
     uint64_t step = marker_->steps();
     auto step_deadline = Clock::now() + step_limit.value_or(Clock::duration::zero());
@@ -275,8 +274,10 @@ WorkerProcess::Wait WorkerProcess::wait_frame(Clock::time_point deadline, const 
             grace_end = now + std::chrono::milliseconds(static_cast<int64_t>(supervision_->options.stop_grace_seconds * 1000));
         }
         if (grace_end && now >= *grace_end) return Wait::stopped;
-        if (memory_cap_ > 0 && now >= next_memory_check) {
-            next_memory_check = now + kMemoryCheckEvery;
+        // Every kMemoryCheckEvery of the worker's life, not at each file's start: reading /proc cost more
+        // than a metadata-only file's whole work.
+        if (memory_cap_ > 0 && now >= next_memory_check_) {
+            next_memory_check_ = now + kMemoryCheckEvery;
             const uint64_t rss = resident_bytes();
             peak_resident_ = std::max(peak_resident_, rss);
             if (rss > memory_cap_) return Wait::memory;

@@ -58,6 +58,7 @@ private:
 
     std::shared_ptr<Supervision> supervision_;
     uint64_t memory_cap_ = 0;
+    std::chrono::steady_clock::time_point next_memory_check_{};  // when wait_frame next reads the worker's size
     pid_t pid_ = -1;
     int channel_ = -1;
     std::optional<StageMarker> marker_;

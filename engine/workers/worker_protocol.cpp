@@ -31,7 +31,8 @@ void serialize(Archive& ar, PipelineConfig& c) {
     std::string file = c.file.string(), base = c.base_dir.string();
     std::optional<std::string> dir;
     if (c.thumbnail_dir) dir = c.thumbnail_dir->string();
-    ar(file, base, c.stages, c.thumbnail_sizes, dir, c.thumbnail_budget_bytes, c.max_pixels, c.max_file_bytes, c.content_hash);
+    ar(file, base, c.stages, c.thumbnail_sizes, dir, c.thumbnail_budget_bytes, c.max_pixels, c.max_file_bytes, c.content_hash,
+       c.metadata_entries);
     c.file = file;
     c.base_dir = base;
     c.thumbnail_dir = dir ? std::optional<std::filesystem::path>(*dir) : std::nullopt;

@@ -332,7 +332,7 @@ lbx::sdk::Status ExifReader::read_metadata(const lbx::sdk::Source& source, lbx::
         return status;
     }
 
-    return report(parsed, what, bytes.size(), raw_entries_, max_value_length_, sink);
+    return report(parsed, what, bytes.size(), raw_entries_ && sink.wants_entries(), max_value_length_, sink);
 }
 
 lbx::sdk::Status ExifReader::read_metadata_block(const lbx::sdk::MetadataBlock& block,
@@ -366,7 +366,7 @@ lbx::sdk::Status ExifReader::read_metadata_block(const lbx::sdk::MetadataBlock& 
         return lbx::sdk::fail(LBX_E_UNSUPPORTED, "unknown metadata block kind '" + std::string(block.kind) + "'");
     }
     if (!status.ok()) return status;
-    return report(parsed, what, bytes.size(), raw_entries_, max_value_length_, sink);
+    return report(parsed, what, bytes.size(), raw_entries_ && sink.wants_entries(), max_value_length_, sink);
 }
 
 }  // namespace lbx::plugins::exif

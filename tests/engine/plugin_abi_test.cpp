@@ -2,6 +2,7 @@
 // the end. The first case holds the 1.0 layout (where a struct grew in 1.1, its 1.0 size is now the
 // offset of the first appended field); the second the fields 1.1 appended. If this test fails, you changed the binary interface: append fields instead, and bump
 // LBX_PLUGIN_API_VERSION_MINOR.
+#include <lightbox/plugin.hpp>
 #include <lightbox/plugin_api.h>
 
 #include <catch2/catch.hpp>
@@ -91,15 +92,30 @@ TEST_CASE("plugin API 1.2 only appends: regions, the tag input's orientation and
 }
 
 TEST_CASE("plugin API 1.3 only appends: the metadata sink's printed values", "[abi]") {
-    CHECK(LBX_PLUGIN_API_VERSION_MINOR == 3);
     CHECK(offsetof(lbx_metadata_sink, set_printed) == 48);  // the 1.1 end
-    CHECK(sizeof(lbx_metadata_sink) == 56);
     // A 1.1-sized sink (an older host) has no set_printed: a plugin must not call it.
     lbx_metadata_sink old{};
     old.struct_size = 48;
     CHECK_FALSE(LBX_HAS_FIELD(&old, lbx_metadata_sink, set_printed));
     old.struct_size = sizeof(lbx_metadata_sink);
     CHECK(LBX_HAS_FIELD(&old, lbx_metadata_sink, set_printed));
+}
+
+TEST_CASE("plugin API 1.4 only appends: the metadata sink's flags", "[abi]") {
+    CHECK(LBX_PLUGIN_API_VERSION_MINOR == 4);
+    CHECK(offsetof(lbx_metadata_sink, flags) == 56);  // the 1.3 end
+    CHECK(sizeof(lbx_metadata_sink) == 64);
+    CHECK(LBX_METADATA_SUMMARY_ONLY == 1u);
+    // A 1.3-sized sink (an older host) has no flags: the SDK then says the host wants the entries.
+    lbx_metadata_sink old{};
+    old.struct_size = 56;
+    old.flags = LBX_METADATA_SUMMARY_ONLY;  // beyond its size: never read
+    CHECK_FALSE(LBX_HAS_FIELD(&old, lbx_metadata_sink, flags));
+    CHECK(lbx::sdk::MetadataSink(&old).wants_entries());
+    old.struct_size = sizeof(lbx_metadata_sink);
+    CHECK_FALSE(lbx::sdk::MetadataSink(&old).wants_entries());
+    old.flags = 0;
+    CHECK(lbx::sdk::MetadataSink(&old).wants_entries());
 }
 
 TEST_CASE("LBX_HAS_FIELD tells a 1.0-sized struct from a 1.1 one", "[abi]") {

@@ -42,11 +42,11 @@ TEST_CASE("a well-formed plugin is loaded with its descriptor", "[registry]") {
 
 TEST_CASE("an incompatible major API version is rejected with both versions named", "[registry]") {
     std::string reason = only_rejection("incompatible");
-    CHECK(reason == "built for plugin API 2.0, this engine has 1.3");
+    CHECK(reason == "built for plugin API 2.0, this engine has 1.4");
 }
 
 TEST_CASE("a plugin built for a newer minor API than the host is rejected", "[registry]") {
-    CHECK(only_rejection("future_minor") == "built for plugin API 1.99, this engine has 1.3");
+    CHECK(only_rejection("future_minor") == "built for plugin API 1.99, this engine has 1.4");
 }
 
 TEST_CASE("a stage without the function for its kind is rejected", "[registry]") {

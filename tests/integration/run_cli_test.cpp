@@ -237,6 +237,30 @@ TEST_CASE("metadata-only runs never decode and decode-thumbnail runs make no tag
     CHECK(p.at("thumbnails")[0].at("height") == 128);
 }
 
+TEST_CASE("a metadata-only run makes the raw entries only when something keeps them", "[cli]") {
+    // Without a catalog or --fields metadata the stages are asked for the summary alone (plugin API 1.4);
+    // the summary is the same either way, and asking for the entries brings them back.
+    lbx::test::TempDir dir;
+    const std::string photo = (dir / "photos" / "jpeg-orientation-6-bern.jpg").string();
+    REQUIRE(run_engine({"sample", (dir / "photos").string()}).exit_code == 0);
+    auto summary = run_engine({"run", "--format", "jsonl", "--fields", "exif", "--only", "metadata", photo});
+    auto with_entries = run_engine({"run", "--format", "jsonl", "--fields", "exif,metadata", "--only", "metadata", photo});
+    REQUIRE(summary.exit_code == 0);
+    REQUIRE(with_entries.exit_code == 0);
+    const json a = json::parse(summary.out), b = json::parse(with_entries.out);
+    CHECK_FALSE(a.contains("metadata"));
+    CHECK(a.at("exif") == b.at("exif"));
+    CHECK(a.at("exif").at("make").get<std::string>().size() > 0);
+    REQUIRE(b.contains("metadata"));
+    CHECK(b.at("metadata").size() > 5);
+    // A catalog keeps them: the stored record has its entries.
+    const std::string catalog = (dir / "lib.lbx").string();
+    REQUIRE(run_engine({"run", "--catalog", catalog, "--only", "metadata", "--no-progress", photo}).exit_code == 0);
+    auto q = run_engine({"query", "--catalog", catalog, "--format", "jsonl", "--fields", "metadata"});
+    REQUIRE(q.exit_code == 0);
+    CHECK(json::parse(q.out).at("metadata").size() == b.at("metadata").size());
+}
+
 TEST_CASE("'-' reads the paths to process from stdin", "[cli]") {
     lbx::test::TempDir dir;
     REQUIRE(run_engine({"sample", (dir / "photos").string()}).exit_code == 0);
@@ -274,7 +298,7 @@ TEST_CASE("plugins lists every built-in plugin and reports rejected files with r
                            "org.lightbox.webpdec", "org.lightbox.exif", "org.lightbox.autotag", "org.lightbox.thumbnail"})
         CHECK(ids.count(id) == 1);
     REQUIRE(j.at("rejected").size() == 1);
-    CHECK(j.at("rejected")[0].at("reason") == "built for plugin API 2.0, this engine has 1.3");
+    CHECK(j.at("rejected")[0].at("reason") == "built for plugin API 2.0, this engine has 1.4");
 
     auto inspect = run_engine({"plugins", "inspect", "org.lightbox.jpegdec", "--json"});
     REQUIRE(inspect.exit_code == 0);

@@ -215,6 +215,23 @@ TEST_CASE("exif reads every summary field and raw entries of a JPEG", "[exif]") 
     CHECK(entry(m, "Xmp.dc.subject") == "holiday, beach");
 }
 
+TEST_CASE("exif gives the summary alone when the host keeps no raw entries (API 1.4)", "[exif]") {
+    // What `run --only metadata` asks when nothing keeps the entries: the same summary, no entries and
+    // no printed values, whether the stage made them or not (the host's sink drops them).
+    const std::vector<uint8_t> bytes = lbx::sample::with_exif(jpeg(64, 48), full_spec());
+    const lbx::engine::StageInstance stage = lbx::test::make_stage("exif");
+    Metadata summary_only;
+    REQUIRE(stage.read_metadata(lbx::test::source_of(bytes, "jpeg"), summary_only, {}, false));
+    check_full_summary(summary_only, 64, 48);
+    CHECK(summary_only.entries.empty());
+    CHECK(summary_only.printed.empty());
+    Metadata full;
+    REQUIRE(stage.read_metadata(lbx::test::source_of(bytes, "jpeg"), full, {}, true));
+    CHECK(full.text == summary_only.text);
+    CHECK(full.numbers == summary_only.numbers);
+    CHECK(full.entries.size() > 10);
+}
+
 TEST_CASE("exif reports how people read the values: Exiv2's interpreted printing", "[exif]") {
     ExifSpec spec = full_spec();
     spec.exposure_time = 1.0 / 125;

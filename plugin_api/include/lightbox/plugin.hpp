@@ -283,6 +283,11 @@ public:
         if (LBX_HAS_FIELD(sink_, lbx_metadata_sink, set_printed) && sink_->set_printed != nullptr)
             sink_->set_printed(sink_->host, key.c_str(), value.c_str());
     }
+    // API 1.4: false when the host keeps only the summary (text and number): entries and printed values
+    // may be skipped. An older host's sink has no flags: it wants them.
+    bool wants_entries() const {
+        return !LBX_HAS_FIELD(sink_, lbx_metadata_sink, flags) || (sink_->flags & LBX_METADATA_SUMMARY_ONLY) == 0;
+    }
     Host host() const { return Host(detail::services_of(sink_)); }
 
 private:

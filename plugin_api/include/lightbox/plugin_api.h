@@ -1,5 +1,5 @@
 /*
- * Lightbox plugin API, version 1.3 — the binary boundary between the engine and a plugin.
+ * Lightbox plugin API, version 1.4 — the binary boundary between the engine and a plugin.
  *
  * Plain C on purpose: no STL type, exception or ownership crosses it, so a plugin built with another
  * compiler or standard library still loads. Every struct starts with `struct_size` and only ever grows at
@@ -33,6 +33,9 @@
  * Since 1.3 a metadata stage can say how people read an entry's value (lbx_metadata_sink.set_printed:
  * "F2.8", "1/125 s", "Fired" for the "14/5", "1/125", "1" of add_entry), which the photo view shows.
  *
+ * Since 1.4 the metadata sink says when the host keeps only the summary fields (lbx_metadata_sink.flags,
+ * LBX_METADATA_SUMMARY_ONLY: a run that stores and prints no raw entries), so a stage can skip making them.
+ *
  * See sdk_docs/plugin-api.md for the reference and sdk_docs/tutorial.md for a walk-through.
  */
 #ifndef LIGHTBOX_PLUGIN_API_H
@@ -46,7 +49,7 @@ extern "C" {
 #endif
 
 #define LBX_PLUGIN_API_VERSION_MAJOR 1
-#define LBX_PLUGIN_API_VERSION_MINOR 3
+#define LBX_PLUGIN_API_VERSION_MINOR 4
 
 /* The one symbol a plugin exports. */
 #define LBX_PLUGIN_ENTRY lbx_plugin_describe
@@ -278,7 +281,14 @@ typedef struct lbx_metadata_sink {
      * "Canon EF 28mm f/2.8"): what a viewer shows instead of the raw value. Leave it out when it would
      * equal the raw value. Check LBX_HAS_FIELD first: an older host's sink ends before it. */
     void (*set_printed)(void* host, const char* key, const char* printed);
+    /* 1.4: LBX_METADATA_* bits. Check LBX_HAS_FIELD first: an older host's sink ends before it. */
+    uint32_t flags;
 } lbx_metadata_sink;
+
+/* lbx_metadata_sink.flags (1.4). The host keeps only what set_text and set_number give (a metadata-only
+ * run with no catalog and no raw entries in its output): add_entry and set_printed are ignored, and a
+ * stage may skip the work of making them. Nothing else changes: the summary fields are still wanted. */
+#define LBX_METADATA_SUMMARY_ONLY 1u
 
 /* Read access to the metadata gathered so far, for tag and thumbnail stages. */
 typedef struct lbx_metadata_view {
