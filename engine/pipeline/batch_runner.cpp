@@ -1,9 +1,12 @@
 #include "pipeline/batch_runner.hpp"
 
 #include "pipeline/bounded_queue.hpp"
+#include "pipeline/result_delivery.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -29,10 +32,28 @@ BatchSummary run_batch(const ProcessorFactory& make_processor, const std::vector
     if (jobs == 0) jobs = 1;
     const auto start = std::chrono::steady_clock::now();
     // Paths are small: the walker may run well ahead, and the hysteresis of the queue then wakes it once
-    // per 32 files taken, not once per file. Results can be large (metadata entries): fewer of them.
+    // per 32 files taken, not once per file.
     BoundedQueue<InputFile> files(64 * jobs);
-    BoundedQueue<PhotoResult> results(4 * jobs);
-    BatchSummary summary;
+    BatchSummary summary;  // written by deliveries only
+    ResultDelivery delivery(
+        [&](PhotoResult& r) {
+            if (r.interrupted) {
+                ++summary.interrupted_files;
+                return;
+            }
+            counts.processed.fetch_add(1);
+            if (r.skipped) {
+                ++summary.skipped;
+                if (callbacks.on_skipped && !r.skip_reason.empty()) callbacks.on_skipped(r);
+            } else if (r.unchanged) {
+                ++summary.unchanged;
+                if (callbacks.on_result) callbacks.on_result(r);
+            } else {
+                (r.ok() ? summary.ok : summary.failed) += 1;
+                if (callbacks.on_result) callbacks.on_result(r);
+            }
+        },
+        callbacks.on_tick, 4 * jobs);
 
     std::jthread walker([&] {
         walk_inputs(inputs, path_list, [&](InputFile f) {
@@ -40,7 +61,10 @@ BatchSummary run_batch(const ProcessorFactory& make_processor, const std::vector
             if (callbacks.select && !callbacks.select(f)) return true;
             counts.discovered.fetch_add(1);
             if (callbacks.precheck) {
-                if (std::optional<PhotoResult> known = callbacks.precheck(f)) return results.push(std::move(*known));
+                if (std::optional<PhotoResult> known = callbacks.precheck(f)) {
+                    delivery.add(std::move(*known));
+                    return true;
+                }
             }
             return files.push(std::move(f));
         });
@@ -62,7 +86,9 @@ BatchSummary run_batch(const ProcessorFactory& make_processor, const std::vector
         });
     }
 
-    std::atomic<unsigned> running{jobs};
+    std::mutex finished_mutex;
+    std::condition_variable finished;
+    unsigned running = jobs;  // under finished_mutex
     std::vector<std::jthread> workers;
     for (unsigned i = 0; i < jobs; ++i) {
         workers.emplace_back([&] {
@@ -71,13 +97,15 @@ BatchSummary run_batch(const ProcessorFactory& make_processor, const std::vector
             while (!stop.load()) {
                 std::optional<InputFile> f = files.pop();
                 if (!f) break;
-                results.push(processor->process(*f, stop));
+                delivery.add(processor->process(*f, stop));
             }
             processor.reset();
-            if (running.fetch_sub(1) == 1) results.close();  // the last worker out closes the results
+            std::lock_guard lock(finished_mutex);
+            if (--running == 0) finished.notify_all();
         });
     }
 
+    // This thread ticks the progress while no result comes, and turns a stop request into the end of the walk.
     bool stopping = false;
     for (;;) {
         if (stop.load() && !stopping) {
@@ -85,36 +113,18 @@ BatchSummary run_batch(const ProcessorFactory& make_processor, const std::vector
             files.close();  // the walker stops; queued but unstarted files are dropped
             files.clear();
         }
-        bool timed_out = false;
-        std::optional<PhotoResult> r = results.pop_for(std::chrono::milliseconds(200), timed_out);
-        if (timed_out) {
-            if (callbacks.on_tick) callbacks.on_tick();
-            continue;
-        }
-        if (!r) break;
-        if (r->interrupted) {
-            ++summary.interrupted_files;
-            continue;
-        }
-        counts.processed.fetch_add(1);
-        if (r->skipped) {
-            ++summary.skipped;
-            if (callbacks.on_skipped && !r->skip_reason.empty()) callbacks.on_skipped(*r);
-        } else if (r->unchanged) {
-            ++summary.unchanged;
-            if (callbacks.on_result) callbacks.on_result(*r);
-        } else {
-            (r->ok() ? summary.ok : summary.failed) += 1;
-            if (callbacks.on_result) callbacks.on_result(*r);
-        }
-        if (callbacks.on_tick) callbacks.on_tick();
+        std::unique_lock lock(finished_mutex);
+        if (finished.wait_for(lock, std::chrono::milliseconds(200), [&] { return running == 0; })) break;
+        lock.unlock();
+        delivery.tick();
     }
-    // The workers may have seen a stop request and closed the results before this loop did: close the
-    // input queue here too, or a walker blocked on a full queue would never return.
+    // The workers may have seen a stop request and ended before this loop did: close the input queue here
+    // too, or a walker blocked on a full queue would never return.
     files.close();
     walker.join();
     if (counter.joinable()) counter.join();
     workers.clear();
+    delivery.tick();  // what the walker's precheck added last
     summary.interrupted = stop.load();
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return summary;

@@ -1,7 +1,8 @@
 // Runs a pipeline over many files: a walker thread feeds a bounded queue, `jobs` threads each process
 // whole files (parallelism across files) through a FileProcessor of their own (a supervised worker process,
-// or the stages in-process), and the caller's thread receives the results in completion order. Queues are
-// bounded, so memory does not grow with the number of files. A stop request ends the walk and drops queued
+// or the stages in-process), and the results reach the callbacks in completion order, one at a time, on
+// whichever of the batch's threads has one (result_delivery.hpp: no thread hand-off per file); the caller's
+// thread ticks the progress meanwhile. Queues are bounded, so memory does not grow with the number of files. A stop request ends the walk and drops queued
 // files; files already in a worker's hands are finished within the stop grace period and reported, or
 // dropped as interrupted (neither stored nor reported: the next scan does them).
 #pragma once
@@ -39,6 +40,8 @@ struct BatchSummary {
     bool interrupted = false;
 };
 
+// Never called concurrently, each call happens-before the next; any of the batch's threads may make them
+// (the caller's, the walker's for `precheck` results, or a worker's).
 struct BatchCallbacks {
     std::function<void(const PhotoResult&)> on_result;  // every processed or unchanged file, skipped ones excluded
     // A skipped entry with a skip_reason (a FIFO, a socket, a broken symlink not named like a photo): worth

@@ -107,7 +107,7 @@ private:
     std::atomic<uint64_t> failed_{0};
     std::chrono::steady_clock::time_point start_;
     std::chrono::steady_clock::time_point last_report_{};
-    std::string current_path_;  // job thread only
+    std::string current_path_;  // the job's own thread and its batch's callbacks, which never run at once
 
     mutable std::mutex mutex_;
     ipc::JobSnapshot snapshot_;
