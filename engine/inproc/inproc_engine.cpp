@@ -3,6 +3,7 @@
 #include "plugins/plugin_registry.hpp"
 #include "pipeline/pipeline_config.hpp"
 #include "service/engine_service.hpp"
+#include "workers/file_processor.hpp"
 
 #include <dlfcn.h>
 #include <stdlib.h>
@@ -72,7 +73,7 @@ extern "C" void* lbx_engine_inproc_start(void* zmq_context, const char* command_
         options.runtime_dir = engine->runtime_dir;
         options.plugin_dirs = lbx::engine::plugin_search_path(dir);
         options.config_dir = (dir / ".." / "share" / "lightbox" / "config").lexically_normal();
-        options.isolation.worker_executable = dir / "lightbox-engine";  // workers are processes here too
+        options.isolation.worker_executable = lbx::engine::worker_program_in(dir);  // workers are processes here too
         options.analysis = lbx::engine::analysis_default().value_or(true);
         if (catalog_file != nullptr && *catalog_file != '\0') options.catalog_file = catalog_file;
         if (thumbnail_dir != nullptr && *thumbnail_dir != '\0') options.thumbnail_dir = thumbnail_dir;

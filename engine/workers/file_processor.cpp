@@ -31,10 +31,16 @@ private:
 
 }  // namespace
 
-std::filesystem::path engine_beside_this_program() {
+std::filesystem::path worker_program_in(const std::filesystem::path& dir) {
+    std::error_code ec;
+    const std::filesystem::path lean = dir / "lightbox-engine-worker";
+    return std::filesystem::exists(lean, ec) ? lean : dir / "lightbox-engine";
+}
+
+std::filesystem::path worker_program_beside_this_program() {
     std::error_code ec;
     const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    return (ec ? std::filesystem::current_path() : exe.parent_path()) / "lightbox-engine";
+    return worker_program_in(ec ? std::filesystem::current_path() : exe.parent_path());
 }
 
 std::vector<std::string> unneeded_plugin_files(const PluginRegistry& registry, const PipelineConfig& config) {
@@ -64,7 +70,7 @@ std::shared_ptr<Supervision> make_supervision(IsolationOptions options, unsigned
                                               const PluginRegistry& registry, Quarantine* quarantine) {
     auto s = std::make_shared<Supervision>();
     if (options.memory_cap_bytes == 0) options.memory_cap_bytes = default_memory_cap(workers);
-    if (options.worker_executable.empty()) options.worker_executable = engine_beside_this_program();
+    if (options.worker_executable.empty()) options.worker_executable = worker_program_beside_this_program();
     s->options = std::move(options);
     s->setup.config = config;
     s->setup.thumbnail_dir = thumbnail_dir.string();

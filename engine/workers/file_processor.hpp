@@ -83,8 +83,12 @@ std::shared_ptr<Supervision> make_supervision(IsolationOptions options, unsigned
 ProcessorFactory make_processor_factory(const Pipeline& pipeline, std::shared_ptr<Supervision> supervision,
                                         std::unique_ptr<FileProcessor> first_worker = nullptr);
 
-// The lightbox-engine executable in this program's folder: what a worker process runs by default.
-std::filesystem::path engine_beside_this_program();
+// The program a worker process runs: `dir`/lightbox-engine-worker (engine/worker_main.cpp, which starts in
+// a tenth of lightbox-engine's time), or `dir`/lightbox-engine, whose hidden `worker` subcommand does the
+// same, where the worker program is missing.
+std::filesystem::path worker_program_in(const std::filesystem::path& dir);
+// worker_program_in the folder of the running program.
+std::filesystem::path worker_program_beside_this_program();
 
 // The in-process processor alone (tests, --isolation none).
 std::unique_ptr<FileProcessor> make_inprocess_processor(const Pipeline& pipeline);

@@ -19,7 +19,7 @@ std::shared_ptr<Supervision> probe_supervision(const IsolationOptions& isolation
                                                Quarantine* quarantine, const Notice& notice) {
     auto s = std::make_shared<Supervision>();
     s->options = isolation;
-    if (s->options.worker_executable.empty()) s->options.worker_executable = engine_beside_this_program();
+    if (s->options.worker_executable.empty()) s->options.worker_executable = worker_program_beside_this_program();
     if (s->options.memory_cap_bytes == 0) s->options.memory_cap_bytes = default_memory_cap(1);
     for (const auto& dir : dirs) s->setup.plugin_dirs.push_back(dir.string());
     s->setup.quarantine_file = quarantine != nullptr ? quarantine->file().string() : std::string();

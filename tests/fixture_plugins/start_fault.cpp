@@ -62,6 +62,17 @@ __attribute__((constructor)) void on_load() {
             std::fclose(f);
         }
     }
+    // The program the creating process runs (which executable the engine starts its workers with).
+    if (const char* file = std::getenv("LIGHTBOX_TEST_CREATE_EXE_MARKER")) {
+        char exe[4096] = {};
+        const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+        if (FILE* f = std::fopen(file, "a"); f != nullptr && n > 0) {
+            std::fprintf(f, "%s\n", exe);
+            std::fclose(f);
+        } else if (f != nullptr) {
+            std::fclose(f);
+        }
+    }
 }
 
 class Decoder {

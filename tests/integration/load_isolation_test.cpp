@@ -188,6 +188,33 @@ TEST_CASE("a stage whose create() crashes or hangs fails only the files that nee
     }
 }
 
+TEST_CASE("workers run the lean worker program, which refuses a wrong command line", "[isolation][load]") {
+    // engine/worker_main.cpp: the pipeline and the worker loop without the engine's 57 libraries.
+    const std::filesystem::path worker = std::filesystem::path(LIGHTBOX_TEST_ENGINE_EXE).parent_path() / "lightbox-engine-worker";
+    REQUIRE(std::filesystem::exists(worker));
+    for (const std::vector<std::string>& argv :
+         {std::vector<std::string>{worker.string()}, {worker.string(), "run"}, {worker.string(), "worker", "--channel-fd", "x", "--marker-fd", "4"},
+          {worker.string(), "worker", "--marker-fd", "4"}, {worker.string(), "worker", "--channel-fd", "3", "--marker-fd", "4", "--bogus", "1"}}) {
+        lbx::test::ChildProcess p(argv);
+        const auto r = p.wait();
+        CHECK(r.exit_code == 2);
+        CHECK(has(r.err, "not for users"));
+    }
+    Setup s("create_marker");
+    std::ofstream(s.dir / "marker.toml") << "[[stage]]\nkind = \"metadata\"\n[[stage]]\nkind = \"decode\"\n"
+                                            "[[stage]]\nkind = \"tag\"\nuse = \"pidmark\"\n";
+    std::vector<std::string> env = s.env();
+    env.push_back("LIGHTBOX_TEST_CREATE_EXE_MARKER=" + (s.dir / "create-exes").string());
+    const auto r = lbx::test::run_engine(s.run_args({"--config", (s.dir / "marker.toml").string(), "--jobs", "2"}), env);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    check_photos_ok(by_name(r.out));
+    std::ifstream in(s.dir / "create-exes");
+    int workers = 0;
+    for (std::string line; std::getline(in, line); ++workers) CHECK(std::filesystem::path(line) == worker);
+    CHECK(workers >= 1);
+}
+
 TEST_CASE("the supervisor creates no stage: create() runs in worker processes only", "[isolation][load]") {
     Setup s("create_marker");
     std::ofstream(s.dir / "marker.toml") << "[[stage]]\nkind = \"metadata\"\n[[stage]]\nkind = \"decode\"\n"
