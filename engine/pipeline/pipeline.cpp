@@ -120,8 +120,7 @@ public:
         if (fd_ < 0) return open_failure(errno);
         if (::fstat(fd_, &st) != 0) return engine_failure("read", "io", std::string("cannot read: ") + std::strerror(errno));
         if (auto problem = not_regular(st)) return problem;
-        // Plain blocking reads from here: O_NONBLOCK was only for the open.
-        if (const int flags = ::fcntl(fd_, F_GETFL); flags >= 0) (void)::fcntl(fd_, F_SETFL, flags & ~O_NONBLOCK);
+        // O_NONBLOCK was only for the open: on a regular file it changes no read (open(2)), so it stays.
         size = static_cast<uint64_t>(st.st_size);
         mtime_ns = int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
         return std::nullopt;
@@ -349,12 +348,21 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
     if (r.file_size > config_.max_file_bytes)
         return finish(engine_failure("read", "too_large", "file is " + size_text(r.file_size) + ", over the limit of " +
                                                               size_text(config_.max_file_bytes)));
-    // The head first, to sniff without reading (or allocating for) a large file that is not a photo.
+    // The head first, to sniff without reading (or allocating for) a large file that is not a photo. A
+    // headers-only run reads the first of kJpegHeaderReads at once: the head and, for most JPEGs, every
+    // segment before the scan, in one read.
     std::array<uint8_t, FormatSniffer::kHeadSize> head{};
+    std::unique_ptr<uint8_t[]> bytes;
     std::size_t size = 0;
-    if (auto problem = reader.read_into(head.data(), std::min<uint64_t>(r.file_size, head.size()), size))
+    uint64_t first_read = std::min<uint64_t>(r.file_size, head.size());
+    if (headers_only_) {
+        first_read = std::min<uint64_t>(r.file_size, kJpegHeaderReads[0]);
+        bytes = std::make_unique_for_overwrite<uint8_t[]>(first_read);
+    }
+    uint8_t* const first = bytes ? bytes.get() : head.data();
+    if (auto problem = reader.read_into(first, first_read, size))
         return finish(engine_failure("read", "io", "cannot read: " + *problem));
-    const std::span<const uint8_t> head_bytes(head.data(), size);
+    const std::span<const uint8_t> head_bytes(first, std::min<std::size_t>(size, head.size()));
     auto format = sniffer_.sniff(head_bytes);
     if (!format) {
         if (skippable) {
@@ -365,22 +373,23 @@ PhotoResult Pipeline::process(const InputFile& file, const ProcessContext& conte
     }
     r.format = *format;
     // Metadata alone, without the content hash: a JPEG's metadata is all in the segments before its
-    // scan data, which is most of the file, so only the part before the start of scan is read (a
-    // bounded first read; the whole file when its segments go on past it).
+    // scan data, which is most of the file, so only the part before the start of scan is read (bounded
+    // reads, growing; the whole file when its segments go on past them).
     uint64_t to_read = r.file_size;
-    std::unique_ptr<uint8_t[]> bytes;
     if (headers_only_ && r.format == "jpeg") {
-        for (const uint64_t step : kJpegHeaderReads) {
-            if (r.file_size <= step) break;
-            auto grown = std::make_unique_for_overwrite<uint8_t[]>(step);
-            std::copy(bytes ? bytes.get() : head.data(), (bytes ? bytes.get() : head.data()) + size, grown.get());
-            bytes = std::move(grown);
-            if (auto problem = reader.read_into(bytes.get() + size, step - size, size))
-                return finish(engine_failure("read", "io", "cannot read: " + *problem));
+        for (std::size_t next = 1;; ++next) {
             if (jpeg_scan_start(std::span<const uint8_t>(bytes.get(), size))) {
                 to_read = size;
                 break;
             }
+            if (size < first_read || next >= std::size(kJpegHeaderReads) || r.file_size <= kJpegHeaderReads[next]) break;
+            const uint64_t step = kJpegHeaderReads[next];
+            auto grown = std::make_unique_for_overwrite<uint8_t[]>(step);
+            std::copy(bytes.get(), bytes.get() + size, grown.get());
+            bytes = std::move(grown);
+            if (auto problem = reader.read_into(bytes.get() + size, step - size, size))
+                return finish(engine_failure("read", "io", "cannot read: " + *problem));
+            first_read = step;
         }
     }
     if (to_read > size) {

@@ -43,24 +43,39 @@ std::filesystem::path worker_program_beside_this_program() {
     return worker_program_in(ec ? std::filesystem::current_path() : exe.parent_path());
 }
 
-std::vector<std::string> unneeded_plugin_files(const PluginRegistry& registry, const PipelineConfig& config) {
-    std::set<std::string> named;             // stage ids the config names with `use`
-    std::set<lbx_stage_kind> any_of_kind;    // steps without `use` take every stage of their kind
-    for (const StageConfig& sc : config.stages) {
-        if (sc.use.empty()) any_of_kind.insert(sc.kind);
-        else named.insert(sc.use);
-    }
-    std::vector<std::string> out;
-    for (const auto& plugin : registry.plugins()) {
-        const bool needed = std::any_of(plugin->stages.begin(), plugin->stages.end(), [&](const LoadedStage& s) {
-            // Decoders and metadata stages declare the signatures every file is sniffed by.
-            return s.kind == LBX_STAGE_DECODE || s.kind == LBX_STAGE_METADATA || named.count(s.id) > 0 ||
-                   any_of_kind.count(s.kind) > 0;
+namespace {
+
+// Whether the pipeline of `config` may run a stage of `plugin`.
+bool runs_a_stage_of(const LoadedPlugin& plugin, const PipelineConfig& config) {
+    return std::any_of(plugin.stages.begin(), plugin.stages.end(), [&](const LoadedStage& s) {
+        return std::any_of(config.stages.begin(), config.stages.end(), [&](const StageConfig& sc) {
+            return sc.use.empty() ? sc.kind == s.kind : sc.use == s.id;  // no `use`: every stage of its kind
         });
-        if (!needed) out.push_back(plugin->file.string());
-    }
+    });
+}
+
+// Decoders and metadata stages declare the signatures every file is sniffed by.
+bool declares_formats(const LoadedPlugin& plugin) {
+    return std::any_of(plugin.stages.begin(), plugin.stages.end(), [](const LoadedStage& s) {
+        return (s.kind == LBX_STAGE_DECODE || s.kind == LBX_STAGE_METADATA) && s.desc->format_count > 0;
+    });
+}
+
+}  // namespace
+
+std::vector<std::string> unneeded_plugin_files(const PluginRegistry& registry, const PipelineConfig& config) {
+    std::vector<std::string> out;
+    for (const auto& plugin : registry.plugins())
+        if (!runs_a_stage_of(*plugin, config)) out.push_back(plugin->file.string());
     // Nor what the supervisor did not load: a library that crashed or hung in its probe is not tried again.
     for (const RejectedPlugin& r : registry.rejected()) out.push_back(r.file.string());
+    return out;
+}
+
+std::vector<PluginDescription> sniff_only_plugins(const PluginRegistry& registry, const PipelineConfig& config) {
+    std::vector<PluginDescription> out;
+    for (const auto& plugin : registry.plugins())
+        if (!runs_a_stage_of(*plugin, config) && declares_formats(*plugin)) out.push_back(describe(*plugin));
     return out;
 }
 
@@ -77,6 +92,7 @@ std::shared_ptr<Supervision> make_supervision(IsolationOptions options, unsigned
     for (const auto& dir : plugin_dirs) s->setup.plugin_dirs.push_back(dir.string());
     s->setup.quarantine_file = quarantine != nullptr ? quarantine->file().string() : std::string();
     s->setup.unneeded_plugin_files = unneeded_plugin_files(registry, config);
+    s->setup.sniff_only_plugins = sniff_only_plugins(registry, config);
     s->registry = &registry;
     s->quarantine = quarantine;
     return s;

@@ -150,6 +150,9 @@ int run_worker(const WorkerArguments& args) {
         },
         [&](const std::filesystem::path& file) { marker->set_loading(file.string()); });
     marker->clear();
+    // The formats of the plugins this pipeline runs no stage of, for sniffing, without their code.
+    for (const PluginDescription& d : setup->sniff_only_plugins)
+        if (failed.count(d.file) == 0 && !quarantined(d.file)) (void)registry.add_described(DescribedPlugin::make(d));
     PipelineConfig config = setup->config;
     (void)skip_quarantined_stages(config, quarantine.active());  // the supervisor reports them
     PipelineBuildOptions build;

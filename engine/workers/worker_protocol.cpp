@@ -86,8 +86,8 @@ void serialize(Archive& ar, UnavailableStage& u) {
 
 template <class Archive>
 void serialize(Archive& ar, WorkerSetup& m) {
-    ar(m.config, m.thumbnail_dir, m.plugin_dirs, m.quarantine_file, m.unneeded_plugin_files, m.failed_plugin_files, m.failed_stages,
-       m.probe_only);
+    ar(m.config, m.thumbnail_dir, m.plugin_dirs, m.quarantine_file, m.unneeded_plugin_files, m.sniff_only_plugins,
+       m.failed_plugin_files, m.failed_stages, m.probe_only);
 }
 template <class Archive>
 void serialize(Archive& ar, FormatDescription& f) {

@@ -30,6 +30,9 @@ struct WorkerSetup {
     // Plugin files the pipeline has no use for (tag or thumbnail stages it does not name): not loaded, so a
     // worker of a scan without analysis never maps the neural-network libraries.
     std::vector<std::string> unneeded_plugin_files;
+    // Plugins among those whose stages the pipeline never runs but whose formats every file is sniffed by
+    // (the decoders of a metadata-only run): registered from their descriptions, their libraries unopened.
+    std::vector<PluginDescription> sniff_only_plugins;
     // Plugins that crashed or hung while a worker (or the probe) started, earlier in this batch: files not
     // loaded again, and stages not created again (a `use` of one fails the files that reach it).
     std::vector<std::string> failed_plugin_files;
