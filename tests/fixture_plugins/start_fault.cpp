@@ -62,6 +62,14 @@ __attribute__((constructor)) void on_load() {
             std::fclose(f);
         }
     }
+    // The glibc tunables the creating process was started with.
+    if (const char* file = std::getenv("LIGHTBOX_TEST_CREATE_ENV_MARKER")) {
+        if (FILE* f = std::fopen(file, "a")) {
+            const char* tunables = std::getenv("GLIBC_TUNABLES");
+            std::fprintf(f, "%s\n", tunables != nullptr ? tunables : "");
+            std::fclose(f);
+        }
+    }
     // The program the creating process runs (which executable the engine starts its workers with).
     if (const char* file = std::getenv("LIGHTBOX_TEST_CREATE_EXE_MARKER")) {
         char exe[4096] = {};

@@ -205,6 +205,8 @@ TEST_CASE("workers run the lean worker program, which refuses a wrong command li
                                             "[[stage]]\nkind = \"tag\"\nuse = \"pidmark\"\n";
     std::vector<std::string> env = s.env();
     env.push_back("LIGHTBOX_TEST_CREATE_EXE_MARKER=" + (s.dir / "create-exes").string());
+    env.push_back("LIGHTBOX_TEST_CREATE_ENV_MARKER=" + (s.dir / "create-env").string());
+    env.push_back("GLIBC_TUNABLES=glibc.malloc.tcache_count=100");  // the user's own, which must still win
     const auto r = lbx::test::run_engine(s.run_args({"--config", (s.dir / "marker.toml").string(), "--jobs", "2"}), env);
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
@@ -213,6 +215,12 @@ TEST_CASE("workers run the lean worker program, which refuses a wrong command li
     int workers = 0;
     for (std::string line; std::getline(in, line); ++workers) CHECK(std::filesystem::path(line) == worker);
     CHECK(workers >= 1);
+    // A worker keeps more freed small blocks (worker_process.cpp), before the user's tunables.
+    std::ifstream env_in(s.dir / "create-env");
+    int envs = 0;
+    for (std::string line; std::getline(env_in, line); ++envs)
+        CHECK(line == "glibc.malloc.tcache_count=256:glibc.malloc.tcache_count=100");
+    CHECK(envs == workers);
 }
 
 TEST_CASE("the supervisor creates no stage: create() runs in worker processes only", "[isolation][load]") {
