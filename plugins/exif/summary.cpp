@@ -20,6 +20,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace lbx::plugins::exif {
@@ -30,13 +31,59 @@ constexpr std::size_t kSummaryTextMax = 1024;
 
 // ------------------------------------------------------------------------------------------ lookups
 
+// Where an Exif key's datum sits: its IFD and tag number.
+struct TagId {
+    int ifd;  // Exiv2 0.27 gives IFD ids as int
+    uint16_t tag;
+};
+
+// The keys the summary reads, located once per process. Exiv2's findKey(ExifKey(key)) parsed the key,
+// searched its tag tables by name, then copied the key string of every datum it compared: about 30
+// look-ups in a file of 60 entries made some 2 000 allocations, most of a metadata-only run's Exiv2 time.
+constexpr const char* kSummaryKeys[] = {
+    "Exif.Canon.LensModel", "Exif.CanonCs.ISOSpeed", "Exif.CanonSi.AutoISO", "Exif.CanonSi.ISOSpeed",
+    "Exif.GPSInfo.GPSAltitude", "Exif.GPSInfo.GPSAltitudeRef", "Exif.GPSInfo.GPSLatitude",
+    "Exif.GPSInfo.GPSLatitudeRef", "Exif.GPSInfo.GPSLongitude", "Exif.GPSInfo.GPSLongitudeRef",
+    "Exif.Image.DateTime", "Exif.Image.DateTimeOriginal", "Exif.Image.ExposureTime", "Exif.Image.FNumber",
+    "Exif.Image.FocalLength", "Exif.Image.ISOSpeedRatings", "Exif.Image.Make", "Exif.Image.Model",
+    "Exif.Image.Orientation", "Exif.OlympusEq.LensModel", "Exif.Panasonic.LensType",
+    "Exif.Photo.DateTimeDigitized", "Exif.Photo.DateTimeOriginal", "Exif.Photo.ExposureTime",
+    "Exif.Photo.FNumber", "Exif.Photo.FocalLength", "Exif.Photo.ISOSpeed", "Exif.Photo.ISOSpeedRatings",
+    "Exif.Photo.LensModel", "Exif.Photo.OffsetTime", "Exif.Photo.OffsetTimeDigitized",
+    "Exif.Photo.OffsetTimeOriginal", "Exif.Photo.RecommendedExposureIndex", "Exif.Photo.SubSecTime",
+    "Exif.Photo.SubSecTimeDigitized", "Exif.Photo.SubSecTimeOriginal"};
+
+TagId tag_id(const char* key) {
+    static const std::unordered_map<std::string_view, TagId> known = [] {
+        std::unordered_map<std::string_view, TagId> m;
+        for (const char* k : kSummaryKeys) {
+            const Exiv2::ExifKey parsed(k);
+            m.emplace(k, TagId{parsed.ifdId(), parsed.tag()});
+        }
+        return m;
+    }();
+    if (auto it = known.find(key); it != known.end()) return it->second;
+    const Exiv2::ExifKey parsed(key);  // a key not in the list: located now
+    return TagId{parsed.ifdId(), parsed.tag()};
+}
+
+// The first datum with this key, as ExifData::findKey would find it; null when absent.
+const Exiv2::Exifdatum* exif_datum(const Exiv2::ExifData& exif, const char* key) {
+    if (exif.empty()) return nullptr;
+    const TagId id = tag_id(key);
+    for (const Exiv2::Exifdatum& d : exif)
+        if (d.tag() == id.tag && d.ifdId() == id.ifd) return &d;
+    return nullptr;
+}
+
+// Its value; null when absent or empty.
 const Exiv2::Value* exif_value(const Exiv2::ExifData& exif, const char* key) {
-    auto it = exif.findKey(Exiv2::ExifKey(key));
-    if (it == exif.end() || it->count() == 0) return nullptr;
-    return &it->value();
+    const Exiv2::Exifdatum* d = exif_datum(exif, key);
+    return d == nullptr || d->count() == 0 ? nullptr : &d->value();
 }
 
 const Exiv2::Value* xmp_value(const Exiv2::XmpData& xmp, const char* key) {
+    if (xmp.empty()) return nullptr;  // an XmpKey is made under Exiv2's namespace lock
     auto it = xmp.findKey(Exiv2::XmpKey(key));
     if (it == xmp.end() || it->count() == 0) return nullptr;
     return &it->value();
@@ -304,6 +351,7 @@ void read_gps(const Exiv2::ExifData& exif, const Exiv2::XmpData& xmp, Summary& s
 // IPTC "date created" ("2005-09-29" as Exiv2 prints it) and "time created" ("16:51:00+00:00"). The zone
 // is left out: Exiv2 prints +00:00 for a time stored without one, so it cannot be trusted.
 std::optional<std::string> iptc_date_time(const Exiv2::IptcData& iptc) {
+    if (iptc.empty()) return std::nullopt;
     auto date = iptc.findKey(Exiv2::IptcKey("Iptc.Application2.DateCreated"));
     auto time = iptc.findKey(Exiv2::IptcKey("Iptc.Application2.TimeCreated"));
     if (date == iptc.end() || time == iptc.end()) return std::nullopt;
@@ -385,8 +433,8 @@ std::optional<std::string> lens(const Exiv2::ExifData& exif, const Exiv2::XmpDat
 // Canon maker notes, the way exiftool's Composite:ISO reads them: the camera's ISO setting when it is a
 // number, else the base ISO used times the auto-ISO factor (both APEX-like codes in 1/32 stops).
 std::optional<double> canon_iso(const Exiv2::ExifData& exif) {
-    auto setting = exif.findKey(Exiv2::ExifKey("Exif.CanonCs.ISOSpeed"));
-    if (setting != exif.end() && setting->count() > 0) {
+    const Exiv2::Exifdatum* setting = exif_datum(exif, "Exif.CanonCs.ISOSpeed");
+    if (setting != nullptr && setting->count() > 0) {
         if (auto n = positive(parse_double(setting->print(&exif)))) return n;
     }
     const Exiv2::Value* base = exif_value(exif, "Exif.CanonSi.ISOSpeed");
@@ -408,8 +456,7 @@ std::optional<double> iso(const Exiv2::ExifData& exif, const Exiv2::XmpData& xmp
         if (precise && *precise > *standard) return precise;
     }
     if (standard) return standard;
-    if (exif.findKey(Exiv2::ExifKey("Exif.CanonCs.ISOSpeed")) != exif.end() ||
-        exif.findKey(Exiv2::ExifKey("Exif.CanonSi.ISOSpeed")) != exif.end())
+    if (exif_datum(exif, "Exif.CanonCs.ISOSpeed") != nullptr || exif_datum(exif, "Exif.CanonSi.ISOSpeed") != nullptr)
         return canon_iso(exif);
     // Other maker notes (Nikon, Minolta, Pentax, ...): Exiv2 prints their ISO as a number when it is one.
     auto it = Exiv2::isoSpeed(exif);
