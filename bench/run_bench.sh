@@ -84,7 +84,6 @@ cat "${JPEGS[@]}" "${HEICS[@]}" "${PNGS[@]}" >/dev/null
 declare -A WALL CPU CHECK FAILED
 FAILED_RUNS=0
 
-now() { echo "$EPOCHREALTIME"; }
 # CPU seconds (user + system) of all finished child processes of this shell so far, from the builtin
 # `times`, which must run in this shell (a subshell's counters start at zero): sets CPU_NOW.
 cpu_now() {
@@ -95,15 +94,16 @@ cpu_now() {
 diff_of() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 per_process() { echo $(( ($1 + JOBS - 1) / JOBS )); }  # files per process: JOBS processes in all
 
-T0="" C0=""
-start_clock() { cpu_now; C0=$CPU_NOW; T0=$(now); }
+T0="" C0="" T1="" C1=""
+start_clock() { cpu_now; C0=$CPU_NOW; T0=$EPOCHREALTIME; }
+# Right after the contender ends, before anything looks at its output: reading its summary or counting
+# its files (forks of grep, sed, cat: several ms) is not the contender's time. A 60 ms run measured them.
+end_clock() { T1=$EPOCHREALTIME; cpu_now; C1=$CPU_NOW; }
 # $1 key, $2 1 when the run did its job, $3 what it produced (for the table)
 stop_clock() {
-  local t1 wall cpu
-  t1=$(now)
-  cpu_now
-  wall=$(diff_of "$T0" "$t1")
-  cpu=$(diff_of "$C0" "$CPU_NOW")
+  local wall cpu
+  wall=$(diff_of "$T0" "$T1")
+  cpu=$(diff_of "$C0" "$C1")
   CHECK[$1]=$3
   if [ "$2" != 1 ]; then
     FAILED[$1]=1
@@ -125,6 +125,7 @@ run_lightbox() {
   [ -n "$extra" ] && read -ra extra_args <<<"$extra" && args+=("${extra_args[@]}")
   start_clock
   "$ENGINE" "${args[@]}" -- "$@" >/dev/null 2>"$WORK/lightbox.err" || rc=$?
+  end_clock
   summary=$(grep -E '^[0-9]+ files: ' "$WORK/lightbox.err" | tail -n 1 || true)
   ok=$(sed -n 's/^[0-9]* files: \([0-9]*\) ok.*/\1/p' <<<"$summary")
   failed=$(sed -n 's/^[0-9]* files: [0-9]* ok, \([0-9]*\) failed.*/\1/p' <<<"$summary")
@@ -144,6 +145,7 @@ run_vipsthumbnail() {
   out=$(mktemp -d "$WORK/vips.XXXXXX")
   start_clock
   printf '%s\n' "$@" | xargs -d '\n' -P "$JOBS" -n "$(per_process $#)" vipsthumbnail -s 256 -o "$out/%s.jpg" || rc=$?
+  end_clock
   n=$(find "$out" -type f | wc -l)
   if [ "$rc" != 0 ] || [ "$n" != "$#" ]; then
     good=0
@@ -163,6 +165,7 @@ run_exiftool() {
   # shellcheck disable=SC2016  # $@, $0 and $$ are for the inner sh
   printf '%s\n' "$@" | xargs -d '\n' -P "$JOBS" -n "$(per_process $#)" \
     sh -c 'exec exiftool -j "$@" >"$0/exiftool.$$.json"' "$WORK" || rc=$?
+  end_clock
   n=$(cat "$WORK"/exiftool.*.json | grep -c '"SourceFile"' || true)
   if [ "$rc" != 0 ] || [ "$n" != "$#" ]; then
     good=0
