@@ -11,7 +11,7 @@ in corpus_labels.tsv. What the thresholds in config/default.toml and config/labe
   python3 bench/analysis/sweep.py /tmp/low.jsonl
 
 A group counts as found when one of its labels (config/label_groups.toml) has a box at or above the
-threshold. A face counts when its score is at or above `confident`, or at or above `threshold` and its
+threshold that covers at least MIN_TAG_AREA of the photo (the objects stage's `min_tag_area`). A face counts when its score is at or above `confident`, or at or above `threshold` and its
 centre lies inside a person box at or above the objects threshold (the faces stage's rule).
 """
 import json, os, sys, tomllib
@@ -19,6 +19,7 @@ import json, os, sys, tomllib
 here = os.path.dirname(os.path.abspath(__file__))
 repo = os.path.dirname(os.path.dirname(here))
 GROUPS = ["people", "animals", "vehicles", "food", "drinks", "sports"]
+MIN_TAG_AREA = 0.001  # the objects stage's default `min_tag_area` (plugins/vision/vision_plugin.cpp)
 
 labels = {}
 header = None
@@ -53,7 +54,7 @@ def group_scores(thresholds):
                     continue
                 truth = truth_row[g] == "1"
                 got = any(r["kind"] == "object" and r.get("label") in group_labels[g] and r["confidence"] >= t
-                          for r in runs[key])
+                          and r["box"][2] * r["box"][3] >= MIN_TAG_AREA for r in runs[key])
                 tp += truth and got
                 fp += got and not truth
                 fn += truth and not got
@@ -100,4 +101,4 @@ for threshold in (0.3, 0.35, 0.4, 0.5, 0.6):
             continue
         for person in (0.25, 0.35):
             r, f, d, c, t = face_score(threshold, confident, person)
-            print(f"  {threshold:.1f} {confident:.1f} {person:.2f}:  recall {r:.2f} ({d}/{c})  false {f:.2f} of {t}")
+            print(f"  {threshold:.2f} {confident:.2f} {person:.2f}:  recall {r:.2f} ({d}/{c})  false {f:.2f} of {t}")

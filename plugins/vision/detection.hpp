@@ -14,6 +14,7 @@ struct Detection {
     float score = 0;
     cv::Rect2f box;
     std::vector<cv::Point2f> points;  // faces: 6 keypoints (see face_detector.hpp)
+    int view = 0;                     // objects: which look at the photo found it (object_detector.cpp)
 };
 
 inline float iou(const cv::Rect2f& a, const cv::Rect2f& b) {

@@ -5,6 +5,8 @@
 #include "detection.hpp"
 #include "net_pool.hpp"
 
+#include <functional>
+#include <optional>
 #include <string_view>
 
 namespace lbx::plugins::vision {
@@ -17,14 +19,18 @@ constexpr int kCocoPerson = 0;
 
 class ObjectDetector {
 public:
-    ObjectDetector(NetPool& nets, float threshold) : nets_(nets), threshold_(threshold) {}
+    // `tiles`: besides the whole photo, look at squares of it at a larger scale (finds smaller things; three
+    // forward passes for a 4:3 photo instead of one).
+    ObjectDetector(NetPool& nets, float threshold, bool tiles) : nets_(nets), threshold_(threshold), tiles_(tiles) {}
 
-    // Objects in an upright RGB image, best first, boxes in its pixels.
-    std::vector<Detection> detect(const cv::Mat& rgb) const;
+    // Objects in an upright RGB image, best first, boxes in its pixels; nothing when `should_stop` turned
+    // true between two forward passes (the host is ending the file's work).
+    std::optional<std::vector<Detection>> detect(const cv::Mat& rgb, const std::function<bool()>& should_stop) const;
 
 private:
     NetPool& nets_;
     float threshold_;
+    bool tiles_;
 };
 
 }  // namespace lbx::plugins::vision

@@ -12,7 +12,8 @@ namespace lbx::plugins::vision {
 ObjectsStage::ObjectsStage(const sdk::Params& params)
     : groups_(LabelGroups::load(params.get_path("groups"))),
       nets_(std::make_unique<NetPool>(read_verified_model(params.get_path("models"), kObjectModel), kObjectModel.file)),
-      detector_(*nets_, static_cast<float>(params.get_double("threshold"))) {}
+      detector_(*nets_, static_cast<float>(params.get_double("threshold")), params.get_bool("tiles")),
+      min_tag_area_(params.get_double("min_tag_area")) {}
 
 sdk::Status ObjectsStage::tag(const sdk::TagInput& input, sdk::TagSink& sink) const {
     if (!input.image) return sdk::ok();  // a pipeline without a decode stage: nothing to look at
@@ -20,14 +21,18 @@ sdk::Status ObjectsStage::tag(const sdk::TagInput& input, sdk::TagSink& sink) co
     if (host.should_stop()) return sdk::fail(LBX_E_CANCELLED, "stopped before object detection");
     use_threads(host.threads_hint());
     const cv::Mat rgb = upright_rgb(*input.image, input.orientation);
-    const std::vector<Detection> found = detector_.detect(rgb);
+    const std::optional<std::vector<Detection>> detected = detector_.detect(rgb, [&] { return host.should_stop(); });
+    if (!detected) return sdk::fail(LBX_E_CANCELLED, "stopped during object detection");
+    const std::vector<Detection>& found = *detected;
 
     std::map<std::string, double> labels, groups;  // best confidence of each
     const double w = rgb.cols, h = rgb.rows;
     for (const Detection& d : found) {
         const std::string label(coco_label(d.label));
-        labels[label] = std::max(labels[label], double(d.score));
-        for (const std::string& group : groups_.groups_of(label)) groups[group] = std::max(groups[group], double(d.score));
+        if (d.box.area() >= min_tag_area_ * w * h) {
+            labels[label] = std::max(labels[label], double(d.score));
+            for (const std::string& group : groups_.groups_of(label)) groups[group] = std::max(groups[group], double(d.score));
+        }
         if (!sink.takes_regions()) continue;  // a host before API 1.2 keeps the tags only
         sdk::Region region;
         region.kind = LBX_REGION_OBJECT;

@@ -1,6 +1,7 @@
 // The "objects" stage: finds COCO objects in a photo (CenterNet) and reports each as a region (kind
 // "object", its label, confidence and box), each label once as a tag (category "label") and each group
-// of labels found as a tag (category "group", from the label groups file).
+// of labels found as a tag (category "group", from the label groups file). Only objects covering at least
+// `min_tag_area` of the photo make tags: a speck is kept as a region, but is not what the photo shows.
 #pragma once
 
 #include "label_groups.hpp"
@@ -23,6 +24,7 @@ private:
     LabelGroups groups_;
     std::unique_ptr<NetPool> nets_;
     ObjectDetector detector_;
+    double min_tag_area_;  // fraction of the photo
 };
 
 }  // namespace lbx::plugins::vision

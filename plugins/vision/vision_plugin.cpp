@@ -23,6 +23,12 @@ const lbx_param_desc kObjectParams[] = {
     lbx::sdk::param_double("threshold", "0.35", 0.05, 0.99,
                            "the lowest confidence reported (0.3 already names a sheep on an alpine meadow)"),
     lbx::sdk::param_path("groups", "label_groups.toml", "the groups of labels (TOML; format at the top of the default file)"),
+    lbx::sdk::param_bool("tiles", "true",
+                         "also look at squares of the photo at a larger scale: finds smaller things, at three times "
+                         "the time for a 4:3 photo"),
+    lbx::sdk::param_double("min_tag_area", "0.001", 0, 1,
+                           "objects smaller than this fraction of the photo get a region but make no label or group "
+                           "tag (0.001: about 28x28 pixels of a 1024x768 photo)"),
 };
 const lbx_model_desc kObjectModels[] = {kObjectModel};
 
@@ -58,6 +64,7 @@ const lbx_stage_desc kIdentityStage = lbx::sdk::make_stage<lbx::plugins::vision:
 }  // namespace
 
 // 1.1.0: faces down to a score of 0.35 inside a person (was 0.6), so photos are analysed again.
-LBX_PLUGIN("org.lightbox.vision", "Objects and faces", "1.1.0", "MIT",
+// 1.2.0: objects letterboxed (not stretched) and, by default, in tiles too; specks make no tags.
+LBX_PLUGIN("org.lightbox.vision", "Objects and faces", "1.2.0", "MIT",
            "content analysis with neural networks (OpenCV DNN): COCO objects and their groups, human faces, face identities",
            &kObjectsStage, &kFacesStage, &kIdentityStage)

@@ -143,6 +143,47 @@ TEST_CASE("boxes are in upright coordinates for a photo turned by its EXIF orien
     }
 }
 
+TEST_CASE("tiles find a small animal in a panorama, boxed where it is; without them it is missed", "[analysis]") {
+    require_models_and_photos();
+    test::TempDir dir;
+    // darknet's dog.jpg (768x576) pasted into a 3072x576 grey panorama at x 1100: the dog (x 124-313,
+    // y 207-543 of dog.jpg) is 31 pixels wide when the whole panorama is shrunk to the model's 512.
+    const sample::RgbImage dog = test::decode_jpeg(kDarknet / "dog.jpg");
+    sample::RgbImage panorama(3072, dog.height, {120, 126, 122});
+    constexpr uint32_t kAt = 1100;
+    for (uint32_t y = 0; y < dog.height; ++y)
+        for (uint32_t x = 0; x < dog.width; ++x) panorama.set(kAt + x, y, dog.at(x, y));
+    test::write_file(dir / "panorama.jpg", sample::encode_jpeg(panorama, 92));
+
+    const json tiled = run_json({(dir / "panorama.jpg").string()}).begin()->second;
+    INFO(tiled.dump());
+    CHECK(tags_of(tiled, "group").count("animals"));
+    std::vector<json> animals;
+    for (const char* label : {"dog", "cat"})  // at this scale the model is not sure which
+        for (json& r : regions_of(tiled, "object", label)) animals.push_back(std::move(r));
+    REQUIRE(animals.size() == 1);
+    const json& box = animals[0].at("box");
+    CHECK(box[0].get<double>() == Approx((kAt + 124.0) / 3072).margin(0.02));
+    CHECK(box[1].get<double>() == Approx(207.0 / 576).margin(0.06));
+    CHECK(box[2].get<double>() == Approx((313.0 - 124) / 3072).margin(0.02));
+    CHECK(box[3].get<double>() == Approx((543.0 - 207) / 576).margin(0.06));
+
+    // The objects stage with `tiles = false` looks at the whole panorama only: the default config with that
+    // one parameter, in a copy of the config folder beside the models (its paths are relative).
+    fs::copy(fs::path(LIGHTBOX_TEST_DATA_DIR) / "config", dir / "config", fs::copy_options::recursive);
+    fs::create_directory_symlink(kModels, dir / "models");
+    const std::string objects = "use = \"objects\"\nphase = \"analysis\"\noptional = true\n";
+    const std::vector<uint8_t> default_config = test::read_file(dir / "config" / "default.toml");
+    std::string config(default_config.begin(), default_config.end());
+    REQUIRE(config.find(objects) != std::string::npos);
+    config.insert(config.find(objects) + objects.size(), "[stage.params]\ntiles = false\n");
+    std::ofstream(dir / "config" / "no-tiles.toml") << config;
+    const json whole =
+        run_json({(dir / "panorama.jpg").string()}, {"--config", (dir / "config" / "no-tiles.toml").string()}).begin()->second;
+    INFO(whole.dump());
+    CHECK(tags_of(whole, "group").empty());
+}
+
 TEST_CASE("faces in a real group photo get keypoints and a 128-D identity embedding", "[analysis][corpus]") {
     require_models_and_photos();
     REQUIRE(fs::exists(kModels / "identity" / "face_embedding.onnx"));
