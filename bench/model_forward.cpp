@@ -1,12 +1,14 @@
 // lightbox-bench-forward: the bare forward rate of the analysis models, the ceiling the analysis phase is
 // compared with (bench/run_analysis_bench.sh; target: lightbox's phase 2 at least 0.8 of it).
 //
-//   lightbox-bench-forward MODELS PHOTOS FACES_PER_PHOTO
+//   lightbox-bench-forward MODELS PHOTOS FACES_PER_PHOTO [OBJECT_PASSES_PER_PHOTO]
 //
 // Loads the three ONNX models the vision plugin runs (MODELS is what scripts/fetch-models.sh filled) into
 // OpenCV DNN, one thread (as in a worker: parallelism comes from running one process per core), and times
-// PHOTOS "photos" of bare work: one CenterNet forward (1x3x512x512), one BlazeFace forward (1x256x256x3)
-// and, for FACES_PER_PHOTO faces on average, one face-embedding forward (1x3x150x150) each. No decoding,
+// PHOTOS "photos" of bare work: OBJECT_PASSES_PER_PHOTO CenterNet forwards on average (1x3x512x512; default
+// 1; the objects stage looks at the whole photo and at its tiles, three passes for a 4:3 photo), one
+// BlazeFace forward (1x256x256x3) and, for FACES_PER_PHOTO faces on average, one face-embedding forward
+// (1x3x150x150) each. No decoding,
 // resizing, decoding of outputs or storing: only what the networks themselves cost. The inputs are fixed
 // pseudo-random values (the cost of a forward pass does not depend on them). Prints one line:
 //   forward PHOTOS SECONDS objects_ms faces_ms identity_ms
@@ -57,15 +59,17 @@ struct Model {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 4) {
-        std::fputs("usage: lightbox-bench-forward MODELS PHOTOS FACES_PER_PHOTO\n", stderr);
+    if (argc != 4 && argc != 5) {
+        std::fputs("usage: lightbox-bench-forward MODELS PHOTOS FACES_PER_PHOTO [OBJECT_PASSES_PER_PHOTO]\n", stderr);
         return 2;
     }
     try {
         const std::filesystem::path models = argv[1];
         const long photos = std::stol(argv[2]);
         const double faces_per_photo = std::stod(argv[3]);
-        if (photos <= 0 || faces_per_photo < 0) throw std::invalid_argument("PHOTOS > 0 and FACES_PER_PHOTO >= 0");
+        const double object_passes_per_photo = argc == 5 ? std::stod(argv[4]) : 1.0;
+        if (photos <= 0 || faces_per_photo < 0 || object_passes_per_photo < 1)
+            throw std::invalid_argument("PHOTOS > 0, FACES_PER_PHOTO >= 0 and OBJECT_PASSES_PER_PHOTO >= 1");
         cv::setNumThreads(1);
         Model objects(models / "objects/centernet.onnx", {1, 3, 512, 512});
         Model faces(models / "faces/face_detection_back_256x256_barracuda.onnx", {1, 256, 256, 3});
@@ -78,9 +82,11 @@ int main(int argc, char** argv) {
         objects.calls = faces.calls = identity.calls = 0;
 
         const auto t0 = Clock::now();
-        double faces_owed = 0;  // fractional faces carried to the next photo, so the total is photos * average
+        // Fractions carried to the next photo, so that the totals are photos * average.
+        double faces_owed = 0, object_passes_owed = 0;
         for (long i = 0; i < photos; ++i) {
-            objects.forward();
+            object_passes_owed += object_passes_per_photo;
+            for (; object_passes_owed >= 1.0; object_passes_owed -= 1.0) objects.forward();
             faces.forward();
             faces_owed += faces_per_photo;
             for (; faces_owed >= 1.0; faces_owed -= 1.0) identity.forward();

@@ -5,7 +5,8 @@
 #   phase 1   lightbox-engine run --analysis off --catalog LIB PHOTOS      (metadata, hash, thumbnails, rule tags)
 #   phase 2   lightbox-engine run --analysis on  --catalog LIB PHOTOS      (nothing changed: it only analyses the
 #             photos phase 1 stored; decoding at 1024 px, the three networks, regions stored in the catalog)
-#   bare      JOBS processes of lightbox-bench-forward (bench/model_forward.cpp): per photo one CenterNet and one
+#   bare      JOBS processes of lightbox-bench-forward (bench/model_forward.cpp): per photo as many CenterNet passes
+#             as the objects stage makes for these photos on average (the whole photo, and its tiles), one
 #             BlazeFace forward pass and, for as many faces per photo as phase 2 found on average, one
 #             face-embedding pass; one OpenCV thread each, no decoding, no pre- or post-processing, no storing
 #
@@ -81,22 +82,29 @@ analysed=$(sed -n 's/.*analysed \([0-9]*\) earlier photos in \([0-9.]*\) s.*/\1 
 read -r analysed_n analysed_s <<<"$analysed"
 [ "$analysed_n" = "$n" ] || die "phase 2 analysed $analysed_n of $n photos"
 
-read -r faces objects < <(python3 - "$WORK/library.lbx" <<'EOF'
-import sqlite3, sys
+read -r faces objects passes < <(python3 - "$WORK/library.lbx" <<'EOF'
+import math, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 faces = db.execute("SELECT count(*) FROM regions WHERE kind = 'face' AND embedding IS NOT NULL").fetchone()[0]
 objects = db.execute("SELECT count(*) FROM regions WHERE kind = 'object'").fetchone()[0]
-print(faces, objects)
+# CenterNet passes per photo, by the objects stage's rule (views_of in plugins/vision/object_detector.cpp):
+# the whole photo, plus ceil(longer / shorter) tiles (at most 4) unless it is within 6:5 of square.
+passes = 0
+for w, h in db.execute("SELECT width, height FROM photos"):
+    longer, shorter = max(w, h), max(1, min(w, h))
+    passes += 1 + (0 if longer < shorter * 6 // 5 else min(4, math.ceil(longer / shorter)))
+print(faces, objects, passes)
 EOF
 )
 per_photo=$(awk -v f="$faces" -v n="$n" 'BEGIN { printf "%.3f", f / n }')
+passes_per_photo=$(awk -v p="$passes" -v n="$n" 'BEGIN { printf "%.3f", p / n }')
 
-log "bare forward passes: $JOBS processes, $per_photo face embeddings per photo"
+log "bare forward passes: $JOBS processes, $passes_per_photo CenterNet passes and $per_photo face embeddings per photo"
 share=$(( (n + JOBS - 1) / JOBS ))
 t0=$(now)
 pids=()
 for ((j = 0; j < JOBS; j++)); do
-  "$FORWARD" "$MODELS" "$share" "$per_photo" >"$WORK/forward.$j" &
+  "$FORWARD" "$MODELS" "$share" "$per_photo" "$passes_per_photo" >"$WORK/forward.$j" &
   pids+=($!)
 done
 for p in "${pids[@]}"; do wait "$p" || die "lightbox-bench-forward failed"; done
@@ -117,7 +125,7 @@ echo "Lightbox analysis benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "machine: $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), JOBS=$JOBS"
 echo "load average (1, 5, 15 min): $LOAD_BEFORE at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 echo "photos: $n JPEGs of $PHOTOS; phase 2 found $objects objects and $faces faces with an embedding ($per_photo per photo)"
-echo "bare forward pass, one thread: CenterNet $ms_objects ms, BlazeFace $ms_faces ms, face embedding $ms_identity ms"
+echo "bare forward pass, one thread: CenterNet $ms_objects ms ($passes_per_photo per photo: the whole photo and its tiles), BlazeFace $ms_faces ms, face embedding $ms_identity ms"
 echo
 printf '%-66s %6s %9s %10s\n' "run" "photos" "seconds" "photos/s"
 printf '%-66s %6d %9.2f %10.2f\n' "phase 1: run --analysis off --catalog (whole process)" "$n" "$phase1" "$r1"
