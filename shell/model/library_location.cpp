@@ -1,12 +1,12 @@
 #include "model/library_location.hpp"
 
+#include <lightbox/ipc/library_location.hpp>
+
 #include <filesystem>
 #include <string_view>
 
 namespace lbx::shell {
 namespace {
-
-bool starts_with_scheme(std::string_view text) { return text.starts_with("postgresql://") || text.starts_with("postgres://"); }
 
 // A password in the URI's user information (postgresql://USER:PASSWORD@HOST) or its parameters
 // (?password=...), the two places libpq reads one from a URI.
@@ -29,7 +29,7 @@ bool has_password(std::string_view uri) {
 }  // namespace
 
 std::string library_name(const std::string& location) {
-    if (!starts_with_scheme(location)) return std::filesystem::path(location).stem().string();
+    if (!ipc::is_postgres_uri(location)) return std::filesystem::path(location).stem().string();
     const std::string rest = location.substr(location.find("://") + 3);
     const auto slash = rest.find('/');
     const std::string database = slash == std::string::npos ? "" : rest.substr(slash + 1, rest.find('?', slash) - slash - 1);
@@ -44,10 +44,10 @@ std::optional<std::string> library_location(const std::string& text, std::string
         return std::nullopt;
     };
     if (location.empty()) return refuse("Type the path of a library file, or a postgresql:// URI.");
-    if (starts_with_scheme(location) && has_password(location))
+    if (ipc::is_postgres_uri(location) && has_password(location))
         return refuse("The URI carries a password, which Lightbox would keep in its settings: put it in ~/.pgpass "
                       "(or a PostgreSQL service file) and leave it out of the URI.");
-    if (starts_with_scheme(location)) return location;
+    if (ipc::is_postgres_uri(location)) return location;
     if (location.find("://") != std::string::npos) return refuse("'" + location + "' is neither a library file nor a postgresql:// URI.");
     // The engine is another process, with a working directory of its own.
     std::error_code error;
