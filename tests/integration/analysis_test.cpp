@@ -72,6 +72,21 @@ std::vector<json> regions_of(const json& photo, const std::string& kind, const s
     return out;
 }
 
+// The default config with `params` (TOML lines) for the objects stage, in a copy of the config folder in
+// `dir` beside links to the folders it names by relative paths (the models, the gazetteer's data).
+fs::path config_with_objects_params(const fs::path& dir, const std::string& params) {
+    const fs::path data_dir = LIGHTBOX_TEST_DATA_DIR;
+    fs::copy(data_dir / "config", dir / "config", fs::copy_options::recursive);
+    for (const char* folder : {"models", "data"}) fs::create_directory_symlink(data_dir / folder, dir / folder);
+    const std::string objects = "use = \"objects\"\nphase = \"analysis\"\noptional = true\n";
+    const std::vector<uint8_t> default_config = test::read_file(dir / "config" / "default.toml");
+    std::string config(default_config.begin(), default_config.end());
+    REQUIRE(config.find(objects) != std::string::npos);
+    config.insert(config.find(objects) + objects.size(), "[stage.params]\n" + params + "\n");
+    std::ofstream(dir / "config" / "objects.toml") << config;
+    return dir / "config" / "objects.toml";
+}
+
 }  // namespace
 
 TEST_CASE("real photos of known content get their labels, groups and boxes", "[analysis]") {
@@ -168,20 +183,25 @@ TEST_CASE("tiles find a small animal in a panorama, boxed where it is; without t
     CHECK(box[2].get<double>() == Approx((313.0 - 124) / 3072).margin(0.02));
     CHECK(box[3].get<double>() == Approx((543.0 - 207) / 576).margin(0.06));
 
-    // The objects stage with `tiles = false` looks at the whole panorama only: the default config with that
-    // one parameter, in a copy of the config folder beside the models (its paths are relative).
-    fs::copy(fs::path(LIGHTBOX_TEST_DATA_DIR) / "config", dir / "config", fs::copy_options::recursive);
-    fs::create_directory_symlink(kModels, dir / "models");
-    const std::string objects = "use = \"objects\"\nphase = \"analysis\"\noptional = true\n";
-    const std::vector<uint8_t> default_config = test::read_file(dir / "config" / "default.toml");
-    std::string config(default_config.begin(), default_config.end());
-    REQUIRE(config.find(objects) != std::string::npos);
-    config.insert(config.find(objects) + objects.size(), "[stage.params]\ntiles = false\n");
-    std::ofstream(dir / "config" / "no-tiles.toml") << config;
-    const json whole =
-        run_json({(dir / "panorama.jpg").string()}, {"--config", (dir / "config" / "no-tiles.toml").string()}).begin()->second;
+    // The objects stage with `tiles = false` looks at the whole panorama only.
+    const fs::path config = config_with_objects_params(dir.path(), "tiles = false");
+    const json whole = run_json({(dir / "panorama.jpg").string()}, {"--config", config.string()}).begin()->second;
     INFO(whole.dump());
     CHECK(tags_of(whole, "group").empty());
+}
+
+TEST_CASE("objects smaller than min_tag_area keep their regions but make no tags", "[analysis]") {
+    require_models_and_photos();
+    test::TempDir dir;
+    fs::copy_file(kDarknet / "dog.jpg", dir / "dog.jpg");
+    // The dog covers about 14 % of dog.jpg, the bicycle about 40 %.
+    const fs::path config = config_with_objects_params(dir.path(), "min_tag_area = 0.2");
+    const json photo = run_json({(dir / "dog.jpg").string()}, {"--config", config.string()}).begin()->second;
+    INFO(photo.dump());
+    CHECK(regions_of(photo, "object", "dog").size() == 1);
+    CHECK(tags_of(photo, "label").count("dog") == 0);
+    CHECK(tags_of(photo, "label").count("bicycle") == 1);
+    CHECK(tags_of(photo, "group") == std::set<std::string>{"vehicles"});
 }
 
 TEST_CASE("faces in a real group photo get keypoints and a 128-D identity embedding", "[analysis][corpus]") {
