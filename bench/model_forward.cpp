@@ -8,9 +8,9 @@
 // PHOTOS "photos" of bare work: OBJECT_PASSES_PER_PHOTO CenterNet forwards on average (1x3x512x512; default
 // 1; the objects stage looks at the whole photo and at its tiles, three passes for a 4:3 photo), one
 // BlazeFace forward (1x256x256x3) and, for FACES_PER_PHOTO faces on average, one face-embedding forward
-// (1x3x150x150) each. No decoding,
-// resizing, decoding of outputs or storing: only what the networks themselves cost. The inputs are fixed
-// pseudo-random values (the cost of a forward pass does not depend on them). Prints one line:
+// (1x3x150x150) each. No decoding, resizing, decoding of outputs or storing: only what the networks
+// themselves cost. The inputs are fixed pseudo-random values (the cost of a forward pass does not depend
+// on them). Prints one line:
 //   forward PHOTOS SECONDS objects_ms faces_ms identity_ms
 // Exit 0, or 1 when a model cannot be loaded or run.
 #include <opencv2/core.hpp>

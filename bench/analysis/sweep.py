@@ -11,8 +11,9 @@ in corpus_labels.tsv. What the thresholds in config/default.toml and config/labe
   python3 bench/analysis/sweep.py /tmp/low.jsonl
 
 A group counts as found when one of its labels (config/label_groups.toml) has a box at or above the
-threshold that covers at least MIN_TAG_AREA of the photo (the objects stage's `min_tag_area`). A face counts when its score is at or above `confident`, or at or above `threshold` and its
-centre lies inside a person box at or above the objects threshold (the faces stage's rule).
+threshold that covers at least MIN_TAG_AREA of the photo (the objects stage's `min_tag_area`). A face
+counts when its score is at or above `confident`, or at or above `threshold` and its centre lies inside
+a person box at or above the objects threshold (the faces stage's rule).
 """
 import json, os, sys, tomllib
 

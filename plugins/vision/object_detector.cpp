@@ -150,6 +150,7 @@ bool same_thing(const Detection& a, const Detection& b) {
 
 std::optional<std::vector<Detection>> ObjectDetector::detect(const cv::Mat& rgb,
                                                              const std::function<bool()>& should_stop) const {
+    if (rgb.empty()) return std::vector<Detection>{};  // nothing to letterbox
     const cv::Rect2f whole(0, 0, static_cast<float>(rgb.cols), static_cast<float>(rgb.rows));
     std::vector<Detection> peaks;
     {

@@ -19,8 +19,8 @@ constexpr int kCocoPerson = 0;
 
 class ObjectDetector {
 public:
-    // `tiles`: besides the whole photo, look at squares of it at a larger scale (finds smaller things; three
-    // forward passes for a 4:3 photo instead of one).
+    // `tiles`: besides the whole photo, look at tiles across its longer side at a larger scale (finds smaller
+    // things; three forward passes for a 4:3 photo instead of one).
     ObjectDetector(NetPool& nets, float threshold, bool tiles) : nets_(nets), threshold_(threshold), tiles_(tiles) {}
 
     // Objects in an upright RGB image, best first, boxes in its pixels; nothing when `should_stop` turned

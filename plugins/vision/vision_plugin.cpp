@@ -24,8 +24,8 @@ const lbx_param_desc kObjectParams[] = {
                            "the lowest confidence reported (0.3 already names a sheep on an alpine meadow)"),
     lbx::sdk::param_path("groups", "label_groups.toml", "the groups of labels (TOML; format at the top of the default file)"),
     lbx::sdk::param_bool("tiles", "true",
-                         "also look at squares of the photo at a larger scale: finds smaller things, at three times "
-                         "the time for a 4:3 photo"),
+                         "also look at tiles across the photo's longer side at a larger scale: finds smaller "
+                         "things, at three times the time for a 4:3 photo"),
     lbx::sdk::param_double("min_tag_area", "0.001", 0, 1,
                            "objects smaller than this fraction of the photo get a region but make no label or group "
                            "tag (0.001: about 28x28 pixels of a 1024x768 photo)"),
