@@ -9,9 +9,7 @@
 // Run it with:  lightbox-engine plugins check ~/src/myplugin/build/libmyplugin.so
 #include "cli/commands.hpp"
 #include "cli/engine_paths.hpp"
-#include "sample/bad_files.hpp"
-#include "sample/image_encoders.hpp"
-#include "sample/rgb_image.hpp"
+#include "cli/sample_program.hpp"
 #include "workers/file_processor.hpp"
 #include "workers/plugin_probe.hpp"
 
@@ -27,49 +25,43 @@ namespace {
 
 struct CheckInput {
     std::string name;
-    std::vector<uint8_t> bytes;
+    std::filesystem::path file;
 };
 
-// A valid file of `format` when the sample encoders write it; empty otherwise.
-std::vector<uint8_t> valid_file(const std::string& format, const sample::RgbImage& image) {
-    if (format == "jpeg") return sample::encode_jpeg(image);
-    if (format == "png") return sample::encode_png(image);
-    if (format == "tiff") return sample::encode_tiff(image);
-    if (format == "webp") return sample::encode_webp(image);
-    if (format == "heif") return sample::encode_heic(image);
-    return {};
-}
-
-std::vector<CheckInput> inputs_for_format(const lbx_format_desc& format) {
-    std::vector<uint8_t> signature(format.magic_offset, 0);
-    signature.insert(signature.end(), format.magic, format.magic + format.magic_size);
-    auto with_signature = [&](std::vector<uint8_t> tail) {
-        std::vector<uint8_t> out = signature;
-        out.insert(out.end(), tail.begin(), tail.end());
-        return out;
-    };
-    std::vector<CheckInput> in;
-    in.push_back({"empty file", {}});
-    in.push_back({"signature only", signature});
-    in.push_back({"signature and 64 KiB of random bytes", with_signature(sample::garbage_bytes(64 * 1024, 7))});
-    in.push_back({"signature and 37 random bytes", with_signature(sample::garbage_bytes(37, 11))});
-    const std::vector<uint8_t> valid = valid_file(format.name, sample::make_scene(640, 480, 3));
-    if (!valid.empty()) {
-        in.push_back({"valid 640x480 " + std::string(format.name), valid});
-        in.push_back({"truncated at half", sample::truncate_bytes(valid, valid.size() / 2)});
-        in.push_back({"truncated after 100 bytes", sample::truncate_bytes(valid, 100)});
-        in.push_back({"wrong signature", sample::with_wrong_magic(valid)});
+// lightbox-engine-sample's check inputs for `stage` (engine/sample/check_inputs.hpp), written into `dir`:
+// hostile files of each format a decode or metadata stage declares, odd images for the other kinds.
+// An empty list, with a message on stderr, when they could not be written.
+std::vector<CheckInput> write_inputs(const LoadedStage& stage, const std::filesystem::path& dir) {
+    std::vector<std::vector<std::string>> commands;
+    if (stage.kind == LBX_STAGE_DECODE || stage.kind == LBX_STAGE_METADATA) {
+        std::set<std::string> seen;
+        for (uint32_t i = 0; i < stage.desc->format_count; ++i) {
+            const lbx_format_desc& format = stage.desc->formats[i];
+            if (!seen.insert(format.name).second) continue;
+            std::string magic;
+            for (uint32_t b = 0; b < format.magic_size; ++b) {
+                char hex[3];
+                std::snprintf(hex, sizeof hex, "%02x", format.magic[b]);
+                magic += hex;
+            }
+            commands.push_back({"format", format.name, std::to_string(format.magic_offset), magic});
+        }
+    } else {
+        commands.push_back({"images"});
     }
-    if (std::string(format.name) == "jpeg") in.push_back({"JPEG claiming 65000x65000", sample::jpeg_claiming_size(65000, 65000)});
-    if (std::string(format.name) == "png") in.push_back({"PNG claiming 100000x100000", sample::png_claiming_size(100000, 100000)});
-    return in;
-}
-
-std::vector<CheckInput> image_inputs() {
-    return {{"1x1 JPEG", sample::encode_jpeg(sample::make_solid(1, 1, {128, 128, 128}))},
-            {"3x2000 JPEG", sample::encode_jpeg(sample::make_scene(3, 2000, 5))},
-            {"grey 640x480 JPEG", sample::encode_jpeg(sample::make_solid(640, 480, {90, 90, 90}))},
-            {"4000x3000 JPEG", sample::encode_jpeg(sample::make_scene(4000, 3000, 9))}};
+    std::vector<CheckInput> inputs;
+    for (std::size_t c = 0; c < commands.size(); ++c) {
+        const std::filesystem::path part = dir / std::to_string(c);
+        std::vector<std::string> arguments{"check-inputs", part.string()};
+        arguments.insert(arguments.end(), commands[c].begin(), commands[c].end());
+        if (run_sample_program(arguments) != kExitOk) return {};
+        std::ifstream index(part / "inputs.tsv");
+        for (std::string line; std::getline(index, line);) {
+            const std::size_t tab = line.find('\t');
+            if (tab != std::string::npos) inputs.push_back({line.substr(tab + 1), part / line.substr(0, tab)});
+        }
+    }
+    return inputs;
 }
 
 // The pipeline that puts `stage` to work: the engine's own decoders and readers around it.
@@ -127,7 +119,9 @@ int plugins_check_command(const PluginsCheckOptions& options) {
     const std::filesystem::path work = std::filesystem::temp_directory_path() / ("lightbox-check-" + std::to_string(::getpid()));
     std::filesystem::create_directories(work, ec);
     bool all_pass = true;
+    int stage_number = 0;
     for (const LoadedStage& stage : plugin->stages) {
+        const std::filesystem::path inputs_dir = work / ("inputs-" + std::to_string(++stage_number));
         auto config = parse_pipeline_config(pipeline_text(stage), default_config_file().parent_path() / "plugins-check.toml");
         if (!config) {
             std::printf("\n  Stage %s (%s): FAIL: %s\n", stage.id.c_str(), stage_kind_name(stage.kind), config.error().message.c_str());
@@ -135,15 +129,11 @@ int plugins_check_command(const PluginsCheckOptions& options) {
             continue;
         }
         config->thumbnail_sizes = {256};
-        std::vector<CheckInput> inputs;
-        if (stage.kind == LBX_STAGE_DECODE || stage.kind == LBX_STAGE_METADATA) {
-            std::set<std::string> seen;
-            for (uint32_t i = 0; i < stage.desc->format_count; ++i) {
-                if (!seen.insert(stage.desc->formats[i].name).second) continue;
-                for (CheckInput& in : inputs_for_format(stage.desc->formats[i])) inputs.push_back(std::move(in));
-            }
-        } else {
-            inputs = image_inputs();
+        const std::vector<CheckInput> inputs = write_inputs(stage, inputs_dir);
+        if (inputs.empty()) {
+            std::printf("\n  Stage %s (%s): FAIL: no inputs to check it with (see above)\n", stage.id.c_str(), stage_kind_name(stage.kind));
+            all_pass = false;
+            continue;
         }
         auto supervision = make_supervision(isolation, 1, *config, work / "thumbs", dirs, registry, nullptr);
         supervision->on_notice = notice;
@@ -157,12 +147,8 @@ int plugins_check_command(const PluginsCheckOptions& options) {
         std::vector<std::string> lines;
         bool pass = true;
         const std::atomic<bool> never{false};
-        int n = 0;
         for (const CheckInput& in : inputs) {
-            const std::filesystem::path file = work / ("input-" + std::to_string(n++));
-            std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(in.bytes.data()),
-                                                         static_cast<std::streamsize>(in.bytes.size()));
-            const PhotoResult r = processor->process(InputFile{file, true, {}}, never);
+            const PhotoResult r = processor->process(InputFile{in.file, true, {}}, never);
             std::string verdict;
             if (r.ok()) verdict = "ok";
             else if (is_fault(r.failure->code)) {

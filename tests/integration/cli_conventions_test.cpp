@@ -243,6 +243,31 @@ TEST_CASE("every command of both programs takes -V and --version, and --help", "
     }
 }
 
+TEST_CASE("sample prints each photo it writes, and says why when it cannot write them or its helper is missing", "[cli]") {
+    lbx::test::TempDir dir;
+    const auto wrote = run_engine({"sample", (dir / "photos").string()});
+    INFO(wrote.err);
+    REQUIRE(wrote.exit_code == 0);
+    const std::vector<std::string> files = split(wrote.out, '\n');
+    REQUIRE(files.size() >= 10);
+    for (const std::string& f : files) CHECK(std::filesystem::is_regular_file(f));
+    CHECK(contains(wrote.err, "wrote " + std::to_string(files.size()) + " sample photos"));
+
+    const auto unwritable = run_engine({"sample", "/proc/lightbox-no-such-dir"});
+    CHECK(unwritable.exit_code == 1);
+    CHECK(contains(unwritable.err, "cannot write the sample set to '/proc/lightbox-no-such-dir'"));
+
+    // lightbox-engine writes photos with lightbox-engine-sample, installed beside it; alone, it says so.
+    const std::filesystem::path alone = dir / "alone" / "lightbox-engine";
+    std::filesystem::create_directories(alone.parent_path());
+    std::filesystem::copy_file(LIGHTBOX_TEST_ENGINE_EXE, alone);
+    std::filesystem::permissions(alone, std::filesystem::perms::owner_exec, std::filesystem::perm_options::add);
+    const auto missing = run_process({alone.string(), "sample", (dir / "more").string()});
+    CHECK(missing.exit_code == 1);
+    CHECK(contains(missing.err, "cannot start " + (alone.parent_path() / "lightbox-engine-sample").string()));
+    CHECK_FALSE(std::filesystem::exists(dir / "more"));
+}
+
 TEST_CASE("number options say what they want, with exit code 2", "[cli]") {
     auto jobs = run_engine({"run", "--jobs=abc", "/nonexistent"});
     CHECK(jobs.exit_code == 2);
