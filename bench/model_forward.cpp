@@ -3,15 +3,15 @@
 //
 //   lightbox-bench-forward MODELS PHOTOS FACES_PER_PHOTO [OBJECT_PASSES_PER_PHOTO]
 //
-// Loads the three ONNX models the vision plugin runs (MODELS is what scripts/fetch-models.sh filled) into
+// Loads the four ONNX models the vision plugin runs (MODELS is what scripts/fetch-models.sh filled) into
 // OpenCV DNN, one thread (as in a worker: parallelism comes from running one process per core), and times
 // PHOTOS "photos" of bare work: OBJECT_PASSES_PER_PHOTO CenterNet forwards on average (1x3x512x512; default
-// 1; the objects stage looks at the whole photo and at its tiles, three passes for a 4:3 photo), one
-// BlazeFace forward (1x256x256x3) and, for FACES_PER_PHOTO faces on average, one face-embedding forward
+// 1; the objects stage looks at the whole photo and at its tiles, three passes for a 4:3 photo), one NanoDet
+// forward (1x3x416x416, the second opinion on the whole photo), one BlazeFace forward (1x256x256x3) and, for FACES_PER_PHOTO faces on average, one face-embedding forward
 // (1x3x150x150) each. No decoding, resizing, decoding of outputs or storing: only what the networks
 // themselves cost. The inputs are fixed pseudo-random values (the cost of a forward pass does not depend
 // on them). Prints one line:
-//   forward PHOTOS SECONDS objects_ms faces_ms identity_ms
+//   forward PHOTOS SECONDS objects_ms nanodet_ms faces_ms identity_ms
 // Exit 0, or 1 when a model cannot be loaded or run.
 #include <opencv2/core.hpp>
 #include <opencv2/dnn.hpp>
@@ -72,14 +72,15 @@ int main(int argc, char** argv) {
             throw std::invalid_argument("PHOTOS > 0, FACES_PER_PHOTO >= 0 and OBJECT_PASSES_PER_PHOTO >= 1");
         cv::setNumThreads(1);
         Model objects(models / "objects/centernet.onnx", {1, 3, 512, 512});
+        Model confirming(models / "nanodet/nanodet.onnx", {1, 3, 416, 416});
         Model faces(models / "faces/face_detection_back_256x256_barracuda.onnx", {1, 256, 256, 3});
         Model identity(models / "identity/face_embedding.onnx", {1, 3, 150, 150});
         // One unmeasured pass each: OpenCV allocates its buffers on the first forward.
-        objects.forward();
-        faces.forward();
-        identity.forward();
-        objects.seconds = faces.seconds = identity.seconds = 0;
-        objects.calls = faces.calls = identity.calls = 0;
+        for (Model* m : {&objects, &confirming, &faces, &identity}) {
+            m->forward();
+            m->seconds = 0;
+            m->calls = 0;
+        }
 
         const auto t0 = Clock::now();
         // Fractions carried to the next photo, so that the totals are photos * average.
@@ -87,13 +88,14 @@ int main(int argc, char** argv) {
         for (long i = 0; i < photos; ++i) {
             object_passes_owed += object_passes_per_photo;
             for (; object_passes_owed >= 1.0; object_passes_owed -= 1.0) objects.forward();
+            confirming.forward();
             faces.forward();
             faces_owed += faces_per_photo;
             for (; faces_owed >= 1.0; faces_owed -= 1.0) identity.forward();
         }
         const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-        std::printf("forward %ld %.3f %.2f %.2f %.2f\n", photos, seconds, objects.ms_per_call(), faces.ms_per_call(),
-                    identity.ms_per_call());
+        std::printf("forward %ld %.3f %.2f %.2f %.2f %.2f\n", photos, seconds, objects.ms_per_call(),
+                    confirming.ms_per_call(), faces.ms_per_call(), identity.ms_per_call());
         return 0;
     } catch (const cv::Exception& e) {
         std::fprintf(stderr, "lightbox-bench-forward: OpenCV: %s\n", e.what());

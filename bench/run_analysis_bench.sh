@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The analysis phase (phase 2: objects, faces, face identities) in photos per second, beside the bare
-# forward rate of its three models on the same cores (target: at least 0.8 of it, issue 14).
+# forward rate of its four models on the same cores (target: at least 0.8 of it, issue 14).
 #
 #   phase 1   lightbox-engine run --analysis off --catalog LIB PHOTOS      (metadata, hash, thumbnails, rule tags)
 #   phase 2   lightbox-engine run --analysis on  --catalog LIB PHOTOS      (nothing changed: it only analyses the
 #             photos phase 1 stored; decoding at 1024 px, the three networks, regions stored in the catalog)
 #   bare      JOBS processes of lightbox-bench-forward (bench/model_forward.cpp): per photo as many CenterNet passes
 #             as the objects stage makes for these photos on average (the whole photo, and its tiles), one
-#             BlazeFace forward pass and, for as many faces per photo as phase 2 found on average, one
+#             NanoDet and one BlazeFace forward pass and, for as many faces per photo as phase 2 found on average, one
 #             face-embedding pass; one OpenCV thread each, no decoding, no pre- or post-processing, no storing
 #
 # Usage:  bash bench/run_analysis_bench.sh
@@ -47,7 +47,7 @@ targets=(lightbox-bench-forward)
   cmake --build --preset default --parallel "$JOBS" --target "${targets[@]}" >/dev/null) || die "the build failed"
 ENGINE=${LIGHTBOX_ENGINE:-$REPO/build/bin/lightbox-engine}
 FORWARD=$REPO/build/bin/lightbox-bench-forward
-for f in objects/centernet.onnx faces/face_detection_back_256x256_barracuda.onnx identity/face_embedding.onnx; do
+for f in objects/centernet.onnx nanodet/nanodet.onnx faces/face_detection_back_256x256_barracuda.onnx identity/face_embedding.onnx; do
   [ -f "$MODELS/$f" ] || die "no model $MODELS/$f: run bash scripts/fetch-models.sh $MODELS"
 done
 
@@ -110,8 +110,8 @@ done
 for p in "${pids[@]}"; do wait "$p" || die "lightbox-bench-forward failed"; done
 bare=$(seconds_since "$t0")
 bare_n=$((share * JOBS))
-read -r _ _ _ ms_objects ms_faces ms_identity < <(cat "$WORK"/forward.* | awk '
-  { n++; o += $4; f += $5; i += $6 } END { printf "forward %d 0 %.1f %.1f %.1f\n", n, o / n, f / n, i / n }')
+read -r _ _ _ ms_objects ms_nanodet ms_faces ms_identity < <(cat "$WORK"/forward.* | awk '
+  { n++; o += $4; d += $5; f += $6; i += $7 } END { printf "forward %d 0 %.1f %.1f %.1f %.1f\n", n, o / n, d / n, f / n, i / n }')
 
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.2f", (s > 0 ? n / s : 0) }'; }
 r1=$(rate "$n" "$phase1")
@@ -125,7 +125,7 @@ echo "Lightbox analysis benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "machine: $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), JOBS=$JOBS"
 echo "load average (1, 5, 15 min): $LOAD_BEFORE at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 echo "photos: $n JPEGs of $PHOTOS; phase 2 found $objects objects and $faces faces with an embedding ($per_photo per photo)"
-echo "bare forward pass, one thread: CenterNet $ms_objects ms ($passes_per_photo per photo: the whole photo and its tiles), BlazeFace $ms_faces ms, face embedding $ms_identity ms"
+echo "bare forward pass, one thread: CenterNet $ms_objects ms ($passes_per_photo per photo: the whole photo and its tiles), NanoDet $ms_nanodet ms, BlazeFace $ms_faces ms, face embedding $ms_identity ms"
 echo
 printf '%-66s %6s %9s %10s\n' "run" "photos" "seconds" "photos/s"
 printf '%-66s %6d %9.2f %10.2f\n' "phase 1: run --analysis off --catalog (whole process)" "$n" "$phase1" "$r1"
