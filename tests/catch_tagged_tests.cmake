@@ -4,8 +4,15 @@
 #   [postgres] adds the `postgres` label (the case starts a PostgreSQL server: tests/support/postgres_server.hpp)
 #   [slow]    adds the `slow` label (over ~30 s on a 2-core machine; `ctest -LE slow` leaves them out)
 #   [timing]  RUN_SERIAL: the case checks a duration with a margin that a loaded machine can eat
+# It also refuses a test case name with a ';' (see below).
 # Inputs: EXE, PREFIX (the ctest name prefix), LABELS (the executable's labels, comma-separated), OUT.
 string(REPLACE "," ";" LABELS "${LABELS}")
+# Catch's discovery reads the test names as a CMake list: a ';' in a name splits it into names that match
+# no case, and the case never runs. Refuse such a name at build time.
+execute_process(COMMAND "${EXE}" --list-test-names-only OUTPUT_VARIABLE all_names RESULT_VARIABLE result)
+if(all_names MATCHES "[^\n]*;[^\n]*")
+  message(FATAL_ERROR "${EXE}: a test case name contains ';', which ctest's discovery splits: '${CMAKE_MATCH_0}'")
+endif()
 set(script "")
 foreach(tag slow timing postgres)
   execute_process(COMMAND "${EXE}" "[${tag}]" --list-test-names-only

@@ -61,7 +61,7 @@ TEST_CASE("field lists take record names and dotted names and bare exif names an
     CHECK_FALSE(parse_fields("path_b64", error));  // it comes with path
 }
 
-TEST_CASE("metadata is written only when named; all names every field, metadata included", "[cli_support][record]") {
+TEST_CASE("metadata is written only when named, all names every field, metadata included", "[cli_support][record]") {
     std::string error;
     CHECK_FALSE(FieldSelection{}.names_field("metadata"));  // without --fields: every field but metadata
     const std::vector<std::string> default_columns = columns_of(FieldSelection{});

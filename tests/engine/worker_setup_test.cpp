@@ -36,7 +36,7 @@ PipelineConfig config_of(const std::string& stages) {
 
 }  // namespace
 
-TEST_CASE("workers load only the plugins their pipeline runs; the decoders left out still sniff", "[workers]") {
+TEST_CASE("workers load only the plugins their pipeline runs, the decoders left out still sniff", "[workers]") {
     const std::string metadata_only = "[[stage]]\nkind = \"metadata\"\n";
     const PipelineConfig metadata = config_of(metadata_only);
     const std::set<std::string> unneeded = unneeded_ids(metadata);

@@ -159,7 +159,7 @@ TEST_CASE("boxes are in upright coordinates for a photo turned by its EXIF orien
     }
 }
 
-TEST_CASE("tiles find a small animal in a panorama, boxed where it is; without them it is missed", "[analysis]") {
+TEST_CASE("tiles find a small animal in a panorama, boxed where it is, without them it is missed", "[analysis]") {
     require_models_and_photos();
     test::TempDir dir;
     // darknet's dog.jpg (768x576) pasted into a 3072x576 grey panorama at x 1100: the dog (x 124-313,
@@ -188,7 +188,7 @@ TEST_CASE("tiles find a small animal in a panorama, boxed where it is; without t
     const fs::path config = config_with_objects_params(dir.path(), "tiles = false");
     const json whole = run_json({(dir / "panorama.jpg").string()}, {"--config", config.string()}).begin()->second;
     INFO(whole.dump());
-    CHECK(tags_of(whole, "group").empty());
+    CHECK(tags_of(whole, "group").count("animals") == 0);  // the larger car behind the dog may still be seen
 }
 
 TEST_CASE("objects smaller than min_tag_area keep their regions but make no tags", "[analysis]") {
@@ -306,7 +306,7 @@ TEST_CASE("the catalog stores regions, finds labels, groups and faces, and keeps
     CHECK(query("has:objects").size() == 3);
 }
 
-TEST_CASE("NanoDet's agreement raises object scores and never lowers them; confirm = false is CenterNet alone", "[analysis]") {
+TEST_CASE("NanoDet's agreement raises object scores and never lowers them, confirm = false is CenterNet alone", "[analysis]") {
     require_models_and_photos();
     test::TempDir dir;
     std::vector<std::string> paths;

@@ -6,7 +6,7 @@
 
 using namespace lbx;
 
-TEST_CASE("base64 of any bytes reads back to the same bytes; text that is not base64 is refused", "[ipc]") {
+TEST_CASE("base64 of any bytes reads back to the same bytes, text that is not base64 is refused", "[ipc]") {
     for (const std::string& bytes : {std::string(), std::string("a"), std::string("ab"), std::string("abc"),
                                     std::string("/photos/caf\xe9.jpg"), std::string("\x00\xff\x10", 3)}) {
         const std::string encoded = ipc::base64(bytes);

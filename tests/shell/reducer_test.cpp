@@ -1069,7 +1069,7 @@ TEST_CASE("a change another client made to the library (LibraryChanged) reads ag
     CHECK(commands_of<ipc::LibraryInfo>(s).size() == 1);
 }
 
-TEST_CASE("a face taken out of its person sends RemoveFace for the open photo; the answer says so and reads people and photo again", "[shell]") {
+TEST_CASE("a face taken out of its person sends RemoveFace for the open photo, the answer says so and reads people and photo again", "[shell]") {
     State s = with_results(3);
     s = reduce(std::move(s), FocusIndex{0});
     s = reduce(std::move(s), OpenFocused{});

@@ -88,7 +88,7 @@ TEST_CASE("a person's face is cropped square with a margin, inside the cover pho
     CHECK(face_thumbnail_size(cover(0, 0, 0.05, 0.08)) == 0);   // 20 px: the largest thumbnail
 }
 
-TEST_CASE("an object whose label the user removed as a tag is not drawn; faces always are", "[shell]") {
+TEST_CASE("an object whose label the user removed as a tag is not drawn, faces always are", "[shell]") {
     auto kite = region("object", 0.1, 0.1, 0.2, 0.2);
     kite.label = "kite";
     auto person = region("object", 0.4, 0.1, 0.3, 0.8);
@@ -105,7 +105,7 @@ TEST_CASE("an object whose label the user removed as a tag is not drawn; faces a
     CHECK(is_face(shown[1]));
 }
 
-TEST_CASE("the face under a point is the smallest face box that holds it; objects are not faces", "[shell]") {
+TEST_CASE("the face under a point is the smallest face box that holds it, objects are not faces", "[shell]") {
     const std::vector<ipc::PhotoRegion> regions{region("object", 0.0, 0.0, 1.0, 1.0), region("face", 0.1, 0.1, 0.5, 0.5),
                                                 region("face", 0.2, 0.2, 0.1, 0.1)};
     const Rect image{100, 0, 800, 600};
