@@ -39,6 +39,16 @@ void require_models_and_photos() {
     REQUIRE(fs::exists(kDarknet / "dog.jpg"));
 }
 
+// Darknet's six photos of known content, copied into `dir`: their paths.
+std::vector<std::string> copy_darknet_photos(const fs::path& dir) {
+    std::vector<std::string> paths;
+    for (const char* name : {"dog.jpg", "person.jpg", "horses.jpg", "kite.jpg", "eagle.jpg", "giraffe.jpg"}) {
+        fs::copy_file(kDarknet / name, dir / name);
+        paths.push_back((dir / name).string());
+    }
+    return paths;
+}
+
 std::map<std::string, json> run_json(const std::vector<std::string>& paths, const std::vector<std::string>& extra = {}) {
     static const test::TempDir thumbs;
     std::vector<std::string> args{"run", "--json", "--no-progress", "--analysis", "on", "--sizes", "256", "--thumbs",
@@ -93,11 +103,7 @@ fs::path config_with_objects_params(const fs::path& dir, const std::string& para
 TEST_CASE("real photos of known content get their labels, groups and boxes", "[analysis]") {
     require_models_and_photos();
     test::TempDir dir;
-    std::vector<std::string> paths;
-    for (const char* name : {"dog.jpg", "person.jpg", "horses.jpg", "kite.jpg", "eagle.jpg", "giraffe.jpg"}) {
-        fs::copy_file(kDarknet / name, dir / name);
-        paths.push_back((dir / name).string());
-    }
+    const std::vector<std::string> paths = copy_darknet_photos(dir.path());
     auto photos = run_json(paths);
     REQUIRE(photos.size() == 6);
     for (const auto& [name, photo] : photos) {
@@ -309,11 +315,7 @@ TEST_CASE("the catalog stores regions, finds labels, groups and faces, and keeps
 TEST_CASE("NanoDet's agreement raises object scores and never lowers them, confirm = false is CenterNet alone", "[analysis]") {
     require_models_and_photos();
     test::TempDir dir;
-    std::vector<std::string> paths;
-    for (const char* name : {"dog.jpg", "person.jpg", "horses.jpg", "kite.jpg", "eagle.jpg", "giraffe.jpg"}) {
-        fs::copy_file(kDarknet / name, dir / name);
-        paths.push_back((dir / name).string());
-    }
+    const std::vector<std::string> paths = copy_darknet_photos(dir.path());
     const fs::path alone = config_with_objects_params(dir.path(), "confirm = false");
     auto centernet = run_json(paths, {"--config", alone.string()});
     auto confirmed = run_json(paths);
