@@ -1,7 +1,8 @@
 // The "objects" stage: finds COCO objects in a photo (CenterNet, its scores confirmed by NanoDet unless
-// `confirm` is off: agreement.hpp) and reports each as a region (kind "object", its label, confidence and box), each label once as a tag (category "label") and each group
-// of labels found as a tag (category "group", from the label groups file). Only objects covering at least
-// `min_tag_area` of the photo make tags: a speck is kept as a region, but is not what the photo shows.
+// `confirm` is off: agreement.hpp) and reports each as a region (kind "object", its label, confidence and
+// box), each label once as a tag (category "label") and each group of labels found as a tag (category
+// "group", from the label groups file). Only objects covering at least `min_tag_area` of the photo make
+// tags: a speck is kept as a region, but is not what the photo shows.
 #pragma once
 
 #include "label_groups.hpp"
