@@ -37,7 +37,7 @@ sdk::Status ObjectsStage::tag(const sdk::TagInput& input, sdk::TagSink& sink) co
     const cv::Mat rgb = upright_rgb(*input.image, input.orientation);
     std::optional<std::vector<Detection>> detected = detector_.detect(rgb, [&] { return host.should_stop(); });
     if (!detected) return sdk::fail(LBX_E_CANCELLED, "stopped during object detection");
-    if (confirming_) {
+    if (confirming_ && !detected->empty()) {  // it only confirms: with nothing found, nothing to ask
         if (host.should_stop()) return sdk::fail(LBX_E_CANCELLED, "stopped during object detection");
         detected = confirmed(std::move(*detected), confirming_->detect(rgb), threshold_);
     }
